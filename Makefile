@@ -1,0 +1,41 @@
+# Frontdesk: `make run` serves the demo, `make test` runs every check CI runs.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+export FRONTDESK_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
+export FRONTDESK_TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+
+.PHONY: run test lint typecheck unit services install clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/frontdesk init
+	$(BIN)/frontdesk demo
+	$(BIN)/frontdesk serve
+
+services:
+	scripts/ensure-services
+
+lint: $(STAMP)
+	$(BIN)/ruff check frontdesk tests $(wildcard bench)
+	$(BIN)/ruff format --check frontdesk tests $(wildcard bench)
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+unit: $(STAMP)
+	$(BIN)/pytest tests/unit -q
+
+test: $(STAMP) services lint typecheck
+	$(BIN)/pytest -q
+
+clean:
+	rm -rf $(VENV) .frontdesk .pytest_cache .mypy_cache .ruff_cache

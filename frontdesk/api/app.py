@@ -1,0 +1,50 @@
+"""The application factory. No globals: everything hangs off ``app.state``."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
+
+import frontdesk
+from frontdesk.api.errors import install_error_handlers
+from frontdesk.api.routes import conversations, health, keys
+from frontdesk.gateway.limits import BodySizeLimit
+from frontdesk.gateway.ratelimit import build_rate_limiter
+from frontdesk.runtime import Frontdesk
+from frontdesk.settings import Settings
+
+
+def create_app(settings: Settings | None = None, *, instance: Frontdesk | None = None) -> FastAPI:
+    """Build the API. Pass ``instance`` to serve an already-built :class:`Frontdesk`
+    (tests, embedding); otherwise one is built from ``settings`` at start-up."""
+    settings = settings or (instance.settings if instance else Settings())
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = instance is None
+        running = instance or Frontdesk(settings)
+        app.state.frontdesk = running
+        await run_in_threadpool(running.warm_up)
+        try:
+            yield
+        finally:
+            if owned:
+                running.close()
+
+    app = FastAPI(
+        title="Frontdesk",
+        version=frontdesk.__version__,
+        description="Self-hostable AI customer support: grounded answers with citations.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.rate_limiter = build_rate_limiter(settings.rate_limit_per_minute, settings.redis_url)
+    install_error_handlers(app)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.include_router(health.router)
+    app.include_router(conversations.router)
+    app.include_router(keys.router)
+    return app

@@ -1,0 +1,26 @@
+"""Liveness and readiness probes (no authentication)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+
+from frontdesk.api.deps import FrontdeskDep
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/healthz")
+def healthz() -> dict[str, str]:
+    """The process is up."""
+    return {"status": "ok"}
+
+
+@router.get("/readyz")
+def readyz(frontdesk: FrontdeskDep) -> JSONResponse:
+    """Database reachable, migrations current, models loaded; 503 otherwise."""
+    ready, checks = frontdesk.readiness()
+    return JSONResponse(
+        {"status": "ok" if ready else "unavailable", "checks": checks},
+        status_code=200 if ready else 503,
+    )

@@ -1,0 +1,136 @@
+"""Request and response bodies of the public API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from frontdesk.domain.conversation import Conversation, Turn
+from frontdesk.domain.tenant import ApiKeyInfo
+
+
+class ConversationCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    channel: str = Field("api", pattern=r"^[a-z][a-z0-9_-]{0,15}$")
+    metadata: dict[str, str] = Field(default_factory=dict, max_length=20)
+
+
+class MessageCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1, description="The customer's message.")
+
+
+class StagePublic(BaseModel):
+    name: str
+    duration_ms: float
+    scores: dict[str, float] = Field(default_factory=dict)
+    flags: list[str] = Field(default_factory=list)
+    detail: dict[str, Any] = Field(default_factory=dict)
+
+
+class CitationPublic(BaseModel):
+    number: int
+    chunk_id: str
+    title: str
+    url: str | None = None
+
+
+class TurnPublic(BaseModel):
+    id: str
+    conversation_id: str
+    seq: int
+    role: str
+    text: str
+    outcome: str | None
+    confidence: float | None = None
+    escalation_reason: str | None = None
+    in_reply_to: str | None
+    release_id: str | None
+    citations: list[CitationPublic]
+    trace: list[StagePublic]
+    created_at: datetime
+
+    @classmethod
+    def of(cls, turn: Turn) -> TurnPublic:
+        return cls(
+            id=turn.id,
+            conversation_id=turn.conversation_id,
+            seq=turn.seq,
+            role=turn.speaker.value,
+            text=turn.text,
+            outcome=turn.outcome.value if turn.outcome else None,
+            confidence=turn.details.get("confidence"),
+            escalation_reason=turn.details.get("escalation_reason"),
+            in_reply_to=turn.in_reply_to,
+            release_id=turn.release_id,
+            citations=[CitationPublic(**c) for c in turn.citations],
+            trace=[StagePublic(**s) for s in turn.trace],
+            created_at=turn.created_at,
+        )
+
+
+class ConversationPublic(BaseModel):
+    id: str
+    status: str
+    channel: str
+    created_at: datetime
+    updated_at: datetime
+    turns: list[TurnPublic]
+
+    @classmethod
+    def of(cls, conversation: Conversation) -> ConversationPublic:
+        return cls(
+            id=conversation.id,
+            status=conversation.status.value,
+            channel=conversation.channel,
+            created_at=conversation.created_at,
+            updated_at=conversation.updated_at,
+            turns=[TurnPublic.of(t) for t in conversation.turns],
+        )
+
+
+class KeyCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    role: str = Field(description="admin, agent or widget")
+    name: str = Field("", max_length=100)
+
+
+class KeyPublic(BaseModel):
+    id: str
+    role: str
+    name: str
+    prefix: str
+    created_at: datetime
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+
+    @classmethod
+    def of(cls, info: ApiKeyInfo) -> KeyPublic:
+        return cls(
+            id=info.id,
+            role=info.role.value,
+            name=info.name,
+            prefix=info.prefix,
+            created_at=info.created_at,
+            revoked_at=info.revoked_at,
+            last_used_at=info.last_used_at,
+        )
+
+
+class KeyCreated(KeyPublic):
+    key: str = Field(description="The API key. Shown only this once; store it now.")
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+    field: str | None = None
+
+
+class ErrorBody(BaseModel):
+    error: ErrorDetail

@@ -1,0 +1,1 @@
+"""The ``frontdesk`` command: one module per command group."""

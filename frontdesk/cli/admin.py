@@ -1,0 +1,85 @@
+"""``frontdesk tenants …`` and ``frontdesk keys …``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from frontdesk.cli.context import console, open_frontdesk
+from frontdesk.domain.tenant import KeyRole
+
+tenants_app = typer.Typer(help="Create and list tenants (one per company).", no_args_is_help=True)
+keys_app = typer.Typer(help="Create, list and revoke API keys.", no_args_is_help=True)
+
+TenantOption = Annotated[str, typer.Option("--tenant", "-t", help="Tenant name.")]
+
+
+@tenants_app.command("create")
+def tenants_create(name: Annotated[str, typer.Argument(help="Lowercase name, e.g. acme.")]) -> None:
+    """Create a tenant; prints its id on the last line."""
+    with open_frontdesk() as frontdesk:
+        tenant = frontdesk.tenants.create_tenant(name)
+    console.print(f"Created tenant [bold]{tenant.name}[/bold].")
+    typer.echo(tenant.id)
+
+
+@tenants_app.command("list")
+def tenants_list() -> None:
+    """List tenants."""
+    with open_frontdesk() as frontdesk:
+        tenants = frontdesk.tenants.list_tenants()
+    table = Table("name", "id", "created")
+    for tenant in tenants:
+        table.add_row(tenant.name, tenant.id, f"{tenant.created_at:%Y-%m-%d %H:%M}")
+    console.print(table)
+
+
+@keys_app.command("create")
+def keys_create(
+    tenant: TenantOption,
+    role: Annotated[KeyRole, typer.Option(help="admin, agent or widget.")],
+    name: Annotated[str, typer.Option(help="A label to recognise the key by.")] = "",
+) -> None:
+    """Create an API key. The key is printed once, alone on the last line of stdout."""
+    with open_frontdesk() as frontdesk:
+        key, info = frontdesk.tenants.issue_key(tenant, role, name)
+    console.print(
+        f"Created key with role [bold]{info.role.value}[/bold] for tenant {tenant} "
+        f"(id {info.id}). Store it now: it is not shown again."
+    )
+    typer.echo(key)
+
+
+@keys_app.command("list")
+def keys_list(
+    tenant: TenantOption,
+    all_keys: Annotated[bool, typer.Option("--all", help="Include revoked keys.")] = False,
+) -> None:
+    """List a tenant's keys (never the keys themselves)."""
+    with open_frontdesk() as frontdesk:
+        keys = frontdesk.tenants.list_keys(tenant, include_revoked=all_keys)
+    table = Table("id", "prefix", "role", "name", "created", "last used", "status")
+    for key in keys:
+        table.add_row(
+            key.id,
+            key.prefix + "…",
+            key.role.value,
+            key.name,
+            f"{key.created_at:%Y-%m-%d %H:%M}",
+            f"{key.last_used_at:%Y-%m-%d %H:%M}" if key.last_used_at else "never",
+            "active" if key.active else "revoked",
+        )
+    console.print(table)
+
+
+@keys_app.command("revoke")
+def keys_revoke(
+    tenant: TenantOption,
+    key_id: Annotated[str, typer.Argument(help="The key's id or its displayed prefix.")],
+) -> None:
+    """Revoke a key: requests with it get 401 from now on."""
+    with open_frontdesk() as frontdesk:
+        info = frontdesk.tenants.revoke_key(tenant, key_id)
+    console.print(f"Revoked key {info.id} ({info.prefix}…, {info.role.value}).")

@@ -1,0 +1,33 @@
+"""The ``frontdesk`` command line."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from frontdesk.cli import admin, ask, server
+from frontdesk.cli.context import console
+from frontdesk.errors import FrontdeskError
+
+app = typer.Typer(
+    name="frontdesk",
+    help="Self-hostable AI customer support.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.command()(server.init)
+app.command()(server.serve)
+app.command()(server.demo)
+app.command()(ask.ask)
+app.add_typer(admin.tenants_app, name="tenants")
+app.add_typer(admin.keys_app, name="keys")
+
+
+def run() -> None:
+    """Entry point: Frontdesk errors become a one-line message and exit code 2."""
+    try:
+        app()
+    except FrontdeskError as exc:
+        console.print(f"[red]error:[/red] {exc.message}")
+        sys.exit(2)

@@ -1,0 +1,67 @@
+"""``frontdesk init``, ``serve`` and ``demo``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from frontdesk.cli.context import console, open_frontdesk
+from frontdesk.errors import NotFoundError
+from frontdesk.settings import Settings
+
+DEMO_TENANT = "demo"
+
+
+def init() -> None:
+    """Create or migrate the database (FRONTDESK_DATABASE_URL; default SQLite in data_dir)."""
+    with open_frontdesk() as frontdesk:
+        frontdesk.init()
+        revision = frontdesk.database.current_revision()
+        url = frontdesk.database.engine.url.render_as_string(hide_password=True)
+    console.print(f"Database ready at {url} (schema {revision}).")
+
+
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to bind.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+) -> None:
+    """Serve the API (and, as they land, the widget and the agent console)."""
+    import uvicorn
+
+    from frontdesk.api.app import create_app
+
+    settings = Settings()
+    bind_host, bind_port = host or settings.host, port or settings.port
+    base = f"http://{bind_host}:{bind_port}"
+    console.print(
+        f"Frontdesk on [bold]{base}[/bold]\n"
+        f"  API docs   {base}/docs\n"
+        f"  health     {base}/healthz  ·  ready {base}/readyz"
+    )
+    uvicorn.run(create_app(settings), host=bind_host, port=bind_port, log_level="info")
+
+
+def demo() -> None:
+    """Create the demo tenant (if missing) with fresh admin and widget keys."""
+    with open_frontdesk() as frontdesk:
+        frontdesk.init()
+        try:
+            frontdesk.tenants.get_tenant(DEMO_TENANT)
+        except NotFoundError:
+            frontdesk.tenants.create_tenant(DEMO_TENANT)
+        admin_key, _ = frontdesk.tenants.issue_key(DEMO_TENANT, "admin", "demo admin")
+        widget_key, _ = frontdesk.tenants.issue_key(DEMO_TENANT, "widget", "demo widget")
+        settings = frontdesk.settings
+    base = f"http://{settings.host}:{settings.port}"
+    console.print(
+        f"Demo tenant [bold]{DEMO_TENANT}[/bold] is ready. New keys (shown once; older demo "
+        "keys stay valid until revoked with 'frontdesk keys revoke'):\n"
+        f"  admin   {admin_key}\n"
+        f"  widget  {widget_key}\n"
+        "Try:\n"
+        f"  curl -s -X POST {base}/v1/conversations -H 'Authorization: Bearer {widget_key}'\n"
+        f"  curl -s -X POST {base}/v1/conversations/<id>/messages "
+        f"-H 'Authorization: Bearer {widget_key}' -H 'Content-Type: application/json' "
+        '-d \'{"text": "How do I reset my password?"}\''
+    )

@@ -1,0 +1,51 @@
+"""Tenants, API keys and the principal a request acts as."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+
+class KeyRole(StrEnum):
+    """What an API key may do. ``widget`` keys are public (embedded in web pages)."""
+
+    ADMIN = "admin"
+    AGENT = "agent"
+    WIDGET = "widget"
+
+
+@dataclass(frozen=True, slots=True)
+class Tenant:
+    id: str
+    name: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKeyInfo:
+    """An API key as it can be shown after creation: never the key itself."""
+
+    id: str
+    tenant_id: str
+    tenant_name: str
+    role: KeyRole
+    name: str
+    prefix: str
+    created_at: datetime
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is calling: every tenant-scoped query takes ``tenant_id`` from here."""
+
+    tenant_id: str
+    tenant_name: str
+    role: KeyRole
+    key_id: str

@@ -1,0 +1,1 @@
+"""The front door: API keys to tenant + role, size limits, rate limits."""

@@ -1,0 +1,75 @@
+"""Runs the stages of a release over one turn and records the trace."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+
+from frontdesk.domain.conversation import Outcome, StageTrace
+from frontdesk.pipeline.protocols import Stage
+from frontdesk.pipeline.state import TurnState
+
+log = logging.getLogger(__name__)
+
+FALLBACK_ANSWER = (
+    "Sorry, something went wrong on our side while answering. "
+    "Please try again, or ask to talk to a person."
+)
+
+
+class Pipeline:
+    """An ordered list of stages built from one release.
+
+    A stage that raises is a bug, not a customer's problem: the runner records it on the
+    trace, stops, and gives an honest fallback reply instead of a 500, so the customer's
+    acknowledged message still gets an answer.
+    """
+
+    def __init__(self, release_id: str, stages: Sequence[Stage]) -> None:
+        names = [stage.name for stage in stages]
+        if len(set(names)) != len(names):
+            raise ValueError(f"stage names must be unique, got {names}")
+        self.release_id = release_id
+        self.stages = list(stages)
+
+    def warm_up(self) -> None:
+        for stage in self.stages:
+            stage.warm_up()
+
+    def run(self, state: TurnState) -> list[StageTrace]:
+        trace: list[StageTrace] = []
+        for stage in self.stages:
+            started = time.perf_counter()
+            try:
+                report = stage.run(state)
+            except Exception as exc:
+                log.exception("stage %s failed", stage.name)
+                trace.append(
+                    StageTrace(
+                        name=stage.name,
+                        duration_ms=_ms_since(started),
+                        flags=["error"],
+                        detail={"error": type(exc).__name__},
+                    )
+                )
+                state.answer, state.citations = FALLBACK_ANSWER, []
+                state.outcome = Outcome.NO_ANSWER
+                state.escalation_reason = "error"
+                state.flags.append(f"{stage.name}:error")
+                break
+            trace.append(
+                StageTrace(
+                    name=stage.name,
+                    duration_ms=_ms_since(started),
+                    scores=report.scores,
+                    flags=report.flags,
+                    detail=report.detail,
+                )
+            )
+            state.flags.extend(f"{stage.name}:{flag}" for flag in report.flags)
+        return trace
+
+
+def _ms_since(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 3)

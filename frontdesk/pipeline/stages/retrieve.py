@@ -1,0 +1,35 @@
+"""Retrieve: search the tenant's knowledge for the standalone query."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from frontdesk.pipeline.protocols import StageReport
+from frontdesk.pipeline.state import TurnState
+from frontdesk.resources import KnowledgeBase
+
+
+@dataclass
+class KnowledgeRetriever:
+    name: str
+    knowledge: KnowledgeBase
+    top_k: int = 5
+
+    def warm_up(self) -> None:
+        return None
+
+    def run(self, state: TurnState) -> StageReport:
+        passages = self.knowledge.search(state.tenant_id, state.query or state.text, self.top_k)
+        state.passages = passages
+        flags: list[str] = []
+        if not passages:
+            empty = self.knowledge.chunk_count(state.tenant_id) == 0
+            flags.append("no_knowledge" if empty else "no_results")
+        return StageReport(
+            scores={
+                "passages": float(len(passages)),
+                "top_score": passages[0].score if passages else 0.0,
+            },
+            flags=flags,
+            detail={"chunk_ids": [p.chunk_id for p in passages]},
+        )

@@ -1,0 +1,50 @@
+"""What flows through the pipeline for one customer message."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from frontdesk.domain.conversation import Citation, Outcome
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryTurn:
+    speaker: str  # "customer" | "assistant" | "agent"
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A retrieved piece of knowledge with the score the retriever gave it."""
+
+    chunk_id: str
+    text: str
+    title: str
+    score: float
+    url: str | None = None
+    heading_path: tuple[str, ...] = ()
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class TurnState:
+    """Mutable state one turn carries from stage to stage.
+
+    Stages read what earlier stages wrote and fill in their own part; the runner records
+    each stage's timing, scores and flags on the trace.
+    """
+
+    tenant_id: str
+    conversation_id: str
+    text: str  # the customer message as received (already size-checked)
+    history: list[HistoryTurn] = field(default_factory=list)
+    query: str = ""  # standalone question the retriever searches for
+    passages: list[Passage] = field(default_factory=list)
+    answer: str = ""
+    citations: list[Citation] = field(default_factory=list)
+    confidence: float = 0.0
+    outcome: Outcome | None = None
+    escalation_reason: str | None = None
+    flags: list[str] = field(default_factory=list)
+    details: dict[str, Any] = field(default_factory=dict)

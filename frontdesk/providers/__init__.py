@@ -1,0 +1,1 @@
+"""Built-in implementations of the pipeline's seams, registered like any plugin."""

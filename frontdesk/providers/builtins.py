@@ -1,0 +1,37 @@
+"""The built-in components, registered through the ``frontdesk.components`` entry point
+exactly as a third-party plugin would register its own."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from frontdesk.pipeline.protocols import Stage
+from frontdesk.pipeline.registry import ComponentRegistry
+from frontdesk.pipeline.stages.context import HistoryCondenser
+from frontdesk.pipeline.stages.decide import ThresholdDecider
+from frontdesk.pipeline.stages.generate import ExtractiveGenerator
+from frontdesk.pipeline.stages.retrieve import KnowledgeRetriever
+from frontdesk.resources import Resources
+
+
+def _condenser(name: str, params: dict[str, Any], _res: Resources) -> Stage:
+    return HistoryCondenser(name=name, **params)
+
+
+def _retriever(name: str, params: dict[str, Any], res: Resources) -> Stage:
+    return KnowledgeRetriever(name=name, knowledge=res.knowledge, **params)
+
+
+def _extractive(name: str, params: dict[str, Any], _res: Resources) -> Stage:
+    return ExtractiveGenerator(name=name, **params)
+
+
+def _decider(name: str, params: dict[str, Any], _res: Resources) -> Stage:
+    return ThresholdDecider(name=name, **params)
+
+
+def register(registry: ComponentRegistry) -> None:
+    registry.register("history_condenser", _condenser)
+    registry.register("knowledge_retriever", _retriever)
+    registry.register("extractive_generator", _extractive)
+    registry.register("threshold_decider", _decider)

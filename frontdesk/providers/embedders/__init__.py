@@ -1,0 +1,1 @@
+"""Sentence embedders (see :class:`frontdesk.pipeline.protocols.Embedder`)."""

@@ -1,0 +1,1 @@
+"""Releases: versioned, immutable pipeline configurations."""

@@ -1,0 +1,57 @@
+"""A release is data: which component runs each stage, with which parameters.
+
+It serialises to a dict (and JSON) so it can be stored, diffed, split between traffic
+shares and rolled back. ``digest`` identifies its exact content.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class StageSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
+    type: str = Field(min_length=1, description="registered component type")
+    params: dict[str, Any] = Field(default_factory=dict)
+
+
+class ReleaseConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+    version: int = Field(ge=1)
+    description: str = ""
+    stages: list[StageSpec] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_stage_names(self) -> ReleaseConfig:
+        names = [s.name for s in self.stages]
+        if len(set(names)) != len(names):
+            raise ValueError(f"stage names must be unique: {names}")
+        return self
+
+    @property
+    def digest(self) -> str:
+        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+def default_release() -> ReleaseConfig:
+    """The release every tenant runs until a registry says otherwise."""
+    return ReleaseConfig(
+        id="default",
+        version=1,
+        description="Extractive answers from the tenant's knowledge base; no LLM.",
+        stages=[
+            StageSpec(name="context", type="history_condenser", params={"max_tokens": 256}),
+            StageSpec(name="retrieve", type="knowledge_retriever", params={"top_k": 5}),
+            StageSpec(name="generate", type="extractive_generator", params={"max_sentences": 3}),
+            StageSpec(name="decide", type="threshold_decider", params={"min_confidence": 0.35}),
+        ],
+    )

@@ -1,0 +1,68 @@
+"""``Frontdesk``: the whole system in one process, used by the API, the CLI and scripts.
+
+from frontdesk import Frontdesk, Settings
+fd = Frontdesk(Settings())
+fd.init()                                   # create or migrate the database
+tenant = fd.tenants.create_tenant("acme")
+conversation = fd.conversations.create(tenant.id)
+reply = fd.conversations.post_message(tenant.id, conversation.id, "How do I reset my password?")
+"""
+
+from __future__ import annotations
+
+from frontdesk.pipeline.registry import ComponentRegistry, load_registry
+from frontdesk.releases.config import ReleaseConfig, default_release
+from frontdesk.resources import Resources
+from frontdesk.services.conversations import ConversationService
+from frontdesk.services.tenants import TenantService
+from frontdesk.settings import Settings
+from frontdesk.storage.db import Database
+
+
+class Frontdesk:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        release: ReleaseConfig | None = None,
+        registry: ComponentRegistry | None = None,
+    ) -> None:
+        self.settings = settings
+        self.database = Database(settings)
+        self.resources = Resources(settings=settings, database=self.database)
+        self.release = release or default_release()
+        self.registry = registry or load_registry()
+        self.pipeline = self.registry.build_pipeline(self.release, self.resources)
+        self.tenants = TenantService(self.database, settings.secret_key_bytes())
+        self.conversations = ConversationService(
+            self.database, self.pipeline, settings.max_message_chars
+        )
+        self._warm = False
+
+    def init(self) -> None:
+        """Create or upgrade the database schema."""
+        self.database.migrate()
+
+    def warm_up(self) -> None:
+        """Load models once; call at start-up, before serving traffic."""
+        self.pipeline.warm_up()
+        self._warm = True
+
+    def readiness(self) -> tuple[bool, dict[str, str]]:
+        """Whether every dependency is ready, and each one's state."""
+        checks: dict[str, str] = {}
+        try:
+            self.database.ping()
+            checks["database"] = "ok"
+        except Exception as exc:  # noqa: BLE001 - any driver error means "not reachable"
+            checks["database"] = f"unreachable: {type(exc).__name__}"
+        if checks["database"] == "ok":
+            current, head = self.database.current_revision(), self.database.head_revision()
+            checks["migrations"] = (
+                "ok" if current == head else f"at {current}, need {head}: run frontdesk init"
+            )
+        checks["models"] = "ok" if self._warm else "loading"
+        return all(value == "ok" for value in checks.values()), checks
+
+    def close(self) -> None:
+        self.database.dispose()

@@ -1,0 +1,193 @@
+"""Conversations: create, read, and answer a customer message.
+
+Posting a message runs in three short steps so no database lock is held while the
+pipeline thinks: (1) store the customer turn as ``pending`` and commit — from here the
+message is acknowledged and never lost; (2) run the pipeline; (3) store the assistant
+turn and mark the customer turn answered, in one transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+
+from frontdesk.domain.conversation import Conversation, ConversationStatus, Speaker, Turn
+from frontdesk.errors import ConflictError, InvalidInputError
+from frontdesk.pipeline.runner import Pipeline
+from frontdesk.pipeline.state import HistoryTurn, TurnState
+from frontdesk.storage.db import Database
+from frontdesk.storage.repos import conversations as repo
+from frontdesk.storage.tables import utcnow
+
+HISTORY_TURNS = 10
+# A pending turn older than this was orphaned by a crashed worker: a retry may take it over.
+STALE_PENDING = timedelta(seconds=60)
+
+
+@dataclass(frozen=True, slots=True)
+class PostedReply:
+    turn: Turn
+    replayed: bool  # True when an Idempotency-Key retry returned the stored turn
+
+
+class ConversationService:
+    def __init__(self, database: Database, pipeline: Pipeline, max_message_chars: int) -> None:
+        self._db = database
+        self._pipeline = pipeline
+        self._max_chars = max_message_chars
+
+    def create(
+        self,
+        tenant_id: str,
+        *,
+        channel: str = "api",
+        created_by_key: str | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> Conversation:
+        with self._db.transaction() as session:
+            return repo.create(
+                session,
+                tenant_id,
+                channel=channel,
+                created_by_key=created_by_key,
+                metadata=metadata or {},
+            )
+
+    def get(self, tenant_id: str, conversation_id: str) -> Conversation:
+        with self._db.transaction() as session:
+            return repo.get(session, tenant_id, conversation_id)
+
+    def list_recent(self, tenant_id: str, limit: int = 50, offset: int = 0) -> list[Conversation]:
+        with self._db.transaction() as session:
+            return repo.list_recent(session, tenant_id, limit, offset)
+
+    def post_message(
+        self,
+        tenant_id: str,
+        conversation_id: str,
+        text: str,
+        idempotency_key: str | None = None,
+    ) -> PostedReply:
+        text = self._validated(text)
+        request_hash = hashlib.sha256(text.encode()).hexdigest()
+        customer, history, replay = self._accept(
+            tenant_id, conversation_id, text, idempotency_key, request_hash
+        )
+        if replay is not None:
+            return PostedReply(replay, replayed=True)
+        state = TurnState(
+            tenant_id=tenant_id,
+            conversation_id=conversation_id,
+            text=text,
+            history=[HistoryTurn(t.speaker.value, t.text) for t in history],
+        )
+        trace = self._pipeline.run(state)
+        with self._db.transaction() as session:
+            repo.lock(session, tenant_id, conversation_id)
+            if not repo.claim_pending(session, tenant_id, customer.id):
+                existing = repo.reply_to(session, tenant_id, customer.id)
+                if existing is not None:  # a concurrent retry answered first
+                    return PostedReply(existing, replayed=True)
+                raise ConflictError("this message is already being answered; retry shortly")
+            reply = repo.append_turn(
+                session,
+                tenant_id,
+                conversation_id,
+                speaker=Speaker.ASSISTANT,
+                text=state.answer,
+                outcome=state.outcome,
+                in_reply_to=customer.id,
+                release_id=self._pipeline.release_id,
+                trace=[stage.to_dict() for stage in trace],
+                citations=[c.to_dict() for c in state.citations],
+                details={
+                    "confidence": round(state.confidence, 4),
+                    "escalation_reason": state.escalation_reason,
+                    "flags": state.flags,
+                    "query": state.query,
+                    **state.details,
+                },
+            )
+        return PostedReply(reply, replayed=False)
+
+    def _validated(self, text: str) -> str:
+        stripped = text.strip()
+        if not stripped:
+            raise InvalidInputError("text must not be empty", field="text")
+        if len(stripped) > self._max_chars:
+            raise InvalidInputError(
+                f"text is {len(stripped)} characters; the limit is {self._max_chars}",
+                field="text",
+            )
+        return stripped
+
+    def _accept(
+        self,
+        tenant_id: str,
+        conversation_id: str,
+        text: str,
+        idempotency_key: str | None,
+        request_hash: str,
+    ) -> tuple[Turn, list[Turn], Turn | None]:
+        """Store the customer turn (or find the keyed one). Returns the customer turn, the
+        history before it, and the stored reply when this is a completed retry."""
+        for _attempt in range(3):
+            try:
+                with self._db.transaction() as session:
+                    conversation = repo.lock(session, tenant_id, conversation_id)
+                    if idempotency_key is not None:
+                        found = repo.find_by_idempotency_key(
+                            session, tenant_id, conversation_id, idempotency_key
+                        )
+                        if found is not None:
+                            return self._retry(session, tenant_id, found, request_hash)
+                    if conversation.status is not ConversationStatus.BOT:
+                        raise ConflictError(
+                            f"conversation is {conversation.status.value}; "
+                            "the assistant does not answer in it"
+                        )
+                    customer = repo.append_turn(
+                        session,
+                        tenant_id,
+                        conversation_id,
+                        speaker=Speaker.CUSTOMER,
+                        text=text,
+                        status="pending",
+                        idempotency_key=idempotency_key,
+                        request_hash=request_hash if idempotency_key else None,
+                    )
+                    history = repo.recent_history(
+                        session, tenant_id, conversation_id, customer.seq, HISTORY_TURNS
+                    )
+                    return customer, history, None
+            except IntegrityError:
+                continue  # a concurrent request took the same seq or key: look again
+        raise ConflictError("too many concurrent messages in this conversation; retry")
+
+    def _retry(
+        self,
+        session: Any,
+        tenant_id: str,
+        found: tuple[Turn, str | None, str],
+        request_hash: str,
+    ) -> tuple[Turn, list[Turn], Turn | None]:
+        customer, stored_hash, status = found
+        if stored_hash != request_hash:
+            raise ConflictError(
+                "this Idempotency-Key was already used with a different message; "
+                "use a new key for a new message"
+            )
+        reply = repo.reply_to(session, tenant_id, customer.id)
+        if reply is not None:
+            return customer, [], reply
+        if status == "pending" and utcnow() - customer.created_at < STALE_PENDING:
+            raise ConflictError("the original request is still being answered; retry shortly")
+        # The worker that accepted it died before replying: answer it now.
+        history = repo.recent_history(
+            session, tenant_id, customer.conversation_id, customer.seq, HISTORY_TURNS
+        )
+        return customer, history, None

@@ -1,0 +1,77 @@
+"""Tenants and API keys: create, issue, list, revoke, authenticate."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from frontdesk.domain.tenant import ApiKeyInfo, KeyRole, Principal, Tenant
+from frontdesk.errors import AuthenticationError, InvalidInputError
+from frontdesk.gateway.keys import display_prefix, generate_key, hash_key, looks_like_key
+from frontdesk.storage.db import Database
+from frontdesk.storage.repos import tenants as repo
+from frontdesk.storage.tables import utcnow
+
+# Recording every use would turn each read into a write; minute resolution is plenty.
+_TOUCH_EVERY = timedelta(seconds=60)
+
+
+class TenantService:
+    def __init__(self, database: Database, secret: bytes) -> None:
+        self._db = database
+        self._secret = secret
+
+    def create_tenant(self, name: str) -> Tenant:
+        with self._db.transaction() as session:
+            return repo.create_tenant(session, name)
+
+    def get_tenant(self, name: str) -> Tenant:
+        with self._db.transaction() as session:
+            return repo.get_tenant_by_name(session, name)
+
+    def list_tenants(self) -> list[Tenant]:
+        with self._db.transaction() as session:
+            return repo.list_tenants(session)
+
+    def issue_key(
+        self, tenant_name: str, role: KeyRole | str, name: str = ""
+    ) -> tuple[str, ApiKeyInfo]:
+        """A new key and its record. The key itself is returned once and never stored."""
+        try:
+            role = KeyRole(role)
+        except ValueError:
+            allowed = ", ".join(r.value for r in KeyRole)
+            raise InvalidInputError(f"role must be one of {allowed}", field="role") from None
+        if len(name) > 100:
+            raise InvalidInputError("key name is longer than 100 characters", field="name")
+        key = generate_key()
+        with self._db.transaction() as session:
+            tenant = repo.get_tenant_by_name(session, tenant_name)
+            info = repo.add_key(
+                session, tenant, role, name, display_prefix(key), hash_key(key, self._secret)
+            )
+        return key, info
+
+    def list_keys(self, tenant_name: str, include_revoked: bool = True) -> list[ApiKeyInfo]:
+        with self._db.transaction() as session:
+            tenant = repo.get_tenant_by_name(session, tenant_name)
+            return repo.list_keys(session, tenant, include_revoked)
+
+    def revoke_key(self, tenant_name: str, key_id_or_prefix: str) -> ApiKeyInfo:
+        with self._db.transaction() as session:
+            tenant = repo.get_tenant_by_name(session, tenant_name)
+            return repo.revoke_key(session, tenant, key_id_or_prefix)
+
+    def authenticate(self, raw_key: str) -> Principal:
+        if not looks_like_key(raw_key):
+            raise AuthenticationError("malformed API key: expected 'Authorization: Bearer fdk_…'")
+        with self._db.transaction() as session:
+            info = repo.find_key_by_hash(session, hash_key(raw_key, self._secret))
+            if info is None:
+                raise AuthenticationError("unknown API key")
+            if info.revoked_at is not None:
+                raise AuthenticationError("this API key has been revoked")
+            if info.last_used_at is None or utcnow() - info.last_used_at > _TOUCH_EVERY:
+                repo.touch_key(session, info.id)
+        return Principal(
+            tenant_id=info.tenant_id, tenant_name=info.tenant_name, role=info.role, key_id=info.id
+        )

@@ -1,0 +1,104 @@
+"""Settings from the environment (``FRONTDESK_`` prefix) or a ``.env`` file.
+
+Nothing reads settings at import time: callers build a :class:`Settings` and pass it on
+(``create_app(settings)``, ``Frontdesk(settings)``), so tests can run many side by side.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from frontdesk.errors import ConfigurationError
+
+_WEAK_SECRETS = {"", "changeme", "secret", "change-me", "frontdesk"}
+
+
+class Settings(BaseSettings):
+    """Process-wide configuration. Per-tenant behaviour lives in releases, not here."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="FRONTDESK_", env_file=".env", extra="ignore", frozen=True
+    )
+
+    env: Literal["development", "test", "production"] = Field(
+        "development",
+        description="Outside development and test a real secret key is required.",
+    )
+    data_dir: Path = Field(
+        Path(".frontdesk"),
+        description="Where the embedded database, the generated secret and models live.",
+    )
+    database_url: str | None = Field(
+        None,
+        description="SQLAlchemy URL; default is SQLite in data_dir. "
+        "postgresql://user@host/db selects PostgreSQL.",
+    )
+    secret_key: SecretStr | None = Field(
+        None,
+        description="Server secret that API keys are hashed with (HMAC-SHA256). "
+        "Every replica must share it. Generated into data_dir in development.",
+    )
+    redis_url: str | None = Field(
+        None, description="Redis for shared rate limits and live updates across replicas."
+    )
+    max_body_bytes: int = Field(64 * 1024, gt=0, description="Largest request body accepted.")
+    max_message_chars: int = Field(4000, gt=0, description="Longest customer message accepted.")
+    rate_limit_per_minute: int = Field(
+        120, ge=0, description="Requests per minute per API key; 0 turns rate limiting off."
+    )
+    host: str = "127.0.0.1"
+    port: int = Field(8000, gt=0, lt=65536)
+
+    @property
+    def resolved_database_url(self) -> str:
+        url = self.database_url or f"sqlite:///{self.data_dir / 'frontdesk.db'}"
+        # psycopg 3 is the driver we ship; accept the plain URL users paste from their host.
+        for plain in ("postgresql://", "postgres://"):
+            if url.startswith(plain):
+                return "postgresql+psycopg://" + url[len(plain) :]
+        return url
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.resolved_database_url.startswith("sqlite")
+
+    @property
+    def secret_file(self) -> Path:
+        return self.data_dir / "secret_key"
+
+    def secret_key_bytes(self) -> bytes:
+        """The HMAC secret for API keys.
+
+        Order: ``FRONTDESK_SECRET_KEY``; else the file ``frontdesk init`` generated in
+        ``data_dir`` (development and test only, created on first use there).
+        """
+        if self.secret_key is not None:
+            value = self.secret_key.get_secret_value()
+            if value.strip().lower() in _WEAK_SECRETS or len(value) < 16:
+                raise ConfigurationError(
+                    "FRONTDESK_SECRET_KEY is a placeholder or shorter than 16 characters; "
+                    "set it to a long random value (python -c 'import secrets; "
+                    "print(secrets.token_urlsafe(32))')."
+                )
+            return value.encode()
+        if self.env == "production":
+            raise ConfigurationError(
+                "FRONTDESK_SECRET_KEY must be set when FRONTDESK_ENV=production "
+                "(all replicas share it; API keys are hashed with it)."
+            )
+        if not self.secret_file.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            try:
+                fd = os.open(self.secret_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:  # another process created it first: use theirs
+                pass
+            else:
+                with os.fdopen(fd, "w") as handle:
+                    handle.write(secrets.token_urlsafe(32))
+        return self.secret_file.read_text().strip().encode()

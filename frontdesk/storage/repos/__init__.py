@@ -1,0 +1,1 @@
+"""Tenant-scoped queries. Every function that touches tenant data takes ``tenant_id``."""

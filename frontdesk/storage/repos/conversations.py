@@ -1,0 +1,213 @@
+"""Conversations and their turns, always filtered by tenant."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from frontdesk.domain.conversation import (
+    Conversation,
+    ConversationStatus,
+    Outcome,
+    Speaker,
+    Turn,
+)
+from frontdesk.errors import NotFoundError
+from frontdesk.storage.ids import new_id
+from frontdesk.storage.tables import ConversationRow, TurnRow, utcnow
+
+
+def _turn(row: TurnRow) -> Turn:
+    return Turn(
+        id=row.id,
+        conversation_id=row.conversation_id,
+        seq=row.seq,
+        speaker=Speaker(row.speaker),
+        text=row.text,
+        created_at=row.created_at,
+        outcome=Outcome(row.outcome) if row.outcome else None,
+        in_reply_to=row.in_reply_to,
+        release_id=row.release_id,
+        trace=list(row.trace or []),
+        citations=list(row.citations or []),
+        details=dict(row.details or {}),
+    )
+
+
+def _conversation(row: ConversationRow, turns: list[Turn]) -> Conversation:
+    return Conversation(
+        id=row.id,
+        tenant_id=row.tenant_id,
+        status=ConversationStatus(row.status),
+        channel=row.channel,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        turns=turns,
+    )
+
+
+def create(
+    session: Session,
+    tenant_id: str,
+    *,
+    channel: str,
+    created_by_key: str | None,
+    metadata: dict[str, Any],
+) -> Conversation:
+    now = utcnow()
+    row = ConversationRow(
+        id=new_id(),
+        tenant_id=tenant_id,
+        status=ConversationStatus.BOT.value,
+        channel=channel,
+        created_by_key=created_by_key,
+        metadata_=metadata,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(row)
+    session.flush()
+    return _conversation(row, [])
+
+
+def _row(session: Session, tenant_id: str, conversation_id: str, lock: bool) -> ConversationRow:
+    query = select(ConversationRow).where(
+        ConversationRow.id == conversation_id, ConversationRow.tenant_id == tenant_id
+    )
+    if lock:  # serialise appends to one conversation (PostgreSQL; SQLite locks the file)
+        query = query.with_for_update()
+    row = session.scalar(query)
+    if row is None:
+        raise NotFoundError(f"conversation {conversation_id!r} not found")
+    return row
+
+
+def get(session: Session, tenant_id: str, conversation_id: str) -> Conversation:
+    row = _row(session, tenant_id, conversation_id, lock=False)
+    turns = session.scalars(
+        select(TurnRow)
+        .where(TurnRow.tenant_id == tenant_id, TurnRow.conversation_id == conversation_id)
+        .order_by(TurnRow.seq)
+    )
+    return _conversation(row, [_turn(t) for t in turns])
+
+
+def lock(session: Session, tenant_id: str, conversation_id: str) -> Conversation:
+    """The conversation (without turns), locked for appending until the transaction ends."""
+    return _conversation(_row(session, tenant_id, conversation_id, lock=True), [])
+
+
+def list_recent(session: Session, tenant_id: str, limit: int, offset: int) -> list[Conversation]:
+    rows = session.scalars(
+        select(ConversationRow)
+        .where(ConversationRow.tenant_id == tenant_id)
+        .order_by(ConversationRow.created_at.desc(), ConversationRow.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    return [_conversation(r, []) for r in rows]
+
+
+def append_turn(
+    session: Session,
+    tenant_id: str,
+    conversation_id: str,
+    *,
+    speaker: Speaker,
+    text: str,
+    status: str = "done",
+    outcome: Outcome | None = None,
+    in_reply_to: str | None = None,
+    idempotency_key: str | None = None,
+    request_hash: str | None = None,
+    release_id: str | None = None,
+    trace: list[dict[str, Any]] | None = None,
+    citations: list[dict[str, Any]] | None = None,
+    details: dict[str, Any] | None = None,
+) -> Turn:
+    """Append a turn; the caller must hold the conversation lock (see :func:`lock`)."""
+    last = session.scalar(
+        select(func.max(TurnRow.seq)).where(TurnRow.conversation_id == conversation_id)
+    )
+    now = utcnow()
+    row = TurnRow(
+        id=new_id(),
+        tenant_id=tenant_id,
+        conversation_id=conversation_id,
+        seq=(last or 0) + 1,
+        speaker=speaker.value,
+        text=text,
+        status=status,
+        outcome=outcome.value if outcome else None,
+        in_reply_to=in_reply_to,
+        idempotency_key=idempotency_key,
+        request_hash=request_hash,
+        release_id=release_id,
+        trace=trace or [],
+        citations=citations or [],
+        details=details or {},
+        created_at=now,
+    )
+    session.add(row)
+    session.execute(
+        update(ConversationRow)
+        .where(ConversationRow.id == conversation_id, ConversationRow.tenant_id == tenant_id)
+        .values(updated_at=now)
+    )
+    session.flush()
+    return _turn(row)
+
+
+def find_by_idempotency_key(
+    session: Session, tenant_id: str, conversation_id: str, key: str
+) -> tuple[Turn, str | None, str] | None:
+    """The customer turn a keyed request created, its request hash and its status."""
+    row = session.scalar(
+        select(TurnRow).where(
+            TurnRow.tenant_id == tenant_id,
+            TurnRow.conversation_id == conversation_id,
+            TurnRow.idempotency_key == key,
+        )
+    )
+    return None if row is None else (_turn(row), row.request_hash, row.status)
+
+
+def reply_to(session: Session, tenant_id: str, turn_id: str) -> Turn | None:
+    row = session.scalar(
+        select(TurnRow)
+        .where(
+            TurnRow.tenant_id == tenant_id,
+            TurnRow.in_reply_to == turn_id,
+            TurnRow.speaker == Speaker.ASSISTANT.value,
+        )
+        .order_by(TurnRow.seq)
+    )
+    return None if row is None else _turn(row)
+
+
+def claim_pending(session: Session, tenant_id: str, turn_id: str) -> bool:
+    """Mark a pending customer turn answered; False if another worker already did."""
+    result = session.execute(
+        update(TurnRow)
+        .where(TurnRow.tenant_id == tenant_id, TurnRow.id == turn_id, TurnRow.status == "pending")
+        .values(status="answered")
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+def recent_history(
+    session: Session, tenant_id: str, conversation_id: str, before_seq: int, limit: int
+) -> list[Turn]:
+    rows = session.scalars(
+        select(TurnRow)
+        .where(
+            TurnRow.tenant_id == tenant_id,
+            TurnRow.conversation_id == conversation_id,
+            TurnRow.seq < before_seq,
+        )
+        .order_by(TurnRow.seq.desc())
+        .limit(limit)
+    )
+    return [_turn(r) for r in reversed(list(rows))]

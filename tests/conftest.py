@@ -1,0 +1,165 @@
+"""Fixtures that build real things: a fresh database per test on SQLite and on the real
+PostgreSQL server, a migrated and warmed-up Frontdesk, and an in-process API client."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from frontdesk.api.app import create_app
+from frontdesk.runtime import Frontdesk
+from frontdesk.settings import Settings
+
+POSTGRES_URL = os.environ.get(
+    "FRONTDESK_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
+REDIS_URL = os.environ.get("FRONTDESK_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+TEST_SECRET = "test-secret-0123456789abcdef"
+
+
+def _psycopg(url: str) -> str:
+    return url.replace("postgresql://", "postgresql+psycopg://", 1)
+
+
+class PostgresDatabases:
+    """Creates throwaway databases on the real server; drops them afterwards."""
+
+    def __init__(self, admin_url: str) -> None:
+        self.admin_url = make_url(_psycopg(admin_url))
+        self.engine = create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
+        self.created: list[str] = []
+
+    def create(self, template: str | None = None) -> str:
+        name = f"fdtest_{uuid.uuid4().hex[:12]}"
+        clause = f" TEMPLATE {template}" if template else ""
+        with self.engine.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"{clause}'))
+        self.created.append(name)
+        return self.admin_url.set(database=name).render_as_string(hide_password=False)
+
+    def drop_all(self) -> None:
+        with self.engine.connect() as connection:
+            for name in self.created:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        self.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresDatabases]:
+    databases = PostgresDatabases(POSTGRES_URL)
+    try:
+        with databases.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception as exc:  # noqa: BLE001
+        pytest.fail(f"PostgreSQL at {POSTGRES_URL} is not reachable ({exc}); run make services")
+    yield databases
+    databases.drop_all()
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres: PostgresDatabases, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A database migrated once; each test copies it (CREATE DATABASE … TEMPLATE)."""
+    url = postgres.create()
+    data_dir = tmp_path_factory.mktemp("pg-template")
+    frontdesk = Frontdesk(_settings(url, data_dir))
+    frontdesk.init()
+    frontdesk.close()
+    return make_url(url).database or ""
+
+
+def _settings(database_url: str, data_dir: Path, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "env": "test",
+        "data_dir": data_dir,
+        "database_url": database_url,
+        "secret_key": TEST_SECRET,
+        "rate_limit_per_minute": 0,
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def empty_database_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """A database with no tables at all."""
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path / 'frontdesk.db'}"
+    databases: PostgresDatabases = request.getfixturevalue("postgres")
+    return databases.create()
+
+
+@pytest.fixture
+def database_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """A migrated, empty database."""
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path / 'frontdesk.db'}"
+    databases: PostgresDatabases = request.getfixturevalue("postgres")
+    return databases.create(template=request.getfixturevalue("postgres_template"))
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return _settings(database_url, tmp_path / "data")
+
+
+@pytest.fixture
+def frontdesk(settings: Settings) -> Iterator[Frontdesk]:
+    instance = Frontdesk(settings)
+    instance.init()
+    instance.warm_up()
+    yield instance
+    instance.close()
+
+
+@pytest.fixture
+def client(frontdesk: Frontdesk) -> Iterator[TestClient]:
+    with TestClient(create_app(instance=frontdesk)) as test_client:
+        yield test_client
+
+
+@dataclass(frozen=True)
+class TenantKeys:
+    name: str
+    id: str
+    admin: str
+    agent: str
+    widget: str
+
+    def auth(self, role: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {getattr(self, role)}"}
+
+
+def make_tenant(frontdesk: Frontdesk, name: str) -> TenantKeys:
+    tenant = frontdesk.tenants.create_tenant(name)
+    keys = {
+        role: frontdesk.tenants.issue_key(name, role)[0] for role in ("admin", "agent", "widget")
+    }
+    return TenantKeys(name=name, id=tenant.id, **keys)
+
+
+@pytest.fixture
+def tenant_factory(frontdesk: Frontdesk) -> Callable[[str], TenantKeys]:
+    return lambda name: make_tenant(frontdesk, name)
+
+
+@pytest.fixture
+def acme(frontdesk: Frontdesk) -> TenantKeys:
+    return make_tenant(frontdesk, "acme")
+
+
+@pytest.fixture
+def globex(frontdesk: Frontdesk) -> TenantKeys:
+    return make_tenant(frontdesk, "globex")
