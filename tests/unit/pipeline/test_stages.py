@@ -1,0 +1,89 @@
+"""The built-in stages on hand-made turns."""
+
+from __future__ import annotations
+
+from frontdesk.domain.conversation import Outcome
+from frontdesk.pipeline.stages.context import HistoryCondenser
+from frontdesk.pipeline.stages.decide import ThresholdDecider
+from frontdesk.pipeline.stages.generate import ExtractiveGenerator
+from frontdesk.pipeline.state import HistoryTurn, Passage, TurnState
+
+PASSAGE = Passage(
+    chunk_id="c1",
+    title="Resetting your password",
+    url="https://help.example.com/password",
+    score=0.9,
+    text=(
+        "Our app supports many sign-in methods. To reset your password, open Settings and "
+        "choose Reset password. We e-mail you a link that is valid for 24 hours. "
+        "Contact support if the e-mail does not arrive."
+    ),
+)
+
+
+def _state(text: str, **kwargs: object) -> TurnState:
+    return TurnState(tenant_id="t", conversation_id="c", text=text, **kwargs)  # type: ignore[arg-type]
+
+
+def test_a_pronoun_follow_up_is_condensed_with_the_previous_question() -> None:
+    state = _state(
+        "how long is it valid?",
+        history=[HistoryTurn("customer", "How do I reset my password?")],
+    )
+    HistoryCondenser(name="context").run(state)
+    assert state.query == "How do I reset my password? how long is it valid?"
+
+
+def test_a_standalone_question_is_left_alone_and_the_budget_holds() -> None:
+    state = _state(
+        "What payment methods do you accept for annual plans?",
+        history=[HistoryTurn("customer", "Hi, how do I reset my password?")],
+    )
+    HistoryCondenser(name="context").run(state)
+    assert state.query == "What payment methods do you accept for annual plans?"
+    long = _state("word " * 500)
+    HistoryCondenser(name="context", max_tokens=50).run(long)
+    assert len(long.query.split()) < 50
+
+
+def test_the_extractive_answer_copies_relevant_sentences_and_cites_them() -> None:
+    state = _state("How do I reset my password?", query="How do I reset my password?")
+    state.passages = [PASSAGE]
+    report = ExtractiveGenerator(name="generate", max_sentences=2).run(state)
+    assert "open Settings and choose Reset password" in state.answer
+    assert state.answer.endswith("[1]")
+    assert "many sign-in methods" not in state.answer
+    assert [c.chunk_id for c in state.citations] == ["c1"]
+    assert state.citations[0].url == PASSAGE.url
+    assert report.scores["coverage"] > 0.5
+
+
+def test_a_faq_passage_answers_with_its_stored_answer() -> None:
+    faq = Passage(
+        chunk_id="f1",
+        title="Do you ship abroad?",
+        text="Q: Do you ship abroad? A: Yes, to 30 countries.",
+        score=1.0,
+        metadata={"answer": "Yes, to 30 countries."},
+    )
+    state = _state("do you ship abroad", query="do you ship abroad")
+    state.passages = [faq]
+    ExtractiveGenerator(name="generate").run(state)
+    assert state.answer == "Yes, to 30 countries. [1]"
+
+
+def test_weak_evidence_is_not_shown_and_becomes_no_answer() -> None:
+    state = _state("What is the refund policy for gift cards?")
+    state.answer, state.confidence = "Something barely related. [1]", 0.1
+    state.citations = []
+    ThresholdDecider(name="decide", min_confidence=0.35).run(state)
+    assert state.outcome is Outcome.NO_ANSWER
+    assert state.escalation_reason == "low_confidence"
+
+
+def test_confident_cited_answers_are_answered() -> None:
+    state = _state("How do I reset my password?", query="How do I reset my password?")
+    state.passages = [PASSAGE]
+    ExtractiveGenerator(name="generate").run(state)
+    ThresholdDecider(name="decide").run(state)
+    assert state.outcome is Outcome.ANSWERED

@@ -1,0 +1,54 @@
+"""Releases are data; the registry builds pipelines from them."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from frontdesk.errors import ConfigurationError
+from frontdesk.pipeline.registry import load_registry
+from frontdesk.releases.config import ReleaseConfig, default_release
+
+
+def test_a_release_round_trips_through_json_with_a_stable_digest() -> None:
+    release = default_release()
+    again = ReleaseConfig.model_validate_json(release.model_dump_json())
+    assert again == release
+    assert again.digest == release.digest
+
+
+def test_changing_a_parameter_changes_the_digest() -> None:
+    data = default_release().model_dump()
+    data["stages"][-1]["params"]["min_confidence"] = 0.9
+    assert ReleaseConfig.model_validate(data).digest != default_release().digest
+
+
+def test_unknown_fields_and_duplicate_stages_are_refused() -> None:
+    data = default_release().model_dump()
+    with pytest.raises(ValidationError):
+        ReleaseConfig.model_validate({**data, "surprise": 1})
+    with pytest.raises(ValidationError, match="unique"):
+        ReleaseConfig.model_validate({**data, "stages": data["stages"] * 2})
+
+
+def test_built_ins_register_through_the_entry_point() -> None:
+    registry = load_registry()
+    for spec in default_release().stages:
+        assert spec.type in registry.factories
+
+
+def test_an_unknown_component_or_parameter_is_a_configuration_error(tmp_path) -> None:
+    from frontdesk.resources import Resources
+    from frontdesk.settings import Settings
+    from frontdesk.storage.db import Database
+
+    settings = Settings(_env_file=None, data_dir=tmp_path)  # type: ignore[call-arg]
+    resources = Resources(settings=settings, database=Database(settings))
+    registry = load_registry()
+    with pytest.raises(ConfigurationError, match="unknown component type 'nope'"):
+        registry.build_stage("x", "nope", {}, resources)
+    with pytest.raises(ConfigurationError, match="decide"):
+        registry.build_stage("decide", "threshold_decider", {"min_confidence": 7}, resources)
+    with pytest.raises(ConfigurationError, match="decide"):
+        registry.build_stage("decide", "threshold_decider", {"typo": 1}, resources)
+    resources.database.dispose()
