@@ -33,6 +33,4 @@ class ThresholdDecider:
             state.answer, state.citations = NO_EVIDENCE_ANSWER, []
         no_knowledge = "retrieve:no_knowledge" in state.flags
         state.escalation_reason = "no_knowledge" if no_knowledge else "low_confidence"
-        return StageReport(
-            scores={"confidence": state.confidence}, flags=[state.escalation_reason]
-        )
+        return StageReport(scores={"confidence": state.confidence}, flags=[state.escalation_reason])
