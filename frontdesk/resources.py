@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import threading
 from typing import Protocol
 
 from frontdesk.pipeline.protocols import Embedder
@@ -14,24 +14,27 @@ from frontdesk.storage.db import Database
 class KnowledgeBase(Protocol):
     """Tenant-scoped search over ingested knowledge."""
 
+    def warm_up(self) -> None: ...
+
     def search(self, tenant_id: str, query: str, k: int) -> list[Passage]: ...
 
     def chunk_count(self, tenant_id: str) -> int: ...
 
 
-class EmptyKnowledgeBase:
-    """No knowledge has been ingested anywhere: every search is empty, and says so."""
-
-    def search(self, tenant_id: str, query: str, k: int) -> list[Passage]:
-        return []
-
-    def chunk_count(self, tenant_id: str) -> int:
-        return 0
-
-
-@dataclass
 class Resources:
-    settings: Settings
-    database: Database
-    knowledge: KnowledgeBase = field(default_factory=EmptyKnowledgeBase)
-    embedder: Embedder | None = None
+    """What components share. The embedder is created on first use and shared, so the
+    model is loaded once however many stages and services use it."""
+
+    def __init__(self, settings: Settings, database: Database) -> None:
+        self.settings = settings
+        self.database = database
+        self._embedder: Embedder | None = None
+        self._lock = threading.Lock()
+
+    def embedder(self) -> Embedder:
+        with self._lock:
+            if self._embedder is None:
+                from frontdesk.providers.embedders.onnx_minilm import OnnxEmbedder
+
+                self._embedder = OnnxEmbedder()
+            return self._embedder

@@ -10,10 +10,15 @@ reply = fd.conversations.post_message(tenant.id, conversation.id, "How do I rese
 
 from __future__ import annotations
 
+from frontdesk.errors import ConfigurationError
+from frontdesk.jobs.worker import JobWorker
 from frontdesk.pipeline.registry import ComponentRegistry, load_registry
+from frontdesk.pipeline.stages.retrieve import KnowledgeRetriever
+from frontdesk.pipeline.state import Passage
 from frontdesk.releases.config import ReleaseConfig, default_release
 from frontdesk.resources import Resources
 from frontdesk.services.conversations import ConversationService
+from frontdesk.services.knowledge import KnowledgeService
 from frontdesk.services.tenants import TenantService
 from frontdesk.settings import Settings
 from frontdesk.storage.db import Database
@@ -29,7 +34,7 @@ class Frontdesk:
     ) -> None:
         self.settings = settings
         self.database = Database(settings)
-        self.resources = Resources(settings=settings, database=self.database)
+        self.resources = Resources(settings, self.database)
         self.release = release or default_release()
         self.registry = registry or load_registry()
         self.pipeline = self.registry.build_pipeline(self.release, self.resources)
@@ -37,6 +42,8 @@ class Frontdesk:
         self.conversations = ConversationService(
             self.database, self.pipeline, settings.max_message_chars
         )
+        self.knowledge = KnowledgeService(self.database, self.resources.embedder)
+        self.jobs = JobWorker(self.database)
         self._warm = False
 
     def init(self) -> None:
@@ -64,5 +71,13 @@ class Frontdesk:
         checks["models"] = "ok" if self._warm else "loading"
         return all(value == "ok" for value in checks.values()), checks
 
+    def search(self, tenant_id: str, query: str, k: int = 5) -> list[Passage]:
+        """What this release's retrieval stage finds for ``query`` in the tenant's knowledge."""
+        for stage in self.pipeline.stages:
+            if isinstance(stage, KnowledgeRetriever):
+                return stage.knowledge.search(tenant_id, query, k)
+        raise ConfigurationError(f"release {self.release.id} has no knowledge retrieval stage")
+
     def close(self) -> None:
+        self.jobs.shutdown()
         self.database.dispose()

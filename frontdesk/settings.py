@@ -48,6 +48,9 @@ class Settings(BaseSettings):
         None, description="Redis for shared rate limits and live updates across replicas."
     )
     max_body_bytes: int = Field(64 * 1024, gt=0, description="Largest request body accepted.")
+    max_upload_bytes: int = Field(
+        20 * 1024 * 1024, gt=0, description="Largest knowledge upload (all files of one request)."
+    )
     max_message_chars: int = Field(4000, gt=0, description="Longest customer message accepted.")
     rate_limit_per_minute: int = Field(
         120, ge=0, description="Requests per minute per API key; 0 turns rate limiting off."

@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from frontdesk.cli import admin, ask, server
+from frontdesk.cli import admin, ask, knowledge, server
 from frontdesk.cli.context import console
 from frontdesk.errors import FrontdeskError
 
@@ -20,6 +20,8 @@ app.command()(server.init)
 app.command()(server.serve)
 app.command()(server.demo)
 app.command()(ask.ask)
+app.command()(knowledge.ingest)
+app.add_typer(knowledge.knowledge_app, name="knowledge")
 app.add_typer(admin.tenants_app, name="tenants")
 app.add_typer(admin.keys_app, name="keys")
 

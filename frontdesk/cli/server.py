@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from frontdesk.cli.context import console, open_frontdesk
+from frontdesk.cli.knowledge import ingest_with_progress
 from frontdesk.errors import NotFoundError
 from frontdesk.settings import Settings
 
 DEMO_TENANT = "demo"
+DEMO_KNOWLEDGE = Path(__file__).resolve().parents[2] / "examples" / "demo-helpcenter"
+DEMO_SOURCES = ("articles", "faq.csv", "tickets.jsonl")
 
 
 def init() -> None:
@@ -42,14 +46,28 @@ def serve(
     uvicorn.run(create_app(settings), host=bind_host, port=bind_port, log_level="info")
 
 
-def demo() -> None:
-    """Create the demo tenant (if missing) with fresh admin and widget keys."""
+def demo(
+    knowledge: Annotated[
+        Path, typer.Option(help="Demo help center to load (articles/, faq.csv, tickets.jsonl).")
+    ] = DEMO_KNOWLEDGE,
+) -> None:
+    """Create the demo tenant (if missing) with fresh admin and widget keys, and load the
+    demo help center (unchanged files are skipped on later runs)."""
     with open_frontdesk() as frontdesk:
         frontdesk.init()
         try:
-            frontdesk.tenants.get_tenant(DEMO_TENANT)
+            tenant = frontdesk.tenants.get_tenant(DEMO_TENANT)
         except NotFoundError:
-            frontdesk.tenants.create_tenant(DEMO_TENANT)
+            tenant = frontdesk.tenants.create_tenant(DEMO_TENANT)
+        sources = [knowledge / name for name in DEMO_SOURCES if (knowledge / name).exists()]
+        if sources:
+            report = ingest_with_progress(frontdesk, tenant.id, sources, sync=True)
+            console.print(
+                f"Demo knowledge: {len(report.added) + len(report.updated)} documents loaded, "
+                f"{len(report.unchanged)} unchanged, {len(report.failed)} failed."
+            )
+        else:
+            console.print(f"[yellow]No demo knowledge found in {knowledge}[/yellow]")
         admin_key, _ = frontdesk.tenants.issue_key(DEMO_TENANT, "admin", "demo admin")
         widget_key, _ = frontdesk.tenants.issue_key(DEMO_TENANT, "widget", "demo widget")
         settings = frontdesk.settings

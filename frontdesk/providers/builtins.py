@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from frontdesk.knowledge.index import StoredKnowledge
 from frontdesk.pipeline.protocols import Stage
 from frontdesk.pipeline.registry import ComponentRegistry
 from frontdesk.pipeline.stages.context import HistoryCondenser
@@ -12,6 +13,7 @@ from frontdesk.pipeline.stages.decide import ThresholdDecider
 from frontdesk.pipeline.stages.generate import ExtractiveGenerator
 from frontdesk.pipeline.stages.retrieve import KnowledgeRetriever
 from frontdesk.resources import Resources
+from frontdesk.retrieval.hybrid import HybridOptions
 
 
 def _condenser(name: str, params: dict[str, Any], _res: Resources) -> Stage:
@@ -19,7 +21,9 @@ def _condenser(name: str, params: dict[str, Any], _res: Resources) -> Stage:
 
 
 def _retriever(name: str, params: dict[str, Any], res: Resources) -> Stage:
-    return KnowledgeRetriever(name=name, knowledge=res.knowledge, **params)
+    options = HybridOptions(**params.pop("hybrid", {}))
+    knowledge = StoredKnowledge(res.database, res.embedder(), options)
+    return KnowledgeRetriever(name=name, knowledge=knowledge, **params)
 
 
 def _extractive(name: str, params: dict[str, Any], _res: Resources) -> Stage:

@@ -52,6 +52,6 @@ def default_release() -> ReleaseConfig:
             StageSpec(name="context", type="history_condenser", params={"max_tokens": 256}),
             StageSpec(name="retrieve", type="knowledge_retriever", params={"top_k": 5}),
             StageSpec(name="generate", type="extractive_generator", params={"max_sentences": 3}),
-            StageSpec(name="decide", type="threshold_decider", params={"min_confidence": 0.35}),
+            StageSpec(name="decide", type="threshold_decider", params={"min_confidence": 0.45}),
         ],
     )

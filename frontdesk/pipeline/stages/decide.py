@@ -12,8 +12,15 @@ from frontdesk.pipeline.state import TurnState
 
 @dataclass
 class ThresholdDecider:
+    """Answer when the cited evidence is close enough to the question.
+
+    ``min_confidence`` is compared with the generator's confidence (for the extractive
+    generator: the cosine of question and cited passage); chosen on the demo help
+    center's answerable/unanswerable questions until calibration lands.
+    """
+
     name: str
-    min_confidence: float = 0.35
+    min_confidence: float = 0.45
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.min_confidence <= 1.0:

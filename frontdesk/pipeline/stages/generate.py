@@ -1,11 +1,14 @@
 """Generate: the extractive grounded answer (no LLM).
 
 Every sentence of the reply is copied from a retrieved passage and cited, so the answer
-can be wrong only by choosing the wrong evidence, never by inventing it.
+can be wrong only by choosing the wrong evidence, never by inventing it. The top passage
+answers; the next one is added only when it covers query terms the first did not.
+``confidence`` is the semantic similarity of the cited evidence to the question.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from frontdesk.domain.conversation import Citation
@@ -21,6 +24,8 @@ NO_EVIDENCE_ANSWER = (
     "I couldn't find this in our help center, so I'd rather not guess. "
     "A person from our team can help."
 )
+_TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}")
+_LIST_MARK = re.compile(r"^(?:[-*+•]|\d{1,3}[.)])\s+")
 
 
 @dataclass
@@ -35,37 +40,71 @@ class ExtractiveGenerator:
     def run(self, state: TurnState) -> StageReport:
         query_terms = set(content_words(state.query or state.text))
         if not state.passages:
-            state.answer = (
-                NO_KNOWLEDGE_ANSWER
-                if "retrieve:no_knowledge" in state.flags
-                else NO_EVIDENCE_ANSWER
-            )
+            no_knowledge = "retrieve:no_knowledge" in state.flags
+            state.answer = NO_KNOWLEDGE_ANSWER if no_knowledge else NO_EVIDENCE_ANSWER
             state.confidence = 0.0
-            return StageReport(scores={"coverage": 0.0}, flags=["no_evidence"])
+            return StageReport(scores={"coverage": 0.0, "evidence": 0.0}, flags=["no_evidence"])
 
         chosen: list[tuple[int, str]] = []  # (passage index, sentence)
+        covered: set[str] = set()
         for index, passage in enumerate(state.passages[: self.max_passages]):
-            for sentence in _best_sentences(passage, query_terms, self.max_sentences):
-                if len(chosen) < self.max_sentences:
-                    chosen.append((index, sentence))
+            picked = _best_sentences(passage, query_terms, self.max_sentences - len(chosen))
+            new_terms = set(content_words(" ".join(picked))) & query_terms
+            if chosen and not new_terms - covered:
+                continue  # adds nothing the answer does not already cover
+            chosen.extend((index, sentence) for sentence in picked)
+            covered |= new_terms
+            if covered >= query_terms or len(chosen) >= self.max_sentences:
+                break
         cited = sorted({index for index, _ in chosen})
         numbers = {index: n + 1 for n, index in enumerate(cited)}
-        state.answer = " ".join(f"{s} [{numbers[i]}]" for i, s in chosen)
-        state.citations = [
-            Citation(
-                number=numbers[i],
-                chunk_id=state.passages[i].chunk_id,
-                title=state.passages[i].title,
-                url=state.passages[i].url,
-            )
-            for i in cited
-        ]
-        answer_terms = set(content_words(" ".join(s for _, s in chosen)))
-        coverage = len(query_terms & answer_terms) / len(query_terms) if query_terms else 0.0
-        state.confidence = coverage
+        state.answer = _render(chosen, numbers)
+        state.citations = [_citation(numbers[i], state.passages[i]) for i in cited]
+        coverage = len(covered) / len(query_terms) if query_terms else 0.0
+        evidence = max(_similarity(state.passages[i]) for i in cited)
+        state.confidence = evidence
         return StageReport(
-            scores={"coverage": round(coverage, 4), "sentences": float(len(chosen))},
+            scores={
+                "coverage": round(coverage, 4),
+                "evidence": round(evidence, 4),
+                "sentences": float(len(chosen)),
+            },
         )
+
+
+def _similarity(passage: Passage) -> float:
+    """Cosine of the question to the passage body or its title, whichever is closer;
+    the retriever's fused score when the passage has no dense signal."""
+    dense = [passage.metadata.get(key) for key in ("dense", "dense_title")]
+    values = [float(v) for v in dense if isinstance(v, int | float)]
+    return max(values) if values else passage.score
+
+
+def _citation(number: int, passage: Passage) -> Citation:
+    return Citation(number=number, chunk_id=passage.chunk_id, title=passage.title, url=passage.url)
+
+
+def _render(chosen: list[tuple[int, str]], numbers: dict[int, int]) -> str:
+    parts: list[str] = []
+    for position, (index, sentence) in enumerate(chosen):
+        last_of_passage = position + 1 == len(chosen) or chosen[position + 1][0] != index
+        parts.append(f"{sentence} [{numbers[index]}]" if last_of_passage else sentence)
+    return " ".join(parts)
+
+
+def _candidates(text: str) -> list[str]:
+    """Sentences and list items; table rows read as 'cell · cell', rules dropped."""
+    out: list[str] = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped or _TABLE_RULE.match(stripped):
+            continue
+        if stripped.startswith("|"):
+            cells = [c.strip() for c in stripped.strip("|").split("|")]
+            out.append(" · ".join(c for c in cells if c))
+        else:
+            out.extend(sentences(_LIST_MARK.sub("", stripped)))
+    return out
 
 
 def _best_sentences(passage: Passage, query_terms: set[str], limit: int) -> list[str]:
@@ -74,10 +113,10 @@ def _best_sentences(passage: Passage, query_terms: set[str], limit: int) -> list
     answer = passage.metadata.get("answer")
     if isinstance(answer, str) and answer.strip():
         return [answer.strip()]
-    candidates = sentences(passage.text)
-    scored = sorted(
-        range(len(candidates)),
-        key=lambda i: -len(query_terms & set(content_words(candidates[i]))),
-    )
-    keep = sorted(i for i in scored[:limit] if query_terms & set(content_words(candidates[i])))
+    if limit <= 0:
+        return []
+    candidates = _candidates(passage.text)
+    overlap = [len(query_terms & set(content_words(c))) for c in candidates]
+    ranked = sorted(range(len(candidates)), key=lambda i: -overlap[i])
+    keep = sorted(i for i in ranked[:limit] if overlap[i] > 0)
     return [candidates[i] for i in keep] or candidates[:1]

@@ -16,7 +16,7 @@ class KnowledgeRetriever:
     top_k: int = 5
 
     def warm_up(self) -> None:
-        return None
+        self.knowledge.warm_up()
 
     def run(self, state: TurnState) -> StageReport:
         passages = self.knowledge.search(state.tenant_id, state.query or state.text, self.top_k)

@@ -1,0 +1,148 @@
+"""``/v1/knowledge``: upload, list, delete and search the tenant's knowledge;
+``/v1/jobs``: progress of background ingestion."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import PurePath
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, UploadFile
+from pydantic import BaseModel, ConfigDict, Field
+
+from frontdesk.api.deps import AdminKey, FrontdeskDep, StaffKey
+from frontdesk.errors import InvalidInputError
+from frontdesk.knowledge.loaders import SUPPORTED
+from frontdesk.storage.repos.jobs import JobInfo
+from frontdesk.storage.repos.knowledge import DocumentInfo
+
+router = APIRouter(tags=["knowledge"])
+
+
+class DocumentPublic(BaseModel):
+    id: str
+    uri: str
+    kind: str
+    title: str
+    url: str | None
+    content_hash: str
+    chunk_count: int
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, info: DocumentInfo) -> DocumentPublic:
+        return cls(
+            id=info.id,
+            uri=info.uri,
+            kind=info.kind,
+            title=info.title,
+            url=info.url,
+            content_hash=info.content_hash,
+            chunk_count=info.chunk_count,
+            created_at=info.created_at,
+            updated_at=info.updated_at,
+        )
+
+
+class JobPublic(BaseModel):
+    id: str
+    kind: str
+    status: str = Field(description="queued, running, succeeded or failed")
+    total: int
+    done: int
+    result: dict[str, Any]
+    error: str | None
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, job: JobInfo) -> JobPublic:
+        return cls(**{name: getattr(job, name) for name in cls.model_fields})
+
+
+class SearchRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    query: str = Field(min_length=1, max_length=4000)
+    k: int = Field(5, ge=1, le=50)
+
+
+class PassagePublic(BaseModel):
+    chunk_id: str
+    title: str
+    url: str | None
+    heading_path: list[str]
+    text: str
+    score: float
+
+
+@router.post("/v1/knowledge/documents", status_code=202, response_model=JobPublic)
+def upload_documents(
+    frontdesk: FrontdeskDep,
+    principal: AdminKey,
+    files: Annotated[list[UploadFile], File(description="Markdown, HTML, text, PDF, CSV, JSONL")],
+) -> JobPublic:
+    """Upload files; they are ingested in the background. Poll ``/v1/jobs/{id}``."""
+    items: list[tuple[str, bytes]] = []
+    for upload in files:
+        name = PurePath(upload.filename or "").name
+        if not name or PurePath(name).suffix.lower() not in SUPPORTED:
+            raise InvalidInputError(
+                f"{name or 'a file'}: unsupported type; use one of {', '.join(sorted(SUPPORTED))}",
+                field="files",
+            )
+        items.append((f"upload/{name}", upload.file.read()))
+    tenant_id = principal.tenant_id
+
+    def work(progress: Any) -> dict[str, Any]:
+        report = frontdesk.knowledge.ingest_items(
+            tenant_id,
+            ((uri, _reader(data)) for uri, data in items),
+            total=len(items),
+            progress=progress,
+        )
+        return report.to_dict()
+
+    return JobPublic.of(frontdesk.jobs.submit(tenant_id, "ingest", len(items), work))
+
+
+def _reader(data: bytes) -> Callable[[], bytes]:
+    return lambda: data
+
+
+@router.get("/v1/knowledge/documents", response_model=list[DocumentPublic])
+def list_documents(frontdesk: FrontdeskDep, principal: StaffKey) -> list[DocumentPublic]:
+    return [DocumentPublic.of(d) for d in frontdesk.knowledge.list_documents(principal.tenant_id)]
+
+
+@router.delete("/v1/knowledge/documents/{document_id}", response_model=DocumentPublic)
+def delete_document(
+    document_id: str, frontdesk: FrontdeskDep, principal: AdminKey
+) -> DocumentPublic:
+    return DocumentPublic.of(frontdesk.knowledge.delete_document(principal.tenant_id, document_id))
+
+
+@router.post("/v1/knowledge/search", response_model=list[PassagePublic])
+def search(
+    body: SearchRequest, frontdesk: FrontdeskDep, principal: StaffKey
+) -> list[PassagePublic]:
+    """What the retriever finds for a query, best first (for checking the knowledge)."""
+    passages = frontdesk.search(principal.tenant_id, body.query, body.k)
+    return [
+        PassagePublic(
+            chunk_id=p.chunk_id,
+            title=p.title,
+            url=p.url,
+            heading_path=list(p.heading_path),
+            text=p.text,
+            score=round(p.score, 6),
+        )
+        for p in passages
+    ]
+
+
+@router.get("/v1/jobs/{job_id}", response_model=JobPublic)
+def get_job(job_id: str, frontdesk: FrontdeskDep, principal: StaffKey) -> JobPublic:
+    return JobPublic.of(frontdesk.jobs.get(principal.tenant_id, job_id))

@@ -1,0 +1,1 @@
+"""Prompt-injection detectors: the trained default and the bundled svguardian."""

@@ -1,0 +1,153 @@
+"""The input guard: normalise, redact PII, score injection, abuse and language.
+
+Detectors see the normalised text (invisible characters removed, NFKC, look-alike
+letters folded); PII spans are mapped back onto the message as received, and the
+redacted text is built from the normalised text so no hidden characters are stored.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from frontdesk.errors import FrontdeskError
+from frontdesk.guards.abuse import ProfanityDetector
+from frontdesk.guards.injection.detector import InjectionGuard, build_scorer
+from frontdesk.guards.language import LanguageDetector
+from frontdesk.guards.normalize import NormalizedText, normalize
+from frontdesk.guards.pii.redactor import PiiRedactor, apply_redaction
+from frontdesk.guards.policy import GuardPolicy, InjectionAction
+from frontdesk.guards.types import (
+    AbuseResult,
+    GuardAction,
+    InjectionResult,
+    InputGuardResult,
+    LanguageResult,
+    PiiSpan,
+    strongest,
+)
+
+logger = logging.getLogger(__name__)
+
+_ACTIONS = {
+    InjectionAction.FLAG: GuardAction.FLAG,
+    InjectionAction.REFUSE: GuardAction.REFUSE,
+    InjectionAction.HANDOFF: GuardAction.HANDOFF,
+}
+
+
+class InputGuards:
+    """All input guards of one release, configured by its :class:`GuardPolicy`."""
+
+    def __init__(self, policy: GuardPolicy | None = None) -> None:
+        self.policy = policy = policy or GuardPolicy()
+        self.redactor = PiiRedactor(labels=policy.pii_labels, ner=policy.pii_ner)
+        self.injection = InjectionGuard(
+            build_scorer(policy.injection_detector),
+            threshold=policy.injection_threshold,
+            document_threshold=policy.chunk_injection_threshold,
+        )
+        self.abuse = ProfanityDetector(policy.abuse_threshold)
+        self.language = LanguageDetector()
+
+    def warm_up(self) -> None:
+        self.redactor.warm_up()
+        self.injection.warm_up()
+        if self.policy.abuse_detection:
+            self.abuse.warm_up()
+        if self.policy.language_detection:
+            self.language.warm_up()
+
+    def check(self, text: str) -> InputGuardResult:
+        """Check one customer message; fails closed (``handoff``) if a detector breaks.
+
+        Raises :class:`~frontdesk.errors.InvalidInputError` (empty) or
+        :class:`~frontdesk.errors.PayloadTooLargeError` (over ``max_chars``).
+        """
+        normalized = normalize(text, max_chars=self.policy.max_chars)
+        try:
+            return self._check(normalized)
+        except FrontdeskError:
+            raise
+        except Exception:
+            logger.exception("input guard failed; handing the turn off")
+            return InputGuardResult(
+                redacted_text="",
+                pii=(),
+                injection=None,
+                abuse=None,
+                language=None,
+                flags=("guard_error",),
+                action=GuardAction.HANDOFF,
+            )
+
+    def _check(self, normalized: NormalizedText) -> InputGuardResult:
+        clean = normalized.text
+        policy = self.policy
+        timings: dict[str, float] = {}
+        flags: list[str] = []
+        actions = [GuardAction.ALLOW]
+        # Hidden characters and look-alike letters are how filters get evaded: note them.
+        if normalized.removed_controls:
+            flags.append("hidden_characters_removed")
+            actions.append(GuardAction.FLAG)
+        if normalized.folded_homoglyphs:
+            flags.append("homoglyphs_folded")
+            actions.append(GuardAction.FLAG)
+
+        spans: list[PiiSpan] = []
+        redacted = clean
+        if policy.pii_redaction:
+            started = time.perf_counter()
+            found = self.redactor.find(clean)
+            redacted = apply_redaction(clean, found)
+            for span in found:
+                start, end = normalized.to_original(span.start, span.end)
+                spans.append(PiiSpan(start, end, span.label, span.score, span.source))
+            timings["pii"] = _ms(started)
+            if spans:
+                flags.append("pii_redacted")
+
+        started = time.perf_counter()
+        injection: InjectionResult = self.injection.check_message(clean)
+        timings["injection"] = _ms(started)
+        if injection.detected:
+            flags.append("injection")
+            actions.append(_ACTIONS[policy.injection_action])
+
+        abuse: AbuseResult | None = None
+        if policy.abuse_detection:
+            started = time.perf_counter()
+            abuse = self.abuse.check(clean)
+            timings["abuse"] = _ms(started)
+            if abuse.detected:
+                flags.append("abuse")
+                actions.append(_ACTIONS[policy.abuse_action])
+
+        language: LanguageResult | None = None
+        if policy.language_detection:
+            started = time.perf_counter()
+            language = self.language.check(clean)
+            timings["language"] = _ms(started)
+            if policy.allowed_languages and language.language not in policy.allowed_languages:
+                flags.append("language_not_supported")
+                actions.append(GuardAction.FLAG)
+
+        return InputGuardResult(
+            redacted_text=redacted,
+            pii=tuple(spans),
+            injection=injection,
+            abuse=abuse,
+            language=language,
+            flags=tuple(flags),
+            action=strongest(*actions),
+            timings_ms=timings,
+        )
+
+    def check_chunk(self, text: str) -> InjectionResult:
+        """Indirect-injection score of a knowledge chunk (windowed; for ingestion)."""
+        return self.injection.check_document(text)
+
+
+def _ms(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 3)

@@ -1,0 +1,1 @@
+"""Output checks: citations, grounding, leaks, business rules."""

@@ -1,0 +1,85 @@
+"""The output guard: citations, grounding, leaks and business rules on one answer."""
+
+from __future__ import annotations
+
+import time
+
+from frontdesk.guards.output.citations import check_citations
+from frontdesk.guards.output.grounding import check_grounding
+from frontdesk.guards.output.leak import check_leak
+from frontdesk.guards.output.rules import check_rules, on_fail_action
+from frontdesk.guards.output.text import split_sentences
+from frontdesk.guards.policy import GuardPolicy, OnFail
+from frontdesk.guards.types import (
+    Finding,
+    GuardAction,
+    OutputCheckInput,
+    OutputGuardResult,
+    strongest,
+)
+
+
+class OutputGuards:
+    """Runs every output check; drops sentences where a policy says so.
+
+    The final action is the most severe finding's (``handoff`` blocks the answer). An
+    answer whose every sentence was dropped is handed off too.
+    """
+
+    def __init__(self, policy: GuardPolicy | None = None) -> None:
+        self.policy = policy or GuardPolicy()
+
+    def warm_up(self) -> None:
+        """Nothing to load: the output checks are pure text processing."""
+
+    def check(self, item: OutputCheckInput) -> OutputGuardResult:
+        policy = self.policy
+        timings: dict[str, float] = {}
+        findings: list[Finding] = []
+
+        started = time.perf_counter()
+        findings += check_citations(item, require=policy.require_citations)
+        timings["citations"] = _ms(started)
+
+        started = time.perf_counter()
+        grounding = check_grounding(
+            item,
+            min_support=policy.min_support,
+            action=on_fail_action(policy.grounding_on_fail),
+            drop=policy.grounding_on_fail is OnFail.DROP_SENTENCE,
+        )
+        findings += grounding.findings
+        timings["grounding"] = _ms(started)
+
+        started = time.perf_counter()
+        findings += check_leak(item, ngram=policy.leak_ngram)
+        timings["leak"] = _ms(started)
+
+        started = time.perf_counter()
+        rules = check_rules(item.answer, policy.rules)
+        findings += rules.findings
+        timings["rules"] = _ms(started)
+
+        dropped = sorted({f.sentence for f in findings if f.drop and f.sentence is not None})
+        sentences = split_sentences(item.answer)
+        kept = [s.text for s in sentences if s.index not in dropped]
+        answer = " ".join(kept + rules.append) if dropped or rules.append else item.answer
+        action = strongest(*(f.action for f in findings))
+        if sentences and not kept:
+            findings.append(
+                Finding("output", "answer_empty_after_guards",
+                        "every sentence was dropped", GuardAction.HANDOFF)
+            )  # fmt: skip
+            action = GuardAction.HANDOFF
+        return OutputGuardResult(
+            answer=answer,
+            findings=tuple(findings),
+            action=action,
+            support_score=grounding.support_score,
+            dropped_sentences=tuple(dropped),
+            timings_ms=timings,
+        )
+
+
+def _ms(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 3)

@@ -1,0 +1,139 @@
+"""Structured PII found by regular expressions and confirmed by validators (no NER).
+
+Every finder returns :class:`PiiSpan` objects over the text it was given. Numbers that
+fail their checksum (a card with a bad Luhn digit, an IBAN with a bad mod-97) are left
+alone: they are usually order or reference numbers the agent needs to see.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+from frontdesk.guards.pii.validators import (
+    digits_of,
+    iban_valid,
+    ipv4_valid,
+    plausible_card,
+    ssn_valid,
+)
+from frontdesk.guards.types import PiiSpan
+
+_EMAIL = re.compile(
+    r"(?<![\w.+-])[\w.+%-]{1,64}@(?:[\w-]{1,63}\.)+[A-Za-z]{2,24}(?![\w-])", re.UNICODE
+)
+_CARD = re.compile(r"(?<![\w-])\d(?:[ -]?\d){11,18}(?![\w-])")
+_IBAN = re.compile(r"(?<![\w])[A-Za-z]{2}\d{2}(?:[ ]?[A-Za-z0-9]){11,30}(?![\w])")
+_SSN = re.compile(r"(?<![\w-])(\d{3})([- ])(\d{2})\2(\d{4})(?![\w-])")
+_SSN_CONTEXT = re.compile(
+    r"(?i)\b(?:ssn|social security(?: number| no\.?)?)\W{0,5}(\d{3})(\d{2})(\d{4})\b"
+)
+_NINO = re.compile(
+    r"(?<![\w])(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]"
+    r" ?\d{2} ?\d{2} ?\d{2} ?[A-D](?![\w])"
+)
+_ID_CONTEXT = re.compile(
+    r"(?i)\b(?:driver'?s?\s+licen[cs]e|licen[cs]e\s+(?:no\.?|number|#)|passport|"
+    r"national\s+id(?:entity)?|id\s+(?:card|number)|tax\s+(?:id|number)|personal\s+number)"
+    r"(?:\s+(?:no\.?|number|#|is|:))*\s*:?\s*"
+    r"(?P<id>(?=[A-Za-z0-9-]*\d)[A-Za-z0-9][A-Za-z0-9-]{4,19})(?![\w-])"
+)
+_IPV4 = re.compile(r"(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?![\w.])")
+_IPV6 = re.compile(r"(?<![\w:])(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}(?![\w:])")
+_PHONE = re.compile(
+    r"(?<![\w+(])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,5}\)[\s.-]?)?\d{2,5}(?:[\s.-]\d{2,5}){1,4}(?![\w])"
+    r"|(?<![\w+])\+\d{8,14}(?![\w])"
+    r"|(?<![\w])0\d{8,11}(?![\w])"
+)
+_DATE_LIKE = re.compile(
+    r"^(?:\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4}|\d{1,2}[-./]\d{4})$"
+)
+_DATETIME = re.compile(
+    r"\d{4}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}"
+    r"|\d{1,2}:\d{2}(?::\d{2})?"
+)
+_YEAR_RUN = re.compile(r"^(?:(?:19|20)\d\d[\s-]?)+$")
+
+
+def _card(text: str) -> Iterator[PiiSpan]:
+    for m in _CARD.finditer(text):
+        if plausible_card(m.group()):
+            yield PiiSpan(m.start(), m.end(), "CREDIT_CARD", 1.0, "pattern")
+
+
+def _iban(text: str) -> Iterator[PiiSpan]:
+    for m in _IBAN.finditer(text):
+        candidate = m.group()
+        # The pattern may run into a following word: shrink to the longest valid prefix.
+        for end in range(len(candidate), 14, -1):
+            if candidate[end - 1] != " " and iban_valid(candidate[:end]):
+                yield PiiSpan(m.start(), m.start() + end, "IBAN", 1.0, "pattern")
+                break
+
+
+def _ssn(text: str) -> Iterator[PiiSpan]:
+    for m in _SSN.finditer(text):
+        if ssn_valid(m.group(1), m.group(3), m.group(4)):
+            yield PiiSpan(m.start(), m.end(), "SSN", 0.9, "pattern")
+    for m in _SSN_CONTEXT.finditer(text):
+        if ssn_valid(m.group(1), m.group(2), m.group(3)):
+            yield PiiSpan(m.start(1), m.end(3), "SSN", 1.0, "pattern")
+
+
+def _national_id(text: str) -> Iterator[PiiSpan]:
+    for m in _NINO.finditer(text):
+        yield PiiSpan(m.start(), m.end(), "NATIONAL_ID", 0.8, "pattern")
+    for m in _ID_CONTEXT.finditer(text):
+        yield PiiSpan(m.start("id"), m.end("id"), "NATIONAL_ID", 0.7, "pattern")
+
+
+def _email(text: str) -> Iterator[PiiSpan]:
+    for m in _EMAIL.finditer(text):
+        yield PiiSpan(m.start(), m.end(), "EMAIL", 1.0, "pattern")
+
+
+def _ip(text: str) -> Iterator[PiiSpan]:
+    for m in _IPV4.finditer(text):
+        if ipv4_valid(m.group()):
+            yield PiiSpan(m.start(), m.end(), "IP_ADDRESS", 0.9, "pattern")
+    for m in _IPV6.finditer(text):
+        yield PiiSpan(m.start(), m.end(), "IP_ADDRESS", 0.9, "pattern")
+
+
+def _phone(text: str) -> Iterator[PiiSpan]:
+    dates = [(d.start(), d.end()) for d in _DATETIME.finditer(text)]
+    for m in _PHONE.finditer(text):
+        if any(m.start() < end and start < m.end() for start, end in dates):
+            continue
+        candidate = m.group()
+        digits = digits_of(candidate)
+        if not 7 <= len(digits) <= 15:
+            continue
+        if _DATE_LIKE.match(candidate) or _YEAR_RUN.match(candidate):
+            continue
+        if candidate.count(".") >= 3 and ipv4_valid(candidate):
+            continue
+        yield PiiSpan(m.start(), m.end(), "PHONE", 0.7, "pattern")
+
+
+Finder = Callable[[str], Iterator[PiiSpan]]
+
+# Order is priority: when spans overlap, the earlier finder's span wins.
+FINDERS: dict[str, Finder] = {
+    "EMAIL": _email,
+    "IBAN": _iban,
+    "CREDIT_CARD": _card,
+    "SSN": _ssn,
+    "NATIONAL_ID": _national_id,
+    "IP_ADDRESS": _ip,
+    "PHONE": _phone,
+}
+
+
+def find_structured(text: str, labels: frozenset[str] | None = None) -> list[PiiSpan]:
+    """All validated structured spans, in priority order (not yet de-overlapped)."""
+    spans: list[PiiSpan] = []
+    for label, finder in FINDERS.items():
+        if labels is None or label in labels:
+            spans.extend(finder(text))
+    return spans

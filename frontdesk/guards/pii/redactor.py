@@ -1,0 +1,139 @@
+"""Find PII and replace it with typed placeholders such as ``<EMAIL>``.
+
+Structured identifiers come from validated patterns (always on, sub-millisecond); names
+and addresses from patterns plus, when ``ner`` is on, presidio's spaCy engine.
+Overlaps resolve in favour of checksum-validated identifiers, then the longer span.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from frontdesk.guards.pii.address import find_addresses, find_introduced_names
+from frontdesk.guards.pii.names import NameGazetteer, find_gazetteer_names
+from frontdesk.guards.pii.ner import PresidioNer
+from frontdesk.guards.pii.patterns import find_structured
+from frontdesk.guards.policy import PII_LABELS
+from frontdesk.guards.types import PiiSpan, RedactionResult
+
+_VALIDATED = frozenset({"EMAIL", "IBAN", "CREDIT_CARD", "SSN", "IP_ADDRESS"})
+_JOINER = re.compile(r"^[\s,>]{0,4}$")
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+# spaCy entities a gazetteer name may not overlap (a city named after a person). Not ORG:
+# the small model calls most unfamiliar two-word names an organisation.
+_NOT_PERSON_LABELS = _PLACE_LABELS | {"NORP"}
+# spaCy tags many all-caps tokens and stray words as people; keep names that look like names.
+_NAME_TOKEN = re.compile(r"^[^\W\d_][\w'\u2019.-]*$", re.UNICODE)
+
+
+def placeholder(label: str) -> str:
+    return f"<{label}>"
+
+
+def _resolve(spans: Iterable[PiiSpan]) -> list[PiiSpan]:
+    """Drop overlapping spans: validated identifiers first, then longer spans."""
+    ranked = sorted(spans, key=lambda s: (s.label not in _VALIDATED, -(s.end - s.start), s.start))
+    kept: list[PiiSpan] = []
+    for span in ranked:
+        if all(span.end <= k.start or span.start >= k.end for k in kept):
+            kept.append(span)
+    return sorted(kept, key=lambda s: s.start)
+
+
+def _merge_addresses(text: str, spans: list[PiiSpan], places: list[PiiSpan]) -> list[PiiSpan]:
+    """Join address pieces separated only by commas/newlines, absorbing adjacent places."""
+    pieces = sorted(
+        [s for s in spans if s.label == "ADDRESS"] + places, key=lambda s: (s.start, -s.end)
+    )
+    merged: list[PiiSpan] = []
+    for piece in pieces:
+        last = merged[-1] if merged else None
+        if last is not None and (
+            piece.start <= last.end or _JOINER.match(text[last.end : piece.start])
+        ):
+            if last.label == "ADDRESS" or piece.label == "ADDRESS":
+                end = max(last.end, piece.end)
+                merged[-1] = PiiSpan(
+                    last.start,
+                    end,
+                    "ADDRESS",
+                    max(last.score, piece.score),
+                    last.source if last.label == "ADDRESS" else piece.source,
+                )
+                continue
+            if piece.end > last.end:  # place next to a place: remember the wider one
+                merged[-1] = PiiSpan(last.start, piece.end, last.label, last.score, last.source)
+            continue
+        merged.append(piece)
+    addresses = [s for s in merged if s.label == "ADDRESS"]
+    return [s for s in spans if s.label != "ADDRESS"] + addresses
+
+
+class PiiRedactor:
+    """Finds PII in a text and redacts it. Light ``__init__``; NER loads in ``warm_up``."""
+
+    def __init__(
+        self,
+        *,
+        labels: Iterable[str] = PII_LABELS,
+        ner: bool = False,
+        ner_model_path: Path | None = None,
+    ) -> None:
+        self.labels = frozenset(labels)
+        self.ner = PresidioNer(ner_model_path) if ner else None
+        self._gazetteer: NameGazetteer | None = None
+
+    def warm_up(self) -> None:
+        if self.ner is not None:
+            self.ner.warm_up()
+            if self._gazetteer is None and self.ner.model_path is not None:
+                self._gazetteer = NameGazetteer.load(self.ner.model_path)
+
+    def find(self, text: str) -> list[PiiSpan]:
+        """Non-overlapping PII spans of ``text``, sorted by start."""
+        spans = find_structured(text, self.labels)
+        places: list[PiiSpan] = []
+        if "ADDRESS" in self.labels:
+            spans.extend(find_addresses(text))
+        if "PERSON" in self.labels:
+            spans.extend(find_introduced_names(text))
+        if self.ner is not None:
+            self.warm_up()
+            entities = self.ner.entities(text)
+            blocked = [(e.start, e.end) for e in entities if e.label in _NOT_PERSON_LABELS]
+            for entity in entities:
+                surface = text[entity.start : entity.end]
+                if entity.label == "PERSON" and "PERSON" in self.labels:
+                    if all(_NAME_TOKEN.match(t) for t in surface.split()):
+                        spans.append(PiiSpan(entity.start, entity.end, "PERSON", 0.85, "ner"))
+                elif entity.label in _PLACE_LABELS and "ADDRESS" in self.labels:
+                    places.append(PiiSpan(entity.start, entity.end, entity.label, 0.5, "ner"))
+                    if entity.label == "FAC" and any(c.isdigit() for c in surface):
+                        spans.append(PiiSpan(entity.start, entity.end, "ADDRESS", 0.6, "ner"))
+            if "PERSON" in self.labels and self._gazetteer is not None:
+                people = [s for s in spans if s.label == "PERSON"]
+                other_pii = [(s.start, s.end) for s in spans if s.label != "PERSON"]
+                spans.extend(
+                    find_gazetteer_names(text, self._gazetteer, people, blocked, other_pii)
+                )
+        if "ADDRESS" in self.labels:
+            spans = _merge_addresses(text, spans, places)
+        return _resolve(s for s in spans if s.label in self.labels)
+
+    def redact(self, text: str) -> RedactionResult:
+        spans = self.find(text)
+        return RedactionResult(apply_redaction(text, spans), tuple(spans))
+
+
+def apply_redaction(text: str, spans: Iterable[PiiSpan]) -> str:
+    """``text`` with each (non-overlapping) span replaced by its placeholder."""
+    out: list[str] = []
+    cursor = 0
+    for span in sorted(spans, key=lambda s: s.start):
+        out.append(text[cursor : span.start])
+        out.append(placeholder(span.label))
+        cursor = span.end
+    out.append(text[cursor:])
+    return "".join(out)

@@ -1,0 +1,1 @@
+"""Background work with progress recorded in the database."""

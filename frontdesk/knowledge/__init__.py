@@ -1,0 +1,1 @@
+"""The knowledge base: loading files into documents and chunks, storing, indexing."""

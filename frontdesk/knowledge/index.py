@@ -1,0 +1,98 @@
+"""The tenant's knowledge as a searchable index, rebuilt when the knowledge changes.
+
+Each process keeps one in-memory hybrid index per tenant, built from the chunks and
+vectors in the database. A per-tenant version number (bumped by every ingestion or
+deletion) tells every replica, on its next search, that its index is stale.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import numpy.typing as npt
+
+from frontdesk.pipeline.protocols import Embedder
+from frontdesk.pipeline.state import Passage
+from frontdesk.retrieval.hybrid import HybridOptions, HybridRetriever, title_text
+from frontdesk.retrieval.protocols import Reranker
+from frontdesk.retrieval.types import Chunk
+from frontdesk.storage.db import Database
+from frontdesk.storage.repos import knowledge as repo
+
+Vector = npt.NDArray[np.float32]
+
+
+class StoredKnowledge:
+    """Implements :class:`frontdesk.resources.KnowledgeBase` over the database."""
+
+    def __init__(
+        self,
+        database: Database,
+        embedder: Embedder,
+        options: HybridOptions | None = None,
+        reranker: Reranker | None = None,
+    ) -> None:
+        self._db = database
+        self._embedder = embedder
+        self._options = options or HybridOptions()
+        self._reranker = reranker
+        self._indexes: dict[str, tuple[int, HybridRetriever]] = {}
+        self._title_vectors: dict[str, Vector] = {}  # title text → vector, across rebuilds
+        self._lock = threading.Lock()
+
+    def warm_up(self) -> None:
+        self._embedder.warm_up()
+        if self._reranker is not None:
+            self._reranker.warm_up()
+
+    def search(self, tenant_id: str, query: str, k: int) -> list[Passage]:
+        index = self._index(tenant_id)
+        if index is None:
+            return []
+        return index.search(query, k)
+
+    def chunk_count(self, tenant_id: str) -> int:
+        with self._db.transaction() as session:
+            return repo.chunk_count(session, tenant_id)
+
+    def _index(self, tenant_id: str) -> HybridRetriever | None:
+        with self._db.transaction() as session:
+            current = repo.version(session, tenant_id)
+        if current == 0:
+            return None
+        cached = self._indexes.get(tenant_id)
+        if cached is not None and cached[0] == current:
+            return cached[1]
+        with self._lock:  # one rebuild at a time; others wait and reuse it
+            cached = self._indexes.get(tenant_id)
+            if cached is not None and cached[0] >= current:
+                return cached[1]
+            with self._db.transaction() as session:
+                version = repo.version(session, tenant_id)
+                stored = repo.all_chunks(session, tenant_id, self._embedder.model_id)
+            index = HybridRetriever(self._embedder, self._options, self._reranker)
+            if stored:
+                chunks = [
+                    Chunk(
+                        id=c.id,
+                        text=c.text,
+                        title=c.title,
+                        url=c.url,
+                        heading_path=c.heading_path,
+                        position=c.position,
+                        metadata=c.metadata,
+                    )
+                    for c in stored
+                ]
+                index.add(chunks, np.stack([c.vector for c in stored]), self._titles(chunks))
+            self._indexes[tenant_id] = (version, index)
+            return index
+
+    def _titles(self, chunks: list[Chunk]) -> dict[str, Vector]:
+        """Title vectors, embedding only titles not seen in an earlier rebuild."""
+        titles = {title_text(c) for c in chunks} - {""}
+        missing = sorted(titles - self._title_vectors.keys())
+        if missing:
+            self._title_vectors.update(zip(missing, self._embedder.embed(missing), strict=True))
+        return {t: self._title_vectors[t] for t in titles}

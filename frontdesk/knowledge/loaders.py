@@ -1,0 +1,190 @@
+"""Files to documents: Markdown, HTML, plain text, PDF, FAQ (CSV/JSONL) and resolved
+tickets (JSONL). Pure functions over bytes; nothing is stored here.
+
+A help-center article may name its public address in a comment, ``<!-- url: https://… -->``,
+which becomes the citation link.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import Any
+
+from frontdesk.errors import InvalidInputError
+from frontdesk.retrieval.chunking import TextChunk, chunk_text, faq_chunk
+from frontdesk.retrieval.text import estimate_tokens
+
+SUPPORTED = {".md", ".markdown", ".html", ".htm", ".txt", ".pdf", ".csv", ".jsonl"}
+_URL_COMMENT = re.compile(r"<!--\s*url:\s*(\S+?)\s*-->", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedChunk:
+    text: str
+    title: str
+    heading_path: tuple[str, ...]
+    position: int
+    tokens: int
+    url: str | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedDocument:
+    kind: str  # markdown | html | text | pdf | faq | tickets
+    title: str
+    url: str | None
+    content_hash: str
+    chunks: list[LoadedChunk]
+
+
+def load_document(name: str, data: bytes) -> LoadedDocument:
+    """Parse one file's bytes; ``name`` (a path or upload file name) picks the format."""
+    suffix = PurePath(name).suffix.lower()
+    if suffix not in SUPPORTED:
+        raise InvalidInputError(
+            f"{name}: unsupported file type {suffix or '(none)'}; "
+            f"supported: {', '.join(sorted(SUPPORTED))}"
+        )
+    content_hash = hashlib.sha256(data).hexdigest()
+    if suffix == ".pdf":
+        text, fmt, kind = _pdf_text(name, data), "plain", "pdf"
+    else:
+        text = _utf8(name, data)
+        fmt, kind = {
+            ".md": ("markdown", "markdown"),
+            ".markdown": ("markdown", "markdown"),
+            ".html": ("html", "html"),
+            ".htm": ("html", "html"),
+            ".txt": ("plain", "text"),
+            ".csv": ("faq", "faq"),
+            ".jsonl": ("jsonl", "jsonl"),
+        }[suffix]
+    if fmt == "faq":
+        return _faq(name, _csv_rows(name, text), content_hash)
+    if fmt == "jsonl":
+        return _jsonl(name, text, content_hash)
+    url_match = _URL_COMMENT.search(text)
+    url = url_match.group(1) if url_match else None
+    title, pieces = chunk_text(_URL_COMMENT.sub("", text), fmt)
+    title = title or PurePath(name).stem.replace("-", " ").replace("_", " ").strip().capitalize()
+    chunks = [_from_text_chunk(piece, title, url) for piece in pieces if piece.text.strip()]
+    if not chunks:
+        raise InvalidInputError(f"{name}: no text found to index")
+    return LoadedDocument(kind, title, url, content_hash, chunks)
+
+
+def _from_text_chunk(piece: TextChunk, title: str, url: str | None) -> LoadedChunk:
+    return LoadedChunk(
+        text=piece.text,
+        title=title,
+        heading_path=piece.heading_path,
+        position=piece.position,
+        tokens=piece.tokens,
+        url=url,
+    )
+
+
+def _utf8(name: str, data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InvalidInputError(f"{name}: not UTF-8 text (line {line})") from None
+
+
+def _pdf_text(name: str, data: bytes) -> str:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except (PdfReadError, ValueError, KeyError) as exc:
+        raise InvalidInputError(f"{name}: not a readable PDF ({exc})") from None
+    return "\n\n".join(p.strip() for p in pages if p.strip())
+
+
+def _csv_rows(name: str, text: str) -> list[dict[str, str]]:
+    reader = csv.DictReader(io.StringIO(text))
+    fields = {f.strip().lower() for f in reader.fieldnames or []}
+    if not {"question", "answer"} <= fields:
+        raise InvalidInputError(f"{name}: an FAQ CSV needs 'question' and 'answer' columns")
+    return [{k.strip().lower(): (v or "").strip() for k, v in row.items() if k} for row in reader]
+
+
+def _jsonl(name: str, text: str, content_hash: str) -> LoadedDocument:
+    rows: list[dict[str, Any]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InvalidInputError(f"{name}: line {number} is not JSON ({exc.msg})") from None
+        if not isinstance(row, dict):
+            raise InvalidInputError(f"{name}: line {number} is not a JSON object")
+        rows.append(row)
+    if rows and "question" in rows[0]:
+        return _faq(name, rows, content_hash)
+    if rows and {"customer_message", "agent_reply"} <= set(rows[0]):
+        return _tickets(name, rows, content_hash)
+    raise InvalidInputError(
+        f"{name}: JSONL rows need question/answer (FAQ) or "
+        "customer_message/agent_reply (resolved tickets)"
+    )
+
+
+def _faq(name: str, rows: list[dict[str, Any]], content_hash: str) -> LoadedDocument:
+    chunks: list[LoadedChunk] = []
+    for number, row in enumerate(rows, start=1):
+        question = str(row.get("question") or "").strip()
+        answer = str(row.get("answer") or "").strip()
+        if not question or not answer:
+            raise InvalidInputError(f"{name}: row {number} needs both a question and an answer")
+        piece = faq_chunk(question, answer, position=number - 1)
+        url = str(row.get("url") or "").strip() or None
+        chunks.append(
+            LoadedChunk(
+                text=piece.text,
+                title=question,
+                heading_path=(),
+                position=piece.position,
+                tokens=piece.tokens,
+                url=url,
+                metadata={"answer": answer, "question": question, "row": number},
+            )
+        )
+    if not chunks:
+        raise InvalidInputError(f"{name}: no FAQ rows")
+    return LoadedDocument("faq", PurePath(name).stem, None, content_hash, chunks)
+
+
+def _tickets(name: str, rows: list[dict[str, Any]], content_hash: str) -> LoadedDocument:
+    chunks: list[LoadedChunk] = []
+    for number, row in enumerate(rows, start=1):
+        question = str(row.get("customer_message") or "").strip()
+        answer = str(row.get("agent_reply") or "").strip()
+        if not question or not answer:
+            raise InvalidInputError(f"{name}: line {number} needs customer_message and agent_reply")
+        ticket = str(row.get("id") or number)
+        subject = str(row.get("subject") or question[:80]).strip()
+        text = f"{question}\n\n{answer}"
+        chunks.append(
+            LoadedChunk(
+                text=text,
+                title=subject,
+                heading_path=(),
+                position=number - 1,
+                tokens=estimate_tokens(text),
+                url=None,
+                metadata={"answer": answer, "question": question, "ticket": ticket},
+            )
+        )
+    return LoadedDocument("tickets", PurePath(name).stem, None, content_hash, chunks)

@@ -1,0 +1,176 @@
+"""Documents, chunks and the per-tenant knowledge version."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from frontdesk.errors import NotFoundError
+from frontdesk.knowledge.loaders import LoadedDocument
+from frontdesk.storage.ids import new_id
+from frontdesk.storage.tables import ChunkRow, DocumentRow, KnowledgeVersionRow, utcnow
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentInfo:
+    id: str
+    uri: str
+    kind: str
+    title: str
+    url: str | None
+    content_hash: str
+    embedding_model: str
+    chunk_count: int
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StoredChunk:
+    id: str
+    document_id: str
+    title: str
+    url: str | None
+    heading_path: tuple[str, ...]
+    position: int
+    text: str
+    metadata: dict[str, Any]
+    vector: npt.NDArray[np.float32]
+
+
+def _info(row: DocumentRow) -> DocumentInfo:
+    return DocumentInfo(
+        id=row.id,
+        uri=row.uri,
+        kind=row.kind,
+        title=row.title,
+        url=row.url,
+        content_hash=row.content_hash,
+        embedding_model=row.embedding_model,
+        chunk_count=row.chunk_count,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def find_document(session: Session, tenant_id: str, uri: str) -> DocumentInfo | None:
+    row = session.scalar(
+        select(DocumentRow).where(DocumentRow.tenant_id == tenant_id, DocumentRow.uri == uri)
+    )
+    return None if row is None else _info(row)
+
+
+def list_documents(session: Session, tenant_id: str) -> list[DocumentInfo]:
+    rows = session.scalars(
+        select(DocumentRow).where(DocumentRow.tenant_id == tenant_id).order_by(DocumentRow.uri)
+    )
+    return [_info(r) for r in rows]
+
+
+def replace_document(
+    session: Session,
+    tenant_id: str,
+    uri: str,
+    loaded: LoadedDocument,
+    vectors: npt.NDArray[np.float32],
+    embedding_model: str,
+) -> DocumentInfo:
+    """Insert or replace a document and all its chunks; the caller's transaction makes it
+    atomic, so a failure leaves the previous version (or nothing) in place."""
+    now = utcnow()
+    row = session.scalar(
+        select(DocumentRow).where(DocumentRow.tenant_id == tenant_id, DocumentRow.uri == uri)
+    )
+    if row is None:
+        row = DocumentRow(id=new_id(), tenant_id=tenant_id, uri=uri, created_at=now)
+        session.add(row)
+    else:
+        session.execute(delete(ChunkRow).where(ChunkRow.document_id == row.id))
+    row.kind, row.title, row.url = loaded.kind, loaded.title[:500], loaded.url
+    row.content_hash, row.embedding_model = loaded.content_hash, embedding_model
+    row.chunk_count, row.updated_at = len(loaded.chunks), now
+    session.flush()
+    session.add_all(
+        ChunkRow(
+            id=new_id(),
+            tenant_id=tenant_id,
+            document_id=row.id,
+            position=chunk.position,
+            title=chunk.title[:500],
+            url=chunk.url,
+            heading_path=list(chunk.heading_path),
+            text=chunk.text,
+            tokens=chunk.tokens,
+            metadata_=chunk.metadata,
+            vector=np.asarray(vector, dtype=np.float32).tobytes(),
+        )
+        for chunk, vector in zip(loaded.chunks, vectors, strict=True)
+    )
+    bump_version(session, tenant_id)
+    session.flush()
+    return _info(row)
+
+
+def delete_document(session: Session, tenant_id: str, document_id: str) -> DocumentInfo:
+    row = session.scalar(
+        select(DocumentRow).where(DocumentRow.tenant_id == tenant_id, DocumentRow.id == document_id)
+    )
+    if row is None:
+        raise NotFoundError(f"document {document_id!r} not found")
+    info = _info(row)
+    session.execute(delete(ChunkRow).where(ChunkRow.document_id == row.id))
+    session.delete(row)
+    bump_version(session, tenant_id)
+    return info
+
+
+def bump_version(session: Session, tenant_id: str) -> None:
+    updated = session.execute(
+        update(KnowledgeVersionRow)
+        .where(KnowledgeVersionRow.tenant_id == tenant_id)
+        .values(version=KnowledgeVersionRow.version + 1)
+    )
+    if not getattr(updated, "rowcount", 0):
+        session.add(KnowledgeVersionRow(tenant_id=tenant_id, version=1))
+
+
+def version(session: Session, tenant_id: str) -> int:
+    found = session.scalar(
+        select(KnowledgeVersionRow.version).where(KnowledgeVersionRow.tenant_id == tenant_id)
+    )
+    return int(found or 0)
+
+
+def chunk_count(session: Session, tenant_id: str) -> int:
+    return int(session.scalar(select(func.count()).where(ChunkRow.tenant_id == tenant_id)) or 0)
+
+
+def all_chunks(session: Session, tenant_id: str, embedding_model: str) -> list[StoredChunk]:
+    """Every chunk of the tenant whose vector is in ``embedding_model``'s space."""
+    rows = session.execute(
+        select(ChunkRow)
+        .join(DocumentRow, DocumentRow.id == ChunkRow.document_id)
+        .where(ChunkRow.tenant_id == tenant_id, DocumentRow.embedding_model == embedding_model)
+        .order_by(ChunkRow.document_id, ChunkRow.position)
+    ).scalars()
+    return [_stored(r) for r in rows]
+
+
+def _stored(row: ChunkRow) -> StoredChunk:
+    return StoredChunk(
+        id=row.id,
+        document_id=row.document_id,
+        title=row.title,
+        url=row.url,
+        heading_path=tuple(row.heading_path or ()),
+        position=row.position,
+        text=row.text,
+        metadata=dict(row.metadata_ or {}),
+        vector=np.frombuffer(row.vector, dtype=np.float32),
+    )

@@ -1,0 +1,1 @@
+"""Helpers shipped with the library for testing Frontdesk and its plugins."""

@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+from frontdesk.guards import (
+    BusinessRule,
+    CitedPassage,
+    GuardAction,
+    GuardPolicy,
+    OnFail,
+    OutputCheckInput,
+    OutputGuardResult,
+    OutputGuards,
+)
+
+SOURCE = CitedPassage(
+    "kb-7",
+    "Refunds are paid within 5 business days to the original card. A replacement card "
+    "costs 5 EUR and arrives in 3 to 7 days.",
+    1,
+)
+
+
+def check(answer: str, policy: GuardPolicy | None = None, **kw: object) -> OutputGuardResult:
+    item = OutputCheckInput(
+        answer=answer,
+        cited=kw.get("cited", (SOURCE,)),  # type: ignore[arg-type]
+        retrieved_ids=kw.get("retrieved", frozenset({"kb-7"})),  # type: ignore[arg-type]
+        system_prompt=str(kw.get("prompt", "")),
+        canary=kw.get("canary"),  # type: ignore[arg-type]
+    )
+    return OutputGuards(policy or GuardPolicy()).check(item)
+
+
+def test_grounded_answer_passes() -> None:
+    result = check("Refunds are paid within 5 business days to the original card [1].")
+    assert result.action is GuardAction.ALLOW
+    assert result.support_score == 1.0
+
+
+def test_number_absent_from_the_cited_text_is_flagged() -> None:
+    policy = GuardPolicy(grounding_on_fail=OnFail.FLAG)
+    result = check("Refunds are paid within 14 business days to the original card [1].", policy)
+    assert "ungrounded_number" in result.flags
+    assert result.action is GuardAction.FLAG
+
+
+def test_ungrounded_sentence_is_dropped_by_default() -> None:
+    result = check("Refunds are paid within 5 business days [1]. We also give a 20% loyalty bonus.")
+    assert result.answer == "Refunds are paid within 5 business days [1]."
+    assert result.dropped_sentences == (1,)
+
+
+def test_citation_to_a_chunk_not_retrieved_blocks() -> None:
+    result = check("Refunds take 5 business days [1].", retrieved=frozenset({"kb-1"}))
+    assert "citation_not_retrieved" in result.flags
+    assert result.action is GuardAction.HANDOFF
+
+
+def test_canary_leak_is_caught() -> None:
+    result = check("Sure! My instructions start with FD-CANARY-93af. Refunds take 5 days [1].",
+                   canary="FD-CANARY-93af")  # fmt: skip
+    assert "canary_leak" in result.flags
+    assert result.action is GuardAction.HANDOFF
+
+
+def test_system_prompt_regurgitation_is_caught_but_quoting_sources_is_not() -> None:
+    prompt = (
+        "You are the support assistant of Acme Bank. Never discuss competitors and always "
+        "answer only from the provided passages with citations."
+    )
+    leaked = check(
+        "My rules: never discuss competitors and always answer only from the provided "
+        "passages with citations.",
+        prompt=prompt,
+        policy=GuardPolicy(grounding_on_fail=OnFail.FLAG),
+    )
+    assert "prompt_leak" in leaked.flags
+    fine = check("Refunds are paid within 5 business days to the original card [1].",
+                 prompt=prompt + " Refunds are paid within 5 business days to the original card.")  # fmt: skip
+    assert "prompt_leak" not in fine.flags
+
+
+def rule_policy(
+    on_fail: OnFail, kind: str = "forbidden_phrase", pattern: str = "guaranteed"
+) -> GuardPolicy:
+    rule = BusinessRule.model_validate(
+        {"id": "r1", "kind": kind, "pattern": pattern, "on_fail": on_fail}
+    )
+    return GuardPolicy(rules=(rule,))
+
+
+ANSWER = "Refunds are paid within 5 business days [1]. Refunds to the card are guaranteed."
+
+
+def test_rule_block_and_handoff() -> None:
+    result = check(ANSWER, rule_policy(OnFail.BLOCK_AND_HANDOFF))
+    assert result.action is GuardAction.HANDOFF
+    assert "rule:r1" in result.flags
+
+
+def test_rule_drop_sentence() -> None:
+    result = check(ANSWER, rule_policy(OnFail.DROP_SENTENCE))
+    assert result.answer == "Refunds are paid within 5 business days [1]."
+    assert result.action is GuardAction.FLAG
+
+
+def test_rule_flag_keeps_the_answer() -> None:
+    result = check(ANSWER, rule_policy(OnFail.FLAG, kind="regex", pattern=r"\bguarant\w+"))
+    assert result.answer == ANSWER
+    assert result.action is GuardAction.FLAG
+
+
+def test_required_disclaimer_is_appended_or_blocks() -> None:
+    disclaimer = "This is not financial advice."
+    appended = check("Refunds are paid within 5 business days [1].",
+                     rule_policy(OnFail.DROP_SENTENCE, "required_disclaimer", disclaimer))  # fmt: skip
+    assert appended.answer.endswith(disclaimer)
+    blocked = check("Refunds are paid within 5 business days [1].",
+                    rule_policy(OnFail.BLOCK_AND_HANDOFF, "required_disclaimer", disclaimer))  # fmt: skip
+    assert blocked.action is GuardAction.HANDOFF
+
+
+def test_answer_with_every_sentence_dropped_is_handed_off() -> None:
+    result = check("Approval is guaranteed.", rule_policy(OnFail.DROP_SENTENCE))
+    assert result.action is GuardAction.HANDOFF
+    assert "answer_empty_after_guards" in result.flags

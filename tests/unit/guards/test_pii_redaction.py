@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+import pytest
+
+from frontdesk.guards import GuardPolicy, InputGuards, PiiRedactor
+from frontdesk.guards.pii.validators import iban_valid, luhn_valid
+
+
+def labels(text: str, redactor: PiiRedactor | None = None) -> dict[str, str]:
+    redactor = redactor or PiiRedactor()
+    return {text[s.start : s.end]: s.label for s in redactor.find(text)}
+
+
+def test_card_with_valid_luhn_is_redacted_with_exact_span() -> None:
+    text = "Please block card 4111 1111 1111 1111 today."
+    result = PiiRedactor().redact(text)
+    (span,) = result.spans
+    assert (span.label, span.start, span.end) == ("CREDIT_CARD", 18, 37)
+    assert text[span.start : span.end] == "4111 1111 1111 1111"
+    assert result.text == "Please block card <CREDIT_CARD> today."
+
+
+def test_card_with_bad_luhn_is_left_alone() -> None:
+    assert not luhn_valid("4111 1111 1111 1112")
+    result = PiiRedactor().redact("Order 4111 1111 1111 1112 has not arrived.")
+    assert all(s.label != "CREDIT_CARD" for s in result.spans)
+    assert "4111 1111 1111 1112" in result.text
+
+
+def test_iban_checksum_decides() -> None:
+    assert iban_valid("GB82 WEST 1234 5698 7654 32")
+    assert not iban_valid("GB82 WEST 1234 5698 7654 33")
+    found = labels("Pay to GB82WEST12345698765432 please, not GB82WEST12345698765433.")
+    assert found == {"GB82WEST12345698765432": "IBAN"}
+
+
+def test_email_phone_ssn_and_ip_are_typed() -> None:
+    text = "Mail ann.lee@example.co.uk or call +44 20 7946 0958. SSN 123-45-6789, ip 10.0.0.12"
+    found = labels(text)
+    assert found["ann.lee@example.co.uk"] == "EMAIL"
+    assert found["+44 20 7946 0958"] == "PHONE"
+    assert found["123-45-6789"] == "SSN"
+    assert found["10.0.0.12"] == "IP_ADDRESS"
+
+
+def test_invalid_ssn_and_dates_are_not_pii() -> None:
+    found = labels("Ticket 000-12-3456 was opened on 2024-03-05 14:22 and closed 05/03/2024.")
+    assert found == {}
+
+
+def test_street_address_with_city_and_postcode_is_one_span() -> None:
+    text = "Send it to 221B Baker Street, London NW1 6XE please"
+    found = labels(text)
+    assert [k for k, v in found.items() if v == "ADDRESS"] == ["221B Baker Street, London NW1"]
+
+
+def test_introduced_name_is_redacted_without_ner() -> None:
+    assert labels("Hello, my name is Maria Gonzalez and I need help") == {
+        "Maria Gonzalez": "PERSON"
+    }
+
+
+@pytest.mark.slow
+def test_names_are_redacted_with_ner() -> None:
+    redactor = PiiRedactor(ner=True)
+    redactor.warm_up()
+    text = "Yesterday John Smith from accounting called about the invoice."
+    assert labels(text, redactor) == {"John Smith": "PERSON"}
+    assert redactor.redact(text).text == (
+        "Yesterday <PERSON> from accounting called about the invoice."
+    )
+
+
+def test_spans_index_the_original_text_despite_hidden_characters() -> None:
+    guards = InputGuards(GuardPolicy(abuse_detection=False, language_detection=False))
+    text = "Zero\u200bwidth here: mail me at bob\u200b@example.com"
+    result = guards.check(text)
+    (span,) = result.pii
+    assert span.label == "EMAIL"
+    assert text[span.start : span.end] == "bob\u200b@example.com"
+    assert "<EMAIL>" in result.redacted_text
+    assert "\u200b" not in result.redacted_text
+    assert "hidden_characters_removed" in result.flags
