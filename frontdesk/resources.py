@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 from typing import Protocol
 
@@ -34,7 +35,13 @@ class Resources:
     def embedder(self) -> Embedder:
         with self._lock:
             if self._embedder is None:
-                from frontdesk.providers.embedders.onnx_minilm import OnnxEmbedder
-
-                self._embedder = OnnxEmbedder()
+                self._embedder = _shared_embedder()
             return self._embedder
+
+
+@functools.cache
+def _shared_embedder() -> Embedder:
+    """The default embedder, loaded once per process (its weights never change)."""
+    from frontdesk.providers.embedders.onnx_minilm import OnnxEmbedder
+
+    return OnnxEmbedder()

@@ -11,6 +11,7 @@ reply = fd.conversations.post_message(tenant.id, conversation.id, "How do I rese
 from __future__ import annotations
 
 from frontdesk.errors import ConfigurationError
+from frontdesk.guards import TextVault
 from frontdesk.jobs.worker import JobWorker
 from frontdesk.pipeline.registry import ComponentRegistry, load_registry
 from frontdesk.pipeline.stages.retrieve import KnowledgeRetriever
@@ -40,7 +41,10 @@ class Frontdesk:
         self.pipeline = self.registry.build_pipeline(self.release, self.resources)
         self.tenants = TenantService(self.database, settings.secret_key_bytes())
         self.conversations = ConversationService(
-            self.database, self.pipeline, settings.max_message_chars
+            self.database,
+            self.pipeline,
+            settings.max_message_chars,
+            TextVault(settings.secret_key_bytes()),
         )
         self.knowledge = KnowledgeService(self.database, self.resources.embedder)
         self.jobs = JobWorker(self.database)

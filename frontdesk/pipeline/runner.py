@@ -32,14 +32,39 @@ class Pipeline:
             raise ValueError(f"stage names must be unique, got {names}")
         self.release_id = release_id
         self.stages = list(stages)
+        screening = 0
+        while screening < len(self.stages) and getattr(
+            self.stages[screening], "screens_input", False
+        ):
+            screening += 1
+        self._screening = screening
 
     def warm_up(self) -> None:
         for stage in self.stages:
             stage.warm_up()
 
     def run(self, state: TurnState) -> list[StageTrace]:
+        """Every stage, in order."""
+        return self._run(state, self.stages)
+
+    def screen(self, state: TurnState) -> list[StageTrace]:
+        """The leading screening stages (input guards): run before the message is stored,
+        so what is stored is already redacted."""
+        return self._run(state, self.stages[: self._screening])
+
+    def answer(self, state: TurnState) -> list[StageTrace]:
+        """The stages after screening; nothing runs once a screening stage decided."""
+        if state.outcome is not None:
+            return []
+        return self._run(state, self.stages[self._screening :])
+
+    def _run(self, state: TurnState, stages: Sequence[Stage]) -> list[StageTrace]:
+        """Run ``stages``; once one sets the outcome (a refusal, a policy block), the rest
+        are skipped."""
         trace: list[StageTrace] = []
-        for stage in self.stages:
+        for stage in stages:
+            if state.outcome is not None:
+                break
             started = time.perf_counter()
             try:
                 report = stage.run(state)

@@ -3,14 +3,17 @@ exactly as a third-party plugin would register its own."""
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
+from frontdesk.guards import GuardPolicy, InputGuards
 from frontdesk.knowledge.index import StoredKnowledge
 from frontdesk.pipeline.protocols import Stage
 from frontdesk.pipeline.registry import ComponentRegistry
 from frontdesk.pipeline.stages.context import HistoryCondenser
 from frontdesk.pipeline.stages.decide import ThresholdDecider
 from frontdesk.pipeline.stages.generate import ExtractiveGenerator
+from frontdesk.pipeline.stages.guards import InputGuardStage, OutputGuardStage
 from frontdesk.pipeline.stages.retrieve import KnowledgeRetriever
 from frontdesk.resources import Resources
 from frontdesk.retrieval.hybrid import HybridOptions
@@ -34,7 +37,28 @@ def _decider(name: str, params: dict[str, Any], _res: Resources) -> Stage:
     return ThresholdDecider(name=name, **params)
 
 
+def _input_guards(name: str, params: dict[str, Any], _res: Resources) -> Stage:
+    refuse_above = float(params.pop("refuse_injection_above", 0.9))
+    policy = GuardPolicy.model_validate(params)
+    return InputGuardStage(
+        name=name, guards=shared_input_guards(policy), refuse_injection_above=refuse_above
+    )
+
+
+def _output_guards(name: str, params: dict[str, Any], _res: Resources) -> Stage:
+    return OutputGuardStage(name=name, policy=GuardPolicy.model_validate(params))
+
+
+@functools.cache
+def shared_input_guards(policy: GuardPolicy) -> InputGuards:
+    """One set of loaded guard models per policy per process: the spaCy and detector
+    weights never change, so every pipeline (and every test app) shares them."""
+    return InputGuards(policy)
+
+
 def register(registry: ComponentRegistry) -> None:
+    registry.register("input_guards", _input_guards)
+    registry.register("output_guards", _output_guards)
     registry.register("history_condenser", _condenser)
     registry.register("knowledge_retriever", _retriever)
     registry.register("extractive_generator", _extractive)

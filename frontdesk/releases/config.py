@@ -49,9 +49,19 @@ def default_release() -> ReleaseConfig:
         version=1,
         description="Extractive answers from the tenant's knowledge base; no LLM.",
         stages=[
+            StageSpec(
+                name="input_guard",
+                type="input_guards",
+                params={
+                    "pii_ner": True,
+                    "injection_action": "flag",
+                    "refuse_injection_above": 0.9,
+                },
+            ),
             StageSpec(name="context", type="history_condenser", params={"max_tokens": 256}),
             StageSpec(name="retrieve", type="knowledge_retriever", params={"top_k": 5}),
             StageSpec(name="generate", type="extractive_generator", params={"max_sentences": 3}),
+            StageSpec(name="output_guard", type="output_guards", params={}),
             StageSpec(name="decide", type="threshold_decider", params={"min_confidence": 0.45}),
         ],
     )

@@ -1,9 +1,11 @@
 """Conversations: create, read, and answer a customer message.
 
-Posting a message runs in three short steps so no database lock is held while the
-pipeline thinks: (1) store the customer turn as ``pending`` and commit — from here the
-message is acknowledged and never lost; (2) run the pipeline; (3) store the assistant
-turn and mark the customer turn answered, in one transaction.
+Posting a message runs in short steps so no database lock is held while the pipeline
+thinks: (1) screen it (input guards redact PII; only the redacted text is ever stored, the
+original kept encrypted when it held PII); (2) store the customer turn as ``pending`` and
+commit — from here the message is acknowledged and never lost; (3) run the rest of the
+pipeline; (4) store the assistant turn and mark the customer turn answered, in one
+transaction.
 """
 
 from __future__ import annotations
@@ -14,9 +16,11 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from frontdesk.domain.conversation import Conversation, ConversationStatus, Speaker, Turn
 from frontdesk.errors import ConflictError, InvalidInputError
+from frontdesk.guards import TextVault
 from frontdesk.pipeline.runner import Pipeline
 from frontdesk.pipeline.state import HistoryTurn, TurnState
 from frontdesk.storage.db import Database
@@ -35,10 +39,17 @@ class PostedReply:
 
 
 class ConversationService:
-    def __init__(self, database: Database, pipeline: Pipeline, max_message_chars: int) -> None:
+    def __init__(
+        self,
+        database: Database,
+        pipeline: Pipeline,
+        max_message_chars: int,
+        vault: TextVault,
+    ) -> None:
         self._db = database
         self._pipeline = pipeline
         self._max_chars = max_message_chars
+        self._vault = vault
 
     def create(
         self,
@@ -74,18 +85,18 @@ class ConversationService:
     ) -> PostedReply:
         text = self._validated(text)
         request_hash = hashlib.sha256(text.encode()).hexdigest()
+        state = TurnState(tenant_id=tenant_id, conversation_id=conversation_id, text=text)
+        trace = self._pipeline.screen(state)
+        stored_details: dict[str, Any] = {}
+        if state.text != text:
+            stored_details["original_encrypted"] = self._vault.encrypt(text)
         customer, history, replay = self._accept(
-            tenant_id, conversation_id, text, idempotency_key, request_hash
+            tenant_id, conversation_id, state.text, idempotency_key, request_hash, stored_details
         )
         if replay is not None:
             return PostedReply(replay, replayed=True)
-        state = TurnState(
-            tenant_id=tenant_id,
-            conversation_id=conversation_id,
-            text=text,
-            history=[HistoryTurn(t.speaker.value, t.text) for t in history],
-        )
-        trace = self._pipeline.run(state)
+        state.history = [HistoryTurn(t.speaker.value, t.text) for t in history]
+        trace += self._pipeline.answer(state)
         with self._db.transaction() as session:
             repo.lock(session, tenant_id, conversation_id)
             if not repo.claim_pending(session, tenant_id, customer.id):
@@ -132,6 +143,7 @@ class ConversationService:
         text: str,
         idempotency_key: str | None,
         request_hash: str,
+        details: dict[str, Any],
     ) -> tuple[Turn, list[Turn], Turn | None]:
         """Store the customer turn (or find the keyed one). Returns the customer turn, the
         history before it, and the stored reply when this is a completed retry."""
@@ -159,6 +171,7 @@ class ConversationService:
                         status="pending",
                         idempotency_key=idempotency_key,
                         request_hash=request_hash if idempotency_key else None,
+                        details=details,
                     )
                     history = repo.recent_history(
                         session, tenant_id, conversation_id, customer.seq, HISTORY_TURNS
@@ -170,7 +183,7 @@ class ConversationService:
 
     def _retry(
         self,
-        session: Any,
+        session: Session,
         tenant_id: str,
         found: tuple[Turn, str | None, str],
         request_hash: str,

@@ -48,7 +48,14 @@ def test_init_tenant_key_and_ask_from_the_command_line(env) -> None:
     asked = cli(env, "ask", "--tenant", "acme", "--json", "How do I reset my password?")
     turn = json.loads(asked.stdout)
     assert {"id", "text", "outcome", "trace"} <= set(turn)
-    assert [s["name"] for s in turn["trace"]] == ["context", "retrieve", "generate", "decide"]
+    assert [s["name"] for s in turn["trace"]] == [
+        "input_guard",
+        "context",
+        "retrieve",
+        "generate",
+        "output_guard",
+        "decide",
+    ]
     assert all("duration_ms" in s for s in turn["trace"])
 
 

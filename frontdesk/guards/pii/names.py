@@ -137,12 +137,14 @@ def _title(text: str, token: _Token) -> bool:
     return word[:1].isupper() and (len(word) == 1 or any(c.islower() for c in word[1:]))
 
 
-def _runs(text: str, tokens: list[_Token], lowercase: bool) -> Iterator[list[_Token]]:
+def _runs(
+    text: str, tokens: list[_Token], lowercase: bool, gaz: NameGazetteer
+) -> Iterator[list[_Token]]:
     """Maximal runs of name-shaped tokens separated by one or two spaces."""
     run: list[_Token] = []
     for token in tokens:
         shaped = (
-            text[token.start : token.end].islower() and token.key not in _NOT_NAMES_TITLE
+            (token.key in gaz.given or token.key in gaz.surnames) and not _english(token.key, gaz)
             if lowercase
             else (_title(text, token) and token.key not in _NOT_NAMES_TITLE)
         )
@@ -169,7 +171,7 @@ def _judge(text: str, run: list[_Token], gaz: NameGazetteer, lowercase: bool) ->
     words = [t for t in run if not _is_initial(text, t) and t.key not in _PARTICLES]
     if not words:
         return False
-    if lowercase and any(t.key in gaz.english or len(t.key) < 3 for t in words):
+    if lowercase and any(_english(t.key, gaz) or len(t.key) < 3 for t in words):
         return False
     first, last = words[0].key, words[-1].key
     if len(run) == 1 and first in gaz.english and _sentence_start(text, run[0].start):
@@ -177,6 +179,11 @@ def _judge(text: str, run: list[_Token], gaz: NameGazetteer, lowercase: bool) ->
     if first in gaz.given:
         return True
     return len(words) >= 2 and last in gaz.surnames and first not in gaz.english
+
+
+def _english(key: str, gaz: NameGazetteer) -> bool:
+    """An English word or a plural of one (the lemma index holds lemmas only)."""
+    return key in gaz.english or (key.endswith("s") and key[:-1] in gaz.english)
 
 
 def _sentence_start(text: str, start: int) -> bool:
@@ -204,7 +211,7 @@ def find_gazetteer_names(
     lowercase = not any(c.isupper() for c in text)
     tokens = _tokens(text)
     found: list[PiiSpan] = []
-    for run in _runs(text, tokens, lowercase):
+    for run in _runs(text, tokens, lowercase, gaz):
         if _judge(text, run, gaz, lowercase):
             start, end = run[0].start, run[-1].end
             if not _overlaps(start, end, places + other_pii):

@@ -81,3 +81,53 @@ def test_spans_index_the_original_text_despite_hidden_characters() -> None:
     assert "<EMAIL>" in result.redacted_text
     assert "\u200b" not in result.redacted_text
     assert "hidden_characters_removed" in result.flags
+
+
+def test_stated_lowercase_name_is_redacted_without_ner() -> None:
+    assert labels("hi, my name is vitoria.") == {"vitoria": "PERSON"}
+    assert labels("What's your last name? Boyle") == {"Boyle": "PERSON"}
+
+
+def test_titled_name_stops_where_the_address_starts() -> None:
+    found = labels("Mrs. Barbara Yudina Apt. 675 62314 Mellemvej 32")
+    assert found["Barbara Yudina"] == "PERSON"
+    assert any(v == "ADDRESS" and k.startswith("Apt. 675") for k, v in found.items())
+
+
+def test_phone_with_a_long_subscriber_group_is_redacted() -> None:
+    assert labels("Call me on 0961-7596216 please") == {"0961-7596216": "PHONE"}
+
+
+@pytest.fixture(scope="module")
+def ner_redactor() -> PiiRedactor:
+    redactor = PiiRedactor(ner=True)
+    redactor.warm_up()
+    return redactor
+
+
+@pytest.mark.slow
+def test_gazetteer_finds_names_spacy_calls_organisations(ner_redactor: PiiRedactor) -> None:
+    text = "Have you met Homero Portillo from Acme Corp?"
+    assert labels(text, ner_redactor).get("Homero Portillo") == "PERSON"
+
+
+@pytest.mark.slow
+def test_repeated_and_listed_names_are_propagated(ner_redactor: PiiRedactor) -> None:
+    found = labels("Asya wrote to Asya Godina. Guests: Efimiya, Jodi and Tom.", ner_redactor)
+    assert {k for k, v in found.items() if v == "PERSON"} >= {
+        "Asya", "Asya Godina", "Efimiya", "Jodi"
+    }  # fmt: skip
+
+
+@pytest.mark.slow
+def test_lowercase_text_needs_a_name_that_is_not_an_english_word(
+    ner_redactor: PiiRedactor,
+) -> None:
+    assert labels("please pay my bill and grant me a new card", ner_redactor) == {}
+    assert labels("please ask ryan about my card", ner_redactor) == {"ryan": "PERSON"}
+
+
+@pytest.mark.slow
+def test_capitalised_first_word_is_not_a_name(ner_redactor: PiiRedactor) -> None:
+    assert labels("Cash withdrawal still pending?", ner_redactor) == {}
+    assert labels("Unknown direct deposit", ner_redactor) == {}

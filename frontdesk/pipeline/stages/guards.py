@@ -1,0 +1,116 @@
+"""Guard stages: screen what comes in, check what goes out.
+
+The input guard is a *screening* stage: it runs before the customer's message is stored,
+so only the redacted text is ever persisted or shown to a model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from frontdesk.domain.conversation import Outcome
+from frontdesk.guards import (
+    CitedPassage,
+    GuardAction,
+    GuardPolicy,
+    InputGuards,
+    OutputCheckInput,
+    OutputGuards,
+)
+from frontdesk.pipeline.protocols import StageReport
+from frontdesk.pipeline.stages.generate import NO_EVIDENCE_ANSWER
+from frontdesk.pipeline.state import TurnState
+
+REFUSAL = (
+    "I can't help with that request here. If you need help with your account or an order, "
+    "please rephrase your question or ask to talk to a person."
+)
+
+
+@dataclass
+class InputGuardStage:
+    """Redacts PII and applies the policy's actions. ``refuse_injection_above`` refuses
+    near-certain injections even when the policy only flags: with the extractive default
+    there is no model to hijack, so borderline scores (where honest questions also land,
+    e.g. about password reset links) are recorded rather than refused."""
+
+    name: str
+    guards: InputGuards = field(default_factory=InputGuards)
+    refuse_injection_above: float = 0.9
+    screens_input = True
+
+    def warm_up(self) -> None:
+        self.guards.warm_up()
+
+    def run(self, state: TurnState) -> StageReport:
+        result = self.guards.check(state.text)
+        state.text = result.redacted_text
+        state.details["pii_labels"] = sorted({span.label for span in result.pii})
+        state.details["language"] = result.language.language if result.language else None
+        scores = {"pii_spans": float(len(result.pii))}
+        if result.injection is not None:
+            scores["injection_score"] = round(result.injection.score, 4)
+        if result.abuse is not None:
+            scores["abuse_score"] = round(result.abuse.score, 4)
+        certain = result.injection is not None and (
+            result.injection.score >= self.refuse_injection_above
+        )
+        if certain or result.action in (GuardAction.REFUSE, GuardAction.HANDOFF):
+            state.answer, state.citations = REFUSAL, []
+            state.outcome = Outcome.REFUSED
+            state.escalation_reason = "safety"
+        return StageReport(
+            scores=scores,
+            flags=list(result.flags),
+            detail={
+                "action": result.action.value,
+                "language": state.details["language"],
+                "pii": state.details["pii_labels"],
+            },
+        )
+
+    def chunk_is_injected(self, text: str) -> bool:
+        """For ingestion: does a knowledge chunk carry instructions aimed at the model?"""
+        return self.guards.check_chunk(text).detected
+
+
+@dataclass
+class OutputGuardStage:
+    name: str
+    policy: GuardPolicy = field(default_factory=GuardPolicy)
+
+    def __post_init__(self) -> None:
+        self.guards = OutputGuards(self.policy)
+
+    def warm_up(self) -> None:
+        self.guards.warm_up()
+
+    def run(self, state: TurnState) -> StageReport:
+        if not state.citations:
+            return StageReport(detail={"checked": False})
+        passages = {p.chunk_id: p for p in state.passages}
+        result = self.guards.check(
+            OutputCheckInput(
+                answer=state.answer,
+                cited=tuple(
+                    CitedPassage(c.chunk_id, passages[c.chunk_id].text, c.number)
+                    for c in state.citations
+                    if c.chunk_id in passages
+                ),
+                retrieved_ids=frozenset(passages),
+                canary=self.policy.canary,
+            )
+        )
+        flags = sorted({finding.flag for finding in result.findings})
+        if result.action in (GuardAction.REFUSE, GuardAction.HANDOFF) or not result.answer.strip():
+            state.answer, state.citations = NO_EVIDENCE_ANSWER, []
+            state.outcome = Outcome.NO_ANSWER
+            state.escalation_reason = "policy"
+        else:
+            state.answer = result.answer
+            state.citations = [c for c in state.citations if f"[{c.number}]" in result.answer]
+        return StageReport(
+            scores={"support": round(result.support_score, 4)},
+            flags=flags,
+            detail={"action": result.action.value, "dropped": list(result.dropped_sentences)},
+        )
