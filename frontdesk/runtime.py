@@ -46,7 +46,9 @@ class Frontdesk:
             settings.max_message_chars,
             TextVault(settings.secret_key_bytes()),
         )
-        self.knowledge = KnowledgeService(self.database, self.resources.embedder)
+        self.knowledge = KnowledgeService(
+            self.database, self.resources.embedder, settings.max_upload_bytes
+        )
         self.jobs = JobWorker(self.database)
         self._warm = False
 

@@ -34,9 +34,11 @@ class StagePublic(BaseModel):
 
 class CitationPublic(BaseModel):
     number: int
+    document_id: str | None = None
     chunk_id: str
     title: str
     url: str | None = None
+    score: float = 0.0
 
 
 class TurnPublic(BaseModel):

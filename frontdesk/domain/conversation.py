@@ -25,7 +25,7 @@ class Outcome(StrEnum):
 
     ANSWERED = "answered"
     NO_ANSWER = "no_answer"  # no grounded answer; says so honestly
-    ESCALATED = "escalated"  # handed to a human
+    HANDOFF = "handoff"  # handed to a human
     REFUSED = "refused"  # a guard or policy refused to answer
 
 
@@ -51,6 +51,8 @@ class Citation:
     chunk_id: str
     title: str
     url: str | None = None
+    document_id: str | None = None  # the external id where the source gave one
+    score: float = 0.0  # the retriever's score for the cited chunk
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

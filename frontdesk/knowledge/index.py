@@ -81,7 +81,7 @@ class StoredKnowledge:
                         url=c.url,
                         heading_path=c.heading_path,
                         position=c.position,
-                        metadata=c.metadata,
+                        metadata={**c.metadata, "document_id": c.document_key},
                     )
                     for c in stored
                 ]

@@ -37,11 +37,22 @@ class LoadedChunk:
 
 @dataclass(frozen=True, slots=True)
 class LoadedDocument:
-    kind: str  # markdown | html | text | pdf | faq | tickets
+    kind: str  # markdown | html | text | pdf | faq | tickets | document
     title: str
     url: str | None
     content_hash: str
     chunks: list[LoadedChunk]
+    external_id: str | None = None  # the id a JSONL of documents gave it
+
+
+def load_documents(name: str, data: bytes) -> list[LoadedDocument]:
+    """Parse one file: one document, or several for a JSONL of documents
+    (``{"id", "title", "text", "url"?}`` rows, each keeping its ``id`` as external id)."""
+    if PurePath(name).suffix.lower() == ".jsonl":
+        rows = _jsonl_rows(name, _utf8(name, data))
+        if rows and {"id", "text"} <= set(rows[0]) and "answer" not in rows[0]:
+            return _documents(name, rows)
+    return [load_document(name, data)]
 
 
 def load_document(name: str, data: bytes) -> LoadedDocument:
@@ -92,6 +103,9 @@ def _from_text_chunk(piece: TextChunk, title: str, url: str | None) -> LoadedChu
 
 
 def _utf8(name: str, data: bytes) -> str:
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise InvalidInputError(f"{name}: binary data in a text file (line {line})")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -105,6 +119,8 @@ def _pdf_text(name: str, data: bytes) -> str:
 
     try:
         reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            raise InvalidInputError(f"{name}: the PDF is password-protected; upload it unlocked")
         pages = [page.extract_text() or "" for page in reader.pages]
     except (PdfReadError, ValueError, KeyError) as exc:
         raise InvalidInputError(f"{name}: not a readable PDF ({exc})") from None
@@ -120,6 +136,18 @@ def _csv_rows(name: str, text: str) -> list[dict[str, str]]:
 
 
 def _jsonl(name: str, text: str, content_hash: str) -> LoadedDocument:
+    rows = _jsonl_rows(name, text)
+    if rows and "question" in rows[0]:
+        return _faq(name, rows, content_hash)
+    if rows and {"customer_message", "agent_reply"} <= set(rows[0]):
+        return _tickets(name, rows, content_hash)
+    raise InvalidInputError(
+        f"{name}: JSONL rows need question/answer (FAQ), customer_message/agent_reply "
+        "(resolved tickets) or id/title/text (documents)"
+    )
+
+
+def _jsonl_rows(name: str, text: str) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
@@ -131,14 +159,33 @@ def _jsonl(name: str, text: str, content_hash: str) -> LoadedDocument:
         if not isinstance(row, dict):
             raise InvalidInputError(f"{name}: line {number} is not a JSON object")
         rows.append(row)
-    if rows and "question" in rows[0]:
-        return _faq(name, rows, content_hash)
-    if rows and {"customer_message", "agent_reply"} <= set(rows[0]):
-        return _tickets(name, rows, content_hash)
-    raise InvalidInputError(
-        f"{name}: JSONL rows need question/answer (FAQ) or "
-        "customer_message/agent_reply (resolved tickets)"
-    )
+    return rows
+
+
+def _documents(name: str, rows: list[dict[str, Any]]) -> list[LoadedDocument]:
+    documents: list[LoadedDocument] = []
+    seen: dict[str, int] = {}
+    for number, row in enumerate(rows, start=1):
+        external_id = str(row.get("id") or "").strip()
+        text = str(row.get("text") or "").strip()
+        if not external_id or not text:
+            raise InvalidInputError(f"{name}: line {number} needs a non-empty id and text")
+        if external_id in seen:
+            raise InvalidInputError(
+                f"{name}: lines {seen[external_id]} and {number} have the same id {external_id!r}"
+            )
+        seen[external_id] = number
+        url = str(row.get("url") or "").strip() or None
+        parsed_title, pieces = chunk_text(text, "markdown")
+        title = str(row.get("title") or "").strip() or parsed_title or external_id
+        chunks = [_from_text_chunk(piece, title, url) for piece in pieces if piece.text.strip()]
+        if not chunks:
+            raise InvalidInputError(f"{name}: line {number} has no text to index")
+        content_hash = hashlib.sha256(
+            json.dumps([title, url, text], ensure_ascii=False).encode()
+        ).hexdigest()
+        documents.append(LoadedDocument("document", title, url, content_hash, chunks, external_id))
+    return documents
 
 
 def _faq(name: str, rows: list[dict[str, Any]], content_hash: str) -> LoadedDocument:

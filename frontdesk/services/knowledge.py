@@ -11,8 +11,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from frontdesk.errors import InvalidInputError
-from frontdesk.knowledge.loaders import SUPPORTED, load_document
+from frontdesk.errors import InvalidInputError, PayloadTooLargeError
+from frontdesk.knowledge.loaders import (
+    SUPPORTED,
+    LoadedChunk,
+    LoadedDocument,
+    load_documents,
+)
 from frontdesk.pipeline.protocols import Embedder
 from frontdesk.retrieval.types import Chunk
 from frontdesk.storage.db import Database
@@ -23,13 +28,26 @@ Progress = Callable[[int, int, str], None]  # (done, total, current uri)
 
 
 @dataclass(slots=True)
-class IngestReport:
+class FileOutcome:
+    """What ingesting one file did, by document uri."""
+
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
-    failed: dict[str, str] = field(default_factory=dict)  # uri → error message
     chunks: int = 0
+
+
+@dataclass(slots=True)
+class IngestReport(FileOutcome):
+    failed: dict[str, str] = field(default_factory=dict)  # file uri → error message
+
+    def merge(self, outcome: FileOutcome) -> None:
+        self.added += outcome.added
+        self.updated += outcome.updated
+        self.unchanged += outcome.unchanged
+        self.removed += outcome.removed
+        self.chunks += outcome.chunks
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -43,32 +61,62 @@ class IngestReport:
 
 
 class KnowledgeService:
-    def __init__(self, database: Database, embedder: Callable[[], Embedder]) -> None:
+    def __init__(
+        self, database: Database, embedder: Callable[[], Embedder], max_file_bytes: int
+    ) -> None:
         self._db = database
         self._embedder = embedder
+        self._max_file_bytes = max_file_bytes
 
-    def ingest_bytes(self, tenant_id: str, uri: str, data: bytes) -> tuple[str, DocumentInfo]:
-        """Store one document; returns ``added``, ``updated`` or ``unchanged`` and its record."""
-        loaded = load_document(uri, data)
-        embedder = self._embedder()
-        with self._db.transaction() as session:
-            existing = repo.find_document(session, tenant_id, uri)
-        if (
-            existing is not None
-            and existing.content_hash == loaded.content_hash
-            and existing.embedding_model == embedder.model_id
-        ):
-            return "unchanged", existing
-        texts = [
-            Chunk(id="", text=c.text, title=c.title, heading_path=c.heading_path).embedding_text()
-            for c in loaded.chunks
-        ]
-        vectors = embedder.embed(texts)
-        with self._db.transaction() as session:
-            info = repo.replace_document(
-                session, tenant_id, uri, loaded, vectors, embedder.model_id
+    def ingest_bytes(self, tenant_id: str, uri: str, data: bytes) -> FileOutcome:
+        """Store what one file holds: one document, or one per row of a JSONL of documents
+        (stored as ``uri#id``; rows no longer in the file are removed). Unchanged documents
+        are skipped; the changed ones are embedded in one batch, then each is stored in its
+        own transaction."""
+        if len(data) > self._max_file_bytes:
+            raise PayloadTooLargeError(
+                f"{uri}: {len(data):,} bytes is over the {self._max_file_bytes:,}-byte limit "
+                "(FRONTDESK_MAX_UPLOAD_BYTES)"
             )
-        return ("added" if existing is None else "updated"), info
+        loaded = load_documents(uri, data)
+        keyed = [(uri if d.external_id is None else f"{uri}#{d.external_id}", d) for d in loaded]
+        embedder = self._embedder()
+        outcome = FileOutcome()
+        with self._db.transaction() as session:
+            existing = {
+                doc.uri: doc for doc in repo.list_documents(session, tenant_id, uri_prefix=uri)
+            }
+        changed: list[tuple[str, LoadedDocument]] = []
+        for doc_uri, document in keyed:
+            before = existing.get(doc_uri)
+            if (
+                before is not None
+                and before.content_hash == document.content_hash
+                and before.embedding_model == embedder.model_id
+            ):
+                outcome.unchanged.append(doc_uri)
+            else:
+                changed.append((doc_uri, document))
+        texts = [_embedding_text(c) for _, d in changed for c in d.chunks]
+        vectors = embedder.embed(texts) if texts else None
+        offset = 0
+        for doc_uri, document in changed:
+            assert vectors is not None
+            mine = vectors[offset : offset + len(document.chunks)]
+            offset += len(document.chunks)
+            with self._db.transaction() as session:
+                info = repo.replace_document(
+                    session, tenant_id, doc_uri, document, mine, embedder.model_id
+                )
+            (outcome.updated if doc_uri in existing else outcome.added).append(doc_uri)
+            outcome.chunks += info.chunk_count
+        current = {doc_uri for doc_uri, _ in keyed}
+        gone = [d for u, d in existing.items() if u.startswith(f"{uri}#") and u not in current]
+        for stale in gone:
+            with self._db.transaction() as session:
+                repo.delete_document(session, tenant_id, stale.id)
+            outcome.removed.append(stale.uri)
+        return outcome
 
     def ingest_items(
         self,
@@ -81,12 +129,11 @@ class KnowledgeService:
         report = IngestReport()
         for done, (uri, read) in enumerate(items, start=1):
             try:
-                status, info = self.ingest_bytes(tenant_id, uri, read())
-            except (InvalidInputError, OSError) as exc:
+                outcome = self.ingest_bytes(tenant_id, uri, read())
+            except (InvalidInputError, PayloadTooLargeError, OSError) as exc:
                 report.failed[uri] = getattr(exc, "message", None) or str(exc)
             else:
-                getattr(report, status).append(uri)
-                report.chunks += info.chunk_count
+                report.merge(outcome)
             if progress is not None:
                 progress(done, total, uri)
         return report
@@ -104,7 +151,7 @@ class KnowledgeService:
         files = collect_files(paths)
         report = self.ingest_items(
             tenant_id,
-            ((str(f), f.read_bytes) for f in files),
+            ((str(f), self._reader(f)) for f in files),
             total=len(files),
             progress=progress,
         )
@@ -118,6 +165,20 @@ class KnowledgeService:
                         repo.delete_document(session, tenant_id, document.id)
                         report.removed.append(document.uri)
         return report
+
+    def _reader(self, path: Path) -> Callable[[], bytes]:
+        """Reads the file, refusing one over the limit before loading it into memory."""
+
+        def read() -> bytes:
+            size = path.stat().st_size
+            if size > self._max_file_bytes:
+                raise PayloadTooLargeError(
+                    f"{path}: {size:,} bytes is over the {self._max_file_bytes:,}-byte limit "
+                    "(FRONTDESK_MAX_UPLOAD_BYTES)"
+                )
+            return path.read_bytes()
+
+        return read
 
     def list_documents(self, tenant_id: str) -> list[DocumentInfo]:
         with self._db.transaction() as session:
@@ -143,3 +204,10 @@ def collect_files(paths: list[Path]) -> list[Path]:
         else:
             found.add(path.resolve())
     return sorted(found)
+
+
+def _embedding_text(chunk: LoadedChunk) -> str:
+    # The same text the retriever embeds queries against (title and headings lead).
+    return Chunk(
+        id="", text=chunk.text, title=chunk.title, heading_path=chunk.heading_path
+    ).embedding_text()

@@ -131,3 +131,27 @@ def test_a_served_api_answers_over_real_http(server) -> None:
             http.get("/v1/conversations/x", headers={"Authorization": "Bearer nope"}).status_code
             == 401
         )
+
+
+def test_ingest_command_loads_files_and_documents_jsonl(env, tmp_path: Path) -> None:
+    cli(env, "init")
+    cli(env, "tenants", "create", "acme")
+    docs = tmp_path / "kb.jsonl"
+    docs.write_text(
+        '{"id": "KB-7", "title": "Opening hours", "text": "Our phone line is open from 8:00 to 18:00 on weekdays.", "url": "https://help.example.com/hours"}\n'
+    )
+    report = json.loads(cli(env, "ingest", str(docs), "--tenant", "acme", "--json").stdout)
+    assert report["added"] == [f"{docs.resolve()}#KB-7"]
+    again = json.loads(cli(env, "ingest", str(docs), "--tenant", "acme", "--json").stdout)
+    assert again["unchanged"] == report["added"]
+    turn = json.loads(
+        cli(env, "ask", "--tenant", "acme", "--json", "when is the phone line open?").stdout
+    )
+    assert turn["outcome"] == "answered"
+    assert turn["citations"][0]["document_id"] == "KB-7"
+    assert {"document_id", "chunk_id", "title", "url", "score"} <= set(turn["citations"][0])
+    bad = tmp_path / "bad.docx"
+    bad.write_bytes(b"PK")
+    failed = cli(env, "ingest", str(bad), "--tenant", "acme", check=False)
+    assert failed.returncode == 1
+    assert "unsupported file type .docx" in failed.stderr

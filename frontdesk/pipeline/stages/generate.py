@@ -81,7 +81,15 @@ def _similarity(passage: Passage) -> float:
 
 
 def _citation(number: int, passage: Passage) -> Citation:
-    return Citation(number=number, chunk_id=passage.chunk_id, title=passage.title, url=passage.url)
+    document_id = passage.metadata.get("document_id")
+    return Citation(
+        number=number,
+        chunk_id=passage.chunk_id,
+        title=passage.title,
+        url=passage.url,
+        document_id=str(document_id) if document_id is not None else None,
+        score=round(passage.score, 6),
+    )
 
 
 def _render(chosen: list[tuple[int, str]], numbers: dict[int, int]) -> str:

@@ -21,6 +21,7 @@ from frontdesk.storage.tables import ChunkRow, DocumentRow, KnowledgeVersionRow,
 class DocumentInfo:
     id: str
     uri: str
+    external_id: str | None
     kind: str
     title: str
     url: str | None
@@ -35,6 +36,7 @@ class DocumentInfo:
 class StoredChunk:
     id: str
     document_id: str
+    document_key: str  # the external id where one was given, else the document id
     title: str
     url: str | None
     heading_path: tuple[str, ...]
@@ -48,6 +50,7 @@ def _info(row: DocumentRow) -> DocumentInfo:
     return DocumentInfo(
         id=row.id,
         uri=row.uri,
+        external_id=row.external_id,
         kind=row.kind,
         title=row.title,
         url=row.url,
@@ -66,11 +69,11 @@ def find_document(session: Session, tenant_id: str, uri: str) -> DocumentInfo | 
     return None if row is None else _info(row)
 
 
-def list_documents(session: Session, tenant_id: str) -> list[DocumentInfo]:
-    rows = session.scalars(
-        select(DocumentRow).where(DocumentRow.tenant_id == tenant_id).order_by(DocumentRow.uri)
-    )
-    return [_info(r) for r in rows]
+def list_documents(session: Session, tenant_id: str, uri_prefix: str = "") -> list[DocumentInfo]:
+    query = select(DocumentRow).where(DocumentRow.tenant_id == tenant_id)
+    if uri_prefix:
+        query = query.where(DocumentRow.uri.startswith(uri_prefix, autoescape=True))
+    return [_info(r) for r in session.scalars(query.order_by(DocumentRow.uri))]
 
 
 def replace_document(
@@ -93,6 +96,7 @@ def replace_document(
     else:
         session.execute(delete(ChunkRow).where(ChunkRow.document_id == row.id))
     row.kind, row.title, row.url = loaded.kind, loaded.title[:500], loaded.url
+    row.external_id = loaded.external_id
     row.content_hash, row.embedding_model = loaded.content_hash, embedding_model
     row.chunk_count, row.updated_at = len(loaded.chunks), now
     session.flush()
@@ -154,18 +158,19 @@ def chunk_count(session: Session, tenant_id: str) -> int:
 def all_chunks(session: Session, tenant_id: str, embedding_model: str) -> list[StoredChunk]:
     """Every chunk of the tenant whose vector is in ``embedding_model``'s space."""
     rows = session.execute(
-        select(ChunkRow)
+        select(ChunkRow, DocumentRow.external_id)
         .join(DocumentRow, DocumentRow.id == ChunkRow.document_id)
         .where(ChunkRow.tenant_id == tenant_id, DocumentRow.embedding_model == embedding_model)
         .order_by(ChunkRow.document_id, ChunkRow.position)
-    ).scalars()
-    return [_stored(r) for r in rows]
+    )
+    return [_stored(row, external_id) for row, external_id in rows]
 
 
-def _stored(row: ChunkRow) -> StoredChunk:
+def _stored(row: ChunkRow, external_id: str | None) -> StoredChunk:
     return StoredChunk(
         id=row.id,
         document_id=row.document_id,
+        document_key=external_id or row.document_id,
         title=row.title,
         url=row.url,
         heading_path=tuple(row.heading_path or ()),

@@ -181,3 +181,57 @@ def test_deleting_a_document_is_tenant_scoped(client, acme, globex, frontdesk, h
     mine = client.delete(f"/v1/knowledge/documents/{document.id}", headers=acme.auth("admin"))
     assert mine.status_code == 200
     assert len(frontdesk.knowledge.list_documents(acme.id)) == 2
+
+
+def test_documents_jsonl_answers_cite_the_external_id_and_vanished_rows_are_removed(
+    frontdesk: Frontdesk, acme, tmp_path: Path
+) -> None:
+    source = tmp_path / "kb.jsonl"
+    source.write_text(
+        '{"id": "KB-100", "title": "Gift cards", "text": "Gift cards never expire and can be used for any plan.", "url": "https://help.example.com/gift"}\n'
+        '{"id": "KB-200", "title": "Student discount", "text": "Students get 20 percent off the Plus plan with a valid student ID."}\n'
+    )
+    first = frontdesk.knowledge.ingest_paths(acme.id, [source])
+    assert len(first.added) == 2
+    conversation = frontdesk.conversations.create(acme.id)
+    reply = frontdesk.conversations.post_message(
+        acme.id, conversation.id, "do gift cards expire?"
+    ).turn
+    assert reply.citations[0]["document_id"] == "KB-100"
+    assert reply.citations[0]["score"] > 0
+    assert {d.external_id for d in frontdesk.knowledge.list_documents(acme.id)} == {
+        "KB-100",
+        "KB-200",
+    }
+    source.write_text(
+        '{"id": "KB-100", "title": "Gift cards", "text": "Gift cards never expire and can be used for any plan.", "url": "https://help.example.com/gift"}\n'
+    )
+    second = frontdesk.knowledge.ingest_paths(acme.id, [source])
+    assert second.unchanged == [f"{source.resolve()}#KB-100"]
+    assert second.removed == [f"{source.resolve()}#KB-200"]
+    assert {d.external_id for d in frontdesk.knowledge.list_documents(acme.id)} == {"KB-100"}
+
+
+def test_a_bad_file_fails_alone_and_the_rest_of_the_batch_is_ingested(
+    frontdesk: Frontdesk, acme, helpcenter: Path
+) -> None:
+    (helpcenter / "broken.pdf").write_bytes(b"%PDF-1.4 not really")
+    (helpcenter / "bad-faq.csv").write_text("question,answer\nWhere?,\n")
+    report = frontdesk.knowledge.ingest_paths(acme.id, [helpcenter])
+    assert len(report.added) == 3
+    assert {Path(uri).name for uri in report.failed} == {"broken.pdf", "bad-faq.csv"}
+    assert "row 1" in report.failed[str((helpcenter / "bad-faq.csv").resolve())]
+
+
+def test_a_file_over_the_size_limit_is_refused_before_reading(
+    settings, acme, frontdesk: Frontdesk, tmp_path: Path
+) -> None:
+    small = Frontdesk(settings.model_copy(update={"max_upload_bytes": 1000}))
+    try:
+        big = tmp_path / "big.md"
+        big.write_text("# Big\n\n" + "word " * 1000)
+        report = small.knowledge.ingest_paths(acme.id, [big])
+        assert "over the 1,000-byte limit" in report.failed[str(big.resolve())]
+        assert small.knowledge.list_documents(acme.id) == []
+    finally:
+        small.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from frontdesk.errors import InvalidInputError
-from frontdesk.knowledge.loaders import load_document
+from frontdesk.knowledge.loaders import load_document, load_documents
 from frontdesk.testing.pdf import make_pdf
 
 ARTICLE = b"""# Reset your password
@@ -97,3 +97,48 @@ def test_bad_files_get_an_error_naming_the_file_and_place(name, data, message) -
         load_document(name, data)
     assert message in error.value.message
     assert name in error.value.message
+
+
+def test_a_jsonl_of_documents_keeps_each_id_as_external_id() -> None:
+    data = (
+        b'{"id": "kb-1", "title": "Refunds", "text": "Refunds take 5 days.", "url": "https://x/r"}\n'
+        b'{"id": "kb-2", "title": "Returns", "text": "Return within 30 days."}\n'
+    )
+    documents = load_documents("docs.jsonl", data)
+    assert [d.external_id for d in documents] == ["kb-1", "kb-2"]
+    assert [d.title for d in documents] == ["Refunds", "Returns"]
+    assert documents[0].url == "https://x/r"
+    assert documents[0].content_hash != documents[1].content_hash
+
+
+def test_duplicate_document_ids_name_both_lines() -> None:
+    data = b'{"id": "a", "text": "x"}\n{"id": "b", "text": "y"}\n{"id": "a", "text": "z"}\n'
+    with pytest.raises(InvalidInputError, match="lines 1 and 3 have the same id 'a'"):
+        load_documents("docs.jsonl", data)
+
+
+def test_binary_data_with_a_text_extension_is_refused() -> None:
+    with pytest.raises(
+        InvalidInputError, match=r"notes.txt: binary data in a text file \(line 2\)"
+    ):
+        load_document("notes.txt", b"hello\nwor\x00ld\x00\x01")
+
+
+def test_a_password_protected_pdf_is_refused_with_a_clear_message() -> None:
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for page in PdfReader(io.BytesIO(make_pdf(["secret terms"]))).pages:
+        writer.add_page(page)
+    writer.encrypt("hunter2")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    with pytest.raises(InvalidInputError, match=r"locked\.pdf: the PDF is password-protected"):
+        load_document("locked.pdf", buffer.getvalue())
+
+
+def test_an_empty_pdf_has_no_text_to_index() -> None:
+    with pytest.raises(InvalidInputError, match=r"empty\.pdf: no text found"):
+        load_document("empty.pdf", make_pdf([]))
