@@ -58,7 +58,7 @@ def default_release() -> ReleaseConfig:
                     "refuse_injection_above": 0.9,
                 },
             ),
-            StageSpec(name="context", type="history_condenser", params={"max_tokens": 256}),
+            StageSpec(name="context", type="history_condenser", params={"budget_tokens": 64}),
             StageSpec(name="retrieve", type="knowledge_retriever", params={"top_k": 5}),
             StageSpec(name="generate", type="extractive_generator", params={"max_sentences": 3}),
             StageSpec(name="output_guard", type="output_guards", params={}),

@@ -1,4 +1,9 @@
-"""Context: turn a follow-up into a standalone query within a token budget."""
+"""Context: turn a follow-up into a standalone query within a token budget.
+
+The retriever searches for the condensed query (the message plus earlier customer turns,
+most recent first, while they fit the budget: measured best on multi-turn retrieval);
+the generator still answers the message itself.
+"""
 
 from __future__ import annotations
 
@@ -6,43 +11,28 @@ from dataclasses import dataclass
 
 from frontdesk.pipeline.protocols import StageReport
 from frontdesk.pipeline.state import TurnState
-from frontdesk.pipeline.text import approx_tokens, content_words
-
-_FOLLOW_UP_WORDS = frozenset({"it", "that", "this", "those", "they", "them", "there", "one"})
+from frontdesk.retrieval.condense import CondenseOptions, Strategy, condense
+from frontdesk.retrieval.text import estimate_tokens
 
 
 @dataclass
 class HistoryCondenser:
-    """Prefix a short or pronoun-led follow-up with the previous customer question.
-
-    ``max_tokens`` bounds the query the retriever sees; older context is dropped first.
-    """
-
     name: str
-    max_tokens: int = 256
-    follow_up_max_words: int = 6
+    budget_tokens: int = 64
+    strategy: Strategy = "condensed"
+
+    def __post_init__(self) -> None:
+        if self.budget_tokens < 8:
+            raise ValueError("budget_tokens must be at least 8")
+        self._options = CondenseOptions(strategy=self.strategy, budget_tokens=self.budget_tokens)
 
     def warm_up(self) -> None:
         return None
 
     def run(self, state: TurnState) -> StageReport:
-        previous = [t.text for t in state.history if t.speaker == "customer"]
-        query = state.text.strip()
-        used = 0
-        if previous and self._is_follow_up(query):
-            query = f"{previous[-1]} {query}"
-            used = 1
-        words = query.split()
-        while approx_tokens(" ".join(words)) > self.max_tokens and len(words) > 1:
-            words.pop(0)
-        state.query = " ".join(words)
+        message = state.text.strip()
+        state.query = condense(message, state.history, self._options)
         return StageReport(
-            scores={"query_tokens": float(approx_tokens(state.query))},
-            detail={"history_turns_used": used},
+            scores={"query_tokens": float(estimate_tokens(state.query))},
+            detail={"used_history": state.query != message},
         )
-
-    def _is_follow_up(self, text: str) -> bool:
-        lowered = text.lower().split()
-        if any(w.strip("?.,!") in _FOLLOW_UP_WORDS for w in lowered[:3]):
-            return True
-        return len(content_words(text)) <= 2 and len(lowered) <= self.follow_up_max_words

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from frontdesk.domain.conversation import Citation
 from frontdesk.pipeline.protocols import StageReport
 from frontdesk.pipeline.state import Passage, TurnState
-from frontdesk.pipeline.text import content_words, sentences
+from frontdesk.retrieval.chunking import split_sentences
+from frontdesk.retrieval.text import analyze
 
 NO_KNOWLEDGE_ANSWER = (
     "I don't have any help-center knowledge to answer from yet, so I can't answer this "
@@ -38,7 +39,10 @@ class ExtractiveGenerator:
         return None
 
     def run(self, state: TurnState) -> StageReport:
-        query_terms = set(content_words(state.query or state.text))
+        # The message's own words choose sentences; earlier turns (in the condensed query)
+        # only break ties, so a follow-up is answered, not the question before it.
+        query_terms = set(analyze(state.text))
+        context_terms = set(analyze(state.query)) - query_terms
         if not state.passages:
             no_knowledge = "retrieve:no_knowledge" in state.flags
             state.answer = NO_KNOWLEDGE_ANSWER if no_knowledge else NO_EVIDENCE_ANSWER
@@ -48,8 +52,10 @@ class ExtractiveGenerator:
         chosen: list[tuple[int, str]] = []  # (passage index, sentence)
         covered: set[str] = set()
         for index, passage in enumerate(state.passages[: self.max_passages]):
-            picked = _best_sentences(passage, query_terms, self.max_sentences - len(chosen))
-            new_terms = set(content_words(" ".join(picked))) & query_terms
+            picked = _best_sentences(
+                passage, query_terms, context_terms, self.max_sentences - len(chosen)
+            )
+            new_terms = set(analyze(" ".join(picked))) & query_terms
             if chosen and not new_terms - covered:
                 continue  # adds nothing the answer does not already cover
             chosen.extend((index, sentence) for sentence in picked)
@@ -111,11 +117,14 @@ def _candidates(text: str) -> list[str]:
             cells = [c.strip() for c in stripped.strip("|").split("|")]
             out.append(" · ".join(c for c in cells if c))
         else:
-            out.extend(sentences(_LIST_MARK.sub("", stripped)))
+            item = _LIST_MARK.sub("", stripped)
+            out.extend(item[start:end].strip() for start, end in split_sentences(item))
     return out
 
 
-def _best_sentences(passage: Passage, query_terms: set[str], limit: int) -> list[str]:
+def _best_sentences(
+    passage: Passage, query_terms: set[str], context_terms: set[str], limit: int
+) -> list[str]:
     """A FAQ entry's answer as a whole; otherwise the passage's most on-topic sentences,
     kept in their original order so the reply reads naturally."""
     answer = passage.metadata.get("answer")
@@ -124,7 +133,10 @@ def _best_sentences(passage: Passage, query_terms: set[str], limit: int) -> list
     if limit <= 0:
         return []
     candidates = _candidates(passage.text)
-    overlap = [len(query_terms & set(content_words(c))) for c in candidates]
+    overlap = []
+    for candidate in candidates:
+        terms = set(analyze(candidate))
+        overlap.append(len(query_terms & terms) + 0.25 * len(context_terms & terms))
     ranked = sorted(range(len(candidates)), key=lambda i: -overlap[i])
     keep = sorted(i for i in ranked[:limit] if overlap[i] > 0)
     return [candidates[i] for i in keep] or candidates[:1]

@@ -25,25 +25,36 @@ def _state(text: str, **kwargs: object) -> TurnState:
     return TurnState(tenant_id="t", conversation_id="c", text=text, **kwargs)  # type: ignore[arg-type]
 
 
-def test_a_pronoun_follow_up_is_condensed_with_the_previous_question() -> None:
+def test_a_follow_up_is_condensed_with_the_previous_question() -> None:
     state = _state(
         "how long is it valid?",
-        history=[HistoryTurn("customer", "How do I reset my password?")],
+        history=[
+            HistoryTurn("customer", "How do I reset my password?"),
+            HistoryTurn("assistant", "We e-mail you a reset link."),
+        ],
     )
-    HistoryCondenser(name="context").run(state)
-    assert state.query == "How do I reset my password? how long is it valid?"
+    report = HistoryCondenser(name="context").run(state)
+    assert state.query.startswith("how long is it valid?")
+    assert "reset my password" in state.query
+    assert "e-mail" not in state.query  # assistant replies are not searched for
+    assert report.detail == {"used_history": True}
 
 
-def test_a_standalone_question_is_left_alone_and_the_budget_holds() -> None:
-    state = _state(
-        "What payment methods do you accept for annual plans?",
-        history=[HistoryTurn("customer", "Hi, how do I reset my password?")],
-    )
-    HistoryCondenser(name="context").run(state)
-    assert state.query == "What payment methods do you accept for annual plans?"
-    long = _state("word " * 500)
-    HistoryCondenser(name="context", max_tokens=50).run(long)
-    assert len(long.query.split()) < 50
+def test_the_budget_keeps_the_message_and_drops_old_turns() -> None:
+    old = [HistoryTurn("customer", f"question number {i} about topic{i}") for i in range(40)]
+    state = _state("what about refunds?", history=old)
+    HistoryCondenser(name="context", budget_tokens=16).run(state)
+    assert state.query.startswith("what about refunds?")
+    assert "topic39" in state.query
+    assert "topic0" not in state.query
+
+
+def test_a_follow_up_is_answered_from_its_own_words_not_the_earlier_question() -> None:
+    state = _state("what if the e-mail does not arrive?")
+    state.query = "what if the e-mail does not arrive?\nHow do I reset my password?"
+    state.passages = [PASSAGE]
+    ExtractiveGenerator(name="generate", max_sentences=1).run(state)
+    assert state.answer.startswith("Contact support if the e-mail does not arrive.")
 
 
 def test_the_extractive_answer_copies_relevant_sentences_and_cites_them() -> None:
