@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import functools
 import threading
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from frontdesk.pipeline.protocols import Embedder
 from frontdesk.pipeline.state import Passage
 from frontdesk.settings import Settings
 from frontdesk.storage.db import Database
+
+if TYPE_CHECKING:
+    from frontdesk.services.intents import IntentService
 
 
 class KnowledgeBase(Protocol):
@@ -30,6 +33,7 @@ class Resources:
         self.settings = settings
         self.database = database
         self._embedder: Embedder | None = None
+        self._intents: IntentService | None = None
         self._lock = threading.Lock()
 
     def embedder(self) -> Embedder:
@@ -37,6 +41,16 @@ class Resources:
             if self._embedder is None:
                 self._embedder = _shared_embedder()
             return self._embedder
+
+    def intents(self) -> IntentService:
+        """Per-tenant intent models (shared by the pipeline, the API and the CLI)."""
+        embedder = self.embedder()
+        with self._lock:
+            if self._intents is None:
+                from frontdesk.services.intents import IntentService
+
+                self._intents = IntentService(self.database, lambda: embedder)
+            return self._intents
 
 
 @functools.cache

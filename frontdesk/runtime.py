@@ -49,6 +49,7 @@ class Frontdesk:
         self.knowledge = KnowledgeService(
             self.database, self.resources.embedder, settings.max_upload_bytes
         )
+        self.intents = self.resources.intents()
         self.jobs = JobWorker(self.database)
         self._warm = False
 

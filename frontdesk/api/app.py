@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 import frontdesk
 from frontdesk.api.errors import install_error_handlers
-from frontdesk.api.routes import conversations, health, keys, knowledge
+from frontdesk.api.routes import conversations, health, intents, keys, knowledge
 from frontdesk.gateway.limits import BodySizeLimit
 from frontdesk.gateway.ratelimit import build_rate_limiter
 from frontdesk.runtime import Frontdesk
@@ -46,10 +46,14 @@ def create_app(settings: Settings | None = None, *, instance: Frontdesk | None =
     app.add_middleware(
         BodySizeLimit,
         max_bytes=settings.max_body_bytes,
-        prefix_limits={"/v1/knowledge/documents": settings.max_upload_bytes},
+        prefix_limits={
+            "/v1/knowledge/documents": settings.max_upload_bytes,
+            "/v1/intents/train": settings.max_upload_bytes,
+        },
     )
     app.include_router(health.router)
     app.include_router(conversations.router)
     app.include_router(keys.router)
     app.include_router(knowledge.router)
+    app.include_router(intents.router)
     return app

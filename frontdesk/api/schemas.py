@@ -50,6 +50,10 @@ class TurnPublic(BaseModel):
     outcome: str | None
     confidence: float | None = None
     escalation_reason: str | None = None
+    intent: str | None = None
+    intent_confidence: float | None = None
+    out_of_scope: bool | None = None
+    route: str | None = None
     in_reply_to: str | None
     release_id: str | None
     citations: list[CitationPublic]
@@ -67,6 +71,10 @@ class TurnPublic(BaseModel):
             outcome=turn.outcome.value if turn.outcome else None,
             confidence=turn.details.get("confidence"),
             escalation_reason=turn.details.get("escalation_reason"),
+            intent=turn.details.get("intent"),
+            intent_confidence=turn.details.get("intent_confidence"),
+            out_of_scope=turn.details.get("out_of_scope"),
+            route=turn.details.get("route"),
             in_reply_to=turn.in_reply_to,
             release_id=turn.release_id,
             citations=[CitationPublic(**c) for c in turn.citations],

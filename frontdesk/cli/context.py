@@ -7,17 +7,28 @@ from contextlib import contextmanager
 
 from rich.console import Console
 
+from frontdesk.errors import ConfigurationError
 from frontdesk.runtime import Frontdesk
 from frontdesk.settings import Settings
 
 # Human-facing output goes to stderr so stdout stays clean for scripts (keys, JSON).
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)
 
 
 @contextmanager
-def open_frontdesk(*, warm: bool = False) -> Iterator[Frontdesk]:
+def open_frontdesk(*, warm: bool = False, migrated: bool = True) -> Iterator[Frontdesk]:
+    """A Frontdesk for one command; with ``migrated`` it refuses a database whose schema
+    is not current, with the command that fixes it."""
     frontdesk = Frontdesk(Settings())
     try:
+        if migrated:
+            current = frontdesk.database.current_revision()
+            head = frontdesk.database.head_revision()
+            if current != head:
+                raise ConfigurationError(
+                    f"the database schema is at {current or 'nothing'}, this version needs "
+                    f"{head}: run 'frontdesk init' first"
+                )
         if warm:
             frontdesk.warm_up()
         yield frontdesk

@@ -19,7 +19,7 @@ DEMO_SOURCES = ("articles", "faq.csv", "tickets.jsonl")
 
 def init() -> None:
     """Create or migrate the database (FRONTDESK_DATABASE_URL; default SQLite in data_dir)."""
-    with open_frontdesk() as frontdesk:
+    with open_frontdesk(migrated=False) as frontdesk:
         frontdesk.init()
         revision = frontdesk.database.current_revision()
         url = frontdesk.database.engine.url.render_as_string(hide_password=True)
@@ -53,7 +53,7 @@ def demo(
 ) -> None:
     """Create the demo tenant (if missing) with fresh admin and widget keys, and load the
     demo help center (unchanged files are skipped on later runs)."""
-    with open_frontdesk() as frontdesk:
+    with open_frontdesk(migrated=False) as frontdesk:
         frontdesk.init()
         try:
             tenant = frontdesk.tenants.get_tenant(DEMO_TENANT)

@@ -26,6 +26,7 @@ class Outcome(StrEnum):
     ANSWERED = "answered"
     NO_ANSWER = "no_answer"  # no grounded answer; says so honestly
     HANDOFF = "handoff"  # handed to a human
+    CLARIFY = "clarify"  # asked the customer a clarifying question
     REFUSED = "refused"  # a guard or policy refused to answer
 
 

@@ -7,10 +7,12 @@ deletion) tells every replica, on its next search, that its index is stale.
 
 from __future__ import annotations
 
+import logging
 import threading
 
 import numpy as np
 import numpy.typing as npt
+from sqlalchemy.exc import SQLAlchemyError
 
 from frontdesk.pipeline.protocols import Embedder
 from frontdesk.pipeline.state import Passage
@@ -21,6 +23,7 @@ from frontdesk.storage.db import Database
 from frontdesk.storage.repos import knowledge as repo
 
 Vector = npt.NDArray[np.float32]
+log = logging.getLogger(__name__)
 
 
 class StoredKnowledge:
@@ -41,10 +44,20 @@ class StoredKnowledge:
         self._title_vectors: dict[str, Vector] = {}  # title text → vector, across rebuilds
         self._lock = threading.Lock()
 
-    def warm_up(self) -> None:
+    def warm_up(self, prebuild_tenants: int = 100) -> None:
+        """Load the models and build the indexes of up to ``prebuild_tenants`` tenants, so
+        no customer waits for an index build (others build on their first search)."""
         self._embedder.warm_up()
         if self._reranker is not None:
             self._reranker.warm_up()
+        try:
+            with self._db.transaction() as session:
+                tenant_ids = repo.tenants_with_knowledge(session, prebuild_tenants)
+        except SQLAlchemyError:  # not migrated yet: /readyz says so; build on first search
+            log.warning("knowledge indexes not prebuilt: the database is not ready")
+            return
+        for tenant_id in tenant_ids:
+            self._index(tenant_id)
 
     def search(self, tenant_id: str, query: str, k: int) -> list[Passage]:
         index = self._index(tenant_id)

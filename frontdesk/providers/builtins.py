@@ -14,6 +14,7 @@ from frontdesk.pipeline.stages.context import HistoryCondenser
 from frontdesk.pipeline.stages.decide import ThresholdDecider
 from frontdesk.pipeline.stages.generate import ExtractiveGenerator
 from frontdesk.pipeline.stages.guards import InputGuardStage, OutputGuardStage
+from frontdesk.pipeline.stages.intent import IntentRouter
 from frontdesk.pipeline.stages.retrieve import KnowledgeRetriever
 from frontdesk.resources import Resources
 from frontdesk.retrieval.hybrid import HybridOptions
@@ -56,7 +57,12 @@ def shared_input_guards(policy: GuardPolicy) -> InputGuards:
     return InputGuards(policy)
 
 
+def _intent_router(name: str, params: dict[str, Any], res: Resources) -> Stage:
+    return IntentRouter(name=name, service=res.intents(), **params)
+
+
 def register(registry: ComponentRegistry) -> None:
+    registry.register("intent_router", _intent_router)
     registry.register("input_guards", _input_guards)
     registry.register("output_guards", _output_guards)
     registry.register("history_condenser", _condenser)

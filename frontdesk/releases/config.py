@@ -59,6 +59,11 @@ def default_release() -> ReleaseConfig:
                 },
             ),
             StageSpec(name="context", type="history_condenser", params={"budget_tokens": 64}),
+            StageSpec(
+                name="intent",
+                type="intent_router",
+                params={"routes": {}, "canned": {}, "out_of_scope_route": "answer"},
+            ),
             StageSpec(name="retrieve", type="knowledge_retriever", params={"top_k": 5}),
             StageSpec(name="generate", type="extractive_generator", params={"max_sentences": 3}),
             StageSpec(name="output_guard", type="output_guards", params={}),

@@ -3,7 +3,9 @@
 Two independent steps, both switchable in :class:`ExpansionOptions`:
 
 - **spelling**: a query term the knowledge base never uses is mapped to the most similar
-  term it does use (character-trigram Jaccard), so "refnd" still finds "refund";
+  term it does use (character-trigram Jaccard), so "refnd" still finds "refund". Only
+  out-of-vocabulary terms are looked up, through a trigram -> term-ids index built once
+  per vocabulary change, and each correction is remembered until the vocabulary changes;
 - **feedback** (RM3-style pseudo-relevance feedback): the terms that best characterise the
   first-pass top chunks (tf x idf) are added with a small weight, which bridges vocabulary
   gaps like "charged twice" vs "duplicate payment".
@@ -15,6 +17,9 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
 
 from frontdesk.retrieval.bm25 import BM25Index
 from frontdesk.retrieval.text import analyze
@@ -40,7 +45,10 @@ class QueryExpander:
     def __init__(self, index: BM25Index, options: ExpansionOptions | None = None) -> None:
         self.index = index
         self.options = options or ExpansionOptions()
-        self._gram_index: dict[str, list[str]] = {}
+        self._gram_index: dict[str, npt.NDArray[np.int64]] = {}  # trigram -> term ids
+        self._gram_terms: list[str] = []
+        self._gram_counts: npt.NDArray[np.int64] = np.zeros(0, dtype=np.int64)  # trigrams/term
+        self._memo: dict[str, str | None] = {}  # corrections for the current vocabulary
         self._indexed_vocab = 0
 
     def expand(self, query: str) -> dict[str, float]:
@@ -74,28 +82,37 @@ class QueryExpander:
         if len(term) < 4 or term.isdigit():
             return None
         self._refresh_grams()
+        if term in self._memo:
+            return self._memo[term]
         grams = _trigrams(term)
-        overlap: Counter[str] = Counter()
-        for gram in grams:
-            overlap.update(self._gram_index.get(gram, ()))
+        postings = [self._gram_index[g] for g in grams if g in self._gram_index]
         best: str | None = None
-        best_sim = self.options.min_similarity - 1e-9  # accept exactly the threshold
-        for cand, shared in overlap.most_common(50):
-            sim = shared / (len(grams) + len(_trigrams(cand)) - shared)
-            if sim > best_sim or (sim == best_sim and best is not None and cand < best):
-                best, best_sim = cand, sim
+        if postings:
+            cands, shared = np.unique(np.concatenate(postings), return_counts=True)
+            sims = shared / (len(grams) + self._gram_counts[cands] - shared)
+            top = float(sims.max())
+            if top > self.options.min_similarity - 1e-9:  # accept exactly the threshold
+                best = min(self._gram_terms[i] for i in cands[sims == top])
+        self._memo[term] = best
         return best
 
     def _refresh_grams(self) -> None:
+        """(Re)build the trigram -> term-ids index when the vocabulary has grown."""
         vocab = self.index.vocabulary
         if len(vocab) == self._indexed_vocab:
             return
-        grams: defaultdict[str, list[str]] = defaultdict(list)
-        for term in vocab:
-            if len(term) >= 3 and not term.isdigit():
-                for gram in _trigrams(term):
-                    grams[gram].append(term)
-        self._gram_index = dict(grams)
+        grams: defaultdict[str, list[int]] = defaultdict(list)
+        terms = [t for t in vocab if len(t) >= 3 and not t.isdigit()]
+        counts = np.zeros(len(terms), dtype=np.int64)
+        for i, term in enumerate(terms):
+            term_grams = _trigrams(term)
+            counts[i] = len(term_grams)
+            for gram in term_grams:
+                grams[gram].append(i)
+        self._gram_index = {g: np.array(ids, dtype=np.int64) for g, ids in grams.items()}
+        self._gram_terms = terms
+        self._gram_counts = counts
+        self._memo = {}
         self._indexed_vocab = len(vocab)
 
     def _feedback(self, terms: dict[str, float]) -> dict[str, float]:

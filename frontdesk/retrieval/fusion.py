@@ -11,6 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Literal
 
+import numpy as np
+import numpy.typing as npt
+
 Normalization = Literal["minmax", "max", "zscore"]
 
 
@@ -50,6 +53,23 @@ def normalize(scores: Mapping[str, float], method: Normalization = "minmax") -> 
     low, high = min(values), max(values)
     span = high - low
     return {key: ((v - low) / span if span > 0 else 1.0) for key, v in scores.items()}
+
+
+def normalize_array(
+    values: npt.NDArray[np.float64], method: Normalization = "minmax"
+) -> npt.NDArray[np.float64]:
+    """:func:`normalize` over an array of one signal's candidate scores (same rules)."""
+    if values.size == 0:
+        return values
+    if method == "max":
+        top = float(values.max())
+        return values / top if top > 0 else np.zeros_like(values)
+    if method == "zscore":
+        std = float(values.std())
+        return (values - values.mean()) / std if std > 0 else np.zeros_like(values)
+    low = float(values.min())
+    span = float(values.max()) - low
+    return (values - low) / span if span > 0 else np.ones_like(values)
 
 
 def convex(

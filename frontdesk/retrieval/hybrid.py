@@ -5,15 +5,18 @@
                       └► title vectors top-N ────────┘   every signal ─► fuse ─► rerank top-M
 
 Every candidate is scored on every signal (not only the lists it came from), so fusion
-and the reranker see complete features. Titles (FAQ questions, article and section
-titles) get their own vector: a paraphrased question matches the FAQ question better than
-the question+answer text, and the dense signal is the better of the two cosines.
+and the reranker see complete features. Each signal is computed once per query over the
+whole collection with numpy and read back for the candidates (see :meth:`_score`).
+Titles (FAQ questions, article and section titles) get their own vector: a paraphrased
+question matches the FAQ question better than the question+answer text, and the dense
+signal is the better of the two cosines.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
@@ -23,12 +26,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from frontdesk.pipeline.protocols import Embedder
 from frontdesk.pipeline.state import Passage
 from frontdesk.retrieval.bm25 import BM25Index, BM25Options
-from frontdesk.retrieval.dense import DenseIndex
+from frontdesk.retrieval.dense import DenseIndex, top_rows
 from frontdesk.retrieval.expansion import ExpansionOptions, QueryExpander
-from frontdesk.retrieval.fusion import Normalization, convex, rrf
+from frontdesk.retrieval.fusion import Normalization, normalize_array, rrf
 from frontdesk.retrieval.protocols import Reranker
 from frontdesk.retrieval.rerank import compute_features
 from frontdesk.retrieval.text import analyze
+from frontdesk.retrieval.titles import TitleIndex
 from frontdesk.retrieval.types import Candidate, Chunk
 
 Vectors = npt.NDArray[np.float32]
@@ -80,7 +84,7 @@ class HybridRetriever:
             ),
         )
         self._dense: DenseIndex | None = None
-        self._titles: DenseIndex | None = None
+        self._titles: TitleIndex | None = None
         self._chunks: dict[str, Chunk] = {}
 
     def __len__(self) -> int:
@@ -149,18 +153,31 @@ class HybridRetriever:
 
     def rank(self, query: str, k: int, *, keyword_query: str | None = None) -> list[Candidate]:
         """Like :meth:`search` but returns the candidates with all their signals."""
-        fused = self.candidates(query, keyword_query=keyword_query)
-        if self.reranker is None or not fused:
-            return fused[:k]
-        depth = max(k, self.options.rerank_depth)
-        head = fused[:depth]
+        scored = self._score(query, keyword_query)
+        if scored is None:
+            return []
+        if self.reranker is None:
+            return scored.top(k)
+        head = scored.top(max(k, self.options.rerank_depth))
         compute_features(query, head, self.bm25.idf)
         return self.reranker.rerank(query, head)[:k]
 
     def candidates(self, query: str, *, keyword_query: str | None = None) -> list[Candidate]:
         """Every candidate from either retriever with every signal, best fused first."""
+        scored = self._score(query, keyword_query)
+        return [] if scored is None else scored.top(len(scored.ids))
+
+    def _score(self, query: str, keyword_query: str | None) -> _Scored | None:
+        """Union of the three top-N lists, each member scored on every signal and fused.
+
+        Each signal is computed once over the whole collection (one scatter-add per query
+        term, one matrix-vector product per vector index) and read back for the union, so
+        the cost is flat in the number of candidates; :class:`Candidate` objects are only
+        built for the results actually returned.
+        """
         if not self._chunks or not query.strip():
-            return []
+            return None
+        assert self._dense is not None
         opts = self.options
         n = opts.candidates
         kw_text = keyword_query if keyword_query is not None else query
@@ -170,46 +187,63 @@ class HybridRetriever:
             else Counter(analyze(kw_text))
         )
         vector = self.embedder.embed([query])[0]
-        assert self._dense is not None
-        keyword_hits = self.bm25.search_terms(terms, n)
-        body_hits = self._dense.search(vector, n)
-        title_hits = self._titles.search(vector, n) if self._titles is not None else []
-        ids = list(dict.fromkeys(i for i, _ in (*keyword_hits, *body_hits, *title_hits)))
-        bm25 = self.bm25.score_ids(terms, ids)
-        body = self._dense.score_ids(vector, ids)
-        titles = self._titles.score_ids(vector, ids) if self._titles is not None else {}
-        dense = {i: max(body[i], titles.get(i, -1.0)) for i in ids}
+        bm25_all = self.bm25.scores(terms)
+        body_all = self._dense.similarities(vector)
+        titles = self._titles
+        title_all = titles.similarities(vector) if titles is not None else None
+
+        keyword_ids: list[str] = []
+        if bm25_all is not None:
+            bm25_ids = self.bm25.ids
+            keyword_ids = [bm25_ids[r] for r in top_rows(bm25_all, n) if bm25_all[r] > 0.0]
+        dense_ids = self._dense.ids
+        union = dict.fromkeys(keyword_ids)
+        union.update(dict.fromkeys(dense_ids[r] for r in top_rows(body_all, n)))
+        if titles is not None and title_all is not None:
+            union.update(dict.fromkeys(titles.ids[r] for r in top_rows(title_all, n)))
+        ids = list(union)
+
+        body = body_all[[self._dense.row(i) for i in ids]].astype(np.float64)
+        if bm25_all is None:
+            bm25 = np.zeros(len(ids))
+        else:
+            bm25_rows = np.array([self.bm25.row(i) for i in ids], dtype=np.int64)
+            bm25 = np.where(bm25_rows >= 0, bm25_all[bm25_rows], 0.0).astype(np.float64)
+        if titles is not None and title_all is not None:
+            title_rows = np.array([titles.row(i) for i in ids], dtype=np.int64)
+            has_title = title_rows >= 0
+            title = np.where(has_title, title_all[title_rows], body).astype(np.float64)
+            dense = np.maximum(body, np.where(has_title, title, -1.0))
+        else:
+            title, dense = body, body
+        dense_order = np.argsort(-dense, kind="stable")
+        dense_rank = np.empty(len(ids), dtype=np.int64)
+        dense_rank[dense_order] = np.arange(1, len(ids) + 1)
         if opts.fusion == "rrf":
-            bm25_order = [i for i, _ in keyword_hits]
-            dense_order = sorted(ids, key=lambda i: -dense[i])[:n]
-            fused = rrf(
-                [bm25_order, dense_order],
+            by_id = rrf(
+                [keyword_ids, [ids[j] for j in dense_order[:n]]],
                 k=opts.rrf_k,
                 weights=[opts.weight_bm25, opts.weight_dense],
             )
+            fused = np.array([by_id.get(i, 0.0) for i in ids])
         else:
-            fused = convex(
-                [bm25, dense],
-                [opts.weight_bm25, opts.weight_dense],
-                normalization=[opts.bm25_normalization, opts.dense_normalization],
-            )
-        bm25_rank = {i: r for r, (i, _) in enumerate(keyword_hits, start=1)}
-        dense_rank = {i: r for r, i in enumerate(sorted(ids, key=lambda i: -dense[i]), start=1)}
-        out = [
-            Candidate(
-                chunk=self._chunks[i],
-                bm25=bm25[i],
-                dense=body[i],
-                dense_title=titles.get(i, body[i]),
-                bm25_rank=bm25_rank.get(i, 0),
-                dense_rank=dense_rank[i],
-                fused=fused.get(i, 0.0),
-                score=fused.get(i, 0.0),
-            )
-            for i in ids
-        ]
-        out.sort(key=lambda c: (-c.fused, c.chunk.id))
-        return out
+            fused = np.zeros(len(ids))
+            for values, weight, method in (
+                (bm25, opts.weight_bm25, opts.bm25_normalization),
+                (dense, opts.weight_dense, opts.dense_normalization),
+            ):
+                if weight != 0.0:
+                    fused = fused + weight * normalize_array(values, method)
+        return _Scored(
+            chunks=self._chunks,
+            ids=ids,
+            bm25=bm25.tolist(),
+            body=body.tolist(),
+            title=title.tolist(),
+            bm25_rank={chunk_id: r for r, chunk_id in enumerate(keyword_ids, start=1)},
+            dense_rank=dense_rank.tolist(),
+            fused=fused.tolist(),
+        )
 
     def _dense_index(self, dimension: int) -> DenseIndex:
         if self._dense is None:
@@ -224,14 +258,47 @@ class HybridRetriever:
         titled = [c for c in chunks if title_text(c)]
         if not titled:
             return
-        missing = sorted({title_text(c) for c in titled} - set(given))
+        assert self._dense is not None
+        if self._titles is None:
+            self._titles = TitleIndex(self._dense.dimension)
+        stored = self._titles
+        missing = sorted({title_text(c) for c in titled} - set(given) - stored.titles())
         known = dict(given)
         if missing:
             known.update(zip(missing, self.embedder.embed(missing), strict=True))
-        assert self._dense is not None
-        if self._titles is None:
-            self._titles = DenseIndex(self._dense.dimension)
-        self._titles.add([c.id for c in titled], np.stack([known[title_text(c)] for c in titled]))
+        stored.add([c.id for c in titled], [title_text(c) for c in titled], known)
+
+
+@dataclass(frozen=True, slots=True)
+class _Scored:
+    """One query's candidates (parallel lists) before :class:`Candidate` objects exist."""
+
+    chunks: Mapping[str, Chunk]
+    ids: list[str]
+    bm25: list[float]
+    body: list[float]
+    title: list[float]
+    bm25_rank: dict[str, int]
+    dense_rank: list[int]
+    fused: list[float]
+
+    def top(self, k: int) -> list[Candidate]:
+        """The ``k`` best fused candidates (ties by chunk id), best first."""
+        fused, ids = self.fused, self.ids
+        order = sorted(range(len(ids)), key=lambda j: (-fused[j], ids[j]))[:k]
+        return [
+            Candidate(
+                chunk=self.chunks[ids[j]],
+                bm25=self.bm25[j],
+                dense=self.body[j],
+                dense_title=self.title[j],
+                bm25_rank=self.bm25_rank.get(ids[j], 0),
+                dense_rank=self.dense_rank[j],
+                fused=fused[j],
+                score=fused[j],
+            )
+            for j in order
+        ]
 
 
 def title_text(chunk: Chunk) -> str:

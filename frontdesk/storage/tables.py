@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     DateTime,
     ForeignKey,
     Index,
@@ -180,3 +181,19 @@ class JobRow(Base):
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class IntentModelRow(Base):
+    """A trained intent model (a portable zip artifact) and whether it is the tenant's
+    active one. ``version`` is the artifact's content hash."""
+
+    __tablename__ = "intent_models"
+    __table_args__ = (UniqueConstraint("tenant_id", "version", name="uq_intent_models_version"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
+    version: Mapped[str] = mapped_column(String(64))
+    artifact: Mapped[bytes] = mapped_column(LargeBinary)
+    report: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    active: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -51,6 +51,7 @@ def test_init_tenant_key_and_ask_from_the_command_line(env) -> None:
     assert [s["name"] for s in turn["trace"]] == [
         "input_guard",
         "context",
+        "intent",
         "retrieve",
         "generate",
         "output_guard",

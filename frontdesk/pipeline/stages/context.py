@@ -1,8 +1,10 @@
 """Context: turn a follow-up into a standalone query within a token budget.
 
-The retriever searches for the condensed query (the message plus earlier customer turns,
-most recent first, while they fit the budget: measured best on multi-turn retrieval);
-the generator still answers the message itself.
+A message that looks like a follow-up (short, or leaning on a pronoun) is searched for
+together with earlier customer turns, most recent first, while they fit the budget
+(measured best on multi-turn retrieval); a self-contained message starts a new topic and
+is searched for alone, so an earlier question cannot pull in its old answer. The
+generator answers the message itself either way.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from dataclasses import dataclass
 
 from frontdesk.pipeline.protocols import StageReport
 from frontdesk.pipeline.state import TurnState
-from frontdesk.retrieval.condense import CondenseOptions, Strategy, condense
+from frontdesk.retrieval.condense import CondenseOptions, Strategy, condense, is_follow_up
 from frontdesk.retrieval.text import estimate_tokens
 
 
@@ -20,6 +22,7 @@ class HistoryCondenser:
     name: str
     budget_tokens: int = 64
     strategy: Strategy = "condensed"
+    only_follow_ups: bool = True
 
     def __post_init__(self) -> None:
         if self.budget_tokens < 8:
@@ -31,7 +34,10 @@ class HistoryCondenser:
 
     def run(self, state: TurnState) -> StageReport:
         message = state.text.strip()
-        state.query = condense(message, state.history, self._options)
+        if self.only_follow_ups and not is_follow_up(message):
+            state.query = message
+        else:
+            state.query = condense(message, state.history, self._options)
         return StageReport(
             scores={"query_tokens": float(estimate_tokens(state.query))},
             detail={"used_history": state.query != message},

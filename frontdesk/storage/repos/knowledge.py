@@ -151,6 +151,17 @@ def version(session: Session, tenant_id: str) -> int:
     return int(found or 0)
 
 
+def tenants_with_knowledge(session: Session, limit: int) -> list[str]:
+    """Tenants whose knowledge changed most often first (a proxy for the busiest)."""
+    rows = session.scalars(
+        select(KnowledgeVersionRow.tenant_id)
+        .where(KnowledgeVersionRow.version > 0)
+        .order_by(KnowledgeVersionRow.version.desc())
+        .limit(limit)
+    )
+    return list(rows)
+
+
 def chunk_count(session: Session, tenant_id: str) -> int:
     return int(session.scalar(select(func.count()).where(ChunkRow.tenant_id == tenant_id)) or 0)
 

@@ -27,7 +27,15 @@ def test_posting_a_message_returns_the_assistant_turn_with_its_trace(client, acm
     assert turn["outcome"] == "no_answer"  # no knowledge ingested: says so, never guesses
     assert "knowledge" in turn["text"]
     names = [stage["name"] for stage in turn["trace"]]
-    assert names == ["input_guard", "context", "retrieve", "generate", "output_guard", "decide"]
+    assert names == [
+        "input_guard",
+        "context",
+        "intent",
+        "retrieve",
+        "generate",
+        "output_guard",
+        "decide",
+    ]
     assert all(stage["duration_ms"] >= 0 for stage in turn["trace"])
     retrieve = next(s for s in turn["trace"] if s["name"] == "retrieve")
     assert "no_knowledge" in retrieve["flags"]

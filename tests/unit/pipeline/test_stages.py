@@ -40,6 +40,16 @@ def test_a_follow_up_is_condensed_with_the_previous_question() -> None:
     assert report.detail == {"used_history": True}
 
 
+def test_a_self_contained_message_starts_a_new_topic() -> None:
+    state = _state(
+        "my parcel arrived damaged, what should I do now",
+        history=[HistoryTurn("customer", "How much does the Plus plan cost?")],
+    )
+    report = HistoryCondenser(name="context").run(state)
+    assert state.query == "my parcel arrived damaged, what should I do now"
+    assert report.detail == {"used_history": False}
+
+
 def test_the_budget_keeps_the_message_and_drops_old_turns() -> None:
     old = [HistoryTurn("customer", f"question number {i} about topic{i}") for i in range(40)]
     state = _state("what about refunds?", history=old)

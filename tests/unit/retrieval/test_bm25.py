@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from frontdesk.retrieval.bm25 import BM25Index
 from frontdesk.retrieval.text import analyze, stem
 
@@ -62,3 +64,18 @@ def test_rare_terms_weigh_more_than_common_ones() -> None:
     assert index.idf("password") > 0
     assert index.idf("nonexistent") == 0.0
     assert index.score_ids("refund", ["refunds", "shipping", "missing"])["missing"] == 0.0
+
+
+def test_scores_cover_every_row_and_agree_with_score_ids() -> None:
+    index = make_index()
+    index.remove(["shipping"])
+    terms = {"refund": 1.0, "password": 0.5}
+    scores = index.scores(terms)
+    assert scores is not None
+    assert list(index.ids) == ["refunds", "password"]
+    by_id = index.score_ids(terms, index.ids)
+    for chunk_id in index.ids:
+        assert float(scores[index.row(chunk_id)]) == pytest.approx(by_id[chunk_id])
+    assert index.row("shipping") == -1
+    assert index.document_frequency("track") == 0  # only the removed chunk had it
+    assert index.idf("track") == 0.0

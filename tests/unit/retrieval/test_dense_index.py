@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from frontdesk.errors import InvalidInputError
-from frontdesk.retrieval.dense import DenseIndex
+from frontdesk.retrieval.dense import DenseIndex, top_rows
 
 
 def unit(*values: float) -> np.ndarray:
@@ -55,3 +55,22 @@ def test_wrong_shape_is_rejected() -> None:
         make_index().add(["a"], np.zeros((1, 4), dtype=np.float32))
     with pytest.raises(InvalidInputError):
         make_index().add(["a", "a"], np.zeros((2, 3), dtype=np.float32))
+
+
+def test_similarities_are_the_cosines_in_row_order() -> None:
+    index = make_index()
+    index.remove(["x"])
+    query = unit(0.2, 0.3, 0.9)
+    scores = index.similarities(query)
+    assert len(scores) == len(index.ids) == 2
+    for chunk_id in index.ids:
+        expected = float(index.vector(chunk_id) @ query)
+        assert float(scores[index.row(chunk_id)]) == pytest.approx(expected, abs=1e-6)
+    assert index.row("x") == -1
+
+
+def test_top_rows_orders_best_first_and_breaks_ties_by_row() -> None:
+    scores = np.array([0.5, 0.9, 0.5, 0.1, 0.9], dtype=np.float32)
+    assert top_rows(scores, 3).tolist() == [1, 4, 0]
+    assert top_rows(scores, 10).tolist() == [1, 4, 0, 2, 3]
+    assert top_rows(scores, 0).tolist() == []

@@ -1,8 +1,16 @@
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
-from frontdesk.retrieval.fusion import convex, normalize, ranked, rrf
+from frontdesk.retrieval.fusion import (
+    Normalization,
+    convex,
+    normalize,
+    normalize_array,
+    ranked,
+    rrf,
+)
 
 
 def test_rrf_rewards_items_ranked_well_by_both_lists() -> None:
@@ -40,3 +48,14 @@ def test_normalizations() -> None:
 
 def test_ties_break_by_id_for_determinism() -> None:
     assert ranked({"b": 1.0, "a": 1.0}) == [("a", 1.0), ("b", 1.0)]
+
+
+@pytest.mark.parametrize("method", ["minmax", "max", "zscore"])
+def test_array_normalization_matches_the_mapping_version(method: Normalization) -> None:
+    values = {"a": 0.25, "b": 3.0, "c": 1.5, "d": 0.0}
+    arrays = normalize_array(np.array(list(values.values())), method)
+    expected = normalize(values, method)
+    assert arrays.tolist() == pytest.approx([expected[k] for k in values])
+    assert normalize_array(np.array([2.0, 2.0]), method).tolist() == list(
+        normalize({"a": 2.0, "b": 2.0}, method).values()
+    )

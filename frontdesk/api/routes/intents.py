@@ -1,0 +1,87 @@
+"""``/v1/intents``: the intent model's intents, training from a file, rollback."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import PurePath
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, UploadFile
+from pydantic import BaseModel
+
+from frontdesk.api.deps import AdminKey, FrontdeskDep, StaffKey
+from frontdesk.api.routes.knowledge import JobPublic
+from frontdesk.errors import InvalidInputError
+from frontdesk.intents import parse_examples
+from frontdesk.storage.repos.intents import IntentModelInfo
+
+router = APIRouter(prefix="/v1/intents", tags=["intents"])
+
+
+class IntentPublic(BaseModel):
+    name: str
+    examples: int
+    heldout_examples: int
+    heldout_accuracy: float | None
+
+
+class IntentModelPublic(BaseModel):
+    version: str
+    active: bool
+    report: dict[str, Any]
+    created_at: datetime
+
+    @classmethod
+    def of(cls, info: IntentModelInfo) -> IntentModelPublic:
+        return cls(
+            version=info.version, active=info.active, report=info.report, created_at=info.created_at
+        )
+
+
+@router.get("", response_model=list[IntentPublic])
+def list_intents(frontdesk: FrontdeskDep, principal: StaffKey) -> list[IntentPublic]:
+    """The active model's intents, with example counts and held-out accuracy from the
+    last training run."""
+    return [
+        IntentPublic(
+            name=i.name,
+            examples=i.examples,
+            heldout_examples=i.heldout_examples,
+            heldout_accuracy=i.heldout_accuracy,
+        )
+        for i in frontdesk.intents.intents(principal.tenant_id)
+    ]
+
+
+@router.post("/train", status_code=202, response_model=JobPublic)
+def train(
+    frontdesk: FrontdeskDep,
+    principal: AdminKey,
+    file: Annotated[UploadFile, File(description="CSV or JSONL of text,label rows")],
+) -> JobPublic:
+    """Validate the examples now (a bad file is a 422 naming the row or label and changes
+    nothing), then train in the background; the new model becomes active when done."""
+    suffix = PurePath(file.filename or "").suffix.lower()
+    if suffix not in {".csv", ".jsonl"}:
+        raise InvalidInputError("the examples file must be .csv or .jsonl", field="file")
+    examples = parse_examples(file.file.read(), "csv" if suffix == ".csv" else "jsonl")
+    tenant_id = principal.tenant_id
+
+    def work(progress: Any) -> dict[str, Any]:
+        info = frontdesk.intents.train(
+            tenant_id, examples, progress=lambda stage, done, total: progress(done, total, stage)
+        )
+        return {"version": info.version, "report": info.report}
+
+    return JobPublic.of(frontdesk.jobs.submit(tenant_id, "train_intents", len(examples), work))
+
+
+@router.get("/models", response_model=list[IntentModelPublic])
+def list_models(frontdesk: FrontdeskDep, principal: StaffKey) -> list[IntentModelPublic]:
+    return [IntentModelPublic.of(m) for m in frontdesk.intents.models(principal.tenant_id)]
+
+
+@router.post("/models/{version}/activate", response_model=IntentModelPublic)
+def activate(version: str, frontdesk: FrontdeskDep, principal: AdminKey) -> IntentModelPublic:
+    """Make this model active (roll forward or back)."""
+    return IntentModelPublic.of(frontdesk.intents.activate(principal.tenant_id, version))

@@ -1,0 +1,104 @@
+"""``frontdesk intents …``: train, evaluate, list and roll back intent models."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from frontdesk.cli.context import console, open_frontdesk
+
+intents_app = typer.Typer(help="Train and manage the intent model.", no_args_is_help=True)
+TenantOption = Annotated[str, typer.Option("--tenant", "-t", help="Tenant name.")]
+FileArgument = Annotated[
+    Path, typer.Argument(help="CSV or JSONL with text,label rows (label oos = out of scope).")
+]
+
+
+@intents_app.command("train")
+def train(
+    file: FileArgument,
+    tenant: TenantOption,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the training report.")] = False,
+) -> None:
+    """Train on FILE and make the model active. A bad file changes nothing."""
+    with open_frontdesk() as frontdesk:
+        tenant_id = frontdesk.tenants.get_tenant(tenant).id
+        columns = (TextColumn("[bold]{task.description}"), BarColumn(), TimeElapsedColumn())
+        with Progress(*columns, console=console, transient=True) as bar:
+            task = bar.add_task("training", total=None)
+
+            def progress(stage: str, done: int, total: int) -> None:
+                bar.update(task, description=stage, completed=done, total=total or None)
+
+            info = frontdesk.intents.train_file(tenant_id, file, progress)
+    if as_json:
+        typer.echo(json.dumps({"version": info.version, "report": info.report}, default=str))
+        return
+    report = info.report
+    console.print(
+        f"Model {info.version[:12]} is active: {report['examples']} examples, "
+        f"held-out accuracy {report['heldout_accuracy']:.3f}, "
+        f"macro-F1 {report['heldout_macro_f1']:.3f}, ECE {report['heldout_ece']:.3f}, "
+        f"trained in {report['train_seconds']:.1f} s."
+    )
+
+
+@intents_app.command("eval")
+def evaluate(
+    file: FileArgument,
+    tenant: TenantOption,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the metrics as JSON.")] = False,
+) -> None:
+    """Evaluate the active model on a labelled FILE."""
+    with open_frontdesk() as frontdesk:
+        tenant_id = frontdesk.tenants.get_tenant(tenant).id
+        report = asdict(frontdesk.intents.evaluate_file(tenant_id, file))
+    if not report["oos_examples"]:
+        for key in ("in_scope_accuracy", "oos_recall", "oos_precision"):
+            report.pop(key, None)
+    if as_json:
+        typer.echo(json.dumps(report))
+        return
+    table = Table("metric", "value")
+    for key, value in report.items():
+        table.add_row(key, f"{value:.4f}" if isinstance(value, float) else str(value))
+    console.print(table)
+
+
+@intents_app.command("list")
+def list_intents(tenant: TenantOption) -> None:
+    """The active model's intents with example counts and held-out accuracy."""
+    with open_frontdesk() as frontdesk:
+        tenant_id = frontdesk.tenants.get_tenant(tenant).id
+        intents = frontdesk.intents.intents(tenant_id)
+        models = frontdesk.intents.models(tenant_id)
+    table = Table("intent", "examples", "held-out", "held-out accuracy")
+    for intent in intents:
+        accuracy = "" if intent.heldout_accuracy is None else f"{intent.heldout_accuracy:.3f}"
+        table.add_row(intent.name, str(intent.examples), str(intent.heldout_examples), accuracy)
+    console.print(table)
+    for model in models:
+        marker = "active" if model.active else ""
+        console.print(f"{model.version[:12]}  {model.created_at:%Y-%m-%d %H:%M}  {marker}")
+
+
+@intents_app.command("activate")
+def activate(
+    version: Annotated[str, typer.Argument(help="A model version (see intents list).")],
+    tenant: TenantOption,
+) -> None:
+    """Make an earlier (or newer) model active: rollback without retraining."""
+    with open_frontdesk() as frontdesk:
+        tenant_id = frontdesk.tenants.get_tenant(tenant).id
+        matches = [m for m in frontdesk.intents.models(tenant_id) if m.version.startswith(version)]
+        if len(matches) != 1:
+            console.print(f"[red]error:[/red] {version!r} matches {len(matches)} models")
+            raise typer.Exit(2)
+        info = frontdesk.intents.activate(tenant_id, matches[0].version)
+    console.print(f"Model {info.version[:12]} is now active.")
