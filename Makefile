@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 export FRONTDESK_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 export FRONTDESK_TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test lint typecheck unit services install clean
+.PHONY: run test lint typecheck unit services browser install clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,9 @@ run: $(STAMP)
 services:
 	scripts/ensure-services
 
+browser:
+	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+
 lint: $(STAMP)
 	$(BIN)/ruff check frontdesk tests $(wildcard bench)
 	$(BIN)/ruff format --check frontdesk tests $(wildcard bench)
@@ -34,7 +37,7 @@ typecheck: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/pytest tests/unit -q
 
-test: $(STAMP) services lint typecheck
+test: $(STAMP) services browser lint typecheck
 	$(BIN)/pytest -q
 
 clean:

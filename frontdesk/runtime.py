@@ -13,12 +13,14 @@ from __future__ import annotations
 from frontdesk.errors import ConfigurationError
 from frontdesk.guards import TextVault
 from frontdesk.jobs.worker import JobWorker
+from frontdesk.live.bus import build_event_bus
 from frontdesk.pipeline.registry import ComponentRegistry, load_registry
 from frontdesk.pipeline.stages.retrieve import KnowledgeRetriever
 from frontdesk.pipeline.state import Passage
 from frontdesk.releases.config import ReleaseConfig, default_release
 from frontdesk.resources import Resources
 from frontdesk.services.conversations import ConversationService
+from frontdesk.services.handoff import HandoffService
 from frontdesk.services.knowledge import KnowledgeService
 from frontdesk.services.tenants import TenantService
 from frontdesk.settings import Settings
@@ -40,14 +42,17 @@ class Frontdesk:
         self.registry = registry or load_registry()
         self.pipeline = self.registry.build_pipeline(self.release, self.resources)
         self.tenants = TenantService(self.database, settings.secret_key_bytes())
+        self.events = build_event_bus(settings.redis_url)
+        self.knowledge = KnowledgeService(
+            self.database, self.resources.embedder, settings.max_upload_bytes
+        )
+        self.handoff = HandoffService(self.database, self.knowledge, self.events)
         self.conversations = ConversationService(
             self.database,
             self.pipeline,
             settings.max_message_chars,
             TextVault(settings.secret_key_bytes()),
-        )
-        self.knowledge = KnowledgeService(
-            self.database, self.resources.embedder, settings.max_upload_bytes
+            self.handoff,
         )
         self.intents = self.resources.intents()
         self.jobs = JobWorker(self.database)
@@ -87,4 +92,5 @@ class Frontdesk:
 
     def close(self) -> None:
         self.jobs.shutdown()
+        self.events.close()
         self.database.dispose()

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from frontdesk.domain.conversation import Conversation, Turn
+from frontdesk.domain.handoff import Feedback, Ticket
 from frontdesk.domain.tenant import ApiKeyInfo
 
 
@@ -83,6 +84,11 @@ class TurnPublic(BaseModel):
         )
 
 
+class TicketRef(BaseModel):
+    id: str
+    status: str
+
+
 class ConversationPublic(BaseModel):
     id: str
     status: str
@@ -90,6 +96,7 @@ class ConversationPublic(BaseModel):
     created_at: datetime
     updated_at: datetime
     turns: list[TurnPublic]
+    ticket: TicketRef | None = None
 
     @classmethod
     def of(cls, conversation: Conversation) -> ConversationPublic:
@@ -144,3 +151,101 @@ class ErrorDetail(BaseModel):
 
 class ErrorBody(BaseModel):
     error: ErrorDetail
+
+
+class AssigneePublic(BaseModel):
+    key_id: str
+    name: str | None
+
+
+class TicketPublic(BaseModel):
+    id: str
+    conversation_id: str
+    status: str
+    reason: str
+    priority: str
+    summary: str
+    assignee: AssigneePublic | None
+    created_at: datetime
+    updated_at: datetime
+    resolved_at: datetime | None
+
+    @classmethod
+    def of(cls, ticket: Ticket) -> TicketPublic:
+        assignee = (
+            None
+            if ticket.assignee_key_id is None
+            else AssigneePublic(key_id=ticket.assignee_key_id, name=ticket.assignee_name)
+        )
+        return cls(
+            id=ticket.id,
+            conversation_id=ticket.conversation_id,
+            status=ticket.status.value,
+            reason=ticket.reason,
+            priority=ticket.priority.value,
+            summary=ticket.summary,
+            assignee=assignee,
+            created_at=ticket.created_at,
+            updated_at=ticket.updated_at,
+            resolved_at=ticket.resolved_at,
+        )
+
+
+class TicketDetail(TicketPublic):
+    conversation: ConversationPublic
+
+
+class ReplyCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1, max_length=8000)
+
+
+class PromoteCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    question: str = Field(min_length=1, max_length=1000)
+    answer: str = Field(min_length=1, max_length=8000)
+
+
+class Promoted(BaseModel):
+    document_id: str
+
+
+class ThumbsCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    turn_id: str
+    rating: Literal["up", "down"]
+    comment: str = Field("", max_length=2000)
+
+
+class CsatCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    score: int = Field(ge=1, le=5)
+    comment: str = Field("", max_length=2000)
+
+
+class FeedbackPublic(BaseModel):
+    id: str
+    conversation_id: str
+    turn_id: str | None
+    kind: str
+    value: int
+    comment: str
+    release_id: str | None
+    created_at: datetime
+
+    @classmethod
+    def of(cls, feedback: Feedback) -> FeedbackPublic:
+        return cls(
+            id=feedback.id,
+            conversation_id=feedback.conversation_id,
+            turn_id=feedback.turn_id,
+            kind=feedback.kind,
+            value=feedback.value,
+            comment=feedback.comment,
+            release_id=feedback.release_id,
+            created_at=feedback.created_at,
+        )

@@ -49,3 +49,8 @@ class Principal:
     tenant_name: str
     role: KeyRole
     key_id: str
+    key_name: str = ""
+
+    @property
+    def display_name(self) -> str:
+        return self.key_name or f"{self.role.value} {self.key_id[:6]}"

@@ -12,6 +12,7 @@ from frontdesk.domain.conversation import Citation, Outcome
 class HistoryTurn:
     speaker: str  # "customer" | "assistant" | "agent"
     text: str
+    outcome: str | None = None  # for assistant turns: what the assistant did
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from frontdesk.knowledge.index import StoredKnowledge
 from frontdesk.pipeline.protocols import Stage
 from frontdesk.pipeline.registry import ComponentRegistry
 from frontdesk.pipeline.stages.context import HistoryCondenser
-from frontdesk.pipeline.stages.decide import ThresholdDecider
+from frontdesk.pipeline.stages.decide import HandoffDecider
 from frontdesk.pipeline.stages.generate import ExtractiveGenerator
 from frontdesk.pipeline.stages.guards import InputGuardStage, OutputGuardStage
 from frontdesk.pipeline.stages.intent import IntentRouter
@@ -35,7 +35,7 @@ def _extractive(name: str, params: dict[str, Any], _res: Resources) -> Stage:
 
 
 def _decider(name: str, params: dict[str, Any], _res: Resources) -> Stage:
-    return ThresholdDecider(name=name, **params)
+    return HandoffDecider(name=name, **params)
 
 
 def _input_guards(name: str, params: dict[str, Any], _res: Resources) -> Stage:
@@ -68,4 +68,4 @@ def register(registry: ComponentRegistry) -> None:
     registry.register("history_condenser", _condenser)
     registry.register("knowledge_retriever", _retriever)
     registry.register("extractive_generator", _extractive)
-    registry.register("threshold_decider", _decider)
+    registry.register("handoff_decider", _decider)

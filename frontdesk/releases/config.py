@@ -67,6 +67,10 @@ def default_release() -> ReleaseConfig:
             StageSpec(name="retrieve", type="knowledge_retriever", params={"top_k": 5}),
             StageSpec(name="generate", type="extractive_generator", params={"max_sentences": 3}),
             StageSpec(name="output_guard", type="output_guards", params={}),
-            StageSpec(name="decide", type="threshold_decider", params={"min_confidence": 0.45}),
+            StageSpec(
+                name="decide",
+                type="handoff_decider",
+                params={"threshold": 0.5, "max_failures": 2},
+            ),
         ],
     )

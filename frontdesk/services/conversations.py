@@ -18,11 +18,18 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from frontdesk.domain.conversation import Conversation, ConversationStatus, Speaker, Turn
+from frontdesk.domain.conversation import (
+    Conversation,
+    ConversationStatus,
+    Outcome,
+    Speaker,
+    Turn,
+)
 from frontdesk.errors import ConflictError, InvalidInputError
 from frontdesk.guards import TextVault
 from frontdesk.pipeline.runner import Pipeline
 from frontdesk.pipeline.state import HistoryTurn, TurnState
+from frontdesk.services.handoff import HandoffService, open_ticket_in, priority_for
 from frontdesk.storage.db import Database
 from frontdesk.storage.repos import conversations as repo
 from frontdesk.storage.tables import utcnow
@@ -36,6 +43,15 @@ STALE_PENDING = timedelta(seconds=60)
 class PostedReply:
     turn: Turn
     replayed: bool  # True when an Idempotency-Key retry returned the stored turn
+    queued: bool = False  # a person handles the conversation: ``turn`` is the customer's
+
+
+@dataclass(frozen=True, slots=True)
+class _Accepted:
+    customer: Turn
+    history: list[Turn]
+    replay: Turn | None = None
+    queued: bool = False
 
 
 class ConversationService:
@@ -45,11 +61,13 @@ class ConversationService:
         pipeline: Pipeline,
         max_message_chars: int,
         vault: TextVault,
+        handoff: HandoffService,
     ) -> None:
         self._db = database
         self._pipeline = pipeline
         self._max_chars = max_message_chars
         self._vault = vault
+        self._handoff = handoff
 
     def create(
         self,
@@ -90,12 +108,19 @@ class ConversationService:
         stored_details: dict[str, Any] = {}
         if state.text != text:
             stored_details["original_encrypted"] = self._vault.encrypt(text)
-        customer, history, replay = self._accept(
+        accepted = self._accept(
             tenant_id, conversation_id, state.text, idempotency_key, request_hash, stored_details
         )
-        if replay is not None:
-            return PostedReply(replay, replayed=True)
-        state.history = [HistoryTurn(t.speaker.value, t.text) for t in history]
+        if accepted.replay is not None:
+            return PostedReply(accepted.replay, replayed=True, queued=accepted.queued)
+        customer = accepted.customer
+        if accepted.queued:
+            self._handoff.publish_customer_turn(tenant_id, customer)
+            return PostedReply(customer, replayed=False, queued=True)
+        state.history = [
+            HistoryTurn(t.speaker.value, t.text, t.outcome.value if t.outcome else None)
+            for t in accepted.history
+        ]
         trace += self._pipeline.answer(state)
         with self._db.transaction() as session:
             repo.lock(session, tenant_id, conversation_id)
@@ -123,6 +148,13 @@ class ConversationService:
                     **state.details,
                 },
             )
+            ticket = None
+            if state.outcome is Outcome.HANDOFF:
+                reason = state.escalation_reason or "low_confidence"
+                priority = priority_for(reason, state.details.get("priority"))
+                ticket = open_ticket_in(session, tenant_id, conversation_id, reason, priority)
+        if ticket is not None:
+            self._handoff.publish_handoff(tenant_id, ticket, None)
         return PostedReply(reply, replayed=False)
 
     def _validated(self, text: str) -> str:
@@ -144,9 +176,10 @@ class ConversationService:
         idempotency_key: str | None,
         request_hash: str,
         details: dict[str, Any],
-    ) -> tuple[Turn, list[Turn], Turn | None]:
-        """Store the customer turn (or find the keyed one). Returns the customer turn, the
-        history before it, and the stored reply when this is a completed retry."""
+    ) -> _Accepted:
+        """Store the customer turn (or find the keyed one), with the history before it;
+        ``replay`` is the stored reply of a completed retry. In a conversation a person
+        handles the turn is stored and ``queued``: the assistant stays silent."""
         for _attempt in range(3):
             try:
                 with self._db.transaction() as session:
@@ -157,26 +190,26 @@ class ConversationService:
                         )
                         if found is not None:
                             return self._retry(session, tenant_id, found, request_hash)
-                    if conversation.status is not ConversationStatus.BOT:
-                        raise ConflictError(
-                            f"conversation is {conversation.status.value}; "
-                            "the assistant does not answer in it"
-                        )
+                    human = conversation.status is ConversationStatus.HUMAN
+                    if conversation.status is ConversationStatus.CLOSED:  # they write again
+                        repo.set_status(session, tenant_id, conversation_id, ConversationStatus.BOT)
                     customer = repo.append_turn(
                         session,
                         tenant_id,
                         conversation_id,
                         speaker=Speaker.CUSTOMER,
                         text=text,
-                        status="pending",
+                        status="done" if human else "pending",
                         idempotency_key=idempotency_key,
                         request_hash=request_hash if idempotency_key else None,
                         details=details,
                     )
+                    if human:
+                        return _Accepted(customer, [], queued=True)
                     history = repo.recent_history(
                         session, tenant_id, conversation_id, customer.seq, HISTORY_TURNS
                     )
-                    return customer, history, None
+                    return _Accepted(customer, history)
             except IntegrityError:
                 continue  # a concurrent request took the same seq or key: look again
         raise ConflictError("too many concurrent messages in this conversation; retry")
@@ -187,7 +220,7 @@ class ConversationService:
         tenant_id: str,
         found: tuple[Turn, str | None, str],
         request_hash: str,
-    ) -> tuple[Turn, list[Turn], Turn | None]:
+    ) -> _Accepted:
         customer, stored_hash, status = found
         if stored_hash != request_hash:
             raise ConflictError(
@@ -196,11 +229,13 @@ class ConversationService:
             )
         reply = repo.reply_to(session, tenant_id, customer.id)
         if reply is not None:
-            return customer, [], reply
+            return _Accepted(customer, [], replay=reply)
+        if status == "done":  # stored while a person handled the conversation
+            return _Accepted(customer, [], replay=customer, queued=True)
         if status == "pending" and utcnow() - customer.created_at < STALE_PENDING:
             raise ConflictError("the original request is still being answered; retry shortly")
         # The worker that accepted it died before replying: answer it now.
         history = repo.recent_history(
             session, tenant_id, customer.conversation_id, customer.seq, HISTORY_TURNS
         )
-        return customer, history, None
+        return _Accepted(customer, history)

@@ -73,5 +73,9 @@ class TenantService:
             if info.last_used_at is None or utcnow() - info.last_used_at > _TOUCH_EVERY:
                 repo.touch_key(session, info.id)
         return Principal(
-            tenant_id=info.tenant_id, tenant_name=info.tenant_name, role=info.role, key_id=info.id
+            tenant_id=info.tenant_id,
+            tenant_name=info.tenant_name,
+            role=info.role,
+            key_id=info.id,
+            key_name=info.name,
         )

@@ -197,3 +197,43 @@ class IntentModelRow(Base):
     report: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     active: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class TicketRow(Base):
+    """A handoff: the conversation is with a human until the ticket is resolved."""
+
+    __tablename__ = "tickets"
+    __table_args__ = (
+        Index("ix_tickets_tenant_status", "tenant_id", "status", "created_at"),
+        Index("ix_tickets_conversation", "conversation_id"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    reason: Mapped[str] = mapped_column(String(64))
+    priority: Mapped[str] = mapped_column(String(16), default="normal")
+    summary: Mapped[str] = mapped_column(Text, default="")
+    assignee_key_id: Mapped[str | None] = mapped_column(String(32))
+    assignee_name: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class FeedbackRow(Base):
+    """Thumbs on an answer, or a CSAT score for a conversation."""
+
+    __tablename__ = "feedback"
+    __table_args__ = (Index("ix_feedback_tenant_created", "tenant_id", "created_at"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
+    turn_id: Mapped[str | None] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(16))  # thumbs | csat
+    value: Mapped[int] = mapped_column(Integer)  # thumbs: 1 up, -1 down; csat: 1..5
+    comment: Mapped[str] = mapped_column(Text, default="")
+    release_id: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

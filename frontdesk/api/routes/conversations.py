@@ -4,16 +4,24 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Response
+from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi.responses import StreamingResponse
 
 from frontdesk.api.deps import AnyKey, FrontdeskDep, StaffKey
 from frontdesk.api.schemas import (
     ConversationCreate,
     ConversationPublic,
+    CsatCreate,
+    FeedbackPublic,
     MessageCreate,
+    ThumbsCreate,
+    TicketPublic,
+    TicketRef,
     TurnPublic,
 )
+from frontdesk.api.sse import event_stream
 from frontdesk.errors import InvalidInputError
+from frontdesk.live.bus import conversation_topic
 
 router = APIRouter(prefix="/v1/conversations", tags=["conversations"])
 
@@ -47,14 +55,22 @@ def list_conversations(
 def get_conversation(
     conversation_id: str, frontdesk: FrontdeskDep, principal: AnyKey
 ) -> ConversationPublic:
-    return ConversationPublic.of(frontdesk.conversations.get(principal.tenant_id, conversation_id))
+    conversation = frontdesk.conversations.get(principal.tenant_id, conversation_id)
+    ticket = frontdesk.handoff.current_ticket(principal.tenant_id, conversation_id)
+    public = ConversationPublic.of(conversation)
+    if ticket is not None:
+        public.ticket = TicketRef(id=ticket.id, status=ticket.status.value)
+    return public
 
 
 @router.post(
     "/{conversation_id}/messages",
     status_code=201,
     response_model=TurnPublic,
-    responses={200: {"description": "An Idempotency-Key retry: the stored reply"}},
+    responses={
+        200: {"description": "An Idempotency-Key retry: the stored reply"},
+        202: {"description": "A person handles the conversation: the message is queued"},
+    },
 )
 def post_message(
     conversation_id: str,
@@ -70,7 +86,55 @@ def post_message(
     posted = frontdesk.conversations.post_message(
         principal.tenant_id, conversation_id, body.text, idempotency_key
     )
+    if posted.queued:  # a person handles this conversation: stored, the bot stays silent
+        response.status_code = 202
+        turn = TurnPublic.of(posted.turn)
+        turn.outcome = "queued"
+        if posted.replayed:
+            response.headers["Idempotent-Replayed"] = "true"
+        return turn
     if posted.replayed:
         response.status_code = 200
         response.headers["Idempotent-Replayed"] = "true"
     return TurnPublic.of(posted.turn)
+
+
+@router.post("/{conversation_id}/handoff", status_code=201, response_model=TicketPublic)
+def request_person(
+    conversation_id: str, frontdesk: FrontdeskDep, principal: AnyKey
+) -> TicketPublic:
+    """The customer asks for a person: the conversation goes to the agents' queue."""
+    return TicketPublic.of(frontdesk.handoff.request_person(principal.tenant_id, conversation_id))
+
+
+@router.post("/{conversation_id}/feedback", status_code=201, response_model=FeedbackPublic)
+def thumbs(
+    conversation_id: str, body: ThumbsCreate, frontdesk: FrontdeskDep, principal: AnyKey
+) -> FeedbackPublic:
+    """Thumbs up or down on one assistant answer, with an optional comment."""
+    feedback = frontdesk.handoff.add_thumbs(
+        principal.tenant_id, conversation_id, body.turn_id, body.rating, body.comment
+    )
+    return FeedbackPublic.of(feedback)
+
+
+@router.post("/{conversation_id}/csat", status_code=201, response_model=FeedbackPublic)
+def csat(
+    conversation_id: str, body: CsatCreate, frontdesk: FrontdeskDep, principal: AnyKey
+) -> FeedbackPublic:
+    """Customer satisfaction, 1 to 5, for the conversation."""
+    feedback = frontdesk.handoff.add_csat(
+        principal.tenant_id, conversation_id, body.score, body.comment
+    )
+    return FeedbackPublic.of(feedback)
+
+
+@router.get("/{conversation_id}/events", response_class=StreamingResponse)
+def conversation_events(
+    conversation_id: str, request: Request, frontdesk: FrontdeskDep, principal: AnyKey
+) -> StreamingResponse:
+    """Live events of one conversation (server-sent events): ``turn`` (an agent's reply)
+    and ``status`` (``human``, ``bot`` or ``closed``)."""
+    frontdesk.conversations.get(principal.tenant_id, conversation_id)  # 404 if not theirs
+    topic = conversation_topic(conversation_id)
+    return event_stream(request, frontdesk.events.subscribe(principal.tenant_id, topic))

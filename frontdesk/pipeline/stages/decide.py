@@ -1,43 +1,153 @@
-"""Decide: answer, or say honestly that there is no grounded answer."""
+"""Decide: answer, say so honestly, or hand the conversation to a person.
+
+One confidence per turn combines the signals a support lead would weigh: how close the
+cited evidence is to the question, how much of the question the answer covers, whether
+the answer is grounded, the intent model's confidence and out-of-scope verdict, signs of
+frustration, and earlier failures in the conversation. It is a logistic model whose
+weights live in the release (fitted on evaluation data by ``bench/escalation.py``), so
+``threshold`` is a calibrated probability that the answer is right.
+
+Every handoff carries a typed reason; a customer who asks for a person gets one.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+import re
+from dataclasses import dataclass, field
 
 from frontdesk.domain.conversation import Outcome
+from frontdesk.domain.handoff import EscalationReason, Priority
 from frontdesk.pipeline.protocols import StageReport
-from frontdesk.pipeline.stages.generate import NO_EVIDENCE_ANSWER
+from frontdesk.pipeline.stages.generate import NO_EVIDENCE_ANSWER, NO_KNOWLEDGE_ANSWER
 from frontdesk.pipeline.state import TurnState
+
+HANDOFF_ANSWER = (
+    "I'm passing this conversation to a person from our team. They will reply here, "
+    "usually within a few minutes during opening hours."
+)
+_HUMAN_REQUEST = re.compile(
+    r"\b(talk|speak|chat|connect me|put me through|transfer me)\b.{0,30}\b"
+    r"(human|person|agent|someone|somebody|representative|operator|staff|real)\b"
+    r"|\b(human|real person|live agent|representative|operator)\s*(please|now|!|\?|$)"
+    r"|\bagent\s*please\b",
+    re.IGNORECASE,
+)
+_FRUSTRATION = re.compile(
+    r"\b(useless|ridiculous|terrible|awful|pathetic|not helpful|doesn'?t help|stupid bot|"
+    r"waste of time|fed up|unacceptable|still not|again\?)\b|!{3,}|\?{3,}",
+    re.IGNORECASE,
+)
+_FAILED = {Outcome.NO_ANSWER.value, Outcome.CLARIFY.value}
+
+DEFAULT_WEIGHTS = {
+    "evidence": 10.0,
+    "coverage": 0.0,
+    "support": 0.0,
+    "intent_confidence": 0.0,
+    "out_of_scope": -1.0,
+    "frustration": -1.0,
+    "prior_failures": -0.5,
+}
+
+
+def wants_a_person(text: str) -> bool:
+    return bool(_HUMAN_REQUEST.search(text))
+
+
+def is_frustrated(text: str, flags: list[str]) -> bool:
+    return bool(_FRUSTRATION.search(text)) or any(f.endswith(":abuse") for f in flags)
+
+
+def prior_failures(state: TurnState) -> int:
+    """Consecutive unanswered assistant turns just before this message."""
+    count = 0
+    for turn in reversed(state.history):
+        if turn.speaker != "assistant":
+            continue
+        if turn.outcome not in _FAILED:
+            break
+        count += 1
+    return count
 
 
 @dataclass
-class ThresholdDecider:
-    """Answer when the cited evidence is close enough to the question.
-
-    ``min_confidence`` is compared with the generator's confidence (for the extractive
-    generator: the cosine of question and cited passage); chosen on the demo help
-    center's answerable/unanswerable questions until calibration lands.
-    """
-
+class HandoffDecider:
     name: str
-    min_confidence: float = 0.45
+    threshold: float = 0.5
+    weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    bias: float = -4.5
+    max_failures: int = 2  # unanswered turns in a row before a person takes over
+    handoff_on_low_confidence: bool = False
 
     def __post_init__(self) -> None:
-        if not 0.0 <= self.min_confidence <= 1.0:
-            raise ValueError("min_confidence must be between 0 and 1")
+        if not 0.0 < self.threshold < 1.0:
+            raise ValueError("threshold must be between 0 and 1")
+        unknown = set(self.weights) - set(DEFAULT_WEIGHTS)
+        if unknown:
+            raise ValueError(f"unknown confidence features {sorted(unknown)}")
 
     def warm_up(self) -> None:
         return None
 
+    def features(self, state: TurnState) -> dict[str, float]:
+        details = state.details
+        intent_confidence = details.get("intent_confidence")
+        return {
+            "evidence": state.confidence,
+            "coverage": float(details.get("coverage", 0.0)),
+            "support": float(details.get("support", 1.0)),
+            "intent_confidence": 1.0 if intent_confidence is None else float(intent_confidence),
+            "out_of_scope": 1.0 if details.get("out_of_scope") else 0.0,
+            "frustration": 1.0 if is_frustrated(state.text, state.flags) else 0.0,
+            "prior_failures": float(prior_failures(state)),
+        }
+
+    def probability(self, features: dict[str, float]) -> float:
+        z = self.bias + sum(self.weights.get(name, 0.0) * value for name, value in features.items())
+        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
     def run(self, state: TurnState) -> StageReport:
-        if state.outcome is not None:  # an earlier stage already decided (e.g. a guard)
+        if state.outcome is not None:  # an earlier stage decided (guard, intent route)
             return StageReport(detail={"decided_by": "earlier_stage"})
-        if state.citations and state.confidence >= self.min_confidence:
+        if wants_a_person(state.text):
+            return self._handoff(state, EscalationReason.REQUESTED_HUMAN, Priority.HIGH, {})
+        features = self.features(state)
+        confidence = self.probability(features) if state.citations else 0.0
+        state.details["evidence"] = round(state.confidence, 4)
+        state.confidence = round(confidence, 4)
+        scores = {"confidence": state.confidence, **features}
+        if state.citations and confidence >= self.threshold:
             state.outcome = Outcome.ANSWERED
-            return StageReport(scores={"confidence": state.confidence})
-        state.outcome = Outcome.NO_ANSWER
-        if state.citations:  # evidence too weak: never show a guess
-            state.answer, state.citations = NO_EVIDENCE_ANSWER, []
+            return StageReport(scores=scores)
+        failures = int(features["prior_failures"]) + 1
+        if failures >= self.max_failures:
+            return self._handoff(state, EscalationReason.REPEATED_FAILURE, Priority.HIGH, scores)
+        if features["frustration"]:
+            return self._handoff(state, EscalationReason.FRUSTRATION, Priority.HIGH, scores)
         no_knowledge = "retrieve:no_knowledge" in state.flags
-        state.escalation_reason = "no_knowledge" if no_knowledge else "low_confidence"
-        return StageReport(scores={"confidence": state.confidence}, flags=[state.escalation_reason])
+        reason = (
+            EscalationReason.OUT_OF_SCOPE
+            if features["out_of_scope"]
+            else EscalationReason.LOW_CONFIDENCE
+        )
+        if self.handoff_on_low_confidence and not no_knowledge:
+            return self._handoff(state, reason, Priority.NORMAL, scores)
+        state.outcome = Outcome.NO_ANSWER
+        state.answer = NO_KNOWLEDGE_ANSWER if no_knowledge else NO_EVIDENCE_ANSWER
+        state.citations = []
+        state.escalation_reason = "no_knowledge" if no_knowledge else reason.value
+        return StageReport(scores=scores, flags=[state.escalation_reason])
+
+    def _handoff(
+        self,
+        state: TurnState,
+        reason: EscalationReason,
+        priority: Priority,
+        scores: dict[str, float],
+    ) -> StageReport:
+        state.outcome = Outcome.HANDOFF
+        state.answer, state.citations = HANDOFF_ANSWER, []
+        state.escalation_reason = reason.value
+        state.details["priority"] = priority.value
+        return StageReport(scores=scores, flags=[f"handoff:{reason.value}"])

@@ -19,11 +19,11 @@ from frontdesk.retrieval.text import analyze
 
 NO_KNOWLEDGE_ANSWER = (
     "I don't have any help-center knowledge to answer from yet, so I can't answer this "
-    "reliably. A person from our team can help."
+    "reliably. You can ask to talk to a person."
 )
 NO_EVIDENCE_ANSWER = (
     "I couldn't find this in our help center, so I'd rather not guess. "
-    "A person from our team can help."
+    "You can rephrase the question, or ask to talk to a person."
 )
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}")
 _LIST_MARK = re.compile(r"^(?:[-*+•]|\d{1,3}[.)])\s+")
@@ -69,6 +69,7 @@ class ExtractiveGenerator:
         coverage = len(covered) / len(query_terms) if query_terms else 0.0
         evidence = max(_similarity(state.passages[i]) for i in cited)
         state.confidence = evidence
+        state.details["coverage"] = round(coverage, 4)
         return StageReport(
             scores={
                 "coverage": round(coverage, 4),

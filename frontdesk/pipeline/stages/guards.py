@@ -18,6 +18,7 @@ from frontdesk.guards import (
     OutputGuards,
 )
 from frontdesk.pipeline.protocols import StageReport
+from frontdesk.pipeline.stages.decide import HANDOFF_ANSWER
 from frontdesk.pipeline.stages.generate import NO_EVIDENCE_ANSWER
 from frontdesk.pipeline.state import TurnState
 
@@ -55,7 +56,12 @@ class InputGuardStage:
         certain = result.injection is not None and (
             result.injection.score >= self.refuse_injection_above
         )
-        if certain or result.action in (GuardAction.REFUSE, GuardAction.HANDOFF):
+        if result.action is GuardAction.HANDOFF and not certain:
+            state.answer, state.citations = HANDOFF_ANSWER, []
+            state.outcome = Outcome.HANDOFF
+            state.escalation_reason = "safety"
+            state.details["priority"] = "urgent"
+        elif certain or result.action is GuardAction.REFUSE:
             state.answer, state.citations = REFUSAL, []
             state.outcome = Outcome.REFUSED
             state.escalation_reason = "safety"
@@ -109,6 +115,7 @@ class OutputGuardStage:
         else:
             state.answer = result.answer
             state.citations = [c for c in state.citations if f"[{c.number}]" in result.answer]
+            state.details["support"] = round(result.support_score, 4)
         return StageReport(
             scores={"support": round(result.support_score, 4)},
             flags=flags,

@@ -12,15 +12,12 @@ from typing import Literal
 
 from frontdesk.domain.conversation import Outcome
 from frontdesk.pipeline.protocols import StageReport
+from frontdesk.pipeline.stages.decide import HANDOFF_ANSWER
 from frontdesk.pipeline.state import TurnState
 from frontdesk.services.intents import IntentService
 
 Route = Literal["answer", "canned", "handoff", "clarify"]
 OUT_OF_SCOPE = "out_of_scope"
-HANDOFF_REPLY = (
-    "This is something a person from our team needs to handle. "
-    "Please stay in this conversation: your request is kept with your messages."
-)
 CLARIFY_REPLY = "Could you tell me a little more about what you need, so I can help?"
 
 
@@ -64,7 +61,7 @@ class IntentRouter:
             state.answer, state.confidence = self.canned[label], 1.0
             state.outcome = Outcome.ANSWERED
         elif route == "handoff":
-            state.answer, state.outcome = HANDOFF_REPLY, Outcome.HANDOFF
+            state.answer, state.outcome = HANDOFF_ANSWER, Outcome.HANDOFF
             state.escalation_reason = f"intent:{label}"
         elif route == "clarify":
             state.answer = self.canned.get(label) or CLARIFY_REPLY

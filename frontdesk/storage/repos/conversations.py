@@ -99,6 +99,29 @@ def lock(session: Session, tenant_id: str, conversation_id: str) -> Conversation
     return _conversation(_row(session, tenant_id, conversation_id, lock=True), [])
 
 
+def set_status(
+    session: Session, tenant_id: str, conversation_id: str, status: ConversationStatus
+) -> None:
+    session.execute(
+        update(ConversationRow)
+        .where(ConversationRow.id == conversation_id, ConversationRow.tenant_id == tenant_id)
+        .values(status=status.value, updated_at=utcnow())
+    )
+
+
+def get_turn(session: Session, tenant_id: str, conversation_id: str, turn_id: str) -> Turn:
+    row = session.scalar(
+        select(TurnRow).where(
+            TurnRow.tenant_id == tenant_id,
+            TurnRow.conversation_id == conversation_id,
+            TurnRow.id == turn_id,
+        )
+    )
+    if row is None:
+        raise NotFoundError(f"turn {turn_id!r} not found in this conversation")
+    return _turn(row)
+
+
 def list_recent(session: Session, tenant_id: str, limit: int, offset: int) -> list[Conversation]:
     rows = session.scalars(
         select(ConversationRow)

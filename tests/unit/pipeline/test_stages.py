@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from frontdesk.domain.conversation import Outcome
 from frontdesk.pipeline.stages.context import HistoryCondenser
-from frontdesk.pipeline.stages.decide import ThresholdDecider
+from frontdesk.pipeline.stages.decide import HandoffDecider, wants_a_person
 from frontdesk.pipeline.stages.generate import ExtractiveGenerator
 from frontdesk.pipeline.state import HistoryTurn, Passage, TurnState
 
@@ -93,18 +93,61 @@ def test_a_faq_passage_answers_with_its_stored_answer() -> None:
     assert state.answer == "Yes, to 30 countries. [1]"
 
 
-def test_weak_evidence_is_not_shown_and_becomes_no_answer() -> None:
+def _weak_answer() -> TurnState:
     state = _state("What is the refund policy for gift cards?")
-    state.answer, state.confidence = "Something barely related. [1]", 0.1
-    state.citations = []
-    ThresholdDecider(name="decide", min_confidence=0.35).run(state)
+    weak = Passage(chunk_id="c9", title="Gift cards", text="Gift cards are sold online.", score=0.2)
+    state.passages = [weak]
+    ExtractiveGenerator(name="generate").run(state)
+    state.confidence = 0.2  # the evidence is far from the question
+    return state
+
+
+def test_weak_evidence_is_not_shown_and_becomes_no_answer() -> None:
+    state = _weak_answer()
+    report = HandoffDecider(name="decide").run(state)
     assert state.outcome is Outcome.NO_ANSWER
+    assert state.citations == []
+    assert "Gift cards are sold online" not in state.answer
     assert state.escalation_reason == "low_confidence"
+    assert report.scores["confidence"] < 0.5
+
+
+def test_a_second_failure_in_a_row_hands_over() -> None:
+    state = _weak_answer()
+    state.history = [
+        HistoryTurn("customer", "where is my refund"),
+        HistoryTurn("assistant", "I couldn't find this", outcome="no_answer"),
+    ]
+    HandoffDecider(name="decide", max_failures=2).run(state)
+    assert state.outcome is Outcome.HANDOFF
+    assert state.escalation_reason == "repeated_failure"
+    assert state.details["priority"] == "high"
+
+
+def test_frustration_with_a_weak_answer_hands_over() -> None:
+    state = _weak_answer()
+    state.text = "this is useless!!! what is the refund policy for gift cards"
+    HandoffDecider(name="decide").run(state)
+    assert state.escalation_reason == "frustration"
 
 
 def test_confident_cited_answers_are_answered() -> None:
     state = _state("How do I reset my password?", query="How do I reset my password?")
     state.passages = [PASSAGE]
     ExtractiveGenerator(name="generate").run(state)
-    ThresholdDecider(name="decide").run(state)
+    HandoffDecider(name="decide").run(state)
     assert state.outcome is Outcome.ANSWERED
+    assert 0.5 <= state.confidence <= 1.0
+
+
+def test_requests_for_a_person_are_recognised() -> None:
+    for text in [
+        "I want to talk to a human",
+        "can I speak with a real person?",
+        "agent please",
+        "Representative!",
+        "connect me to someone from support",
+    ]:
+        assert wants_a_person(text), text
+    for text in ["how do I change the person on the account", "is the agent fee refundable"]:
+        assert not wants_a_person(text), text

@@ -1,0 +1,151 @@
+"""Intent classification benchmark: BANKING77 and CLINC150 official test splits.
+
+    .venv/bin/python bench/intents.py [DATASETS_DIR] [--configs NAME,...] [--out JSON]
+
+Each configuration is trained on the official train split only (its own stratified
+held-out part calibrates it); CLINC150's out-of-scope threshold is then tuned on the
+official val split. Reports accuracy, macro-F1, ECE, CLINC150 in-scope accuracy and OOS
+recall/precision, training wall time, and p50/p95 single-message latency; prints a table
+and writes JSON (default bench/results/intents.json).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import time
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from frontdesk.intents import (
+    DatasetOptions,
+    ThresholdOptions,
+    TrainOptions,
+    evaluate,
+    load_examples,
+    train_intent_model,
+    tune_threshold,
+)
+from frontdesk.providers.embedders.onnx_minilm import OnnxEmbedder, OnnxEmbedderOptions
+
+CONFIGS: dict[str, tuple[TrainOptions, bool]] = {
+    "embedding+LR": (
+        TrainOptions(
+            head="logreg",
+            regularisation_c=10.0,
+            embedding_weight=1.0,
+            char_ngrams=None,
+            word_ngrams=None,
+        ),
+        True,
+    ),
+    "char+word n-gram SVM": (TrainOptions(), False),
+    "embedding+n-gram SVM (default)": (TrainOptions(), True),
+    "embedding+n-gram LR": (TrainOptions(head="logreg", regularisation_c=20.0), True),
+}
+
+
+def _latency(model: Any, texts: list[str], n: int = 300) -> tuple[float, float]:
+    model.predict(texts[0])
+    times = []
+    for text in texts[:n]:
+        started = time.perf_counter()
+        model.predict(text)
+        times.append((time.perf_counter() - started) * 1000)
+    return float(np.percentile(times, 50)), float(np.percentile(times, 95))
+
+
+def run(datasets: Path, configs: list[str], threads: int) -> list[dict[str, Any]]:
+    lenient = DatasetOptions(min_examples_per_label=1, drop_exact_duplicates=True)
+    embedder = OnnxEmbedder(OnnxEmbedderOptions(threads=threads))
+    embedder.warm_up()
+    rows = []
+    for dataset in ("banking77", "clinc150"):
+        train = load_examples(datasets / dataset / "train.jsonl", lenient)
+        test = load_examples(datasets / dataset / "test.jsonl", lenient)
+        for name in configs:
+            options, uses_embedder = CONFIGS[name]
+            started = time.perf_counter()
+            model = train_intent_model(train, embedder if uses_embedder else None, options)
+            seconds = time.perf_counter() - started
+            row: dict[str, Any] = {"dataset": dataset, "config": name, "train_seconds": seconds}
+            if dataset == "clinc150":
+                val = load_examples(datasets / dataset / "val.jsonl", lenient)
+                model = tune_threshold(model, val)
+                report = evaluate(model, test)
+                closed = evaluate(
+                    model.with_threshold(0.0), [e for e in test if not e.out_of_scope]
+                )
+                row["closed_set_accuracy"] = closed.accuracy
+            else:
+                # BANKING77 is closed-set: every test message has an intent, no rejection.
+                report = evaluate(model.with_threshold(0.0), test)
+            row.update(asdict(report))
+            row["threshold"] = model.threshold
+            row["heldout_ece"] = model.report.heldout_ece
+            row["p50_ms"], row["p95_ms"] = _latency(model, [e.text for e in test])
+            row["artifact_version"] = model.version[:16]
+            rows.append(row)
+            print(_line(row), flush=True)
+            if dataset == "clinc150":
+                # Same weights, threshold chosen on val for OOS recall >= 85% (the target).
+                strict = tune_threshold(model, val, ThresholdOptions(target_oos_recall=0.85))
+                extra = {**row, **asdict(evaluate(strict, test))}
+                extra["config"] = f"{name} @val-recall85"
+                extra["threshold"] = strict.threshold
+                rows.append(extra)
+                print(_line(extra), flush=True)
+    return rows
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{100 * value:.2f}"
+
+
+_HEADER = (
+    f"{'dataset':<10} {'config':<44} {'acc':>6} {'mF1':>6} {'ECE':>5} {'in-sc':>6} "
+    f"{'OOS-R':>6} {'OOS-P':>6} {'train s':>7} {'p50':>5} {'p95':>5}"
+)
+
+
+def _line(row: dict[str, Any]) -> str:
+    return (
+        f"{row['dataset']:<10} {row['config']:<44} {_pct(row['accuracy']):>6} "
+        f"{_pct(row['macro_f1']):>6} {_pct(row['ece']):>5} {_pct(row['in_scope_accuracy']):>6} "
+        f"{_pct(row['oos_recall']):>6} {_pct(row['oos_precision']):>6} "
+        f"{row['train_seconds']:>7.1f} {row['p50_ms']:>5.1f} {row['p95_ms']:>5.1f}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("datasets", nargs="?", default="/work/shared/datasets", type=Path)
+    parser.add_argument("--configs", default=",".join(CONFIGS))
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--out", default="bench/results/intents.json", type=Path)
+    args = parser.parse_args()
+    configs = [c.strip() for c in args.configs.split(",") if c.strip()]
+    print(_HEADER)
+    rows = run(args.datasets, configs, args.threads)
+    print("\n" + _HEADER)
+    for row in rows:
+        print(_line(row))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    summary = {
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "threads": args.threads,
+        "median_train_seconds": statistics.median(r["train_seconds"] for r in rows),
+        "results": rows,
+    }
+    args.out.write_text(json.dumps(summary, indent=2) + "\n")
+    print(f"\nwrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,128 @@
+"""``/v1/tickets``: the agents' queue and what an agent does with a ticket;
+``/v1/events``: live updates for the console; ``/v1/feedback``: list and export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import PlainTextResponse, Response, StreamingResponse
+
+from frontdesk.api.deps import FrontdeskDep, StaffKey
+from frontdesk.api.schemas import (
+    ConversationPublic,
+    FeedbackPublic,
+    PromoteCreate,
+    Promoted,
+    ReplyCreate,
+    TicketDetail,
+    TicketPublic,
+    TurnPublic,
+)
+from frontdesk.api.sse import event_stream
+from frontdesk.live.bus import AGENTS
+
+router = APIRouter(tags=["handoff"])
+
+
+@router.get("/v1/tickets", response_model=list[TicketPublic])
+def list_tickets(
+    frontdesk: FrontdeskDep,
+    principal: StaffKey,
+    status: str | None = None,
+    reason: str | None = None,
+    priority: str | None = None,
+    older_than_s: Annotated[int | None, Query(ge=0)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> list[TicketPublic]:
+    """The queue, newest first, filtered by status, reason, priority and age."""
+    tickets = frontdesk.handoff.tickets(
+        principal.tenant_id,
+        status=status,
+        reason=reason,
+        priority=priority,
+        older_than_s=older_than_s,
+        limit=limit,
+    )
+    return [TicketPublic.of(t) for t in tickets]
+
+
+@router.get("/v1/tickets/{ticket_id}", response_model=TicketDetail)
+def get_ticket(ticket_id: str, frontdesk: FrontdeskDep, principal: StaffKey) -> TicketDetail:
+    view = frontdesk.handoff.view(principal.tenant_id, ticket_id)
+    return TicketDetail(
+        **TicketPublic.of(view.ticket).model_dump(),
+        conversation=ConversationPublic.of(view.conversation),
+    )
+
+
+@router.post("/v1/tickets/{ticket_id}/assign", response_model=TicketPublic)
+def assign(ticket_id: str, frontdesk: FrontdeskDep, principal: StaffKey) -> TicketPublic:
+    """Take the ticket; 409 if another agent already has it."""
+    return TicketPublic.of(frontdesk.handoff.assign(principal, ticket_id))
+
+
+@router.post("/v1/tickets/{ticket_id}/reply", status_code=201, response_model=TurnPublic)
+def reply(
+    ticket_id: str, body: ReplyCreate, frontdesk: FrontdeskDep, principal: StaffKey
+) -> TurnPublic:
+    """Reply to the customer (the first reply takes the ticket); 409 once resolved."""
+    return TurnPublic.of(frontdesk.handoff.reply(principal, ticket_id, body.text))
+
+
+@router.post("/v1/tickets/{ticket_id}/resolve", response_model=TicketPublic)
+def resolve(ticket_id: str, frontdesk: FrontdeskDep, principal: StaffKey) -> TicketPublic:
+    """Resolve the ticket and close the conversation (the widget then asks for CSAT)."""
+    return TicketPublic.of(frontdesk.handoff.resolve(principal, ticket_id))
+
+
+@router.post("/v1/tickets/{ticket_id}/handback", response_model=TicketPublic)
+def hand_back(ticket_id: str, frontdesk: FrontdeskDep, principal: StaffKey) -> TicketPublic:
+    """Resolve the ticket and let the assistant answer in the conversation again."""
+    return TicketPublic.of(frontdesk.handoff.hand_back(principal, ticket_id))
+
+
+@router.post("/v1/tickets/{ticket_id}/promote", status_code=201, response_model=Promoted)
+def promote(
+    ticket_id: str, body: PromoteCreate, frontdesk: FrontdeskDep, principal: StaffKey
+) -> Promoted:
+    """Turn the resolved answer into an FAQ entry, ingested and cited from now on."""
+    document_id = frontdesk.handoff.promote(principal, ticket_id, body.question, body.answer)
+    return Promoted(document_id=document_id)
+
+
+@router.get("/v1/events", response_class=StreamingResponse)
+def agent_events(
+    request: Request, frontdesk: FrontdeskDep, principal: StaffKey
+) -> StreamingResponse:
+    """Live events for the console (server-sent events): ``ticket`` and ``turn``."""
+    return event_stream(request, frontdesk.events.subscribe(principal.tenant_id, AGENTS))
+
+
+@router.get("/v1/feedback", response_model=list[FeedbackPublic])
+def list_feedback(
+    frontdesk: FrontdeskDep,
+    principal: StaffKey,
+    format: Literal["json", "csv", "jsonl"] = "json",
+    limit: Annotated[int, Query(ge=1, le=100_000)] = 1000,
+) -> Response | list[FeedbackPublic]:
+    """Thumbs and CSAT, newest first; ``format=csv`` or ``jsonl`` to export."""
+    rows = [FeedbackPublic.of(f) for f in frontdesk.handoff.feedback(principal.tenant_id, limit)]
+    if format == "json":
+        return rows
+    records = [r.model_dump(mode="json") for r in rows]
+    if format == "jsonl":
+        body = "".join(json.dumps(r) + "\n" for r in records)
+        return PlainTextResponse(body, media_type="application/x-ndjson")
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(FeedbackPublic.model_fields))
+    writer.writeheader()
+    writer.writerows(records)
+    return PlainTextResponse(
+        out.getvalue(),
+        media_type="text/csv",
+        headers={"Content-Disposition": "attachment; filename=feedback.csv"},
+    )

@@ -1,0 +1,61 @@
+"""Handoff tickets and customer feedback."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+
+class TicketStatus(StrEnum):
+    OPEN = "open"
+    ASSIGNED = "assigned"
+    RESOLVED = "resolved"
+
+
+class Priority(StrEnum):
+    LOW = "low"
+    NORMAL = "normal"
+    HIGH = "high"
+    URGENT = "urgent"
+
+
+class EscalationReason(StrEnum):
+    """Why the assistant handed a conversation to a person."""
+
+    LOW_CONFIDENCE = "low_confidence"
+    OUT_OF_SCOPE = "out_of_scope"
+    REQUESTED_HUMAN = "requested_human"
+    POLICY = "policy"
+    SAFETY = "safety"
+    REPEATED_FAILURE = "repeated_failure"
+    FRUSTRATION = "frustration"
+    INTENT = "intent"  # the release routes this intent to a person
+
+
+@dataclass(frozen=True, slots=True)
+class Ticket:
+    id: str
+    tenant_id: str
+    conversation_id: str
+    status: TicketStatus
+    reason: str
+    priority: Priority
+    summary: str
+    assignee_key_id: str | None
+    assignee_name: str | None
+    created_at: datetime
+    updated_at: datetime
+    resolved_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Feedback:
+    id: str
+    conversation_id: str
+    turn_id: str | None
+    kind: str  # thumbs | csat
+    value: int
+    comment: str
+    release_id: str | None
+    created_at: datetime

@@ -1,0 +1,1 @@
+"""Live updates: events published by services, streamed to the console and the widget."""

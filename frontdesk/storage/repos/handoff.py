@@ -1,0 +1,218 @@
+"""Tickets and feedback, always filtered by tenant."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from frontdesk.domain.handoff import Feedback, Priority, Ticket, TicketStatus
+from frontdesk.errors import ConflictError, NotFoundError
+from frontdesk.storage.ids import new_id
+from frontdesk.storage.tables import FeedbackRow, TicketRow, utcnow
+
+
+def _ticket(row: TicketRow) -> Ticket:
+    return Ticket(
+        id=row.id,
+        tenant_id=row.tenant_id,
+        conversation_id=row.conversation_id,
+        status=TicketStatus(row.status),
+        reason=row.reason,
+        priority=Priority(row.priority),
+        summary=row.summary,
+        assignee_key_id=row.assignee_key_id,
+        assignee_name=row.assignee_name,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        resolved_at=row.resolved_at,
+    )
+
+
+def open_ticket(
+    session: Session,
+    tenant_id: str,
+    conversation_id: str,
+    *,
+    reason: str,
+    priority: Priority,
+    summary: str,
+) -> Ticket:
+    """The conversation's unresolved ticket, or a new one (never two open at once: the
+    caller holds the conversation lock)."""
+    existing = current_ticket(session, tenant_id, conversation_id)
+    if existing is not None:
+        return existing
+    now = utcnow()
+    row = TicketRow(
+        id=new_id(),
+        tenant_id=tenant_id,
+        conversation_id=conversation_id,
+        status=TicketStatus.OPEN.value,
+        reason=reason,
+        priority=priority.value,
+        summary=summary,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(row)
+    session.flush()
+    return _ticket(row)
+
+
+def current_ticket(session: Session, tenant_id: str, conversation_id: str) -> Ticket | None:
+    row = session.scalar(
+        select(TicketRow)
+        .where(
+            TicketRow.tenant_id == tenant_id,
+            TicketRow.conversation_id == conversation_id,
+            TicketRow.status != TicketStatus.RESOLVED.value,
+        )
+        .order_by(TicketRow.created_at.desc())
+    )
+    return None if row is None else _ticket(row)
+
+
+def latest_ticket(session: Session, tenant_id: str, conversation_id: str) -> Ticket | None:
+    row = session.scalar(
+        select(TicketRow)
+        .where(TicketRow.tenant_id == tenant_id, TicketRow.conversation_id == conversation_id)
+        .order_by(TicketRow.created_at.desc())
+    )
+    return None if row is None else _ticket(row)
+
+
+def get_ticket(session: Session, tenant_id: str, ticket_id: str, lock: bool = False) -> Ticket:
+    query = select(TicketRow).where(TicketRow.tenant_id == tenant_id, TicketRow.id == ticket_id)
+    if lock:
+        query = query.with_for_update()
+    row = session.scalar(query)
+    if row is None:
+        raise NotFoundError(f"ticket {ticket_id!r} not found")
+    return _ticket(row)
+
+
+def list_tickets(
+    session: Session,
+    tenant_id: str,
+    *,
+    status: str | None,
+    reason: str | None,
+    priority: str | None,
+    created_before: datetime | None,
+    limit: int,
+) -> list[Ticket]:
+    query = select(TicketRow).where(TicketRow.tenant_id == tenant_id)
+    if status:
+        query = query.where(TicketRow.status == status)
+    if reason:
+        query = query.where(TicketRow.reason == reason)
+    if priority:
+        query = query.where(TicketRow.priority == priority)
+    if created_before is not None:
+        query = query.where(TicketRow.created_at <= created_before)
+    rows = session.scalars(query.order_by(TicketRow.created_at.desc()).limit(limit))
+    return [_ticket(r) for r in rows]
+
+
+def assign(session: Session, tenant_id: str, ticket_id: str, key_id: str, name: str) -> Ticket:
+    """Assign atomically: one conditional UPDATE, so two agents can never both win."""
+    result = session.execute(
+        update(TicketRow)
+        .where(
+            TicketRow.tenant_id == tenant_id,
+            TicketRow.id == ticket_id,
+            TicketRow.status != TicketStatus.RESOLVED.value,
+            (TicketRow.assignee_key_id.is_(None)) | (TicketRow.assignee_key_id == key_id),
+        )
+        .values(
+            assignee_key_id=key_id,
+            assignee_name=name,
+            status=TicketStatus.ASSIGNED.value,
+            updated_at=utcnow(),
+        )
+    )
+    ticket = get_ticket(session, tenant_id, ticket_id)
+    if not getattr(result, "rowcount", 0):
+        if ticket.status is TicketStatus.RESOLVED:
+            raise ConflictError("this ticket is already resolved")
+        raise ConflictError(
+            f"this ticket is already assigned to {ticket.assignee_name or 'another agent'}"
+        )
+    return ticket
+
+
+def resolve(session: Session, tenant_id: str, ticket_id: str) -> Ticket:
+    now = utcnow()
+    result = session.execute(
+        update(TicketRow)
+        .where(
+            TicketRow.tenant_id == tenant_id,
+            TicketRow.id == ticket_id,
+            TicketRow.status != TicketStatus.RESOLVED.value,
+        )
+        .values(status=TicketStatus.RESOLVED.value, resolved_at=now, updated_at=now)
+    )
+    ticket = get_ticket(session, tenant_id, ticket_id)
+    if not getattr(result, "rowcount", 0):
+        raise ConflictError("this ticket is already resolved")
+    return ticket
+
+
+def touch(session: Session, tenant_id: str, ticket_id: str) -> None:
+    session.execute(
+        update(TicketRow)
+        .where(TicketRow.tenant_id == tenant_id, TicketRow.id == ticket_id)
+        .values(updated_at=utcnow())
+    )
+
+
+def _feedback(row: FeedbackRow) -> Feedback:
+    return Feedback(
+        id=row.id,
+        conversation_id=row.conversation_id,
+        turn_id=row.turn_id,
+        kind=row.kind,
+        value=row.value,
+        comment=row.comment,
+        release_id=row.release_id,
+        created_at=row.created_at,
+    )
+
+
+def add_feedback(
+    session: Session,
+    tenant_id: str,
+    conversation_id: str,
+    *,
+    kind: str,
+    value: int,
+    comment: str,
+    turn_id: str | None,
+    release_id: str | None,
+) -> Feedback:
+    row = FeedbackRow(
+        id=new_id(),
+        tenant_id=tenant_id,
+        conversation_id=conversation_id,
+        turn_id=turn_id,
+        kind=kind,
+        value=value,
+        comment=comment,
+        release_id=release_id,
+        created_at=utcnow(),
+    )
+    session.add(row)
+    session.flush()
+    return _feedback(row)
+
+
+def list_feedback(session: Session, tenant_id: str, limit: int) -> list[Feedback]:
+    rows = session.scalars(
+        select(FeedbackRow)
+        .where(FeedbackRow.tenant_id == tenant_id)
+        .order_by(FeedbackRow.created_at.desc())
+        .limit(limit)
+    )
+    return [_feedback(r) for r in rows]
