@@ -14,6 +14,7 @@ from frontdesk.errors import ConfigurationError
 from frontdesk.guards import TextVault
 from frontdesk.jobs.worker import JobWorker
 from frontdesk.live.bus import build_event_bus
+from frontdesk.monitoring.metrics import Metrics
 from frontdesk.pipeline.registry import ComponentRegistry, load_registry
 from frontdesk.pipeline.stages.retrieve import KnowledgeRetriever
 from frontdesk.pipeline.state import Passage
@@ -42,17 +43,19 @@ class Frontdesk:
         self.registry = registry or load_registry()
         self.pipeline = self.registry.build_pipeline(self.release, self.resources)
         self.tenants = TenantService(self.database, settings.secret_key_bytes())
+        self.metrics = Metrics()
         self.events = build_event_bus(settings.redis_url)
         self.knowledge = KnowledgeService(
             self.database, self.resources.embedder, settings.max_upload_bytes
         )
-        self.handoff = HandoffService(self.database, self.knowledge, self.events)
+        self.handoff = HandoffService(self.database, self.knowledge, self.events, self.metrics)
         self.conversations = ConversationService(
             self.database,
             self.pipeline,
             settings.max_message_chars,
             TextVault(settings.secret_key_bytes()),
             self.handoff,
+            self.metrics,
         )
         self.intents = self.resources.intents()
         self.jobs = JobWorker(self.database)

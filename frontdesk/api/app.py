@@ -13,6 +13,7 @@ from frontdesk.api.errors import install_error_handlers
 from frontdesk.api.routes import conversations, health, intents, keys, knowledge, tickets
 from frontdesk.gateway.limits import BodySizeLimit
 from frontdesk.gateway.ratelimit import build_rate_limiter
+from frontdesk.monitoring.http import RequestMetrics
 from frontdesk.runtime import Frontdesk
 from frontdesk.settings import Settings
 
@@ -43,6 +44,7 @@ def create_app(settings: Settings | None = None, *, instance: Frontdesk | None =
     app.state.settings = settings
     app.state.rate_limiter = build_rate_limiter(settings.rate_limit_per_minute, settings.redis_url)
     install_error_handlers(app)
+    app.add_middleware(RequestMetrics)
     app.add_middleware(
         BodySizeLimit,
         max_bytes=settings.max_body_bytes,

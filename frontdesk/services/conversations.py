@@ -27,6 +27,7 @@ from frontdesk.domain.conversation import (
 )
 from frontdesk.errors import ConflictError, InvalidInputError
 from frontdesk.guards import TextVault
+from frontdesk.monitoring.metrics import Metrics
 from frontdesk.pipeline.runner import Pipeline
 from frontdesk.pipeline.state import HistoryTurn, TurnState
 from frontdesk.services.handoff import HandoffService, open_ticket_in, priority_for
@@ -62,12 +63,14 @@ class ConversationService:
         max_message_chars: int,
         vault: TextVault,
         handoff: HandoffService,
+        metrics: Metrics,
     ) -> None:
         self._db = database
         self._pipeline = pipeline
         self._max_chars = max_message_chars
         self._vault = vault
         self._handoff = handoff
+        self._metrics = metrics
 
     def create(
         self,
@@ -153,6 +156,7 @@ class ConversationService:
                 reason = state.escalation_reason or "low_confidence"
                 priority = priority_for(reason, state.details.get("priority"))
                 ticket = open_ticket_in(session, tenant_id, conversation_id, reason, priority)
+        self._metrics.observe_turn(reply)
         if ticket is not None:
             self._handoff.publish_handoff(tenant_id, ticket, None)
         return PostedReply(reply, replayed=False)

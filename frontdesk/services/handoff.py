@@ -16,6 +16,7 @@ from frontdesk.domain.handoff import EscalationReason, Feedback, Priority, Ticke
 from frontdesk.domain.tenant import Principal
 from frontdesk.errors import InvalidInputError
 from frontdesk.live.bus import AGENTS, EventBus, conversation_topic
+from frontdesk.monitoring.metrics import Metrics
 from frontdesk.pipeline.stages.decide import HANDOFF_ANSWER
 from frontdesk.services.knowledge import KnowledgeService
 from frontdesk.storage.db import Database
@@ -99,10 +100,13 @@ def ticket_json(ticket: Ticket) -> dict[str, Any]:
 
 
 class HandoffService:
-    def __init__(self, database: Database, knowledge: KnowledgeService, events: EventBus) -> None:
+    def __init__(
+        self, database: Database, knowledge: KnowledgeService, events: EventBus, metrics: Metrics
+    ) -> None:
         self._db = database
         self._knowledge = knowledge
         self._events = events
+        self._metrics = metrics
 
     # customer side
 
@@ -124,6 +128,7 @@ class HandoffService:
                 outcome=Outcome.HANDOFF,
                 details={"escalation_reason": reason},
             )
+        self._metrics.escalations.labels(reason=reason).inc()
         self.publish_handoff(tenant_id, ticket, turn)
         return ticket
 
@@ -136,7 +141,7 @@ class HandoffService:
             turn = conversations_repo.get_turn(session, tenant_id, conversation_id, turn_id)
             if turn.speaker is not Speaker.ASSISTANT:
                 raise InvalidInputError("feedback is given on assistant answers", field="turn_id")
-            return repo.add_feedback(
+            feedback = repo.add_feedback(
                 session,
                 tenant_id,
                 conversation_id,
@@ -146,13 +151,15 @@ class HandoffService:
                 turn_id=turn_id,
                 release_id=turn.release_id,
             )
+        self._metrics.observe_feedback(feedback.kind, feedback.value)
+        return feedback
 
     def add_csat(self, tenant_id: str, conversation_id: str, score: int, comment: str) -> Feedback:
         if not 1 <= score <= 5:
             raise InvalidInputError("score must be between 1 and 5", field="score")
         with self._db.transaction() as session:
             conversations_repo.get(session, tenant_id, conversation_id)
-            return repo.add_feedback(
+            feedback = repo.add_feedback(
                 session,
                 tenant_id,
                 conversation_id,
@@ -162,6 +169,8 @@ class HandoffService:
                 turn_id=None,
                 release_id=None,
             )
+        self._metrics.observe_feedback(feedback.kind, feedback.value)
+        return feedback
 
     def feedback(self, tenant_id: str, limit: int = 1000) -> list[Feedback]:
         with self._db.transaction() as session:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from frontdesk.api.deps import FrontdeskDep
 
@@ -23,4 +23,13 @@ def readyz(frontdesk: FrontdeskDep) -> JSONResponse:
     return JSONResponse(
         {"status": "ok" if ready else "unavailable", "checks": checks},
         status_code=200 if ready else 503,
+    )
+
+
+@router.get("/metrics", response_class=Response)
+def metrics(frontdesk: FrontdeskDep) -> Response:
+    """Prometheus metrics: turns by outcome, stage latencies, guard flags, escalations,
+    feedback and HTTP requests (aggregates only; no tenant data)."""
+    return Response(
+        frontdesk.metrics.exposition(), media_type="text/plain; version=0.0.4; charset=utf-8"
     )

@@ -1,0 +1,1 @@
+"""Metrics (Prometheus) for turns, stages, guards, escalations and HTTP requests."""

@@ -1,0 +1,96 @@
+"""Prometheus metrics, one registry per Frontdesk instance (no process globals, so tests
+and embedded uses never collide). ``/metrics`` exposes them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+
+from frontdesk.domain.conversation import Turn
+
+_LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0)
+
+
+class Metrics:
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.turns = Counter(
+            "frontdesk_turns",
+            "Assistant turns by outcome and release.",
+            ["outcome", "release"],
+            registry=self.registry,
+        )
+        self.turn_seconds = Histogram(
+            "frontdesk_turn_seconds",
+            "Time the pipeline took for one turn.",
+            ["release"],
+            buckets=_LATENCY_BUCKETS,
+            registry=self.registry,
+        )
+        self.stage_seconds = Histogram(
+            "frontdesk_stage_seconds",
+            "Time each pipeline stage took.",
+            ["stage"],
+            buckets=_LATENCY_BUCKETS,
+            registry=self.registry,
+        )
+        self.confidence = Histogram(
+            "frontdesk_turn_confidence",
+            "The decide stage's confidence per turn.",
+            buckets=(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0),
+            registry=self.registry,
+        )
+        self.flags = Counter(
+            "frontdesk_stage_flags",
+            "Flags raised by stages (guards, retrieval, decide).",
+            ["stage", "flag"],
+            registry=self.registry,
+        )
+        self.escalations = Counter(
+            "frontdesk_escalations",
+            "Conversations handed to a person, by reason.",
+            ["reason"],
+            registry=self.registry,
+        )
+        self.feedback = Counter(
+            "frontdesk_feedback",
+            "Feedback received: thumbs up/down and CSAT scores.",
+            ["kind", "value"],
+            registry=self.registry,
+        )
+        self.requests = Histogram(
+            "frontdesk_http_request_seconds",
+            "HTTP requests by route template, method and status.",
+            ["route", "method", "status"],
+            buckets=_LATENCY_BUCKETS,
+            registry=self.registry,
+        )
+
+    def observe_turn(self, turn: Turn) -> None:
+        release = turn.release_id or "none"
+        outcome = turn.outcome.value if turn.outcome else "none"
+        self.turns.labels(outcome=outcome, release=release).inc()
+        self.turn_seconds.labels(release=release).observe(
+            sum(float(stage.get("duration_ms", 0.0)) for stage in turn.trace) / 1000
+        )
+        for stage in turn.trace:
+            name = str(stage.get("name"))
+            self.stage_seconds.labels(stage=name).observe(float(stage.get("duration_ms", 0)) / 1000)
+            for flag in _flags(stage.get("flags")):
+                self.flags.labels(stage=name, flag=flag).inc()
+        confidence = turn.details.get("confidence")
+        if isinstance(confidence, int | float):
+            self.confidence.observe(float(confidence))
+        if turn.outcome is not None and turn.outcome.value == "handoff":
+            self.escalations.labels(reason=str(turn.details.get("escalation_reason"))).inc()
+
+    def observe_feedback(self, kind: str, value: int) -> None:
+        self.feedback.labels(kind=kind, value=str(value)).inc()
+
+    def exposition(self) -> bytes:
+        return generate_latest(self.registry)
+
+
+def _flags(value: object) -> Iterable[str]:
+    return [str(flag) for flag in value] if isinstance(value, list) else []
