@@ -21,6 +21,7 @@ from frontdesk.domain.handoff import EscalationReason, Priority
 from frontdesk.pipeline.protocols import StageReport
 from frontdesk.pipeline.stages.generate import NO_EVIDENCE_ANSWER, NO_KNOWLEDGE_ANSWER
 from frontdesk.pipeline.state import TurnState
+from frontdesk.retrieval.text import analyze
 
 HANDOFF_ANSWER = (
     "I'm passing this conversation to a person from our team. They will reply here, "
@@ -44,11 +45,25 @@ DEFAULT_WEIGHTS = {
     "evidence": 10.0,
     "coverage": 0.0,
     "support": 0.0,
+    "top_score": 0.0,
+    "margin": 0.0,
+    "bm25": 0.0,
+    "passage_coverage": 0.0,
     "intent_confidence": 0.0,
     "out_of_scope": -1.0,
     "frustration": -1.0,
     "prior_failures": -0.5,
 }
+
+
+def _passage_coverage(state: TurnState) -> float:
+    """Share of the message's terms found in the top passage (title included)."""
+    terms = set(analyze(state.text))
+    if not terms or not state.passages:
+        return 0.0
+    top = state.passages[0]
+    found = set(analyze(" ".join((top.title, *top.heading_path, top.text))))
+    return len(terms & found) / len(terms)
 
 
 def wants_a_person(text: str) -> bool:
@@ -91,12 +106,20 @@ class HandoffDecider:
         return None
 
     def features(self, state: TurnState) -> dict[str, float]:
+        """The signals, each a number; ``bench/escalation.py`` fits the weights."""
         details = state.details
         intent_confidence = details.get("intent_confidence")
+        scores = [p.score for p in state.passages]
+        top = state.passages[0] if state.passages else None
+        bm25 = float(top.metadata.get("bm25", 0.0)) if top is not None else 0.0
         return {
             "evidence": state.confidence,
             "coverage": float(details.get("coverage", 0.0)),
             "support": float(details.get("support", 1.0)),
+            "top_score": scores[0] if scores else 0.0,
+            "margin": scores[0] - scores[1] if len(scores) > 1 else (scores[0] if scores else 0.0),
+            "bm25": bm25 / (bm25 + 5.0),  # squashed to [0, 1): raw BM25 is unbounded
+            "passage_coverage": _passage_coverage(state),
             "intent_confidence": 1.0 if intent_confidence is None else float(intent_confidence),
             "out_of_scope": 1.0 if details.get("out_of_scope") else 0.0,
             "frustration": 1.0 if is_frustrated(state.text, state.flags) else 0.0,
