@@ -10,7 +10,15 @@ from starlette.concurrency import run_in_threadpool
 
 import frontdesk
 from frontdesk.api.errors import install_error_handlers
-from frontdesk.api.routes import conversations, health, intents, keys, knowledge, tickets
+from frontdesk.api.routes import (
+    conversations,
+    health,
+    intents,
+    keys,
+    knowledge,
+    tenant,
+    tickets,
+)
 from frontdesk.gateway.limits import BodySizeLimit
 from frontdesk.gateway.ratelimit import build_rate_limiter
 from frontdesk.monitoring.http import RequestMetrics
@@ -59,4 +67,5 @@ def create_app(settings: Settings | None = None, *, instance: Frontdesk | None =
     app.include_router(knowledge.router)
     app.include_router(intents.router)
     app.include_router(tickets.router)
+    app.include_router(tenant.router)
     return app

@@ -249,3 +249,8 @@ class FeedbackPublic(BaseModel):
             release_id=feedback.release_id,
             created_at=feedback.created_at,
         )
+
+
+class OriginalText(BaseModel):
+    turn_id: str
+    text: str

@@ -25,6 +25,25 @@ def tenants_create(name: Annotated[str, typer.Argument(help="Lowercase name, e.g
     typer.echo(tenant.id)
 
 
+@tenants_app.command("configure")
+def tenants_configure(
+    name: Annotated[str, typer.Argument(help="Tenant name.")],
+    reveal_pii: Annotated[
+        bool | None,
+        typer.Option(
+            "--reveal-pii/--no-reveal-pii",
+            help="Let agents see original (unredacted) customer messages.",
+        ),
+    ] = None,
+) -> None:
+    """Change a tenant's settings; prints them as JSON."""
+    changes = {} if reveal_pii is None else {"reveal_pii_to_agents": reveal_pii}
+    with open_frontdesk() as frontdesk:
+        tenant = frontdesk.tenants.get_tenant(name)
+        settings = frontdesk.tenants.configure(tenant.id, **changes)
+    typer.echo(settings.model_dump_json())
+
+
 @tenants_app.command("list")
 def tenants_list() -> None:
     """List tenants."""

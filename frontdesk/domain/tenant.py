@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class KeyRole(StrEnum):
@@ -15,11 +17,24 @@ class KeyRole(StrEnum):
     WIDGET = "widget"
 
 
+class TenantSettings(BaseModel):
+    """Per-tenant switches an admin can change (unknown keys are refused)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    reveal_pii_to_agents: bool = Field(
+        False,
+        description="Agents may see a customer's original message (decrypted) instead of "
+        "the redacted text; every reveal is a deliberate API call.",
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Tenant:
     id: str
     name: str
     created_at: datetime
+    settings: TenantSettings = field(default_factory=TenantSettings)
 
 
 @dataclass(frozen=True, slots=True)

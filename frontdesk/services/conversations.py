@@ -25,7 +25,7 @@ from frontdesk.domain.conversation import (
     Speaker,
     Turn,
 )
-from frontdesk.errors import ConflictError, InvalidInputError
+from frontdesk.errors import ConflictError, InvalidInputError, PermissionDeniedError
 from frontdesk.guards import TextVault
 from frontdesk.monitoring.metrics import Metrics
 from frontdesk.pipeline.runner import Pipeline
@@ -33,6 +33,7 @@ from frontdesk.pipeline.state import HistoryTurn, TurnState
 from frontdesk.services.handoff import HandoffService, open_ticket_in, priority_for
 from frontdesk.storage.db import Database
 from frontdesk.storage.repos import conversations as repo
+from frontdesk.storage.repos import tenants as tenants_repo
 from frontdesk.storage.tables import utcnow
 
 HISTORY_TURNS = 10
@@ -92,6 +93,20 @@ class ConversationService:
     def get(self, tenant_id: str, conversation_id: str) -> Conversation:
         with self._db.transaction() as session:
             return repo.get(session, tenant_id, conversation_id)
+
+    def reveal_original(self, tenant_id: str, conversation_id: str, turn_id: str) -> str:
+        """The unredacted customer message, if the tenant allows agents to see it."""
+        with self._db.transaction() as session:
+            turn = repo.get_turn(session, tenant_id, conversation_id, turn_id)  # 404 first
+            if not tenants_repo.get_tenant(session, tenant_id).settings.reveal_pii_to_agents:
+                raise PermissionDeniedError(
+                    "this tenant does not reveal original messages to agents "
+                    "(admin setting reveal_pii_to_agents)"
+                )
+        token = turn.details.get("original_encrypted")
+        if not isinstance(token, str):
+            return turn.text  # nothing was redacted: the stored text is the original
+        return self._vault.decrypt(token)
 
     def list_recent(self, tenant_id: str, limit: int = 50, offset: int = 0) -> list[Conversation]:
         with self._db.transaction() as session:

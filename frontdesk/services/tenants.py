@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from frontdesk.domain.tenant import ApiKeyInfo, KeyRole, Principal, Tenant
+from pydantic import ValidationError
+
+from frontdesk.domain.tenant import ApiKeyInfo, KeyRole, Principal, Tenant, TenantSettings
 from frontdesk.errors import AuthenticationError, InvalidInputError
 from frontdesk.gateway.keys import display_prefix, generate_key, hash_key, looks_like_key
 from frontdesk.storage.db import Database
@@ -27,6 +29,22 @@ class TenantService:
     def get_tenant(self, name: str) -> Tenant:
         with self._db.transaction() as session:
             return repo.get_tenant_by_name(session, name)
+
+    def settings_of(self, tenant_id: str) -> TenantSettings:
+        with self._db.transaction() as session:
+            return repo.get_tenant(session, tenant_id).settings
+
+    def configure(self, tenant_id: str, **changes: object) -> TenantSettings:
+        """Change some settings; unknown names or bad values are a 422, nothing changes."""
+        with self._db.transaction() as session:
+            current = repo.get_tenant(session, tenant_id).settings
+            try:
+                updated = TenantSettings.model_validate({**current.model_dump(), **changes})
+            except ValidationError as exc:
+                error = exc.errors()[0]
+                field = ".".join(str(p) for p in error["loc"]) or None
+                raise InvalidInputError(f"{field}: {error['msg']}", field=field) from None
+            return repo.update_settings(session, tenant_id, updated).settings
 
     def list_tenants(self) -> list[Tenant]:
         with self._db.transaction() as session:

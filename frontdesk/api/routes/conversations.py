@@ -14,6 +14,7 @@ from frontdesk.api.schemas import (
     CsatCreate,
     FeedbackPublic,
     MessageCreate,
+    OriginalText,
     ThumbsCreate,
     TicketPublic,
     TicketRef,
@@ -138,3 +139,13 @@ def conversation_events(
     frontdesk.conversations.get(principal.tenant_id, conversation_id)  # 404 if not theirs
     topic = conversation_topic(conversation_id)
     return event_stream(request, frontdesk.events.subscribe(principal.tenant_id, topic))
+
+
+@router.get("/{conversation_id}/turns/{turn_id}/original", response_model=OriginalText)
+def reveal_original(
+    conversation_id: str, turn_id: str, frontdesk: FrontdeskDep, principal: StaffKey
+) -> OriginalText:
+    """The customer's message before PII redaction, decrypted — only where the tenant
+    enabled ``reveal_pii_to_agents``."""
+    text = frontdesk.conversations.reveal_original(principal.tenant_id, conversation_id, turn_id)
+    return OriginalText(turn_id=turn_id, text=text)

@@ -7,7 +7,7 @@ import re
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from frontdesk.domain.tenant import ApiKeyInfo, KeyRole, Tenant
+from frontdesk.domain.tenant import ApiKeyInfo, KeyRole, Tenant, TenantSettings
 from frontdesk.errors import ConflictError, InvalidInputError, NotFoundError
 from frontdesk.storage.ids import new_id
 from frontdesk.storage.tables import ApiKeyRow, TenantRow, utcnow
@@ -16,7 +16,12 @@ TENANT_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 
 
 def _tenant(row: TenantRow) -> Tenant:
-    return Tenant(id=row.id, name=row.name, created_at=row.created_at)
+    return Tenant(
+        id=row.id,
+        name=row.name,
+        created_at=row.created_at,
+        settings=TenantSettings.model_validate(row.settings or {}),
+    )
 
 
 def _key(row: ApiKeyRow, tenant_name: str) -> ApiKeyInfo:
@@ -41,7 +46,7 @@ def create_tenant(session: Session, name: str) -> Tenant:
         )
     if session.scalar(select(TenantRow.id).where(TenantRow.name == name)) is not None:
         raise ConflictError(f"tenant {name!r} already exists")
-    row = TenantRow(id=new_id(), name=name, created_at=utcnow())
+    row = TenantRow(id=new_id(), name=name, settings={}, created_at=utcnow())
     session.add(row)
     session.flush()
     return _tenant(row)
@@ -51,6 +56,22 @@ def get_tenant_by_name(session: Session, name: str) -> Tenant:
     row = session.scalar(select(TenantRow).where(TenantRow.name == name))
     if row is None:
         raise NotFoundError(f"no tenant named {name!r}; create it with: frontdesk tenants create")
+    return _tenant(row)
+
+
+def get_tenant(session: Session, tenant_id: str) -> Tenant:
+    row = session.get(TenantRow, tenant_id)
+    if row is None:
+        raise NotFoundError("tenant not found")
+    return _tenant(row)
+
+
+def update_settings(session: Session, tenant_id: str, settings: TenantSettings) -> Tenant:
+    row = session.get(TenantRow, tenant_id)
+    if row is None:
+        raise NotFoundError("tenant not found")
+    row.settings = settings.model_dump(mode="json")
+    session.flush()
     return _tenant(row)
 
 
