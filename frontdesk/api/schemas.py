@@ -55,6 +55,12 @@ class TurnPublic(BaseModel):
     intent_confidence: float | None = None
     out_of_scope: bool | None = None
     route: str | None = None
+    flags: list[str] = Field(
+        default_factory=list, description="Every stage's flags, as 'stage:flag'."
+    )
+    guard_flags: dict[str, list[str]] = Field(
+        default_factory=dict, description="The input and output guards' flags."
+    )
     in_reply_to: str | None
     release_id: str | None
     citations: list[CitationPublic]
@@ -76,6 +82,8 @@ class TurnPublic(BaseModel):
             intent_confidence=turn.details.get("intent_confidence"),
             out_of_scope=turn.details.get("out_of_scope"),
             route=turn.details.get("route"),
+            flags=list(turn.details.get("flags", [])),
+            guard_flags=_guard_flags(turn),
             in_reply_to=turn.in_reply_to,
             release_id=turn.release_id,
             citations=[CitationPublic(**c) for c in turn.citations],
@@ -87,6 +95,16 @@ class TurnPublic(BaseModel):
 class TicketRef(BaseModel):
     id: str
     status: str
+
+
+def _guard_flags(turn: Turn) -> dict[str, list[str]]:
+    if turn.speaker.value != "assistant":
+        return {}
+    by_stage = {str(stage.get("name")): list(stage.get("flags", [])) for stage in turn.trace}
+    return {
+        "input": by_stage.get("input_guard", []),
+        "output": by_stage.get("output_guard", []),
+    }
 
 
 class ConversationPublic(BaseModel):

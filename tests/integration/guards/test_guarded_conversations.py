@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from frontdesk.api.schemas import TurnPublic
 from frontdesk.guards import TextVault
 from frontdesk.runtime import Frontdesk
 
@@ -33,6 +34,9 @@ def test_only_redacted_text_is_stored_and_the_original_is_encrypted(
     guard = next(s for s in reply.trace if s["name"] == "input_guard")
     assert "pii_redacted" in guard["flags"]
     assert set(guard["detail"]["pii"]) >= {"CREDIT_CARD", "EMAIL"}
+    public = TurnPublic.of(reply).model_dump()
+    assert "pii_redacted" in public["guard_flags"]["input"]
+    assert "input_guard:pii_redacted" in public["flags"]
 
 
 def test_a_prompt_injection_is_refused_without_retrieval(frontdesk: Frontdesk, acme) -> None:
