@@ -55,6 +55,10 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = Field(
         120, ge=0, description="Requests per minute per API key; 0 turns rate limiting off."
     )
+    cors_origins: tuple[str, ...] = Field(
+        ("*",),
+        description="Origins whose pages may call the API (the widget); JSON list in the env.",
+    )
     host: str = "127.0.0.1"
     port: int = Field(8000, gt=0, lt=65536)
 

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from starlette.concurrency import run_in_threadpool
 
 import frontdesk
@@ -24,6 +25,7 @@ from frontdesk.gateway.ratelimit import build_rate_limiter
 from frontdesk.monitoring.http import RequestMetrics
 from frontdesk.runtime import Frontdesk
 from frontdesk.settings import Settings
+from frontdesk.web import pages
 
 
 def create_app(settings: Settings | None = None, *, instance: Frontdesk | None = None) -> FastAPI:
@@ -52,6 +54,16 @@ def create_app(settings: Settings | None = None, *, instance: Frontdesk | None =
     app.state.settings = settings
     app.state.rate_limiter = build_rate_limiter(settings.rate_limit_per_minute, settings.redis_url)
     install_error_handlers(app)
+    # Keys travel in the Authorization header, never in cookies, so any site may embed the
+    # widget; FRONTDESK_CORS_ORIGINS narrows it.
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=list(settings.cors_origins),
+        allow_methods=["GET", "POST", "PATCH", "DELETE"],
+        allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
+        expose_headers=["Idempotent-Replayed", "Retry-After"],
+        max_age=600,
+    )
     app.add_middleware(RequestMetrics)
     app.add_middleware(
         BodySizeLimit,
@@ -68,4 +80,5 @@ def create_app(settings: Settings | None = None, *, instance: Frontdesk | None =
     app.include_router(intents.router)
     app.include_router(tickets.router)
     app.include_router(tenant.router)
+    app.include_router(pages.router)
     return app

@@ -40,8 +40,10 @@ def serve(
     base = f"http://{bind_host}:{bind_port}"
     console.print(
         f"Frontdesk on [bold]{base}[/bold]\n"
+        f"  demo page  {base}/demo?key=<widget key>\n"
+        f"  console    {base}/console\n"
         f"  API docs   {base}/docs\n"
-        f"  health     {base}/healthz  ·  ready {base}/readyz"
+        f"  health     {base}/healthz  ·  ready {base}/readyz  ·  metrics {base}/metrics"
     )
     uvicorn.run(create_app(settings), host=bind_host, port=bind_port, log_level="info")
 
@@ -77,7 +79,9 @@ def demo(
         "keys stay valid until revoked with 'frontdesk keys revoke'):\n"
         f"  admin   {admin_key}\n"
         f"  widget  {widget_key}\n"
-        "Try:\n"
+        f"Open the demo help center with the chat widget:\n  {base}/demo?key={widget_key}\n"
+        f"Open the agent console (sign in with the admin key):\n  {base}/console\n"
+        "Or try the API:\n"
         f"  curl -s -X POST {base}/v1/conversations -H 'Authorization: Bearer {widget_key}'\n"
         f"  curl -s -X POST {base}/v1/conversations/<id>/messages "
         f"-H 'Authorization: Bearer {widget_key}' -H 'Content-Type: application/json' "

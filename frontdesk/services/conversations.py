@@ -54,6 +54,7 @@ class _Accepted:
     history: list[Turn]
     replay: Turn | None = None
     queued: bool = False
+    reopened: bool = False
 
 
 class ConversationService:
@@ -132,6 +133,8 @@ class ConversationService:
         if accepted.replay is not None:
             return PostedReply(accepted.replay, replayed=True, queued=accepted.queued)
         customer = accepted.customer
+        if accepted.reopened:
+            self._handoff.publish_reopened(tenant_id, conversation_id)
         if accepted.queued:
             self._handoff.publish_customer_turn(tenant_id, customer)
             return PostedReply(customer, replayed=False, queued=True)
@@ -210,7 +213,8 @@ class ConversationService:
                         if found is not None:
                             return self._retry(session, tenant_id, found, request_hash)
                     human = conversation.status is ConversationStatus.HUMAN
-                    if conversation.status is ConversationStatus.CLOSED:  # they write again
+                    reopened = conversation.status is ConversationStatus.CLOSED
+                    if reopened:  # they write again after resolution: the assistant answers
                         repo.set_status(session, tenant_id, conversation_id, ConversationStatus.BOT)
                     customer = repo.append_turn(
                         session,
@@ -228,7 +232,7 @@ class ConversationService:
                     history = repo.recent_history(
                         session, tenant_id, conversation_id, customer.seq, HISTORY_TURNS
                     )
-                    return _Accepted(customer, history)
+                    return _Accepted(customer, history, reopened=reopened)
             except IntegrityError:
                 continue  # a concurrent request took the same seq or key: look again
         raise ConflictError("too many concurrent messages in this conversation; retry")

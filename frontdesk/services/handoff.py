@@ -302,8 +302,18 @@ class HandoffService:
         )
 
     def publish_customer_turn(self, tenant_id: str, turn: Turn) -> None:
-        """A customer wrote in a conversation a person handles: tell the agents."""
-        self._events.publish(tenant_id, AGENTS, "turn", turn_json(turn))
+        """A customer wrote in a conversation a person handles: tell the agents (and the
+        customer's other open tabs)."""
+        self._publish_turn(tenant_id, turn)
+
+    def publish_reopened(self, tenant_id: str, conversation_id: str) -> None:
+        """A customer wrote again in a closed conversation: the assistant answers again."""
+        self._events.publish(
+            tenant_id,
+            conversation_topic(conversation_id),
+            "status",
+            {"status": ConversationStatus.BOT.value, "ticket_id": None},
+        )
 
     def _publish_turn(self, tenant_id: str, turn: Turn) -> None:
         data = turn_json(turn)

@@ -1,0 +1,484 @@
+/*
+ * Frontdesk agent console. Talks to the same origin's /v1 API with an agent or admin key
+ * kept in sessionStorage; live updates come from GET /v1/events read with fetch, so the key
+ * travels in a header. Contract: docs/handoff-api.md.
+ */
+(function () {
+  "use strict";
+
+  var KEY_STORE = "frontdesk:console:key";
+  var key = sessionStorage.getItem(KEY_STORE) || "";
+  var tickets = {}; // id -> ticket
+  var unread = {}; // conversation id -> count of customer turns since last viewed
+  var selected = null; // the open ticket, with .conversation
+  var renderedTurns = {}; // turn id -> element, for the open ticket
+  var stream = null;
+
+  function $(id) { return document.getElementById(id); }
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (name) {
+      var value = attrs[name];
+      if (value === null || value === undefined || value === false) return;
+      if (name === "text") node.textContent = value;
+      else if (name === "class") node.className = value;
+      else if (name === "on") Object.keys(value).forEach(function (ev) { node.addEventListener(ev, value[ev]); });
+      else node.setAttribute(name, value === true ? "" : String(value));
+    });
+    (children || []).forEach(function (child) {
+      if (child) node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+    });
+    return node;
+  }
+
+  function api(method, path, body) {
+    var headers = { Authorization: "Bearer " + key };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    return fetch(path, {
+      method: method,
+      headers: headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    }).then(function (response) {
+      return response.text().then(function (text) {
+        var data = null;
+        try { data = text ? JSON.parse(text) : null; } catch (e) { data = null; }
+        if (!response.ok) {
+          var error = new Error((data && data.error && data.error.message) || "request failed (" + response.status + ")");
+          error.status = response.status;
+          throw error;
+        }
+        return data;
+      });
+    });
+  }
+
+  function ago(iso) {
+    if (!iso) return "";
+    var seconds = Math.max(0, (Date.now() - new Date(iso).getTime()) / 1000);
+    if (seconds < 60) return Math.floor(seconds) + " s ago";
+    if (seconds < 3600) return Math.floor(seconds / 60) + " min ago";
+    if (seconds < 86400) return Math.floor(seconds / 3600) + " h ago";
+    return Math.floor(seconds / 86400) + " d ago";
+  }
+
+  function words(value) { return String(value || "").replace(/_/g, " "); }
+
+  function notify(message, bad) {
+    var node = $("action-status");
+    node.textContent = message;
+    node.className = bad ? "notice bad" : "notice";
+  }
+
+  /* ---- sign in ---- */
+  function showLogin(message) {
+    if (stream) stream.abort();
+    $("app").hidden = true;
+    $("sign-out").hidden = true;
+    $("login").hidden = false;
+    $("login-error").textContent = message || "";
+    $("key-input").focus();
+  }
+
+  function start() {
+    return api("GET", "/v1/tickets").then(function (list) {
+      $("login").hidden = true;
+      $("app").hidden = false;
+      $("sign-out").hidden = false;
+      replaceQueue(list);
+      listen();
+    });
+  }
+
+  function loginError(error) {
+    if (error.status === 401) return "That key is not valid (or was revoked).";
+    if (error.status === 403) return "This key can't open the console: use an agent or admin key, not a widget key.";
+    return "Couldn't reach Frontdesk: " + error.message;
+  }
+
+  $("login-form").addEventListener("submit", function (e) {
+    e.preventDefault();
+    key = $("key-input").value.trim();
+    start()
+      .then(function () {
+        sessionStorage.setItem(KEY_STORE, key);
+        $("key-input").value = "";
+      })
+      .catch(function (error) { key = ""; showLogin(loginError(error)); });
+  });
+
+  $("sign-out").addEventListener("click", function () {
+    sessionStorage.removeItem(KEY_STORE);
+    key = "";
+    selected = null;
+    $("detail-body").hidden = true;
+    $("detail-empty").hidden = false;
+    showLogin("");
+  });
+
+  /* ---- queue ---- */
+  function filterQuery() {
+    var params = new URLSearchParams();
+    new FormData($("filters")).forEach(function (value, name) { if (value) params.set(name, value); });
+    var query = params.toString();
+    return query ? "?" + query : "";
+  }
+
+  function loadQueue() {
+    return api("GET", "/v1/tickets" + filterQuery())
+      .then(function (list) { $("queue-error").textContent = ""; replaceQueue(list); })
+      .catch(function (error) {
+        if (error.status === 401 || error.status === 403) return showLogin(loginError(error));
+        $("queue-error").textContent = "Couldn't load tickets: " + error.message;
+      });
+  }
+
+  var queueTimer = null;
+  function reloadQueueSoon() {
+    clearTimeout(queueTimer);
+    queueTimer = setTimeout(loadQueue, 150);
+  }
+
+  function replaceQueue(list) {
+    tickets = {};
+    (list || []).forEach(function (t) { tickets[t.id] = t; });
+    renderQueue();
+  }
+
+  function renderQueue() {
+    var list = Object.keys(tickets).map(function (id) { return tickets[id]; });
+    list.sort(function (a, b) { return String(b.created_at).localeCompare(String(a.created_at)); });
+    var ul = $("tickets");
+    var focused = document.activeElement && document.activeElement.getAttribute("data-ticket-id");
+    ul.textContent = "";
+    list.forEach(function (t) {
+      var newCount = unread[t.conversation_id] || 0;
+      var button = el("button", {
+        type: "button", "data-testid": "ticket-item", "data-ticket-id": t.id,
+        "data-status": t.status, "aria-current": selected && selected.id === t.id ? "true" : "false",
+        on: { click: function () { openTicket(t.id); } },
+      }, [
+        el("span", { class: "line" }, [
+          el("span", { class: "chip " + t.status, text: t.status }),
+          el("span", { class: "chip " + t.priority, text: t.priority }),
+          el("span", { text: words(t.reason) }),
+          newCount ? el("span", { class: "badge", "data-testid": "ticket-unread", text: newCount + " new" }) : null,
+        ]),
+        el("span", { class: "summary", text: t.summary || "(no summary)" }),
+        el("span", { class: "line" }, [
+          el("span", { text: ago(t.created_at) }),
+          t.assignee ? el("span", { text: "· " + (t.assignee.name || t.assignee.key_id) }) : null,
+        ]),
+      ]);
+      ul.appendChild(el("li", {}, [button]));
+    });
+    if (focused) {
+      var again = ul.querySelector('[data-ticket-id="' + CSS.escape(focused) + '"]');
+      if (again) again.focus();
+    }
+    $("queue-count").textContent = "(" + list.length + ")";
+    $("queue-empty").hidden = list.length > 0;
+  }
+
+  $("filters").addEventListener("change", loadQueue);
+
+  /* ---- one ticket ---- */
+  function openTicket(id) {
+    return api("GET", "/v1/tickets/" + encodeURIComponent(id))
+      .then(function (ticket) {
+        var changed = !selected || selected.id !== ticket.id;
+        selected = ticket;
+        tickets[ticket.id] = stripConversation(ticket);
+        if (ticket.conversation) delete unread[ticket.conversation.id || ticket.conversation_id];
+        if (changed) {
+          notify("");
+          $("promote-form").hidden = true;
+          $("promote").setAttribute("aria-expanded", "false");
+        }
+        renderDetail();
+        renderQueue();
+      })
+      .catch(function (error) { notify("Couldn't open the ticket: " + error.message, true); });
+  }
+
+  function stripConversation(ticket) {
+    var copy = {};
+    Object.keys(ticket).forEach(function (k) { if (k !== "conversation") copy[k] = ticket[k]; });
+    return copy;
+  }
+
+  function renderMeta() {
+    var t = selected;
+    $("detail-title").textContent = t.summary || "Ticket " + t.id;
+    $("meta-status").textContent = t.status;
+    $("meta-reason").textContent = words(t.reason);
+    $("meta-priority").textContent = t.priority;
+    $("meta-assignee").textContent = t.assignee ? t.assignee.name || t.assignee.key_id : "nobody";
+    $("meta-created").textContent = ago(t.created_at) + " (" + new Date(t.created_at).toLocaleString() + ")";
+    var resolved = t.status === "resolved";
+    $("assign").disabled = resolved;
+    $("resolve").disabled = resolved;
+    $("handback").disabled = resolved;
+    $("reply-input").disabled = resolved;
+    $("reply-form").querySelector("button").disabled = resolved;
+  }
+
+  function renderDetail() {
+    $("detail-empty").hidden = true;
+    $("detail-body").hidden = false;
+    renderMeta();
+    var ol = $("turns");
+    ol.textContent = "";
+    renderedTurns = {};
+    ((selected.conversation && selected.conversation.turns) || []).forEach(appendTurn);
+  }
+
+  var WHO = { customer: "Customer", assistant: "Bot", agent: "Agent" };
+
+  function answerBody(text, citations) {
+    var byNumber = {};
+    (citations || []).forEach(function (c) { byNumber[c.number] = c; });
+    var body = el("div", { class: "text" });
+    var pattern = /\[(\d{1,2})\]/g;
+    var last = 0;
+    var match;
+    while ((match = pattern.exec(text)) !== null) {
+      var c = byNumber[Number(match[1])];
+      if (!c) continue;
+      body.appendChild(document.createTextNode(text.slice(last, match.index)));
+      body.appendChild(el("sup", {}, [link(c, "[" + c.number + "]")]));
+      last = match.index + match[0].length;
+    }
+    body.appendChild(document.createTextNode(text.slice(last)));
+    return body;
+  }
+
+  function link(citation, label) {
+    if (citation.url && /^https?:\/\//i.test(citation.url)) {
+      return el("a", { href: citation.url, target: "_blank", rel: "noopener noreferrer", title: citation.title, "data-testid": "console-citation", text: label });
+    }
+    return el("span", { title: citation.title, "data-testid": "console-citation", text: label });
+  }
+
+  function traceTable(trace) {
+    var total = trace.reduce(function (sum, s) { return sum + (Number(s.duration_ms) || 0); }, 0);
+    var rows = trace.map(function (stage) {
+      var scores = Object.keys(stage.scores || {}).map(function (k) {
+        var v = stage.scores[k];
+        return k + "=" + (typeof v === "number" ? Math.round(v * 1000) / 1000 : v);
+      }).join(", ");
+      return el("tr", { "data-testid": "trace-stage", "data-stage": stage.name }, [
+        el("td", { text: stage.name }),
+        el("td", { class: "num", text: (Number(stage.duration_ms) || 0).toFixed(1) }),
+        el("td", {}, (stage.flags || []).map(function (f) { return el("span", { class: "flag", text: f }); })),
+        el("td", { text: scores }),
+      ]);
+    });
+    return el("details", { class: "trace", "data-testid": "trace" }, [
+      el("summary", { text: "Trace · " + trace.length + " stages · " + total.toFixed(1) + " ms" }),
+      el("table", {}, [
+        el("thead", {}, [el("tr", {}, [
+          el("th", { scope: "col", text: "stage" }), el("th", { scope: "col", text: "ms" }),
+          el("th", { scope: "col", text: "flags" }), el("th", { scope: "col", text: "scores" }),
+        ])]),
+        el("tbody", {}, rows),
+      ]),
+    ]);
+  }
+
+  function appendTurn(turn) {
+    if (!turn || !turn.id || renderedTurns[turn.id]) return;
+    var head = [el("strong", { text: WHO[turn.role] || turn.role }), el("span", { text: new Date(turn.created_at).toLocaleTimeString() })];
+    if (turn.role === "assistant") {
+      if (turn.outcome) head.push(el("span", { class: "chip", text: turn.outcome }));
+      if (typeof turn.confidence === "number") head.push(el("span", { text: "confidence " + turn.confidence.toFixed(2) }));
+      if (turn.escalation_reason) head.push(el("span", { class: "chip urgent", text: words(turn.escalation_reason) }));
+    }
+    var item = el("li", { class: "turn " + turn.role, "data-testid": "console-turn", "data-role": turn.role, "data-turn-id": turn.id }, [
+      el("div", { class: "head" }, head),
+      turn.role === "assistant" ? answerBody(turn.text, turn.citations) : el("div", { class: "text", text: turn.text }),
+    ]);
+    if (turn.citations && turn.citations.length) {
+      item.appendChild(el("ol", { class: "sources", "aria-label": "Sources" }, turn.citations.map(function (c) {
+        return el("li", { value: c.number }, [link(c, c.title || "Source " + c.number)]);
+      })));
+    }
+    if (turn.role === "assistant" && turn.trace && turn.trace.length) item.appendChild(traceTable(turn.trace));
+    renderedTurns[turn.id] = item;
+    $("turns").appendChild(item);
+    if (selected && selected.conversation) {
+      var turns = selected.conversation.turns || (selected.conversation.turns = []);
+      if (!turns.some(function (t) { return t.id === turn.id; })) turns.push(turn);
+    }
+  }
+
+  function act(path, body, done) {
+    if (!selected) return Promise.resolve();
+    var id = selected.id;
+    return api("POST", "/v1/tickets/" + encodeURIComponent(id) + path, body)
+      .then(function (result) {
+        notify(done);
+        return openTicket(id).then(function () { reloadQueueSoon(); return result; });
+      })
+      .catch(function (error) {
+        var hint = error.status === 409 ? " (someone else may have it, or it is resolved)" : "";
+        notify(error.message + hint, true);
+        return openTicket(id);
+      });
+  }
+
+  $("assign").addEventListener("click", function () { act("/assign", undefined, "Assigned to you."); });
+  $("resolve").addEventListener("click", function () { act("/resolve", undefined, "Resolved: the customer is asked to rate the conversation."); });
+  $("handback").addEventListener("click", function () { act("/handback", undefined, "Handed back to the bot."); });
+
+  $("promote").addEventListener("click", function () {
+    var form = $("promote-form");
+    var opening = form.hidden;
+    form.hidden = !opening;
+    $("promote").setAttribute("aria-expanded", String(opening));
+    if (!opening) return;
+    var turns = (selected && selected.conversation && selected.conversation.turns) || [];
+    var lastOf = function (role) {
+      for (var i = turns.length - 1; i >= 0; i--) if (turns[i].role === role) return turns[i].text;
+      return "";
+    };
+    $("promote-question").value = lastOf("customer");
+    $("promote-answer").value = lastOf("agent");
+    $("promote-question").focus();
+  });
+
+  $("promote-form").addEventListener("submit", function (e) {
+    e.preventDefault();
+    var body = { question: $("promote-question").value.trim(), answer: $("promote-answer").value.trim() };
+    if (!body.question || !body.answer) return;
+    api("POST", "/v1/tickets/" + encodeURIComponent(selected.id) + "/promote", body)
+      .then(function (result) {
+        $("promote-form").hidden = true;
+        $("promote").setAttribute("aria-expanded", "false");
+        notify("Added to knowledge" + (result && result.document_id ? " as " + result.document_id : "") + ": the bot can cite it from now on.");
+      })
+      .catch(function (error) { notify("Couldn't add to knowledge: " + error.message, true); });
+  });
+
+  $("reply-form").addEventListener("submit", function (e) {
+    e.preventDefault();
+    var input = $("reply-input");
+    var text = input.value.trim();
+    if (!text || !selected) return;
+    var button = $("reply-form").querySelector("button");
+    button.disabled = true;
+    api("POST", "/v1/tickets/" + encodeURIComponent(selected.id) + "/reply", { text: text })
+      .then(function (turn) {
+        input.value = "";
+        appendTurn(turn);
+        notify("Reply sent.");
+      })
+      .catch(function (error) { notify("Reply not sent: " + error.message, true); })
+      .then(function () { button.disabled = selected && selected.status === "resolved"; });
+  });
+  $("reply-input").addEventListener("keydown", function (e) {
+    if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); $("reply-form").requestSubmit(); }
+  });
+
+  /* ---- live updates ---- */
+  function onEvent(name, data) {
+    var payload;
+    try { payload = JSON.parse(data); } catch (e) { return; }
+    if (name === "ticket") {
+      tickets[payload.id] = stripConversation(payload);
+      renderQueue();
+      reloadQueueSoon(); // the server applies the filters
+      if (selected && selected.id === payload.id) {
+        Object.keys(payload).forEach(function (k) { if (k !== "conversation") selected[k] = payload[k]; });
+        renderMeta();
+      }
+    } else if (name === "turn") {
+      var conversationId = payload.conversation_id;
+      if (selected && selected.conversation_id === conversationId) {
+        appendTurn(payload);
+      } else if (payload.role === "customer") {
+        unread[conversationId] = (unread[conversationId] || 0) + 1;
+        renderQueue();
+      }
+    }
+  }
+
+  function listen() {
+    if (stream) stream.abort();
+    var controller = new AbortController();
+    var stopped = false;
+    var delay = 1000;
+    stream = { abort: function () { stopped = true; controller.abort(); } };
+    var live = $("live");
+    function connect() {
+      if (stopped) return;
+      fetch("/v1/events", { headers: { Authorization: "Bearer " + key, Accept: "text/event-stream" }, signal: controller.signal, cache: "no-store" })
+        .then(function (response) {
+          if (response.status === 401 || response.status === 403) {
+            stopped = true;
+            response.json().catch(function () { return null; }).then(function () {
+              showLogin("Your key stopped working; sign in again.");
+            });
+            return null;
+          }
+          if (!response.ok || !response.body) throw new Error("stream " + response.status);
+          delay = 1000;
+          live.textContent = "live";
+          live.className = "live on";
+          live.setAttribute("data-state", "live");
+          // Anything that happened while disconnected.
+          loadQueue();
+          if (selected) openTicket(selected.id);
+          return readEvents(response.body, onEvent);
+        })
+        .catch(function () { /* retried below */ })
+        .then(function () {
+          if (stopped) return;
+          live.textContent = "reconnecting…";
+          live.className = "live";
+          live.setAttribute("data-state", "reconnecting");
+          setTimeout(connect, delay + Math.random() * 250);
+          delay = Math.min(delay * 2, 30000);
+        });
+    }
+    connect();
+  }
+
+  function readEvents(body, handler) {
+    var reader = body.getReader();
+    var decoder = new TextDecoder();
+    var buffer = "";
+    var event = "message";
+    var data = [];
+    function line(text) {
+      if (text === "") {
+        if (data.length) handler(event, data.join("\n"));
+        event = "message";
+        data = [];
+      } else if (text.charAt(0) !== ":") {
+        var colon = text.indexOf(":");
+        var field = colon < 0 ? text : text.slice(0, colon);
+        var value = colon < 0 ? "" : text.slice(colon + 1).replace(/^ /, "");
+        if (field === "event") event = value;
+        else if (field === "data") data.push(value);
+      }
+    }
+    function pump() {
+      return reader.read().then(function (chunk) {
+        if (chunk.done) return;
+        buffer += decoder.decode(chunk.value, { stream: true });
+        var parts = buffer.split(/\r\n|\r|\n/);
+        buffer = parts.pop();
+        parts.forEach(line);
+        return pump();
+      });
+    }
+    return pump();
+  }
+
+  // Ages in the queue stay current without a reload.
+  setInterval(function () { if (!$("app").hidden) renderQueue(); }, 30000);
+
+  if (key) start().catch(function (error) { sessionStorage.removeItem(KEY_STORE); key = ""; showLogin(loginError(error)); });
+  else showLogin("");
+})();

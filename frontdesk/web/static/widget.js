@@ -1,0 +1,581 @@
+/*
+ * Frontdesk chat widget. Embed with one tag:
+ *   <script src="https://HOST/widget.js" data-key="fdk_..."></script>
+ * The API base is the script's origin unless the tag has data-api="https://...".
+ * Everything renders inside a shadow root, so the host page's CSS neither leaks in nor out.
+ * Contract: docs/handoff-api.md.
+ */
+(function () {
+  "use strict";
+
+  var script =
+    document.currentScript ||
+    document.querySelector('script[src*="widget.js"][data-key]');
+  if (!script) return;
+  var KEY = script.getAttribute("data-key") || "";
+  var API = (script.getAttribute("data-api") || new URL(script.src, location.href).origin)
+    .replace(/\/+$/, "");
+  var TITLE = script.getAttribute("data-title") || "Help";
+  // One conversation per tab, per API and key: a reload keeps it, a new tab starts fresh.
+  var STORE = "frontdesk:" + API + ":" + KEY.slice(0, 12);
+  var HANDOFF_TEXT = "A person from our team will reply here.";
+
+  var CSS = [
+    ":host{all:initial;font:14px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1f2328}",
+    "*{box-sizing:border-box}",
+    ".launcher{position:fixed;right:20px;bottom:20px;z-index:2147483000;border:0;border-radius:28px;",
+    "padding:12px 18px;background:#2457d6;color:#fff;font:inherit;font-weight:600;cursor:pointer;",
+    "box-shadow:0 4px 14px rgba(0,0,0,.25)}",
+    ".launcher:focus-visible,button:focus-visible,a:focus-visible,textarea:focus-visible{outline:3px solid #f5a623;outline-offset:2px}",
+    ".panel{position:fixed;right:20px;bottom:80px;z-index:2147483000;width:min(380px,calc(100vw - 24px));",
+    "height:min(560px,calc(100vh - 110px));display:flex;flex-direction:column;background:#fff;",
+    "border:1px solid #d0d7de;border-radius:12px;box-shadow:0 8px 28px rgba(0,0,0,.22);overflow:hidden}",
+    ".panel[hidden]{display:none}",
+    "header{display:flex;align-items:center;gap:8px;padding:10px 12px;background:#2457d6;color:#fff}",
+    "header h2{flex:1;margin:0;font-size:15px}",
+    "header button{background:transparent;color:#fff;border:1px solid rgba(255,255,255,.6);border-radius:6px;",
+    "padding:3px 8px;font:inherit;font-size:12px;cursor:pointer}",
+    ".log{flex:1;overflow-y:auto;padding:12px;display:flex;flex-direction:column;gap:10px;background:#f6f8fa}",
+    ".msg{max-width:88%;padding:8px 10px;border-radius:10px;white-space:pre-wrap;word-wrap:break-word}",
+    ".msg .who{display:block;font-size:11px;font-weight:600;color:#57606a;margin-bottom:2px}",
+    ".customer{align-self:flex-end;background:#2457d6;color:#fff}",
+    ".customer .who{color:#dbe5ff}",
+    ".assistant{align-self:flex-start;background:#fff;border:1px solid #d0d7de}",
+    ".agent{align-self:flex-start;background:#e9f7ef;border:1px solid #8fd1a6}",
+    ".system{align-self:center;background:#fff8c5;border:1px solid #e3c76b;font-size:13px;text-align:center}",
+    ".pending{opacity:.7}",
+    ".failed{background:#ffebe9;color:#82071e;border:1px solid #ff8182}",
+    "sup a{color:#2457d6;text-decoration:none;font-weight:600;padding:0 1px}",
+    ".sources{margin:6px 0 0;padding:0 0 0 18px;font-size:12px}",
+    ".sources a{color:#2457d6}",
+    ".rate{display:flex;gap:6px;align-items:center;margin-top:6px;font-size:12px;color:#57606a}",
+    ".rate button{display:inline-flex;align-items:center;border:1px solid #d0d7de;background:#fff;color:#57606a;border-radius:6px;padding:3px 7px;cursor:pointer;font:inherit}",
+    ".rate button[aria-pressed=true]{background:#ddf4ff;border-color:#54aeff;color:#0969da}",
+    ".rate button:disabled{cursor:default}",
+    ".banner{padding:8px 12px;background:#fff8c5;border-top:1px solid #e3c76b;font-size:13px}",
+    ".banner[hidden],.csat[hidden],.actions[hidden],form[hidden]{display:none}",
+    ".csat{padding:10px 12px;border-top:1px solid #d0d7de;background:#fff}",
+    ".csat fieldset{border:0;margin:0;padding:0}",
+    ".csat legend{font-weight:600;margin-bottom:6px}",
+    ".csat .scores{display:flex;gap:6px}",
+    ".csat .scores button{flex:1;padding:6px 0;border:1px solid #d0d7de;border-radius:6px;background:#fff;font:inherit;cursor:pointer}",
+    ".csat .scores button:hover{background:#ddf4ff}",
+    ".actions{display:flex;justify-content:flex-end;padding:6px 12px 0;background:#fff;border-top:1px solid #d0d7de}",
+    ".actions button{border:0;background:transparent;color:#2457d6;font:inherit;font-size:13px;cursor:pointer;text-decoration:underline}",
+    "form{display:flex;gap:8px;padding:8px 12px 12px;background:#fff}",
+    "textarea{flex:1;resize:none;height:40px;padding:8px;border:1px solid #d0d7de;border-radius:8px;font:inherit}",
+    "form button{border:0;border-radius:8px;background:#2457d6;color:#fff;padding:0 14px;font:inherit;font-weight:600;cursor:pointer}",
+    "form button:disabled{opacity:.6;cursor:default}",
+    ".sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}",
+  ].join("\n");
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (name) {
+      var value = attrs[name];
+      if (value === null || value === undefined || value === false) return;
+      if (name === "text") node.textContent = value;
+      else if (name === "on") Object.keys(value).forEach(function (ev) { node.addEventListener(ev, value[ev]); });
+      else node.setAttribute(name, value === true ? "" : String(value));
+    });
+    (children || []).forEach(function (child) {
+      if (child) node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+    });
+    return node;
+  }
+
+  function requestId() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    return Date.now().toString(36) + Math.random().toString(36).slice(2);
+  }
+
+  function api(method, path, body, extraHeaders) {
+    var headers = { Authorization: "Bearer " + KEY };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    Object.keys(extraHeaders || {}).forEach(function (h) { headers[h] = extraHeaders[h]; });
+    return fetch(API + path, {
+      method: method,
+      headers: headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    }).then(function (response) {
+      return response.text().then(function (text) {
+        var data = null;
+        try { data = text ? JSON.parse(text) : null; } catch (e) { data = null; }
+        if (!response.ok) {
+          var message = (data && data.error && data.error.message) || "request failed (" + response.status + ")";
+          var error = new Error(message);
+          error.status = response.status;
+          throw error;
+        }
+        return { status: response.status, data: data };
+      });
+    });
+  }
+
+  /* ---- DOM ---- */
+  var host = el("div", { id: "frontdesk-widget", "data-testid": "fd-widget" });
+  var root = host.attachShadow({ mode: "open" });
+  root.appendChild(el("style", { text: CSS }));
+
+  var launcher = el("button", {
+    class: "launcher", type: "button", "aria-expanded": "false", "aria-controls": "fd-panel",
+    "data-testid": "fd-launcher", text: "Chat with us",
+  });
+  var log = el("div", {
+    class: "log", role: "log", "aria-live": "polite", "aria-relevant": "additions",
+    "aria-label": "Conversation", tabindex: "0", "data-testid": "fd-messages",
+  });
+  var banner = el("div", { class: "banner", role: "status", hidden: true, "data-testid": "fd-handoff-banner", text: HANDOFF_TEXT });
+  var handoffButton = el("button", { type: "button", "data-testid": "fd-handoff", text: "Talk to a person" });
+  var actions = el("div", { class: "actions" }, [handoffButton]);
+  var csat = el("div", { class: "csat", hidden: true, "data-testid": "fd-csat" });
+  var input = el("textarea", {
+    id: "fd-input", rows: "1", placeholder: "Ask a question…", maxlength: "4000",
+    "aria-label": "Your message", "data-testid": "fd-input",
+  });
+  var send = el("button", { type: "submit", "data-testid": "fd-send", text: "Send" });
+  var form = el("form", { "aria-label": "Send a message" }, [input, send]);
+  var newButton = el("button", { type: "button", "data-testid": "fd-new", title: "Start a new conversation", text: "New" });
+  var closeButton = el("button", { type: "button", "aria-label": "Close chat", "data-testid": "fd-close", text: "✕" });
+  var panel = el("section", {
+    id: "fd-panel", class: "panel", role: "dialog", "aria-label": TITLE + " chat", hidden: true,
+    "data-testid": "fd-panel",
+  }, [
+    el("header", {}, [el("h2", { text: TITLE }), newButton, closeButton]),
+    log, banner, csat, actions, form,
+  ]);
+  root.appendChild(launcher);
+  root.appendChild(panel);
+
+  /* ---- state ---- */
+  var conversationId = null;
+  var status = "bot";
+  var rendered = {}; // turn id -> element
+  var pending = []; // customer bubbles not yet matched to a stored turn: {text, node}
+  var stream = null; // {abort}
+  var busy = false;
+
+  function saved() {
+    try { return JSON.parse(sessionStorage.getItem(STORE) || "null") || {}; } catch (e) { return {}; }
+  }
+  function save(patch) {
+    var value = saved();
+    Object.keys(patch).forEach(function (k) { value[k] = patch[k]; });
+    try { sessionStorage.setItem(STORE, JSON.stringify(value)); } catch (e) { /* private mode */ }
+  }
+
+  function scrollDown() { log.scrollTop = log.scrollHeight; }
+
+  function systemNote(text, testid) {
+    var node = el("div", { class: "msg system", "data-testid": testid || "fd-note", text: text });
+    log.appendChild(node);
+    scrollDown();
+    return node;
+  }
+
+  // "... [1]" markers become links to the numbered source; everything else stays text.
+  function answerBody(text, citations) {
+    var byNumber = {};
+    (citations || []).forEach(function (c) { byNumber[c.number] = c; });
+    var body = el("span", { class: "text" });
+    var pattern = /\[(\d{1,2})\]/g;
+    var last = 0;
+    var match;
+    while ((match = pattern.exec(text)) !== null) {
+      var citation = byNumber[Number(match[1])];
+      if (!citation) continue;
+      body.appendChild(document.createTextNode(text.slice(last, match.index)));
+      body.appendChild(el("sup", {}, [citationLink(citation, "[" + citation.number + "]", "fd-citation-ref")]));
+      last = match.index + match[0].length;
+    }
+    body.appendChild(document.createTextNode(text.slice(last)));
+    return body;
+  }
+
+  function citationLink(citation, label, testid) {
+    var attrs = { "data-testid": testid, title: citation.title, "data-number": citation.number };
+    if (citation.url && /^https?:\/\//i.test(citation.url)) {
+      attrs.href = citation.url;
+      attrs.target = "_blank";
+      attrs.rel = "noopener noreferrer";
+      attrs.text = label;
+      return el("a", attrs);
+    }
+    attrs.text = label;
+    return el("span", attrs);
+  }
+
+  function sources(citations) {
+    if (!citations || !citations.length) return null;
+    var list = el("ol", { class: "sources", "aria-label": "Sources", "data-testid": "fd-sources" });
+    citations.forEach(function (c) {
+      list.appendChild(el("li", { value: c.number }, [citationLink(c, c.title || "Source " + c.number, "fd-citation")]));
+    });
+    return list;
+  }
+
+  // Drawn, not an emoji: many systems have no emoji font.
+  function thumb(down) {
+    var NS = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(NS, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("width", "14");
+    svg.setAttribute("height", "14");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    var path = document.createElementNS(NS, "path");
+    path.setAttribute("d", "M7 22H4a2 2 0 0 1-2-2v-7a2 2 0 0 1 2-2h3zM7 11l4-9a3 3 0 0 1 3 3v4h5.7a2 2 0 0 1 2 2.3l-1.4 9a2 2 0 0 1-2 1.7H7");
+    path.setAttribute("fill", "none");
+    path.setAttribute("stroke", "currentColor");
+    path.setAttribute("stroke-width", "2");
+    path.setAttribute("stroke-linejoin", "round");
+    svg.appendChild(path);
+    if (down) svg.style.transform = "rotate(180deg)";
+    return svg;
+  }
+
+  function ratingBar(turn) {
+    var bar = el("div", { class: "rate", role: "group", "aria-label": "Was this answer helpful?" });
+    var note = el("span", { "data-testid": "fd-rating-note" });
+    function rate(rating) {
+      return function () {
+        up.disabled = down.disabled = true;
+        api("POST", "/v1/conversations/" + conversationId + "/feedback", { turn_id: turn.id, rating: rating })
+          .then(function () {
+            (rating === "up" ? up : down).setAttribute("aria-pressed", "true");
+            note.textContent = "Thanks for your feedback.";
+            var rated = saved().rated || {};
+            rated[turn.id] = rating;
+            save({ rated: rated });
+          })
+          .catch(function (error) {
+            up.disabled = down.disabled = false;
+            note.textContent = "Couldn't send: " + error.message;
+          });
+      };
+    }
+    var up = el("button", { type: "button", "aria-label": "Helpful", title: "Helpful", "aria-pressed": "false", "data-testid": "fd-thumb-up", on: { click: rate("up") } }, [thumb(false)]);
+    var down = el("button", { type: "button", "aria-label": "Not helpful", title: "Not helpful", "aria-pressed": "false", "data-testid": "fd-thumb-down", on: { click: rate("down") } }, [thumb(true)]);
+    var previous = (saved().rated || {})[turn.id];
+    if (previous) {
+      up.disabled = down.disabled = true;
+      (previous === "up" ? up : down).setAttribute("aria-pressed", "true");
+      note.textContent = "Thanks for your feedback.";
+    }
+    bar.appendChild(up);
+    bar.appendChild(down);
+    bar.appendChild(note);
+    return bar;
+  }
+
+  var WHO = { customer: "You", assistant: "Assistant", agent: "Support team" };
+
+  function renderTurn(turn) {
+    if (!turn || !turn.id || rendered[turn.id]) return;
+    if (turn.role === "customer") {
+      for (var i = 0; i < pending.length; i++) {
+        if (pending[i].text === turn.text) {
+          adopt(pending.splice(i, 1)[0].node, turn);
+          return;
+        }
+      }
+    }
+    var node = el("div", {
+      class: "msg " + turn.role, "data-testid": "fd-msg-" + turn.role, "data-turn-id": turn.id,
+      "data-outcome": turn.outcome,
+    }, [el("span", { class: "who", text: WHO[turn.role] || turn.role })]);
+    if (turn.role === "assistant") {
+      node.appendChild(answerBody(turn.text, turn.citations));
+      var cited = sources(turn.citations);
+      if (cited) node.appendChild(cited);
+      if (turn.outcome !== "handoff") node.appendChild(ratingBar(turn));
+    } else {
+      node.appendChild(el("span", { class: "text", text: turn.text }));
+    }
+    rendered[turn.id] = node;
+    log.appendChild(node);
+    scrollDown();
+    if (turn.role === "assistant" && turn.outcome === "handoff") setStatus("human");
+  }
+
+  function adopt(node, turn) {
+    node.classList.remove("pending");
+    node.setAttribute("data-turn-id", turn.id);
+    rendered[turn.id] = node;
+  }
+
+  function setStatus(next) {
+    if (!next) return;
+    status = next;
+    banner.hidden = status !== "human";
+    actions.hidden = status !== "bot";
+    // A closed conversation reopens (with the bot) when the customer writes again.
+    var closed = status === "closed";
+    input.placeholder = closed ? "Conversation ended. Write to start again…" : "Ask a question…";
+    if (closed) showCsat();
+    else csat.hidden = true;
+  }
+
+  function showCsat() {
+    if (!csat.hidden && csat.firstChild) return; // already asked; keep the user's focus
+    csat.hidden = false;
+    csat.textContent = "";
+    if (saved().csat) {
+      csat.appendChild(el("p", { "data-testid": "fd-csat-thanks", role: "status", text: "Thanks for rating this conversation." }));
+      return;
+    }
+    var scores = el("div", { class: "scores" });
+    var labels = ["very bad", "bad", "okay", "good", "very good"];
+    for (var score = 1; score <= 5; score++) {
+      scores.appendChild(el("button", {
+        type: "button", "data-testid": "fd-csat-" + score, "data-score": score,
+        "aria-label": score + " of 5, " + labels[score - 1], text: String(score),
+        on: { click: rateConversation(score) },
+      }));
+    }
+    csat.appendChild(el("fieldset", {}, [
+      el("legend", { id: "fd-csat-legend", text: "How did we do? Rate this conversation from 1 to 5." }),
+      scores,
+    ]));
+    if (!panel.hidden) {
+      var first = scores.querySelector("button");
+      if (first && root.activeElement !== input) first.focus({ preventScroll: true });
+    }
+  }
+
+  function rateConversation(score) {
+    return function () {
+      csat.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
+      api("POST", "/v1/conversations/" + conversationId + "/csat", { score: score })
+        .then(function () {
+          save({ csat: score });
+          csat.textContent = "";
+          csat.appendChild(el("p", { "data-testid": "fd-csat-thanks", role: "status", text: "Thanks for rating this conversation." }));
+        })
+        .catch(function (error) {
+          csat.querySelectorAll("button").forEach(function (b) { b.disabled = false; });
+          systemNote("Couldn't send your rating: " + error.message, "fd-error");
+        });
+    };
+  }
+
+  /* ---- conversation ---- */
+  function ensureConversation() {
+    if (conversationId) return Promise.resolve(conversationId);
+    return api("POST", "/v1/conversations", { channel: "widget" }).then(function (r) {
+      conversationId = r.data.id;
+      save({ id: conversationId, csat: null, rated: {} });
+      setStatus(r.data.status || "bot");
+      listen();
+      return conversationId;
+    });
+  }
+
+  function load(id) {
+    return api("GET", "/v1/conversations/" + id).then(function (r) {
+      (r.data.turns || []).forEach(renderTurn);
+      setStatus(r.data.status);
+      return r.data;
+    });
+  }
+
+  function sendMessage(text) {
+    var node = el("div", { class: "msg customer pending", "data-testid": "fd-msg-customer" }, [
+      el("span", { class: "who", text: WHO.customer }),
+      el("span", { class: "text", text: text }),
+    ]);
+    log.appendChild(node);
+    scrollDown();
+    var entry = { text: text, node: node };
+    pending.push(entry);
+    setBusy(true);
+    ensureConversation()
+      .then(function (id) {
+        return api("POST", "/v1/conversations/" + id + "/messages", { text: text }, { "Idempotency-Key": requestId() });
+      })
+      .then(function (r) {
+        var turn = r.data;
+        var index = pending.indexOf(entry);
+        if (turn.role === "customer") {
+          // 202 in human mode: the stored customer turn; an agent will answer.
+          if (index >= 0) { pending.splice(index, 1); if (!rendered[turn.id]) adopt(node, turn); }
+        } else {
+          if (index >= 0) {
+            pending.splice(index, 1);
+            if (turn.in_reply_to && !rendered[turn.in_reply_to]) adopt(node, { id: turn.in_reply_to });
+            else node.classList.remove("pending");
+          }
+          if (status === "closed") setStatus("bot"); // the server reopened it
+          renderTurn(turn);
+        }
+      })
+      .catch(function (error) {
+        var index = pending.indexOf(entry);
+        if (index >= 0) pending.splice(index, 1);
+        node.classList.remove("pending");
+        node.classList.add("failed");
+        node.appendChild(el("span", { class: "who", text: "Not sent: " + error.message }));
+        if (error.status === 404) forget();
+      })
+      .then(function () { setBusy(false); });
+  }
+
+  function setBusy(value) {
+    busy = value;
+    send.disabled = busy;
+    send.textContent = busy ? "…" : "Send";
+    log.setAttribute("aria-busy", busy ? "true" : "false");
+  }
+
+  function requestHuman() {
+    handoffButton.disabled = true;
+    ensureConversation()
+      .then(function (id) {
+        return api("POST", "/v1/conversations/" + id + "/handoff", { reason: "requested_human" });
+      })
+      .then(function () { setStatus("human"); })
+      .catch(function (error) {
+        if (error.status === 409) return load(conversationId); // already with a person
+        systemNote("Couldn't reach the team: " + error.message, "fd-error");
+      })
+      .then(function () { handoffButton.disabled = false; });
+  }
+
+  function forget() {
+    if (stream) stream.abort();
+    stream = null;
+    conversationId = null;
+    rendered = {};
+    pending = [];
+    try { sessionStorage.removeItem(STORE); } catch (e) { /* private mode */ }
+    log.textContent = "";
+    setStatus("bot");
+  }
+
+  /* ---- live updates: server-sent events over fetch, so the key stays in a header ---- */
+  function listen() {
+    if (stream) stream.abort();
+    var id = conversationId;
+    var controller = new AbortController();
+    var delay = 1000;
+    var stopped = false;
+    stream = { abort: function () { stopped = true; controller.abort(); } };
+
+    function connect() {
+      if (stopped) return;
+      fetch(API + "/v1/conversations/" + id + "/events", {
+        headers: { Authorization: "Bearer " + KEY, Accept: "text/event-stream" },
+        signal: controller.signal,
+        cache: "no-store",
+      })
+        .then(function (response) {
+          if (response.status === 401 || response.status === 403 || response.status === 404) {
+            stopped = true;
+            return null;
+          }
+          if (!response.ok || !response.body) throw new Error("stream " + response.status);
+          delay = 1000;
+          // Catch up on anything sent while we were not connected.
+          load(id).catch(function () { /* the stream still delivers */ });
+          return readEvents(response.body, onEvent);
+        })
+        .catch(function () { /* retried below */ })
+        .then(function () {
+          if (stopped) return;
+          setTimeout(connect, delay + Math.random() * 250);
+          delay = Math.min(delay * 2, 30000);
+        });
+    }
+    connect();
+  }
+
+  function onEvent(name, data) {
+    var payload;
+    try { payload = JSON.parse(data); } catch (e) { return; }
+    if (name === "turn") {
+      if (payload.conversation_id && payload.conversation_id !== conversationId) return;
+      renderTurn(payload);
+    } else if (name === "status") {
+      setStatus(payload.status);
+    }
+  }
+
+  function readEvents(body, handler) {
+    var reader = body.getReader();
+    var decoder = new TextDecoder();
+    var buffer = "";
+    var event = "message";
+    var data = [];
+    function line(text) {
+      if (text === "") {
+        if (data.length) handler(event, data.join("\n"));
+        event = "message";
+        data = [];
+      } else if (text.charAt(0) !== ":") {
+        var colon = text.indexOf(":");
+        var field = colon < 0 ? text : text.slice(0, colon);
+        var value = colon < 0 ? "" : text.slice(colon + 1).replace(/^ /, "");
+        if (field === "event") event = value;
+        else if (field === "data") data.push(value);
+      }
+    }
+    function pump() {
+      return reader.read().then(function (chunk) {
+        if (chunk.done) return;
+        buffer += decoder.decode(chunk.value, { stream: true });
+        var parts = buffer.split(/\r\n|\r|\n/);
+        buffer = parts.pop();
+        parts.forEach(line);
+        return pump();
+      });
+    }
+    return pump();
+  }
+
+  /* ---- wiring ---- */
+  function toggle(open) {
+    panel.hidden = !open;
+    launcher.setAttribute("aria-expanded", String(open));
+    launcher.textContent = open ? "Close chat" : "Chat with us";
+    if (open) { input.focus(); scrollDown(); } else launcher.focus();
+  }
+  launcher.addEventListener("click", function () { toggle(panel.hidden); });
+  closeButton.addEventListener("click", function () { toggle(false); });
+  panel.addEventListener("keydown", function (e) { if (e.key === "Escape") toggle(false); });
+  handoffButton.addEventListener("click", requestHuman);
+  newButton.addEventListener("click", function () { forget(); input.focus(); });
+  form.addEventListener("submit", function (e) {
+    e.preventDefault();
+    var text = input.value.trim();
+    if (!text || busy) return;
+    input.value = "";
+    sendMessage(text);
+  });
+  input.addEventListener("keydown", function (e) {
+    if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+      e.preventDefault();
+      form.requestSubmit();
+    }
+  });
+
+  function mount() {
+    document.body.appendChild(host);
+    var previous = saved().id;
+    if (!KEY) {
+      systemNote("This widget has no key: add data-key to its script tag.", "fd-error");
+      input.disabled = send.disabled = true;
+      return;
+    }
+    if (previous) {
+      conversationId = previous;
+      load(previous)
+        .then(function () { listen(); })
+        .catch(function (error) {
+          if (error.status === 404 || error.status === 401) forget();
+          else console.error("frontdesk widget:", error);
+        });
+    }
+  }
+  if (document.body) mount();
+  else document.addEventListener("DOMContentLoaded", mount);
+})();

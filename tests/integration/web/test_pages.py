@@ -1,0 +1,73 @@
+"""The widget script, the agent console and the demo page are served without a key, with
+the right content types, and every asset they reference is served too."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+
+@pytest.mark.parametrize(
+    ("path", "content_type", "marker"),
+    [
+        ("/widget.js", "application/javascript", "attachShadow"),
+        ("/console", "text/html", 'src="/static/console.js"'),
+        ("/demo", "text/html", 'src="/static/demo.js"'),
+        ("/static/console.js", "application/javascript", "/v1/events"),
+        ("/static/console.css", "text/css", ".turns"),
+        ("/static/demo.js", "application/javascript", "/widget.js"),
+        ("/static/demo.css", "text/css", "body"),
+    ],
+)
+def test_page_is_served_without_a_key(
+    client: TestClient, path: str, content_type: str, marker: str
+) -> None:
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith(content_type)
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert marker in response.text
+
+
+def test_widget_script_is_cacheable_and_embeddable_from_any_site(client: TestClient) -> None:
+    response = client.get("/widget.js")
+    assert "max-age=" in response.headers["cache-control"]
+    assert response.headers["access-control-allow-origin"] == "*"
+    assert response.headers["etag"]
+
+
+def test_console_forbids_scripts_and_connections_to_other_origins(client: TestClient) -> None:
+    policy = client.get("/console").headers["content-security-policy"]
+    assert "script-src 'self'" in policy
+    assert "connect-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy
+
+
+@pytest.mark.parametrize("page", ["/console", "/demo"])
+def test_every_asset_a_page_references_is_served(client: TestClient, page: str) -> None:
+    html = client.get(page).text
+    assets = re.findall(r'(?:src|href)="(/[^"]*)"', html)
+    assert assets
+    for asset in assets:
+        if asset == page:
+            continue
+        assert client.get(asset).status_code == 200, asset
+
+
+@pytest.mark.parametrize(
+    "path", ["/static/nope.js", "/static/%2e%2e/pages.py", "/static/..%2fpages.py", "/static/"]
+)
+def test_unknown_or_escaping_static_paths_are_404_in_the_error_shape(
+    client: TestClient, path: str
+) -> None:
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+
+
+def test_pages_stay_out_of_the_api_schema(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    assert not {"/widget.js", "/console", "/demo"} & set(paths)
+    assert not any(p.startswith("/static") for p in paths)
