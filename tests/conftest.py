@@ -92,7 +92,7 @@ def _settings(database_url: str, data_dir: Path, **overrides: object) -> Setting
         "rate_limit_per_minute": 0,
     }
     values.update(overrides)
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+    return Settings(_env_file=None, **values)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -18,7 +18,7 @@ class ProfanityDetector:
 
     def warm_up(self) -> None:
         if self._predict is None:
-            from profanity_check import predict_prob  # type: ignore[import-untyped]
+            from profanity_check import predict_prob
 
             self._predict = predict_prob
 

@@ -19,7 +19,7 @@ class LanguageDetector:
     def warm_up(self) -> None:
         if self._identifier is not None:
             return
-        from py3langid.langid import (  # type: ignore[import-untyped]
+        from py3langid.langid import (
             MODEL_FILE,
             LanguageIdentifier,
         )

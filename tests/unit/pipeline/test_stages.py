@@ -22,7 +22,7 @@ PASSAGE = Passage(
 
 
 def _state(text: str, **kwargs: object) -> TurnState:
-    return TurnState(tenant_id="t", conversation_id="c", text=text, **kwargs)  # type: ignore[arg-type]
+    return TurnState(tenant_id="t", conversation_id="c", text=text, **kwargs)
 
 
 def test_a_follow_up_is_condensed_with_the_previous_question() -> None:

@@ -42,7 +42,7 @@ def test_an_unknown_component_or_parameter_is_a_configuration_error(tmp_path) ->
     from frontdesk.settings import Settings
     from frontdesk.storage.db import Database
 
-    settings = Settings(_env_file=None, data_dir=tmp_path)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, data_dir=tmp_path)
     resources = Resources(settings, Database(settings))
     registry = load_registry()
     with pytest.raises(ConfigurationError, match="unknown component type 'nope'"):

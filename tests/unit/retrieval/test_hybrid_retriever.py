@@ -94,7 +94,7 @@ def test_reranker_decides_the_final_order(embedder: OnnxEmbedder) -> None:
 
 def test_options_forbid_unknown_fields_and_serialise() -> None:
     with pytest.raises(ValidationError):
-        HybridOptions(wieght_bm25=0.5)  # type: ignore[call-arg]
+        HybridOptions(wieght_bm25=0.5)
     options = HybridOptions(fusion="rrf", candidates=20)
     assert HybridOptions(**options.model_dump()) == options
 

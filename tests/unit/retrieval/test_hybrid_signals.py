@@ -53,7 +53,7 @@ def make_chunks(count: int) -> list[Chunk]:
 @pytest.mark.parametrize("fusion", ["convex", "rrf"])
 def test_every_candidate_signal_matches_the_reference(fusion: str) -> None:
     embedder = HashingEmbedder()
-    options = HybridOptions(candidates=15, fusion=fusion, spelling=False)  # type: ignore[arg-type]
+    options = HybridOptions(candidates=15, fusion=fusion, spelling=False)
     hybrid = HybridRetriever(embedder, options)
     chunks = make_chunks(120)
     hybrid.add(chunks)
