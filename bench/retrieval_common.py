@@ -118,3 +118,45 @@ def hit_metrics(rankings: list[list[str]], golds: list[set[str]]) -> dict[str, A
         hits = sum(1 for r, g in zip(rankings, golds, strict=True) if set(r[:k]) & g)
         out[f"recall@{k}"] = round(hits / max(len(golds), 1), 4)
     return out
+
+
+def main() -> None:
+    """Raw model throughput: ``OnnxEmbedder.embed`` over mtrag_un passages, no library."""
+    import argparse
+    import json
+    import time
+
+    parser = argparse.ArgumentParser(
+        description="Helpers for bench/retrieval.py; run alone it measures the raw embedding "
+        "throughput (passages/s) of the model on mtrag_un passages at 1 and all threads."
+    )
+    parser.add_argument(
+        "datasets",
+        nargs="?",
+        type=Path,
+        default=Path(__file__).resolve().parents[2] / "shared" / "datasets",
+    )
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--passages", type=int, default=200)
+    args = parser.parse_args()
+    corpus = args.datasets / "mtrag_un" / "corpus.jsonl"
+    with corpus.open(encoding="utf-8") as f:
+        texts = [json.loads(line)["text"] for line in f if line.strip()][: args.passages]
+    from frontdesk.providers.embedders.onnx_minilm import OnnxEmbedderOptions
+
+    out: dict[str, Any] = {"passages": len(texts)}
+    for threads in (1, 0):
+        embedder = OnnxEmbedder(OnnxEmbedderOptions(threads=threads))
+        embedder.warm_up()
+        start = time.perf_counter()
+        embedder.embed(texts)
+        out[f"passages_per_s_threads_{threads or 'all'}"] = round(
+            len(texts) / (time.perf_counter() - start), 1
+        )
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()

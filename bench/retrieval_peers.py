@@ -1,7 +1,8 @@
 """LlamaIndex and Haystack hybrid retrieval on the benchmark's data (runs in bench/.venv-peers).
 
-Called by bench/retrieval.py with a spec file (documents, queries, model paths); writes each
-peer's top-10 ids and per-query latency. Both peers embed through the project's
+Called by bench/retrieval.py with ``--spec`` (documents, queries, model paths, threads), or
+standalone with the datasets folder; writes each peer's top-10 ids and per-query latency
+(seconds) as JSON to ``--out``. Both peers embed through the project's
 OnnxEmbedder (same model, same vectors: documents come from the same on-disk cache), so
 only the retrieval machinery differs. Nothing is downloaded.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import subprocess
 import sys
 import time
 import types
@@ -125,14 +127,61 @@ def run_haystack(
     return {"rankings": rankings, "latencies": latencies}
 
 
+def spec_from_datasets(root: Path) -> dict[str, Any]:
+    """The spec bench/retrieval.py would pass, built here (standalone runs)."""
+    stub = types.ModuleType("frontdesk.retrieval")  # skip its __init__ (server imports)
+    stub.__path__ = [str(REPO / "frontdesk" / "retrieval")]
+    sys.modules.setdefault("frontdesk.retrieval", stub)
+    from retrieval_data import load_covidqa, load_mtrag
+
+    # The model package lives in the project venv only: ask it where the files are.
+    where = subprocess.run(
+        [
+            str(REPO / ".venv" / "bin" / "python"),
+            "-c",
+            "from frontdesk.providers.embedders.onnx_minilm import "
+            "_default_model_path as m, _default_tokenizer_path as t; print(m()); print(t())",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+    )
+    model_path, tokenizer_path = where.stdout.split()
+    return {
+        "model_path": model_path,
+        "tokenizer_path": tokenizer_path,
+        "cache": str(REPO / "bench" / ".cache" / "embeddings.npz"),
+        "datasets": [
+            {
+                "name": ds.name,
+                "docs": [{"id": c.id, "text": c.keyword_text()} for c in ds.chunks],
+                "queries": [q.as_query("condensed") for q in ds.queries],
+            }
+            for ds in (load_covidqa(root), load_mtrag(root))
+        ],
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("spec", type=Path, help="JSON written by bench/retrieval.py")
+    parser.add_argument(
+        "datasets", nargs="?", type=Path, default=REPO.parent / "shared" / "datasets"
+    )
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--spec", type=Path, help="JSON written by bench/retrieval.py")
+    parser.add_argument("--threads", type=int, default=1, help="onnxruntime intra-op threads")
     args = parser.parse_args()
-    spec = json.loads(args.spec.read_text(encoding="utf-8"))
+    if args.spec is not None:
+        spec = json.loads(args.spec.read_text(encoding="utf-8"))
+    else:
+        spec = spec_from_datasets(args.datasets) | {"threads": args.threads}
     inner = OnnxEmbedder(
-        OnnxEmbedderOptions(model_path=spec["model_path"], tokenizer_path=spec["tokenizer_path"])
+        OnnxEmbedderOptions(
+            model_path=spec["model_path"],
+            tokenizer_path=spec["tokenizer_path"],
+            threads=spec.get("threads", 0),
+        )
     )
     embedder = CachingEmbedder(inner, Path(spec["cache"]))
     embedder.warm_up()
@@ -152,6 +201,7 @@ def main() -> None:
         for name, run, mode in runs:
             print(f"  peers: {ds['name']} {name}", file=sys.stderr, flush=True)
             results[ds["name"]][name] = run(embedder, docs, queries, mode)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({"versions": versions, "results": results}), encoding="utf-8")
 
 

@@ -6,6 +6,7 @@ import functools
 import threading
 from typing import TYPE_CHECKING, Protocol
 
+from frontdesk.llm.breaker import BreakerBoard
 from frontdesk.pipeline.protocols import Embedder
 from frontdesk.pipeline.state import Passage
 from frontdesk.settings import Settings
@@ -35,6 +36,8 @@ class Resources:
         self._embedder: Embedder | None = None
         self._intents: IntentService | None = None
         self._lock = threading.Lock()
+        # One circuit breaker per LLM provider, shared by every pipeline of this process.
+        self.breakers = BreakerBoard()
 
     def embedder(self) -> Embedder:
         with self._lock:

@@ -61,7 +61,14 @@ def _intent_router(name: str, params: dict[str, Any], res: Resources) -> Stage:
     return IntentRouter(name=name, service=res.intents(), **params)
 
 
+def _llm_generator(name: str, params: dict[str, Any], res: Resources) -> Stage:
+    from frontdesk.llm.generator import LlmGenerator
+
+    return LlmGenerator.from_params(name, params, breakers=res.breakers)
+
+
 def register(registry: ComponentRegistry) -> None:
+    registry.register("llm_generator", _llm_generator)
     registry.register("intent_router", _intent_router)
     registry.register("input_guards", _input_guards)
     registry.register("output_guards", _output_guards)

@@ -70,7 +70,29 @@ def default_release() -> ReleaseConfig:
             StageSpec(
                 name="decide",
                 type="handoff_decider",
-                params={"threshold": 0.5, "max_failures": 2},
+                # Weights fitted on mtrag_un (fit half) by
+                # `.venv/bin/python bench/escalation.py ../shared/datasets`; see bench/RESULTS.md.
+                # The rule "≥ 90% correct on the fit half" picks 0.757, which escalates half
+                # the turns; 0.6 is the balanced point of the same curve (test half: 65%
+                # answered, 84% of them correct, 75% of unanswerable turns declined).
+                params={
+                    "weights": {
+                        "evidence": 3.042,
+                        "coverage": 1.586,
+                        "support": 0.0,
+                        "top_score": 6.414,
+                        "margin": 2.003,
+                        "bm25": 0.0,
+                        "passage_coverage": 0.983,
+                        "intent_confidence": 0.0,
+                        "out_of_scope": -1.0,
+                        "frustration": -1.0,
+                        "prior_failures": -0.5,
+                    },
+                    "bias": -8.547,
+                    "threshold": 0.6,
+                    "max_failures": 2,
+                },
             ),
         ],
     )

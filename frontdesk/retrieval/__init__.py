@@ -22,6 +22,7 @@ from frontdesk.retrieval.hybrid import HybridOptions, HybridRetriever, title_tex
 from frontdesk.retrieval.parsing import ParsedDocument, parse_html, parse_markdown, parse_plain
 from frontdesk.retrieval.protocols import KeywordIndex, Reranker, VectorIndex
 from frontdesk.retrieval.rerank import LinearReranker, compute_features, train_linear_reranker
+from frontdesk.retrieval.titles import TitleIndex
 from frontdesk.retrieval.types import Candidate, Chunk
 
 __all__ = [
@@ -43,6 +44,7 @@ __all__ = [
     "QueryExpander",
     "Reranker",
     "TextChunk",
+    "TitleIndex",
     "VectorIndex",
     "chunk_document",
     "chunk_text",

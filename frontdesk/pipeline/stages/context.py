@@ -34,7 +34,9 @@ class HistoryCondenser:
 
     def run(self, state: TurnState) -> StageReport:
         message = state.text.strip()
-        if self.only_follow_ups and not is_follow_up(message):
+        # Three words or fewer, or leaning on a pronoun or "and/what about…": a follow-up.
+        # "can you send parcels to norway" is short but stands on its own.
+        if self.only_follow_ups and not is_follow_up(message, max_words=3):
             state.query = message
         else:
             state.query = condense(message, state.history, self._options)

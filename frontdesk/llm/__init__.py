@@ -1,0 +1,38 @@
+"""Language-model generation: an OpenAI-compatible provider, circuit breakers, versioned
+prompts, the ``LlmGenerator`` stage with its fallback chain, and local GGUF models."""
+
+from frontdesk.llm.breaker import BreakerBoard, BreakerState, CircuitBreaker
+from frontdesk.llm.config import Prices, ProviderConfig
+from frontdesk.llm.errors import (
+    BreakerOpenError,
+    LlmError,
+    LlmHTTPError,
+    LlmOutputError,
+    LlmProtocolError,
+    LlmTimeoutError,
+    LlmTransportError,
+    LlmTruncatedError,
+)
+from frontdesk.llm.generator import LlmGenerator
+from frontdesk.llm.provider import ChatStream, Completion, OpenAICompatibleProvider, Usage
+
+__all__ = [
+    "BreakerBoard",
+    "BreakerOpenError",
+    "BreakerState",
+    "ChatStream",
+    "CircuitBreaker",
+    "Completion",
+    "LlmError",
+    "LlmGenerator",
+    "LlmHTTPError",
+    "LlmOutputError",
+    "LlmProtocolError",
+    "LlmTimeoutError",
+    "LlmTransportError",
+    "LlmTruncatedError",
+    "OpenAICompatibleProvider",
+    "Prices",
+    "ProviderConfig",
+    "Usage",
+]

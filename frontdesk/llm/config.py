@@ -1,0 +1,86 @@
+"""Provider options as release data: serialisable, unknown fields refused.
+
+The API key is the *name* of an environment variable (``api_key_env``), never the value,
+so a release can be stored, diffed and logged without leaking a secret.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from frontdesk.errors import ConfigurationError
+
+PositiveSeconds = Annotated[float, Field(gt=0)]
+
+
+class Prices(BaseModel):
+    """What one thousand tokens cost, in the deployment's currency (USD by convention)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    prompt_per_1k: float = Field(0.0, ge=0)
+    completion_per_1k: float = Field(0.0, ge=0)
+
+    def cost(self, prompt_tokens: int, completion_tokens: int) -> float:
+        return (
+            prompt_tokens * self.prompt_per_1k + completion_tokens * self.completion_per_1k
+        ) / 1000.0
+
+
+class ProviderConfig(BaseModel):
+    """One OpenAI-compatible endpoint: vLLM, Ollama, llama.cpp's server or a hosted API."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1, description="Names the provider on traces and breakers.")
+    base_url: str = Field(description="Up to and including /v1, e.g. http://127.0.0.1:8080/v1")
+    model: str = Field("default", description="The model name sent in each request.")
+    api_key_env: str | None = Field(
+        None, description="Name of the env var holding the API key (never the key itself)."
+    )
+    connect_timeout_s: PositiveSeconds = 2.0
+    read_timeout_s: PositiveSeconds = Field(
+        10.0, description="Longest wait for the next bytes (first token, next chunk)."
+    )
+    deadline_s: PositiveSeconds = Field(20.0, description="Whole call, retries included.")
+    max_retries: int = Field(2, ge=0, le=5)
+    backoff_s: float = Field(0.2, ge=0, description="First retry delay; doubles each retry.")
+    prices: Prices = Field(default_factory=Prices)
+    failure_threshold: int = Field(
+        3, ge=1, description="Consecutive failures that open the breaker."
+    )
+    cooldown_s: float = Field(30.0, ge=0, description="Open time before a half-open probe.")
+    json_schema: bool = Field(
+        True, description="Send response_format json_schema; else json_object."
+    )
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("base_url must start with http:// or https://")
+        return value.rstrip("/")
+
+    @field_validator("api_key_env")
+    @classmethod
+    def _env_name(cls, value: str | None) -> str | None:
+        if value is not None and not value.replace("_", "").isalnum():
+            raise ValueError(
+                "api_key_env is the NAME of an environment variable (letters, digits, _), "
+                "not the key itself"
+            )
+        return value
+
+    def api_key(self) -> str | None:
+        """The key from the environment; a named but unset variable is a config error."""
+        if self.api_key_env is None:
+            return None
+        value = os.environ.get(self.api_key_env)
+        if not value:
+            raise ConfigurationError(
+                f"provider {self.name!r}: environment variable {self.api_key_env} is not set"
+            )
+        return value

@@ -1,0 +1,356 @@
+"""Generate with a language model, grounded in the retrieved passages, never failing a turn.
+
+The first ``max_passages`` passages go into a versioned prompt; the model answers JSON
+with the passage numbers it used. Cited numbers outside the passages given are dropped,
+citations are renumbered 1..k in passage order and the answer's ``[n]`` markers follow.
+``confidence`` is the extractive evidence of the cited passages (their similarity to the
+question), or 0 when the model says the passages are insufficient or cites nothing, so
+the decide stage will not send an ungrounded answer.
+
+Fallback chain: each provider in order, skipped while its breaker is open; a timeout,
+transport or HTTP error, or invalid JSON twice moves to the next; after the last, the
+extractive generator answers. Everything that happened is on the trace: ``llm_timeout``,
+``llm_transport``, ``llm_truncated``, ``llm_http_error``, ``llm_protocol``,
+``llm_invalid_json``, ``breaker_open``, ``fallback:<provider>``, ``fallback:extractive``.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from frontdesk.domain.conversation import Citation
+from frontdesk.llm.breaker import BreakerBoard, BreakerState, CircuitBreaker
+from frontdesk.llm.config import ProviderConfig
+from frontdesk.llm.errors import LlmError, LlmHTTPError, LlmOutputError
+from frontdesk.llm.prompts import (
+    AnswerPayload,
+    build_messages,
+    parse_answer,
+    response_format,
+    template,
+)
+from frontdesk.llm.provider import Completion, OpenAICompatibleProvider, Usage
+from frontdesk.pipeline.protocols import StageReport
+from frontdesk.pipeline.stages.generate import NO_EVIDENCE_ANSWER, ExtractiveGenerator
+from frontdesk.pipeline.state import Passage, TurnState
+
+_MARKER = re.compile(r"\s*\[(\d+(?:\s*,\s*\d+)*)\]")
+_REPAIR = "That was not valid. Reply with only the JSON object described in the instructions."
+# Request-specific 4xx (prompt too long, bad parameter) say nothing about provider health.
+_NOT_HEALTH = {400, 413, 422}
+
+
+@dataclass
+class LlmGenerator:
+    """The Stage; build it from release params with :meth:`from_params`."""
+
+    name: str
+    providers: Sequence[ProviderConfig]
+    prompt_version: str = "answer-v1"
+    canary: str | None = None
+    max_passages: int = 2
+    max_tokens: int = 256
+    temperature: float = 0.0
+    seed: int | None = 0
+    deadline_s: float = 20.0
+    stream: bool = False  # read the reply as a stream (first-token time on the trace)
+    extractive: ExtractiveGenerator | None = None
+    breakers: BreakerBoard = field(default_factory=BreakerBoard)
+    clock: Callable[[], float] = time.monotonic
+
+    def __post_init__(self) -> None:
+        template(self.prompt_version)  # unknown versions fail when the release loads
+        if self.max_passages < 1:
+            raise ValueError("max_passages must be at least 1")
+        names = [p.name for p in self.providers]
+        if len(set(names)) != len(names):
+            raise ValueError(f"provider names must be unique, got {names}")
+        if self.extractive is None:
+            self.extractive = ExtractiveGenerator(name=f"{self.name}:extractive")
+        self._clients: dict[str, OpenAICompatibleProvider] = {}
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_params(cls, name: str, params: dict[str, Any], **extra: Any) -> LlmGenerator:
+        """From a release's stage params: ``providers`` is a list of provider dicts,
+        ``extractive`` the fallback generator's params."""
+        values = dict(params)
+        providers = [ProviderConfig.model_validate(p) for p in values.pop("providers", [])]
+        extractive = ExtractiveGenerator(name=f"{name}:extractive", **values.pop("extractive", {}))
+        return cls(name=name, providers=providers, extractive=extractive, **values, **extra)
+
+    def to_params(self) -> dict[str, Any]:
+        assert self.extractive is not None
+        return {
+            "providers": [p.model_dump() for p in self.providers],
+            "prompt_version": self.prompt_version,
+            "canary": self.canary,
+            "max_passages": self.max_passages,
+            "max_tokens": self.max_tokens,
+            "temperature": self.temperature,
+            "seed": self.seed,
+            "deadline_s": self.deadline_s,
+            "stream": self.stream,
+            "extractive": {
+                "max_sentences": self.extractive.max_sentences,
+                "max_passages": self.extractive.max_passages,
+            },
+        }
+
+    def warm_up(self) -> None:
+        """Create the HTTP clients (and check API key variables); no request is sent."""
+        for config in self.providers:
+            self._client(config)
+
+    def close(self) -> None:
+        with self._lock:
+            for client in self._clients.values():
+                client.close()
+            self._clients.clear()
+
+    def breaker(self, config: ProviderConfig) -> CircuitBreaker:
+        return self.breakers.get(
+            config.name, failure_threshold=config.failure_threshold, cooldown_s=config.cooldown_s
+        )
+
+    def run(self, state: TurnState) -> StageReport:
+        if not state.passages:
+            return self._extractive(state, flags=[], attempts=[], fallback=False)
+        started = self.clock()
+        passages = state.passages[: self.max_passages]
+        messages = build_messages(
+            self.prompt_version, canary=self.canary, passages=passages, question=state.text
+        )
+        flags: list[str] = []
+        attempts: list[dict[str, Any]] = []
+        for position, config in enumerate(self.providers):
+            breaker = self.breaker(config)
+            if not breaker.allow():
+                flags.append("breaker_open")
+                attempts.append({"provider": config.name, "outcome": "breaker_open"})
+                continue
+            remaining = self.deadline_s - (self.clock() - started)
+            if remaining <= 0:
+                flags.append("llm_deadline")
+                attempts.append({"provider": config.name, "outcome": "no_time_left"})
+                break
+            probe = breaker.state is BreakerState.HALF_OPEN
+            try:
+                payload, completions = self._ask(config, messages, remaining, len(passages))
+            except LlmError as exc:
+                self._record(breaker, exc)
+                flags.append(exc.flag)
+                if breaker.state is BreakerState.OPEN:
+                    flags.append("breaker_opened")
+                attempts.append(
+                    {"provider": config.name, "outcome": exc.flag, "error": exc.message[:200]}
+                )
+                continue
+            breaker.record_success()
+            if probe:
+                flags.append("breaker_closed")
+            if position > 0:
+                flags.append(f"fallback:{config.name}")
+            attempts.append({"provider": config.name, "outcome": "ok"})
+            return self._apply(state, passages, payload, completions, config, flags, attempts)
+        return self._extractive(state, flags=flags, attempts=attempts, fallback=True)
+
+    def _client(self, config: ProviderConfig) -> OpenAICompatibleProvider:
+        with self._lock:
+            client = self._clients.get(config.name)
+            if client is None:
+                client = OpenAICompatibleProvider(config)
+                self._clients[config.name] = client
+            return client
+
+    def _ask(
+        self,
+        config: ProviderConfig,
+        messages: list[dict[str, str]],
+        budget_s: float,
+        passages: int,
+    ) -> tuple[AnswerPayload, list[Completion]]:
+        """One answer from one provider; invalid JSON is retried once with a repair note."""
+        client = self._client(config)
+        started = self.clock()
+        completions: list[Completion] = []
+        conversation = list(messages)
+        for attempt in range(2):
+            remaining = budget_s - (self.clock() - started)
+            completion = self._call(client, config, conversation, remaining, passages)
+            completions.append(completion)
+            try:
+                payload = parse_answer(completion.text, canary=self.canary, provider=config.name)
+                return payload, completions
+            except LlmOutputError:
+                if attempt == 1:
+                    raise
+                conversation = [
+                    *messages,
+                    {"role": "assistant", "content": completion.text[:2000]},
+                    {"role": "user", "content": _REPAIR},
+                ]
+        raise AssertionError("unreachable")
+
+    def _call(
+        self,
+        client: OpenAICompatibleProvider,
+        config: ProviderConfig,
+        messages: list[dict[str, str]],
+        budget_s: float,
+        passages: int,
+    ) -> Completion:
+        options: dict[str, Any] = {
+            "max_tokens": self.max_tokens,
+            "temperature": self.temperature,
+            "response_format": response_format(json_schema=config.json_schema, passages=passages),
+            "seed": self.seed,
+            "deadline_s": budget_s,
+        }
+        if not self.stream:
+            return client.complete(messages, **options)
+        stream = client.stream(messages, **options)
+        stream.text()
+        assert stream.completion is not None  # set whenever the stream ended properly
+        return stream.completion
+
+    @staticmethod
+    def _record(breaker: CircuitBreaker, exc: LlmError) -> None:
+        if isinstance(exc, LlmOutputError) or (
+            isinstance(exc, LlmHTTPError) and exc.status in _NOT_HEALTH
+        ):
+            breaker.record_success()  # the server answered; the request or model was at fault
+        else:
+            breaker.record_failure()
+
+    def _apply(
+        self,
+        state: TurnState,
+        passages: Sequence[Passage],
+        payload: AnswerPayload,
+        completions: list[Completion],
+        config: ProviderConfig,
+        flags: list[str],
+        attempts: list[dict[str, Any]],
+    ) -> StageReport:
+        given = range(1, len(passages) + 1)
+        inline = {int(n) for m in _MARKER.finditer(payload.answer) for n in m.group(1).split(",")}
+        cited = sorted({n for n in (*payload.citations, *inline) if n in given})
+        dropped = sorted({n for n in (*payload.citations, *inline) if n not in given})
+        if dropped:
+            flags.append("llm_citation_out_of_range")
+        renumber = {old: new for new, old in enumerate(cited, start=1)}
+        if not payload.sufficient:
+            flags.append("llm_insufficient")
+            state.answer, state.citations, state.confidence = NO_EVIDENCE_ANSWER, [], 0.0
+        else:
+            answer = _rewrite_markers(payload.answer, renumber)
+            if not cited:
+                flags.append("llm_uncited")
+            state.answer = answer
+            state.citations = [_citation(renumber[n], passages[n - 1]) for n in cited]
+            state.confidence = max(_similarity(passages[n - 1]) for n in cited) if cited else 0.0
+        usage = _sum_usage(completions)
+        cost = sum(c.cost for c in completions)
+        latency = sum(c.latency_ms for c in completions)
+        record = {
+            "provider": config.name,
+            "model": completions[-1].model,
+            "prompt_version": self.prompt_version,
+            "prompt_tokens": usage.prompt_tokens,
+            "completion_tokens": usage.completion_tokens,
+            "cached_tokens": usage.cached_tokens,
+            "cost": round(cost, 8),
+            "latency_ms": round(latency, 1),
+            "calls": len(completions),
+            "sufficient": payload.sufficient,
+            "cited": cited,
+            "dropped_citations": dropped,
+            "fallback": None if not attempts[:-1] else config.name,
+        }
+        state.details["llm"] = record
+        return StageReport(
+            scores={
+                "evidence": round(state.confidence, 4),
+                "prompt_tokens": float(usage.prompt_tokens),
+                "completion_tokens": float(usage.completion_tokens),
+                "cost": round(cost, 8),
+                "llm_ms": round(latency, 1),
+            },
+            flags=flags,
+            detail={**record, "attempts": attempts},
+        )
+
+    def _extractive(
+        self,
+        state: TurnState,
+        *,
+        flags: list[str],
+        attempts: list[dict[str, Any]],
+        fallback: bool,
+    ) -> StageReport:
+        assert self.extractive is not None
+        report = self.extractive.run(state)
+        if fallback:
+            flags.append("fallback:extractive")
+            state.details["llm"] = {"provider": None, "fallback": "extractive"}
+        return StageReport(
+            scores=report.scores,
+            flags=[*flags, *report.flags],
+            detail={
+                **report.detail,
+                "provider": None,
+                "fallback": "extractive" if fallback else None,
+                "attempts": attempts,
+            },
+        )
+
+
+def _rewrite_markers(answer: str, renumber: dict[int, int]) -> str:
+    """Markers renumbered, unknown numbers removed; cited passages without a marker get
+    one at the end so every citation is visible in the text."""
+    seen: set[int] = set()
+
+    def replace(match: re.Match[str]) -> str:
+        numbers = [renumber[int(n)] for n in match.group(1).split(",") if int(n) in renumber]
+        seen.update(numbers)
+        return "".join(f" [{n}]" for n in dict.fromkeys(numbers))
+
+    text = _MARKER.sub(replace, answer).strip()
+    missing = [n for n in sorted(renumber.values()) if n not in seen]
+    if missing:
+        text = text + "".join(f" [{n}]" for n in missing)
+    return text
+
+
+def _similarity(passage: Passage) -> float:
+    """As the extractive generator measures evidence: the closer of body or title
+    cosine, else the retriever's score."""
+    dense = [passage.metadata.get(key) for key in ("dense", "dense_title")]
+    values = [float(v) for v in dense if isinstance(v, int | float)]
+    return max(values) if values else passage.score
+
+
+def _citation(number: int, passage: Passage) -> Citation:
+    document_id = passage.metadata.get("document_id")
+    return Citation(
+        number=number,
+        chunk_id=passage.chunk_id,
+        title=passage.title,
+        url=passage.url,
+        document_id=str(document_id) if document_id is not None else None,
+        score=round(passage.score, 6),
+    )
+
+
+def _sum_usage(completions: list[Completion]) -> Usage:
+    return Usage(
+        prompt_tokens=sum(c.usage.prompt_tokens for c in completions),
+        completion_tokens=sum(c.usage.completion_tokens for c in completions),
+        cached_tokens=sum(c.usage.cached_tokens for c in completions),
+    )
