@@ -18,7 +18,7 @@ from frontdesk.monitoring.metrics import Metrics
 from frontdesk.pipeline.registry import ComponentRegistry, load_registry
 from frontdesk.pipeline.stages.retrieve import KnowledgeRetriever
 from frontdesk.pipeline.state import Passage
-from frontdesk.releases.config import ReleaseConfig, default_release
+from frontdesk.releases.config import ReleaseConfig, load_release
 from frontdesk.resources import Resources
 from frontdesk.services.conversations import ConversationService
 from frontdesk.services.handoff import HandoffService
@@ -39,7 +39,7 @@ class Frontdesk:
         self.settings = settings
         self.database = Database(settings)
         self.resources = Resources(settings, self.database)
-        self.release = release or default_release()
+        self.release = release or load_release(settings)
         self.registry = registry or load_registry()
         self.pipeline = self.registry.build_pipeline(self.release, self.resources)
         self.tenants = TenantService(self.database, settings.secret_key_bytes())

@@ -44,6 +44,11 @@ class Settings(BaseSettings):
         description="Server secret that API keys are hashed with (HMAC-SHA256). "
         "Every replica must share it. Generated into data_dir in development.",
     )
+    release_file: Path | None = Field(
+        None,
+        description="A release config (JSON) to run instead of the built-in default, e.g. "
+        "one whose generate stage is an llm_generator.",
+    )
     redis_url: str | None = Field(
         None, description="Redis for shared rate limits and live updates across replicas."
     )

@@ -10,7 +10,10 @@ import hashlib
 import json
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from frontdesk.errors import ConfigurationError
+from frontdesk.settings import Settings
 
 
 class StageSpec(BaseModel):
@@ -96,3 +99,19 @@ def default_release() -> ReleaseConfig:
             ),
         ],
     )
+
+
+def load_release(settings: Settings) -> ReleaseConfig:
+    """``FRONTDESK_RELEASE_FILE`` if set (a clear error when unreadable or invalid), else
+    the default release."""
+    path = settings.release_file
+    if path is None:
+        return default_release()
+    try:
+        return ReleaseConfig.model_validate_json(path.read_bytes())
+    except OSError as exc:
+        raise ConfigurationError(f"cannot read FRONTDESK_RELEASE_FILE {path}: {exc}") from exc
+    except ValidationError as exc:
+        raise ConfigurationError(
+            f"FRONTDESK_RELEASE_FILE {path} is not a valid release: {exc}"
+        ) from exc

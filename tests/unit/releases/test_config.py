@@ -52,3 +52,20 @@ def test_an_unknown_component_or_parameter_is_a_configuration_error(tmp_path) ->
     with pytest.raises(ConfigurationError, match="decide"):
         registry.build_stage("decide", "threshold_decider", {"typo": 1}, resources)
     resources.database.dispose()
+
+
+def test_a_release_file_replaces_the_default(tmp_path) -> None:
+    from frontdesk.releases.config import load_release
+    from frontdesk.settings import Settings
+
+    data = default_release().model_dump()
+    data["id"], data["version"] = "custom", 7
+    path = tmp_path / "release.json"
+    path.write_text(ReleaseConfig.model_validate(data).model_dump_json())
+    assert load_release(Settings(_env_file=None, release_file=path)).id == "custom"
+    assert load_release(Settings(_env_file=None)).id == "default"
+    path.write_text('{"id": "x"}')
+    with pytest.raises(ConfigurationError, match="not a valid release"):
+        load_release(Settings(_env_file=None, release_file=path))
+    with pytest.raises(ConfigurationError, match="cannot read"):
+        load_release(Settings(_env_file=None, release_file=tmp_path / "missing.json"))
