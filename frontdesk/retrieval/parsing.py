@@ -191,17 +191,18 @@ class _HtmlBlocks(HTMLParser):
     def _flush(self) -> None:
         raw = "".join(self._buf)
         self._buf.clear()
+        kind: BlockKind
         if self._pre:
             text, kind = raw.strip("\n"), "code"
         else:
-            text, kind = " ".join(raw.split()), "list" if self._list else "text"
+            text, kind = " ".join(raw.split()), ("list" if self._list else "text")
         if not text.strip():
             return
         if self._heading:
             self.blocks.append(Block("heading", text, self._heading))
             self._heading = 0
         else:
-            self.blocks.append(Block(kind, text))  # type: ignore[arg-type]
+            self.blocks.append(Block(kind, text))
 
 
 def parse_html(html: str) -> ParsedDocument:

@@ -28,7 +28,7 @@ def generators() -> Iterator[list[LlmGenerator]]:
 def _generator(
     made: list[LlmGenerator], *providers: ProviderConfig, **options: object
 ) -> LlmGenerator:
-    generator = LlmGenerator(name="generate", providers=list(providers), **options)  # type: ignore[arg-type]
+    generator = LlmGenerator(name="generate", providers=list(providers), **options)
     made.append(generator)
     return generator
 
