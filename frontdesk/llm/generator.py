@@ -23,7 +23,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from frontdesk.domain.conversation import Citation
 from frontdesk.llm.breaker import BreakerBoard, BreakerState, CircuitBreaker
 from frontdesk.llm.config import ProviderConfig
 from frontdesk.llm.errors import LlmError, LlmHTTPError, LlmOutputError
@@ -36,7 +35,12 @@ from frontdesk.llm.prompts import (
 )
 from frontdesk.llm.provider import Completion, OpenAICompatibleProvider, Usage
 from frontdesk.pipeline.protocols import StageReport
-from frontdesk.pipeline.stages.generate import NO_EVIDENCE_ANSWER, ExtractiveGenerator
+from frontdesk.pipeline.stages.generate import (
+    NO_EVIDENCE_ANSWER,
+    ExtractiveGenerator,
+    citation_for,
+    evidence_of,
+)
 from frontdesk.pipeline.state import Passage, TurnState
 
 _MARKER = re.compile(r"\s*\[(\d+(?:\s*,\s*\d+)*)\]")
@@ -253,8 +257,8 @@ class LlmGenerator:
             if not cited:
                 flags.append("llm_uncited")
             state.answer = answer
-            state.citations = [_citation(renumber[n], passages[n - 1]) for n in cited]
-            state.confidence = max(_similarity(passages[n - 1]) for n in cited) if cited else 0.0
+            state.citations = [citation_for(renumber[n], passages[n - 1]) for n in cited]
+            state.confidence = max(evidence_of(passages[n - 1]) for n in cited) if cited else 0.0
         usage = _sum_usage(completions)
         cost = sum(c.cost for c in completions)
         latency = sum(c.latency_ms for c in completions)
@@ -326,26 +330,6 @@ def _rewrite_markers(answer: str, renumber: dict[int, int]) -> str:
     if missing:
         text = text + "".join(f" [{n}]" for n in missing)
     return text
-
-
-def _similarity(passage: Passage) -> float:
-    """As the extractive generator measures evidence: the closer of body or title
-    cosine, else the retriever's score."""
-    dense = [passage.metadata.get(key) for key in ("dense", "dense_title")]
-    values = [float(v) for v in dense if isinstance(v, int | float)]
-    return max(values) if values else passage.score
-
-
-def _citation(number: int, passage: Passage) -> Citation:
-    document_id = passage.metadata.get("document_id")
-    return Citation(
-        number=number,
-        chunk_id=passage.chunk_id,
-        title=passage.title,
-        url=passage.url,
-        document_id=str(document_id) if document_id is not None else None,
-        score=round(passage.score, 6),
-    )
 
 
 def _sum_usage(completions: list[Completion]) -> Usage:

@@ -65,9 +65,9 @@ class ExtractiveGenerator:
         cited = sorted({index for index, _ in chosen})
         numbers = {index: n + 1 for n, index in enumerate(cited)}
         state.answer = _render(chosen, numbers)
-        state.citations = [_citation(numbers[i], state.passages[i]) for i in cited]
+        state.citations = [citation_for(numbers[i], state.passages[i]) for i in cited]
         coverage = len(covered) / len(query_terms) if query_terms else 0.0
-        evidence = max(_similarity(state.passages[i]) for i in cited)
+        evidence = max(evidence_of(state.passages[i]) for i in cited)
         state.confidence = evidence
         state.details["coverage"] = round(coverage, 4)
         return StageReport(
@@ -79,7 +79,7 @@ class ExtractiveGenerator:
         )
 
 
-def _similarity(passage: Passage) -> float:
+def evidence_of(passage: Passage) -> float:
     """Cosine of the question to the passage body or its title, whichever is closer;
     the retriever's fused score when the passage has no dense signal."""
     dense = [passage.metadata.get(key) for key in ("dense", "dense_title")]
@@ -87,7 +87,7 @@ def _similarity(passage: Passage) -> float:
     return max(values) if values else passage.score
 
 
-def _citation(number: int, passage: Passage) -> Citation:
+def citation_for(number: int, passage: Passage) -> Citation:
     document_id = passage.metadata.get("document_id")
     return Citation(
         number=number,
