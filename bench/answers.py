@@ -93,7 +93,7 @@ class Instance:
     def __init__(self, tmp: Path) -> None:
         self.fd = Frontdesk(
             Settings(
-                _env_file=None,  # type: ignore[call-arg]
+                _env_file=None,
                 data_dir=tmp,
                 database_url=f"sqlite:///{tmp}/fd.db",
                 secret_key="bench-secret-0123456789",

@@ -67,7 +67,7 @@ class Collector:
         self.tmp = tmp
         self.fd = Frontdesk(
             Settings(
-                _env_file=None,  # type: ignore[call-arg]
+                _env_file=None,
                 data_dir=tmp,
                 database_url=f"sqlite:///{tmp}/fd.db",
                 secret_key="bench-secret-0123456789",

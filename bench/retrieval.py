@@ -98,7 +98,7 @@ def score(ds: Dataset, rankings: list[list[str]], queries: list[Query]) -> dict[
 
 
 def query_texts(ds: Dataset, strategy: str = "condensed") -> list[str]:
-    return [q.as_query(strategy) for q in ds.queries]  # type: ignore[arg-type]
+    return [q.as_query(strategy) for q in ds.queries]
 
 
 def training_groups(

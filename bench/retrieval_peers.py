@@ -68,7 +68,7 @@ def run_llamaindex(
     fusion = QueryFusionRetriever(
         [index.as_retriever(similarity_top_k=10), bm25],
         llm=MockLLM(),
-        mode=mode,  # type: ignore[arg-type]
+        mode=mode,
         similarity_top_k=10,
         num_queries=1,
         use_async=False,

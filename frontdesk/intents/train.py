@@ -14,6 +14,7 @@ from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
+from pydantic import TypeAdapter
 from scipy import sparse
 
 from frontdesk.intents.calibration import expected_calibration_error, fit_temperature, softmax
@@ -26,7 +27,7 @@ from frontdesk.intents.dataset import (
 from frontdesk.intents.features import FeatureBuilder
 from frontdesk.intents.metrics import macro_f1
 from frontdesk.intents.model import IntentModel, IntentStats, LinearHead, TrainingReport
-from frontdesk.intents.ngrams import NgramOptions, NgramVectorizer
+from frontdesk.intents.ngrams import NgramKind, NgramOptions, NgramVectorizer
 from frontdesk.intents.threshold import ThresholdOptions, choose_threshold
 from frontdesk.pipeline.protocols import Embedder
 
@@ -137,14 +138,8 @@ def options_to_dict(options: TrainOptions) -> dict[str, object]:
 
 
 def options_from_dict(data: dict[str, object]) -> TrainOptions:
-    values = dict(data)
-    threshold = values.pop("threshold", {})
-    for key in ("char_ngrams", "word_ngrams"):
-        pair = values.get(key)
-        if isinstance(pair, list):
-            values[key] = (int(pair[0]), int(pair[1]))
-    assert isinstance(threshold, dict)
-    return TrainOptions(**values, threshold=ThresholdOptions(**threshold))  # type: ignore[arg-type]
+    """Validated back into typed options (lists become tuples, bad values raise)."""
+    return TypeAdapter(TrainOptions).validate_python(data)
 
 
 def stratified_split(
@@ -188,12 +183,13 @@ def _fit(
 ) -> tuple[FeatureBuilder, LinearHead]:
     fit_texts = [texts[i] for i in rows]
     vectorizers = []
-    for kind, bounds, cap in (
+    specs: tuple[tuple[NgramKind, tuple[int, int] | None, int], ...] = (
         ("char", options.char_ngrams, options.char_max_features),
         ("word", options.word_ngrams, options.word_max_features),
-    ):
+    )
+    for kind, bounds, cap in specs:
         if bounds is not None:
-            ngram = NgramOptions(kind, bounds[0], bounds[1], options.min_df, cap)  # type: ignore[arg-type]
+            ngram = NgramOptions(kind, bounds[0], bounds[1], options.min_df, cap)
             vectorizers.append(NgramVectorizer(ngram).fit(fit_texts))
     features = FeatureBuilder(vectorizers, embedder, options.embedding_weight)
     matrix = features.matrix(fit_texts, vectors[rows])

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+from pydantic import TypeAdapter
 
 from frontdesk.errors import InvalidInputError
 from frontdesk.intents.dataset import OUT_OF_SCOPE, LabelledExample
@@ -48,6 +49,7 @@ def tune_threshold(
         predicted_in_scope_correct=(best == targets) & ~is_oos,
         is_oos=is_oos,
         predicted_oos=~in_scope[best],
-        options=options or ThresholdOptions(**model.options.get("threshold", {})),  # type: ignore[arg-type]
+        options=options
+        or TypeAdapter(ThresholdOptions).validate_python(model.options.get("threshold", {})),
     )
     return model.with_threshold(threshold)
