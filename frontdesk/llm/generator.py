@@ -12,6 +12,15 @@ transport or HTTP error, or invalid JSON twice moves to the next; after the last
 extractive generator answers. Everything that happened is on the trace: ``llm_timeout``,
 ``llm_transport``, ``llm_truncated``, ``llm_http_error``, ``llm_protocol``,
 ``llm_invalid_json``, ``breaker_open``, ``fallback:<provider>``, ``fallback:extractive``.
+
+Streaming: when the caller streams (``state.drafts``) or the release says ``stream``, the
+reply is read as a stream and the growing ``answer`` text is shown as a draft; a retry or
+fallback resets the draft, and a draft that repeats the canary is withdrawn at once.
+
+Self-consistency (``samples`` > 1): the first sample is greedy, the others are drawn at
+``sample_temperature``; the answer whose verdict and cited passages most samples agree on
+wins, and the share that agree (``agreement``) scales the evidence the decide stage sees,
+so a model that cannot make up its mind is not trusted.
 """
 
 from __future__ import annotations
@@ -34,6 +43,7 @@ from frontdesk.llm.prompts import (
     template,
 )
 from frontdesk.llm.provider import Completion, OpenAICompatibleProvider, Usage
+from frontdesk.llm.streaming import AnswerDraft
 from frontdesk.pipeline.protocols import StageReport
 from frontdesk.pipeline.stages.generate import (
     NO_EVIDENCE_ANSWER,
@@ -41,7 +51,7 @@ from frontdesk.pipeline.stages.generate import (
     citation_for,
     evidence_of,
 )
-from frontdesk.pipeline.state import Passage, TurnState
+from frontdesk.pipeline.state import DraftSink, Passage, TurnState
 
 _MARKER = re.compile(r"\s*\[(\d+(?:\s*,\s*\d+)*)\]")
 _REPAIR = "That was not valid. Reply with only the JSON object described in the instructions."
@@ -63,6 +73,8 @@ class LlmGenerator:
     seed: int | None = 0
     deadline_s: float = 20.0
     stream: bool = False  # read the reply as a stream (first-token time on the trace)
+    samples: int = 1  # self-consistency: answers drawn per turn, chosen by agreement
+    sample_temperature: float = 0.7
     extractive: ExtractiveGenerator | None = None
     breakers: BreakerBoard = field(default_factory=BreakerBoard)
     clock: Callable[[], float] = time.monotonic
@@ -71,6 +83,8 @@ class LlmGenerator:
         template(self.prompt_version)  # unknown versions fail when the release loads
         if self.max_passages < 1:
             raise ValueError("max_passages must be at least 1")
+        if not 1 <= self.samples <= 9:
+            raise ValueError("samples must be between 1 and 9")
         names = [p.name for p in self.providers]
         if len(set(names)) != len(names):
             raise ValueError(f"provider names must be unique, got {names}")
@@ -100,6 +114,8 @@ class LlmGenerator:
             "seed": self.seed,
             "deadline_s": self.deadline_s,
             "stream": self.stream,
+            "samples": self.samples,
+            "sample_temperature": self.sample_temperature,
             "extractive": {
                 "max_sentences": self.extractive.max_sentences,
                 "max_passages": self.extractive.max_passages,
@@ -132,6 +148,7 @@ class LlmGenerator:
         )
         flags: list[str] = []
         attempts: list[dict[str, Any]] = []
+        relay = _DraftRelay(state.drafts, self.canary) if state.drafts is not None else None
         for position, config in enumerate(self.providers):
             breaker = self.breaker(config)
             if not breaker.allow():
@@ -145,7 +162,9 @@ class LlmGenerator:
                 break
             probe = breaker.state is BreakerState.HALF_OPEN
             try:
-                payload, completions = self._ask(config, messages, remaining, len(passages))
+                payload, completions, votes = self._vote(
+                    config, messages, remaining, len(passages), relay
+                )
             except LlmError as exc:
                 self._record(breaker, exc)
                 flags.append(exc.flag)
@@ -161,7 +180,13 @@ class LlmGenerator:
             if position > 0:
                 flags.append(f"fallback:{config.name}")
             attempts.append({"provider": config.name, "outcome": "ok"})
-            return self._apply(state, passages, payload, completions, config, flags, attempts)
+            if relay is not None and relay.withdrawn:
+                flags.append("draft_withdrawn")
+            return self._apply(
+                state, passages, payload, completions, votes, config, flags, attempts
+            )
+        if relay is not None:
+            relay.reset()
         return self._extractive(state, flags=flags, attempts=attempts, fallback=True)
 
     def _client(self, config: ProviderConfig) -> OpenAICompatibleProvider:
@@ -172,12 +197,52 @@ class LlmGenerator:
                 self._clients[config.name] = client
             return client
 
+    def _vote(
+        self,
+        config: ProviderConfig,
+        messages: list[dict[str, str]],
+        budget_s: float,
+        passages: int,
+        relay: _DraftRelay | None,
+    ) -> tuple[AnswerPayload, list[Completion], tuple[float, int]]:
+        """The answer, every completion it took, and (share of samples that agree with
+        it, samples drawn); a failed extra sample ends sampling without failing the turn."""
+        started = self.clock()
+        first, completions = self._ask(
+            config, messages, budget_s, passages, relay, temperature=self.temperature
+        )
+        payloads = [first]
+        for index in range(1, self.samples):
+            remaining = budget_s - (self.clock() - started)
+            if remaining <= 0:
+                break
+            try:
+                payload, used = self._ask(
+                    config,
+                    messages,
+                    remaining,
+                    passages,
+                    None,
+                    temperature=self.sample_temperature,
+                    seed=None if self.seed is None else self.seed + index,
+                )
+            except LlmError:
+                break
+            payloads.append(payload)
+            completions.extend(used)
+        chosen, agreement = choose_by_agreement(payloads, passages)
+        return chosen, completions, (agreement, len(payloads))
+
     def _ask(
         self,
         config: ProviderConfig,
         messages: list[dict[str, str]],
         budget_s: float,
         passages: int,
+        relay: _DraftRelay | None,
+        *,
+        temperature: float,
+        seed: int | None = None,
     ) -> tuple[AnswerPayload, list[Completion]]:
         """One answer from one provider; invalid JSON is retried once with a repair note."""
         client = self._client(config)
@@ -186,7 +251,18 @@ class LlmGenerator:
         conversation = list(messages)
         for attempt in range(2):
             remaining = budget_s - (self.clock() - started)
-            completion = self._call(client, config, conversation, remaining, passages)
+            if relay is not None:
+                relay.reset()
+            completion = self._call(
+                client,
+                config,
+                conversation,
+                remaining,
+                passages,
+                relay,
+                temperature=temperature,
+                seed=self.seed if seed is None else seed,
+            )
             completions.append(completion)
             try:
                 payload = parse_answer(completion.text, canary=self.canary, provider=config.name)
@@ -208,18 +284,26 @@ class LlmGenerator:
         messages: list[dict[str, str]],
         budget_s: float,
         passages: int,
+        relay: _DraftRelay | None,
+        *,
+        temperature: float,
+        seed: int | None,
     ) -> Completion:
         options: dict[str, Any] = {
             "max_tokens": self.max_tokens,
-            "temperature": self.temperature,
+            "temperature": temperature,
             "response_format": response_format(json_schema=config.json_schema, passages=passages),
-            "seed": self.seed,
+            "seed": seed,
             "deadline_s": budget_s,
         }
-        if not self.stream:
+        if not self.stream and relay is None:
             return client.complete(messages, **options)
         stream = client.stream(messages, **options)
-        stream.text()
+        draft = AnswerDraft()
+        for fragment in stream:
+            shown = draft.feed(fragment)
+            if shown and relay is not None:
+                relay.delta(shown)
         assert stream.completion is not None  # set whenever the stream ended properly
         return stream.completion
 
@@ -238,10 +322,12 @@ class LlmGenerator:
         passages: Sequence[Passage],
         payload: AnswerPayload,
         completions: list[Completion],
+        votes: tuple[float, int],
         config: ProviderConfig,
         flags: list[str],
         attempts: list[dict[str, Any]],
     ) -> StageReport:
+        agreement, samples = votes
         given = range(1, len(passages) + 1)
         inline = {int(n) for m in _MARKER.finditer(payload.answer) for n in m.group(1).split(",")}
         cited = sorted({n for n in (*payload.citations, *inline) if n in given})
@@ -258,7 +344,8 @@ class LlmGenerator:
                 flags.append("llm_uncited")
             state.answer = answer
             state.citations = [citation_for(renumber[n], passages[n - 1]) for n in cited]
-            state.confidence = max(evidence_of(passages[n - 1]) for n in cited) if cited else 0.0
+            evidence = max(evidence_of(passages[n - 1]) for n in cited) if cited else 0.0
+            state.confidence = evidence * agreement
         usage = _sum_usage(completions)
         cost = sum(c.cost for c in completions)
         latency = sum(c.latency_ms for c in completions)
@@ -276,6 +363,9 @@ class LlmGenerator:
             "cited": cited,
             "dropped_citations": dropped,
             "fallback": None if not attempts[:-1] else config.name,
+            "first_token_ms": _round(completions[0].first_token_ms),
+            "samples": samples,
+            "agreement": round(agreement, 4),
         }
         state.details["llm"] = record
         return StageReport(
@@ -285,6 +375,7 @@ class LlmGenerator:
                 "completion_tokens": float(usage.completion_tokens),
                 "cost": round(cost, 8),
                 "llm_ms": round(latency, 1),
+                "agreement": round(agreement, 4),
             },
             flags=flags,
             detail={**record, "attempts": attempts},
@@ -338,3 +429,52 @@ def _sum_usage(completions: list[Completion]) -> Usage:
         completion_tokens=sum(c.usage.completion_tokens for c in completions),
         cached_tokens=sum(c.usage.cached_tokens for c in completions),
     )
+
+
+def choose_by_agreement(
+    payloads: Sequence[AnswerPayload], passages: int
+) -> tuple[AnswerPayload, float]:
+    """The answer most samples agree with, and the share that agree.
+
+    Two samples agree when they give the same verdict and cite the same passages (the
+    wording may differ); a tie goes to the earlier sample, the greedy one first.
+    """
+
+    def key(payload: AnswerPayload) -> tuple[bool, frozenset[int]]:
+        if not payload.sufficient:
+            return (False, frozenset())
+        return (True, frozenset(n for n in payload.citations if 1 <= n <= passages))
+
+    keys = [key(p) for p in payloads]
+    best = max(range(len(keys)), key=lambda i: (keys.count(keys[i]), -i))
+    return payloads[best], keys.count(keys[best]) / len(keys)
+
+
+class _DraftRelay:
+    """Passes draft text to the caller's sink; withdraws a draft that leaks the canary."""
+
+    def __init__(self, sink: DraftSink, canary: str | None) -> None:
+        self._sink = sink
+        self._canary = canary.lower() if canary else None
+        self._shown = ""
+        self.withdrawn = False
+
+    def delta(self, text: str) -> None:
+        if self.withdrawn:
+            return
+        self._shown += text
+        if self._canary and self._canary in self._shown.lower():
+            self.withdrawn = True
+            self._sink.reset()
+            return
+        self._sink.delta(text)
+
+    def reset(self) -> None:
+        if self._shown:
+            self._sink.reset()
+        self._shown = ""
+        self.withdrawn = False
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)

@@ -3,9 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from frontdesk.domain.conversation import Citation, Outcome
+
+
+class DraftSink(Protocol):
+    """Where a generator that streams shows its answer as it is written.
+
+    A draft is not the reply: later stages may change or block it, and the committed
+    turn replaces it. ``reset`` discards what was shown (a retry or a fallback starts
+    over).
+    """
+
+    def delta(self, text: str) -> None: ...
+
+    def reset(self) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,3 +62,4 @@ class TurnState:
     escalation_reason: str | None = None
     flags: list[str] = field(default_factory=list)
     details: dict[str, Any] = field(default_factory=dict)
+    drafts: DraftSink | None = None  # set when the caller streams the answer

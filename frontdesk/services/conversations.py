@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -39,6 +39,17 @@ from frontdesk.storage.tables import utcnow
 HISTORY_TURNS = 10
 # A pending turn older than this was orphaned by a crashed worker: a retry may take it over.
 STALE_PENDING = timedelta(seconds=60)
+
+
+class ReplyObserver(Protocol):
+    """Follows one message while it is answered (the streaming API): ``accepted`` once
+    the customer turn is stored, then the generator's draft (``delta``/``reset``)."""
+
+    def accepted(self, customer: Turn) -> None: ...
+
+    def delta(self, text: str) -> None: ...
+
+    def reset(self) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +130,7 @@ class ConversationService:
         conversation_id: str,
         text: str,
         idempotency_key: str | None = None,
+        observer: ReplyObserver | None = None,
     ) -> PostedReply:
         text = self._validated(text)
         request_hash = hashlib.sha256(text.encode()).hexdigest()
@@ -133,6 +145,9 @@ class ConversationService:
         if accepted.replay is not None:
             return PostedReply(accepted.replay, replayed=True, queued=accepted.queued)
         customer = accepted.customer
+        if observer is not None and not accepted.queued:
+            observer.accepted(customer)
+            state.drafts = observer
         if accepted.reopened:
             self._handoff.publish_reopened(tenant_id, conversation_id)
         if accepted.queued:
@@ -143,6 +158,10 @@ class ConversationService:
             for t in accepted.history
         ]
         trace += self._pipeline.answer(state)
+        summary = None
+        if state.outcome is Outcome.HANDOFF:  # before the lock: an LLM summary takes time
+            reason = state.escalation_reason or "low_confidence"
+            summary = self._handoff.draft_summary(tenant_id, conversation_id, reason, state.details)
         with self._db.transaction() as session:
             repo.lock(session, tenant_id, conversation_id)
             if not repo.claim_pending(session, tenant_id, customer.id):
@@ -173,7 +192,9 @@ class ConversationService:
             if state.outcome is Outcome.HANDOFF:
                 reason = state.escalation_reason or "low_confidence"
                 priority = priority_for(reason, state.details.get("priority"))
-                ticket = open_ticket_in(session, tenant_id, conversation_id, reason, priority)
+                ticket = open_ticket_in(
+                    session, tenant_id, conversation_id, reason, priority, summary=summary
+                )
         self._metrics.observe_turn(reply)
         if ticket is not None:
             self._handoff.publish_handoff(tenant_id, ticket, None)

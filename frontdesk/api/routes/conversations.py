@@ -8,6 +8,7 @@ from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
 from frontdesk.api.deps import AnyKey, FrontdeskDep, StaffKey
+from frontdesk.api.reply_stream import stream_reply
 from frontdesk.api.schemas import (
     ConversationCreate,
     ConversationPublic,
@@ -23,6 +24,7 @@ from frontdesk.api.schemas import (
 from frontdesk.api.sse import event_stream
 from frontdesk.errors import InvalidInputError
 from frontdesk.live.bus import conversation_topic
+from frontdesk.services.conversations import PostedReply, ReplyObserver
 
 router = APIRouter(prefix="/v1/conversations", tags=["conversations"])
 
@@ -71,33 +73,49 @@ def get_conversation(
     responses={
         200: {"description": "An Idempotency-Key retry: the stored reply"},
         202: {"description": "A person handles the conversation: the message is queued"},
+        201: {
+            "description": "The assistant's turn; with `Accept: text/event-stream` (or "
+            "`?stream=true`) server-sent events `accepted`, `delta`, `reset`, then `final` "
+            "(this body plus `replaced`) or `error`.",
+            "content": {"text/event-stream": {}},
+        },
     },
 )
 def post_message(
     conversation_id: str,
     body: MessageCreate,
+    request: Request,
     response: Response,
     frontdesk: FrontdeskDep,
     principal: AnyKey,
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
-) -> TurnPublic:
+    stream: Annotated[bool, Query(description="Answer as server-sent events")] = False,
+) -> TurnPublic | StreamingResponse:
     """Post a customer message and get the assistant's turn, with its trace."""
     if idempotency_key is not None and not idempotency_key.strip():
         raise InvalidInputError("Idempotency-Key must not be blank", field="Idempotency-Key")
-    posted = frontdesk.conversations.post_message(
-        principal.tenant_id, conversation_id, body.text, idempotency_key
-    )
+
+    def post(observer: ReplyObserver | None = None) -> PostedReply:
+        return frontdesk.conversations.post_message(
+            principal.tenant_id, conversation_id, body.text, idempotency_key, observer=observer
+        )
+
+    if stream or "text/event-stream" in request.headers.get("accept", ""):
+        return stream_reply(post, _rendered)
+    status, turn, headers = _rendered(post())
+    response.status_code = status
+    response.headers.update(headers)
+    return turn
+
+
+def _rendered(posted: PostedReply) -> tuple[int, TurnPublic, dict[str, str]]:
+    """Status, body and headers of a posted message's reply (JSON or streamed alike)."""
+    headers = {"Idempotent-Replayed": "true"} if posted.replayed else {}
+    turn = TurnPublic.of(posted.turn)
     if posted.queued:  # a person handles this conversation: stored, the bot stays silent
-        response.status_code = 202
-        turn = TurnPublic.of(posted.turn)
         turn.outcome = "queued"
-        if posted.replayed:
-            response.headers["Idempotent-Replayed"] = "true"
-        return turn
-    if posted.replayed:
-        response.status_code = 200
-        response.headers["Idempotent-Replayed"] = "true"
-    return TurnPublic.of(posted.turn)
+        return 202, turn, headers
+    return (200 if posted.replayed else 201), turn, headers
 
 
 @router.post("/{conversation_id}/handoff", status_code=201, response_model=TicketPublic)
