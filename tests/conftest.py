@@ -4,6 +4,7 @@ PostgreSQL server, a migrated and warmed-up Frontdesk, and an in-process API cli
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -15,6 +16,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from frontdesk.api.app import create_app
+from frontdesk.llm.local import LocalLlamaServer
+from frontdesk.llm.models import QWEN25_CODER_05B, model_path
 from frontdesk.runtime import Frontdesk
 from frontdesk.settings import Settings
 from frontdesk.storage.tables import Base
@@ -172,3 +175,25 @@ def acme(frontdesk: Frontdesk) -> TenantKeys:
 @pytest.fixture
 def globex(frontdesk: Frontdesk) -> TenantKeys:
     return make_tenant(frontdesk, "globex")
+
+
+MODEL_CACHE = Path(
+    os.environ.get(
+        "FRONTDESK_TEST_MODEL_DIR", Path(tempfile.gettempdir()) / "frontdesk-test-models"
+    )
+)
+
+
+@pytest.fixture(scope="session")
+def qwen_path() -> Path:
+    return model_path(QWEN25_CODER_05B.name, MODEL_CACHE)
+
+
+@pytest.fixture(scope="session")
+def llama_server(
+    qwen_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LocalLlamaServer]:
+    """One llama.cpp server for the session, in a subprocess on 127.0.0.1."""
+    log = tmp_path_factory.mktemp("llm") / "server.log"
+    with LocalLlamaServer(qwen_path, n_ctx=2048, threads=2, log_path=log) as server:
+        yield server

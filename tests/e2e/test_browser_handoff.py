@@ -10,135 +10,26 @@ Screenshots go to tests/artifacts/.
 from __future__ import annotations
 
 import re
-import shutil
-import socket
-import threading
-import time
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
-import uvicorn
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
-
-from frontdesk.api.app import create_app
-from frontdesk.runtime import Frontdesk
-from frontdesk.settings import Settings
+from playwright.sync_api import Browser, expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-ROOT = Path(__file__).resolve().parents[2]
-DEMO = ROOT / "examples" / "demo-helpcenter"
-ARTIFACTS = ROOT / "tests" / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless=new",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 QUESTION = "How much does the Plus plan cost?"
 FOLLOW_UP = "Is it cheaper if I pay for a whole year?"
 AGENT_REPLY = "Hi, I'm Sam from Parcelly. Yes: Plus is €99 per year if you pay annually."
 HANDOFF_NOTE = "A person from our team will reply here"
 
 
-@dataclass(frozen=True)
-class Served:
-    base: str
-    widget: str
-    agent: str
-
-
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[Served]:
-    """Uvicorn in a thread serving a fresh SQLite Frontdesk with the demo help center."""
-    settings = Settings(
-        _env_file=None,
-        env="test",
-        data_dir=tmp_path / "data",
-        database_url=f"sqlite:///{tmp_path / 'frontdesk.db'}",
-        secret_key="test-secret-0123456789abcdef",
-        rate_limit_per_minute=0,
-    )
-    frontdesk = Frontdesk(settings)
-    frontdesk.init()
-    tenant = frontdesk.tenants.create_tenant("parcelly")
-    widget = frontdesk.tenants.issue_key("parcelly", "widget")[0]
-    agent = frontdesk.tenants.issue_key("parcelly", "agent", name="Sam")[0]
-    frontdesk.knowledge.ingest_paths(tenant.id, [DEMO / "articles", DEMO / "faq.csv"])
-
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))  # bound before the server starts: no free-port race
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(
-        create_app(instance=frontdesk),
-        log_level="warning",
-        ws="none",
-        lifespan="on",
-        timeout_graceful_shutdown=5,  # open event streams must not hold shutdown
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    try:
-        deadline = time.monotonic() + 60
-        while not server.started:
-            assert thread.is_alive(), "the server thread exited during start-up"
-            assert time.monotonic() < deadline, "the server did not start in 60 s"
-            time.sleep(0.05)
-        yield Served(f"http://127.0.0.1:{port}", widget, agent)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
-        sock.close()
-        frontdesk.close()
-    assert not thread.is_alive(), "the server did not shut down"
-
-
-@pytest.fixture
-def browser() -> Iterator[Browser]:
-    if shutil.which(CHROMIUM) is None:
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
-
-
-def _watch(page: Page, errors: list[str]) -> None:
-    """Collect uncaught script errors and console errors so the test can fail on them."""
-
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            errors.append(f"{page.url}: console: {message.text}")
-
-    page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
-    page.on("console", on_console)
-
-
-def _shot(page: Page, name: str, shots: list[Path]) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    path = ARTIFACTS / name
-    page.screenshot(path=str(path), full_page=False)
-    shots.append(path)
-
-
 def test_customer_to_agent_handoff_loop_in_a_real_browser(
-    served: Served, browser: Browser, capsys: pytest.CaptureFixture[str]
+    served: Any, browser: Browser, watch: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    errors: list[str] = []
-    shots: list[Path] = []
     customer = browser.new_context(viewport={"width": 1280, "height": 860}).new_page()
     customer.set_default_timeout(15_000)
-    _watch(customer, errors)
+    watch(customer)
 
     # The customer opens the demo page; host-page CSS stays outside the widget.
     customer.goto(f"{served.base}/demo?key={served.widget}")
@@ -169,12 +60,12 @@ def test_customer_to_agent_handoff_loop_in_a_real_browser(
     thumb_up.click()
     expect(thumb_up).to_have_attribute("aria-pressed", "true")
     expect(answer.get_by_test_id("fd-thumb-down")).to_be_disabled()
-    _shot(customer, "widget-answer.png", shots)
+    watch.shot(customer, "widget-answer.png")
 
     # The agent signs in first, so the ticket must arrive over the live stream.
     console = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
     console.set_default_timeout(15_000)
-    _watch(console, errors)
+    watch(console)
     console.goto(f"{served.base}/console")
     console.get_by_test_id("console-key").fill(served.agent)
     console.get_by_test_id("console-key-submit").click()
@@ -236,8 +127,8 @@ def test_customer_to_agent_handoff_loop_in_a_real_browser(
     agent_message = customer.get_by_test_id("fd-msg-agent")
     expect(agent_message).to_contain_text(AGENT_REPLY)
     expect(agent_message).to_have_count(1)
-    _shot(customer, "widget-agent-reply.png", shots)
-    _shot(console, "console-ticket.png", shots)
+    watch.shot(customer, "widget-agent-reply.png")
+    watch.shot(console, "console-ticket.png")
 
     # The promote form is prefilled from the last question and the agent's last reply.
     console.get_by_test_id("ticket-promote").click()
@@ -252,13 +143,13 @@ def test_customer_to_agent_handoff_loop_in_a_real_browser(
     expect(console.get_by_test_id("reply-send")).to_be_disabled()
     csat = customer.get_by_test_id("fd-csat")
     expect(csat).to_be_visible()
-    _shot(customer, "widget-csat.png", shots)
+    watch.shot(customer, "widget-csat.png")
     customer.get_by_test_id("fd-csat-5").click()
     expect(customer.get_by_test_id("fd-csat-thanks")).to_be_visible()
-    _shot(customer, "widget-rated.png", shots)
+    watch.shot(customer, "widget-rated.png")
 
     assert console.evaluate("window.__notReloaded") is True
-    assert errors == []
+    assert watch.errors == []
 
     # What the browser did is what the API recorded.
     with httpx.Client(
@@ -277,4 +168,4 @@ def test_customer_to_agent_handoff_loop_in_a_real_browser(
     assert {f["conversation_id"] for f in feedback} == {conversation_id}
 
     with capsys.disabled():
-        print("\nscreenshots:", *(str(p) for p in shots), sep="\n  ")
+        print("\nscreenshots:", *(str(p) for p in watch.shots), sep="\n  ")

@@ -44,6 +44,7 @@
     ".agent{align-self:flex-start;background:#e9f7ef;border:1px solid #8fd1a6}",
     ".system{align-self:center;background:#fff8c5;border:1px solid #e3c76b;font-size:13px;text-align:center}",
     ".pending{opacity:.7}",
+    ".draft .text::after{content:\"\\258D\";opacity:.5;margin-left:1px}",
     ".failed{background:#ffebe9;color:#82071e;border:1px solid #ff8182}",
     "sup a{color:#2457d6;text-decoration:none;font-weight:600;padding:0 1px}",
     ".sources{margin:6px 0 0;padding:0 0 0 18px;font-size:12px}",
@@ -379,6 +380,55 @@
     });
   }
 
+  // Post a message and read the answer as server-sent events: the draft is shown as the
+  // model writes it and replaced by the committed turn ("final"), which the output guard
+  // has checked. A server or proxy that answers JSON instead is handled the same way.
+  function postMessage(id, text, onDraft) {
+    var headers = {
+      Authorization: "Bearer " + KEY, "Content-Type": "application/json",
+      Accept: "text/event-stream", "Idempotency-Key": requestId(),
+    };
+    return fetch(API + "/v1/conversations/" + id + "/messages", {
+      method: "POST", headers: headers, body: JSON.stringify({ text: text }), cache: "no-store",
+    }).then(function (response) {
+      var type = response.headers.get("content-type") || "";
+      if (!response.ok || type.indexOf("text/event-stream") < 0 || !response.body) {
+        return response.text().then(function (raw) {
+          var data = null;
+          try { data = raw ? JSON.parse(raw) : null; } catch (e) { data = null; }
+          if (!response.ok) {
+            var error = new Error((data && data.error && data.error.message) || "request failed (" + response.status + ")");
+            error.status = response.status;
+            throw error;
+          }
+          return data;
+        });
+      }
+      var final = null;
+      var failure = null;
+      return readEvents(response.body, function (name, raw) {
+        var payload;
+        try { payload = JSON.parse(raw); } catch (e) { return; }
+        if (name === "delta" || name === "reset") onDraft(name, payload.text || "");
+        else if (name === "final") final = payload;
+        else if (name === "error") failure = (payload.error && payload.error.message) || "answering failed";
+      }).then(function () {
+        if (final) return final;
+        var error = new Error(failure || "the answer was interrupted");
+        error.interrupted = true;
+        throw error;
+      });
+    });
+  }
+
+  function draftBubble() {
+    var text = el("span", { class: "text" });
+    var node = el("div", { class: "msg assistant draft", "data-testid": "fd-msg-draft", "aria-busy": "true" }, [
+      el("span", { class: "who", text: WHO.assistant }), text,
+    ]);
+    return { node: node, text: text, shown: false };
+  }
+
   function sendMessage(text) {
     var node = el("div", { class: "msg customer pending", "data-testid": "fd-msg-customer" }, [
       el("span", { class: "who", text: WHO.customer }),
@@ -388,13 +438,23 @@
     scrollDown();
     var entry = { text: text, node: node };
     pending.push(entry);
+    var draft = draftBubble();
+    function onDraft(kind, delta) {
+      if (kind === "reset") { draft.text.textContent = ""; return; }
+      if (!draft.shown) { log.appendChild(draft.node); draft.shown = true; }
+      draft.text.textContent += delta;
+      scrollDown();
+    }
+    function dropDraft() { if (draft.node.parentNode) draft.node.parentNode.removeChild(draft.node); }
     setBusy(true);
+    var id;
     ensureConversation()
-      .then(function (id) {
-        return api("POST", "/v1/conversations/" + id + "/messages", { text: text }, { "Idempotency-Key": requestId() });
+      .then(function (conversation) {
+        id = conversation;
+        return postMessage(id, text, onDraft);
       })
-      .then(function (r) {
-        var turn = r.data;
+      .then(function (turn) {
+        dropDraft();
         var index = pending.indexOf(entry);
         if (turn.role === "customer") {
           // 202 in human mode: the stored customer turn; an agent will answer.
@@ -410,9 +470,15 @@
         }
       })
       .catch(function (error) {
+        dropDraft();
         var index = pending.indexOf(entry);
         if (index >= 0) pending.splice(index, 1);
         node.classList.remove("pending");
+        if (error.interrupted && id) {
+          // The message was acknowledged before the stream broke: show what was stored.
+          load(id).catch(function () { /* the live stream still delivers */ });
+          return;
+        }
         node.classList.add("failed");
         node.appendChild(el("span", { class: "who", text: "Not sent: " + error.message }));
         if (error.status === 404) forget();

@@ -1,0 +1,142 @@
+"""A real server with the demo help center, and headless Debian Chromium (Playwright with
+``executable_path``: no downloaded browser) for the browser tests."""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import uvicorn
+from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+
+from frontdesk.api.app import create_app
+from frontdesk.releases.config import ReleaseConfig
+from frontdesk.runtime import Frontdesk
+from frontdesk.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO = ROOT / "examples" / "demo-helpcenter"
+ARTIFACTS = ROOT / "tests" / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless=new",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@dataclass(frozen=True)
+class Served:
+    base: str
+    widget: str
+    agent: str
+
+
+@contextlib.contextmanager
+def serve_demo(tmp_path: Path, release: ReleaseConfig | None = None) -> Iterator[Served]:
+    """Uvicorn in a thread serving a fresh SQLite Frontdesk with the demo help center."""
+    settings = Settings(
+        _env_file=None,
+        env="test",
+        data_dir=tmp_path / "data",
+        database_url=f"sqlite:///{tmp_path / 'frontdesk.db'}",
+        secret_key="test-secret-0123456789abcdef",
+        rate_limit_per_minute=0,
+    )
+    frontdesk = Frontdesk(settings, release=release)
+    frontdesk.init()
+    tenant = frontdesk.tenants.create_tenant("parcelly")
+    widget = frontdesk.tenants.issue_key("parcelly", "widget")[0]
+    agent = frontdesk.tenants.issue_key("parcelly", "agent", name="Sam")[0]
+    frontdesk.knowledge.ingest_paths(tenant.id, [DEMO / "articles", DEMO / "faq.csv"])
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))  # bound before the server starts: no free-port race
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(
+        create_app(instance=frontdesk),
+        log_level="warning",
+        ws="none",
+        lifespan="on",
+        timeout_graceful_shutdown=5,  # open event streams must not hold shutdown
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 60
+        while not server.started:
+            assert thread.is_alive(), "the server thread exited during start-up"
+            assert time.monotonic() < deadline, "the server did not start in 60 s"
+            time.sleep(0.05)
+        yield Served(f"http://127.0.0.1:{port}", widget, agent)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+        sock.close()
+        frontdesk.close()
+    assert not thread.is_alive(), "the server did not shut down"
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[Served]:
+    with serve_demo(tmp_path) as running:
+        yield running
+
+
+@pytest.fixture
+def serve() -> Callable[..., contextlib.AbstractContextManager[Served]]:
+    """``serve(tmp_path, release)``: the demo server running another release."""
+    return serve_demo
+
+
+@pytest.fixture
+def browser() -> Iterator[Browser]:
+    if shutil.which(CHROMIUM) is None:
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@dataclass
+class PageWatch:
+    """Collects uncaught script errors and console errors so a test can fail on them,
+    and takes screenshots into tests/artifacts/."""
+
+    errors: list[str] = field(default_factory=list)
+    shots: list[Path] = field(default_factory=list)
+
+    def __call__(self, page: Page) -> Page:
+        def on_console(message: ConsoleMessage) -> None:
+            if message.type == "error":
+                self.errors.append(f"{page.url}: console: {message.text}")
+
+        page.on("pageerror", lambda error: self.errors.append(f"{page.url}: {error}"))
+        page.on("console", on_console)
+        return page
+
+    def shot(self, page: Page, name: str) -> None:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        path = ARTIFACTS / name
+        page.screenshot(path=str(path), full_page=False)
+        self.shots.append(path)
+
+
+@pytest.fixture
+def watch() -> PageWatch:
+    return PageWatch()
