@@ -21,7 +21,7 @@ from frontdesk.pipeline.state import Passage
 from frontdesk.releases.config import ReleaseConfig, load_release
 from frontdesk.resources import Resources
 from frontdesk.services.conversations import ConversationService
-from frontdesk.services.handoff import HandoffService
+from frontdesk.services.handoff import HandoffService, summarizer_for
 from frontdesk.services.knowledge import KnowledgeService
 from frontdesk.services.tenants import TenantService
 from frontdesk.settings import Settings
@@ -48,7 +48,13 @@ class Frontdesk:
         self.knowledge = KnowledgeService(
             self.database, self.resources.embedder, settings.max_upload_bytes
         )
-        self.handoff = HandoffService(self.database, self.knowledge, self.events, self.metrics)
+        self.handoff = HandoffService(
+            self.database,
+            self.knowledge,
+            self.events,
+            self.metrics,
+            summarizer_for(self.release.summarizer, self.resources.breakers),
+        )
         self.conversations = ConversationService(
             self.database,
             self.pipeline,
@@ -95,5 +101,8 @@ class Frontdesk:
 
     def close(self) -> None:
         self.jobs.shutdown()
+        self.handoff.close()
         self.events.close()
+        self.pipeline.close()
+        self.resources.local_models.close()
         self.database.dispose()

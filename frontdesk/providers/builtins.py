@@ -67,8 +67,26 @@ def _llm_generator(name: str, params: dict[str, Any], res: Resources) -> Stage:
     return LlmGenerator.from_params(name, params, breakers=res.breakers)
 
 
+def _expanded_retriever(name: str, params: dict[str, Any], res: Resources) -> Stage:
+    from frontdesk.pipeline.stages.expand import LlmExpandedRetriever
+
+    options = HybridOptions(**params.pop("hybrid", {}))
+    knowledge = StoredKnowledge(res.database, res.embedder(), options)
+    return LlmExpandedRetriever.from_params(
+        name, params, knowledge=knowledge, breakers=res.breakers
+    )
+
+
+def _llm_condenser(name: str, params: dict[str, Any], res: Resources) -> Stage:
+    from frontdesk.pipeline.stages.llm_context import LlmCondenser
+
+    return LlmCondenser.from_params(name, params, breakers=res.breakers)
+
+
 def register(registry: ComponentRegistry) -> None:
     registry.register("llm_generator", _llm_generator)
+    registry.register("llm_expanded_retriever", _expanded_retriever)
+    registry.register("llm_condenser", _llm_condenser)
     registry.register("intent_router", _intent_router)
     registry.register("input_guards", _input_guards)
     registry.register("output_guards", _output_guards)

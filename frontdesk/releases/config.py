@@ -2,6 +2,10 @@
 
 It serialises to a dict (and JSON) so it can be stored, diffed, split between traffic
 shares and rolled back. ``digest`` identifies its exact content.
+
+Besides its stages a release may name a ``summarizer``: the LLM providers that write
+ticket summaries at handoff (``{"providers": [...], "max_tokens": 160, "deadline_s":
+10.0}``). Without one, or when its providers fail, summaries are extractive.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from frontdesk.errors import ConfigurationError
+from frontdesk.llm.config import ProviderConfig
 from frontdesk.settings import Settings
 
 
@@ -24,6 +29,16 @@ class StageSpec(BaseModel):
     params: dict[str, Any] = Field(default_factory=dict)
 
 
+class SummarizerSpec(BaseModel):
+    """Which providers write handoff summaries; tried in order, as for llm_generator."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    providers: list[ProviderConfig] = Field(min_length=1)
+    max_tokens: int = Field(160, ge=16, le=1024)
+    deadline_s: float = Field(10.0, gt=0)
+
+
 class ReleaseConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -31,6 +46,7 @@ class ReleaseConfig(BaseModel):
     version: int = Field(ge=1)
     description: str = ""
     stages: list[StageSpec] = Field(min_length=1)
+    summarizer: SummarizerSpec | None = None
 
     @model_validator(mode="after")
     def _unique_stage_names(self) -> ReleaseConfig:
@@ -41,7 +57,10 @@ class ReleaseConfig(BaseModel):
 
     @property
     def digest(self) -> str:
-        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+        data = self.model_dump(mode="json")
+        if data["summarizer"] is None:  # releases without one keep the digest they had
+            del data["summarizer"]
+        canonical = json.dumps(data, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
 

@@ -1,10 +1,17 @@
 """Handoff to people: tickets, agent replies, resolution, hand-back, promotion to
 knowledge, and customer feedback. Every change is one transaction, published to the live
-streams after it commits."""
+streams after it commits.
+
+A release with a ``summarizer`` has a language model write the ticket summary. It is
+written before the transaction that locks the conversation (a model may take seconds)
+and passed to :func:`open_ticket_in`; when no provider answers, the extractive
+:func:`summarize` is used, as without a summarizer.
+"""
 
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -16,13 +23,18 @@ from frontdesk.domain.handoff import EscalationReason, Feedback, Priority, Ticke
 from frontdesk.domain.tenant import Principal
 from frontdesk.errors import InvalidInputError
 from frontdesk.live.bus import AGENTS, EventBus, conversation_topic
+from frontdesk.llm.assist import LlmAssistant
+from frontdesk.llm.breaker import BreakerBoard
 from frontdesk.monitoring.metrics import Metrics
 from frontdesk.pipeline.stages.decide import HANDOFF_ANSWER
+from frontdesk.releases.config import SummarizerSpec
 from frontdesk.services.knowledge import KnowledgeService
 from frontdesk.storage.db import Database
 from frontdesk.storage.repos import conversations as conversations_repo
 from frontdesk.storage.repos import handoff as repo
 from frontdesk.storage.tables import utcnow
+
+log = logging.getLogger(__name__)
 
 SUMMARY_CHARS = 600
 _PRIORITY_BY_REASON = {
@@ -64,11 +76,29 @@ def priority_for(reason: str, requested: str | None = None) -> Priority:
     return _PRIORITY_BY_REASON.get(reason, Priority.NORMAL)
 
 
+def summarizer_for(spec: SummarizerSpec | None, breakers: BreakerBoard) -> LlmAssistant | None:
+    """The release's summary writer, sharing the process's provider breakers."""
+    if spec is None:
+        return None
+    return LlmAssistant(
+        providers=spec.providers,
+        max_tokens=spec.max_tokens,
+        deadline_s=spec.deadline_s,
+        breakers=breakers,
+    )
+
+
 def open_ticket_in(
-    session: Session, tenant_id: str, conversation_id: str, reason: str, priority: Priority
+    session: Session,
+    tenant_id: str,
+    conversation_id: str,
+    reason: str,
+    priority: Priority,
+    summary: str | None = None,
 ) -> Ticket:
     """Inside the caller's transaction: switch the conversation to a person and open
-    (or reuse) its ticket. The caller holds the conversation lock."""
+    (or reuse) its ticket. The caller holds the conversation lock, so ``summary`` (else
+    the extractive one) was written before: never call a model here."""
     turns = conversations_repo.get(session, tenant_id, conversation_id).turns
     ticket = repo.open_ticket(
         session,
@@ -76,7 +106,7 @@ def open_ticket_in(
         conversation_id,
         reason=reason,
         priority=priority,
-        summary=summarize(turns, reason),
+        summary=summary or summarize(turns, reason),
     )
     conversations_repo.set_status(session, tenant_id, conversation_id, ConversationStatus.HUMAN)
     return ticket
@@ -101,24 +131,65 @@ def ticket_json(ticket: Ticket) -> dict[str, Any]:
 
 class HandoffService:
     def __init__(
-        self, database: Database, knowledge: KnowledgeService, events: EventBus, metrics: Metrics
+        self,
+        database: Database,
+        knowledge: KnowledgeService,
+        events: EventBus,
+        metrics: Metrics,
+        summarizer: LlmAssistant | None = None,
     ) -> None:
         self._db = database
         self._knowledge = knowledge
         self._events = events
         self._metrics = metrics
+        self._summarizer = summarizer
+
+    def close(self) -> None:
+        if self._summarizer is not None:
+            self._summarizer.close()
+
+    def draft_summary(
+        self,
+        tenant_id: str,
+        conversation_id: str,
+        reason: str,
+        details: dict[str, Any] | None = None,
+    ) -> str | None:
+        """The summarizer's ticket summary, or ``None`` for the extractive one (no
+        summarizer, no provider answered, or a person already has the conversation).
+        Call it outside any transaction; what happened goes to
+        ``details["handoff_summary"]``."""
+        if self._summarizer is None:
+            return None
+        with self._db.transaction() as session:
+            conversation = conversations_repo.get(session, tenant_id, conversation_id)
+        if conversation.status is ConversationStatus.HUMAN:
+            return None  # its open ticket is reused with the summary it has
+        drafted = self._summarizer.handoff_summary(conversation.turns, reason, limit=SUMMARY_CHARS)
+        if drafted.value is None:
+            log.warning("handoff summary is extractive: the summarizer failed %s", drafted.flags)
+        if details is not None:
+            details["handoff_summary"] = {
+                "source": "extractive" if drafted.value is None else "llm",
+                "flags": drafted.flags,
+                **drafted.record(),
+            }
+        return drafted.value
 
     # customer side
 
     def request_person(self, tenant_id: str, conversation_id: str) -> Ticket:
         """The customer pressed "talk to a person": open a ticket (once)."""
+        reason = EscalationReason.REQUESTED_HUMAN.value
+        summary = self.draft_summary(tenant_id, conversation_id, reason)
         with self._db.transaction() as session:
             conversation = conversations_repo.lock(session, tenant_id, conversation_id)
             existing = repo.current_ticket(session, tenant_id, conversation_id)
             if existing is not None and conversation.status is ConversationStatus.HUMAN:
                 return existing
-            reason = EscalationReason.REQUESTED_HUMAN.value
-            ticket = open_ticket_in(session, tenant_id, conversation_id, reason, Priority.HIGH)
+            ticket = open_ticket_in(
+                session, tenant_id, conversation_id, reason, Priority.HIGH, summary=summary
+            )
             turn = conversations_repo.append_turn(
                 session,
                 tenant_id,
