@@ -7,6 +7,7 @@ import threading
 from typing import TYPE_CHECKING, Protocol
 
 from frontdesk.llm.breaker import BreakerBoard
+from frontdesk.llm.local_pool import LocalModelPool
 from frontdesk.pipeline.protocols import Embedder
 from frontdesk.pipeline.state import Passage
 from frontdesk.settings import Settings
@@ -38,6 +39,8 @@ class Resources:
         self._lock = threading.Lock()
         # One circuit breaker per LLM provider, shared by every pipeline of this process.
         self.breakers = BreakerBoard()
+        # llama.cpp servers for providers that name a local_model, started on first use.
+        self.local_models = LocalModelPool(settings.data_dir)
 
     def embedder(self) -> Embedder:
         with self._lock:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from frontdesk.errors import ConfigurationError
 
@@ -36,7 +36,19 @@ class ProviderConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str = Field(min_length=1, description="Names the provider on traces and breakers.")
-    base_url: str = Field(description="Up to and including /v1, e.g. http://127.0.0.1:8080/v1")
+    base_url: str | None = Field(
+        None,
+        description="Up to and including /v1, e.g. http://127.0.0.1:8080/v1; "
+        "omitted for a local_model, whose server Frontdesk starts.",
+    )
+    local_model: str | None = Field(
+        None,
+        description="Run this model on a llama.cpp server Frontdesk starts on loopback: a "
+        "packaged model name (qwen2.5-coder-0.5b-instruct-q4_k_m) or a path to a .gguf file.",
+    )
+    local_threads: int = Field(2, ge=1, le=64, description="CPU threads of the local server.")
+    local_context: int = Field(4096, ge=512, le=131072, description="Local context tokens.")
+    local_parallel: int = Field(1, ge=1, le=16, description="Requests served at once.")
     model: str = Field("default", description="The model name sent in each request.")
     api_key_env: str | None = Field(
         None, description="Name of the env var holding the API key (never the key itself)."
@@ -59,10 +71,30 @@ class ProviderConfig(BaseModel):
 
     @field_validator("base_url")
     @classmethod
-    def _http_url(cls, value: str) -> str:
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
         if not value.startswith(("http://", "https://")):
             raise ValueError("base_url must start with http:// or https://")
         return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _one_endpoint(self) -> ProviderConfig:
+        if (self.base_url is None) == (self.local_model is None):
+            raise ValueError(
+                f"provider {self.name!r}: give exactly one of base_url (a running server) "
+                "or local_model (a model Frontdesk serves itself)"
+            )
+        return self
+
+    @property
+    def url(self) -> str:
+        """The base URL; a local model's is known once its server started."""
+        if self.base_url is None:
+            raise ConfigurationError(
+                f"provider {self.name!r}: the local model's server has not been started"
+            )
+        return self.base_url
 
     @field_validator("api_key_env")
     @classmethod

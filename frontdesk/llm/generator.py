@@ -32,9 +32,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from frontdesk.errors import ConfigurationError
 from frontdesk.llm.breaker import BreakerBoard, BreakerState, CircuitBreaker
 from frontdesk.llm.config import ProviderConfig
 from frontdesk.llm.errors import LlmError, LlmHTTPError, LlmOutputError
+from frontdesk.llm.local_pool import LocalModelPool
 from frontdesk.llm.prompts import (
     AnswerPayload,
     build_messages,
@@ -77,6 +79,7 @@ class LlmGenerator:
     sample_temperature: float = 0.7
     extractive: ExtractiveGenerator | None = None
     breakers: BreakerBoard = field(default_factory=BreakerBoard)
+    local_models: LocalModelPool | None = None  # serves providers that name a local_model
     clock: Callable[[], float] = time.monotonic
 
     def __post_init__(self) -> None:
@@ -123,7 +126,8 @@ class LlmGenerator:
         }
 
     def warm_up(self) -> None:
-        """Create the HTTP clients (and check API key variables); no request is sent."""
+        """Create the HTTP clients (and check API key variables) and start the servers of
+        local models; no request is sent."""
         for config in self.providers:
             self._client(config)
 
@@ -193,6 +197,13 @@ class LlmGenerator:
         with self._lock:
             client = self._clients.get(config.name)
             if client is None:
+                if config.local_model is not None:
+                    if self.local_models is None:
+                        raise ConfigurationError(
+                            f"provider {config.name!r} names a local_model but this "
+                            "generator has no local model pool"
+                        )
+                    config = self.local_models.resolve(config)
                 client = OpenAICompatibleProvider(config)
                 self._clients[config.name] = client
             return client

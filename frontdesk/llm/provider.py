@@ -125,7 +125,7 @@ class OpenAICompatibleProvider:
         if key is not None:
             headers["Authorization"] = f"Bearer {key}"
         self._client = httpx.Client(
-            base_url=config.base_url, headers=headers, transport=transport, trust_env=False
+            base_url=config.url, headers=headers, transport=transport, trust_env=False
         )
 
     @property

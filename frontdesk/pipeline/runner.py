@@ -43,6 +43,13 @@ class Pipeline:
         for stage in self.stages:
             stage.warm_up()
 
+    def close(self) -> None:
+        """Release what stages hold open (HTTP clients); ``close`` is optional for a stage."""
+        for stage in self.stages:
+            close = getattr(stage, "close", None)
+            if callable(close):
+                close()
+
     def run(self, state: TurnState) -> list[StageTrace]:
         """Every stage, in order."""
         return self._run(state, self.stages)

@@ -64,7 +64,9 @@ def _intent_router(name: str, params: dict[str, Any], res: Resources) -> Stage:
 def _llm_generator(name: str, params: dict[str, Any], res: Resources) -> Stage:
     from frontdesk.llm.generator import LlmGenerator
 
-    return LlmGenerator.from_params(name, params, breakers=res.breakers)
+    return LlmGenerator.from_params(
+        name, params, breakers=res.breakers, local_models=res.local_models
+    )
 
 
 def _expanded_retriever(name: str, params: dict[str, Any], res: Resources) -> Stage:
