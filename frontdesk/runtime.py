@@ -53,7 +53,9 @@ class Frontdesk:
             self.knowledge,
             self.events,
             self.metrics,
-            summarizer_for(self.release.summarizer, self.resources.breakers),
+            summarizer_for(
+                self.release.summarizer, self.resources.breakers, self.resources.local_models
+            ),
         )
         self.conversations = ConversationService(
             self.database,
@@ -74,6 +76,7 @@ class Frontdesk:
     def warm_up(self) -> None:
         """Load models once; call at start-up, before serving traffic."""
         self.pipeline.warm_up()
+        self.handoff.warm_up()
         self._warm = True
 
     def readiness(self) -> tuple[bool, dict[str, str]]:

@@ -18,23 +18,22 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from frontdesk.llm.breaker import BreakerBoard, BreakerState, CircuitBreaker
+from frontdesk.llm.breaker import BreakerBoard
+from frontdesk.llm.clients import ClientPool, ask_in_order, sum_usage
 from frontdesk.llm.config import ProviderConfig
-from frontdesk.llm.errors import LlmError, LlmHTTPError, LlmOutputError
+from frontdesk.llm.errors import LlmOutputError
+from frontdesk.llm.local_pool import LocalModelPool
 from frontdesk.llm.provider import Completion, OpenAICompatibleProvider, Usage
 from frontdesk.retrieval.condense import HistoryItem
 
 T = TypeVar("T")
 Messages = list[dict[str, str]]
 
-# Request-specific 4xx (prompt too long, bad parameter) say nothing about provider health.
-NOT_HEALTH = frozenset({400, 413, 422})
 _FENCE = re.compile(r"^```[a-z]*\s*|\s*```$")
 _BULLET = re.compile(r"^\s*(?:[-*\u2022]|\d+[.)])\s*")
 _LABEL = re.compile(
@@ -49,52 +48,6 @@ class LlmUnusableError(LlmOutputError):
     """The model answered, but not with something the task can use."""
 
     flag = "llm_unusable"
-
-
-def breaker_for(board: BreakerBoard, config: ProviderConfig) -> CircuitBreaker:
-    return board.get(
-        config.name, failure_threshold=config.failure_threshold, cooldown_s=config.cooldown_s
-    )
-
-
-def record_outcome(breaker: CircuitBreaker, exc: LlmError) -> None:
-    """Count ``exc`` against the provider only when it says the provider is unhealthy."""
-    if isinstance(exc, LlmOutputError) or (
-        isinstance(exc, LlmHTTPError) and exc.status in NOT_HEALTH
-    ):
-        breaker.record_success()  # the server answered; the request or model was at fault
-    else:
-        breaker.record_failure()
-
-
-def sum_usage(completions: Sequence[Completion]) -> Usage:
-    return Usage(
-        prompt_tokens=sum(c.usage.prompt_tokens for c in completions),
-        completion_tokens=sum(c.usage.completion_tokens for c in completions),
-        cached_tokens=sum(c.usage.cached_tokens for c in completions),
-    )
-
-
-class ClientPool:
-    """One HTTP client per provider name, created on first use and closed together."""
-
-    def __init__(self) -> None:
-        self._clients: dict[str, OpenAICompatibleProvider] = {}
-        self._lock = threading.Lock()
-
-    def get(self, config: ProviderConfig) -> OpenAICompatibleProvider:
-        with self._lock:
-            client = self._clients.get(config.name)
-            if client is None:
-                client = OpenAICompatibleProvider(config)
-                self._clients[config.name] = client
-            return client
-
-    def close(self) -> None:
-        with self._lock:
-            for client in self._clients.values():
-                client.close()
-            self._clients.clear()
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +95,7 @@ class LlmAssistant:
     seed: int | None = 0
     deadline_s: float = 10.0
     breakers: BreakerBoard = field(default_factory=BreakerBoard)
+    local_models: LocalModelPool | None = None  # serves providers that name a local_model
     clock: Callable[[], float] = time.monotonic
 
     def __post_init__(self) -> None:
@@ -154,7 +108,7 @@ class LlmAssistant:
             raise ValueError("max_tokens must be at least 1")
         if self.deadline_s <= 0:
             raise ValueError("deadline_s must be positive")
-        self._clients = ClientPool()
+        self._clients = ClientPool(self.local_models)
 
     @classmethod
     def from_params(
@@ -196,49 +150,32 @@ class LlmAssistant:
         that JSON schema (or to any JSON object where the provider says ``json_schema:
         false``)."""
         started = self.clock()
-        flags: list[str] = []
-        attempts: list[dict[str, Any]] = []
         completions: list[Completion] = []
-        for position, config in enumerate(self.providers):
-            breaker = breaker_for(self.breakers, config)
-            if not breaker.allow():
-                flags.append("breaker_open")
-                attempts.append({"provider": config.name, "outcome": "breaker_open"})
-                continue
-            remaining = self.deadline_s - (self.clock() - started)
-            if remaining <= 0:
-                flags.append("llm_deadline")
-                attempts.append({"provider": config.name, "outcome": "no_time_left"})
-                break
-            probe = breaker.state is BreakerState.HALF_OPEN
-            try:
-                completion = self._clients.get(config).complete(
-                    messages,
-                    max_tokens=self.max_tokens,
-                    temperature=self.temperature,
-                    response_format=_response_format(schema, config),
-                    seed=self.seed,
-                    deadline_s=remaining,
-                )
-                completions.append(completion)
-                value = parse(completion.text)
-            except LlmError as exc:
-                record_outcome(breaker, exc)
-                flags.append(exc.flag)
-                if breaker.state is BreakerState.OPEN:
-                    flags.append("breaker_opened")
-                attempts.append(
-                    {"provider": config.name, "outcome": exc.flag, "error": exc.message[:200]}
-                )
-                continue
-            breaker.record_success()
-            if probe:
-                flags.append("breaker_closed")
-            if position > 0:
-                flags.append(f"fallback:{config.name}")
-            attempts.append({"provider": config.name, "outcome": "ok"})
-            return self._outcome(value, flags, attempts, completions, started, completion)
-        return self._outcome(None, flags, attempts, completions, started, None)
+
+        def call(client: OpenAICompatibleProvider, config: ProviderConfig, left: float) -> T:
+            completion = client.complete(
+                messages,
+                max_tokens=self.max_tokens,
+                temperature=self.temperature,
+                response_format=_response_format(schema, config),
+                seed=self.seed,
+                deadline_s=left,
+            )
+            completions.append(completion)
+            return parse(completion.text)
+
+        outcome = ask_in_order(
+            self.providers,
+            breakers=self.breakers,
+            clients=self._clients,
+            deadline_s=self.deadline_s,
+            clock=self.clock,
+            call=call,
+        )
+        used = completions[-1] if outcome.config is not None else None
+        return self._outcome(
+            outcome.value, outcome.flags, outcome.attempts, completions, started, used
+        )
 
     def _outcome(
         self,

@@ -26,16 +26,15 @@ so a model that cannot make up its mind is not trusted.
 from __future__ import annotations
 
 import re
-import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from frontdesk.errors import ConfigurationError
-from frontdesk.llm.breaker import BreakerBoard, BreakerState, CircuitBreaker
+from frontdesk.llm.breaker import BreakerBoard, CircuitBreaker
+from frontdesk.llm.clients import ClientPool, ask_in_order, breaker_for, sum_usage
 from frontdesk.llm.config import ProviderConfig
-from frontdesk.llm.errors import LlmError, LlmHTTPError, LlmOutputError
+from frontdesk.llm.errors import LlmError, LlmOutputError
 from frontdesk.llm.local_pool import LocalModelPool
 from frontdesk.llm.prompts import (
     AnswerPayload,
@@ -44,7 +43,7 @@ from frontdesk.llm.prompts import (
     response_format,
     template,
 )
-from frontdesk.llm.provider import Completion, OpenAICompatibleProvider, Usage
+from frontdesk.llm.provider import Completion, OpenAICompatibleProvider
 from frontdesk.llm.streaming import AnswerDraft
 from frontdesk.pipeline.protocols import StageReport
 from frontdesk.pipeline.stages.generate import (
@@ -57,8 +56,6 @@ from frontdesk.pipeline.state import DraftSink, Passage, TurnState
 
 _MARKER = re.compile(r"\s*\[(\d+(?:\s*,\s*\d+)*)\]")
 _REPAIR = "That was not valid. Reply with only the JSON object described in the instructions."
-# Request-specific 4xx (prompt too long, bad parameter) say nothing about provider health.
-_NOT_HEALTH = {400, 413, 422}
 
 
 @dataclass
@@ -93,8 +90,7 @@ class LlmGenerator:
             raise ValueError(f"provider names must be unique, got {names}")
         if self.extractive is None:
             self.extractive = ExtractiveGenerator(name=f"{self.name}:extractive")
-        self._clients: dict[str, OpenAICompatibleProvider] = {}
-        self._lock = threading.Lock()
+        self._clients = ClientPool(self.local_models)
 
     @classmethod
     def from_params(cls, name: str, params: dict[str, Any], **extra: Any) -> LlmGenerator:
@@ -129,87 +125,47 @@ class LlmGenerator:
         """Create the HTTP clients (and check API key variables) and start the servers of
         local models; no request is sent."""
         for config in self.providers:
-            self._client(config)
+            self._clients.get(config)
 
     def close(self) -> None:
-        with self._lock:
-            for client in self._clients.values():
-                client.close()
-            self._clients.clear()
+        self._clients.close()
 
     def breaker(self, config: ProviderConfig) -> CircuitBreaker:
-        return self.breakers.get(
-            config.name, failure_threshold=config.failure_threshold, cooldown_s=config.cooldown_s
-        )
+        return breaker_for(self.breakers, config)
 
     def run(self, state: TurnState) -> StageReport:
         if not state.passages:
             return self._extractive(state, flags=[], attempts=[], fallback=False)
-        started = self.clock()
         passages = state.passages[: self.max_passages]
         messages = build_messages(
             self.prompt_version, canary=self.canary, passages=passages, question=state.text
         )
-        flags: list[str] = []
-        attempts: list[dict[str, Any]] = []
         relay = _DraftRelay(state.drafts, self.canary) if state.drafts is not None else None
-        for position, config in enumerate(self.providers):
-            breaker = self.breaker(config)
-            if not breaker.allow():
-                flags.append("breaker_open")
-                attempts.append({"provider": config.name, "outcome": "breaker_open"})
-                continue
-            remaining = self.deadline_s - (self.clock() - started)
-            if remaining <= 0:
-                flags.append("llm_deadline")
-                attempts.append({"provider": config.name, "outcome": "no_time_left"})
-                break
-            probe = breaker.state is BreakerState.HALF_OPEN
-            try:
-                payload, completions, votes = self._vote(
-                    config, messages, remaining, len(passages), relay
-                )
-            except LlmError as exc:
-                self._record(breaker, exc)
-                flags.append(exc.flag)
-                if breaker.state is BreakerState.OPEN:
-                    flags.append("breaker_opened")
-                attempts.append(
-                    {"provider": config.name, "outcome": exc.flag, "error": exc.message[:200]}
-                )
-                continue
-            breaker.record_success()
-            if probe:
-                flags.append("breaker_closed")
-            if position > 0:
-                flags.append(f"fallback:{config.name}")
-            attempts.append({"provider": config.name, "outcome": "ok"})
-            if relay is not None and relay.withdrawn:
-                flags.append("draft_withdrawn")
-            return self._apply(
-                state, passages, payload, completions, votes, config, flags, attempts
-            )
-        if relay is not None:
-            relay.reset()
-        return self._extractive(state, flags=flags, attempts=attempts, fallback=True)
-
-    def _client(self, config: ProviderConfig) -> OpenAICompatibleProvider:
-        with self._lock:
-            client = self._clients.get(config.name)
-            if client is None:
-                if config.local_model is not None:
-                    if self.local_models is None:
-                        raise ConfigurationError(
-                            f"provider {config.name!r} names a local_model but this "
-                            "generator has no local model pool"
-                        )
-                    config = self.local_models.resolve(config)
-                client = OpenAICompatibleProvider(config)
-                self._clients[config.name] = client
-            return client
+        outcome = ask_in_order(
+            self.providers,
+            breakers=self.breakers,
+            clients=self._clients,
+            deadline_s=self.deadline_s,
+            clock=self.clock,
+            call=lambda client, config, remaining: self._vote(
+                client, config, messages, remaining, len(passages), relay
+            ),
+        )
+        flags, attempts = outcome.flags, outcome.attempts
+        if outcome.value is None or outcome.config is None:
+            if relay is not None:
+                relay.reset()
+            return self._extractive(state, flags=flags, attempts=attempts, fallback=True)
+        if relay is not None and relay.withdrawn:
+            flags.append("draft_withdrawn")
+        payload, completions, votes = outcome.value
+        return self._apply(
+            state, passages, payload, completions, votes, outcome.config, flags, attempts
+        )
 
     def _vote(
         self,
+        client: OpenAICompatibleProvider,
         config: ProviderConfig,
         messages: list[dict[str, str]],
         budget_s: float,
@@ -220,7 +176,7 @@ class LlmGenerator:
         it, samples drawn); a failed extra sample ends sampling without failing the turn."""
         started = self.clock()
         first, completions = self._ask(
-            config, messages, budget_s, passages, relay, temperature=self.temperature
+            client, config, messages, budget_s, passages, relay, temperature=self.temperature
         )
         payloads = [first]
         for index in range(1, self.samples):
@@ -229,6 +185,7 @@ class LlmGenerator:
                 break
             try:
                 payload, used = self._ask(
+                    client,
                     config,
                     messages,
                     remaining,
@@ -246,6 +203,7 @@ class LlmGenerator:
 
     def _ask(
         self,
+        client: OpenAICompatibleProvider,
         config: ProviderConfig,
         messages: list[dict[str, str]],
         budget_s: float,
@@ -256,7 +214,6 @@ class LlmGenerator:
         seed: int | None = None,
     ) -> tuple[AnswerPayload, list[Completion]]:
         """One answer from one provider; invalid JSON is retried once with a repair note."""
-        client = self._client(config)
         started = self.clock()
         completions: list[Completion] = []
         conversation = list(messages)
@@ -318,15 +275,6 @@ class LlmGenerator:
         assert stream.completion is not None  # set whenever the stream ended properly
         return stream.completion
 
-    @staticmethod
-    def _record(breaker: CircuitBreaker, exc: LlmError) -> None:
-        if isinstance(exc, LlmOutputError) or (
-            isinstance(exc, LlmHTTPError) and exc.status in _NOT_HEALTH
-        ):
-            breaker.record_success()  # the server answered; the request or model was at fault
-        else:
-            breaker.record_failure()
-
     def _apply(
         self,
         state: TurnState,
@@ -357,7 +305,7 @@ class LlmGenerator:
             state.citations = [citation_for(renumber[n], passages[n - 1]) for n in cited]
             evidence = max(evidence_of(passages[n - 1]) for n in cited) if cited else 0.0
             state.confidence = evidence * agreement
-        usage = _sum_usage(completions)
+        usage = sum_usage(completions)
         cost = sum(c.cost for c in completions)
         latency = sum(c.latency_ms for c in completions)
         record = {
@@ -432,14 +380,6 @@ def _rewrite_markers(answer: str, renumber: dict[int, int]) -> str:
     if missing:
         text = text + "".join(f" [{n}]" for n in missing)
     return text
-
-
-def _sum_usage(completions: list[Completion]) -> Usage:
-    return Usage(
-        prompt_tokens=sum(c.usage.prompt_tokens for c in completions),
-        completion_tokens=sum(c.usage.completion_tokens for c in completions),
-        cached_tokens=sum(c.usage.cached_tokens for c in completions),
-    )
 
 
 def choose_by_agreement(

@@ -75,14 +75,16 @@ def _expanded_retriever(name: str, params: dict[str, Any], res: Resources) -> St
     options = HybridOptions(**params.pop("hybrid", {}))
     knowledge = StoredKnowledge(res.database, res.embedder(), options)
     return LlmExpandedRetriever.from_params(
-        name, params, knowledge=knowledge, breakers=res.breakers
+        name, params, knowledge=knowledge, breakers=res.breakers, local_models=res.local_models
     )
 
 
 def _llm_condenser(name: str, params: dict[str, Any], res: Resources) -> Stage:
     from frontdesk.pipeline.stages.llm_context import LlmCondenser
 
-    return LlmCondenser.from_params(name, params, breakers=res.breakers)
+    return LlmCondenser.from_params(
+        name, params, breakers=res.breakers, local_models=res.local_models
+    )
 
 
 def register(registry: ComponentRegistry) -> None:

@@ -25,6 +25,7 @@ from frontdesk.errors import InvalidInputError
 from frontdesk.live.bus import AGENTS, EventBus, conversation_topic
 from frontdesk.llm.assist import LlmAssistant
 from frontdesk.llm.breaker import BreakerBoard
+from frontdesk.llm.local_pool import LocalModelPool
 from frontdesk.monitoring.metrics import Metrics
 from frontdesk.pipeline.stages.decide import HANDOFF_ANSWER
 from frontdesk.releases.config import SummarizerSpec
@@ -76,8 +77,13 @@ def priority_for(reason: str, requested: str | None = None) -> Priority:
     return _PRIORITY_BY_REASON.get(reason, Priority.NORMAL)
 
 
-def summarizer_for(spec: SummarizerSpec | None, breakers: BreakerBoard) -> LlmAssistant | None:
-    """The release's summary writer, sharing the process's provider breakers."""
+def summarizer_for(
+    spec: SummarizerSpec | None,
+    breakers: BreakerBoard,
+    local_models: LocalModelPool | None = None,
+) -> LlmAssistant | None:
+    """The release's summary writer, sharing the process's provider breakers and local
+    model servers."""
     if spec is None:
         return None
     return LlmAssistant(
@@ -85,6 +91,7 @@ def summarizer_for(spec: SummarizerSpec | None, breakers: BreakerBoard) -> LlmAs
         max_tokens=spec.max_tokens,
         deadline_s=spec.deadline_s,
         breakers=breakers,
+        local_models=local_models,
     )
 
 
@@ -143,6 +150,11 @@ class HandoffService:
         self._events = events
         self._metrics = metrics
         self._summarizer = summarizer
+
+    def warm_up(self) -> None:
+        """Connect the summary writer (starting a local model's server) before traffic."""
+        if self._summarizer is not None:
+            self._summarizer.warm_up()
 
     def close(self) -> None:
         if self._summarizer is not None:

@@ -35,6 +35,7 @@ def _release(base_url: str) -> ReleaseConfig:
             stage["params"] = {
                 "providers": [loopback_provider("local", base_url).model_dump()],
                 "max_tokens": 96,
+                "deadline_s": 120,  # slow-but-healthy passes on a loaded machine
             }
         if stage["name"] == "output_guard":
             rule = {"id": "no-trial-talk", "kind": "forbidden_phrase", "pattern": "trial"}

@@ -34,6 +34,7 @@ from typing import Any, Literal
 
 from frontdesk.llm.assist import Assisted, LlmAssistant
 from frontdesk.llm.breaker import BreakerBoard
+from frontdesk.llm.local_pool import LocalModelPool
 from frontdesk.pipeline.protocols import StageReport
 from frontdesk.pipeline.stages.retrieve import KnowledgeRetriever
 from frontdesk.pipeline.state import Passage, TurnState
@@ -75,14 +76,18 @@ class LlmExpandedRetriever(KnowledgeRetriever):
         *,
         knowledge: KnowledgeBase,
         breakers: BreakerBoard,
+        local_models: LocalModelPool | None = None,
     ) -> LlmExpandedRetriever:
         values = dict(params)
-        assistant = LlmAssistant.from_params(values, breakers=breakers)
+        assistant = LlmAssistant.from_params(values, breakers=breakers, local_models=local_models)
         return cls(name=name, knowledge=knowledge, assistant=assistant, **values)
 
     def warm_up(self) -> None:
         super().warm_up()
         self.assistant.warm_up()
+
+    def close(self) -> None:
+        self.assistant.close()
 
     def run(self, state: TurnState) -> StageReport:
         query = state.query or state.text

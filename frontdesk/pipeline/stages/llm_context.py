@@ -20,6 +20,7 @@ from typing import Any
 
 from frontdesk.llm.assist import LlmAssistant
 from frontdesk.llm.breaker import BreakerBoard
+from frontdesk.llm.local_pool import LocalModelPool
 from frontdesk.pipeline.protocols import StageReport
 from frontdesk.pipeline.stages.context import HistoryCondenser
 from frontdesk.pipeline.state import TurnState
@@ -37,17 +38,25 @@ class LlmCondenser:
 
     @classmethod
     def from_params(
-        cls, name: str, params: dict[str, Any], *, breakers: BreakerBoard
+        cls,
+        name: str,
+        params: dict[str, Any],
+        *,
+        breakers: BreakerBoard,
+        local_models: LocalModelPool | None = None,
     ) -> LlmCondenser:
         values = dict(params)
         assistant = LlmAssistant.from_params(
-            values, breakers=breakers, max_tokens=64, deadline_s=5.0
+            values, breakers=breakers, local_models=local_models, max_tokens=64, deadline_s=5.0
         )
         return cls(name, assistant, HistoryCondenser(name=f"{name}:condense", **values))
 
     def warm_up(self) -> None:
         self.fallback.warm_up()
         self.assistant.warm_up()
+
+    def close(self) -> None:
+        self.assistant.close()
 
     def run(self, state: TurnState) -> StageReport:
         message = state.text.strip()

@@ -48,7 +48,12 @@ def provider(local: ProviderConfig) -> Iterator[OpenAICompatibleProvider]:
 
 def test_grounded_json_answer_cites_the_passage(local: ProviderConfig) -> None:
     generator = LlmGenerator(
-        name="generate", providers=[local], canary="CANARY-3f9b", max_passages=1, max_tokens=96
+        name="generate",
+        providers=[local],
+        canary="CANARY-3f9b",
+        max_passages=1,
+        max_tokens=96,
+        deadline_s=120,  # slow-but-healthy passes on a loaded machine
     )
     state = sample_turn()
     try:
@@ -136,7 +141,12 @@ def test_timeouts_open_the_breaker_and_a_half_open_probe_closes_it(
         "local-breaker", llama_server.base_url, failure_threshold=2, cooldown_s=30
     )
     probe = LlmGenerator(
-        name="generate", providers=[patient], breakers=board, max_passages=1, max_tokens=96
+        name="generate",
+        providers=[patient],
+        breakers=board,
+        max_passages=1,
+        max_tokens=96,
+        deadline_s=120,
     )
     try:
         report = probe.run(sample_turn())

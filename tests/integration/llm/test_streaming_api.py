@@ -30,6 +30,7 @@ def _release(base_url: str, rules: list[dict[str, Any]] | None = None) -> Releas
             stage["params"] = {
                 "providers": [loopback_provider("local", base_url).model_dump()],
                 "max_tokens": 96,
+                "deadline_s": 120,  # slow-but-healthy passes on a loaded machine
             }
         if stage["name"] == "output_guard" and rules:
             stage["params"] = {"rules": rules}
