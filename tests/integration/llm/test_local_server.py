@@ -189,3 +189,34 @@ def test_server_killed_mid_stream_is_a_truncated_stream_then_fallback(
             generator.close()
     assert report.flags == ["llm_transport", "fallback:extractive"]
     assert state.citations[0].chunk_id == "refunds-1"
+
+
+def test_self_consistency_draws_samples_and_scales_evidence_by_agreement(
+    local: ProviderConfig,
+) -> None:
+    single = LlmGenerator(
+        name="generate", providers=[local], max_passages=1, max_tokens=96, deadline_s=120
+    )
+    voted = LlmGenerator(
+        name="generate",
+        providers=[local],
+        max_passages=1,
+        max_tokens=96,
+        deadline_s=120,
+        samples=3,
+        sample_temperature=0.9,
+    )
+    one, three = sample_turn(), sample_turn()
+    try:
+        single.run(one)
+        report = voted.run(three)
+    finally:
+        single.close()
+        voted.close()
+    detail = three.details["llm"]
+    assert detail["samples"] == 3
+    assert report.detail["calls"] >= 3
+    assert detail["agreement"] in {0.3333, 0.6667, 1.0}
+    # Same greedy first sample, same evidence, scaled by how many samples agreed.
+    assert three.confidence == pytest.approx(one.confidence * detail["agreement"], abs=1e-3)
+    assert report.scores["completion_tokens"] > one.details["llm"]["completion_tokens"]
