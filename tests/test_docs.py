@@ -38,3 +38,27 @@ def test_every_command_in_the_readme_table_exists() -> None:
             continue
         result = runner.invoke(app, [*words, "--help"])
         assert result.exit_code == 0, (command, result.output)
+
+
+def test_every_example_release_builds(tmp_path: Path) -> None:
+    """The shipped example releases load and every stage builds (nothing is started)."""
+    from frontdesk.pipeline.registry import load_registry
+    from frontdesk.releases.config import ReleaseConfig
+    from frontdesk.resources import Resources
+    from frontdesk.storage.db import Database
+
+    settings = Settings(
+        _env_file=None, data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'db.sqlite'}"
+    )
+    registry = load_registry()
+    examples = sorted((ROOT / "examples" / "releases").glob("*.json"))
+    assert examples
+    for path in examples:
+        release = ReleaseConfig.model_validate_json(path.read_bytes())
+        database = Database(settings)
+        try:
+            pipeline = registry.build_pipeline(release, Resources(settings, database))
+            assert [stage.name for stage in pipeline.stages] == [s.name for s in release.stages]
+            pipeline.close()
+        finally:
+            database.dispose()
