@@ -59,6 +59,24 @@ class Metrics:
             ["kind", "value"],
             registry=self.registry,
         )
+        self.llm_tokens = Counter(
+            "frontdesk_llm_tokens",
+            "Language-model tokens used, by stage and kind (prompt or completion).",
+            ["stage", "kind"],
+            registry=self.registry,
+        )
+        self.llm_cost = Counter(
+            "frontdesk_llm_cost",
+            "Language-model cost at the release's configured prices, by stage.",
+            ["stage"],
+            registry=self.registry,
+        )
+        self.llm_first_token = Histogram(
+            "frontdesk_llm_first_token_seconds",
+            "Time from request to the first streamed token of a generated answer.",
+            buckets=_LATENCY_BUCKETS,
+            registry=self.registry,
+        )
         self.requests = Histogram(
             "frontdesk_http_request_seconds",
             "HTTP requests by route template, method and status.",
@@ -79,11 +97,29 @@ class Metrics:
             self.stage_seconds.labels(stage=name).observe(float(stage.get("duration_ms", 0)) / 1000)
             for flag in _flags(stage.get("flags")):
                 self.flags.labels(stage=name, flag=flag).inc()
+            self._observe_llm(name, stage)
         confidence = turn.details.get("confidence")
         if isinstance(confidence, int | float):
             self.confidence.observe(float(confidence))
         if turn.outcome is not None and turn.outcome.value == "handoff":
             self.escalations.labels(reason=str(turn.details.get("escalation_reason"))).inc()
+
+    def _observe_llm(self, name: str, stage: dict[str, object]) -> None:
+        """Tokens and cost from any stage that called a model (their scores say so)."""
+        scores = stage.get("scores")
+        if not isinstance(scores, dict):
+            return
+        for kind in ("prompt", "completion"):
+            tokens = scores.get(f"{kind}_tokens")
+            if isinstance(tokens, int | float) and tokens > 0:
+                self.llm_tokens.labels(stage=name, kind=kind).inc(tokens)
+        cost = scores.get("cost")
+        if isinstance(cost, int | float) and cost > 0:
+            self.llm_cost.labels(stage=name).inc(cost)
+        detail = stage.get("detail")
+        first = detail.get("first_token_ms") if isinstance(detail, dict) else None
+        if isinstance(first, int | float):
+            self.llm_first_token.observe(first / 1000)
 
     def observe_feedback(self, kind: str, value: int) -> None:
         self.feedback.labels(kind=kind, value=str(value)).inc()

@@ -41,8 +41,9 @@ def _release(base_url: str, rules: list[dict[str, Any]] | None = None) -> Releas
 
 def _ask(
     settings: Settings, release: ReleaseConfig, tenant_setup: Path, text: str
-) -> list[tuple[float, str, Any]]:
-    """Post ``text`` with Accept: text/event-stream; every event with its arrival time."""
+) -> tuple[list[tuple[float, str, Any]], str]:
+    """Post ``text`` with Accept: text/event-stream; every event with its arrival time,
+    and the server's /metrics afterwards."""
     instance = Frontdesk(settings, release=release)
     instance.init()
     tenant = instance.tenants.create_tenant("acme")
@@ -65,9 +66,10 @@ def _ask(
                     events.append((time.monotonic() - started, name, data))
             stored = http.get(f"{base}/v1/conversations/{conversation}", headers=headers).json()
             assert stored["turns"][-1]["text"] == events[-1][2]["text"]  # final == committed
+            metrics = http.get(f"{base}/metrics").text
     finally:
         instance.close()
-    return events
+    return events, metrics
 
 
 def _faq(tmp_path: Path) -> Path:
@@ -85,7 +87,7 @@ def _faq(tmp_path: Path) -> Path:
 def test_the_draft_streams_before_the_final_answer(
     settings: Settings, llama_server: LocalLlamaServer, tmp_path: Path
 ) -> None:
-    events = _ask(
+    events, metrics = _ask(
         settings, _release(llama_server.base_url), _faq(tmp_path), "Do you ship to Norway?"
     )
     names = [name for _, name, _ in events]
@@ -102,6 +104,11 @@ def test_the_draft_streams_before_the_final_answer(
     generate = next(stage for stage in final["trace"] if stage["name"] == "generate")
     assert generate["detail"]["provider"] == "local"
     assert generate["detail"]["first_token_ms"] > 0
+    completion = f"{generate['scores']['completion_tokens']:.1f}"
+    assert (
+        f'frontdesk_llm_tokens_total{{kind="completion",stage="generate"}} {completion}' in metrics
+    )
+    assert "frontdesk_llm_first_token_seconds_count 1.0" in metrics
 
 
 def test_a_draft_the_output_guard_blocks_is_replaced_by_the_committed_turn(
@@ -109,7 +116,7 @@ def test_a_draft_the_output_guard_blocks_is_replaced_by_the_committed_turn(
 ) -> None:
     rule = {"id": "no-norway", "kind": "forbidden_phrase", "pattern": "Norway"}
     release = _release(llama_server.base_url, [{**rule, "on_fail": "block_and_handoff"}])
-    events = _ask(settings, release, _faq(tmp_path), "Do you ship to Norway?")
+    events, _metrics = _ask(settings, release, _faq(tmp_path), "Do you ship to Norway?")
     draft = "".join(data["text"] for _, name, data in events if name == "delta")
     final = events[-1][2]
     assert "norway" in draft.lower()  # the model wrote it and it was shown as a draft
