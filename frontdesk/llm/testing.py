@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import json
+import socket
 import threading
 import time
 from collections import Counter
@@ -21,6 +22,7 @@ from urllib.parse import urlsplit
 
 from frontdesk.llm.config import ProviderConfig
 from frontdesk.pipeline.state import Passage, TurnState
+from frontdesk.releases.config import ReleaseConfig, default_release
 
 ANSWER = {"sufficient": True, "answer": "Refunds take 5 business days [1].", "citations": [1]}
 
@@ -195,3 +197,33 @@ class MisbehavingServer:
     def stop(self) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on (bound, then released): a dead provider."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def llm_release(
+    providers: list[dict[str, Any]],
+    *,
+    release_id: str = "llm",
+    rules: list[dict[str, Any]] | None = None,
+    decide_threshold: float | None = None,
+    **generate: Any,
+) -> ReleaseConfig:
+    """The default release with its ``generate`` stage replaced by an ``llm_generator``
+    over ``providers``; ``rules`` become output-guard business rules, and
+    ``decide_threshold`` lowers the bar where a test is about generation, not deciding."""
+    data = default_release().model_dump()
+    for stage in data["stages"]:
+        if stage["name"] == "generate":
+            stage["type"] = "llm_generator"
+            stage["params"] = {"providers": providers, **generate}
+        elif stage["name"] == "output_guard" and rules:
+            stage["params"] = {**stage["params"], "rules": rules}
+        elif stage["name"] == "decide" and decide_threshold is not None:
+            stage["params"] = {**stage["params"], "threshold": decide_threshold}
+    return ReleaseConfig.model_validate({**data, "id": release_id, "version": 1})

@@ -4,6 +4,7 @@ real server, real llama.cpp server with the packaged Qwen2.5-0.5B."""
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 from typing import Any
 
@@ -11,8 +12,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from frontdesk.llm.local import LocalLlamaServer
-from frontdesk.llm.testing import loopback_provider
-from frontdesk.releases.config import ReleaseConfig, default_release
+from frontdesk.llm.testing import llm_release, loopback_provider
+from frontdesk.releases.config import ReleaseConfig
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -28,21 +29,15 @@ RECORD_DRAFTS = """() => {
 
 
 def _release(base_url: str) -> ReleaseConfig:
-    data = default_release().model_dump()
-    for stage in data["stages"]:
-        if stage["name"] == "generate":
-            stage["type"] = "llm_generator"
-            stage["params"] = {
-                "providers": [loopback_provider("local", base_url).model_dump()],
-                "max_tokens": 96,
-                "deadline_s": 120,  # slow-but-healthy passes on a loaded machine
-            }
-        if stage["name"] == "output_guard":
-            rule = {"id": "no-trial-talk", "kind": "forbidden_phrase", "pattern": "trial"}
-            stage["params"] = {"rules": [{**rule, "on_fail": "block_and_handoff"}]}
-        if stage["name"] == "decide":
-            stage["params"]["threshold"] = 0.05  # this test is about streaming, not decide
-    return ReleaseConfig.model_validate({**data, "id": "llm-widget", "version": 1})
+    rule = {"id": "no-trial-talk", "kind": "forbidden_phrase", "pattern": "trial"}
+    return llm_release(
+        [loopback_provider("local", base_url).model_dump()],
+        release_id="llm-widget",
+        rules=[{**rule, "on_fail": "block_and_handoff"}],
+        decide_threshold=0.05,  # this test is about streaming, not deciding
+        max_tokens=96,
+        deadline_s=120,  # slow-but-healthy passes on a loaded machine
+    )
 
 
 def _ask(page: Page, question: str, answers_before: int) -> Any:
@@ -67,7 +62,7 @@ def test_the_widget_streams_a_draft_and_replaces_a_blocked_one(
         answer = _ask(page, "How much does the Plus plan cost?", 0)
         drafts: list[str] = page.evaluate("window.__drafts")
         assert len(set(drafts)) >= 3, drafts  # it grew token by token
-        assert all(b.startswith(a) for a, b in zip(drafts, drafts[1:], strict=False))
+        assert all(b.startswith(a) for a, b in itertools.pairwise(drafts))
         expect(answer).to_have_attribute("data-outcome", "answered")
         expect(answer).to_contain_text("9.99")
         watch.shot(page, "widget-streamed-answer.png")

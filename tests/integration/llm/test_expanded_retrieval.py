@@ -4,7 +4,6 @@ what ``knowledge_retriever`` does."""
 
 from __future__ import annotations
 
-import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +12,7 @@ from typing import Any
 import pytest
 
 from frontdesk.llm.local import LocalLlamaServer
-from frontdesk.llm.testing import MisbehavingServer, loopback_provider
+from frontdesk.llm.testing import MisbehavingServer, closed_port, loopback_provider
 from frontdesk.pipeline.stages.expand import LlmExpandedRetriever
 from frontdesk.pipeline.state import TurnState
 from frontdesk.runtime import Frontdesk
@@ -28,12 +27,6 @@ Can I change my delivery address?,"You can change the delivery address from the 
 What payment methods do you accept?,"We accept Visa, Mastercard, PayPal and bank transfer."
 How do I cancel my subscription?,"Cancel any time under Account > Subscription; you keep access until the end of the paid period."
 """
-
-
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture
@@ -126,7 +119,7 @@ def test_a_dead_provider_retrieves_exactly_like_knowledge_retriever(
     frontdesk: Frontdesk, knowledge: str, stages: list[LlmExpandedRetriever]
 ) -> None:
     dead = loopback_provider(
-        "dead", f"http://127.0.0.1:{_closed_port()}/v1", max_retries=0, failure_threshold=1
+        "dead", f"http://127.0.0.1:{closed_port()}/v1", max_retries=0, failure_threshold=1
     ).model_dump()
     stage = _stage(frontdesk, stages, {"mode": "hyde", "providers": [dead], "top_k": 3})
     question = "how do I get my money back?"
@@ -167,7 +160,7 @@ def test_the_next_provider_answers_when_the_first_is_down(
     stages: list[LlmExpandedRetriever],
 ) -> None:
     dead = loopback_provider(
-        "dead", f"http://127.0.0.1:{_closed_port()}/v1", max_retries=0
+        "dead", f"http://127.0.0.1:{closed_port()}/v1", max_retries=0
     ).model_dump()
     # The misbehaving server's well-formed reply is a JSON answer: as a HyDE passage it
     # is text like any other.

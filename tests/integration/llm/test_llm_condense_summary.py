@@ -4,7 +4,6 @@ is down."""
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from typing import Any
 
@@ -12,7 +11,7 @@ import pytest
 
 from frontdesk.domain.conversation import Outcome
 from frontdesk.llm.local import LocalLlamaServer
-from frontdesk.llm.testing import MisbehavingServer, loopback_provider
+from frontdesk.llm.testing import MisbehavingServer, closed_port, loopback_provider
 from frontdesk.pipeline.stages.context import HistoryCondenser
 from frontdesk.pipeline.stages.llm_context import LlmCondenser
 from frontdesk.pipeline.state import HistoryTurn, TurnState
@@ -26,14 +25,8 @@ HISTORY = [
 ]
 
 
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _dead(**options: Any) -> dict[str, Any]:
-    url = f"http://127.0.0.1:{_closed_port()}/v1"
+    url = f"http://127.0.0.1:{closed_port()}/v1"
     return loopback_provider("dead", url, max_retries=0, **options).model_dump()
 
 

@@ -3,33 +3,18 @@ customer an answer."""
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 
 from frontdesk.api.schemas import TurnPublic
-from frontdesk.releases.config import ReleaseConfig, default_release
+from frontdesk.llm.testing import closed_port, llm_release
+from frontdesk.releases.config import ReleaseConfig
 from frontdesk.runtime import Frontdesk
 from frontdesk.settings import Settings
 
 
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])  # closed again when the block ends
-
-
 def _llm_release(base_url: str) -> ReleaseConfig:
-    data = default_release().model_dump()
-    for stage in data["stages"]:
-        if stage["name"] == "generate":
-            stage["type"] = "llm_generator"
-            stage["params"] = {
-                "providers": [
-                    {"name": "dead", "base_url": base_url, "max_retries": 0, "failure_threshold": 1}
-                ],
-                "max_tokens": 64,
-            }
-    return ReleaseConfig.model_validate({**data, "id": "llm", "version": 1})
+    dead = {"name": "dead", "base_url": base_url, "max_retries": 0, "failure_threshold": 1}
+    return llm_release([dead], max_tokens=64)
 
 
 def test_a_dead_provider_falls_back_to_the_extractive_answer(
@@ -38,7 +23,7 @@ def test_a_dead_provider_falls_back_to_the_extractive_answer(
     faq = tmp_path / "faq.csv"
     faq.write_text('question,answer\nDo you ship to Norway?,"Yes, Norway is in zone 4."\n')
     frontdesk.knowledge.ingest_paths(acme.id, [faq])
-    release = _llm_release(f"http://127.0.0.1:{_closed_port()}/v1")
+    release = _llm_release(f"http://127.0.0.1:{closed_port()}/v1")
     llm = Frontdesk(settings, release=release)
     try:
         llm.warm_up()

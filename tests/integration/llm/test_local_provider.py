@@ -3,7 +3,6 @@ no server to run by hand, and stopped when Frontdesk closes."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import httpx
@@ -13,30 +12,17 @@ from pydantic import ValidationError
 from frontdesk.api.schemas import TurnPublic
 from frontdesk.errors import ConfigurationError
 from frontdesk.llm.config import ProviderConfig
-from frontdesk.releases.config import default_release, load_release
+from frontdesk.llm.testing import llm_release
+from frontdesk.releases.config import load_release
 from frontdesk.runtime import Frontdesk
 from frontdesk.settings import Settings
 
 
 def _release_file(tmp_path: Path, local_model: str) -> Path:
-    data = default_release().model_dump()
-    for stage in data["stages"]:
-        if stage["name"] == "generate":
-            stage["type"] = "llm_generator"
-            stage["params"] = {
-                "providers": [
-                    {
-                        "name": "onbox",
-                        "local_model": local_model,
-                        "read_timeout_s": 120,
-                        "deadline_s": 120,
-                    }
-                ],
-                "deadline_s": 120,
-                "max_tokens": 96,
-            }
+    onbox = {"name": "onbox", "local_model": local_model, "read_timeout_s": 120, "deadline_s": 120}
+    release = llm_release([onbox], release_id="local-llm", max_tokens=96, deadline_s=120)
     path = tmp_path / "release.json"
-    path.write_text(json.dumps({**data, "id": "local-llm", "version": 1}))
+    path.write_text(release.model_dump_json())
     return path
 
 

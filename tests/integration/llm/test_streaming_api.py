@@ -13,8 +13,8 @@ import httpx
 
 from frontdesk.api.app import create_app
 from frontdesk.llm.local import LocalLlamaServer
-from frontdesk.llm.testing import loopback_provider
-from frontdesk.releases.config import ReleaseConfig, default_release
+from frontdesk.llm.testing import llm_release, loopback_provider
+from frontdesk.releases.config import ReleaseConfig
 from frontdesk.runtime import Frontdesk
 from frontdesk.settings import Settings
 from frontdesk.testing.http import serve, sse_events
@@ -23,20 +23,14 @@ _MARKERS = re.compile(r"\s*\[\d+\]")
 
 
 def _release(base_url: str, rules: list[dict[str, Any]] | None = None) -> ReleaseConfig:
-    data = default_release().model_dump()
-    for stage in data["stages"]:
-        if stage["name"] == "generate":
-            stage["type"] = "llm_generator"
-            stage["params"] = {
-                "providers": [loopback_provider("local", base_url).model_dump()],
-                "max_tokens": 96,
-                "deadline_s": 120,  # slow-but-healthy passes on a loaded machine
-            }
-        if stage["name"] == "output_guard" and rules:
-            stage["params"] = {"rules": rules}
-        if stage["name"] == "decide":
-            stage["params"]["threshold"] = 0.05  # this test is about streaming, not decide
-    return ReleaseConfig.model_validate({**data, "id": "llm-stream", "version": 1})
+    return llm_release(
+        [loopback_provider("local", base_url).model_dump()],
+        release_id="llm-stream",
+        rules=rules,
+        decide_threshold=0.05,  # this test is about streaming, not deciding
+        max_tokens=96,
+        deadline_s=120,  # slow-but-healthy passes on a loaded machine
+    )
 
 
 def _ask(
