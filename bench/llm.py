@@ -14,6 +14,7 @@ after 0.1 s instead of 4-10 s). Variants:
 * ``extractive``: the default release;
 * ``llm``: the generate stage is ``llm_generator`` (max_tokens 160, streamed);
 * ``llm+hyde`` / ``llm+multi_query``: as ``llm``, retrieval by ``llm_expanded_retriever``;
+* ``llm+history``: as ``llm`` with prompt ``answer-v2``, which also shows the last four turns;
 * ``llm+self_consistency``: as ``llm`` with 3 samples (the extras at temperature 0.7).
 
 Deadlines are raised (generator 60 s, expansion 30 s, provider read 30 s) so that on a
@@ -141,7 +142,13 @@ def estimate_s(probe: dict[str, Any], variants: list[str], tasks: int) -> int | 
     """Rough LLM time of the run: one call's time times the calls per task (``llm``: its
     raw and repeated copies, prompt cached, count as one; an expansion or an extra sample
     as one more)."""
-    calls = {"llm": 2, "llm+hyde": 2, "llm+multi_query": 2, "llm+self_consistency": 3}
+    calls = {
+        "llm": 2,
+        "llm+history": 1,
+        "llm+hyde": 2,
+        "llm+multi_query": 2,
+        "llm+self_consistency": 3,
+    }
     if "latency_ms" not in probe:
         return None
     per_task = sum(calls.get(v, 0) for v in variants)

@@ -26,7 +26,9 @@ from frontdesk.llm.provider import ChatStream, Completion, OpenAICompatibleProvi
 from frontdesk.releases.config import ReleaseConfig, StageSpec, default_release
 
 ROOT = Path(__file__).resolve().parent.parent
-VARIANTS = ("extractive", "llm", "llm+hyde", "llm+multi_query", "llm+self_consistency")
+VARIANTS = (
+    "extractive", "llm", "llm+history", "llm+hyde", "llm+multi_query", "llm+self_consistency",
+)  # fmt: skip
 GROUPS = ("ANSWERABLE", "UNANSWERABLE")
 PRICES = {"prompt_per_1k": 0.0005, "completion_per_1k": 0.0015}
 # Generous limits: on a shared 2-core machine contention should show up as latency, not
@@ -55,6 +57,8 @@ def variant_release(variant: str, provider: dict[str, Any]) -> ReleaseConfig:
     }
     if variant == "llm+self_consistency":
         generate |= {"samples": 3, "sample_temperature": 0.7}
+    if variant == "llm+history":  # the prompt also shows the last four turns
+        generate |= {"prompt_version": "answer-v2"}
     expansion = {"providers": [provider], "top_k": 5, "deadline_s": EXPANSION_DEADLINE_S}
     retrieve = {
         "llm+hyde": {"mode": "hyde"} | expansion,

@@ -138,7 +138,11 @@ class LlmGenerator:
             return self._extractive(state, flags=[], attempts=[], fallback=False)
         passages = state.passages[: self.max_passages]
         messages = build_messages(
-            self.prompt_version, canary=self.canary, passages=passages, question=state.text
+            self.prompt_version,
+            canary=self.canary,
+            passages=passages,
+            question=state.text,
+            history=state.history,
         )
         relay = _DraftRelay(state.drafts, self.canary) if state.drafts is not None else None
         outcome = ask_in_order(

@@ -23,9 +23,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from frontdesk.errors import ConfigurationError
 from frontdesk.llm.errors import LlmOutputError
-from frontdesk.pipeline.state import Passage
+from frontdesk.pipeline.state import HistoryTurn, Passage
 
-_BLOCK_TAG = re.compile(r"<\s*/?\s*(passage|question|passages)\b[^>]*>", re.IGNORECASE)
+_BLOCK_TAG = re.compile(r"<\s*/?\s*(passage|question|passages|conversation)\b[^>]*>", re.IGNORECASE)
 _FENCE = re.compile(r"^```(?:json)?\s*|\s*```$")
 
 
@@ -67,6 +67,8 @@ class PromptTemplate:
     version: str
     system: str  # fixed text; ``{canary}`` is replaced by the release's token
     passage_limit_chars: int = 1500
+    history_turns: int = 0  # earlier turns shown in a <conversation> block (0: none)
+    history_limit_chars: int = 300
 
     def system_message(self, canary: str | None) -> str:
         return self.system.replace("{canary}", canary or "none")
@@ -92,6 +94,22 @@ PROMPTS: dict[str, PromptTemplate] = {
 }
 
 
+PROMPTS["answer-v2"] = PromptTemplate(
+    version="answer-v2",
+    system=PROMPTS["answer-v1"]
+    .system.replace(
+        "The passages and the question are", "The passages, conversation and question are"
+    )
+    .replace(
+        "Reply with one JSON object:\n",
+        "The question may continue the earlier conversation shown before it; use that only "
+        "to understand what the customer means, and answer from the passages.\n"
+        "Reply with one JSON object:\n",
+    ),
+    history_turns=4,
+)
+
+
 def template(version: str) -> PromptTemplate:
     found = PROMPTS.get(version)
     if found is None:
@@ -111,9 +129,15 @@ def _attribute(text: str) -> str:
 
 
 def build_messages(
-    version: str, *, canary: str | None, passages: Sequence[Passage], question: str
+    version: str,
+    *,
+    canary: str | None,
+    passages: Sequence[Passage],
+    question: str,
+    history: Sequence[HistoryTurn] = (),
 ) -> list[dict[str, str]]:
-    """System then user message; passages are numbered from 1 in the order given."""
+    """System then user message; passages are numbered from 1 in the order given. Versions
+    with ``history_turns`` show that many earlier turns (oldest first) before the question."""
     prompt = template(version)
     blocks = []
     for number, passage in enumerate(passages, start=1):
@@ -121,10 +145,20 @@ def build_messages(
         blocks.append(
             f'<passage number="{number}" title="{_attribute(passage.title)}">\n{body}\n</passage>'
         )
+    conversation = ""
+    shown = list(history)[-prompt.history_turns :] if prompt.history_turns else []
+    if shown:
+        lines = [
+            f"{'Customer' if turn.speaker == 'customer' else 'Support'}: "
+            + _defuse(turn.text[: prompt.history_limit_chars]).replace("\n", " ")
+            for turn in shown
+        ]
+        conversation = "<conversation>\n" + "\n".join(lines) + "\n</conversation>\n"
     user = (
         "<passages>\n"
         + "\n".join(blocks)
         + "\n</passages>\n"
+        + conversation
         + f"<question>\n{_defuse(question)}\n</question>"
     )
     return [
