@@ -10,34 +10,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from frontdesk.llm.testing import sample_turn
 from frontdesk.pipeline.protocols import Stage, StageReport
-from frontdesk.pipeline.state import Passage, TurnState
-
-PASSAGES = (
-    Passage(
-        chunk_id="refunds-1",
-        title="Refunds",
-        text=(
-            "Refunds are issued within 5 business days to the original payment method. "
-            "Store credit is available instantly."
-        ),
-        score=0.82,
-        metadata={"dense": 0.71, "document_id": "kb-12"},
-    ),
-    Passage(
-        chunk_id="shipping-2",
-        title="Shipping to Norway",
-        text="Parcels to Norway arrive in 5 to 7 business days and shipping costs 12 euros.",
-        score=0.41,
-        metadata={"dense": 0.35, "document_id": "kb-40"},
-    ),
-)
-
-
-def _turn(text: str, passages: tuple[Passage, ...]) -> TurnState:
-    return TurnState(
-        tenant_id="t1", conversation_id="c1", text=text, query=text, passages=list(passages)
-    )
+from frontdesk.pipeline.state import TurnState
 
 
 def _check_report(stage: Stage, state: TurnState, report: object) -> None:
@@ -62,14 +37,16 @@ def _check_report(stage: Stage, state: TurnState, report: object) -> None:
 
 def check_generator(stage: Stage) -> list[TurnState]:
     """Run the contract on ``stage``; returns the turns it ran, for further asserts."""
-    grounded = _turn("How long do refunds take?", PASSAGES)
+    grounded = sample_turn("How long do refunds take?")
     _check_report(stage, grounded, stage.run(grounded))
     assert grounded.outcome is None, f"{stage.name}: deciding is the decide stage's job"
 
-    empty = _turn("How long do refunds take?", ())
+    empty = sample_turn("How long do refunds take?")
+    empty.passages = []
     _check_report(stage, empty, stage.run(empty))
     assert not empty.citations, f"{stage.name}: nothing retrieved, nothing to cite"
 
-    unrelated = _turn("Can I pay with cryptocurrency?", (replace(PASSAGES[0], score=0.05),))
+    unrelated = sample_turn("Can I pay with cryptocurrency?")
+    unrelated.passages = [replace(unrelated.passages[0], score=0.05)]
     _check_report(stage, unrelated, stage.run(unrelated))
     return [grounded, empty, unrelated]
