@@ -319,7 +319,9 @@ class CallRecorder:
         self._originals = {"complete": complete, "stream": stream}
         recorder = self
 
-        def recorded_complete(provider, messages, **options):  # type: ignore[no-untyped-def]
+        def recorded_complete(
+            provider: OpenAICompatibleProvider, messages: list[dict[str, str]], **options: Any
+        ) -> Completion:
             call = recorder._add(provider, messages, options, streamed=False)
             try:
                 call.completion = complete(provider, messages, **options)
@@ -330,7 +332,9 @@ class CallRecorder:
                 call.ended = time.perf_counter()
             return call.completion
 
-        def recorded_stream(provider, messages, **options):  # type: ignore[no-untyped-def]
+        def recorded_stream(
+            provider: OpenAICompatibleProvider, messages: list[dict[str, str]], **options: Any
+        ) -> ChatStream:
             call = recorder._add(provider, messages, options, streamed=True)
             inner = stream(provider, messages, **options)
 
@@ -347,8 +351,8 @@ class CallRecorder:
             outer = ChatStream(deltas())
             return outer
 
-        OpenAICompatibleProvider.complete = recorded_complete  # type: ignore[method-assign]
-        OpenAICompatibleProvider.stream = recorded_stream  # type: ignore[method-assign]
+        setattr(OpenAICompatibleProvider, "complete", recorded_complete)  # noqa: B010
+        setattr(OpenAICompatibleProvider, "stream", recorded_stream)  # noqa: B010
 
     def uninstall(self) -> None:
         for name, method in self._originals.items():
