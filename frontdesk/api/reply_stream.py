@@ -18,7 +18,6 @@ client that disconnects does not stop the answer: it is committed and readable l
 
 from __future__ import annotations
 
-import json
 import logging
 import queue
 import threading
@@ -28,6 +27,7 @@ from typing import Any
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
+from frontdesk.api.sse import frame
 from frontdesk.domain.conversation import Turn
 from frontdesk.errors import FrontdeskError
 from frontdesk.services.conversations import PostedReply, ReplyObserver
@@ -85,14 +85,14 @@ def stream_reply(post: Callable[[ReplyObserver], PostedReply], render: Render) -
         reply = outcome["reply"]
         assert isinstance(reply, PostedReply)
         status, body, headers = render(reply)
-        only = iter([_frame("final", {**_dump(body), "replaced": False})])
+        only = iter([frame("final", {**_dump(body), "replaced": False})])
         return _response(only, status, headers)
 
     def frames() -> Iterator[bytes]:
         item: Event | object = first
         while item is not _DONE:
             assert isinstance(item, tuple)
-            yield _frame(*item)
+            yield frame(*item)
             try:
                 item = relay.events.get(timeout=KEEPALIVE_S)
             except queue.Empty:
@@ -106,26 +106,21 @@ def stream_reply(post: Callable[[ReplyObserver], PostedReply], render: Render) -
                 if isinstance(error, FrontdeskError)
                 else {"error": {"code": "internal_error", "message": "answering failed"}}
             )
-            yield _frame("error", body)
+            yield frame("error", body)
             return
         reply = outcome["reply"]
         assert isinstance(reply, PostedReply)
         _status, public, _headers = render(reply)
         data = _dump(public)
-        yield _frame(
+        yield frame(
             "final", {**data, "replaced": bool(relay.shown) and relay.shown != data["text"]}
         )
 
-    status, headers = 201, {}
-    return _response(frames(), status, headers)
+    return _response(frames(), 201, {})
 
 
 def _dump(model: BaseModel) -> dict[str, Any]:
     return model.model_dump(mode="json")
-
-
-def _frame(event: str, data: Any) -> bytes:
-    return f"event: {event}\ndata: {json.dumps(data, default=str)}\n\n".encode()
 
 
 def _response(frames: Iterator[bytes], status: int, headers: dict[str, str]) -> StreamingResponse:

@@ -15,6 +15,11 @@ from frontdesk.live.bus import Event
 KEEPALIVE_S = 15.0
 
 
+def frame(event: str, data: object) -> bytes:
+    """One server-sent event with a JSON payload."""
+    return f"event: {event}\ndata: {json.dumps(data, default=str)}\n\n".encode()
+
+
 def event_stream(request: Request, subscription: AsyncIterator[Event]) -> StreamingResponse:
     return StreamingResponse(
         _frames(request, subscription),
@@ -43,7 +48,7 @@ async def _frames(request: Request, subscription: AsyncIterator[Event]) -> Async
                     return
                 yield b": keep-alive\n\n"
                 continue
-            yield f"event: {event}\ndata: {json.dumps(data, default=str)}\n\n".encode()
+            yield frame(event, data)
     finally:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):

@@ -160,8 +160,6 @@ class LlmGenerator:
             if relay is not None:
                 relay.reset()
             return self._extractive(state, flags=flags, attempts=attempts, fallback=True)
-        if relay is not None and relay.withdrawn:
-            flags.append("draft_withdrawn")
         payload, completions, votes = outcome.value
         return self._apply(
             state, passages, payload, completions, votes, outcome.config, flags, attempts
@@ -406,20 +404,21 @@ def choose_by_agreement(
 
 
 class _DraftRelay:
-    """Passes draft text to the caller's sink; withdraws a draft that leaks the canary."""
+    """Passes draft text to the caller's sink; withdraws a draft that leaks the canary.
+    (That answer then fails parsing, so the next attempt starts with a fresh draft.)"""
 
     def __init__(self, sink: DraftSink, canary: str | None) -> None:
         self._sink = sink
         self._canary = canary.lower() if canary else None
         self._shown = ""
-        self.withdrawn = False
+        self._muted = False
 
     def delta(self, text: str) -> None:
-        if self.withdrawn:
+        if self._muted:
             return
         self._shown += text
         if self._canary and self._canary in self._shown.lower():
-            self.withdrawn = True
+            self._muted = True
             self._sink.reset()
             return
         self._sink.delta(text)
@@ -428,7 +427,7 @@ class _DraftRelay:
         if self._shown:
             self._sink.reset()
         self._shown = ""
-        self.withdrawn = False
+        self._muted = False
 
 
 def _round(value: float | None) -> float | None:
