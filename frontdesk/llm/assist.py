@@ -28,6 +28,7 @@ from frontdesk.llm.clients import ClientPool, ask_in_order, sum_usage
 from frontdesk.llm.config import ProviderConfig
 from frontdesk.llm.errors import LlmOutputError
 from frontdesk.llm.local_pool import LocalModelPool
+from frontdesk.llm.prompts import conversation_block, defuse_all
 from frontdesk.llm.provider import Completion, OpenAICompatibleProvider, Usage
 from frontdesk.retrieval.condense import HistoryItem
 
@@ -211,7 +212,7 @@ class LlmAssistant:
                     "would use. Write only the paragraph. " + _DATA_NOTE
                 ),
             },
-            {"role": "user", "content": f"<question>\n{_defuse(query)}\n</question>"},
+            {"role": "user", "content": f"<question>\n{defuse_all(query)}\n</question>"},
         ]
         return self.ask(messages, parse_passage)
 
@@ -230,7 +231,7 @@ class LlmAssistant:
                     'Reply with JSON: {"queries": ["...", "..."]}. ' + _DATA_NOTE
                 ),
             },
-            {"role": "user", "content": f"<question>\n{_defuse(query)}\n</question>"},
+            {"role": "user", "content": f"<question>\n{defuse_all(query)}\n</question>"},
         ]
         return self.ask(
             messages,
@@ -243,11 +244,6 @@ class LlmAssistant:
     ) -> Assisted[str]:
         """The follow-up ``message`` rewritten to stand alone, given the ``history``
         before it (oldest first; the last ``turns`` are shown)."""
-        lines = [
-            f"{_speaker(h.speaker)}: {_defuse(h.text.strip())[:300]}"
-            for h in history[-turns:]
-            if h.text.strip()
-        ]
         messages = [
             {
                 "role": "system",
@@ -261,10 +257,8 @@ class LlmAssistant:
             {
                 "role": "user",
                 "content": (
-                    "<conversation>\n"
-                    + "\n".join(lines)
-                    + "\n</conversation>\n"
-                    + f"<message>\n{_defuse(message)}\n</message>"
+                    conversation_block(history, turns=turns, limit=300)
+                    + f"<message>\n{defuse_all(message)}\n</message>"
                 ),
             },
         ]
@@ -275,11 +269,6 @@ class LlmAssistant:
     ) -> Assisted[str]:
         """Two or three sentences for the agent taking over: what the customer wants,
         what was already answered, and what is still open."""
-        lines = [
-            f"{_speaker(h.speaker)}: {_defuse(h.text.strip())[:400]}"
-            for h in history[-turns:]
-            if h.text.strip()
-        ]
         messages = [
             {
                 "role": "system",
@@ -293,9 +282,7 @@ class LlmAssistant:
             {
                 "role": "user",
                 "content": (
-                    "<conversation>\n"
-                    + "\n".join(lines)
-                    + "\n</conversation>\n"
+                    conversation_block(history, turns=turns, limit=400)
                     + f"Handed over because: {reason.replace('_', ' ')}"
                 ),
             },
@@ -388,12 +375,3 @@ def _clean(text: str) -> str:
 
 def _key(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.lower()))
-
-
-def _speaker(speaker: str) -> str:
-    return "Customer" if speaker in ("customer", "user") else "Support"
-
-
-def _defuse(text: str) -> str:
-    """Angle brackets become parentheses, so inserted text cannot close its tag."""
-    return text.replace("<", "(").replace(">", ")")

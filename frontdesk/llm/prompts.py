@@ -23,7 +23,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from frontdesk.errors import ConfigurationError
 from frontdesk.llm.errors import LlmOutputError
-from frontdesk.pipeline.state import HistoryTurn, Passage
+from frontdesk.pipeline.state import Passage
+from frontdesk.retrieval.condense import HistoryItem
 
 _BLOCK_TAG = re.compile(r"<\s*/?\s*(passage|question|passages|conversation)\b[^>]*>", re.IGNORECASE)
 _FENCE = re.compile(r"^```(?:json)?\s*|\s*```$")
@@ -124,6 +125,28 @@ def _defuse(text: str) -> str:
     return _BLOCK_TAG.sub(lambda m: m.group(0).replace("<", "(").replace(">", ")"), text)
 
 
+def defuse_all(text: str) -> str:
+    """Every angle bracket becomes a parenthesis: for short inserted text (a question, a
+    turn of the conversation) where no markup is worth keeping."""
+    return text.replace("<", "(").replace(">", ")")
+
+
+def conversation_block(history: Sequence[HistoryItem], *, turns: int, limit: int) -> str:
+    """The last ``turns`` non-empty turns, oldest first, one line each ("Customer: …" or
+    "Support: …", cut to ``limit`` characters), in a ``<conversation>`` block that no turn
+    can close. Shared by the answer prompt and the assistant's rewrites and summaries."""
+    lines = [
+        f"{_speaker(turn.speaker)}: " + defuse_all(turn.text.strip()).replace("\n", " ")[:limit]
+        for turn in history[-turns:]
+        if turn.text.strip()
+    ]
+    return "<conversation>\n" + "\n".join(lines) + "\n</conversation>\n"
+
+
+def _speaker(speaker: str) -> str:
+    return "Customer" if speaker in ("customer", "user") else "Support"
+
+
 def _attribute(text: str) -> str:
     return _defuse(text).replace('"', "'").replace("\n", " ")
 
@@ -134,7 +157,7 @@ def build_messages(
     canary: str | None,
     passages: Sequence[Passage],
     question: str,
-    history: Sequence[HistoryTurn] = (),
+    history: Sequence[HistoryItem] = (),
 ) -> list[dict[str, str]]:
     """System then user message; passages are numbered from 1 in the order given. Versions
     with ``history_turns`` show that many earlier turns (oldest first) before the question."""
@@ -146,14 +169,10 @@ def build_messages(
             f'<passage number="{number}" title="{_attribute(passage.title)}">\n{body}\n</passage>'
         )
     conversation = ""
-    shown = list(history)[-prompt.history_turns :] if prompt.history_turns else []
-    if shown:
-        lines = [
-            f"{'Customer' if turn.speaker == 'customer' else 'Support'}: "
-            + _defuse(turn.text[: prompt.history_limit_chars]).replace("\n", " ")
-            for turn in shown
-        ]
-        conversation = "<conversation>\n" + "\n".join(lines) + "\n</conversation>\n"
+    if prompt.history_turns and history:
+        conversation = conversation_block(
+            history, turns=prompt.history_turns, limit=prompt.history_limit_chars
+        )
     user = (
         "<passages>\n"
         + "\n".join(blocks)
