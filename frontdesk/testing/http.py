@@ -10,44 +10,47 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
 import uvicorn
 from fastapi import FastAPI
 
 
 def free_port() -> int:
+    """A loopback port free right now (a subprocess server binds it itself)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
 
 
 @contextlib.contextmanager
-def serve(app: FastAPI, *, timeout_s: float = 30.0) -> Iterator[str]:
-    """Run ``app`` with uvicorn on a free loopback port; yields its base URL once
-    ``/healthz`` answers."""
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+def serve(app: FastAPI, *, timeout_s: float = 60.0) -> Iterator[str]:
+    """Run ``app`` with uvicorn in a thread on loopback; yields its base URL once started.
+
+    The socket is bound before the server starts, so no other process can take the port
+    in between; open event streams get 5 s to end so they cannot hold shutdown."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(
+        app, log_level="warning", ws="none", lifespan="on", timeout_graceful_shutdown=5
     )
-    thread = threading.Thread(target=server.run, daemon=True)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + timeout_s
-    while True:
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if time.monotonic() > deadline:
-            server.should_exit = True
-            raise RuntimeError(f"the test server did not start within {timeout_s}s")
-        time.sleep(0.05)
     try:
-        yield base
+        deadline = time.monotonic() + timeout_s
+        while not server.started:
+            if not thread.is_alive():
+                raise RuntimeError("the test server exited during start-up")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the test server did not start within {timeout_s}s")
+            time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
-        thread.join(timeout=10)
+        thread.join(timeout=30)
+        sock.close()
+    if thread.is_alive():
+        raise RuntimeError("the test server did not shut down")
 
 
 def sse_events(lines: Iterator[str]) -> Iterator[tuple[str, Any]]:

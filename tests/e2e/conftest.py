@@ -5,21 +5,18 @@ from __future__ import annotations
 
 import contextlib
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
 from frontdesk.api.app import create_app
 from frontdesk.releases.config import ReleaseConfig
 from frontdesk.runtime import Frontdesk
 from frontdesk.settings import Settings
+from frontdesk.testing import http
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "examples" / "demo-helpcenter"
@@ -61,32 +58,11 @@ def serve_demo(tmp_path: Path, release: ReleaseConfig | None = None) -> Iterator
     agent = frontdesk.tenants.issue_key("parcelly", "agent", name="Sam")[0]
     frontdesk.knowledge.ingest_paths(tenant.id, [DEMO / "articles", DEMO / "faq.csv"])
 
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))  # bound before the server starts: no free-port race
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(
-        create_app(instance=frontdesk),
-        log_level="warning",
-        ws="none",
-        lifespan="on",
-        timeout_graceful_shutdown=5,  # open event streams must not hold shutdown
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
     try:
-        deadline = time.monotonic() + 60
-        while not server.started:
-            assert thread.is_alive(), "the server thread exited during start-up"
-            assert time.monotonic() < deadline, "the server did not start in 60 s"
-            time.sleep(0.05)
-        yield Served(f"http://127.0.0.1:{port}", widget, agent)
+        with http.serve(create_app(instance=frontdesk)) as base:
+            yield Served(base, widget, agent)
     finally:
-        server.should_exit = True
-        thread.join(timeout=30)
-        sock.close()
         frontdesk.close()
-    assert not thread.is_alive(), "the server did not shut down"
 
 
 @pytest.fixture

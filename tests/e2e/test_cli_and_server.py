@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -13,6 +12,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+
+from frontdesk.testing.http import free_port
 
 FRONTDESK = str(Path(sys.executable).parent / "frontdesk")
 
@@ -75,18 +76,12 @@ def test_cli_errors_are_one_clear_line_and_exit_2(env) -> None:
     assert "root" in bad_role.stderr
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def server(env: dict[str, str]) -> Iterator[tuple[str, str]]:
     cli(env, "init")
     cli(env, "tenants", "create", "acme")
     key = cli(env, "keys", "create", "--tenant", "acme", "--role", "widget").stdout.split()[-1]
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [FRONTDESK, "serve", "--host", "127.0.0.1", "--port", str(port)],
         env=env,
