@@ -54,6 +54,11 @@ class LocalModelPool:
         model = config.model if config.model != "default" else path.stem
         return config.model_copy(update={"base_url": server.base_url, "model": model})
 
+    def running(self) -> list[LocalLlamaServer]:
+        """The servers started so far."""
+        with self._lock:
+            return list(self._servers.values())
+
     def close(self) -> None:
         with self._lock:
             servers, self._servers = list(self._servers.values()), {}

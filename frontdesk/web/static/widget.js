@@ -99,17 +99,24 @@
       headers: headers,
       body: body === undefined ? undefined : JSON.stringify(body),
     }).then(function (response) {
-      return response.text().then(function (text) {
-        var data = null;
-        try { data = text ? JSON.parse(text) : null; } catch (e) { data = null; }
-        if (!response.ok) {
-          var message = (data && data.error && data.error.message) || "request failed (" + response.status + ")";
-          var error = new Error(message);
-          error.status = response.status;
-          throw error;
-        }
+      return readJson(response).then(function (data) {
         return { status: response.status, data: data };
       });
+    });
+  }
+
+  // The JSON body of a response; an error response throws its message, with .status set.
+  function readJson(response) {
+    return response.text().then(function (text) {
+      var data = null;
+      try { data = text ? JSON.parse(text) : null; } catch (e) { data = null; }
+      if (!response.ok) {
+        var message = (data && data.error && data.error.message) || "request failed (" + response.status + ")";
+        var error = new Error(message);
+        error.status = response.status;
+        throw error;
+      }
+      return data;
     });
   }
 
@@ -393,16 +400,7 @@
     }).then(function (response) {
       var type = response.headers.get("content-type") || "";
       if (!response.ok || type.indexOf("text/event-stream") < 0 || !response.body) {
-        return response.text().then(function (raw) {
-          var data = null;
-          try { data = raw ? JSON.parse(raw) : null; } catch (e) { data = null; }
-          if (!response.ok) {
-            var error = new Error((data && data.error && data.error.message) || "request failed (" + response.status + ")");
-            error.status = response.status;
-            throw error;
-          }
-          return data;
-        });
+        return readJson(response);
       }
       var final = null;
       var failure = null;

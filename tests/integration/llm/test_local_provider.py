@@ -52,7 +52,7 @@ def test_a_release_naming_a_local_gguf_starts_and_stops_its_server(
         assert generate.detail["provider"] == "onbox", (generate.flags, generate.detail)
         assert qwen_path.stem in generate.detail["model"]
         assert "fallback:extractive" not in generate.flags
-        servers = list(instance.resources.local_models._servers.values())
+        servers = instance.resources.local_models.running()
         assert len(servers) == 1
         url = servers[0].url
         assert httpx.get(f"{url}/health", timeout=5).is_success
