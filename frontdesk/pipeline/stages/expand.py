@@ -94,10 +94,10 @@ class LlmExpandedRetriever(KnowledgeRetriever):
         depth = self.depth or self.top_k
         original = self.knowledge.search(state.tenant_id, query, depth)
         if not original:  # no knowledge, or nothing to search for: no call to make
-            return super().run(state)
+            return self.report(state, original)
         assisted, expansions, labels = self._expand(query)
-        if assisted.value is None:
-            report = super().run(state)
+        if assisted.value is None:  # the plain search already ran: keep its top_k
+            report = self.report(state, original[: self.top_k])
             return StageReport(
                 scores={**report.scores, **assisted.scores(), "expansions": 0.0},
                 flags=[*report.flags, *assisted.flags, "expansion_failed"],

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from frontdesk.pipeline.protocols import StageReport
-from frontdesk.pipeline.state import TurnState
+from frontdesk.pipeline.state import Passage, TurnState
 from frontdesk.resources import KnowledgeBase
 
 
@@ -19,7 +19,11 @@ class KnowledgeRetriever:
         self.knowledge.warm_up()
 
     def run(self, state: TurnState) -> StageReport:
-        passages = self.knowledge.search(state.tenant_id, state.query or state.text, self.top_k)
+        query = state.query or state.text
+        return self.report(state, self.knowledge.search(state.tenant_id, query, self.top_k))
+
+    def report(self, state: TurnState, passages: list[Passage]) -> StageReport:
+        """Keep ``passages`` as the turn's and say what was found (or why nothing was)."""
         state.passages = passages
         flags: list[str] = []
         if not passages:
