@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from frontdesk.domain.conversation import Conversation, ConversationStatus, Outcome, Speaker, Turn
 from frontdesk.domain.handoff import EscalationReason, Feedback, Priority, Ticket, TicketStatus
+from frontdesk.domain.replies import HANDOFF_ANSWER
 from frontdesk.domain.tenant import Principal
 from frontdesk.errors import InvalidInputError
 from frontdesk.live.bus import AGENTS, EventBus, conversation_topic
@@ -27,7 +28,6 @@ from frontdesk.llm.assist import LlmAssistant
 from frontdesk.llm.breaker import BreakerBoard
 from frontdesk.llm.local_pool import LocalModelPool
 from frontdesk.monitoring.metrics import Metrics
-from frontdesk.pipeline.stages.decide import HANDOFF_ANSWER
 from frontdesk.releases.config import SummarizerSpec
 from frontdesk.services.knowledge import KnowledgeService
 from frontdesk.storage.db import Database
