@@ -42,9 +42,9 @@ def test_every_command_in_the_readme_table_exists() -> None:
 
 def test_every_example_release_builds(tmp_path: Path) -> None:
     """The shipped example releases load and every stage builds (nothing is started)."""
-    from frontdesk.pipeline.registry import load_registry
+    from frontdesk.providers.registry import load_registry
+    from frontdesk.providers.resources import Resources
     from frontdesk.releases.config import ReleaseConfig
-    from frontdesk.resources import Resources
     from frontdesk.storage.db import Database
 
     settings = Settings(

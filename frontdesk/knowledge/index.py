@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 
 
 class StoredKnowledge:
-    """Implements :class:`frontdesk.resources.KnowledgeBase` over the database."""
+    """Implements :class:`frontdesk.providers.resources.KnowledgeBase` over the database."""
 
     def __init__(
         self,

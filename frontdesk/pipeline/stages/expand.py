@@ -38,7 +38,7 @@ from frontdesk.llm.local_pool import LocalModelPool
 from frontdesk.pipeline.protocols import StageReport
 from frontdesk.pipeline.stages.retrieve import KnowledgeRetriever
 from frontdesk.pipeline.state import Passage, TurnState
-from frontdesk.resources import KnowledgeBase
+from frontdesk.providers.resources import KnowledgeBase
 from frontdesk.retrieval.fusion import ranked, rrf
 
 Mode = Literal["hyde", "multi_query"]

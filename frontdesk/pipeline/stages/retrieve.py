@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from frontdesk.pipeline.protocols import StageReport
 from frontdesk.pipeline.state import Passage, TurnState
-from frontdesk.resources import KnowledgeBase
+from frontdesk.providers.resources import KnowledgeBase
 
 
 @dataclass
