@@ -12,15 +12,16 @@ from __future__ import annotations
 
 from frontdesk.errors import ConfigurationError
 from frontdesk.guards import TextVault
-from frontdesk.handoff.service import HandoffService, summarizer_for
+from frontdesk.handoff.service import HandoffService
+from frontdesk.handoff.summaries import summarizer_for
 from frontdesk.jobs.worker import JobWorker
 from frontdesk.live.bus import build_event_bus
 from frontdesk.monitoring.metrics import Metrics
 from frontdesk.pipeline.stages.retrieve import KnowledgeRetriever
-from frontdesk.pipeline.state import Passage
 from frontdesk.providers.registry import ComponentRegistry, load_registry
 from frontdesk.providers.resources import Resources
 from frontdesk.releases.config import ReleaseConfig, load_release
+from frontdesk.retrieval.types import Passage
 from frontdesk.services.conversations import ConversationService
 from frontdesk.services.knowledge import KnowledgeService
 from frontdesk.services.tenants import TenantService

@@ -27,7 +27,8 @@ from frontdesk.domain.conversation import (
 )
 from frontdesk.errors import ConflictError, InvalidInputError, PermissionDeniedError
 from frontdesk.guards import TextVault
-from frontdesk.handoff.service import HandoffService, open_ticket_in, priority_for
+from frontdesk.handoff.service import HandoffService
+from frontdesk.handoff.tickets import open_ticket_in, priority_for
 from frontdesk.monitoring.metrics import Metrics
 from frontdesk.pipeline.runner import Pipeline
 from frontdesk.pipeline.state import HistoryTurn, TurnState
