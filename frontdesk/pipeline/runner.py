@@ -72,7 +72,13 @@ class Pipeline:
             try:
                 report = stage.run(state)
             except Exception as exc:
-                log.exception("stage %s failed", stage.name)
+                log.exception(
+                    "stage failed stage=%s release=%s tenant=%s conversation=%s",
+                    stage.name,
+                    self.release_id,
+                    state.tenant_id,
+                    state.conversation_id,
+                )
                 trace.append(
                     StageTrace(
                         name=stage.name,
