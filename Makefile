@@ -30,6 +30,7 @@ browser:
 lint: $(STAMP)
 	$(BIN)/ruff check frontdesk tests $(wildcard bench)
 	$(BIN)/ruff format --check frontdesk tests $(wildcard bench)
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from escalation_data import Turn, collect, dump_turns, load_turns  # noqa: E402
 
-from frontdesk.pipeline.stages.decide import DEFAULT_WEIGHTS, HandoffDecider  # noqa: E402
+from frontdesk.handoff.decide import DEFAULT_WEIGHTS, HandoffDecider  # noqa: E402
 
 TARGET_CORRECT = 0.90  # share of answered turns that are correct
 TARGET_ESCALATION = 0.20

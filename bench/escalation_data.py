@@ -22,8 +22,8 @@ from answers import mtrag_corpus
 
 from frontdesk import Frontdesk, Settings
 from frontdesk.domain.conversation import Outcome
+from frontdesk.handoff.decide import HandoffDecider, wants_a_person
 from frontdesk.pipeline.runner import Pipeline
-from frontdesk.pipeline.stages.decide import HandoffDecider, wants_a_person
 from frontdesk.pipeline.state import HistoryTurn, TurnState
 
 SPEAKERS = {"user": "customer", "agent": "assistant"}

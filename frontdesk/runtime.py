@@ -12,16 +12,17 @@ from __future__ import annotations
 
 from frontdesk.errors import ConfigurationError
 from frontdesk.guards import TextVault
+from frontdesk.handoff.service import HandoffService
+from frontdesk.handoff.summaries import summarizer_for
 from frontdesk.jobs.worker import JobWorker
 from frontdesk.live.bus import build_event_bus
 from frontdesk.monitoring.metrics import Metrics
-from frontdesk.pipeline.registry import ComponentRegistry, load_registry
 from frontdesk.pipeline.stages.retrieve import KnowledgeRetriever
-from frontdesk.pipeline.state import Passage
+from frontdesk.providers.registry import ComponentRegistry, load_registry
+from frontdesk.providers.resources import Resources
 from frontdesk.releases.config import ReleaseConfig, load_release
-from frontdesk.resources import Resources
+from frontdesk.retrieval.types import Passage
 from frontdesk.services.conversations import ConversationService
-from frontdesk.services.handoff import HandoffService, summarizer_for
 from frontdesk.services.knowledge import KnowledgeService
 from frontdesk.services.tenants import TenantService
 from frontdesk.settings import Settings

@@ -1,8 +1,10 @@
-"""The README stays true: its commands exist and its settings table matches the code."""
+"""The docs stay true: the README's commands exist and its settings table matches the code;
+docs/architecture.md names every package, in the layers import-linter enforces."""
 
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -12,6 +14,7 @@ from frontdesk.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()
+ARCHITECTURE = (ROOT / "docs" / "architecture.md").read_text()
 
 
 def test_the_first_screen_gives_make_run_and_make_test() -> None:
@@ -42,9 +45,9 @@ def test_every_command_in_the_readme_table_exists() -> None:
 
 def test_every_example_release_builds(tmp_path: Path) -> None:
     """The shipped example releases load and every stage builds (nothing is started)."""
-    from frontdesk.pipeline.registry import load_registry
+    from frontdesk.providers.registry import load_registry
+    from frontdesk.providers.resources import Resources
     from frontdesk.releases.config import ReleaseConfig
-    from frontdesk.resources import Resources
     from frontdesk.storage.db import Database
 
     settings = Settings(
@@ -62,3 +65,26 @@ def test_every_example_release_builds(tmp_path: Path) -> None:
             pipeline.close()
         finally:
             database.dispose()
+
+
+def _top_level_packages() -> set[str]:
+    package = ROOT / "frontdesk"
+    modules = {p.stem for p in package.glob("*.py") if p.stem != "__init__"}
+    packages = {p.parent.name for p in package.glob("*/__init__.py")}
+    return modules | packages
+
+
+def test_the_architecture_doc_describes_every_package_and_only_real_ones() -> None:
+    documented = re.findall(r"^\| `([a-z_]+)` \|", ARCHITECTURE, re.M)
+    assert len(documented) == len(set(documented)), "a package has two rows"
+    assert set(documented) == _top_level_packages()
+
+
+def test_the_architecture_doc_shows_the_layers_the_import_contract_enforces() -> None:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
+    contract = next(c for c in config["contracts"] if c["type"] == "layers")
+    assert contract["exhaustive"] is True
+    block = ARCHITECTURE.split("## Layers", 1)[1].split("```", 2)[1]
+    assert block.split() == " ".join(contract["layers"]).split()
+    layered = {name.strip() for layer in contract["layers"] for name in layer.split("|")}
+    assert layered == _top_level_packages()

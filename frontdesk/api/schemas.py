@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from frontdesk.domain.conversation import Conversation, Turn
+from frontdesk.domain.conversation import Conversation
 from frontdesk.domain.handoff import Feedback, Ticket
+from frontdesk.domain.public import CitationPublic as CitationPublic
+from frontdesk.domain.public import StagePublic as StagePublic
+from frontdesk.domain.public import TurnPublic as TurnPublic
 from frontdesk.domain.tenant import ApiKeyInfo
 
 
@@ -25,86 +28,9 @@ class MessageCreate(BaseModel):
     text: str = Field(min_length=1, description="The customer's message.")
 
 
-class StagePublic(BaseModel):
-    name: str
-    duration_ms: float
-    scores: dict[str, float] = Field(default_factory=dict)
-    flags: list[str] = Field(default_factory=list)
-    detail: dict[str, Any] = Field(default_factory=dict)
-
-
-class CitationPublic(BaseModel):
-    number: int
-    document_id: str | None = None
-    chunk_id: str
-    title: str
-    url: str | None = None
-    score: float = 0.0
-
-
-class TurnPublic(BaseModel):
-    id: str
-    conversation_id: str
-    seq: int
-    role: str
-    text: str
-    outcome: str | None
-    confidence: float | None = None
-    escalation_reason: str | None = None
-    intent: str | None = None
-    intent_confidence: float | None = None
-    out_of_scope: bool | None = None
-    route: str | None = None
-    flags: list[str] = Field(
-        default_factory=list, description="Every stage's flags, as 'stage:flag'."
-    )
-    guard_flags: dict[str, list[str]] = Field(
-        default_factory=dict, description="The input and output guards' flags."
-    )
-    in_reply_to: str | None
-    release_id: str | None
-    citations: list[CitationPublic]
-    trace: list[StagePublic]
-    created_at: datetime
-
-    @classmethod
-    def of(cls, turn: Turn) -> TurnPublic:
-        return cls(
-            id=turn.id,
-            conversation_id=turn.conversation_id,
-            seq=turn.seq,
-            role=turn.speaker.value,
-            text=turn.text,
-            outcome=turn.outcome.value if turn.outcome else None,
-            confidence=turn.details.get("confidence"),
-            escalation_reason=turn.details.get("escalation_reason"),
-            intent=turn.details.get("intent"),
-            intent_confidence=turn.details.get("intent_confidence"),
-            out_of_scope=turn.details.get("out_of_scope"),
-            route=turn.details.get("route"),
-            flags=list(turn.details.get("flags", [])),
-            guard_flags=_guard_flags(turn),
-            in_reply_to=turn.in_reply_to,
-            release_id=turn.release_id,
-            citations=[CitationPublic(**c) for c in turn.citations],
-            trace=[StagePublic(**s) for s in turn.trace],
-            created_at=turn.created_at,
-        )
-
-
 class TicketRef(BaseModel):
     id: str
     status: str
-
-
-def _guard_flags(turn: Turn) -> dict[str, list[str]]:
-    if turn.speaker.value != "assistant":
-        return {}
-    by_stage = {str(stage.get("name")): list(stage.get("flags", [])) for stage in turn.trace}
-    return {
-        "input": by_stage.get("input_guard", []),
-        "output": by_stage.get("output_guard", []),
-    }
 
 
 class ConversationPublic(BaseModel):

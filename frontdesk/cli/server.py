@@ -34,6 +34,7 @@ def serve(
     import uvicorn
 
     from frontdesk.api.app import create_app
+    from frontdesk.monitoring import logs
 
     settings = Settings()
     bind_host, bind_port = host or settings.host, port or settings.port
@@ -45,6 +46,7 @@ def serve(
         f"  API docs   {base}/docs\n"
         f"  health     {base}/healthz  ·  ready {base}/readyz  ·  metrics {base}/metrics"
     )
+    logs.configure()
     uvicorn.run(create_app(settings), host=bind_host, port=bind_port, log_level="info")
 
 

@@ -6,7 +6,7 @@
 store it as a portable artifact whose content hash is ``IntentModel.version``.
 """
 
-from frontdesk.intents.artifact import dump_model, from_parts, load_model, to_parts
+from frontdesk.intents.artifact import dump_model, from_parts, load_model
 from frontdesk.intents.dataset import (
     OUT_OF_SCOPE,
     DatasetOptions,
@@ -23,6 +23,7 @@ from frontdesk.intents.model import (
     IntentScore,
     IntentStats,
     TrainingReport,
+    to_parts,
 )
 from frontdesk.intents.threshold import ThresholdOptions
 from frontdesk.intents.train import TrainOptions, train_intent_model

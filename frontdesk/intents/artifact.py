@@ -9,80 +9,43 @@ that version. Loading checks the hash and that the embedder is the one trained w
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import zipfile
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
 from frontdesk.errors import ConfigurationError, InvalidInputError
 from frontdesk.intents.features import FeatureBuilder
 from frontdesk.intents.model import (
+    FORMAT,
+    FORMAT_VERSION,
+    Arrays,
     IntentModel,
     IntentStats,
     LinearHead,
     TrainingReport,
+    canonical_json,
+    hash_parts,
+    to_parts,
 )
 from frontdesk.intents.ngrams import NgramVectorizer
-from frontdesk.pipeline.protocols import Embedder
+from frontdesk.retrieval.protocols import Embedder
 
-FORMAT = "frontdesk.intent-model"
-FORMAT_VERSION = 1
 _ZIP_DATE = (2020, 1, 1, 0, 0, 0)
-
-Arrays = dict[str, npt.NDArray[Any]]
-
-
-def to_parts(model: IntentModel) -> tuple[dict[str, Any], Arrays]:
-    """The manifest (JSON-ready, without ``version``) and the arrays of ``model``."""
-    half = bool(model.options.get("half_precision", True))
-    weight_dtype = np.float16 if half else np.float32
-    embedder = model.features.embedder
-    manifest: dict[str, Any] = {
-        "format": FORMAT,
-        "format_version": FORMAT_VERSION,
-        "labels": list(model.head.labels),
-        "temperature": model.temperature,
-        "threshold": model.threshold,
-        "embedding": None
-        if embedder is None
-        else {
-            "model_id": embedder.model_id,
-            "dimension": model.head.embedding_weights.shape[1],
-            "weight": model.features.embedding_weight,
-        },
-        "vectorizers": [v.to_config() for v in model.features.vectorizers],
-        "options": model.options,
-        "report": _report_to_dict(model.report),
-    }
-    arrays: Arrays = {
-        "ngram_weights": model.head.ngram_weights.astype(weight_dtype),
-        "embedding_weights": model.head.embedding_weights.astype(weight_dtype),
-        "bias": model.head.bias.astype(weight_dtype),
-    }
-    for i, vectorizer in enumerate(model.features.vectorizers):
-        arrays[f"idf_{i}"] = vectorizer.idf
-    return manifest, arrays
-
-
-def content_hash(model: IntentModel) -> str:
-    manifest, arrays = to_parts(model)
-    return _hash(manifest, arrays)
 
 
 def dump_model(model: IntentModel) -> bytes:
     """The artifact as bytes (a zip); store it as a blob, keyed by ``model.version``."""
     manifest, arrays = to_parts(model)
-    manifest = {**manifest, "version": _hash(manifest, arrays)}
+    manifest = {**manifest, "version": hash_parts(manifest, arrays)}
     packed = io.BytesIO()
     savez: Any = np.savez_compressed  # its stubs do not type ``**arrays``
     savez(packed, **arrays)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(zipfile.ZipInfo("manifest.json", _ZIP_DATE), _canonical(manifest))
+        archive.writestr(zipfile.ZipInfo("manifest.json", _ZIP_DATE), canonical_json(manifest))
         archive.writestr(zipfile.ZipInfo("arrays.npz", _ZIP_DATE), packed.getvalue())
     return out.getvalue()
 
@@ -108,7 +71,7 @@ def from_parts(manifest: dict[str, Any], arrays: Arrays, embedder: Embedder | No
         )
     body = {k: v for k, v in manifest.items() if k != "version"}
     expected = manifest.get("version")
-    if expected is not None and expected != _hash(body, arrays):
+    if expected is not None and expected != hash_parts(body, arrays):
         raise InvalidInputError("intent model artifact is corrupt: its content hash does not match")
     embedding = body["embedding"]
     if embedding is not None:
@@ -146,28 +109,7 @@ def from_parts(manifest: dict[str, Any], arrays: Arrays, embedder: Embedder | No
     )
 
 
-def _report_to_dict(report: TrainingReport) -> dict[str, Any]:
-    fields = {k: getattr(report, k) for k in TrainingReport.__slots__ if k != "intents"}
-    fields["intents"] = [
-        {k: getattr(stats, k) for k in IntentStats.__slots__} for stats in report.intents
-    ]
-    return fields
-
-
 def _report_from_dict(data: dict[str, Any]) -> TrainingReport:
     values = dict(data)
     intents = tuple(IntentStats(**item) for item in values.pop("intents", []))
     return TrainingReport(**values, intents=intents)
-
-
-def _canonical(manifest: dict[str, Any]) -> bytes:
-    return json.dumps(manifest, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
-
-
-def _hash(manifest: dict[str, Any], arrays: Arrays) -> str:
-    digest = hashlib.sha256(_canonical(manifest))
-    for name in sorted(arrays):
-        array = np.ascontiguousarray(arrays[name])
-        digest.update(f"\n{name}:{array.dtype.str}:{array.shape}\n".encode())
-        digest.update(array.tobytes())
-    return digest.hexdigest()

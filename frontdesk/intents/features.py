@@ -15,7 +15,7 @@ import numpy.typing as npt
 from scipy import sparse
 
 from frontdesk.intents.ngrams import NgramVectorizer
-from frontdesk.pipeline.protocols import Embedder
+from frontdesk.retrieval.protocols import Embedder
 
 Vectors = npt.NDArray[np.float32]
 

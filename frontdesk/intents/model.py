@@ -3,13 +3,17 @@
 ``predict`` returns the most likely intent with a calibrated confidence; a message is out
 of scope when the model's best class is the out-of-scope class (trained from the tenant's
 OOS examples) or its confidence is below the tuned threshold. The model is immutable data
-plus an embedder; :mod:`frontdesk.intents.artifact` stores and loads it.
+plus an embedder; its content (manifest and arrays) is hashed into its ``version`` here,
+and :mod:`frontdesk.intents.artifact` stores and loads it.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -100,9 +104,7 @@ class IntentModel:
     def version(self) -> str:
         """Content hash of the stored artifact: what a release config references."""
         if self._version is None:
-            from frontdesk.intents.artifact import content_hash
-
-            self._version = content_hash(self)
+            self._version = contenthash_parts(self)
         return self._version
 
     @property
@@ -166,3 +168,67 @@ class IntentModel:
             oos_confidence = 1.0 - confidence
             return IntentPrediction(OUT_OF_SCOPE, oos_confidence, True, ranked[:top_k])
         return IntentPrediction(labels[best], confidence, False, ranked[:top_k])
+
+
+FORMAT = "frontdesk.intent-model"
+FORMAT_VERSION = 1
+
+Arrays = dict[str, npt.NDArray[Any]]
+
+
+def to_parts(model: IntentModel) -> tuple[dict[str, Any], Arrays]:
+    """The manifest (JSON-ready, without ``version``) and the arrays of ``model``."""
+    half = bool(model.options.get("half_precision", True))
+    weight_dtype = np.float16 if half else np.float32
+    embedder = model.features.embedder
+    manifest: dict[str, Any] = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "labels": list(model.head.labels),
+        "temperature": model.temperature,
+        "threshold": model.threshold,
+        "embedding": None
+        if embedder is None
+        else {
+            "model_id": embedder.model_id,
+            "dimension": model.head.embedding_weights.shape[1],
+            "weight": model.features.embedding_weight,
+        },
+        "vectorizers": [v.to_config() for v in model.features.vectorizers],
+        "options": model.options,
+        "report": _report_to_dict(model.report),
+    }
+    arrays: Arrays = {
+        "ngram_weights": model.head.ngram_weights.astype(weight_dtype),
+        "embedding_weights": model.head.embedding_weights.astype(weight_dtype),
+        "bias": model.head.bias.astype(weight_dtype),
+    }
+    for i, vectorizer in enumerate(model.features.vectorizers):
+        arrays[f"idf_{i}"] = vectorizer.idf
+    return manifest, arrays
+
+
+def contenthash_parts(model: IntentModel) -> str:
+    manifest, arrays = to_parts(model)
+    return hash_parts(manifest, arrays)
+
+
+def _report_to_dict(report: TrainingReport) -> dict[str, Any]:
+    fields = {k: getattr(report, k) for k in TrainingReport.__slots__ if k != "intents"}
+    fields["intents"] = [
+        {k: getattr(stats, k) for k in IntentStats.__slots__} for stats in report.intents
+    ]
+    return fields
+
+
+def canonical_json(manifest: dict[str, Any]) -> bytes:
+    return json.dumps(manifest, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def hash_parts(manifest: dict[str, Any], arrays: Arrays) -> str:
+    digest = hashlib.sha256(canonical_json(manifest))
+    for name in sorted(arrays):
+        array = np.ascontiguousarray(arrays[name])
+        digest.update(f"\n{name}:{array.dtype.str}:{array.shape}\n".encode())
+        digest.update(array.tobytes())
+    return digest.hexdigest()

@@ -29,7 +29,7 @@ from frontdesk.intents.metrics import macro_f1
 from frontdesk.intents.model import IntentModel, IntentStats, LinearHead, TrainingReport
 from frontdesk.intents.ngrams import NgramKind, NgramOptions, NgramVectorizer
 from frontdesk.intents.threshold import ThresholdOptions, choose_threshold
-from frontdesk.pipeline.protocols import Embedder
+from frontdesk.retrieval.protocols import Embedder
 
 Progress = Callable[[str, int, int], None]
 """Called as ``progress(stage, done, total)`` while training runs (e.g. a Rich bar)."""

@@ -4,6 +4,7 @@ so any replica (and the API) can report it."""
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
@@ -30,7 +31,7 @@ class JobWorker:
         value becomes the job's ``result``."""
         with self._db.transaction() as session:
             job = repo.create(session, tenant_id, kind, total)
-        self._futures[job.id] = self._pool.submit(self._run, job.id, work)
+        self._futures[job.id] = self._pool.submit(self._run, tenant_id, job, work)
         return job
 
     def get(self, tenant_id: str, job_id: str) -> JobInfo:
@@ -46,8 +47,12 @@ class JobWorker:
     def shutdown(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=False)
 
-    def _run(self, job_id: str, work: Work) -> None:
+    def _run(self, tenant_id: str, job: JobInfo, work: Work) -> None:
+        job_id = job.id
+        ids = f"job={job_id} tenant={tenant_id} kind={job.kind}"
+        started = time.perf_counter()
         self._update(job_id, status="running")
+        log.info("job started %s", ids)
 
         def progress(done: int, total: int, _current: str) -> None:
             self._update(job_id, done=done, total=total)
@@ -55,12 +60,15 @@ class JobWorker:
         try:
             result = work(progress)
         except FrontdeskError as exc:
+            # Bad input (a file that cannot be parsed): the job says why; no stack needed.
+            log.warning("job failed %s error=%s", ids, type(exc).__name__)
             self._update(job_id, status="failed", error=exc.message)
         except Exception as exc:
-            log.exception("job %s failed", job_id)
+            log.exception("job failed %s", ids)
             self._update(job_id, status="failed", error=f"{type(exc).__name__}: {exc}")
         else:
             self._update(job_id, status="succeeded", result=result)
+            log.info("job finished %s duration_s=%.1f", ids, time.perf_counter() - started)
         finally:
             self._futures.pop(job_id, None)
 

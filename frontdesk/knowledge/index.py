@@ -14,11 +14,9 @@ import numpy as np
 import numpy.typing as npt
 from sqlalchemy.exc import SQLAlchemyError
 
-from frontdesk.pipeline.protocols import Embedder
-from frontdesk.pipeline.state import Passage
 from frontdesk.retrieval.hybrid import HybridOptions, HybridRetriever, title_text
-from frontdesk.retrieval.protocols import Reranker
-from frontdesk.retrieval.types import Chunk
+from frontdesk.retrieval.protocols import Embedder, Reranker
+from frontdesk.retrieval.types import Chunk, Passage
 from frontdesk.storage.db import Database
 from frontdesk.storage.repos import knowledge as repo
 
@@ -27,7 +25,7 @@ log = logging.getLogger(__name__)
 
 
 class StoredKnowledge:
-    """Implements :class:`frontdesk.resources.KnowledgeBase` over the database."""
+    """Implements :class:`frontdesk.pipeline.protocols.KnowledgeBase` over the database."""
 
     def __init__(
         self,

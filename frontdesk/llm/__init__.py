@@ -1,5 +1,5 @@
 """Language-model generation: an OpenAI-compatible provider, circuit breakers, versioned
-prompts, the ``LlmGenerator`` stage with its fallback chain, and local GGUF models."""
+prompts and local GGUF models (the ``LlmGenerator`` stage lives in the pipeline)."""
 
 from frontdesk.llm.breaker import BreakerBoard, BreakerState, CircuitBreaker
 from frontdesk.llm.config import Prices, ProviderConfig
@@ -13,7 +13,6 @@ from frontdesk.llm.errors import (
     LlmTransportError,
     LlmTruncatedError,
 )
-from frontdesk.llm.generator import LlmGenerator
 from frontdesk.llm.provider import ChatStream, Completion, OpenAICompatibleProvider, Usage
 
 __all__ = [
@@ -24,7 +23,6 @@ __all__ = [
     "CircuitBreaker",
     "Completion",
     "LlmError",
-    "LlmGenerator",
     "LlmHTTPError",
     "LlmOutputError",
     "LlmProtocolError",

@@ -2,7 +2,8 @@
 follow-ups and handoff summaries.
 
 :class:`LlmAssistant` asks its providers in order, sharing the process-wide
-:class:`~frontdesk.llm.breaker.BreakerBoard` with :class:`~frontdesk.llm.generator.LlmGenerator`:
+:class:`~frontdesk.llm.breaker.BreakerBoard` with the LLM generator stage
+(:class:`~frontdesk.pipeline.stages.llm_generator.LlmGenerator`):
 a provider is skipped while its breaker is open; a timeout, transport or 5xx error counts
 against it, while a reply the caller cannot use or a request-specific 4xx does not (the
 server answered). The whole call, every provider included, fits in ``deadline_s``.

@@ -23,8 +23,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from frontdesk.errors import ConfigurationError
 from frontdesk.llm.errors import LlmOutputError
-from frontdesk.pipeline.state import Passage
 from frontdesk.retrieval.condense import HistoryItem
+from frontdesk.retrieval.types import Passage
 
 _BLOCK_TAG = re.compile(r"<\s*/?\s*(passage|question|passages|conversation)\b[^>]*>", re.IGNORECASE)
 _FENCE = re.compile(r"^```(?:json)?\s*|\s*```$")

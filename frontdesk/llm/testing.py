@@ -1,5 +1,6 @@
 """Test helpers shipped with the library: an OpenAI-compatible server on loopback that
-misbehaves on purpose, a loopback-only provider factory, and a sample grounded turn.
+misbehaves on purpose and a loopback-only provider factory (a sample turn and an LLM
+release for tests are in :mod:`frontdesk.testing.turns`).
 
 ``MisbehavingServer`` serves ``POST /<mode>/v1/chat/completions``; the mode in the path
 picks the failure (``http500``, ``http429``, ``http400``, ``notjson``, ``hang``,
@@ -21,8 +22,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from frontdesk.llm.config import ProviderConfig
-from frontdesk.pipeline.state import Passage, TurnState
-from frontdesk.releases.config import ReleaseConfig, default_release
 
 ANSWER = {"sufficient": True, "answer": "Refunds take 5 business days [1].", "citations": [1]}
 
@@ -41,34 +40,6 @@ def loopback_provider(
     options.setdefault("read_timeout_s", timeout_s)
     options.setdefault("deadline_s", timeout_s)
     return ProviderConfig(name=name, base_url=base_url, **options)
-
-
-def sample_turn(text: str = "How long do refunds take?") -> TurnState:
-    return TurnState(
-        tenant_id="t1",
-        conversation_id="c1",
-        text=text,
-        query=text,
-        passages=[
-            Passage(
-                chunk_id="refunds-1",
-                title="Refunds",
-                text=(
-                    "Refunds are issued within 5 business days to the original payment "
-                    "method. Store credit is available instantly."
-                ),
-                score=0.82,
-                metadata={"dense": 0.71, "document_id": "kb-12"},
-            ),
-            Passage(
-                chunk_id="shipping-3",
-                title="Shipping",
-                text="Orders ship within 24 hours from our warehouse in Leeds.",
-                score=0.41,
-                metadata={"dense": 0.32},
-            ),
-        ],
-    )
 
 
 class _GarbageHandler(BaseHTTPRequestHandler):
@@ -204,26 +175,3 @@ def closed_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-def llm_release(
-    providers: list[dict[str, Any]],
-    *,
-    release_id: str = "llm",
-    rules: list[dict[str, Any]] | None = None,
-    decide_threshold: float | None = None,
-    **generate: Any,
-) -> ReleaseConfig:
-    """The default release with its ``generate`` stage replaced by an ``llm_generator``
-    over ``providers``; ``rules`` become output-guard business rules, and
-    ``decide_threshold`` lowers the bar where a test is about generation, not deciding."""
-    data = default_release().model_dump()
-    for stage in data["stages"]:
-        if stage["name"] == "generate":
-            stage["type"] = "llm_generator"
-            stage["params"] = {"providers": providers, **generate}
-        elif stage["name"] == "output_guard" and rules:
-            stage["params"] = {**stage["params"], "rules": rules}
-        elif stage["name"] == "decide" and decide_threshold is not None:
-            stage["params"] = {**stage["params"], "threshold": decide_threshold}
-    return ReleaseConfig.model_validate({**data, "id": release_id, "version": 1})

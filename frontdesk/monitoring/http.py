@@ -1,13 +1,16 @@
-"""Times every HTTP request by route template (never the raw path: ids would explode
-the label set)."""
+"""Times and logs every HTTP request by route template (never the raw path: ids would
+explode the label set, and a path may carry what a customer typed)."""
 
 from __future__ import annotations
 
+import logging
 import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from frontdesk.monitoring.metrics import Metrics
+
+log = logging.getLogger(__name__)
 
 
 class RequestMetrics:
@@ -37,7 +40,17 @@ class RequestMetrics:
             template = getattr(route, "path", None) or "unmatched"
             frontdesk = getattr(scope["app"].state, "frontdesk", None)
             metrics: Metrics | None = getattr(frontdesk, "metrics", None)
+            method = scope.get("method", "")
+            elapsed = time.perf_counter() - started
             if metrics is not None:
-                metrics.requests.labels(
-                    route=template, method=scope.get("method", ""), status=str(status)
-                ).observe(time.perf_counter() - started)
+                metrics.requests.labels(route=template, method=method, status=str(status)).observe(
+                    elapsed
+                )
+            log.log(
+                logging.WARNING if status >= 500 else logging.INFO,
+                "request handled method=%s route=%s status=%d duration_ms=%.1f",
+                method,
+                template,
+                status,
+                elapsed * 1000,
+            )

@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
-import numpy as np
-import numpy.typing as npt
-
+from frontdesk.intents.model import IntentModel
 from frontdesk.pipeline.state import TurnState
+from frontdesk.retrieval.protocols import Embedder as Embedder  # re-exported for plugins
+from frontdesk.retrieval.types import Passage
 
 
 @dataclass(slots=True)
@@ -40,15 +40,18 @@ class Stage(Protocol):
     def run(self, state: TurnState) -> StageReport: ...
 
 
-class Embedder(Protocol):
-    """Texts to unit-length vectors; ``model_id`` names the vector space."""
-
-    @property
-    def model_id(self) -> str: ...
-
-    @property
-    def dimension(self) -> int: ...
+class KnowledgeBase(Protocol):
+    """Tenant-scoped search over ingested knowledge."""
 
     def warm_up(self) -> None: ...
 
-    def embed(self, texts: list[str]) -> npt.NDArray[np.float32]: ...
+    def search(self, tenant_id: str, query: str, k: int) -> list[Passage]: ...
+
+    def chunk_count(self, tenant_id: str) -> int: ...
+
+
+class IntentModels(Protocol):
+    """Each tenant's intent models: ``version`` names one, ``None`` the active one; a
+    tenant without a trained model has ``None``."""
+
+    def active_model(self, tenant_id: str, version: str | None = None) -> IntentModel | None: ...

@@ -7,15 +7,11 @@ import time
 from collections.abc import Sequence
 
 from frontdesk.domain.conversation import Outcome, StageTrace
+from frontdesk.domain.replies import FALLBACK_ANSWER
 from frontdesk.pipeline.protocols import Stage
 from frontdesk.pipeline.state import TurnState
 
 log = logging.getLogger(__name__)
-
-FALLBACK_ANSWER = (
-    "Sorry, something went wrong on our side while answering. "
-    "Please try again, or ask to talk to a person."
-)
 
 
 class Pipeline:
@@ -76,7 +72,13 @@ class Pipeline:
             try:
                 report = stage.run(state)
             except Exception as exc:
-                log.exception("stage %s failed", stage.name)
+                log.exception(
+                    "stage failed stage=%s release=%s tenant=%s conversation=%s",
+                    stage.name,
+                    self.release_id,
+                    state.tenant_id,
+                    state.conversation_id,
+                )
                 trace.append(
                     StageTrace(
                         name=stage.name,

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from frontdesk.domain.conversation import Citation, Outcome
+from frontdesk.retrieval.types import Passage as Passage  # re-exported: stages use it
 
 
 class DraftSink(Protocol):
@@ -26,19 +27,6 @@ class HistoryTurn:
     speaker: str  # "customer" | "assistant" | "agent"
     text: str
     outcome: str | None = None  # for assistant turns: what the assistant did
-
-
-@dataclass(frozen=True, slots=True)
-class Passage:
-    """A retrieved piece of knowledge with the score the retriever gave it."""
-
-    chunk_id: str
-    text: str
-    title: str
-    score: float
-    url: str | None = None
-    heading_path: tuple[str, ...] = ()
-    metadata: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(slots=True)

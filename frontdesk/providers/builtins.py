@@ -7,16 +7,16 @@ import functools
 from typing import Any
 
 from frontdesk.guards import GuardPolicy, InputGuards
+from frontdesk.handoff.decide import HandoffDecider
 from frontdesk.knowledge.index import StoredKnowledge
 from frontdesk.pipeline.protocols import Stage
-from frontdesk.pipeline.registry import ComponentRegistry
 from frontdesk.pipeline.stages.context import HistoryCondenser
-from frontdesk.pipeline.stages.decide import HandoffDecider
 from frontdesk.pipeline.stages.generate import ExtractiveGenerator
 from frontdesk.pipeline.stages.guards import InputGuardStage, OutputGuardStage
 from frontdesk.pipeline.stages.intent import IntentRouter
 from frontdesk.pipeline.stages.retrieve import KnowledgeRetriever
-from frontdesk.resources import Resources
+from frontdesk.providers.registry import ComponentRegistry
+from frontdesk.providers.resources import Resources
 from frontdesk.retrieval.hybrid import HybridOptions
 
 
@@ -62,7 +62,7 @@ def _intent_router(name: str, params: dict[str, Any], res: Resources) -> Stage:
 
 
 def _llm_generator(name: str, params: dict[str, Any], res: Resources) -> Stage:
-    from frontdesk.llm.generator import LlmGenerator
+    from frontdesk.pipeline.stages.llm_generator import LlmGenerator
 
     return LlmGenerator.from_params(
         name, params, breakers=res.breakers, local_models=res.local_models

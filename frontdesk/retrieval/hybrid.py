@@ -23,17 +23,15 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field
 
-from frontdesk.pipeline.protocols import Embedder
-from frontdesk.pipeline.state import Passage
 from frontdesk.retrieval.bm25 import BM25Index, BM25Options
 from frontdesk.retrieval.dense import DenseIndex, top_rows
 from frontdesk.retrieval.expansion import ExpansionOptions, QueryExpander
 from frontdesk.retrieval.fusion import Normalization, normalize_array, rrf
-from frontdesk.retrieval.protocols import Reranker
+from frontdesk.retrieval.protocols import Embedder, Reranker
 from frontdesk.retrieval.rerank import compute_features
 from frontdesk.retrieval.text import analyze
 from frontdesk.retrieval.titles import TitleIndex
-from frontdesk.retrieval.types import Candidate, Chunk
+from frontdesk.retrieval.types import Candidate, Chunk, Passage
 
 Vectors = npt.NDArray[np.float32]
 

@@ -3,6 +3,7 @@
 KeywordIndex  chunk ids -> term statistics; search(query) -> [(id, score)], best first
 VectorIndex   chunk ids -> unit vectors;    search(vector) -> [(id, cosine)], best first
 Reranker      (query, candidates) -> the same candidates reordered, ``score`` set
+Embedder      texts -> unit-length vectors in the space ``model_id`` names
 """
 
 from __future__ import annotations
@@ -55,3 +56,17 @@ class Reranker(Protocol):
     def warm_up(self) -> None: ...
 
     def rerank(self, query: str, candidates: list[Candidate]) -> list[Candidate]: ...
+
+
+class Embedder(Protocol):
+    """Texts to unit-length vectors; ``model_id`` names the vector space."""
+
+    @property
+    def model_id(self) -> str: ...
+
+    @property
+    def dimension(self) -> int: ...
+
+    def warm_up(self) -> None: ...
+
+    def embed(self, texts: list[str]) -> npt.NDArray[np.float32]: ...

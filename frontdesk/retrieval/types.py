@@ -50,3 +50,16 @@ class Candidate:
     fused: float = 0.0
     score: float = 0.0
     features: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A retrieved piece of knowledge with the score the retriever gave it."""
+
+    chunk_id: str
+    text: str
+    title: str
+    score: float
+    url: str | None = None
+    heading_path: tuple[str, ...] = ()
+    metadata: dict[str, Any] = field(default_factory=dict)

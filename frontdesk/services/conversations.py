@@ -27,10 +27,11 @@ from frontdesk.domain.conversation import (
 )
 from frontdesk.errors import ConflictError, InvalidInputError, PermissionDeniedError
 from frontdesk.guards import TextVault
+from frontdesk.handoff.service import HandoffService
+from frontdesk.handoff.tickets import open_ticket_in, priority_for
 from frontdesk.monitoring.metrics import Metrics
 from frontdesk.pipeline.runner import Pipeline
 from frontdesk.pipeline.state import HistoryTurn, TurnState
-from frontdesk.services.handoff import HandoffService, open_ticket_in, priority_for
 from frontdesk.storage.db import Database
 from frontdesk.storage.repos import conversations as repo
 from frontdesk.storage.repos import tenants as tenants_repo

@@ -26,7 +26,7 @@ from frontdesk.intents import (
     load_model,
     train_intent_model,
 )
-from frontdesk.pipeline.protocols import Embedder
+from frontdesk.retrieval.protocols import Embedder
 from frontdesk.storage.db import Database
 from frontdesk.storage.repos import intents as repo
 from frontdesk.storage.repos.intents import IntentModelInfo

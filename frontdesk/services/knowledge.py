@@ -18,7 +18,7 @@ from frontdesk.knowledge.loaders import (
     LoadedDocument,
     load_documents,
 )
-from frontdesk.pipeline.protocols import Embedder
+from frontdesk.retrieval.protocols import Embedder
 from frontdesk.retrieval.types import Chunk
 from frontdesk.storage.db import Database
 from frontdesk.storage.repos import knowledge as repo

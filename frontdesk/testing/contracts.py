@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from frontdesk.llm.testing import sample_turn
 from frontdesk.pipeline.protocols import Stage, StageReport
 from frontdesk.pipeline.state import TurnState
+from frontdesk.testing.turns import sample_turn
 
 
 def _check_report(stage: Stage, state: TurnState, report: object) -> None:

@@ -12,8 +12,9 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from frontdesk.llm.local import LocalLlamaServer
-from frontdesk.llm.testing import llm_release, loopback_provider
+from frontdesk.llm.testing import loopback_provider
 from frontdesk.releases.config import ReleaseConfig
+from frontdesk.testing.turns import llm_release
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

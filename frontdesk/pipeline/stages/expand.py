@@ -35,10 +35,9 @@ from typing import Any, Literal
 from frontdesk.llm.assist import Assisted, LlmAssistant
 from frontdesk.llm.breaker import BreakerBoard
 from frontdesk.llm.local_pool import LocalModelPool
-from frontdesk.pipeline.protocols import StageReport
+from frontdesk.pipeline.protocols import KnowledgeBase, StageReport
 from frontdesk.pipeline.stages.retrieve import KnowledgeRetriever
 from frontdesk.pipeline.state import Passage, TurnState
-from frontdesk.resources import KnowledgeBase
 from frontdesk.retrieval.fusion import ranked, rrf
 
 Mode = Literal["hyde", "multi_query"]

@@ -12,19 +12,12 @@ import re
 from dataclasses import dataclass
 
 from frontdesk.domain.conversation import Citation
+from frontdesk.domain.replies import NO_EVIDENCE_ANSWER, NO_KNOWLEDGE_ANSWER
 from frontdesk.pipeline.protocols import StageReport
 from frontdesk.pipeline.state import Passage, TurnState
 from frontdesk.retrieval.chunking import split_sentences
 from frontdesk.retrieval.text import analyze
 
-NO_KNOWLEDGE_ANSWER = (
-    "I don't have any help-center knowledge to answer from yet, so I can't answer this "
-    "reliably. You can ask to talk to a person."
-)
-NO_EVIDENCE_ANSWER = (
-    "I couldn't find this in our help center, so I'd rather not guess. "
-    "You can rephrase the question, or ask to talk to a person."
-)
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}")
 _LIST_MARK = re.compile(r"^(?:[-*+•]|\d{1,3}[.)])\s+")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from frontdesk.domain.conversation import Outcome
+from frontdesk.domain.replies import HANDOFF_ANSWER, NO_EVIDENCE_ANSWER, REFUSAL
 from frontdesk.guards import (
     CitedPassage,
     GuardAction,
@@ -18,14 +19,7 @@ from frontdesk.guards import (
     OutputGuards,
 )
 from frontdesk.pipeline.protocols import StageReport
-from frontdesk.pipeline.stages.decide import HANDOFF_ANSWER
-from frontdesk.pipeline.stages.generate import NO_EVIDENCE_ANSWER
 from frontdesk.pipeline.state import TurnState
-
-REFUSAL = (
-    "I can't help with that request here. If you need help with your account or an order, "
-    "please rephrase your question or ask to talk to a person."
-)
 
 
 @dataclass

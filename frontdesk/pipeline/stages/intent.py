@@ -11,20 +11,18 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from frontdesk.domain.conversation import Outcome
-from frontdesk.pipeline.protocols import StageReport
-from frontdesk.pipeline.stages.decide import HANDOFF_ANSWER
+from frontdesk.domain.replies import CLARIFY_REPLY, HANDOFF_ANSWER
+from frontdesk.pipeline.protocols import IntentModels, StageReport
 from frontdesk.pipeline.state import TurnState
-from frontdesk.services.intents import IntentService
 
 Route = Literal["answer", "canned", "handoff", "clarify"]
 OUT_OF_SCOPE = "out_of_scope"
-CLARIFY_REPLY = "Could you tell me a little more about what you need, so I can help?"
 
 
 @dataclass
 class IntentRouter:
     name: str
-    service: IntentService
+    service: IntentModels
     routes: dict[str, Route] = field(default_factory=dict)
     canned: dict[str, str] = field(default_factory=dict)
     out_of_scope_route: Route = "answer"

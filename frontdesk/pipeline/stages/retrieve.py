@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from frontdesk.pipeline.protocols import StageReport
+from frontdesk.pipeline.protocols import KnowledgeBase, StageReport
 from frontdesk.pipeline.state import Passage, TurnState
-from frontdesk.resources import KnowledgeBase
 
 
 @dataclass

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -12,9 +13,45 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from frontdesk.errors import NotFoundError
-from frontdesk.knowledge.loaders import LoadedDocument
 from frontdesk.storage.ids import new_id
 from frontdesk.storage.tables import ChunkRow, DocumentRow, KnowledgeVersionRow, utcnow
+
+
+class ChunkContent(Protocol):
+    """One parsed chunk to store (what :mod:`frontdesk.knowledge.loaders` produces)."""
+
+    @property
+    def text(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def heading_path(self) -> tuple[str, ...]: ...
+    @property
+    def position(self) -> int: ...
+    @property
+    def tokens(self) -> int: ...
+    @property
+    def url(self) -> str | None: ...
+    @property
+    def metadata(self) -> dict[str, Any]: ...
+
+
+class DocumentContent(Protocol):
+    """One parsed document to store; storage sits below the loaders, so it names only the
+    fields it writes."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def url(self) -> str | None: ...
+    @property
+    def content_hash(self) -> str: ...
+    @property
+    def chunks(self) -> Sequence[ChunkContent]: ...
+    @property
+    def external_id(self) -> str | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +117,7 @@ def replace_document(
     session: Session,
     tenant_id: str,
     uri: str,
-    loaded: LoadedDocument,
+    loaded: DocumentContent,
     vectors: npt.NDArray[np.float32],
     embedding_model: str,
 ) -> DocumentInfo:

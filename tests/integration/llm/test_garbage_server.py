@@ -10,9 +10,10 @@ import pytest
 from frontdesk.llm.breaker import BreakerBoard, BreakerState
 from frontdesk.llm.config import ProviderConfig
 from frontdesk.llm.errors import LlmProtocolError, LlmTruncatedError
-from frontdesk.llm.generator import LlmGenerator
 from frontdesk.llm.provider import OpenAICompatibleProvider
-from frontdesk.llm.testing import MisbehavingServer, loopback_provider, sample_turn
+from frontdesk.llm.testing import MisbehavingServer, loopback_provider
+from frontdesk.pipeline.stages.llm_generator import LlmGenerator
+from frontdesk.testing.turns import sample_turn
 
 MESSAGES = [{"role": "user", "content": "hi"}]
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from frontdesk.llm.generator import LlmGenerator
 from frontdesk.llm.local import LocalLlamaServer
 from frontdesk.llm.testing import MisbehavingServer, closed_port, loopback_provider
 from frontdesk.pipeline.stages.generate import ExtractiveGenerator
+from frontdesk.pipeline.stages.llm_generator import LlmGenerator
 from frontdesk.testing.contracts import check_generator
 
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from frontdesk.api.schemas import TurnPublic
-from frontdesk.llm.testing import closed_port, llm_release
+from frontdesk.llm.testing import closed_port
 from frontdesk.releases.config import ReleaseConfig
 from frontdesk.runtime import Frontdesk
 from frontdesk.settings import Settings
+from frontdesk.testing.turns import llm_release
 
 
 def _llm_release(base_url: str) -> ReleaseConfig:

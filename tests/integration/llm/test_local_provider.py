@@ -12,10 +12,10 @@ from pydantic import ValidationError
 from frontdesk.api.schemas import TurnPublic
 from frontdesk.errors import ConfigurationError
 from frontdesk.llm.config import ProviderConfig
-from frontdesk.llm.testing import llm_release
 from frontdesk.releases.config import load_release
 from frontdesk.runtime import Frontdesk
 from frontdesk.settings import Settings
+from frontdesk.testing.turns import llm_release
 
 
 def _release_file(tmp_path: Path, local_model: str) -> Path:

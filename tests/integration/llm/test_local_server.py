@@ -12,10 +12,11 @@ import pytest
 from frontdesk.llm.breaker import BreakerBoard, BreakerState
 from frontdesk.llm.config import ProviderConfig
 from frontdesk.llm.errors import LlmTransportError, LlmTruncatedError
-from frontdesk.llm.generator import LlmGenerator
 from frontdesk.llm.local import LocalLlamaServer
 from frontdesk.llm.provider import ChatStream, OpenAICompatibleProvider
-from frontdesk.llm.testing import loopback_provider, sample_turn
+from frontdesk.llm.testing import loopback_provider
+from frontdesk.pipeline.stages.llm_generator import LlmGenerator
+from frontdesk.testing.turns import sample_turn
 
 pytestmark = pytest.mark.slow
 

@@ -13,11 +13,12 @@ import httpx
 
 from frontdesk.api.app import create_app
 from frontdesk.llm.local import LocalLlamaServer
-from frontdesk.llm.testing import llm_release, loopback_provider
+from frontdesk.llm.testing import loopback_provider
 from frontdesk.releases.config import ReleaseConfig
 from frontdesk.runtime import Frontdesk
 from frontdesk.settings import Settings
 from frontdesk.testing.http import serve, sse_events
+from frontdesk.testing.turns import llm_release
 
 _MARKERS = re.compile(r"\s*\[\d+\]")
 

@@ -6,8 +6,8 @@ import pytest
 
 from frontdesk.errors import ConfigurationError
 from frontdesk.llm.config import Prices, ProviderConfig
-from frontdesk.llm.generator import LlmGenerator, _rewrite_markers
 from frontdesk.llm.provider import OpenAICompatibleProvider
+from frontdesk.pipeline.stages.llm_generator import LlmGenerator, _rewrite_markers
 from frontdesk.pipeline.state import TurnState
 
 

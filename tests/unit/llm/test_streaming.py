@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from frontdesk.llm.generator import choose_by_agreement
 from frontdesk.llm.prompts import AnswerPayload
 from frontdesk.llm.streaming import AnswerDraft
+from frontdesk.pipeline.stages.llm_generator import choose_by_agreement
 
 
 def _feed_in_pieces(raw: str, size: int) -> tuple[AnswerDraft, str]:

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 import pytest
 
 from frontdesk.domain.conversation import Outcome
+from frontdesk.domain.replies import FALLBACK_ANSWER
 from frontdesk.pipeline.protocols import StageReport
-from frontdesk.pipeline.runner import FALLBACK_ANSWER, Pipeline
+from frontdesk.pipeline.runner import Pipeline
 from frontdesk.pipeline.state import TurnState
 
 

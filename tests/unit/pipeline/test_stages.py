@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from frontdesk.domain.conversation import Outcome
+from frontdesk.handoff.decide import HandoffDecider, wants_a_person
 from frontdesk.pipeline.stages.context import HistoryCondenser
-from frontdesk.pipeline.stages.decide import HandoffDecider, wants_a_person
 from frontdesk.pipeline.stages.generate import ExtractiveGenerator
 from frontdesk.pipeline.state import HistoryTurn, Passage, TurnState
 

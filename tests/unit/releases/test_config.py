@@ -6,7 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from frontdesk.errors import ConfigurationError
-from frontdesk.pipeline.registry import load_registry
+from frontdesk.providers.registry import load_registry
 from frontdesk.releases.config import ReleaseConfig, default_release
 
 
@@ -38,7 +38,7 @@ def test_built_ins_register_through_the_entry_point() -> None:
 
 
 def test_an_unknown_component_or_parameter_is_a_configuration_error(tmp_path) -> None:
-    from frontdesk.resources import Resources
+    from frontdesk.providers.resources import Resources
     from frontdesk.settings import Settings
     from frontdesk.storage.db import Database
 

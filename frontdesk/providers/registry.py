@@ -18,7 +18,7 @@ from frontdesk.pipeline.runner import Pipeline
 from frontdesk.releases.config import ReleaseConfig
 
 if TYPE_CHECKING:
-    from frontdesk.resources import Resources
+    from frontdesk.providers.resources import Resources
 
 ENTRY_POINT_GROUP = "frontdesk.components"
 

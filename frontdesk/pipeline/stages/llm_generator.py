@@ -31,6 +31,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from frontdesk.domain.replies import NO_EVIDENCE_ANSWER
 from frontdesk.llm.breaker import BreakerBoard, CircuitBreaker
 from frontdesk.llm.clients import ClientPool, ask_in_order, breaker_for, sum_usage
 from frontdesk.llm.config import ProviderConfig
@@ -47,7 +48,6 @@ from frontdesk.llm.provider import Completion, OpenAICompatibleProvider
 from frontdesk.llm.streaming import AnswerDraft
 from frontdesk.pipeline.protocols import StageReport
 from frontdesk.pipeline.stages.generate import (
-    NO_EVIDENCE_ANSWER,
     ExtractiveGenerator,
     citation_for,
     evidence_of,

@@ -4,27 +4,16 @@ from __future__ import annotations
 
 import functools
 import threading
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from frontdesk.llm.breaker import BreakerBoard
 from frontdesk.llm.local_pool import LocalModelPool
-from frontdesk.pipeline.protocols import Embedder
-from frontdesk.pipeline.state import Passage
+from frontdesk.retrieval.protocols import Embedder
 from frontdesk.settings import Settings
 from frontdesk.storage.db import Database
 
 if TYPE_CHECKING:
     from frontdesk.services.intents import IntentService
-
-
-class KnowledgeBase(Protocol):
-    """Tenant-scoped search over ingested knowledge."""
-
-    def warm_up(self) -> None: ...
-
-    def search(self, tenant_id: str, query: str, k: int) -> list[Passage]: ...
-
-    def chunk_count(self, tenant_id: str) -> int: ...
 
 
 class Resources:

@@ -18,15 +18,11 @@ from dataclasses import dataclass, field
 
 from frontdesk.domain.conversation import Outcome
 from frontdesk.domain.handoff import EscalationReason, Priority
+from frontdesk.domain.replies import HANDOFF_ANSWER, NO_EVIDENCE_ANSWER, NO_KNOWLEDGE_ANSWER
 from frontdesk.pipeline.protocols import StageReport
-from frontdesk.pipeline.stages.generate import NO_EVIDENCE_ANSWER, NO_KNOWLEDGE_ANSWER
 from frontdesk.pipeline.state import TurnState
 from frontdesk.retrieval.text import analyze
 
-HANDOFF_ANSWER = (
-    "I'm passing this conversation to a person from our team. They will reply here, "
-    "usually within a few minutes during opening hours."
-)
 _HUMAN_REQUEST = re.compile(
     r"\b(talk|speak|chat|connect me|put me through|transfer me)\b.{0,30}\b"
     r"(human|person|agent|someone|somebody|representative|operator|staff|real)\b"

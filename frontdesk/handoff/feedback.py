@@ -1,0 +1,61 @@
+"""Customer feedback: thumbs on an answer, CSAT for a conversation, and the export."""
+
+from __future__ import annotations
+
+from frontdesk.domain.conversation import Speaker
+from frontdesk.domain.handoff import Feedback
+from frontdesk.errors import InvalidInputError
+from frontdesk.monitoring.metrics import Metrics
+from frontdesk.storage.db import Database
+from frontdesk.storage.repos import conversations as conversations_repo
+from frontdesk.storage.repos import handoff as repo
+
+
+class FeedbackBook:
+    def __init__(self, database: Database, metrics: Metrics) -> None:
+        self._db = database
+        self._metrics = metrics
+
+    def add_thumbs(
+        self, tenant_id: str, conversation_id: str, turn_id: str, rating: str, comment: str
+    ) -> Feedback:
+        if rating not in ("up", "down"):
+            raise InvalidInputError("rating must be 'up' or 'down'", field="rating")
+        with self._db.transaction() as session:
+            turn = conversations_repo.get_turn(session, tenant_id, conversation_id, turn_id)
+            if turn.speaker is not Speaker.ASSISTANT:
+                raise InvalidInputError("feedback is given on assistant answers", field="turn_id")
+            feedback = repo.add_feedback(
+                session,
+                tenant_id,
+                conversation_id,
+                kind="thumbs",
+                value=1 if rating == "up" else -1,
+                comment=comment,
+                turn_id=turn_id,
+                release_id=turn.release_id,
+            )
+        self._metrics.observe_feedback(feedback.kind, feedback.value)
+        return feedback
+
+    def add_csat(self, tenant_id: str, conversation_id: str, score: int, comment: str) -> Feedback:
+        if not 1 <= score <= 5:
+            raise InvalidInputError("score must be between 1 and 5", field="score")
+        with self._db.transaction() as session:
+            conversations_repo.get(session, tenant_id, conversation_id)
+            feedback = repo.add_feedback(
+                session,
+                tenant_id,
+                conversation_id,
+                kind="csat",
+                value=score,
+                comment=comment,
+                turn_id=None,
+                release_id=None,
+            )
+        self._metrics.observe_feedback(feedback.kind, feedback.value)
+        return feedback
+
+    def recent(self, tenant_id: str, limit: int = 1000) -> list[Feedback]:
+        with self._db.transaction() as session:
+            return repo.list_feedback(session, tenant_id, limit)
