@@ -2,6 +2,7 @@
 prompts, the ``LlmGenerator`` stage with its fallback chain, and local GGUF models."""
 
 from frontdesk.llm.breaker import BreakerBoard, BreakerState, CircuitBreaker
+from frontdesk.llm.completion import ChatStream, Completion, Usage
 from frontdesk.llm.config import Prices, ProviderConfig
 from frontdesk.llm.errors import (
     BreakerOpenError,
@@ -14,7 +15,7 @@ from frontdesk.llm.errors import (
     LlmTruncatedError,
 )
 from frontdesk.llm.generator import LlmGenerator
-from frontdesk.llm.provider import ChatStream, Completion, OpenAICompatibleProvider, Usage
+from frontdesk.llm.provider import OpenAICompatibleProvider
 
 __all__ = [
     "BreakerBoard",
