@@ -21,8 +21,9 @@ from answers import Client, Instance, _pct, mtrag_corpus
 
 from frontdesk import Frontdesk, Settings
 from frontdesk.domain.conversation import ConversationStatus
+from frontdesk.llm.completion import ChatStream, Completion
 from frontdesk.llm.errors import LlmError
-from frontdesk.llm.provider import ChatStream, Completion, OpenAICompatibleProvider
+from frontdesk.llm.provider import OpenAICompatibleProvider
 from frontdesk.releases.config import ReleaseConfig, StageSpec, default_release
 
 ROOT = Path(__file__).resolve().parent.parent

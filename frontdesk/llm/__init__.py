@@ -2,6 +2,7 @@
 prompts and local GGUF models (the ``LlmGenerator`` stage lives in the pipeline)."""
 
 from frontdesk.llm.breaker import BreakerBoard, BreakerState, CircuitBreaker
+from frontdesk.llm.completion import ChatStream, Completion, Usage
 from frontdesk.llm.config import Prices, ProviderConfig
 from frontdesk.llm.errors import (
     BreakerOpenError,
@@ -13,7 +14,7 @@ from frontdesk.llm.errors import (
     LlmTransportError,
     LlmTruncatedError,
 )
-from frontdesk.llm.provider import ChatStream, Completion, OpenAICompatibleProvider, Usage
+from frontdesk.llm.provider import OpenAICompatibleProvider
 
 __all__ = [
     "BreakerBoard",

@@ -26,11 +26,12 @@ from typing import Any, Generic, TypeVar
 
 from frontdesk.llm.breaker import BreakerBoard
 from frontdesk.llm.clients import ClientPool, ask_in_order, sum_usage
+from frontdesk.llm.completion import Completion, Usage
 from frontdesk.llm.config import ProviderConfig
 from frontdesk.llm.errors import LlmOutputError
 from frontdesk.llm.local_pool import LocalModelPool
 from frontdesk.llm.prompts import conversation_block, defuse_all
-from frontdesk.llm.provider import Completion, OpenAICompatibleProvider, Usage
+from frontdesk.llm.provider import OpenAICompatibleProvider
 from frontdesk.retrieval.condense import HistoryItem
 
 T = TypeVar("T")

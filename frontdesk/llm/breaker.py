@@ -11,10 +11,13 @@ cool-down, so the breaker cannot stay stuck.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
 from enum import StrEnum
+
+log = logging.getLogger(__name__)
 
 
 class BreakerState(StrEnum):
@@ -30,6 +33,7 @@ class CircuitBreaker:
         failure_threshold: int = 3,
         cooldown_s: float = 30.0,
         clock: Callable[[], float] = time.monotonic,
+        name: str = "",
     ) -> None:
         if failure_threshold < 1:
             raise ValueError("failure_threshold must be at least 1")
@@ -37,6 +41,7 @@ class CircuitBreaker:
             raise ValueError("cooldown_s must not be negative")
         self.failure_threshold = failure_threshold
         self.cooldown_s = cooldown_s
+        self.name = name  # the provider's, for logs
         self._clock = clock
         self._lock = threading.Lock()
         self._state = BreakerState.CLOSED
@@ -70,6 +75,8 @@ class CircuitBreaker:
 
     def record_success(self) -> None:
         with self._lock:
+            if self._state is not BreakerState.CLOSED:
+                log.info("llm provider %s: circuit breaker closed (probe succeeded)", self.name)
             self._state = BreakerState.CLOSED
             self._failures = 0
             self._probe_started = None
@@ -79,6 +86,14 @@ class CircuitBreaker:
             state = self._current()
             self._failures += 1
             if state is BreakerState.HALF_OPEN or self._failures >= self.failure_threshold:
+                if state is not BreakerState.OPEN:
+                    log.warning(
+                        "llm provider %s: circuit breaker opened after %d consecutive "
+                        "failures; calls refused for %.0fs",
+                        self.name,
+                        self._failures,
+                        self.cooldown_s,
+                    )
                 self._state = BreakerState.OPEN
                 self._opened_at = self._clock()
                 self._probe_started = None
@@ -107,7 +122,10 @@ class BreakerBoard:
             breaker = self._breakers.get(provider)
             if breaker is None:
                 breaker = CircuitBreaker(
-                    failure_threshold=failure_threshold, cooldown_s=cooldown_s, clock=self._clock
+                    failure_threshold=failure_threshold,
+                    cooldown_s=cooldown_s,
+                    clock=self._clock,
+                    name=provider,
                 )
                 self._breakers[provider] = breaker
             return breaker

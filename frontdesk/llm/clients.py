@@ -10,16 +10,20 @@ error's own flag (``llm_timeout``, ``llm_transport``, ``llm_invalid_json`` …).
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from frontdesk.llm.breaker import BreakerBoard, BreakerState, CircuitBreaker
+from frontdesk.llm.completion import Completion, Usage
 from frontdesk.llm.config import ProviderConfig
 from frontdesk.llm.errors import LlmError, LlmHTTPError, LlmOutputError
 from frontdesk.llm.local_pool import LocalModelPool
-from frontdesk.llm.provider import Completion, OpenAICompatibleProvider, Usage
+from frontdesk.llm.provider import OpenAICompatibleProvider
+
+log = logging.getLogger(__name__)
 
 R = TypeVar("R")
 
@@ -104,11 +108,15 @@ def ask_in_order(
     for position, config in enumerate(providers):
         breaker = breaker_for(breakers, config)
         if not breaker.allow():
+            log.info("llm provider %s skipped: circuit breaker open", config.name)
             flags.append("breaker_open")
             attempts.append({"provider": config.name, "outcome": "breaker_open"})
             continue
         remaining = deadline_s - (clock() - started)
         if remaining <= 0:
+            log.warning(
+                "llm deadline of %.1fs spent before provider %s was asked", deadline_s, config.name
+            )
             flags.append("llm_deadline")
             attempts.append({"provider": config.name, "outcome": "no_time_left"})
             break
@@ -117,6 +125,13 @@ def ask_in_order(
             value = call(clients.get(config), config, remaining)
         except LlmError as exc:
             record_outcome(breaker, exc)
+            following = providers[position + 1].name if position + 1 < len(providers) else None
+            log.warning(
+                "llm provider %s failed (%s); %s",
+                config.name,
+                exc.kind,
+                f"trying {following} next" if following else "no provider left",
+            )
             flags.append(exc.flag)
             if breaker.state is BreakerState.OPEN:
                 flags.append("breaker_opened")
@@ -128,6 +143,7 @@ def ask_in_order(
         if probe:
             flags.append("breaker_closed")
         if position > 0:
+            log.info("llm fallback: provider %s answered", config.name)
             flags.append(f"fallback:{config.name}")
         attempts.append({"provider": config.name, "outcome": "ok"})
         outcome.value, outcome.config = value, config

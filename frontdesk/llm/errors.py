@@ -26,6 +26,11 @@ class LlmError(ServiceUnavailableError):
         super().__init__(message)
         self.provider = provider
 
+    @property
+    def kind(self) -> str:
+        """What went wrong, for logs: never the message, which may quote the prompt."""
+        return self.flag
+
 
 class LlmTimeoutError(LlmError):
     flag = "llm_timeout"
@@ -48,6 +53,10 @@ class LlmHTTPError(LlmError):
         super().__init__(message, provider=provider)
         self.status = status
         self.retry_after_s = retry_after_s
+
+    @property
+    def kind(self) -> str:
+        return f"{self.flag} {self.status}"
 
     @property
     def retryable(self) -> bool:

@@ -6,12 +6,13 @@ import contextlib
 import json
 import socket
 import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import uvicorn
 from fastapi import FastAPI
+
+from frontdesk.testing.wait import wait_for
 
 
 def free_port() -> int:
@@ -37,13 +38,12 @@ def serve(app: FastAPI, *, timeout_s: float = 60.0) -> Iterator[str]:
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     try:
-        deadline = time.monotonic() + timeout_s
-        while not server.started:
-            if not thread.is_alive():
-                raise RuntimeError("the test server exited during start-up")
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"the test server did not start within {timeout_s}s")
-            time.sleep(0.05)
+        try:
+            wait_for(lambda: server.started or not thread.is_alive(), timeout_s=timeout_s)
+        except TimeoutError:
+            raise RuntimeError(f"the test server did not start within {timeout_s}s") from None
+        if not server.started:
+            raise RuntimeError("the test server exited during start-up")
         yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True

@@ -2,18 +2,25 @@
 
 The pages need no key: everything they show comes from ``/v1`` calls that do. Files are read
 from the ``static`` folder next to this module, so an installed package serves them too.
+
+``common.js`` holds what the widget and the console share. The console loads it as
+``/static/common.js``; ``/widget.js`` is served with it inlined in one closure, so a site
+still embeds the widget with one script tag, gets no new global, and makes no second
+request that could race or be blocked.
 """
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from fastapi.responses import FileResponse
 
 from frontdesk.errors import NotFoundError
 
 STATIC_DIR = Path(__file__).parent / "static"
+WIDGET_PARTS = ("common.js", "widget.js")
 
 # Explicit types: ``mimetypes`` answers differently per platform (``text/javascript`` or
 # ``application/javascript``), and only these kinds of file are served at all.
@@ -50,10 +57,19 @@ def _file(name: str, cache: str, extra: dict[str, str] | None = None) -> FileRes
 
 
 @router.get("/widget.js")
-def widget_script() -> FileResponse:
+def widget_script() -> Response:
     """The embeddable chat widget: ``<script src="/widget.js" data-key="fdk_…">``."""
-    # Any site may embed the widget, so the script itself is readable cross-origin.
-    return _file("widget.js", WIDGET_CACHE, {"Access-Control-Allow-Origin": "*"})
+    # Read at each request, like the other files, so a deploy shows up without a restart.
+    parts = [(STATIC_DIR / name).read_text("utf-8") for name in WIDGET_PARTS]
+    body = ("(function () {\n" + "\n".join(parts) + "})();\n").encode()
+    headers = {
+        "Cache-Control": WIDGET_CACHE,
+        "ETag": f'"{hashlib.sha256(body).hexdigest()[:32]}"',
+        # Any site may embed the widget, so the script itself is readable cross-origin.
+        "Access-Control-Allow-Origin": "*",
+        **PAGE_HEADERS,
+    }
+    return Response(body, media_type=MEDIA_TYPES[".js"], headers=headers)
 
 
 @router.get("/console")

@@ -36,6 +36,8 @@ def test_customer_to_agent_handoff_loop_in_a_real_browser(
     launcher = customer.get_by_test_id("fd-launcher")
     expect(launcher).to_be_visible()
     assert "Georgia" not in launcher.evaluate("e => getComputedStyle(e).fontFamily")
+    # The shared helpers came inside /widget.js and stay out of the host page's globals.
+    assert customer.evaluate("typeof window.FrontdeskCommon") == "undefined"
     launcher.click()
     expect(launcher).to_have_attribute("aria-expanded", "true")
     customer.get_by_test_id("fd-input").fill(QUESTION)

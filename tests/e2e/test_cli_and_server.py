@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +13,7 @@ import httpx
 import pytest
 
 from frontdesk.testing.http import free_port
+from frontdesk.testing.wait import wait_for
 
 FRONTDESK = str(Path(sys.executable).parent / "frontdesk")
 
@@ -89,18 +89,16 @@ def server(env: dict[str, str]) -> Iterator[tuple[str, str]]:
         stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
+
+    def ready() -> bool:
+        assert process.poll() is None, "server exited early"
+        try:
+            return httpx.get(f"{base}/readyz", timeout=2).status_code == 200
+        except httpx.TransportError:
+            return False
+
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert process.poll() is None, "server exited early"
-            time.sleep(0.2)
-        else:
-            pytest.fail("server did not become ready in 60 s")
+        wait_for(ready, timeout_s=60, interval_s=0.2, what="the server's /readyz")
         yield base, key
     finally:
         process.terminate()

@@ -34,6 +34,7 @@ from typing import Any
 from frontdesk.domain.replies import NO_EVIDENCE_ANSWER
 from frontdesk.llm.breaker import BreakerBoard, CircuitBreaker
 from frontdesk.llm.clients import ClientPool, ask_in_order, breaker_for, sum_usage
+from frontdesk.llm.completion import Completion
 from frontdesk.llm.config import ProviderConfig
 from frontdesk.llm.errors import LlmError, LlmOutputError
 from frontdesk.llm.local_pool import LocalModelPool
@@ -44,7 +45,7 @@ from frontdesk.llm.prompts import (
     response_format,
     template,
 )
-from frontdesk.llm.provider import Completion, OpenAICompatibleProvider
+from frontdesk.llm.provider import OpenAICompatibleProvider
 from frontdesk.llm.streaming import AnswerDraft
 from frontdesk.pipeline.protocols import StageReport
 from frontdesk.pipeline.stages.generate import (

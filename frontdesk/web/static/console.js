@@ -6,6 +6,7 @@
 (function () {
   "use strict";
 
+  var common = FrontdeskCommon; // /static/common.js, loaded first
   var KEY_STORE = "frontdesk:console:key";
   var key = sessionStorage.getItem(KEY_STORE) || "";
   var tickets = {}; // id -> ticket
@@ -16,41 +17,10 @@
 
   function $(id) { return document.getElementById(id); }
 
-  function el(tag, attrs, children) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (name) {
-      var value = attrs[name];
-      if (value === null || value === undefined || value === false) return;
-      if (name === "text") node.textContent = value;
-      else if (name === "class") node.className = value;
-      else if (name === "on") Object.keys(value).forEach(function (ev) { node.addEventListener(ev, value[ev]); });
-      else node.setAttribute(name, value === true ? "" : String(value));
-    });
-    (children || []).forEach(function (child) {
-      if (child) node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
-    });
-    return node;
-  }
+  var el = common.el;
 
   function api(method, path, body) {
-    var headers = { Authorization: "Bearer " + key };
-    if (body !== undefined) headers["Content-Type"] = "application/json";
-    return fetch(path, {
-      method: method,
-      headers: headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    }).then(function (response) {
-      return response.text().then(function (text) {
-        var data = null;
-        try { data = text ? JSON.parse(text) : null; } catch (e) { data = null; }
-        if (!response.ok) {
-          var error = new Error((data && data.error && data.error.message) || "request failed (" + response.status + ")");
-          error.status = response.status;
-          throw error;
-        }
-        return data;
-      });
-    });
+    return common.request(path, { method: method, key: key, body: body });
   }
 
   function ago(iso) {
@@ -381,9 +351,7 @@
   });
 
   /* ---- live updates ---- */
-  function onEvent(name, data) {
-    var payload;
-    try { payload = JSON.parse(data); } catch (e) { return; }
+  function onEvent(name, payload) {
     if (name === "ticket") {
       tickets[payload.id] = stripConversation(payload);
       renderQueue();
@@ -405,75 +373,24 @@
 
   function listen() {
     if (stream) stream.abort();
-    var controller = new AbortController();
-    var stopped = false;
-    var delay = 1000;
-    stream = { abort: function () { stopped = true; controller.abort(); } };
     var live = $("live");
-    function connect() {
-      if (stopped) return;
-      fetch("/v1/events", { headers: { Authorization: "Bearer " + key, Accept: "text/event-stream" }, signal: controller.signal, cache: "no-store" })
-        .then(function (response) {
-          if (response.status === 401 || response.status === 403) {
-            stopped = true;
-            response.json().catch(function () { return null; }).then(function () {
-              showLogin("Your key stopped working; sign in again.");
-            });
-            return null;
-          }
-          if (!response.ok || !response.body) throw new Error("stream " + response.status);
-          delay = 1000;
-          live.textContent = "live";
-          live.className = "live on";
-          live.setAttribute("data-state", "live");
-          // Anything that happened while disconnected.
-          loadQueue();
-          if (selected) openTicket(selected.id);
-          return readEvents(response.body, onEvent);
-        })
-        .catch(function () { /* retried below */ })
-        .then(function () {
-          if (stopped) return;
-          live.textContent = "reconnecting…";
-          live.className = "live";
-          live.setAttribute("data-state", "reconnecting");
-          setTimeout(connect, delay + Math.random() * 250);
-          delay = Math.min(delay * 2, 30000);
-        });
+    function show(state, text) {
+      live.textContent = text;
+      live.className = state === "live" ? "live on" : "live";
+      live.setAttribute("data-state", state);
     }
-    connect();
-  }
-
-  function readEvents(body, handler) {
-    var reader = body.getReader();
-    var decoder = new TextDecoder();
-    var buffer = "";
-    var event = "message";
-    var data = [];
-    function line(text) {
-      if (text === "") {
-        if (data.length) handler(event, data.join("\n"));
-        event = "message";
-        data = [];
-      } else if (text.charAt(0) !== ":") {
-        var colon = text.indexOf(":");
-        var field = colon < 0 ? text : text.slice(0, colon);
-        var value = colon < 0 ? "" : text.slice(colon + 1).replace(/^ /, "");
-        if (field === "event") event = value;
-        else if (field === "data") data.push(value);
-      }
-    }
-    function pump() {
-      return reader.read().then(function (chunk) {
-        if (chunk.done) return;
-        buffer += decoder.decode(chunk.value, { stream: true });
-        var parts = buffer.split(/\r\n|\r|\n/);
-        buffer = parts.pop();
-        parts.forEach(line);
-        return pump();
-      });
-    }
-    return pump();
+    stream = common.follow("/v1/events", key, {
+      stopOn: [401, 403],
+      onStop: function () { showLogin("Your key stopped working; sign in again."); },
+      onEvent: onEvent,
+      onOpen: function () {
+        show("live", "live");
+        // Anything that happened while disconnected.
+        loadQueue();
+        if (selected) openTicket(selected.id);
+      },
+      onDrop: function () { show("reconnecting", "reconnecting…"); },
+    });
   }
 
   // Ages in the queue stay current without a reload.

@@ -8,6 +8,8 @@
 (function () {
   "use strict";
 
+  var common = FrontdeskCommon; // inlined before this file when /widget.js is served
+  var el = common.el;
   var script =
     document.currentScript ||
     document.querySelector('script[src*="widget.js"][data-key]');
@@ -70,54 +72,13 @@
     ".sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}",
   ].join("\n");
 
-  function el(tag, attrs, children) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (name) {
-      var value = attrs[name];
-      if (value === null || value === undefined || value === false) return;
-      if (name === "text") node.textContent = value;
-      else if (name === "on") Object.keys(value).forEach(function (ev) { node.addEventListener(ev, value[ev]); });
-      else node.setAttribute(name, value === true ? "" : String(value));
-    });
-    (children || []).forEach(function (child) {
-      if (child) node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
-    });
-    return node;
-  }
-
   function requestId() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
     return Date.now().toString(36) + Math.random().toString(36).slice(2);
   }
 
-  function api(method, path, body, extraHeaders) {
-    var headers = { Authorization: "Bearer " + KEY };
-    if (body !== undefined) headers["Content-Type"] = "application/json";
-    Object.keys(extraHeaders || {}).forEach(function (h) { headers[h] = extraHeaders[h]; });
-    return fetch(API + path, {
-      method: method,
-      headers: headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    }).then(function (response) {
-      return readJson(response).then(function (data) {
-        return { status: response.status, data: data };
-      });
-    });
-  }
-
-  // The JSON body of a response; an error response throws its message, with .status set.
-  function readJson(response) {
-    return response.text().then(function (text) {
-      var data = null;
-      try { data = text ? JSON.parse(text) : null; } catch (e) { data = null; }
-      if (!response.ok) {
-        var message = (data && data.error && data.error.message) || "request failed (" + response.status + ")";
-        var error = new Error(message);
-        error.status = response.status;
-        throw error;
-      }
-      return data;
-    });
+  function api(method, path, body) {
+    return common.request(API + path, { method: method, key: KEY, body: body });
   }
 
   /* ---- DOM ---- */
@@ -370,20 +331,20 @@
   /* ---- conversation ---- */
   function ensureConversation() {
     if (conversationId) return Promise.resolve(conversationId);
-    return api("POST", "/v1/conversations", { channel: "widget" }).then(function (r) {
-      conversationId = r.data.id;
+    return api("POST", "/v1/conversations", { channel: "widget" }).then(function (created) {
+      conversationId = created.id;
       save({ id: conversationId, csat: null, rated: {} });
-      setStatus(r.data.status || "bot");
+      setStatus(created.status || "bot");
       listen();
       return conversationId;
     });
   }
 
   function load(id) {
-    return api("GET", "/v1/conversations/" + id).then(function (r) {
-      (r.data.turns || []).forEach(renderTurn);
-      setStatus(r.data.status);
-      return r.data;
+    return api("GET", "/v1/conversations/" + id).then(function (conversation) {
+      (conversation.turns || []).forEach(renderTurn);
+      setStatus(conversation.status);
+      return conversation;
     });
   }
 
@@ -400,11 +361,11 @@
     }).then(function (response) {
       var type = response.headers.get("content-type") || "";
       if (!response.ok || type.indexOf("text/event-stream") < 0 || !response.body) {
-        return readJson(response);
+        return common.readJson(response);
       }
       var final = null;
       var failure = null;
-      return readEvents(response.body, function (name, raw) {
+      return common.readEvents(response.body, function (name, raw) {
         var payload;
         try { payload = JSON.parse(raw); } catch (e) { return; }
         if (name === "delta" || name === "reset") onDraft(name, payload.text || "");
@@ -520,80 +481,21 @@
   function listen() {
     if (stream) stream.abort();
     var id = conversationId;
-    var controller = new AbortController();
-    var delay = 1000;
-    var stopped = false;
-    stream = { abort: function () { stopped = true; controller.abort(); } };
-
-    function connect() {
-      if (stopped) return;
-      fetch(API + "/v1/conversations/" + id + "/events", {
-        headers: { Authorization: "Bearer " + KEY, Accept: "text/event-stream" },
-        signal: controller.signal,
-        cache: "no-store",
-      })
-        .then(function (response) {
-          if (response.status === 401 || response.status === 403 || response.status === 404) {
-            stopped = true;
-            return null;
-          }
-          if (!response.ok || !response.body) throw new Error("stream " + response.status);
-          delay = 1000;
-          // Catch up on anything sent while we were not connected.
-          load(id).catch(function () { /* the stream still delivers */ });
-          return readEvents(response.body, onEvent);
-        })
-        .catch(function () { /* retried below */ })
-        .then(function () {
-          if (stopped) return;
-          setTimeout(connect, delay + Math.random() * 250);
-          delay = Math.min(delay * 2, 30000);
-        });
-    }
-    connect();
+    stream = common.follow(API + "/v1/conversations/" + id + "/events", KEY, {
+      stopOn: [401, 403, 404],
+      onEvent: onEvent,
+      // Catch up on anything sent while we were not connected.
+      onOpen: function () { load(id).catch(function () { /* the stream still delivers */ }); },
+    });
   }
 
-  function onEvent(name, data) {
-    var payload;
-    try { payload = JSON.parse(data); } catch (e) { return; }
+  function onEvent(name, payload) {
     if (name === "turn") {
       if (payload.conversation_id && payload.conversation_id !== conversationId) return;
       renderTurn(payload);
     } else if (name === "status") {
       setStatus(payload.status);
     }
-  }
-
-  function readEvents(body, handler) {
-    var reader = body.getReader();
-    var decoder = new TextDecoder();
-    var buffer = "";
-    var event = "message";
-    var data = [];
-    function line(text) {
-      if (text === "") {
-        if (data.length) handler(event, data.join("\n"));
-        event = "message";
-        data = [];
-      } else if (text.charAt(0) !== ":") {
-        var colon = text.indexOf(":");
-        var field = colon < 0 ? text : text.slice(0, colon);
-        var value = colon < 0 ? "" : text.slice(colon + 1).replace(/^ /, "");
-        if (field === "event") event = value;
-        else if (field === "data") data.push(value);
-      }
-    }
-    function pump() {
-      return reader.read().then(function (chunk) {
-        if (chunk.done) return;
-        buffer += decoder.decode(chunk.value, { stream: true });
-        var parts = buffer.split(/\r\n|\r|\n/);
-        buffer = parts.pop();
-        parts.forEach(line);
-        return pump();
-      });
-    }
-    return pump();
   }
 
   /* ---- wiring ---- */

@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from frontdesk.errors import InvalidInputError
 from frontdesk.releases.config import ReleaseConfig, default_release
 from frontdesk.runtime import Frontdesk
 from frontdesk.settings import Settings
+from frontdesk.testing.wait import finished, wait_for
 
 pytestmark = pytest.mark.slow
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "clinc150_intents_sample"
@@ -122,12 +122,11 @@ def test_the_api_trains_in_the_background_and_lists_intents(client, acme, globex
     )
     assert accepted.status_code == 202, accepted.text
     job_id = accepted.json()["id"]
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        job = client.get(f"/v1/jobs/{job_id}", headers=acme.auth("admin")).json()
-        if job["status"] in {"succeeded", "failed"}:
-            break
-        time.sleep(0.2)
+    job = wait_for(
+        lambda: finished(client.get(f"/v1/jobs/{job_id}", headers=acme.auth("admin")).json()),
+        timeout_s=120,
+        what=f"training job {job_id} to finish",
+    )
     assert job["status"] == "succeeded", job
     intents = client.get("/v1/intents", headers=acme.auth("agent")).json()
     assert {i["name"] for i in intents} == {

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from frontdesk.runtime import Frontdesk
+from frontdesk.testing.wait import finished, wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -139,12 +139,11 @@ def test_upload_api_ingests_in_the_background_with_progress(client, acme, frontd
     accepted = client.post("/v1/knowledge/documents", files=files, headers=acme.auth("admin"))
     assert accepted.status_code == 202, accepted.text
     job_id = accepted.json()["id"]
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        job = client.get(f"/v1/jobs/{job_id}", headers=acme.auth("admin")).json()
-        if job["status"] in {"succeeded", "failed"}:
-            break
-        time.sleep(0.1)
+    job = wait_for(
+        lambda: finished(client.get(f"/v1/jobs/{job_id}", headers=acme.auth("admin")).json()),
+        timeout_s=60,
+        what=f"ingest job {job_id} to finish",
+    )
     assert job["status"] == "succeeded", job
     assert job["done"] == job["total"] == 2
     assert sorted(job["result"]["added"]) == ["upload/faq.csv", "upload/reset.md"]

@@ -3,6 +3,7 @@ where that helps, then the next provider or the extractive answer, never an exce
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 
 import pytest
@@ -160,3 +161,24 @@ def test_tests_refuse_non_loopback_urls() -> None:
         loopback_provider("hosted", "https://api.openai.com/v1")
     with pytest.raises(ValueError, match="loopback"):
         loopback_provider("lan", "http://10.0.0.5:8080/v1")
+
+
+def test_fallback_retries_and_breaker_are_logged_without_message_text(
+    garbage: MisbehavingServer, generators: list[LlmGenerator], caplog: pytest.LogCaptureFixture
+) -> None:
+    failing = garbage.provider("http500", max_retries=1, backoff_s=0.0, failure_threshold=1)
+    generator = _generator(generators, failing, garbage.provider("ok"))
+    caplog.set_level(logging.INFO, logger="frontdesk.llm")
+    generator.run(sample_turn("Where is my parcel 4711?"))
+    lines = [record.getMessage() for record in caplog.records]
+    assert (
+        "llm provider garbage-http500: attempt 1 failed (llm_http_error 500); retrying in 0.00s"
+        in lines
+    )
+    assert (
+        "llm provider garbage-http500 failed (llm_http_error 500); trying garbage-ok next" in lines
+    )
+    assert any("garbage-http500: circuit breaker opened" in line for line in lines)
+    assert "llm fallback: provider garbage-ok answered" in lines
+    assert "4711" not in caplog.text
+    assert "boom" not in caplog.text  # the provider's error body

@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 
 from frontdesk.llm.breaker import BreakerBoard, BreakerState
+from frontdesk.llm.completion import ChatStream
 from frontdesk.llm.config import ProviderConfig
 from frontdesk.llm.errors import LlmTransportError, LlmTruncatedError
 from frontdesk.llm.local import LocalLlamaServer
-from frontdesk.llm.provider import ChatStream, OpenAICompatibleProvider
+from frontdesk.llm.provider import OpenAICompatibleProvider
 from frontdesk.llm.testing import loopback_provider
 from frontdesk.pipeline.stages.llm_generator import LlmGenerator
 from frontdesk.testing.turns import sample_turn

@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
         ("/console", "text/html", 'src="/static/console.js"'),
         ("/demo", "text/html", 'src="/static/demo.js"'),
         ("/static/console.js", "application/javascript", "/v1/events"),
+        ("/static/common.js", "application/javascript", "function readEvents"),
         ("/static/console.css", "text/css", ".turns"),
         ("/static/demo.js", "application/javascript", "/widget.js"),
         ("/static/demo.css", "text/css", "body"),
@@ -36,6 +37,22 @@ def test_widget_script_is_cacheable_and_embeddable_from_any_site(client: TestCli
     assert "max-age=" in response.headers["cache-control"]
     assert response.headers["access-control-allow-origin"] == "*"
     assert response.headers["etag"]
+
+
+def test_widget_script_carries_the_shared_module_inside_its_own_closure(
+    client: TestClient,
+) -> None:
+    script = client.get("/widget.js").text
+    common = client.get("/static/common.js").text
+    assert script.count(common) == 1
+    assert script.index(common) < script.index("attachShadow")
+    assert script.startswith("(function () {\n")
+    assert script.rstrip().endswith("})();")
+
+
+def test_console_loads_the_shared_module_before_its_own_script(client: TestClient) -> None:
+    html = client.get("/console").text
+    assert html.index('src="/static/common.js"') < html.index('src="/static/console.js"')
 
 
 def test_console_forbids_scripts_and_connections_to_other_origins(client: TestClient) -> None:

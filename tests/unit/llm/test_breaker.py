@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 
 import pytest
@@ -140,3 +141,14 @@ def test_board_shares_one_breaker_per_provider(clock: Clock) -> None:
 def test_rejects_nonsense_settings(threshold: int, cooldown: float) -> None:
     with pytest.raises(ValueError, match="must"):
         CircuitBreaker(failure_threshold=threshold, cooldown_s=cooldown)
+
+
+def test_a_closing_breaker_is_logged(caplog: pytest.LogCaptureFixture) -> None:
+    breaker = BreakerBoard().get("flaky", failure_threshold=1, cooldown_s=0.0)
+    caplog.set_level(logging.INFO, logger="frontdesk.llm")
+    breaker.record_failure()
+    assert breaker.allow()  # the half-open probe
+    breaker.record_success()
+    assert [r.getMessage() for r in caplog.records][-1] == (
+        "llm provider flaky: circuit breaker closed (probe succeeded)"
+    )
