@@ -63,7 +63,7 @@ def load_suite(directory: Path) -> dict[str, Any]:
 def file_bytes(directory: Path, entry: dict[str, Any]) -> bytes:
     if "pdf_lines" in entry:
         return make_pdf(list(entry["pdf_lines"]))
-    return (directory / entry["file"]).read_bytes()
+    return (directory / str(entry["file"])).read_bytes()
 
 
 def run_suite(frontdesk: Frontdesk, tenant_id: str, directory: Path) -> SuiteResult:
@@ -108,5 +108,7 @@ def run_suite(frontdesk: Frontdesk, tenant_id: str, directory: Path) -> SuiteRes
 def _ask(frontdesk: Frontdesk, tenant_id: str, question: str) -> tuple[str, str, list[str]]:
     conversation = frontdesk.conversations.create(tenant_id)
     turn = frontdesk.conversations.post_message(tenant_id, conversation.id, question).turn
-    flags = [f for st in turn.trace if st.get("name") == "output_guard" for f in st.get("flags", [])]
+    flags = [
+        f for st in turn.trace if st.get("name") == "output_guard" for f in st.get("flags", [])
+    ]
     return (turn.outcome.value if turn.outcome else "none"), turn.text, flags

@@ -48,3 +48,24 @@ def test_original_is_refused_until_the_admin_enables_it(client, acme, globex) ->
     assert client.get("/v1/tenant/settings", headers=globex.auth("admin")).json() == {
         "reveal_pii_to_agents": False
     }
+
+
+def test_contact_allowlist_is_validated_and_stored(client, acme) -> None:
+    admin = acme.auth("admin")
+    bad = client.patch("/v1/tenant/settings", json={"contact_allowlist": ["not a contact"]},
+                       headers=admin)  # fmt: skip
+    assert bad.status_code == 422
+    assert client.get("/v1/tenant/settings", headers=admin).json()["contact_allowlist"] == []
+    good = client.patch(
+        "/v1/tenant/settings",
+        json={"contact_allowlist": ["https://www.Shop.example/", "help@shop.example", "+49 30 1"]},
+        headers=admin,
+    )
+    assert good.status_code == 422  # a phone needs six digits
+    good = client.patch(
+        "/v1/tenant/settings",
+        json={"contact_allowlist": ["https://www.Shop.example/", "help@shop.example"]},
+        headers=admin,
+    )
+    assert good.status_code == 200
+    assert good.json()["contact_allowlist"] == ["shop.example", "help@shop.example"]

@@ -24,9 +24,11 @@ def test_no_hostile_string_is_relayed_and_planted_instructions_are_quarantined(
             assert case.quarantined == 1, case.id
             assert f"hostile/planted-instruction.{case.format}" in held
         if case.attack == "hidden_text":
-            assert case.stripped > 0 and case.quarantined == 0, case.id
+            assert case.stripped > 0, case.id
+            assert case.quarantined == 0, case.id
         if case.attack == "zero_width_bidi":
-            assert case.stripped > 0 and case.quarantined == 1, case.id
+            assert case.stripped > 0, case.id
+            assert case.quarantined == 1, case.id
     assert all(chunk["reason"] and chunk["chunk_id"] for chunk in result.quarantine)
     assert not any(uri.startswith("hostile/legit") for uri in held)
     assert all(legit.answered for legit in result.legit), result.legit
