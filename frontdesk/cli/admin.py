@@ -35,9 +35,21 @@ def tenants_configure(
             help="Let agents see original (unredacted) customer messages.",
         ),
     ] = None,
+    contact_allowlist: Annotated[
+        str | None,
+        typer.Option(
+            help="Comma-separated domains, e-mails and phone numbers answers may give "
+            "customers (replaces the list; '' clears it).",
+        ),
+    ] = None,
 ) -> None:
     """Change a tenant's settings; prints them as JSON."""
-    changes = {} if reveal_pii is None else {"reveal_pii_to_agents": reveal_pii}
+    changes: dict[str, object] = {}
+    if reveal_pii is not None:
+        changes["reveal_pii_to_agents"] = reveal_pii
+    if contact_allowlist is not None:
+        entries = [e.strip() for e in contact_allowlist.split(",") if e.strip()]
+        changes["contact_allowlist"] = entries
     with open_frontdesk() as frontdesk:
         tenant = frontdesk.tenants.get_tenant(name)
         settings = frontdesk.tenants.configure(tenant.id, **changes)

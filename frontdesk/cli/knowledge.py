@@ -56,8 +56,14 @@ def ingest(
         console.print(
             f"{len(report.added)} added, {len(report.updated)} updated, "
             f"{len(report.unchanged)} unchanged, {len(report.removed)} removed, "
-            f"{len(report.failed)} failed; {report.chunks} chunks indexed."
+            f"{len(report.failed)} failed; {report.chunks} chunks indexed, "
+            f"{report.quarantined} quarantined."
         )
+        if report.quarantined:
+            console.print(
+                "Quarantined chunks carry instructions aimed at the assistant and are not "
+                "served; review them with: frontdesk knowledge quarantine"
+            )
         for uri, error in report.failed.items():
             console.print(f"[red]failed[/red] {uri}: {error}")
     if report.failed:
@@ -79,3 +85,48 @@ def knowledge_list(tenant: Annotated[str, typer.Option("--tenant", "-t")]) -> No
             f"{document.updated_at:%Y-%m-%d %H:%M}",
         )
     console.print(table)
+
+
+@knowledge_app.command("quarantine")
+def knowledge_quarantine(
+    tenant: Annotated[str, typer.Option("--tenant", "-t")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list.")] = False,
+    include_released: Annotated[
+        bool, typer.Option("--all", help="Also list chunks already released.")
+    ] = False,
+) -> None:
+    """Chunks held back from answers because they carry instructions aimed at the
+    assistant (document_id, chunk_id, reason, score, title, excerpt)."""
+    with open_frontdesk() as frontdesk:
+        tenant_id = frontdesk.tenants.get_tenant(tenant).id
+        held = frontdesk.knowledge.quarantine(tenant_id, include_released=include_released)
+    if as_json:
+        typer.echo(json.dumps([chunk.to_dict() for chunk in held], ensure_ascii=False))
+        return
+    table = Table("chunk", "document", "status", "score", "reason", "excerpt")
+    for chunk in held:
+        table.add_row(
+            chunk.chunk_id,
+            chunk.document_uri,
+            chunk.status,
+            "" if chunk.score is None else f"{chunk.score:.2f}",
+            chunk.reason,
+            chunk.excerpt[:80],
+        )
+    console.print(table)
+
+
+@knowledge_app.command("release")
+def knowledge_release(
+    chunk_id: Annotated[str, typer.Argument(help="The chunk's id, from knowledge quarantine.")],
+    tenant: Annotated[str, typer.Option("--tenant", "-t")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the chunk as JSON.")] = False,
+) -> None:
+    """After review, serve a quarantined chunk in answers."""
+    with open_frontdesk() as frontdesk:
+        tenant_id = frontdesk.tenants.get_tenant(tenant).id
+        chunk = frontdesk.knowledge.release(tenant_id, chunk_id, reviewer="cli")
+    if as_json:
+        typer.echo(json.dumps(chunk.to_dict(), ensure_ascii=False))
+    else:
+        console.print(f"Released chunk {chunk.chunk_id} of {chunk.document_uri}.")

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+_EMAIL = re.compile(r"^[^@\s]{1,64}@(?:[a-z0-9-]{1,63}\.)+[a-z]{2,24}$")
+_DOMAIN = re.compile(r"^(?:[a-z0-9-]{1,63}\.)+[a-z]{2,24}$")
+_PHONE = re.compile(r"^\+?[\d\s().-]{6,24}$")
 
 
 class KeyRole(StrEnum):
@@ -27,6 +32,30 @@ class TenantSettings(BaseModel):
         description="Agents may see a customer's original message (decrypted) instead of "
         "the redacted text; every reveal is a deliberate API call.",
     )
+    contact_allowlist: tuple[str, ...] = Field(
+        (),
+        max_length=200,
+        description="Domains, e-mail addresses and phone numbers answers may give customers. "
+        "Empty: only contact details found in the cited sources are allowed.",
+    )
+
+    @field_validator("contact_allowlist")
+    @classmethod
+    def _contacts(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        cleaned: list[str] = []
+        for raw in value:
+            entry = raw.strip().lower().removeprefix("https://").removeprefix("http://")
+            entry = entry.removeprefix("www.").rstrip("/")
+            digits = sum(c.isdigit() for c in entry)
+            if not (
+                _EMAIL.match(entry) or _DOMAIN.match(entry) or (_PHONE.match(entry) and digits >= 6)
+            ):
+                raise ValueError(
+                    f"{raw!r} is not a domain (example.com), e-mail address or phone number"
+                )
+            if entry not in cleaned:
+                cleaned.append(entry)
+        return tuple(cleaned)
 
 
 @dataclass(frozen=True, slots=True)

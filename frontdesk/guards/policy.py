@@ -106,6 +106,26 @@ class GuardPolicy(_Strict):
     canary: str | None = Field(None, description="Per-release canary token put in prompts.")
     rules: tuple[BusinessRule, ...] = ()
 
+    action_claims_on_fail: OnFail = Field(
+        OnFail.DROP_SENTENCE, description='An action stated as done ("we have refunded").'
+    )
+    identifiers_on_fail: OnFail = Field(
+        OnFail.DROP_SENTENCE,
+        description="An e-mail, phone, reference id or greeted name not the customer's own.",
+    )
+    ai_directed_on_fail: OnFail = Field(
+        OnFail.DROP_SENTENCE, description="Text addressed to an AI model (a planted instruction)."
+    )
+    ai_directed_threshold: float = Field(
+        0.8, ge=0.0, le=1.0, description="Injection score that confirms a weak AI-directed cue."
+    )
+    urls_on_fail: OnFail = Field(
+        OnFail.DROP_SENTENCE, description="A URL the cited passages do not contain."
+    )
+    contacts_on_fail: OnFail = Field(
+        OnFail.DROP_SENTENCE, description="Contact details outside the tenant's allow-list."
+    )
+
     @field_validator("pii_labels")
     @classmethod
     def _known_labels(cls, value: tuple[str, ...]) -> tuple[str, ...]:

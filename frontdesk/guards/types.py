@@ -142,29 +142,39 @@ class InputGuardResult:
 
 @dataclass(frozen=True, slots=True)
 class CitedPassage:
-    """A passage an answer cites: ``number`` is the ``[n]`` marker used in the answer."""
+    """A passage an answer cites: ``number`` is the ``[n]`` marker used in the answer,
+    ``url`` its public address, ``kind`` ``ticket`` for a resolved ticket's text (another
+    customer's conversation) and ``article`` for published knowledge."""
 
     chunk_id: str
     text: str
     number: int | None = None
+    url: str | None = None
+    kind: str = "article"
 
 
 @dataclass(frozen=True, slots=True)
 class OutputCheckInput:
-    """What the output guard needs to judge one answer."""
+    """What the output guard needs to judge one answer. ``customer_text`` is what the
+    customer wrote in this conversation (their own identifiers may be repeated to them);
+    ``contact_allowlist`` the tenant's approved domains, e-mail addresses and phones."""
 
     answer: str
     cited: tuple[CitedPassage, ...]
     retrieved_ids: frozenset[str]
     system_prompt: str = ""
     canary: str | None = None
+    customer_text: str = ""
+    contact_allowlist: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class Finding:
     """One problem an output check found; ``sentence`` indexes the answer's sentences."""
 
-    check: str  # "citations", "grounding", "leak", "rules"
+    check: (
+        str  # citations, grounding, leak, rules, actions, identifiers, ai_directed, urls, contacts
+    )
     flag: str  # stable name for monitoring, e.g. "ungrounded_number"
     detail: str
     action: GuardAction

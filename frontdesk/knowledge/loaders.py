@@ -3,6 +3,10 @@ tickets (JSONL). Pure functions over bytes; nothing is stored here.
 
 A help-center article may name its public address in a comment, ``<!-- url: https://… -->``,
 which becomes the citation link.
+
+What a reader never sees is removed first (:mod:`frontdesk.knowledge.sanitize`): invisible
+Unicode everywhere, hidden HTML in HTML and Markdown. ``LoadedDocument.stripped`` counts
+what went, so an ingest report can say so.
 """
 
 from __future__ import annotations
@@ -12,12 +16,17 @@ import hashlib
 import io
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
 from frontdesk.errors import InvalidInputError
-from frontdesk.retrieval.chunking import TextChunk, chunk_text, faq_chunk
+from frontdesk.knowledge.sanitize import strip_invisible
+from frontdesk.knowledge.screening import Quarantine
+from frontdesk.retrieval.chunking import TextChunk, chunk_document, faq_chunk
+from frontdesk.retrieval.hidden import strip_hidden_markup
+from frontdesk.retrieval.parsing import parse_html, parse_markdown, parse_plain
 from frontdesk.retrieval.text import estimate_tokens
 
 SUPPORTED = {".md", ".markdown", ".html", ".htm", ".txt", ".pdf", ".csv", ".jsonl"}
@@ -33,6 +42,7 @@ class LoadedChunk:
     tokens: int
     url: str | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
+    quarantine: Quarantine | None = None  # set by screening: stored, not served
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +53,37 @@ class LoadedDocument:
     content_hash: str
     chunks: list[LoadedChunk]
     external_id: str | None = None  # the id a JSONL of documents gave it
+    # What sanitising removed: {"invisible_chars": n, "hidden_html": m}.
+    stripped: dict[str, int] = field(default_factory=dict)
+
+
+class _Sanitizer:
+    """Cleans every text of one file and counts what it removed."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+
+    def invisible(self, text: str) -> str:
+        cleaned = strip_invisible(text)
+        self.counts["invisible_chars"] += cleaned.removed
+        return cleaned.text
+
+    def markdown(self, text: str) -> str:
+        text, removed = strip_hidden_markup(self.invisible(text))
+        self.counts["hidden_html"] += removed
+        return text
+
+    def chunks(self, text: str, fmt: str) -> tuple[str, list[TextChunk]]:
+        """(title, chunks) of a Markdown, HTML or plain text already cleaned of invisibles."""
+        if fmt == "markdown":
+            text = self.markdown(text)
+        parsed = {"markdown": parse_markdown, "html": parse_html, "plain": parse_plain}[fmt](text)
+        self.counts["hidden_html"] += parsed.hidden
+        return parsed.title, chunk_document(parsed)
+
+    @property
+    def stripped(self) -> dict[str, int]:
+        return {name: count for name, count in sorted(self.counts.items()) if count}
 
 
 def load_documents(name: str, data: bytes) -> list[LoadedDocument]:
@@ -51,7 +92,7 @@ def load_documents(name: str, data: bytes) -> list[LoadedDocument]:
     if PurePath(name).suffix.lower() == ".jsonl":
         rows = _jsonl_rows(name, _utf8(name, data))
         if rows and {"id", "text"} <= set(rows[0]) and "answer" not in rows[0]:
-            return _documents(name, rows)
+            return _documents(name, rows, _Sanitizer())
     return [load_document(name, data)]
 
 
@@ -64,6 +105,7 @@ def load_document(name: str, data: bytes) -> LoadedDocument:
             f"supported: {', '.join(sorted(SUPPORTED))}"
         )
     content_hash = hashlib.sha256(data).hexdigest()
+    clean = _Sanitizer()
     if suffix == ".pdf":
         text, fmt, kind = _pdf_text(name, data), "plain", "pdf"
     else:
@@ -78,17 +120,18 @@ def load_document(name: str, data: bytes) -> LoadedDocument:
             ".jsonl": ("jsonl", "jsonl"),
         }[suffix]
     if fmt == "faq":
-        return _faq(name, _csv_rows(name, text), content_hash)
+        return _faq(name, _csv_rows(name, text), content_hash, clean)
     if fmt == "jsonl":
-        return _jsonl(name, text, content_hash)
+        return _jsonl(name, text, content_hash, clean)
+    text = clean.invisible(text)
     url_match = _URL_COMMENT.search(text)
     url = url_match.group(1) if url_match else None
-    title, pieces = chunk_text(_URL_COMMENT.sub("", text), fmt)
+    title, pieces = clean.chunks(_URL_COMMENT.sub("", text), fmt)
     title = title or PurePath(name).stem.replace("-", " ").replace("_", " ").strip().capitalize()
     chunks = [_from_text_chunk(piece, title, url) for piece in pieces if piece.text.strip()]
     if not chunks:
         raise InvalidInputError(f"{name}: no text found to index")
-    return LoadedDocument(kind, title, url, content_hash, chunks)
+    return LoadedDocument(kind, title, url, content_hash, chunks, stripped=clean.stripped)
 
 
 def _from_text_chunk(piece: TextChunk, title: str, url: str | None) -> LoadedChunk:
@@ -135,12 +178,12 @@ def _csv_rows(name: str, text: str) -> list[dict[str, str]]:
     return [{k.strip().lower(): (v or "").strip() for k, v in row.items() if k} for row in reader]
 
 
-def _jsonl(name: str, text: str, content_hash: str) -> LoadedDocument:
+def _jsonl(name: str, text: str, content_hash: str, clean: _Sanitizer) -> LoadedDocument:
     rows = _jsonl_rows(name, text)
     if rows and "question" in rows[0]:
-        return _faq(name, rows, content_hash)
+        return _faq(name, rows, content_hash, clean)
     if rows and {"customer_message", "agent_reply"} <= set(rows[0]):
-        return _tickets(name, rows, content_hash)
+        return _tickets(name, rows, content_hash, clean)
     raise InvalidInputError(
         f"{name}: JSONL rows need question/answer (FAQ), customer_message/agent_reply "
         "(resolved tickets) or id/title/text (documents)"
@@ -162,7 +205,7 @@ def _jsonl_rows(name: str, text: str) -> list[dict[str, Any]]:
     return rows
 
 
-def _documents(name: str, rows: list[dict[str, Any]]) -> list[LoadedDocument]:
+def _documents(name: str, rows: list[dict[str, Any]], clean: _Sanitizer) -> list[LoadedDocument]:
     documents: list[LoadedDocument] = []
     seen: dict[str, int] = {}
     for number, row in enumerate(rows, start=1):
@@ -176,23 +219,31 @@ def _documents(name: str, rows: list[dict[str, Any]]) -> list[LoadedDocument]:
             )
         seen[external_id] = number
         url = str(row.get("url") or "").strip() or None
-        parsed_title, pieces = chunk_text(text, "markdown")
-        title = str(row.get("title") or "").strip() or parsed_title or external_id
+        clean.counts.clear()
+        parsed_title, pieces = clean.chunks(clean.invisible(text), "markdown")
+        given_title = clean.invisible(str(row.get("title") or "")).strip()
+        title = given_title or parsed_title or external_id
         chunks = [_from_text_chunk(piece, title, url) for piece in pieces if piece.text.strip()]
         if not chunks:
             raise InvalidInputError(f"{name}: line {number} has no text to index")
         content_hash = hashlib.sha256(
             json.dumps([title, url, text], ensure_ascii=False).encode()
         ).hexdigest()
-        documents.append(LoadedDocument("document", title, url, content_hash, chunks, external_id))
+        documents.append(
+            LoadedDocument(
+                "document", title, url, content_hash, chunks, external_id, clean.stripped
+            )
+        )
     return documents
 
 
-def _faq(name: str, rows: list[dict[str, Any]], content_hash: str) -> LoadedDocument:
+def _faq(
+    name: str, rows: list[dict[str, Any]], content_hash: str, clean: _Sanitizer
+) -> LoadedDocument:
     chunks: list[LoadedChunk] = []
     for number, row in enumerate(rows, start=1):
-        question = str(row.get("question") or "").strip()
-        answer = str(row.get("answer") or "").strip()
+        question = clean.markdown(str(row.get("question") or "")).strip()
+        answer = clean.markdown(str(row.get("answer") or "")).strip()
         if not question or not answer:
             raise InvalidInputError(f"{name}: row {number} needs both a question and an answer")
         piece = faq_chunk(question, answer, position=number - 1)
@@ -210,18 +261,22 @@ def _faq(name: str, rows: list[dict[str, Any]], content_hash: str) -> LoadedDocu
         )
     if not chunks:
         raise InvalidInputError(f"{name}: no FAQ rows")
-    return LoadedDocument("faq", PurePath(name).stem, None, content_hash, chunks)
+    return LoadedDocument(
+        "faq", PurePath(name).stem, None, content_hash, chunks, stripped=clean.stripped
+    )
 
 
-def _tickets(name: str, rows: list[dict[str, Any]], content_hash: str) -> LoadedDocument:
+def _tickets(
+    name: str, rows: list[dict[str, Any]], content_hash: str, clean: _Sanitizer
+) -> LoadedDocument:
     chunks: list[LoadedChunk] = []
     for number, row in enumerate(rows, start=1):
-        question = str(row.get("customer_message") or "").strip()
-        answer = str(row.get("agent_reply") or "").strip()
+        question = clean.markdown(str(row.get("customer_message") or "")).strip()
+        answer = clean.markdown(str(row.get("agent_reply") or "")).strip()
         if not question or not answer:
             raise InvalidInputError(f"{name}: line {number} needs customer_message and agent_reply")
         ticket = str(row.get("id") or number)
-        subject = str(row.get("subject") or question[:80]).strip()
+        subject = clean.invisible(str(row.get("subject") or question[:80])).strip()
         text = f"{question}\n\n{answer}"
         chunks.append(
             LoadedChunk(
@@ -234,4 +289,6 @@ def _tickets(name: str, rows: list[dict[str, Any]], content_hash: str) -> Loaded
                 metadata={"answer": answer, "question": question, "ticket": ticket},
             )
         )
-    return LoadedDocument("tickets", PurePath(name).stem, None, content_hash, chunks)
+    return LoadedDocument(
+        "tickets", PurePath(name).stem, None, content_hash, chunks, stripped=clean.stripped
+    )

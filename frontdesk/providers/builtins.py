@@ -18,6 +18,7 @@ from frontdesk.pipeline.stages.retrieve import KnowledgeRetriever
 from frontdesk.providers.registry import ComponentRegistry
 from frontdesk.providers.resources import Resources
 from frontdesk.retrieval.hybrid import HybridOptions
+from frontdesk.storage.repos.tenants import get_tenant
 
 
 def _condenser(name: str, params: dict[str, Any], _res: Resources) -> Stage:
@@ -46,8 +47,14 @@ def _input_guards(name: str, params: dict[str, Any], _res: Resources) -> Stage:
     )
 
 
-def _output_guards(name: str, params: dict[str, Any], _res: Resources) -> Stage:
-    return OutputGuardStage(name=name, policy=GuardPolicy.model_validate(params))
+def _output_guards(name: str, params: dict[str, Any], res: Resources) -> Stage:
+    def contact_allowlist(tenant_id: str) -> tuple[str, ...]:
+        with res.database.transaction() as session:
+            return get_tenant(session, tenant_id).settings.contact_allowlist
+
+    return OutputGuardStage(
+        name=name, policy=GuardPolicy.model_validate(params), contact_allowlist=contact_allowlist
+    )
 
 
 @functools.cache

@@ -3,6 +3,9 @@
 A :class:`ParsedDocument` is what chunking consumes: a title and blocks in reading order,
 each a heading (with its level) or a body block (paragraph, list, table, code). Markdown and
 plain-text blocks keep their character span in the source; HTML blocks do not (-1).
+
+Only text a reader sees is kept from HTML: hidden elements (see
+:mod:`frontdesk.retrieval.hidden`) are how a page smuggles instructions past reviewers.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Literal
+
+from frontdesk.retrieval.hidden import HiddenDepth, hidden_classes, is_hidden
 
 BlockKind = Literal["heading", "text", "list", "table", "code"]
 
@@ -28,6 +33,7 @@ class Block:
 class ParsedDocument:
     title: str
     blocks: list[Block] = field(default_factory=list)
+    hidden: int = 0  # hidden elements and comments left out
 
 
 _ATX = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
@@ -144,8 +150,11 @@ _HEADINGS = {f"h{n}": n for n in range(1, 7)}
 
 
 class _HtmlBlocks(HTMLParser):
-    def __init__(self) -> None:
+    def __init__(self, classes: frozenset[str]) -> None:
         super().__init__(convert_charrefs=True)
+        self.classes = classes
+        self.hidden = HiddenDepth()
+        self.hidden_count = 0
         self.title = ""
         self.blocks: list[Block] = []
         self._skip = 0
@@ -156,6 +165,11 @@ class _HtmlBlocks(HTMLParser):
         self._buf: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.hidden.start(tag, tag not in _SKIP and is_hidden(tag, attrs, self.classes)):
+            self.hidden_count += 1
+            return
+        if self.hidden.active:
+            return
         if tag == "title":
             self._in_title = True
         elif tag in _SKIP:
@@ -171,6 +185,9 @@ class _HtmlBlocks(HTMLParser):
                 self._list += 1
 
     def handle_endtag(self, tag: str) -> None:
+        if self.hidden.active:
+            self.hidden.end(tag)
+            return
         if tag == "title":
             self._in_title = False
         elif tag in _SKIP:
@@ -182,7 +199,12 @@ class _HtmlBlocks(HTMLParser):
             if tag == "li":
                 self._list = max(0, self._list - 1)
 
+    def handle_comment(self, data: str) -> None:
+        self.hidden_count += 1
+
     def handle_data(self, data: str) -> None:
+        if self.hidden.active:
+            return
         if self._in_title:
             self.title += data
         elif not self._skip:
@@ -206,12 +228,13 @@ class _HtmlBlocks(HTMLParser):
 
 
 def parse_html(html: str) -> ParsedDocument:
-    """Visible text of an HTML page as blocks; scripts, styles, nav and footer dropped."""
-    parser = _HtmlBlocks()
+    """Visible text of an HTML page as blocks; scripts, styles, nav, footer and hidden
+    elements dropped."""
+    parser = _HtmlBlocks(hidden_classes(html))
     parser.feed(html)
     parser.close()
     parser._flush()
     title = " ".join(parser.title.split())
     if not title:
         title = next((b.text for b in parser.blocks if b.kind == "heading" and b.level == 1), "")
-    return ParsedDocument(title, parser.blocks)
+    return ParsedDocument(title, parser.blocks, parser.hidden_count)

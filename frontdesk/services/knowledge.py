@@ -3,12 +3,18 @@
 Each document is parsed and embedded outside any transaction, then stored in one
 transaction: a failure leaves the previous version (or nothing), never partial chunks.
 Unchanged documents (same content hash, same embedding model) are skipped.
+
+Every chunk of a changed document is screened (:mod:`frontdesk.knowledge.screening`):
+one carrying instructions aimed at the assistant is stored quarantined — listed for an
+admin, never served — until an admin releases it.
 """
 
 from __future__ import annotations
 
+import threading
+from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from frontdesk.errors import InvalidInputError, PayloadTooLargeError
@@ -18,11 +24,12 @@ from frontdesk.knowledge.loaders import (
     LoadedDocument,
     load_documents,
 )
+from frontdesk.knowledge.screening import ChunkScreen
 from frontdesk.retrieval.protocols import Embedder
 from frontdesk.retrieval.types import Chunk
 from frontdesk.storage.db import Database
 from frontdesk.storage.repos import knowledge as repo
-from frontdesk.storage.repos.knowledge import DocumentInfo
+from frontdesk.storage.repos.knowledge import DocumentInfo, QuarantinedChunk
 
 Progress = Callable[[int, int, str], None]  # (done, total, current uri)
 
@@ -36,6 +43,8 @@ class FileOutcome:
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     chunks: int = 0
+    quarantined: int = 0  # chunks stored but held back for review
+    stripped: Counter[str] = field(default_factory=Counter)  # hidden text removed, by kind
 
 
 @dataclass(slots=True)
@@ -48,6 +57,8 @@ class IngestReport(FileOutcome):
         self.unchanged += outcome.unchanged
         self.removed += outcome.removed
         self.chunks += outcome.chunks
+        self.quarantined += outcome.quarantined
+        self.stripped.update(outcome.stripped)
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -57,16 +68,25 @@ class IngestReport(FileOutcome):
             "removed": self.removed,
             "failed": self.failed,
             "chunks": self.chunks,
+            "quarantined": self.quarantined,
+            "stripped": dict(sorted(self.stripped.items())),
         }
 
 
 class KnowledgeService:
     def __init__(
-        self, database: Database, embedder: Callable[[], Embedder], max_file_bytes: int
+        self,
+        database: Database,
+        embedder: Callable[[], Embedder],
+        max_file_bytes: int,
+        screen: ChunkScreen | None = None,
     ) -> None:
         self._db = database
         self._embedder = embedder
         self._max_file_bytes = max_file_bytes
+        self._screen = screen or ChunkScreen()
+        self._screen_ready = False
+        self._screen_lock = threading.Lock()
 
     def ingest_bytes(self, tenant_id: str, uri: str, data: bytes) -> FileOutcome:
         """Store what one file holds: one document, or one per row of a JSONL of documents
@@ -96,7 +116,7 @@ class KnowledgeService:
             ):
                 outcome.unchanged.append(doc_uri)
             else:
-                changed.append((doc_uri, document))
+                changed.append((doc_uri, self._screened(document)))
         texts = [_embedding_text(c) for _, d in changed for c in d.chunks]
         vectors = embedder.embed(texts) if texts else None
         offset = 0
@@ -110,6 +130,8 @@ class KnowledgeService:
                 )
             (outcome.updated if doc_uri in existing else outcome.added).append(doc_uri)
             outcome.chunks += info.chunk_count
+            outcome.quarantined += sum(c.quarantine is not None for c in document.chunks)
+            outcome.stripped.update(document.stripped)
         current = {doc_uri for doc_uri, _ in keyed}
         gone = [d for u, d in existing.items() if u.startswith(f"{uri}#") and u not in current]
         for stale in gone:
@@ -117,6 +139,14 @@ class KnowledgeService:
                 repo.delete_document(session, tenant_id, stale.id)
             outcome.removed.append(stale.uri)
         return outcome
+
+    def _screened(self, document: LoadedDocument) -> LoadedDocument:
+        with self._screen_lock:  # load the detector once, on the first ingestion
+            if not self._screen_ready:
+                self._screen.warm_up()
+                self._screen_ready = True
+        chunks = [replace(c, quarantine=self._screen.screen(c.text)) for c in document.chunks]
+        return replace(document, chunks=chunks)
 
     def ingest_items(
         self,
@@ -187,6 +217,16 @@ class KnowledgeService:
     def delete_document(self, tenant_id: str, document_id: str) -> DocumentInfo:
         with self._db.transaction() as session:
             return repo.delete_document(session, tenant_id, document_id)
+
+    def quarantine(self, tenant_id: str, include_released: bool = False) -> list[QuarantinedChunk]:
+        """Chunks held back from retrieval for review, by document."""
+        with self._db.transaction() as session:
+            return repo.list_quarantined(session, tenant_id, include_released=include_released)
+
+    def release(self, tenant_id: str, chunk_id: str, reviewer: str) -> QuarantinedChunk:
+        """After review: serve the chunk (every replica's index rebuilds on its next search)."""
+        with self._db.transaction() as session:
+            return repo.release_chunk(session, tenant_id, chunk_id, reviewer)
 
 
 def collect_files(paths: list[Path]) -> list[Path]:

@@ -10,6 +10,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -141,10 +142,16 @@ class DocumentRow(Base):
 
 
 class ChunkRow(Base):
-    """A retrievable piece of a document, with its embedding (float32 bytes)."""
+    """A retrievable piece of a document, with its embedding (float32 bytes).
+
+    ``status`` is ``active``, ``quarantined`` (it carries instructions aimed at the
+    assistant: stored for review, never served) or ``released`` (an admin reviewed it)."""
 
     __tablename__ = "chunks"
-    __table_args__ = (Index("ix_chunks_tenant_document", "tenant_id", "document_id"),)
+    __table_args__ = (
+        Index("ix_chunks_tenant_document", "tenant_id", "document_id"),
+        Index("ix_chunks_tenant_status", "tenant_id", "status"),
+    )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
@@ -157,6 +164,12 @@ class ChunkRow(Base):
     tokens: Mapped[int] = mapped_column(Integer)
     metadata_: Mapped[dict[str, Any]] = mapped_column("metadata", JSON, default=dict)
     vector: Mapped[bytes] = mapped_column(LargeBinary)
+    status: Mapped[str] = mapped_column(String(16), default="active", server_default="active")
+    quarantine_reason: Mapped[str | None] = mapped_column(Text)
+    quarantine_score: Mapped[float | None] = mapped_column(Float)
+    quarantine_excerpt: Mapped[str | None] = mapped_column(Text)
+    reviewed_by: Mapped[str | None] = mapped_column(String(100))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class KnowledgeVersionRow(Base):

@@ -15,7 +15,7 @@ from frontdesk.api.deps import AdminKey, FrontdeskDep, StaffKey
 from frontdesk.errors import InvalidInputError
 from frontdesk.knowledge.loaders import SUPPORTED
 from frontdesk.storage.repos.jobs import JobInfo
-from frontdesk.storage.repos.knowledge import DocumentInfo
+from frontdesk.storage.repos.knowledge import DocumentInfo, QuarantinedChunk
 
 router = APIRouter(tags=["knowledge"])
 
@@ -141,6 +141,43 @@ def search(
         )
         for p in passages
     ]
+
+
+class QuarantinedChunkPublic(BaseModel):
+    document_id: str
+    chunk_id: str
+    reason: str
+    score: float | None
+    title: str
+    excerpt: str
+    document_uri: str
+    position: int
+    status: str = Field(description="quarantined, or released after review")
+    reviewed_by: str | None
+    reviewed_at: datetime | None
+
+    @classmethod
+    def of(cls, chunk: QuarantinedChunk) -> QuarantinedChunkPublic:
+        return cls(**{name: getattr(chunk, name) for name in cls.model_fields})
+
+
+@router.get("/v1/knowledge/quarantine", response_model=list[QuarantinedChunkPublic])
+def list_quarantine(
+    frontdesk: FrontdeskDep, principal: AdminKey, include_released: bool = False
+) -> list[QuarantinedChunkPublic]:
+    """Chunks held back from answers because they carry instructions aimed at the
+    assistant; ``include_released=true`` also lists those already released."""
+    held = frontdesk.knowledge.quarantine(principal.tenant_id, include_released=include_released)
+    return [QuarantinedChunkPublic.of(chunk) for chunk in held]
+
+
+@router.post("/v1/knowledge/quarantine/{chunk_id}/release", response_model=QuarantinedChunkPublic)
+def release_chunk(
+    chunk_id: str, frontdesk: FrontdeskDep, principal: AdminKey
+) -> QuarantinedChunkPublic:
+    """After review, serve the chunk in answers (409 if it was never quarantined)."""
+    chunk = frontdesk.knowledge.release(principal.tenant_id, chunk_id, principal.display_name)
+    return QuarantinedChunkPublic.of(chunk)
 
 
 @router.get("/v1/jobs/{job_id}", response_model=JobPublic)

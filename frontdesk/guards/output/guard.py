@@ -1,14 +1,22 @@
-"""The output guard: citations, grounding, leaks and business rules on one answer."""
+"""The output guard: citations, grounding, leaks, business rules, actions claimed as
+done, foreign identifiers, AI-directed text, unsourced URLs and unapproved contacts."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
+from frontdesk.guards.injection.detector import InjectionScorer, LinearInjectionDetector
+from frontdesk.guards.output.actions import check_action_claims
+from frontdesk.guards.output.ai_directed import check_ai_directed
 from frontdesk.guards.output.citations import check_citations
+from frontdesk.guards.output.contacts import check_contacts
 from frontdesk.guards.output.grounding import check_grounding
+from frontdesk.guards.output.identifiers import check_identifiers
 from frontdesk.guards.output.leak import check_leak
 from frontdesk.guards.output.rules import check_rules, on_fail_action
 from frontdesk.guards.output.text import split_sentences
+from frontdesk.guards.output.urls import check_urls
 from frontdesk.guards.policy import GuardPolicy, OnFail
 from frontdesk.guards.types import (
     Finding,
@@ -26,11 +34,15 @@ class OutputGuards:
     answer whose every sentence was dropped is handed off too.
     """
 
-    def __init__(self, policy: GuardPolicy | None = None) -> None:
+    def __init__(
+        self, policy: GuardPolicy | None = None, scorer: InjectionScorer | None = None
+    ) -> None:
         self.policy = policy or GuardPolicy()
+        self.scorer = scorer or LinearInjectionDetector()
 
     def warm_up(self) -> None:
-        """Nothing to load: the output checks are pure text processing."""
+        """Load the injection detector (AI-directed sentences); the rest is text processing."""
+        self.scorer.warm_up()
 
     def check(self, item: OutputCheckInput) -> OutputGuardResult:
         policy = self.policy
@@ -59,6 +71,26 @@ class OutputGuards:
         rules = check_rules(item.answer, policy.rules)
         findings += rules.findings
         timings["rules"] = _ms(started)
+
+        def on_fail(check: Callable[[GuardAction, bool], list[Finding]], how: OnFail) -> None:
+            findings.extend(check(on_fail_action(how), how is OnFail.DROP_SENTENCE))
+
+        for name, how, check in (
+            ("actions", policy.action_claims_on_fail,
+             lambda a, d: check_action_claims(item.answer, action=a, drop=d)),
+            ("identifiers", policy.identifiers_on_fail,
+             lambda a, d: check_identifiers(item, action=a, drop=d)),
+            ("ai_directed", policy.ai_directed_on_fail,
+             lambda a, d: check_ai_directed(item.answer, self.scorer,
+                                            threshold=policy.ai_directed_threshold,
+                                            action=a, drop=d)),
+            ("urls", policy.urls_on_fail, lambda a, d: check_urls(item, action=a, drop=d)),
+            ("contacts", policy.contacts_on_fail,
+             lambda a, d: check_contacts(item, action=a, drop=d)),
+        ):  # fmt: skip
+            started = time.perf_counter()
+            on_fail(check, how)
+            timings[name] = _ms(started)
 
         dropped = sorted({f.sentence for f in findings if f.drop and f.sentence is not None})
         sentences = split_sentences(item.answer)

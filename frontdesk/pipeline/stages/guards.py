@@ -6,6 +6,7 @@ so only the redacted text is ever persisted or shown to a model.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from frontdesk.domain.conversation import Outcome
@@ -76,8 +77,12 @@ class InputGuardStage:
 
 @dataclass
 class OutputGuardStage:
+    """Checks the answer against what it cites, the customer's own messages and the
+    tenant's contact allow-list (``contact_allowlist(tenant_id)``, empty when unset)."""
+
     name: str
     policy: GuardPolicy = field(default_factory=GuardPolicy)
+    contact_allowlist: Callable[[str], tuple[str, ...]] | None = None
 
     def __post_init__(self) -> None:
         self.guards = OutputGuards(self.policy)
@@ -89,16 +94,26 @@ class OutputGuardStage:
         if not state.citations:
             return StageReport(detail={"checked": False})
         passages = {p.chunk_id: p for p in state.passages}
+        customer = [t.text for t in state.history if t.speaker == "customer"]
+        allowlist = self.contact_allowlist(state.tenant_id) if self.contact_allowlist else ()
         result = self.guards.check(
             OutputCheckInput(
                 answer=state.answer,
                 cited=tuple(
-                    CitedPassage(c.chunk_id, passages[c.chunk_id].text, c.number)
+                    CitedPassage(
+                        c.chunk_id,
+                        passages[c.chunk_id].text,
+                        c.number,
+                        passages[c.chunk_id].url,
+                        "ticket" if "ticket" in passages[c.chunk_id].metadata else "article",
+                    )
                     for c in state.citations
                     if c.chunk_id in passages
                 ),
                 retrieved_ids=frozenset(passages),
                 canary=self.policy.canary,
+                customer_text="\n".join([*customer, state.text]),
+                contact_allowlist=allowlist,
             )
         )
         flags = sorted({finding.flag for finding in result.findings})
@@ -113,5 +128,13 @@ class OutputGuardStage:
         return StageReport(
             scores={"support": round(result.support_score, 4)},
             flags=flags,
-            detail={"action": result.action.value, "dropped": list(result.dropped_sentences)},
+            detail={
+                "action": result.action.value,
+                "dropped": list(result.dropped_sentences),
+                # Which check fired where; the offending values stay out of the trace.
+                "findings": [
+                    {"check": f.check, "flag": f.flag, "sentence": f.sentence}
+                    for f in result.findings
+                ],
+            },
         )

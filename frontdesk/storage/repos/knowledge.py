@@ -1,4 +1,9 @@
-"""Documents, chunks and the per-tenant knowledge version."""
+"""Documents, chunks and the per-tenant knowledge version.
+
+Quarantined chunks are stored but never handed to an index (:func:`all_chunks`) until an
+admin releases them; a release survives re-ingesting the document as long as the chunk's
+text is unchanged.
+"""
 
 from __future__ import annotations
 
@@ -12,9 +17,20 @@ import numpy.typing as npt
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from frontdesk.errors import NotFoundError
+from frontdesk.errors import ConflictError, NotFoundError
 from frontdesk.storage.ids import new_id
 from frontdesk.storage.tables import ChunkRow, DocumentRow, KnowledgeVersionRow, utcnow
+
+
+class QuarantineContent(Protocol):
+    """Why a screened chunk is held back from serving."""
+
+    @property
+    def reason(self) -> str: ...
+    @property
+    def score(self) -> float: ...
+    @property
+    def excerpt(self) -> str: ...
 
 
 class ChunkContent(Protocol):
@@ -34,6 +50,8 @@ class ChunkContent(Protocol):
     def url(self) -> str | None: ...
     @property
     def metadata(self) -> dict[str, Any]: ...
+    @property
+    def quarantine(self) -> QuarantineContent | None: ...
 
 
 class DocumentContent(Protocol):
@@ -83,6 +101,36 @@ class StoredChunk:
     vector: npt.NDArray[np.float32]
 
 
+@dataclass(frozen=True, slots=True)
+class QuarantinedChunk:
+    chunk_id: str
+    document_id: str
+    document_uri: str
+    title: str
+    position: int
+    status: str  # quarantined | released
+    reason: str
+    score: float | None
+    excerpt: str
+    reviewed_by: str | None
+    reviewed_at: datetime | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "document_id": self.document_id,
+            "chunk_id": self.chunk_id,
+            "reason": self.reason,
+            "score": self.score,
+            "title": self.title,
+            "excerpt": self.excerpt,
+            "document_uri": self.document_uri,
+            "position": self.position,
+            "status": self.status,
+            "reviewed_by": self.reviewed_by,
+            "reviewed_at": self.reviewed_at.isoformat() if self.reviewed_at else None,
+        }
+
+
 def _info(row: DocumentRow) -> DocumentInfo:
     return DocumentInfo(
         id=row.id,
@@ -127,18 +175,25 @@ def replace_document(
     row = session.scalar(
         select(DocumentRow).where(DocumentRow.tenant_id == tenant_id, DocumentRow.uri == uri)
     )
+    released: dict[str, tuple[str | None, datetime | None]] = {}
     if row is None:
         row = DocumentRow(id=new_id(), tenant_id=tenant_id, uri=uri, created_at=now)
         session.add(row)
     else:
+        reviewed = session.execute(
+            select(ChunkRow.text, ChunkRow.reviewed_by, ChunkRow.reviewed_at).where(
+                ChunkRow.document_id == row.id, ChunkRow.status == "released"
+            )
+        )
+        released = {text: (by, at) for text, by, at in reviewed}
         session.execute(delete(ChunkRow).where(ChunkRow.document_id == row.id))
     row.kind, row.title, row.url = loaded.kind, loaded.title[:500], loaded.url
     row.external_id = loaded.external_id
     row.content_hash, row.embedding_model = loaded.content_hash, embedding_model
     row.chunk_count, row.updated_at = len(loaded.chunks), now
     session.flush()
-    session.add_all(
-        ChunkRow(
+    for chunk, vector in zip(loaded.chunks, vectors, strict=True):
+        stored = ChunkRow(
             id=new_id(),
             tenant_id=tenant_id,
             document_id=row.id,
@@ -150,9 +205,17 @@ def replace_document(
             tokens=chunk.tokens,
             metadata_=chunk.metadata,
             vector=np.asarray(vector, dtype=np.float32).tobytes(),
+            status="active",
         )
-        for chunk, vector in zip(loaded.chunks, vectors, strict=True)
-    )
+        if chunk.quarantine is not None:
+            stored.status = "quarantined"
+            stored.quarantine_reason = chunk.quarantine.reason
+            stored.quarantine_score = chunk.quarantine.score
+            stored.quarantine_excerpt = chunk.quarantine.excerpt
+            if chunk.text in released:
+                stored.status = "released"
+                stored.reviewed_by, stored.reviewed_at = released[chunk.text]
+        session.add(stored)
     bump_version(session, tenant_id)
     session.flush()
     return _info(row)
@@ -200,15 +263,28 @@ def tenants_with_knowledge(session: Session, limit: int) -> list[str]:
 
 
 def chunk_count(session: Session, tenant_id: str) -> int:
-    return int(session.scalar(select(func.count()).where(ChunkRow.tenant_id == tenant_id)) or 0)
+    """Chunks that can be served (quarantined ones are not)."""
+    return int(
+        session.scalar(
+            select(func.count()).where(
+                ChunkRow.tenant_id == tenant_id, ChunkRow.status != "quarantined"
+            )
+        )
+        or 0
+    )
 
 
 def all_chunks(session: Session, tenant_id: str, embedding_model: str) -> list[StoredChunk]:
-    """Every chunk of the tenant whose vector is in ``embedding_model``'s space."""
+    """Every servable chunk of the tenant whose vector is in ``embedding_model``'s space
+    (quarantined chunks are left out)."""
     rows = session.execute(
         select(ChunkRow, DocumentRow.external_id)
         .join(DocumentRow, DocumentRow.id == ChunkRow.document_id)
-        .where(ChunkRow.tenant_id == tenant_id, DocumentRow.embedding_model == embedding_model)
+        .where(
+            ChunkRow.tenant_id == tenant_id,
+            DocumentRow.embedding_model == embedding_model,
+            ChunkRow.status != "quarantined",
+        )
         .order_by(ChunkRow.document_id, ChunkRow.position)
     )
     return [_stored(row, external_id) for row, external_id in rows]
@@ -226,4 +302,55 @@ def _stored(row: ChunkRow, external_id: str | None) -> StoredChunk:
         text=row.text,
         metadata=dict(row.metadata_ or {}),
         vector=np.frombuffer(row.vector, dtype=np.float32),
+    )
+
+
+def list_quarantined(
+    session: Session, tenant_id: str, *, include_released: bool = False
+) -> list[QuarantinedChunk]:
+    """Chunks held back for review (and, with ``include_released``, those released)."""
+    statuses = ["quarantined", "released"] if include_released else ["quarantined"]
+    rows = session.execute(
+        select(ChunkRow, DocumentRow.uri)
+        .join(DocumentRow, DocumentRow.id == ChunkRow.document_id)
+        .where(ChunkRow.tenant_id == tenant_id, ChunkRow.status.in_(statuses))
+        .order_by(DocumentRow.uri, ChunkRow.position)
+    )
+    return [_quarantined(row, uri) for row, uri in rows]
+
+
+def release_chunk(
+    session: Session, tenant_id: str, chunk_id: str, reviewer: str
+) -> QuarantinedChunk:
+    """Make a quarantined chunk servable; releasing twice is harmless."""
+    found = session.execute(
+        select(ChunkRow, DocumentRow.uri)
+        .join(DocumentRow, DocumentRow.id == ChunkRow.document_id)
+        .where(ChunkRow.tenant_id == tenant_id, ChunkRow.id == chunk_id)
+    ).first()
+    if found is None:
+        raise NotFoundError(f"chunk {chunk_id!r} not found")
+    row, uri = found
+    if row.status == "active":
+        raise ConflictError(f"chunk {chunk_id!r} is not quarantined; there is nothing to release")
+    if row.status == "quarantined":
+        row.status, row.reviewed_by, row.reviewed_at = "released", reviewer[:100], utcnow()
+        bump_version(session, tenant_id)
+        session.flush()
+    return _quarantined(row, uri)
+
+
+def _quarantined(row: ChunkRow, uri: str) -> QuarantinedChunk:
+    return QuarantinedChunk(
+        chunk_id=row.id,
+        document_id=row.document_id,
+        document_uri=uri,
+        title=row.title,
+        position=row.position,
+        status=row.status,
+        reason=row.quarantine_reason or "",
+        score=row.quarantine_score,
+        excerpt=row.quarantine_excerpt or "",
+        reviewed_by=row.reviewed_by,
+        reviewed_at=row.reviewed_at,
     )

@@ -20,7 +20,8 @@ def test_original_is_refused_until_the_admin_enables_it(client, acme, globex) ->
     assert refused.status_code == 403
     assert "reveal_pii_to_agents" in refused.json()["error"]["message"]
     assert client.get("/v1/tenant/settings", headers=acme.auth("admin")).json() == {
-        "reveal_pii_to_agents": False
+        "reveal_pii_to_agents": False,
+        "contact_allowlist": [],
     }
     assert (
         client.patch(
@@ -35,7 +36,7 @@ def test_original_is_refused_until_the_admin_enables_it(client, acme, globex) ->
     enabled = client.patch(
         "/v1/tenant/settings", json={"reveal_pii_to_agents": True}, headers=acme.auth("admin")
     )
-    assert enabled.json() == {"reveal_pii_to_agents": True}
+    assert enabled.json() == {"reveal_pii_to_agents": True, "contact_allowlist": []}
     revealed = client.get(url, headers=acme.auth("agent"))
     assert revealed.status_code == 200
     assert revealed.json()["text"] == MESSAGE
@@ -46,5 +47,27 @@ def test_original_is_refused_until_the_admin_enables_it(client, acme, globex) ->
     assert client.get(url, headers=acme.auth("widget")).status_code == 403
     assert client.get(url, headers=globex.auth("admin")).status_code == 404
     assert client.get("/v1/tenant/settings", headers=globex.auth("admin")).json() == {
-        "reveal_pii_to_agents": False
+        "reveal_pii_to_agents": False,
+        "contact_allowlist": [],
     }
+
+
+def test_contact_allowlist_is_validated_and_stored(client, acme) -> None:
+    admin = acme.auth("admin")
+    bad = client.patch("/v1/tenant/settings", json={"contact_allowlist": ["not a contact"]},
+                       headers=admin)  # fmt: skip
+    assert bad.status_code == 422
+    assert client.get("/v1/tenant/settings", headers=admin).json()["contact_allowlist"] == []
+    good = client.patch(
+        "/v1/tenant/settings",
+        json={"contact_allowlist": ["https://www.Shop.example/", "help@shop.example", "+49 30 1"]},
+        headers=admin,
+    )
+    assert good.status_code == 422  # a phone needs six digits
+    good = client.patch(
+        "/v1/tenant/settings",
+        json={"contact_allowlist": ["https://www.Shop.example/", "help@shop.example"]},
+        headers=admin,
+    )
+    assert good.status_code == 200
+    assert good.json()["contact_allowlist"] == ["shop.example", "help@shop.example"]
