@@ -31,6 +31,12 @@ class EscalationReason(StrEnum):
     REPEATED_FAILURE = "repeated_failure"
     FRUSTRATION = "frustration"
     INTENT = "intent"  # the release routes this intent to a person
+    # Only a person can do what the customer asks, or should hear it (needs_person stage):
+    ACCOUNT_CHANGE = "account_change"  # change the account's e-mail, name, phone, …
+    REFUND_REQUEST = "refund_request"  # refund or compensate
+    CASE_ACTION = "case_action"  # act on a specific shipment, claim or invoice
+    COMPLAINT = "complaint"
+    LEGAL_THREAT = "legal_threat"
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,3 +24,8 @@ FALLBACK_ANSWER = (
     "Sorry, something went wrong on our side while answering. "
     "Please try again, or ask to talk to a person."
 )
+POINTER_INTRO = "Here is how it works:"
+POINTER_HANDOFF = (
+    "A colleague from our team will take over and reply here, usually within a few "
+    "minutes during opening hours."
+)

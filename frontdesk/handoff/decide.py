@@ -18,8 +18,16 @@ from dataclasses import dataclass, field
 
 from frontdesk.domain.conversation import Outcome
 from frontdesk.domain.handoff import EscalationReason, Priority
-from frontdesk.domain.replies import HANDOFF_ANSWER, NO_EVIDENCE_ANSWER, NO_KNOWLEDGE_ANSWER
+from frontdesk.domain.replies import (
+    HANDOFF_ANSWER,
+    NO_EVIDENCE_ANSWER,
+    NO_KNOWLEDGE_ANSWER,
+    POINTER_HANDOFF,
+    POINTER_INTRO,
+)
 from frontdesk.pipeline.protocols import StageReport
+from frontdesk.pipeline.stages.needs_person import PersonNeeded, needs_person
+from frontdesk.pipeline.stages.smalltalk import ROUTE as SMALLTALK
 from frontdesk.pipeline.state import TurnState
 from frontdesk.retrieval.text import analyze
 
@@ -46,6 +54,7 @@ DEFAULT_WEIGHTS = {
     "bm25": 0.0,
     "passage_coverage": 0.0,
     "intent_confidence": 0.0,
+    "ticket_support": 0.0,
     "out_of_scope": -1.0,
     "frustration": -1.0,
     "prior_failures": -0.5,
@@ -71,10 +80,11 @@ def is_frustrated(text: str, flags: list[str]) -> bool:
 
 
 def prior_failures(state: TurnState) -> int:
-    """Consecutive unanswered assistant turns just before this message."""
+    """Consecutive unanswered assistant turns just before this message; small talk in
+    between neither counts nor breaks the run ("hello" is not a failure, nor a success)."""
     count = 0
     for turn in reversed(state.history):
-        if turn.speaker != "assistant":
+        if turn.speaker != "assistant" or turn.route == SMALLTALK:
             continue
         if turn.outcome not in _FAILED:
             break
@@ -117,6 +127,8 @@ class HandoffDecider:
             "bm25": bm25 / (bm25 + 5.0),  # squashed to [0, 1): raw BM25 is unbounded
             "passage_coverage": _passage_coverage(state),
             "intent_confidence": 1.0 if intent_confidence is None else float(intent_confidence),
+            # how close a resolved ticket came: evidence only, its text is never served
+            "ticket_support": float(details.get("ticket_support", 0.0)),
             "out_of_scope": 1.0 if details.get("out_of_scope") else 0.0,
             "frustration": 1.0 if is_frustrated(state.text, state.flags) else 0.0,
             "prior_failures": float(prior_failures(state)),
@@ -136,6 +148,9 @@ class HandoffDecider:
         state.details["evidence"] = round(state.confidence, 4)
         state.confidence = round(confidence, 4)
         scores = {"confidence": state.confidence, **features}
+        person = needs_person(state)
+        if person is not None:
+            return self._person_needed(state, person, confidence >= self.threshold, scores)
         if state.citations and confidence >= self.threshold:
             state.outcome = Outcome.ANSWERED
             return StageReport(scores=scores)
@@ -157,6 +172,22 @@ class HandoffDecider:
         state.citations = []
         state.escalation_reason = "no_knowledge" if no_knowledge else reason.value
         return StageReport(scores=scores, flags=[state.escalation_reason])
+
+    def _person_needed(
+        self,
+        state: TurnState,
+        person: PersonNeeded,
+        confident: bool,
+        scores: dict[str, float],
+    ) -> StageReport:
+        """Hand over; a confident answer for a request (not a complaint) stays, as what the
+        help center says while a colleague takes over."""
+        pointer = (state.answer, list(state.citations))
+        report = self._handoff(state, person.reason, person.priority, scores)
+        if confident and person.points_to_article and pointer[1]:
+            state.answer = f"{POINTER_INTRO} {pointer[0]} {POINTER_HANDOFF}"
+            state.citations = pointer[1]
+        return report
 
     def _handoff(
         self,

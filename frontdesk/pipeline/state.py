@@ -27,6 +27,7 @@ class HistoryTurn:
     speaker: str  # "customer" | "assistant" | "agent"
     text: str
     outcome: str | None = None  # for assistant turns: what the assistant did
+    route: str | None = None  # for assistant turns: the route taken ("smalltalk", …)
 
 
 @dataclass(slots=True)

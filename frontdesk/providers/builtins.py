@@ -14,7 +14,9 @@ from frontdesk.pipeline.stages.context import HistoryCondenser
 from frontdesk.pipeline.stages.generate import ExtractiveGenerator
 from frontdesk.pipeline.stages.guards import InputGuardStage, OutputGuardStage
 from frontdesk.pipeline.stages.intent import IntentRouter
+from frontdesk.pipeline.stages.needs_person import NeedsPersonDetector
 from frontdesk.pipeline.stages.retrieve import KnowledgeRetriever
+from frontdesk.pipeline.stages.smalltalk import SmalltalkRouter
 from frontdesk.providers.registry import ComponentRegistry
 from frontdesk.providers.resources import Resources
 from frontdesk.retrieval.hybrid import HybridOptions
@@ -33,6 +35,14 @@ def _retriever(name: str, params: dict[str, Any], res: Resources) -> Stage:
 
 def _extractive(name: str, params: dict[str, Any], _res: Resources) -> Stage:
     return ExtractiveGenerator(name=name, **params)
+
+
+def _smalltalk(name: str, params: dict[str, Any], _res: Resources) -> Stage:
+    return SmalltalkRouter(name=name, **params)
+
+
+def _needs_person(name: str, params: dict[str, Any], _res: Resources) -> Stage:
+    return NeedsPersonDetector(name=name, **params)
 
 
 def _decider(name: str, params: dict[str, Any], _res: Resources) -> Stage:
@@ -105,3 +115,5 @@ def register(registry: ComponentRegistry) -> None:
     registry.register("knowledge_retriever", _retriever)
     registry.register("extractive_generator", _extractive)
     registry.register("handoff_decider", _decider)
+    registry.register("smalltalk", _smalltalk)
+    registry.register("needs_person", _needs_person)

@@ -80,7 +80,11 @@ def default_release() -> ReleaseConfig:
                     "refuse_injection_above": 0.9,
                 },
             ),
+            # Greetings, thanks, "are you a bot?": a short reply, no knowledge answer.
+            StageSpec(name="smalltalk", type="smalltalk", params={"replies": {}, "patterns": {}}),
             StageSpec(name="context", type="history_condenser", params={"budget_tokens": 64}),
+            # Requests only an agent can fulfil, complaints, legal threats: decide hands over.
+            StageSpec(name="needs_person", type="needs_person", params={"patterns": {}}),
             StageSpec(
                 name="intent",
                 type="intent_router",
@@ -107,6 +111,7 @@ def default_release() -> ReleaseConfig:
                         "bm25": 0.0,
                         "passage_coverage": 0.983,
                         "intent_confidence": 0.0,
+                        "ticket_support": 0.0,
                         "out_of_scope": -1.0,
                         "frustration": -1.0,
                         "prior_failures": -0.5,

@@ -155,7 +155,12 @@ class ConversationService:
             self._handoff.publish_customer_turn(tenant_id, customer)
             return PostedReply(customer, replayed=False, queued=True)
         state.history = [
-            HistoryTurn(t.speaker.value, t.text, t.outcome.value if t.outcome else None)
+            HistoryTurn(
+                t.speaker.value,
+                t.text,
+                t.outcome.value if t.outcome else None,
+                route=t.details.get("route"),
+            )
             for t in accepted.history
         ]
         trace += self._pipeline.answer(state)

@@ -51,7 +51,9 @@ def test_init_tenant_key_and_ask_from_the_command_line(env) -> None:
     assert {"id", "text", "outcome", "trace"} <= set(turn)
     assert [s["name"] for s in turn["trace"]] == [
         "input_guard",
+        "smalltalk",
         "context",
+        "needs_person",
         "intent",
         "retrieve",
         "generate",

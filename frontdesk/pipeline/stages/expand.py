@@ -36,6 +36,7 @@ from frontdesk.llm.assist import Assisted, LlmAssistant
 from frontdesk.llm.breaker import BreakerBoard
 from frontdesk.llm.local_pool import LocalModelPool
 from frontdesk.pipeline.protocols import KnowledgeBase, StageReport
+from frontdesk.pipeline.stages.evidence import TICKET_HEADROOM, separate
 from frontdesk.pipeline.stages.retrieve import KnowledgeRetriever
 from frontdesk.pipeline.state import Passage, TurnState
 from frontdesk.retrieval.fusion import ranked, rrf
@@ -91,19 +92,23 @@ class LlmExpandedRetriever(KnowledgeRetriever):
     def run(self, state: TurnState) -> StageReport:
         query = state.query or state.text
         depth = self.depth or self.top_k
-        original = self.knowledge.search(state.tenant_id, query, depth)
-        if not original:  # no knowledge, or nothing to search for: no call to make
-            return self.report(state, original)
+        found = self.knowledge.search(state.tenant_id, query, depth + TICKET_HEADROOM)
+        if not separate(found, depth).served:  # nothing servable: no call to make
+            return self.report(state, found)
         assisted, expansions, labels = self._expand(query)
         if assisted.value is None:  # the plain search already ran: keep its top_k
-            report = self.report(state, original[: self.top_k])
+            report = self.report(state, found)
             return StageReport(
                 scores={**report.scores, **assisted.scores(), "expansions": 0.0},
                 flags=[*report.flags, *assisted.flags, "expansion_failed"],
                 detail={**report.detail, "mode": self.mode, **assisted.record()},
             )
+        evidence = separate(found, depth)
+        original = evidence.served
         lists = [original]
-        lists.extend(self.knowledge.search(state.tenant_id, e, depth) for e in expansions)
+        for expansion in expansions:  # tickets are evidence, never passages (see evidence.py)
+            hits = self.knowledge.search(state.tenant_id, expansion, depth + TICKET_HEADROOM)
+            lists.append(separate(hits, depth).served)
         passages = fuse(
             lists,
             ["query", *labels],
@@ -112,6 +117,7 @@ class LlmExpandedRetriever(KnowledgeRetriever):
             rrf_k=self.rrf_k,
         )
         state.passages = passages
+        state.details["ticket_support"] = round(evidence.ticket_support, 4)
         before = {p.chunk_id for p in original[: self.top_k]}
         generated: dict[str, Any] = (
             {"passage": expansions[0]} if self.mode == "hyde" else {"queries": expansions}
@@ -122,6 +128,7 @@ class LlmExpandedRetriever(KnowledgeRetriever):
                 "top_score": passages[0].score,
                 "expansions": float(len(expansions)),
                 "new_passages": float(sum(p.chunk_id not in before for p in passages)),
+                "ticket_support": round(evidence.ticket_support, 4),
                 **assisted.scores(),
             },
             flags=assisted.flags,

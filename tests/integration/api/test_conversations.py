@@ -29,7 +29,9 @@ def test_posting_a_message_returns_the_assistant_turn_with_its_trace(client, acm
     names = [stage["name"] for stage in turn["trace"]]
     assert names == [
         "input_guard",
+        "smalltalk",
         "context",
+        "needs_person",
         "intent",
         "retrieve",
         "generate",

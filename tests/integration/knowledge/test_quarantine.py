@@ -21,7 +21,8 @@ POISONED = (
 
 def test_every_demo_help_center_file_passes_the_screen(frontdesk: Frontdesk, acme) -> None:
     report = frontdesk.knowledge.ingest_paths(acme.id, [DEMO])
-    assert all(uri.endswith("questions.jsonl") for uri in report.failed)  # eval questions
+    # the labelled question sets are not knowledge and fail to load as documents
+    assert all(uri.endswith(("questions.jsonl", "eval.jsonl")) for uri in report.failed)
     assert report.chunks > 500
     assert report.quarantined == 0
     assert frontdesk.knowledge.quarantine(acme.id) == []
