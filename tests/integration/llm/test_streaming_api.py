@@ -21,6 +21,11 @@ from frontdesk.testing.http import serve, sse_events
 from frontdesk.testing.turns import llm_release
 
 _MARKERS = re.compile(r"\s*\[\d+\]")
+_REPEATED_STOP = re.compile(r"([.!?])[.!?]+")
+
+
+def _plain(text: str) -> str:
+    return _REPEATED_STOP.sub(r"\1", _MARKERS.sub("", text)).strip()
 
 
 def _release(base_url: str, rules: list[dict[str, Any]] | None = None) -> ReleaseConfig:
@@ -94,8 +99,9 @@ def test_the_draft_streams_before_the_final_answer(
     assert deltas[0][0] < final_at
     assert final["outcome"] == "answered"
     draft = "".join(text for _, text in deltas)
-    # The committed text is the draft with its citation markers renumbered.
-    assert _MARKERS.sub("", final["text"]).strip() == _MARKERS.sub("", draft).strip()
+    # The committed text is the draft with its citation markers renumbered (a marker the
+    # model put between two full stops leaves one stop behind once it is removed).
+    assert _plain(final["text"]) == _plain(draft)
     generate = next(stage for stage in final["trace"] if stage["name"] == "generate")
     assert generate["detail"]["provider"] == "local"
     assert generate["detail"]["first_token_ms"] > 0
