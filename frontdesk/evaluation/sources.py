@@ -25,6 +25,6 @@ def database_sources(database: Database) -> SourceLookup:
                 .join(DocumentRow, DocumentRow.id == ChunkRow.document_id)
                 .where(ChunkRow.tenant_id == tenant_id, ChunkRow.id.in_(list(chunk_ids)))
             )
-            return {str(chunk_id): str(uri) for chunk_id, uri in rows.tuples()}
+            return {str(chunk_id): str(uri) for chunk_id, uri in rows}
 
     return lookup
