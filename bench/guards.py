@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from stamp import stamp  # noqa: E402
+from stamp import describe, stamp  # noqa: E402
 
 from frontdesk.guards import (  # noqa: E402
     CitedPassage,
@@ -304,6 +304,8 @@ def render(results: dict[str, Any], command: str) -> str:
     inj, pii, lat = results["injection"], results["pii"], results["latency"]
     lines = [
         "## Guards",
+        "",
+        describe(results),
         "",
         f"Command: `{command}`  ",
         f"Machine: {results['machine']}. Raw numbers: `bench/results/guards.json`.",
