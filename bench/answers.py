@@ -60,6 +60,18 @@ OUT = ROOT / "bench" / "results" / "answers.json"
 BEFORE = "before"
 
 
+def with_llm_deadline(release: ReleaseConfig, seconds: float) -> ReleaseConfig:
+    """``release`` with every LLM provider given ``seconds`` (read timeout and deadline),
+    so a loaded machine measures the model rather than its fallback; a new id says so."""
+    data = release.model_dump(mode="json")
+    for stage in data["stages"]:
+        if stage["type"] == "llm_generator":
+            for provider in stage["params"].get("providers", []):
+                provider["deadline_s"] = provider["read_timeout_s"] = seconds
+    data["id"] = f"{release.id}-deadline{seconds:g}s"
+    return ReleaseConfig.model_validate(data)
+
+
 def settings_in(tmp: Path) -> Settings:
     return Settings(
         _env_file=None,
@@ -194,6 +206,7 @@ class BeforeServer:
             confidence=turn.get("confidence"),
             escalation_reason=turn.get("escalation_reason"),
             earlier_outcomes=tuple(earlier),
+            flags=tuple(turn.get("flags", [])),
         )
 
     def close(self) -> None:
@@ -226,6 +239,7 @@ COLUMNS = [
     ("answered_unexpected", "answered, should not"),
     ("leaks", "leaks"),
     ("citation_hit", "citation hit"),
+    ("fallbacks", "generator fallbacks"),
     ("p50_ms", "p50 ms"),
     ("p95_ms", "p95 ms"),
 ]
@@ -282,6 +296,9 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--no-llm", action="store_true", help="only the default release")
     parser.add_argument("--dev", action="store_true", help="also run the dev split")
+    parser.add_argument(
+        "--llm-deadline", type=float, help="give LLM providers this many seconds (a new release id)"
+    )
     parser.add_argument("--before", type=Path, help="an older checkout to measure as well")
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args(argv)
@@ -294,7 +311,10 @@ def main(argv: list[str] | None = None) -> None:
     releases = [default_release()]
     if not args.no_llm:
         for path in args.release or [LLM_RELEASE]:
-            releases.append(ReleaseConfig.model_validate_json(path.read_bytes()))
+            release = ReleaseConfig.model_validate_json(path.read_bytes())
+            if args.llm_deadline:
+                release = with_llm_deadline(release, args.llm_deadline)
+            releases.append(release)
     splits = ["test", "dev"] if args.dev else ["test"]
 
     started = time.perf_counter()

@@ -41,6 +41,10 @@ def summarize(results: Sequence[RowResult]) -> dict[str, Any]:
             sum(_handed_off(r) for r in answerable), len(answerable)
         ),
         "leaks": sum(bool(r.leaked) for r in results),
+        # A generator that fell back (an LLM past its deadline answers extractively): the
+        # rows then measure the fallback, not the configured generator.
+        "fallbacks": sum(any(":fallback" in f for f in r.reply.flags) for r in results),
+        "errors": sum(any(f.endswith(":error") for f in r.reply.flags) for r in results),
         "citation_hit": _rate(sum(with_gold), len(with_gold)),
         "p50_ms": percentile(latencies, 0.50),
         "p95_ms": percentile(latencies, 0.95),

@@ -93,6 +93,7 @@ class EvalRunner:
             confidence=round(state.confidence, 4),
             escalation_reason=state.escalation_reason,
             earlier_outcomes=tuple(earlier),
+            flags=tuple(state.flags),
         )
 
     def _turn(

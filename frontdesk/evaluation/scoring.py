@@ -50,6 +50,7 @@ class Reply:
     confidence: float | None = None
     escalation_reason: str | None = None
     earlier_outcomes: tuple[str, ...] = ()  # of the replayed turns, in order
+    flags: tuple[str, ...] = ()  # every stage's flags, as 'stage:flag'
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +85,7 @@ class RowResult:
             "why": self.why,
             "latency_ms": round(self.reply.latency_ms, 2),
             "earlier_outcomes": list(self.reply.earlier_outcomes),
+            "flags": list(self.reply.flags),
         }
 
 

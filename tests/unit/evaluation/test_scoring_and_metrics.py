@@ -118,6 +118,17 @@ def test_the_report_follows_the_contract() -> None:
     }
 
 
+def test_generator_fallbacks_and_stage_errors_are_counted() -> None:
+    results = [
+        judge(_row(), _reply(flags=("generate:llm_timeout", "generate:fallback:extractive"))),
+        judge(_row(), _reply("no_answer", flags=("retrieve:error",))),
+        judge(_row(), _reply(flags=("intent:no_model",))),
+    ]
+    report = summarize(results)
+    assert report["fallbacks"] == 1
+    assert report["errors"] == 1
+
+
 def test_rates_without_a_denominator_are_none() -> None:
     report = summarize([judge(_row("decline"), _reply("no_answer"))])
     assert report["accuracy"] == 1.0
