@@ -35,8 +35,10 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from escalation_data import Turn, collect, dump_turns, load_turns  # noqa: E402
+from stamp import stamp  # noqa: E402
 
 from frontdesk.handoff.decide import DEFAULT_WEIGHTS, HandoffDecider  # noqa: E402
+from frontdesk.releases.config import default_release  # noqa: E402
 
 TARGET_CORRECT = 0.90  # share of answered turns that are correct
 TARGET_ESCALATION = 0.20
@@ -356,7 +358,8 @@ def main(argv: list[str] | None = None) -> None:
     args.out.write_text(json.dumps({"run": run, "turns": dump_turns(turns)}) + "\n", "utf-8")
     results = analyse(turns, run)
     run["runtime_s"] = round(time.perf_counter() - started, 1)
-    payload = {"run": run, **results, "turns": dump_turns(turns)}
+    run_stamp = stamp(default_release(), split="fit/test halves", dataset="mtrag_un, covidqa_faq")
+    payload = {**run_stamp, "run": run, **results, "turns": dump_turns(turns)}
     args.out.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
     print()
     print(render(results))

@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from answers import mtrag_corpus
+from harness import mtrag_corpus
 
 from frontdesk import Frontdesk, Settings
 from frontdesk.domain.conversation import Outcome

@@ -31,6 +31,9 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from stamp import describe, stamp  # noqa: E402
 
 from frontdesk.guards import (  # noqa: E402
     CitedPassage,
@@ -49,6 +52,7 @@ from frontdesk.guards.injection.detector import (  # noqa: E402
 from frontdesk.guards.injection.training import CUSTOMER_SOURCES, half_of, read_jsonl  # noqa: E402
 from frontdesk.guards.language import LanguageDetector  # noqa: E402
 from frontdesk.guards.pii.ner import default_model_path  # noqa: E402
+from frontdesk.releases.config import default_release  # noqa: E402
 
 # Gold labels Frontdesk is meant to redact; GPE/ZIP_CODE are parts of addresses, so a
 # prediction on them is not a false positive (but they are not required for recall).
@@ -301,6 +305,8 @@ def render(results: dict[str, Any], command: str) -> str:
     lines = [
         "## Guards",
         "",
+        describe(results),
+        "",
         f"Command: `{command}`  ",
         f"Machine: {results['machine']}. Raw numbers: `bench/results/guards.json`.",
         "",
@@ -391,6 +397,7 @@ def main() -> None:
 
     command = "python bench/guards.py " + " ".join(sys.argv[1:])
     results: dict[str, Any] = {
+        **stamp(default_release(), split="eval half", dataset=str(args.datasets)),
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, "
         f"Python {platform.python_version()}",
         "injection": injection_bench(args.datasets),

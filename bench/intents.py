@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from stamp import stamp  # bench/ is the script's folder, first on sys.path
 
 from frontdesk.intents import (
     DatasetOptions,
@@ -33,6 +34,7 @@ from frontdesk.intents import (
     tune_threshold,
 )
 from frontdesk.providers.embedders.onnx_minilm import OnnxEmbedder, OnnxEmbedderOptions
+from frontdesk.releases.config import default_release
 
 CONFIGS: dict[str, tuple[TrainOptions, bool]] = {
     "embedding+LR": (
@@ -138,6 +140,7 @@ def main() -> None:
         print(_line(row))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     summary = {
+        **stamp(default_release(), split="test", dataset=str(args.datasets)),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
         "threads": args.threads,
         "median_train_seconds": statistics.median(r["train_seconds"] for r in rows),

@@ -70,7 +70,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from answers import _jsonl, table  # noqa: E402
+from harness import _jsonl, table  # noqa: E402
 from llm_support import (  # noqa: E402
     FAILURES,
     HEADER,
@@ -97,6 +97,7 @@ from llm_support import (  # noqa: E402
     user_turns,
     variant_release,
 )
+from stamp import stamp  # noqa: E402
 
 from frontdesk.llm.config import ProviderConfig  # noqa: E402
 from frontdesk.llm.errors import LlmError  # noqa: E402
@@ -105,6 +106,7 @@ from frontdesk.llm.models import QWEN25_CODER_05B, model_path  # noqa: E402
 from frontdesk.llm.prompts import build_messages, response_format  # noqa: E402
 from frontdesk.llm.provider import OpenAICompatibleProvider  # noqa: E402
 from frontdesk.pipeline.state import Passage  # noqa: E402
+from frontdesk.releases.config import ReleaseConfig, default_release  # noqa: E402
 
 MODEL_CACHE = Path(
     os.environ.get(
@@ -270,7 +272,12 @@ def main(argv: list[str] | None = None) -> None:
     )
 
     started = time.perf_counter()
+    llm_release = ReleaseConfig.model_validate_json(
+        (ROOT / "examples" / "releases" / "local-llm.json").read_bytes()
+    )
     results: dict[str, Any] = {
+        **stamp(default_release(), split="hashed sample", dataset="mtrag_un"),
+        "llm_release_digest": llm_release.digest,
         "limit_per_group": args.limit,
         "seed": args.seed,
         "transport": "json" if args.json_api else "sse",

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from answers import Client, Instance, _pct, mtrag_corpus
+from harness import Client, Instance, _pct, mtrag_corpus
 
 from frontdesk import Frontdesk, Settings
 from frontdesk.domain.conversation import ConversationStatus

@@ -46,6 +46,7 @@ from retrieval_common import (  # noqa: E402
     ranking_metrics,
 )
 from retrieval_data import Dataset, Query, load_covidqa, load_mtrag  # noqa: E402
+from stamp import stamp  # noqa: E402
 
 from frontdesk.providers.embedders.onnx_minilm import (  # noqa: E402
     OnnxEmbedder,
@@ -53,6 +54,7 @@ from frontdesk.providers.embedders.onnx_minilm import (  # noqa: E402
     _default_model_path,
     _default_tokenizer_path,
 )
+from frontdesk.releases.config import default_release  # noqa: E402
 from frontdesk.retrieval.bm25 import BM25Index  # noqa: E402
 from frontdesk.retrieval.dense import DenseIndex  # noqa: E402
 from frontdesk.retrieval.hybrid import HybridOptions, HybridRetriever  # noqa: E402
@@ -358,6 +360,7 @@ def main() -> None:
     if speed_results:
         print("\nspeed:", json.dumps(speed_results, indent=1))
     payload = {
+        **stamp(default_release(), split="all queries", dataset="covidqa_faq, mtrag_un"),
         "command": " ".join(sys.argv),
         "embedder": embedder.model_id,
         "query_onnx_threads": args.threads,

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from rich.console import Console
 
 from frontdesk.errors import ConfigurationError
+from frontdesk.releases.config import ReleaseConfig
 from frontdesk.runtime import Frontdesk
 from frontdesk.settings import Settings
 
@@ -16,10 +17,13 @@ console = Console(stderr=True, soft_wrap=True)
 
 
 @contextmanager
-def open_frontdesk(*, warm: bool = False, migrated: bool = True) -> Iterator[Frontdesk]:
+def open_frontdesk(
+    *, warm: bool = False, migrated: bool = True, release: ReleaseConfig | None = None
+) -> Iterator[Frontdesk]:
     """A Frontdesk for one command; with ``migrated`` it refuses a database whose schema
-    is not current, with the command that fixes it."""
-    frontdesk = Frontdesk(Settings())
+    is not current, with the command that fixes it. ``release`` replaces the configured
+    one (``frontdesk eval --release``)."""
+    frontdesk = Frontdesk(Settings(), release=release)
     try:
         if migrated:
             current = frontdesk.database.current_revision()

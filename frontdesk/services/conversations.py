@@ -69,6 +69,19 @@ class _Accepted:
     reopened: bool = False
 
 
+def validated_text(text: str, max_chars: int) -> str:
+    """A customer message as the pipeline gets it (also in ``frontdesk eval``): stripped,
+    not empty, at most ``max_chars``."""
+    stripped = text.strip()
+    if not stripped:
+        raise InvalidInputError("text must not be empty", field="text")
+    if len(stripped) > max_chars:
+        raise InvalidInputError(
+            f"text is {len(stripped)} characters; the limit is {max_chars}", field="text"
+        )
+    return stripped
+
+
 class ConversationService:
     def __init__(
         self,
@@ -133,7 +146,7 @@ class ConversationService:
         idempotency_key: str | None = None,
         observer: ReplyObserver | None = None,
     ) -> PostedReply:
-        text = self._validated(text)
+        text = validated_text(text, self._max_chars)
         request_hash = hashlib.sha256(text.encode()).hexdigest()
         state = TurnState(tenant_id=tenant_id, conversation_id=conversation_id, text=text)
         trace = self._pipeline.screen(state)
@@ -205,17 +218,6 @@ class ConversationService:
         if ticket is not None:
             self._handoff.publish_handoff(tenant_id, ticket, None)
         return PostedReply(reply, replayed=False)
-
-    def _validated(self, text: str) -> str:
-        stripped = text.strip()
-        if not stripped:
-            raise InvalidInputError("text must not be empty", field="text")
-        if len(stripped) > self._max_chars:
-            raise InvalidInputError(
-                f"text is {len(stripped)} characters; the limit is {self._max_chars}",
-                field="text",
-            )
-        return stripped
 
     def _accept(
         self,
