@@ -113,7 +113,12 @@ class EvalRunner:
         latency_ms = (time.perf_counter() - started) * 1000
         outcome = state.outcome or Outcome.NO_ANSWER
         history.append(HistoryTurn("customer", state.text))
-        history.append(HistoryTurn("assistant", state.answer, outcome.value))
+        route = state.details.get("route")
+        history.append(
+            HistoryTurn(
+                "assistant", state.answer, outcome.value, route if isinstance(route, str) else None
+            )
+        )
         return _Turn(state, latency_ms)
 
     def _cited(self, tenant_id: str, citations: Sequence[Citation]) -> tuple[CitedSource, ...]:

@@ -33,8 +33,9 @@ def _retriever(name: str, params: dict[str, Any], res: Resources) -> Stage:
     return KnowledgeRetriever(name=name, knowledge=knowledge, **params)
 
 
-def _extractive(name: str, params: dict[str, Any], _res: Resources) -> Stage:
-    return ExtractiveGenerator(name=name, **params)
+def _extractive(name: str, params: dict[str, Any], res: Resources) -> Stage:
+    embedder = res.embedder() if params.get("semantic_weight", 0.0) > 0 else None
+    return ExtractiveGenerator(name=name, embedder=embedder, **params)
 
 
 def _smalltalk(name: str, params: dict[str, Any], _res: Resources) -> Stage:

@@ -4,22 +4,35 @@ Every sentence of the reply is copied from a retrieved passage and cited, so the
 can be wrong only by choosing the wrong evidence, never by inventing it. The top passage
 answers; the next one is added only when it covers query terms the first did not.
 ``confidence`` is the semantic similarity of the cited evidence to the question.
+
+Sentences are chosen by the question's words they share and, with ``semantic_weight``
+and an embedder, by their meaning too: "how much credit do I have left" finds "See your
+balance in Settings > Billing" although no content word matches.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
 
 from frontdesk.domain.conversation import Citation
 from frontdesk.domain.replies import NO_EVIDENCE_ANSWER, NO_KNOWLEDGE_ANSWER
 from frontdesk.pipeline.protocols import StageReport
 from frontdesk.pipeline.state import Passage, TurnState
 from frontdesk.retrieval.chunking import split_sentences
+from frontdesk.retrieval.protocols import Embedder
 from frontdesk.retrieval.text import analyze
 
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}")
 _LIST_MARK = re.compile(r"^(?:[-*+•]|\d{1,3}[.)])\s+")
+
+
+Similarity = Callable[[list[str]], list[float]]
+_CACHE_LIMIT = 50_000  # sentence vectors kept: the same help-center sentences recur
 
 
 @dataclass
@@ -27,6 +40,30 @@ class ExtractiveGenerator:
     name: str
     max_sentences: int = 3
     max_passages: int = 2
+    semantic_weight: float = 0.0  # weight of question-sentence cosine in sentence choice
+    min_similarity: float = 0.35  # a sentence sharing no word is kept only above this cosine
+    embedder: Embedder | None = field(default=None, repr=False)
+    _vectors: dict[str, npt.NDArray[np.float32]] = field(
+        default_factory=dict, init=False, repr=False
+    )
+
+    def _similarity(self, question: str) -> Similarity | None:
+        """Cosine of each sentence to ``question``; sentence vectors are cached."""
+        embedder = self.embedder
+        if embedder is None or self.semantic_weight <= 0:
+            return None
+        asked = embedder.embed([question])[0]
+
+        def similarity(sentences: list[str]) -> list[float]:
+            missing = list(dict.fromkeys(t for t in sentences if t not in self._vectors))
+            if missing:
+                if len(self._vectors) > _CACHE_LIMIT:
+                    self._vectors.clear()
+                for text, vector in zip(missing, embedder.embed(missing), strict=True):
+                    self._vectors[text] = vector
+            return [float(np.dot(self._vectors[t], asked)) for t in sentences]
+
+        return similarity
 
     def warm_up(self) -> None:
         return None
@@ -44,9 +81,16 @@ class ExtractiveGenerator:
 
         chosen: list[tuple[int, str]] = []  # (passage index, sentence)
         covered: set[str] = set()
+        similarity = self._similarity(state.query or state.text)
         for index, passage in enumerate(state.passages[: self.max_passages]):
             picked = _best_sentences(
-                passage, query_terms, context_terms, self.max_sentences - len(chosen)
+                passage,
+                query_terms,
+                context_terms,
+                self.max_sentences - len(chosen),
+                similarity,
+                self.semantic_weight,
+                self.min_similarity,
             )
             new_terms = set(analyze(" ".join(picked))) & query_terms
             if chosen and not new_terms - covered:
@@ -117,7 +161,13 @@ def _candidates(text: str) -> list[str]:
 
 
 def _best_sentences(
-    passage: Passage, query_terms: set[str], context_terms: set[str], limit: int
+    passage: Passage,
+    query_terms: set[str],
+    context_terms: set[str],
+    limit: int,
+    similarity: Similarity | None = None,
+    semantic_weight: float = 0.0,
+    min_similarity: float = 1.0,
 ) -> list[str]:
     """A FAQ entry's answer as a whole; otherwise the passage's most on-topic sentences,
     kept in their original order so the reply reads naturally."""
@@ -127,10 +177,15 @@ def _best_sentences(
     if limit <= 0:
         return []
     candidates = _candidates(passage.text)
+    if not candidates:
+        return []
     overlap = []
     for candidate in candidates:
         terms = set(analyze(candidate))
         overlap.append(len(query_terms & terms) + 0.25 * len(context_terms & terms))
-    ranked = sorted(range(len(candidates)), key=lambda i: -overlap[i])
-    keep = sorted(i for i in ranked[:limit] if overlap[i] > 0)
+    cosine = similarity(candidates) if similarity is not None else [0.0] * len(candidates)
+    scale = max(1, len(query_terms))
+    score = [o / scale + semantic_weight * c for o, c in zip(overlap, cosine, strict=True)]
+    ranked = sorted(range(len(candidates)), key=lambda i: -score[i])
+    keep = sorted(i for i in ranked[:limit] if overlap[i] > 0 or cosine[i] >= min_similarity)
     return [candidates[i] for i in keep] or candidates[:1]

@@ -20,7 +20,8 @@ def test_metrics_count_what_happened(client, acme) -> None:
     url = f"/v1/conversations/{cid}/messages"
     answer = client.post(
         url,
-        json={"text": "My card 4111 1111 1111 1111 was charged twice"},
+        # a question, not a request only a person can fulfil (that would hand off at once)
+        json={"text": "Can I pay with my card 4111 1111 1111 1111?"},
         headers=acme.auth("widget"),
     ).json()
     client.post(url, json={"text": "I need to speak to a human"}, headers=acme.auth("widget"))
