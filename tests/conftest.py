@@ -128,6 +128,18 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
+def cli_env(settings: Settings) -> dict[str, str]:
+    """The environment for running the ``frontdesk`` command on the test's database."""
+    secret = settings.secret_key.get_secret_value() if settings.secret_key else ""
+    return {
+        **os.environ,
+        "FRONTDESK_DATABASE_URL": settings.resolved_database_url,
+        "FRONTDESK_DATA_DIR": str(settings.data_dir),
+        "FRONTDESK_SECRET_KEY": secret,
+    }
+
+
+@pytest.fixture
 def frontdesk(settings: Settings) -> Iterator[Frontdesk]:
     instance = Frontdesk(settings)
     instance.init()

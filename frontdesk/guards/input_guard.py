@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from frontdesk.errors import FrontdeskError
 from frontdesk.guards.abuse import ProfanityDetector
@@ -87,51 +89,47 @@ class InputGuards:
         timings: dict[str, float] = {}
         flags: list[str] = []
         actions = [GuardAction.ALLOW]
+
+        def note(flag: str, action: GuardAction) -> None:
+            flags.append(flag)
+            actions.append(action)
+
         # Hidden characters and look-alike letters are how filters get evaded: note them.
         if normalized.removed_controls:
-            flags.append("hidden_characters_removed")
-            actions.append(GuardAction.FLAG)
+            note("hidden_characters_removed", GuardAction.FLAG)
         if normalized.folded_homoglyphs:
-            flags.append("homoglyphs_folded")
-            actions.append(GuardAction.FLAG)
+            note("homoglyphs_folded", GuardAction.FLAG)
 
         spans: list[PiiSpan] = []
         redacted = clean
         if policy.pii_redaction:
-            started = time.perf_counter()
-            found = self.redactor.find(clean)
-            redacted = apply_redaction(clean, found)
-            for span in found:
-                start, end = normalized.to_original(span.start, span.end)
-                spans.append(PiiSpan(start, end, span.label, span.score, span.source))
-            timings["pii"] = _ms(started)
+            with _timed(timings, "pii"):
+                found = self.redactor.find(clean)
+                redacted = apply_redaction(clean, found)
+                for span in found:
+                    start, end = normalized.to_original(span.start, span.end)
+                    spans.append(PiiSpan(start, end, span.label, span.score, span.source))
             if spans:
                 flags.append("pii_redacted")
 
-        started = time.perf_counter()
-        injection: InjectionResult = self.injection.check_message(clean)
-        timings["injection"] = _ms(started)
+        with _timed(timings, "injection"):
+            injection: InjectionResult = self.injection.check_message(clean)
         if injection.detected:
-            flags.append("injection")
-            actions.append(_ACTIONS[policy.injection_action])
+            note("injection", _ACTIONS[policy.injection_action])
 
         abuse: AbuseResult | None = None
         if policy.abuse_detection:
-            started = time.perf_counter()
-            abuse = self.abuse.check(clean)
-            timings["abuse"] = _ms(started)
+            with _timed(timings, "abuse"):
+                abuse = self.abuse.check(clean)
             if abuse.detected:
-                flags.append("abuse")
-                actions.append(_ACTIONS[policy.abuse_action])
+                note("abuse", _ACTIONS[policy.abuse_action])
 
         language: LanguageResult | None = None
         if policy.language_detection:
-            started = time.perf_counter()
-            language = self.language.check(clean)
-            timings["language"] = _ms(started)
+            with _timed(timings, "language"):
+                language = self.language.check(clean)
             if policy.allowed_languages and language.language not in policy.allowed_languages:
-                flags.append("language_not_supported")
-                actions.append(GuardAction.FLAG)
+                note("language_not_supported", GuardAction.FLAG)
 
         return InputGuardResult(
             redacted_text=redacted,
@@ -149,5 +147,9 @@ class InputGuards:
         return self.injection.check_document(text)
 
 
-def _ms(started: float) -> float:
-    return round((time.perf_counter() - started) * 1000, 3)
+@contextmanager
+def _timed(timings: dict[str, float], name: str) -> Iterator[None]:
+    """Record how long the block took, in milliseconds, as ``timings[name]``."""
+    started = time.perf_counter()
+    yield
+    timings[name] = round((time.perf_counter() - started) * 1000, 3)

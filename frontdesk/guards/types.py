@@ -67,12 +67,11 @@ class RedactionResult:
 
 
 @dataclass(frozen=True, slots=True)
-class InjectionResult:
-    """Probability-like score in [0, 1] that a text tries to override instructions."""
+class ThresholdScore:
+    """A detector's score; at or above ``threshold`` the thing counts as detected."""
 
     score: float
     threshold: float
-    detector: str
 
     @property
     def detected(self) -> bool:
@@ -83,18 +82,15 @@ class InjectionResult:
 
 
 @dataclass(frozen=True, slots=True)
-class AbuseResult:
+class InjectionResult(ThresholdScore):
+    """Probability-like score in [0, 1] that a text tries to override instructions."""
+
+    detector: str
+
+
+@dataclass(frozen=True, slots=True)
+class AbuseResult(ThresholdScore):
     """Probability that a message is profane or insulting."""
-
-    score: float
-    threshold: float
-
-    @property
-    def detected(self) -> bool:
-        return self.score >= self.threshold
-
-    def to_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "detected": self.detected}
 
 
 @dataclass(frozen=True, slots=True)

@@ -241,15 +241,24 @@ def _raw_scores(
     return scores
 
 
+def _predictions(
+    probabilities: npt.NDArray[np.float64], labels: list[str]
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.intp], npt.NDArray[np.float64]]:
+    """Which labels are in scope, each row's top label, and its best in-scope probability
+    (what the threshold is compared with)."""
+    in_scope = np.array([label != OUT_OF_SCOPE for label in labels])
+    best = probabilities.argmax(axis=1)
+    confidence = np.where(in_scope, probabilities, -1.0).max(axis=1)
+    return in_scope, best, confidence
+
+
 def _tune_threshold(
     probabilities: npt.NDArray[np.float64],
     targets: npt.NDArray[np.integer],
     labels: list[str],
     options: ThresholdOptions,
 ) -> float:
-    in_scope = np.array([label != OUT_OF_SCOPE for label in labels])
-    best = probabilities.argmax(axis=1)
-    confidence = np.where(in_scope, probabilities, -1.0).max(axis=1)
+    in_scope, best, confidence = _predictions(probabilities, labels)
     is_oos = ~in_scope[targets]
     return choose_threshold(
         confidence,
@@ -274,9 +283,7 @@ def _heldout_report(
     labels: list[str],
     threshold: float,
 ) -> _Heldout:
-    in_scope = np.array([label != OUT_OF_SCOPE for label in labels])
-    best = probabilities.argmax(axis=1)
-    confidence = np.where(in_scope, probabilities, -1.0).max(axis=1)
+    in_scope, best, confidence = _predictions(probabilities, labels)
     oos_class = len(labels)  # a rejected message predicts "out of scope"
     rejected = ~in_scope[best] | (confidence < threshold)
     decided = np.where(rejected, oos_class, best)

@@ -6,6 +6,7 @@ so a release can be stored, diffed and logged without leaking a secret.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from typing import Annotated
 
@@ -14,6 +15,14 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from frontdesk.errors import ConfigurationError
 
 PositiveSeconds = Annotated[float, Field(gt=0)]
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` (an IP address or ``localhost``) is this machine's loopback."""
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
 
 
 class Prices(BaseModel):

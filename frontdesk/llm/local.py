@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import ipaddress
 import json
 import os
 import signal
@@ -30,17 +29,13 @@ from typing import Any, Literal
 import httpx
 
 from frontdesk.errors import ConfigurationError, ServiceUnavailableError
-from frontdesk.llm.config import ProviderConfig
+from frontdesk.llm.config import ProviderConfig, is_loopback
 
 Mode = Literal["in_process", "subprocess"]
 
 
 def _require_loopback(host: str) -> None:
-    try:
-        loopback = ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        loopback = host == "localhost"
-    if not loopback:
+    if not is_loopback(host):
         raise ConfigurationError(f"the local model server binds loopback only, not {host!r}")
 
 

@@ -11,7 +11,6 @@ picks the failure (``http500``, ``http429``, ``http400``, ``notjson``, ``hang``,
 from __future__ import annotations
 
 import contextlib
-import ipaddress
 import json
 import socket
 import threading
@@ -21,7 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
-from frontdesk.llm.config import ProviderConfig
+from frontdesk.llm.config import ProviderConfig, is_loopback
 
 ANSWER = {"sufficient": True, "answer": "Refunds take 5 business days [1].", "citations": [1]}
 
@@ -30,12 +29,7 @@ def loopback_provider(
     name: str, base_url: str, *, timeout_s: float = 120.0, **options: Any
 ) -> ProviderConfig:
     """A provider config that refuses any base URL off the loopback interface."""
-    host = urlsplit(base_url).hostname or ""
-    try:
-        loopback = ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        loopback = host == "localhost"
-    if not loopback:
+    if not is_loopback(urlsplit(base_url).hostname or ""):
         raise ValueError(f"tests may only call loopback servers, not {base_url!r}")
     options.setdefault("read_timeout_s", timeout_s)
     options.setdefault("deadline_s", timeout_s)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import httpx
@@ -114,7 +115,7 @@ class HttpTransport:
     def events(self, response: httpx.Response, deadline: float) -> Iterator[str]:
         """The payloads of server-sent ``data:`` lines; comments, ``event:`` and blank
         lines skipped."""
-        try:
+        with self._reading("stream", cut_off=LlmTruncatedError):
             for line in response.iter_lines():
                 self._check_deadline(deadline)
                 if not line or line.startswith(":"):
@@ -126,16 +127,6 @@ class HttpTransport:
                         f"provider {self.name!r}: not a server-sent event line: {line[:80]!r}",
                         provider=self.name,
                     )
-        except httpx.TimeoutException as exc:
-            raise LlmTimeoutError(
-                f"provider {self.name!r}: stream stalled past the read timeout",
-                provider=self.name,
-            ) from exc
-        except httpx.TransportError as exc:
-            raise LlmTruncatedError(
-                f"provider {self.name!r}: stream cut off ({exc.__class__.__name__})",
-                provider=self.name,
-            ) from exc
 
     def _timeout(self, deadline: float) -> httpx.Timeout:
         remaining = deadline - self._clock()
@@ -184,7 +175,7 @@ class HttpTransport:
 
     def _read_body(self, response: httpx.Response, deadline: float) -> str:
         body = bytearray()
-        try:
+        with self._reading("response", cut_off=LlmTransportError):
             for block in response.iter_bytes():
                 body.extend(block)
                 if len(body) > _MAX_BODY:
@@ -193,17 +184,24 @@ class HttpTransport:
                         provider=self.name,
                     )
                 self._check_deadline(deadline)
+        return bytes(body).decode("utf-8", "replace")
+
+    @contextmanager
+    def _reading(self, what: str, *, cut_off: type[LlmTransportError]) -> Iterator[None]:
+        """httpx failures while ``what`` is read, as the provider's errors: a stall past
+        the read timeout, or the connection cut off."""
+        try:
+            yield
         except httpx.TimeoutException as exc:
             raise LlmTimeoutError(
-                f"provider {self.name!r}: response stalled past the read timeout",
+                f"provider {self.name!r}: {what} stalled past the read timeout",
                 provider=self.name,
             ) from exc
         except httpx.TransportError as exc:
-            raise LlmTransportError(
-                f"provider {self.name!r}: response cut off ({exc.__class__.__name__})",
+            raise cut_off(
+                f"provider {self.name!r}: {what} cut off ({exc.__class__.__name__})",
                 provider=self.name,
             ) from exc
-        return bytes(body).decode("utf-8", "replace")
 
     def _check_deadline(self, deadline: float) -> None:
         if self._clock() > deadline:

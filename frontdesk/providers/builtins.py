@@ -17,7 +17,7 @@ from frontdesk.pipeline.stages.intent import IntentRouter
 from frontdesk.pipeline.stages.needs_person import NeedsPersonDetector
 from frontdesk.pipeline.stages.retrieve import KnowledgeRetriever
 from frontdesk.pipeline.stages.smalltalk import SmalltalkRouter
-from frontdesk.providers.registry import ComponentRegistry
+from frontdesk.providers.registry import ComponentRegistry, StageFactory
 from frontdesk.providers.resources import Resources
 from frontdesk.retrieval.hybrid import HybridOptions
 from frontdesk.storage.repos.tenants import get_tenant
@@ -105,16 +105,22 @@ def _llm_condenser(name: str, params: dict[str, Any], res: Resources) -> Stage:
     )
 
 
+_BUILTINS: dict[str, StageFactory] = {
+    "llm_generator": _llm_generator,
+    "llm_expanded_retriever": _expanded_retriever,
+    "llm_condenser": _llm_condenser,
+    "intent_router": _intent_router,
+    "input_guards": _input_guards,
+    "output_guards": _output_guards,
+    "history_condenser": _condenser,
+    "knowledge_retriever": _retriever,
+    "extractive_generator": _extractive,
+    "handoff_decider": _decider,
+    "smalltalk": _smalltalk,
+    "needs_person": _needs_person,
+}
+
+
 def register(registry: ComponentRegistry) -> None:
-    registry.register("llm_generator", _llm_generator)
-    registry.register("llm_expanded_retriever", _expanded_retriever)
-    registry.register("llm_condenser", _llm_condenser)
-    registry.register("intent_router", _intent_router)
-    registry.register("input_guards", _input_guards)
-    registry.register("output_guards", _output_guards)
-    registry.register("history_condenser", _condenser)
-    registry.register("knowledge_retriever", _retriever)
-    registry.register("extractive_generator", _extractive)
-    registry.register("handoff_decider", _decider)
-    registry.register("smalltalk", _smalltalk)
-    registry.register("needs_person", _needs_person)
+    for name, factory in _BUILTINS.items():
+        registry.register(name, factory)

@@ -7,6 +7,8 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+import httpx
+
 T = TypeVar("T")
 
 
@@ -34,3 +36,14 @@ def wait_for(
 def finished(job: dict[str, Any]) -> dict[str, Any] | None:
     """A ``/v1/jobs/{id}`` body once the job has succeeded or failed, else ``None``."""
     return job if job.get("status") in {"succeeded", "failed"} else None
+
+
+def wait_for_job(
+    client: httpx.Client, job_id: str, headers: dict[str, str], *, timeout_s: float = 60.0
+) -> dict[str, Any]:
+    """The job's ``/v1/jobs/{id}`` body once it has succeeded or failed."""
+    return wait_for(
+        lambda: finished(client.get(f"/v1/jobs/{job_id}", headers=headers).json()),
+        timeout_s=timeout_s,
+        what=f"job {job_id} to finish",
+    )

@@ -16,20 +16,16 @@ from frontdesk.domain.conversation import (
 )
 from frontdesk.errors import NotFoundError
 from frontdesk.storage.ids import new_id
+from frontdesk.storage.records import from_row
 from frontdesk.storage.tables import ConversationRow, TurnRow, utcnow
 
 
 def _turn(row: TurnRow) -> Turn:
-    return Turn(
-        id=row.id,
-        conversation_id=row.conversation_id,
-        seq=row.seq,
+    return from_row(
+        Turn,
+        row,
         speaker=Speaker(row.speaker),
-        text=row.text,
-        created_at=row.created_at,
         outcome=Outcome(row.outcome) if row.outcome else None,
-        in_reply_to=row.in_reply_to,
-        release_id=row.release_id,
         trace=list(row.trace or []),
         citations=list(row.citations or []),
         details=dict(row.details or {}),
@@ -37,15 +33,7 @@ def _turn(row: TurnRow) -> Turn:
 
 
 def _conversation(row: ConversationRow, turns: list[Turn]) -> Conversation:
-    return Conversation(
-        id=row.id,
-        tenant_id=row.tenant_id,
-        status=ConversationStatus(row.status),
-        channel=row.channel,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        turns=turns,
-    )
+    return from_row(Conversation, row, status=ConversationStatus(row.status), turns=turns)
 
 
 def create(

@@ -10,24 +10,12 @@ from sqlalchemy.orm import Session
 from frontdesk.domain.handoff import Feedback, Priority, Ticket, TicketStatus
 from frontdesk.errors import ConflictError, NotFoundError
 from frontdesk.storage.ids import new_id
+from frontdesk.storage.records import from_row
 from frontdesk.storage.tables import FeedbackRow, TicketRow, utcnow
 
 
 def _ticket(row: TicketRow) -> Ticket:
-    return Ticket(
-        id=row.id,
-        tenant_id=row.tenant_id,
-        conversation_id=row.conversation_id,
-        status=TicketStatus(row.status),
-        reason=row.reason,
-        priority=Priority(row.priority),
-        summary=row.summary,
-        assignee_key_id=row.assignee_key_id,
-        assignee_name=row.assignee_name,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        resolved_at=row.resolved_at,
-    )
+    return from_row(Ticket, row, status=TicketStatus(row.status), priority=Priority(row.priority))
 
 
 def open_ticket(
@@ -169,16 +157,7 @@ def touch(session: Session, tenant_id: str, ticket_id: str) -> None:
 
 
 def _feedback(row: FeedbackRow) -> Feedback:
-    return Feedback(
-        id=row.id,
-        conversation_id=row.conversation_id,
-        turn_id=row.turn_id,
-        kind=row.kind,
-        value=row.value,
-        comment=row.comment,
-        release_id=row.release_id,
-        created_at=row.created_at,
-    )
+    return from_row(Feedback, row)
 
 
 def add_feedback(

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from frontdesk.errors import NotFoundError
 from frontdesk.storage.ids import new_id
+from frontdesk.storage.records import from_row
 from frontdesk.storage.tables import JobRow, utcnow
 
 
@@ -28,17 +29,7 @@ class JobInfo:
 
 
 def _info(row: JobRow) -> JobInfo:
-    return JobInfo(
-        id=row.id,
-        kind=row.kind,
-        status=row.status,
-        total=row.total,
-        done=row.done,
-        result=dict(row.result or {}),
-        error=row.error,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-    )
+    return from_row(JobInfo, row, result=dict(row.result or {}))
 
 
 def create(session: Session, tenant_id: str, kind: str, total: int) -> JobInfo:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from frontdesk.errors import ConflictError, NotFoundError
 from frontdesk.storage.ids import new_id
+from frontdesk.storage.records import from_row
 from frontdesk.storage.tables import ChunkRow, DocumentRow, KnowledgeVersionRow, utcnow
 
 
@@ -132,19 +133,7 @@ class QuarantinedChunk:
 
 
 def _info(row: DocumentRow) -> DocumentInfo:
-    return DocumentInfo(
-        id=row.id,
-        uri=row.uri,
-        external_id=row.external_id,
-        kind=row.kind,
-        title=row.title,
-        url=row.url,
-        content_hash=row.content_hash,
-        embedding_model=row.embedding_model,
-        chunk_count=row.chunk_count,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-    )
+    return from_row(DocumentInfo, row)
 
 
 def find_document(session: Session, tenant_id: str, uri: str) -> DocumentInfo | None:
@@ -291,15 +280,11 @@ def all_chunks(session: Session, tenant_id: str, embedding_model: str) -> list[S
 
 
 def _stored(row: ChunkRow, external_id: str | None) -> StoredChunk:
-    return StoredChunk(
-        id=row.id,
-        document_id=row.document_id,
+    return from_row(
+        StoredChunk,
+        row,
         document_key=external_id or row.document_id,
-        title=row.title,
-        url=row.url,
         heading_path=tuple(row.heading_path or ()),
-        position=row.position,
-        text=row.text,
         metadata=dict(row.metadata_ or {}),
         vector=np.frombuffer(row.vector, dtype=np.float32),
     )
@@ -341,16 +326,12 @@ def release_chunk(
 
 
 def _quarantined(row: ChunkRow, uri: str) -> QuarantinedChunk:
-    return QuarantinedChunk(
+    return from_row(
+        QuarantinedChunk,
+        row,
         chunk_id=row.id,
-        document_id=row.document_id,
         document_uri=uri,
-        title=row.title,
-        position=row.position,
-        status=row.status,
         reason=row.quarantine_reason or "",
         score=row.quarantine_score,
         excerpt=row.quarantine_excerpt or "",
-        reviewed_by=row.reviewed_by,
-        reviewed_at=row.reviewed_at,
     )

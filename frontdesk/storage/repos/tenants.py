@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from frontdesk.domain.tenant import ApiKeyInfo, KeyRole, Tenant, TenantSettings
 from frontdesk.errors import ConflictError, InvalidInputError, NotFoundError
 from frontdesk.storage.ids import new_id
+from frontdesk.storage.records import from_row
 from frontdesk.storage.tables import ApiKeyRow, TenantRow, utcnow
 
 TENANT_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
@@ -25,17 +26,7 @@ def _tenant(row: TenantRow) -> Tenant:
 
 
 def _key(row: ApiKeyRow, tenant_name: str) -> ApiKeyInfo:
-    return ApiKeyInfo(
-        id=row.id,
-        tenant_id=row.tenant_id,
-        tenant_name=tenant_name,
-        role=KeyRole(row.role),
-        name=row.name,
-        prefix=row.prefix,
-        created_at=row.created_at,
-        revoked_at=row.revoked_at,
-        last_used_at=row.last_used_at,
-    )
+    return from_row(ApiKeyInfo, row, tenant_name=tenant_name, role=KeyRole(row.role))
 
 
 def create_tenant(session: Session, name: str) -> Tenant:

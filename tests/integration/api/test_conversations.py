@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
+from httpx import Response
 
 from frontdesk.runtime import Frontdesk
 
@@ -13,13 +14,18 @@ def _new_conversation(client: TestClient, headers: dict[str, str]) -> str:
     return str(response.json()["id"])
 
 
-def test_posting_a_message_returns_the_assistant_turn_with_its_trace(client, acme) -> None:
-    conversation_id = _new_conversation(client, acme.auth("widget"))
-    response = client.post(
+def _send(client: TestClient, acme, conversation_id: str, text: str) -> Response:
+    """Post ``text`` as the widget would."""
+    return client.post(
         f"/v1/conversations/{conversation_id}/messages",
-        json={"text": "How do I reset my password?"},
+        json={"text": text},
         headers=acme.auth("widget"),
     )
+
+
+def test_posting_a_message_returns_the_assistant_turn_with_its_trace(client, acme) -> None:
+    conversation_id = _new_conversation(client, acme.auth("widget"))
+    response = _send(client, acme, conversation_id, "How do I reset my password?")
     assert response.status_code == 201, response.text
     turn = response.json()
     assert turn["role"] == "assistant"
@@ -45,11 +51,7 @@ def test_posting_a_message_returns_the_assistant_turn_with_its_trace(client, acm
 
 def test_fetching_a_conversation_returns_both_turns_in_order(client, acme) -> None:
     conversation_id = _new_conversation(client, acme.auth("widget"))
-    posted = client.post(
-        f"/v1/conversations/{conversation_id}/messages",
-        json={"text": "Where is my order?"},
-        headers=acme.auth("widget"),
-    ).json()
+    posted = _send(client, acme, conversation_id, "Where is my order?").json()
     fetched = client.get(f"/v1/conversations/{conversation_id}", headers=acme.auth("agent"))
     assert fetched.status_code == 200
     turns = fetched.json()["turns"]
@@ -126,22 +128,14 @@ def test_malformed_json_is_422_and_stores_nothing(client, acme, frontdesk: Front
 
 def test_a_message_over_the_character_limit_is_422_naming_the_field(client, acme) -> None:
     conversation_id = _new_conversation(client, acme.auth("widget"))
-    response = client.post(
-        f"/v1/conversations/{conversation_id}/messages",
-        json={"text": "x" * 5000},
-        headers=acme.auth("widget"),
-    )
+    response = _send(client, acme, conversation_id, "x" * 5000)
     assert response.status_code == 422
     assert response.json()["error"]["field"] == "text"
 
 
 def test_a_body_over_the_size_limit_is_413_and_stores_nothing(client, acme, frontdesk) -> None:
     conversation_id = _new_conversation(client, acme.auth("widget"))
-    response = client.post(
-        f"/v1/conversations/{conversation_id}/messages",
-        json={"text": "x" * 70_000},
-        headers=acme.auth("widget"),
-    )
+    response = _send(client, acme, conversation_id, "x" * 70_000)
     assert response.status_code == 413
     assert response.json()["error"]["code"] == "payload_too_large"
     assert frontdesk.conversations.get(acme.id, conversation_id).turns == []

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -15,7 +14,7 @@ from frontdesk.errors import InvalidInputError
 from frontdesk.releases.config import ReleaseConfig, default_release
 from frontdesk.runtime import Frontdesk
 from frontdesk.settings import Settings
-from frontdesk.testing.wait import finished, wait_for
+from frontdesk.testing.wait import wait_for_job
 
 pytestmark = pytest.mark.slow
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "clinc150_intents_sample"
@@ -121,12 +120,7 @@ def test_the_api_trains_in_the_background_and_lists_intents(client, acme, globex
         headers=acme.auth("admin"),
     )
     assert accepted.status_code == 202, accepted.text
-    job_id = accepted.json()["id"]
-    job = wait_for(
-        lambda: finished(client.get(f"/v1/jobs/{job_id}", headers=acme.auth("admin")).json()),
-        timeout_s=120,
-        what=f"training job {job_id} to finish",
-    )
+    job = wait_for_job(client, accepted.json()["id"], acme.auth("admin"), timeout_s=120)
     assert job["status"] == "succeeded", job
     intents = client.get("/v1/intents", headers=acme.auth("agent")).json()
     assert {i["name"] for i in intents} == {
@@ -149,19 +143,13 @@ def test_the_api_trains_in_the_background_and_lists_intents(client, acme, globex
     assert other.status_code == 404
 
 
-def test_intents_cli_train_and_eval_json(settings: Settings, frontdesk: Frontdesk, acme) -> None:
-    env = {
-        **os.environ,
-        "FRONTDESK_DATABASE_URL": settings.resolved_database_url,
-        "FRONTDESK_DATA_DIR": str(settings.data_dir),
-        "FRONTDESK_SECRET_KEY": settings.secret_key.get_secret_value()
-        if settings.secret_key
-        else "",
-    }
+def test_intents_cli_train_and_eval_json(
+    cli_env: dict[str, str], frontdesk: Frontdesk, acme
+) -> None:
     command = [str(Path(sys.executable).parent / "frontdesk"), "intents"]
     subprocess.run(
         [*command, "train", str(SAMPLE / "train.jsonl"), "--tenant", "acme"],
-        env=env,
+        env=cli_env,
         capture_output=True,
         text=True,
         timeout=300,
@@ -169,7 +157,7 @@ def test_intents_cli_train_and_eval_json(settings: Settings, frontdesk: Frontdes
     )
     evaluated = subprocess.run(
         [*command, "eval", str(SAMPLE / "test.jsonl"), "--tenant", "acme", "--json"],
-        env=env,
+        env=cli_env,
         capture_output=True,
         text=True,
         timeout=300,
@@ -180,7 +168,7 @@ def test_intents_cli_train_and_eval_json(settings: Settings, frontdesk: Frontdes
     assert report["accuracy"] > 0.7
     missing = subprocess.run(
         [*command, "train", "/nonexistent.jsonl", "--tenant", "acme"],
-        env=env,
+        env=cli_env,
         capture_output=True,
         text=True,
         timeout=300,

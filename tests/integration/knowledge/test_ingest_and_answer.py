@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from frontdesk.runtime import Frontdesk
-from frontdesk.testing.wait import finished, wait_for
+from frontdesk.testing.wait import wait_for_job
 
 pytestmark = pytest.mark.slow
 
@@ -138,12 +138,7 @@ def test_upload_api_ingests_in_the_background_with_progress(client, acme, frontd
     ]
     accepted = client.post("/v1/knowledge/documents", files=files, headers=acme.auth("admin"))
     assert accepted.status_code == 202, accepted.text
-    job_id = accepted.json()["id"]
-    job = wait_for(
-        lambda: finished(client.get(f"/v1/jobs/{job_id}", headers=acme.auth("admin")).json()),
-        timeout_s=60,
-        what=f"ingest job {job_id} to finish",
-    )
+    job = wait_for_job(client, accepted.json()["id"], acme.auth("admin"), timeout_s=60)
     assert job["status"] == "succeeded", job
     assert job["done"] == job["total"] == 2
     assert sorted(job["result"]["added"]) == ["upload/faq.csv", "upload/reset.md"]

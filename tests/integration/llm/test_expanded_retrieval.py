@@ -5,7 +5,6 @@ what ``knowledge_retriever`` does."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -37,23 +36,8 @@ def knowledge(frontdesk: Frontdesk, acme, tmp_path: Path) -> str:
     return acme.id
 
 
-@pytest.fixture
-def stages(frontdesk: Frontdesk) -> Iterator[list[LlmExpandedRetriever]]:
-    made: list[LlmExpandedRetriever] = []
-    yield made
-    for stage in made:
-        stage.assistant.close()
-
-
-def _stage(
-    frontdesk: Frontdesk, made: list[LlmExpandedRetriever], params: dict[str, Any]
-) -> LlmExpandedRetriever:
-    stage = frontdesk.registry.build_stage(
-        "retrieve", "llm_expanded_retriever", params, frontdesk.resources
-    )
-    assert isinstance(stage, LlmExpandedRetriever)
-    made.append(stage)
-    return stage
+def _stage(llm_stages, params: dict[str, Any]) -> LlmExpandedRetriever:
+    return llm_stages.build("retrieve", "llm_expanded_retriever", params, LlmExpandedRetriever)
 
 
 def _plain(frontdesk: Frontdesk, tenant_id: str, text: str, top_k: int) -> list[str]:
@@ -74,11 +58,11 @@ def test_hyde_searches_with_a_written_passage_and_keeps_the_query_top_hit(
     frontdesk: Frontdesk,
     knowledge: str,
     llama_server: LocalLlamaServer,
-    stages: list[LlmExpandedRetriever],
+    llm_stages,
 ) -> None:
     local = loopback_provider("local", llama_server.base_url).model_dump()
     params = {"mode": "hyde", "providers": [local], "top_k": 3, "max_tokens": 64}
-    stage = _stage(frontdesk, stages, {**params, "deadline_s": 120.0})
+    stage = _stage(llm_stages, {**params, "deadline_s": 120.0})
     question = "my package never showed up, what can I do?"
     state = _turn(knowledge, question)
     report = stage.run(state)
@@ -99,11 +83,11 @@ def test_multi_query_decomposes_a_two_part_question_and_finds_both_answers(
     frontdesk: Frontdesk,
     knowledge: str,
     llama_server: LocalLlamaServer,
-    stages: list[LlmExpandedRetriever],
+    llm_stages,
 ) -> None:
     local = loopback_provider("local", llama_server.base_url).model_dump()
     params = {"mode": "multi_query", "providers": [local], "queries": 3, "top_k": 3}
-    stage = _stage(frontdesk, stages, {**params, "deadline_s": 120.0})
+    stage = _stage(llm_stages, {**params, "deadline_s": 120.0})
     state = _turn(knowledge, "Can I change my delivery address and how long do refunds take?")
     report = stage.run(state)
     assert "expansion_failed" not in report.flags
@@ -116,12 +100,12 @@ def test_multi_query_decomposes_a_two_part_question_and_finds_both_answers(
 
 
 def test_a_dead_provider_retrieves_exactly_like_knowledge_retriever(
-    frontdesk: Frontdesk, knowledge: str, stages: list[LlmExpandedRetriever]
+    frontdesk: Frontdesk, knowledge: str, llm_stages
 ) -> None:
     dead = loopback_provider(
         "dead", f"http://127.0.0.1:{closed_port()}/v1", max_retries=0, failure_threshold=1
     ).model_dump()
-    stage = _stage(frontdesk, stages, {"mode": "hyde", "providers": [dead], "top_k": 3})
+    stage = _stage(llm_stages, {"mode": "hyde", "providers": [dead], "top_k": 3})
     question = "how do I get my money back?"
     state = _turn(knowledge, question)
     report = stage.run(state)
@@ -138,12 +122,11 @@ def test_a_hanging_provider_costs_at_most_the_deadline(
     frontdesk: Frontdesk,
     knowledge: str,
     garbage: MisbehavingServer,
-    stages: list[LlmExpandedRetriever],
+    llm_stages,
 ) -> None:
     hang = garbage.provider("hang", max_retries=0).model_dump()
     stage = _stage(
-        frontdesk,
-        stages,
+        llm_stages,
         {"mode": "multi_query", "providers": [hang], "top_k": 3, "deadline_s": 0.5},
     )
     started = time.monotonic()
@@ -157,7 +140,7 @@ def test_the_next_provider_answers_when_the_first_is_down(
     frontdesk: Frontdesk,
     knowledge: str,
     garbage: MisbehavingServer,
-    stages: list[LlmExpandedRetriever],
+    llm_stages,
 ) -> None:
     dead = loopback_provider(
         "dead", f"http://127.0.0.1:{closed_port()}/v1", max_retries=0
@@ -165,7 +148,7 @@ def test_the_next_provider_answers_when_the_first_is_down(
     # The misbehaving server's well-formed reply is a JSON answer: as a HyDE passage it
     # is text like any other.
     good = garbage.provider("ok").model_dump()
-    stage = _stage(frontdesk, stages, {"mode": "hyde", "providers": [dead, good], "top_k": 3})
+    stage = _stage(llm_stages, {"mode": "hyde", "providers": [dead, good], "top_k": 3})
     report = stage.run(_turn(knowledge, "how long do refunds take?"))
     assert "fallback:garbage-ok" in report.flags
     assert "expansion_failed" not in report.flags
@@ -180,11 +163,9 @@ def test_no_knowledge_means_no_llm_call(
     frontdesk: Frontdesk,
     acme,
     garbage: MisbehavingServer,
-    stages: list[LlmExpandedRetriever],
+    llm_stages,
 ) -> None:
-    stage = _stage(
-        frontdesk, stages, {"mode": "hyde", "providers": [garbage.provider("ok").model_dump()]}
-    )
+    stage = _stage(llm_stages, {"mode": "hyde", "providers": [garbage.provider("ok").model_dump()]})
     report = stage.run(_turn(acme.id, "where is my parcel?"))
     assert report.flags == ["no_knowledge"]
     assert sum(garbage.hits.values()) == 0

@@ -4,7 +4,6 @@ is down."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -30,21 +29,8 @@ def _dead(**options: Any) -> dict[str, Any]:
     return loopback_provider("dead", url, max_retries=0, **options).model_dump()
 
 
-@pytest.fixture
-def condensers(frontdesk: Frontdesk) -> Iterator[list[LlmCondenser]]:
-    made: list[LlmCondenser] = []
-    yield made
-    for stage in made:
-        stage.assistant.close()
-
-
-def _condenser(
-    frontdesk: Frontdesk, made: list[LlmCondenser], params: dict[str, Any]
-) -> LlmCondenser:
-    stage = frontdesk.registry.build_stage("context", "llm_condenser", params, frontdesk.resources)
-    assert isinstance(stage, LlmCondenser)
-    made.append(stage)
-    return stage
+def _condenser(llm_stages, params: dict[str, Any]) -> LlmCondenser:
+    return llm_stages.build("context", "llm_condenser", params, LlmCondenser)
 
 
 def _turn(text: str) -> TurnState:
@@ -53,10 +39,10 @@ def _turn(text: str) -> TurnState:
 
 @pytest.mark.slow
 def test_a_follow_up_is_rewritten_into_a_standalone_question(
-    frontdesk: Frontdesk, llama_server: LocalLlamaServer, condensers: list[LlmCondenser]
+    frontdesk: Frontdesk, llama_server: LocalLlamaServer, llm_stages
 ) -> None:
     local = loopback_provider("local", llama_server.base_url).model_dump()
-    stage = _condenser(frontdesk, condensers, {"providers": [local], "deadline_s": 120.0})
+    stage = _condenser(llm_stages, {"providers": [local], "deadline_s": 120.0})
     state = _turn("how much does it cost?")
     report = stage.run(state)
     assert report.flags == []
@@ -67,10 +53,10 @@ def test_a_follow_up_is_rewritten_into_a_standalone_question(
 
 
 def test_a_standalone_message_never_reaches_the_model(
-    frontdesk: Frontdesk, garbage: MisbehavingServer, condensers: list[LlmCondenser]
+    frontdesk: Frontdesk, garbage: MisbehavingServer, llm_stages
 ) -> None:
     ok = garbage.provider("ok").model_dump()
-    stage = _condenser(frontdesk, condensers, {"providers": [ok]})
+    stage = _condenser(llm_stages, {"providers": [ok]})
     state = _turn("can you send parcels to sweden as well as to denmark")
     stage.run(state)
     assert state.query == state.text
@@ -78,10 +64,10 @@ def test_a_standalone_message_never_reaches_the_model(
 
 
 def test_a_dead_provider_condenses_like_the_history_condenser(
-    frontdesk: Frontdesk, condensers: list[LlmCondenser]
+    frontdesk: Frontdesk, llm_stages
 ) -> None:
     params = {"providers": [_dead()], "budget_tokens": 48}
-    stage = _condenser(frontdesk, condensers, params)
+    stage = _condenser(llm_stages, params)
     state = _turn("and to sweden?")
     report = stage.run(state)
     assert {"llm_transport", "condense_failed"} <= set(report.flags)

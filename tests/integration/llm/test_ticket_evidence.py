@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from frontdesk.llm.testing import MisbehavingServer, llm_release
+from frontdesk.llm.testing import MisbehavingServer
 from frontdesk.runtime import Frontdesk
 from frontdesk.settings import Settings
+from frontdesk.testing.turns import llm_release
 
 pytestmark = pytest.mark.slow
 

@@ -76,6 +76,12 @@ def helpcenter(frontdesk: Frontdesk, acme, tmp_path: Path) -> str:
     return str(acme.id)
 
 
+def _assert_handed_off(turn: Turn, reason: str) -> None:
+    assert turn.outcome is not None
+    assert turn.outcome.value == "handoff"
+    assert turn.details["escalation_reason"] == reason
+
+
 def _ask(frontdesk: Frontdesk, tenant_id: str, *messages: str) -> list[Turn]:
     conversation = frontdesk.conversations.create(tenant_id)
     return [
@@ -144,9 +150,7 @@ def test_failures_around_smalltalk_still_hand_over(frontdesk: Frontdesk, helpcen
         "Which football team won the 1990 world cup?",
     )
     assert turns[1].details["route"] == "smalltalk"
-    assert turns[2].outcome is not None
-    assert turns[2].outcome.value == "handoff"
-    assert turns[2].details["escalation_reason"] == "repeated_failure"
+    _assert_handed_off(turns[2], "repeated_failure")
 
 
 def test_greeting_with_a_question_is_answered(frontdesk: Frontdesk, helpcenter: str) -> None:
@@ -159,9 +163,7 @@ def test_greeting_with_a_question_is_answered(frontdesk: Frontdesk, helpcenter: 
 
 def test_refund_request_goes_to_a_person_with_reason(frontdesk: Frontdesk, helpcenter: str) -> None:
     (turn,) = _ask(frontdesk, helpcenter, "I bought a label I don't need, please refund me")
-    assert turn.outcome is not None
-    assert turn.outcome.value == "handoff"
-    assert turn.details["escalation_reason"] == "refund_request"
+    _assert_handed_off(turn, "refund_request")
     ticket = frontdesk.handoff.current_ticket(helpcenter, turn.conversation_id)
     assert ticket is not None
     assert ticket.reason == "refund_request"
@@ -172,18 +174,14 @@ def test_account_change_points_to_the_article(frontdesk: Frontdesk, helpcenter: 
     (turn,) = _ask(
         frontdesk, helpcenter, "please change the email address on my account to new@example.com"
     )
-    assert turn.outcome is not None
-    assert turn.outcome.value == "handoff"
-    assert turn.details["escalation_reason"] == "account_change"
+    _assert_handed_off(turn, "account_change")
     assert turn.text.startswith("Here is how it works:")
     assert turn.citations[0]["url"] == "https://help.example.com/change-email"
 
 
 def test_legal_threat_is_urgent(frontdesk: Frontdesk, helpcenter: str) -> None:
     (turn,) = _ask(frontdesk, helpcenter, "this is unacceptable, I'll take legal action")
-    assert turn.outcome is not None
-    assert turn.outcome.value == "handoff"
-    assert turn.details["escalation_reason"] == "legal_threat"
+    _assert_handed_off(turn, "legal_threat")
     assert turn.citations == []
     ticket = frontdesk.handoff.current_ticket(helpcenter, turn.conversation_id)
     assert ticket is not None
