@@ -25,7 +25,6 @@ so a model that cannot make up its mind is not trusted.
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -53,9 +52,14 @@ from frontdesk.pipeline.stages.generate import (
     citation_for,
     evidence_of,
 )
-from frontdesk.pipeline.state import DraftSink, Passage, TurnState
+from frontdesk.pipeline.stages.llm_answers import (
+    MARKER,
+    DraftRelay,
+    choose_by_agreement,
+    rewrite_markers,
+)
+from frontdesk.pipeline.state import Passage, TurnState
 
-_MARKER = re.compile(r"\s*\[(\d+(?:\s*,\s*\d+)*)\]")
 _REPAIR = "That was not valid. Reply with only the JSON object described in the instructions."
 
 
@@ -145,7 +149,7 @@ class LlmGenerator:
             question=state.text,
             history=state.history,
         )
-        relay = _DraftRelay(state.drafts, self.canary) if state.drafts is not None else None
+        relay = DraftRelay(state.drafts, self.canary) if state.drafts is not None else None
         outcome = ask_in_order(
             self.providers,
             breakers=self.breakers,
@@ -173,7 +177,7 @@ class LlmGenerator:
         messages: list[dict[str, str]],
         budget_s: float,
         passages: int,
-        relay: _DraftRelay | None,
+        relay: DraftRelay | None,
     ) -> tuple[AnswerPayload, list[Completion], tuple[float, int]]:
         """The answer, every completion it took, and (share of samples that agree with
         it, samples drawn); a failed extra sample ends sampling without failing the turn."""
@@ -211,7 +215,7 @@ class LlmGenerator:
         messages: list[dict[str, str]],
         budget_s: float,
         passages: int,
-        relay: _DraftRelay | None,
+        relay: DraftRelay | None,
         *,
         temperature: float,
         seed: int | None = None,
@@ -255,7 +259,7 @@ class LlmGenerator:
         messages: list[dict[str, str]],
         budget_s: float,
         passages: int,
-        relay: _DraftRelay | None,
+        relay: DraftRelay | None,
         *,
         temperature: float,
         seed: int | None,
@@ -291,7 +295,7 @@ class LlmGenerator:
     ) -> StageReport:
         agreement, samples = votes
         given = range(1, len(passages) + 1)
-        inline = {int(n) for m in _MARKER.finditer(payload.answer) for n in m.group(1).split(",")}
+        inline = {int(n) for m in MARKER.finditer(payload.answer) for n in m.group(1).split(",")}
         cited = sorted({n for n in (*payload.citations, *inline) if n in given})
         dropped = sorted({n for n in (*payload.citations, *inline) if n not in given})
         if dropped:
@@ -301,7 +305,7 @@ class LlmGenerator:
             flags.append("llm_insufficient")
             state.answer, state.citations, state.confidence = NO_EVIDENCE_ANSWER, [], 0.0
         else:
-            answer = _rewrite_markers(payload.answer, renumber)
+            answer = rewrite_markers(payload.answer, renumber)
             if not cited:
                 flags.append("llm_uncited")
             state.answer = answer
@@ -366,69 +370,6 @@ class LlmGenerator:
                 "attempts": attempts,
             },
         )
-
-
-def _rewrite_markers(answer: str, renumber: dict[int, int]) -> str:
-    """Markers renumbered, unknown numbers removed; cited passages without a marker get
-    one at the end so every citation is visible in the text."""
-    seen: set[int] = set()
-
-    def replace(match: re.Match[str]) -> str:
-        numbers = [renumber[int(n)] for n in match.group(1).split(",") if int(n) in renumber]
-        seen.update(numbers)
-        return "".join(f" [{n}]" for n in dict.fromkeys(numbers))
-
-    text = _MARKER.sub(replace, answer).strip()
-    missing = [n for n in sorted(renumber.values()) if n not in seen]
-    if missing:
-        text = text + "".join(f" [{n}]" for n in missing)
-    return text
-
-
-def choose_by_agreement(
-    payloads: Sequence[AnswerPayload], passages: int
-) -> tuple[AnswerPayload, float]:
-    """The answer most samples agree with, and the share that agree.
-
-    Two samples agree when they give the same verdict and cite the same passages (the
-    wording may differ); a tie goes to the earlier sample, the greedy one first.
-    """
-
-    def key(payload: AnswerPayload) -> tuple[bool, frozenset[int]]:
-        if not payload.sufficient:
-            return (False, frozenset())
-        return (True, frozenset(n for n in payload.citations if 1 <= n <= passages))
-
-    keys = [key(p) for p in payloads]
-    best = max(range(len(keys)), key=lambda i: (keys.count(keys[i]), -i))
-    return payloads[best], keys.count(keys[best]) / len(keys)
-
-
-class _DraftRelay:
-    """Passes draft text to the caller's sink; withdraws a draft that leaks the canary.
-    (That answer then fails parsing, so the next attempt starts with a fresh draft.)"""
-
-    def __init__(self, sink: DraftSink, canary: str | None) -> None:
-        self._sink = sink
-        self._canary = canary.lower() if canary else None
-        self._shown = ""
-        self._muted = False
-
-    def delta(self, text: str) -> None:
-        if self._muted:
-            return
-        self._shown += text
-        if self._canary and self._canary in self._shown.lower():
-            self._muted = True
-            self._sink.reset()
-            return
-        self._sink.delta(text)
-
-    def reset(self) -> None:
-        if self._shown:
-            self._sink.reset()
-        self._shown = ""
-        self._muted = False
 
 
 def _round(value: float | None) -> float | None:

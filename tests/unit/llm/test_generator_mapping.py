@@ -7,16 +7,17 @@ import pytest
 from frontdesk.errors import ConfigurationError
 from frontdesk.llm.config import Prices, ProviderConfig
 from frontdesk.llm.provider import OpenAICompatibleProvider
-from frontdesk.pipeline.stages.llm_generator import LlmGenerator, _rewrite_markers
+from frontdesk.pipeline.stages.llm_answers import rewrite_markers
+from frontdesk.pipeline.stages.llm_generator import LlmGenerator
 from frontdesk.pipeline.state import TurnState
 
 
 def test_markers_are_renumbered_and_unknown_ones_removed() -> None:
-    assert _rewrite_markers("A [2]. B [9]. C [2, 3].", {2: 1, 3: 2}) == "A [1]. B. C [1] [2]."
+    assert rewrite_markers("A [2]. B [9]. C [2, 3].", {2: 1, 3: 2}) == "A [1]. B. C [1] [2]."
 
 
 def test_cited_passages_without_a_marker_get_one_at_the_end() -> None:
-    assert _rewrite_markers("Refunds take five days.", {1: 1}) == "Refunds take five days. [1]"
+    assert rewrite_markers("Refunds take five days.", {1: 1}) == "Refunds take five days. [1]"
 
 
 def test_no_passages_means_the_extractive_no_evidence_answer() -> None:

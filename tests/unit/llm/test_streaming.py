@@ -8,7 +8,7 @@ import pytest
 
 from frontdesk.llm.prompts import AnswerPayload
 from frontdesk.llm.streaming import AnswerDraft
-from frontdesk.pipeline.stages.llm_generator import choose_by_agreement
+from frontdesk.pipeline.stages.llm_answers import choose_by_agreement
 
 
 def _feed_in_pieces(raw: str, size: int) -> tuple[AnswerDraft, str]:
