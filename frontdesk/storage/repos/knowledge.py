@@ -354,3 +354,19 @@ def _quarantined(row: ChunkRow, uri: str) -> QuarantinedChunk:
         reviewed_by=row.reviewed_by,
         reviewed_at=row.reviewed_at,
     )
+
+
+def ticket_rows(session: Session, tenant_id: str) -> list[dict[str, Any]]:
+    """The metadata (``ticket``, ``question``, ``answer``) and title of every ingested
+    resolved-ticket chunk of the tenant, without vectors."""
+    rows = session.execute(
+        select(ChunkRow.metadata_, ChunkRow.title)
+        .join(DocumentRow, DocumentRow.id == ChunkRow.document_id)
+        .where(ChunkRow.tenant_id == tenant_id, DocumentRow.kind == "tickets")
+        .order_by(ChunkRow.document_id, ChunkRow.position)
+    )
+    return [
+        {**dict(metadata or {}), "title": title}
+        for metadata, title in rows
+        if (metadata or {}).get("ticket") is not None
+    ]

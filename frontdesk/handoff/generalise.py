@@ -1,0 +1,411 @@
+"""Draft a general FAQ entry from one customer's message and one agent's reply.
+
+A ticket answers one customer: it greets them by name, quotes their claim numbers and
+amounts, and states what the agent did for them ("I've refunded it as credit"). None of
+that may reach another customer, so the draft keeps only the policy: the question
+without greetings, sign-offs, names, identifiers and amounts; the answer without
+greetings, pleasantries, action claims and sentences about this customer's case.
+
+The patterns are the output guard's (action claims, identifiers) and the PII redactor's
+(names, e-mails, phones), so what the guard would block never reaches a draft. Pure
+functions: the caller passes the PII finder (with NER when the release has it).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from frontdesk.guards.output.actions import action_claims
+from frontdesk.guards.output.entities import (
+    Entity,
+    emails,
+    greeting_name,
+    phones,
+    reference_ids,
+    urls,
+)
+from frontdesk.guards.output.text import split_sentences
+from frontdesk.guards.pii.patterns import find_structured
+from frontdesk.guards.types import PiiSpan
+
+
+class PiiFinder(Protocol):
+    """:class:`frontdesk.guards.pii.redactor.PiiRedactor` or anything with its ``find``."""
+
+    def find(self, text: str) -> list[PiiSpan]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    kind: str  # greeting | sign_off | pleasantry | name | email | phone | id | url | amount
+    #            | action_claim | case_detail | personal_data
+    count: int
+
+    def to_dict(self) -> dict[str, object]:
+        return {"kind": self.kind, "count": self.count}
+
+
+@dataclass(frozen=True, slots=True)
+class FaqDraft:
+    question: str
+    answer: str
+    removed: list[Removal] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "question": self.question,
+            "answer": self.answer,
+            "removed": [r.to_dict() for r in self.removed],
+        }
+
+
+_GREETING = re.compile(
+    r"^(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|greetings)\b"
+    r"(?:\s+[A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*)?)?\s*[,!.:\u2014-]*\s*",
+    re.IGNORECASE,
+)
+_PLEASANTRY = re.compile(
+    r"^(?:thanks|thank you|many thanks|sorry|no problem|no worries|sure|of course|certainly"
+    r"|i'?m (?:very |so |really )?sorry|i am (?:very |so )?sorry|we'?re (?:very |so )?sorry"
+    r"|we apologi[sz]e|apologies|you'?re right|hope this helps|happy to help|glad to help"
+    r"|let me know|have a (?:nice|great|good)|best regards|kind regards|regards|cheers"
+    r"|all the best|great news|good news)\b",
+    re.IGNORECASE,
+)
+_SIGN_OFF_WORDS = re.compile(
+    r"(?:^|[\s,.!])(?:thanks|thank you|cheers|regards|best|kind regards|best regards)"
+    r"[\s,!.]*$",
+    re.IGNORECASE,
+)
+# Sentences about this customer's case rather than the policy: what happened to their
+# parcel or payment, what they chose, when.
+_CASE_DETAIL = re.compile(
+    r"\byour\s+(?:[\w-]+\s+){0,3}(?:had|was|wasn't|were|weren't|failed|expired|stopped|came"
+    r"|got|is being|is now|are now|is currently|didn't|did not|has reached|qualifies)\b"
+    r"|\byou(?:'re| are) currently\b|\byou chose\b|\byou paid\b|\bthis was\b|\bas your\b"
+    r"|\b(?:we|i)(?:'ve| have)? (?:tried|checked|looked into|found|forwarded|noticed|can see"
+    r"|see that|measured|received)\b|\b(?:the|this|that) (?:parcel|payment|charge|order)"
+    r" (?:was|wasn't|had)\b|\bthe sync stopped\b"
+    r"|\b(?:today|yesterday|tomorrow|this (?:morning|afternoon|evening|week)"
+    r"|last (?:week|month|monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b"
+    r"|\b(?:on|until|since) \d{1,2} (?:january|february|march|april|may|june|july|august"
+    r"|september|october|november|december)\b|\b\d+ (?:days?|weeks?|months?) ago\b",
+    re.IGNORECASE,
+)
+# What the guard's action patterns leave to context: "I've anonymised", "we've re-enabled".
+_DONE_BY_US = re.compile(
+    r"\b(?:i|we)(?:'ve|\u2019ve| have| had)\s+(?:also\s+|just\s+|now\s+|already\s+)?"
+    r"[\w-]+(?:ed|sent|made|done|set|put|given|taken|paid)\b",
+    re.IGNORECASE,
+)
+# Tax and account numbers the reference-id patterns do not know (ATU12345678).
+_CODE = re.compile(r"\b(?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{8,}\b")
+# The noun an identifier follows ("invoice INV-1", "account ACC-2") goes with it.
+_ID_NOUN = re.compile(
+    r"(?i:\b(?:invoices?|orders?|claims?|receipts?|accounts?|tickets?|cases?|references?"
+    r"|tracking(?: numbers?)?|parcels?|shipments?)(?:\s+(?:no\.?|number|#|id|is))?)\s*[:#]?\s*$"
+)
+_ABBREVIATION = re.compile(r"\b(?:incl|excl|max|min|approx|e\.g|i\.e|no|vs|etc)\.$", re.I)
+_AMOUNT = re.compile(
+    r"(?:[$€£¥]\s?\d(?:[\d,.]*\d)?(?:\s?(?:\+|incl\.?|excl\.?)\s?VAT)?"
+    r"|\b\d(?:[\d,.]*\d)?\s?(?:EUR|USD|GBP|euros?|dollars?|pounds?)\b)",
+    re.IGNORECASE,
+)
+_ROLE_MAILBOXES = frozenset(
+    "info support security finance accounts account dev shop ops billing sales hello contact "
+    "admin noreply no-reply team help office mail privacy legal hr invoices service".split()
+)
+_QUESTION_SENTENCES = 3
+# What the input guard left in a stored customer message: "<EMAIL>", "<PERSON>".
+_PLACEHOLDER = re.compile(r"<([A-Z_]{3,20})>")
+_PLACEHOLDER_KINDS = {"EMAIL": "email", "PHONE": "phone", "PERSON": "name", "ADDRESS": "name"}
+
+
+def generalise(
+    customer: str,
+    reply: str,
+    finder: PiiFinder,
+    *,
+    subject: str | None = None,
+) -> FaqDraft:
+    """A general FAQ entry drafted from ``customer``'s message and the agent's ``reply``,
+    and what was taken out (by kind). ``subject`` (a ticket's title) is a fallback
+    question when nothing general is left of the customer's message."""
+    removed: Counter[str] = Counter()
+    names = _names(customer, reply, finder)
+    question = _question(customer, finder, names, removed)
+    if not question and subject:
+        question = _clean_inline(subject, finder, names, removed)
+    answer = _answer(reply, customer, names, removed)
+    return FaqDraft(question, answer, [Removal(k, n) for k, n in sorted(removed.items())])
+
+
+def personal_names(customer: str, reply: str, finder: PiiFinder) -> set[str]:
+    """Name tokens of the people (and their businesses) in a ticket: signed, greeted,
+    introduced, or the owners of its e-mail addresses."""
+    return _names(customer, reply, finder)
+
+
+def redact_example(text: str, finder: PiiFinder) -> str:
+    """A customer's message as an example for agents: personal data as placeholders."""
+    names = _names(text, "", finder)
+    spans = _personal_spans(text, finder, names)
+    out, cursor = [], 0
+    for start, end, kind in spans:
+        out.append(text[cursor:start])
+        out.append(f"<{kind.upper()}>")
+        cursor = end
+    out.append(text[cursor:])
+    return _tidy("".join(out))
+
+
+def _names(customer: str, reply: str, finder: PiiFinder) -> set[str]:
+    found: list[str] = []
+    mailboxes = emails(customer) + emails(reply)
+    local_tokens = {
+        token.lower()
+        for e in mailboxes
+        for token in re.split(r"[._\-+\d]+", e.text.split("@")[0])
+        if len(token) >= 3 and token.lower() not in _ROLE_MAILBOXES
+    }
+    for sentence in split_sentences(reply)[:1] + split_sentences(customer)[:1]:
+        greeted = greeting_name(sentence.text)
+        if greeted is not None:
+            found.append(greeted.text)
+    for text in (customer, reply):
+        for span in finder.find(text):
+            if span.label != "PERSON":
+                continue
+            surface = text[span.start : span.end].strip(" '\u2019\"")
+            tokens = surface.split()
+            # NER calls many single capitalised words a person ("Small", "Store"): a lone
+            # token counts only when an e-mail address or a greeting confirms it.
+            if (
+                (len(tokens) >= 2 and text is customer)
+                or span.source == "pattern"
+                or any(t.lower() in local_tokens for t in tokens)
+            ):
+                found.append(surface)
+    names = {t for name in found for t in re.split(r"[\s,]+", name) if _name_token(t)}
+    return names | {t.capitalize() for t in local_tokens}
+
+
+def _name_token(token: str) -> bool:
+    return len(token) >= 2 and token[:1].isupper() and any(c.isalpha() for c in token)
+
+
+def _name_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
+    ordered = sorted(names, key=len, reverse=True)
+    if not ordered:
+        return None
+    joined = "|".join(re.escape(n) for n in ordered)
+    return re.compile(rf"(?<![\w])(?:{joined})(?:['\u2019]s)?(?![\w'\u2019])")
+
+
+def _personal_spans(text: str, finder: PiiFinder, names: set[str]) -> list[tuple[int, int, str]]:
+    """Non-overlapping (start, end, kind) spans of personal data in ``text``."""
+    spans: list[tuple[int, int, str]] = []
+    entities: list[Entity] = emails(text) + phones(text) + reference_ids(text) + urls(text)
+    spans += [(e.start, e.end, e.kind) for e in entities]
+    spans += [(m.start(), m.end(), "id") for m in _CODE.finditer(text)]
+    spans += [
+        (m.start(), m.end(), _PLACEHOLDER_KINDS.get(m.group(1), "personal_data"))
+        for m in _PLACEHOLDER.finditer(text)
+    ]
+    spans = [_with_noun(text, span) for span in spans]
+    structured = find_structured(text, frozenset({"IBAN", "CREDIT_CARD", "SSN", "NATIONAL_ID"}))
+    spans += [(s.start, s.end, "personal_data") for s in structured]
+    spans += [(s.start, s.end, "name") for s in finder.find(text) if s.label == "ADDRESS"]
+    pattern = _name_pattern(names)
+    if pattern is not None:
+        spans += [(m.start(), m.end(), "name") for m in pattern.finditer(text)]
+    kept: list[tuple[int, int, str]] = []
+    for span in sorted(spans, key=lambda s: (s[0], -(s[1] - s[0]))):
+        if kept and span[0] < kept[-1][1]:
+            continue
+        kept.append(span)
+    return kept
+
+
+def _with_noun(text: str, span: tuple[int, int, str]) -> tuple[int, int, str]:
+    start, end, kind = span
+    if kind != "id":
+        return span
+    noun = _ID_NOUN.search(text, 0, start)
+    return (noun.start(), end, kind) if noun is not None else span
+
+
+def sentences(text: str) -> list[str]:
+    """The guard's sentence split, with "incl. VAT"-style abbreviations rejoined."""
+    out: list[str] = []
+    for sentence in split_sentences(text):
+        if out and _ABBREVIATION.search(out[-1]):
+            out[-1] = f"{out[-1]} {sentence.text}"
+        else:
+            out.append(sentence.text)
+    return out
+
+
+def _clean_inline(text: str, finder: PiiFinder, names: set[str], removed: Counter[str]) -> str:
+    """``text`` with personal data and amounts cut out, counted in ``removed``."""
+    out, cursor = [], 0
+    for start, end, kind in _personal_spans(text, finder, names):
+        out.append(text[cursor:start])
+        removed["name" if kind == "name" else kind] += 1
+        cursor = end
+    out.append(text[cursor:])
+    cleaned = "".join(out)
+    amounts = len(_AMOUNT.findall(cleaned))
+    if amounts:
+        removed["amount"] += amounts
+        cleaned = _AMOUNT.sub("", cleaned)
+    return _tidy(cleaned)
+
+
+def _tidy(text: str) -> str:
+    """Close the gaps cut-out spans leave: empty brackets, doubled commas and spaces."""
+    for pattern, repl in (
+        (r"\(\s*[,;:.&+\-]*\s*\)", ""),
+        (r"'\s*'", ""),
+        (r"\s+([,.;:!?)])", r"\1"),
+        (r"([(])\s+", r"\1"),
+        (r"([,;:])(?:\s*[,;:])+", r"\1"),
+        (r"\s[\u2013\u2014-]\s*(?=[,.;:!?]|$)", ""),
+        (r"\s+(?:and|or|on|for|to|in|of|with|at|under|is|are|via|from)(?=\s*(?:[.;:!?)]|$))", ""),
+        (r"\s+(?:and|or|on|for|to|in|of|with|at|under|is|are|via|from)(?=\s*(?:[.;:!?)]|$))", ""),
+        (r"[,;:]+(?=\s*[.!?)]|$)", ""),
+        (r"[ \t]{2,}", " "),
+        (r"^[\s,;:.\u2013\u2014-]+", ""),
+        (r"[\s,;:\u2013\u2014-]+$", ""),
+    ):
+        text = re.sub(pattern, repl, text)
+    return text.strip()
+
+
+def _question(customer: str, finder: PiiFinder, names: set[str], removed: Counter[str]) -> str:
+    parts = sentences(customer)
+    kept: list[str] = []
+    for index, sentence in enumerate(parts):
+        text = sentence
+        if index == 0:
+            text = _strip_greeting(text, removed)
+        if index == len(parts) - 1:
+            text = _strip_sign_off(text, removed)
+        text = _clean_inline(text, finder, names, removed)
+        if len(re.findall(r"[^\W\d_]{2,}", text)) < 4 and not text.endswith("?"):
+            if text:
+                removed["case_detail"] += 1
+            continue
+        kept.append(text)
+    asked = [i for i, s in enumerate(kept) if s.endswith("?")]
+    if asked:
+        last = asked[-1]
+        kept = kept[max(0, last - _QUESTION_SENTENCES + 1) : last + 1]
+    return " ".join(kept[:_QUESTION_SENTENCES])
+
+
+def _strip_greeting(text: str, removed: Counter[str]) -> str:
+    match = _GREETING.match(text)
+    if match is None or match.end() == 0:
+        return text
+    removed["greeting"] += 1
+    rest = text[match.end() :]
+    return rest[:1].upper() + rest[1:]
+
+
+def _strip_sign_off(text: str, removed: Counter[str]) -> str:
+    """Cut ``- Jane Doe (jane@...)`` or ``Thanks, John`` off the customer's last sentence."""
+    dash = re.search(r"\s[\u2013\u2014-]\s*[^\s?!.][^?!]*$", text)
+    if dash is not None and not re.search(r"\b(?:is|are|was|can|do|does)\b", dash.group()):
+        removed["sign_off"] += 1
+        text = text[: dash.start()]
+    thanks = re.search(r"[.!?]?\s*(?:thanks|thank you|cheers|regards)\b[^.?!]*$", text, re.I)
+    if thanks is not None and thanks.start() > 0:
+        removed["sign_off"] += 1
+        text = text[: thanks.start() + (1 if text[thanks.start()] in ".!?" else 0)]
+    return text
+
+
+def _answer(reply: str, customer: str, names: set[str], removed: Counter[str]) -> str:
+    customer_amounts = {_amount_key(a) for a in _AMOUNT.findall(customer)}
+    name_pattern = _name_pattern(names)
+    customer_contacts = {e.key for e in emails(customer) + phones(customer) + urls(customer)}
+    parts = [
+        re.sub(r"^[\u2014\u2013\s-]*(?:update:\s*)?", "", p, flags=re.I) for p in sentences(reply)
+    ]
+    # An amount the agent credited or refunded is this customer's: "the €5 credit" later
+    # in the reply is theirs too.
+    given = {_amount_key(a) for p in parts if _claims_action(p) for a in _AMOUNT.findall(p)}
+    kept: list[str] = []
+    for index, text in enumerate(parts):
+        if index == 0:
+            text = _strip_greeting(text, removed)
+        kind = _drop_reason(text, customer_amounts, name_pattern, customer_contacts)
+        if kind is None and any(
+            _amount_key(a) in given
+            for a in re.findall(r"\bthe\s+(" + _AMOUNT.pattern + ")", text, re.I)
+        ):
+            kind = "amount"
+        if kind is not None:
+            removed[kind] += 1
+            continue
+        if _SIGN_OFF_WORDS.fullmatch(text.strip()):
+            removed["sign_off"] += 1
+            continue
+        kept.append(text[:1].upper() + text[1:])
+    return " ".join(kept)
+
+
+def _claims_action(text: str) -> bool:
+    return bool(action_claims(text)) or _DONE_BY_US.search(text) is not None
+
+
+def _drop_reason(
+    text: str,
+    customer_amounts: set[str],
+    name_pattern: re.Pattern[str] | None,
+    customer_contacts: set[str],
+) -> str | None:
+    """Why a sentence of the reply cannot be part of a general answer, if it cannot."""
+    if not text or _PLEASANTRY.match(text):
+        return "pleasantry"
+    if _claims_action(text):
+        return "action_claim"
+    if name_pattern is not None and name_pattern.search(text):
+        return "name"
+    if reference_ids(text) or _CODE.search(text):
+        return "id"
+    if _PLACEHOLDER.search(text):
+        return "personal_data"
+    for entity in emails(text) + phones(text) + urls(text):
+        personal = entity.key in customer_contacts or _owned_mailbox(entity)
+        if personal:
+            return entity.kind
+    if find_structured(text, frozenset({"IBAN", "CREDIT_CARD", "SSN", "NATIONAL_ID"})):
+        return "personal_data"
+    if any(_amount_key(a) in customer_amounts for a in _AMOUNT.findall(text)):
+        return "amount"
+    if _CASE_DETAIL.search(text):
+        return "case_detail"
+    return None
+
+
+def _owned_mailbox(entity: Entity) -> bool:
+    """``jane.doe@…`` belongs to a person; ``support@…`` to the company."""
+    if entity.kind != "email":
+        return False
+    local = entity.text.split("@")[0].lower()
+    return local not in _ROLE_MAILBOXES and bool(re.fullmatch(r"[a-z]+[._][a-z]+\d*", local))
+
+
+def _amount_key(amount: str) -> str:
+    digits = re.sub(r"[^\d.,]", "", amount).replace(",", "")
+    return digits.rstrip("0").rstrip(".") if "." in digits else digits
+
+
+def removals(items: Sequence[Removal]) -> dict[str, int]:
+    return {r.kind: r.count for r in items}
