@@ -305,7 +305,8 @@ def _question(customer: str, finder: PiiFinder, names: set[str], removed: Counte
     if asked:
         last = asked[-1]
         kept = kept[max(0, last - _QUESTION_SENTENCES + 1) : last + 1]
-    return " ".join(kept[:_QUESTION_SENTENCES])
+    question = " ".join(kept[:_QUESTION_SENTENCES])
+    return question[:1].upper() + question[1:]
 
 
 def _strip_greeting(text: str, removed: Counter[str]) -> str:
