@@ -48,7 +48,7 @@ def test_a_ticket_draft_is_general_and_says_what_was_removed(client, acme) -> No
     ticket = _resolved_ticket(
         client,
         acme,
-        "Hi, my parcel PY4820193746DE is stuck. Can I change the delivery address? – Jane Doe",
+        "Hi, my parcel PY4820193746DE is stuck. Can I change the delivery address? \u2013 Jane Doe",
         "Hi Jane, I've redirected PY4820193746DE to your office for you. "
         "Senders can redirect a parcel until it is out for delivery, for 2.50 euros.",
     )
@@ -56,7 +56,9 @@ def test_a_ticket_draft_is_general_and_says_what_was_removed(client, acme) -> No
     assert response.status_code == 200
     draft = response.json()
     text = draft["question"] + draft["answer"]
-    assert "Jane" not in text and "PY4820193746DE" not in text and "redirected" not in text
+    assert "Jane" not in text
+    assert "PY4820193746DE" not in text
+    assert "redirected" not in text
     assert draft["question"].endswith("Can I change the delivery address?")
     assert draft["answer"] == (
         "Senders can redirect a parcel until it is out for delivery, for 2.50 euros."
