@@ -29,6 +29,7 @@ from frontdesk.guards.output.entities import (
     urls,
 )
 from frontdesk.guards.output.text import split_sentences
+from frontdesk.guards.pii.address import find_introduced_names
 from frontdesk.guards.pii.patterns import find_structured
 from frontdesk.guards.types import PiiSpan
 
@@ -177,6 +178,8 @@ def _names(customer: str, reply: str, finder: PiiFinder) -> set[str]:
         if greeted is not None:
             found.append(greeted.text)
     for text in (customer, reply):
+        # "I'm Sam", "Regards, Jane": introduced names count wherever they are.
+        found += [text[s.start : s.end] for s in find_introduced_names(text)]
         for span in finder.find(text):
             if span.label != "PERSON":
                 continue

@@ -4,7 +4,8 @@ Candidates are resolved tickets (ingested ones and handoffs an agent resolved) a
 unanswered customer questions (the assistant had no grounded answer, or handed over for
 low confidence). Their generalised questions are embedded with the tenant's embedder and
 grouped greedily: an item joins the cluster whose centroid it is most similar to, if the
-cosine similarity reaches ``join``. Clusters are ranked by size; one that an existing
+cosine similarity reaches ``join``. Clusters are ranked by size (then by how little the
+knowledge covers them); one that an existing
 FAQ entry or article already answers (best dense similarity of a served passage at least
 ``covered``) is skipped. Each suggestion carries a draft generalised from its most
 central ticket; an agent edits and approves it (:meth:`Promoter.add_faq`).
@@ -36,7 +37,7 @@ Vector = npt.NDArray[np.float32]
 # different questions about one product area ~0.4-0.6.
 JOIN_SIMILARITY = 0.68
 # A served passage this close to the question already answers it.
-COVERED_SIMILARITY = 0.78
+COVERED_SIMILARITY = 0.74
 _SCAN = 500  # newest tickets and questions considered
 _EXAMPLES = 5
 
@@ -201,9 +202,9 @@ class Suggester:
                     coverage=coverage,
                 )
             )
-            if len(suggestions) >= limit:
-                break
-        return suggestions
+        # Most asked first; among equals, the least covered by the knowledge.
+        suggestions.sort(key=lambda s: (-s.size, s.coverage))
+        return suggestions[:limit]
 
     def _coverage(self, tenant_id: str, question: str) -> float:
         """How well the served knowledge (not tickets) already matches ``question``."""

@@ -36,7 +36,7 @@
 
   function removedText(removed) {
     if (!removed || !removed.length) return "Nothing personal was found to remove.";
-    return "Removed: " + removed.map(function (r) { return r.count + " × " + words(r.kind); }).join(", ") + ".";
+    return "Removed: " + removed.map(function (r) { return words(r.kind) + " (" + r.count + ")"; }).join(", ") + ".";
   }
 
   function notify(message, bad) {
@@ -114,10 +114,11 @@
       localStorage.setItem(DISMISSED, JSON.stringify(hidden));
       item.remove();
     } } }, ["Dismiss"]);
-    var kinds = s.sources.map(function (src) { return src.kind; });
-    var tickets = kinds.filter(function (k) { return k === "ticket"; }).length;
-    var summary = s.size + " × asked · " + tickets + " resolved ticket" + (tickets === 1 ? "" : "s") +
-      " · " + (s.size - tickets) + " unanswered";
+    var tickets = s.sources.filter(function (src) { return src.kind === "ticket"; }).length;
+    var parts = ["Asked " + s.size + (s.size === 1 ? " time" : " times")];
+    if (tickets) parts.push(tickets + " resolved ticket" + (tickets === 1 ? "" : "s"));
+    if (s.size - tickets) parts.push((s.size - tickets) + " unanswered");
+    var summary = parts.join(" · ");
     item.appendChild(el("p", { class: "meta" }, [summary]));
     var examples = el("ul", { class: "examples", "aria-label": "What customers wrote" });
     s.examples.forEach(function (e) { examples.appendChild(el("li", {}, [e])); });
@@ -136,6 +137,7 @@
     var panel = $("suggestions-panel");
     var opening = panel.hidden;
     panel.hidden = !opening;
+    $("app").classList.toggle("with-suggestions", opening);
     $("suggestions-toggle").setAttribute("aria-expanded", String(opening));
     if (opening) loadSuggestions();
   });
