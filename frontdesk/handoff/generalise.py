@@ -110,6 +110,7 @@ _ID_NOUN = re.compile(
     r"(?i:\b(?:invoices?|orders?|claims?|receipts?|accounts?|tickets?|cases?|references?"
     r"|tracking(?: numbers?)?|parcels?|shipments?)(?:\s+(?:no\.?|number|#|id|is))?)\s*[:#]?\s*$"
 )
+_LABEL_START = re.compile(r"(?:^|[(,;:.!?\u2013\u2014-])\s*$")
 _ABBREVIATION = re.compile(r"\b(?:incl|excl|max|min|approx|e\.g|i\.e|no|vs|etc)\.$", re.I)
 _AMOUNT = re.compile(
     r"(?:[$€£¥]\s?\d(?:[\d,.]*\d)?(?:\s?(?:\+|incl\.?|excl\.?)\s?VAT)?"
@@ -239,7 +240,11 @@ def _with_noun(text: str, span: tuple[int, int, str]) -> tuple[int, int, str]:
     if kind != "id":
         return span
     noun = _ID_NOUN.search(text, 0, start)
-    return (noun.start(), end, kind) if noun is not None else span
+    # Only a label standing alone goes: "(invoice INV-1)", ", account ACC-2", "Claim C-3.";
+    # in a sentence the noun stays ("copies of invoice INV-1" -> "copies of invoice").
+    if noun is None or not _LABEL_START.search(text, 0, noun.start()):
+        return span
+    return (noun.start(), end, kind)
 
 
 def sentences(text: str) -> list[str]:
