@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -32,6 +32,24 @@ from frontdesk.guards.output.text import split_sentences
 from frontdesk.guards.pii.address import find_introduced_names
 from frontdesk.guards.pii.patterns import find_structured
 from frontdesk.guards.types import PiiSpan
+from frontdesk.handoff.ticket_text import (
+    AMOUNT,
+    CASE_DETAIL,
+    CODE,
+    DONE_BY_US,
+    GREETING,
+    ID_NOUN,
+    LABEL_START,
+    PLACEHOLDER,
+    PLACEHOLDER_KINDS,
+    PLEASANTRY,
+    QUESTION_SENTENCES,
+    ROLE_MAILBOXES,
+    SIGN_OFF_WORDS,
+    amount_key,
+    sentences,
+    tidy,
+)
 
 
 class PiiFinder(Protocol):
@@ -64,69 +82,6 @@ class FaqDraft:
         }
 
 
-_GREETING = re.compile(
-    r"^(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|greetings)\b"
-    r"(?:\s+[A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*)?)?\s*[,!.:\u2014-]*\s*",
-    re.IGNORECASE,
-)
-_PLEASANTRY = re.compile(
-    r"^(?:thanks|thank you|many thanks|sorry|no problem|no worries|sure|of course|certainly"
-    r"|i'?m (?:very |so |really )?sorry|i am (?:very |so )?sorry|we'?re (?:very |so )?sorry"
-    r"|we apologi[sz]e|apologies|you'?re right|hope this helps|happy to help|glad to help"
-    r"|let me know|have a (?:nice|great|good)|best regards|kind regards|regards|cheers"
-    r"|all the best|great news|good news)\b",
-    re.IGNORECASE,
-)
-_SIGN_OFF_WORDS = re.compile(
-    r"(?:^|[\s,.!])(?:thanks|thank you|cheers|regards|best|kind regards|best regards)"
-    r"[\s,!.]*$",
-    re.IGNORECASE,
-)
-# Sentences about this customer's case rather than the policy: what happened to their
-# parcel or payment, what they chose, when.
-_CASE_DETAIL = re.compile(
-    r"\byour\s+(?:[\w-]+\s+){0,3}(?:had|was|wasn't|were|weren't|failed|expired|stopped|came"
-    r"|got|is being|is now|are now|is currently|didn't|did not|has reached|qualifies)\b"
-    r"|\byou(?:'re| are) currently\b|\byou chose\b|\byou paid\b|\bthis was\b|\bas your\b"
-    r"|\b(?:we|i)(?:'ve| have)? (?:tried|checked|looked into|found|forwarded|noticed|can see"
-    r"|see that|measured|received)\b|\b(?:the|this|that) (?:parcel|payment|charge|order)"
-    r" (?:was|wasn't|had)\b|\bthe sync stopped\b"
-    r"|\b(?:today|yesterday|tomorrow|this (?:morning|afternoon|evening|week)"
-    r"|last (?:week|month|monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b"
-    r"|\b(?:on|until|since) \d{1,2} (?:january|february|march|april|may|june|july|august"
-    r"|september|october|november|december)\b|\b\d+ (?:days?|weeks?|months?) ago\b",
-    re.IGNORECASE,
-)
-# What the guard's action patterns leave to context: "I've anonymised", "we've re-enabled".
-_DONE_BY_US = re.compile(
-    r"\b(?:i|we)(?:'ve|\u2019ve| have| had)\s+(?:also\s+|just\s+|now\s+|already\s+)?"
-    r"[\w-]+(?:ed|sent|made|done|set|put|given|taken|paid)\b",
-    re.IGNORECASE,
-)
-# Tax and account numbers the reference-id patterns do not know (ATU12345678).
-_CODE = re.compile(r"\b(?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{8,}\b")
-# The noun an identifier follows ("invoice INV-1", "account ACC-2") goes with it.
-_ID_NOUN = re.compile(
-    r"(?i:\b(?:invoices?|orders?|claims?|receipts?|accounts?|tickets?|cases?|references?"
-    r"|tracking(?: numbers?)?|parcels?|shipments?)(?:\s+(?:no\.?|number|#|id|is))?)\s*[:#]?\s*$"
-)
-_LABEL_START = re.compile(r"(?:^|[(,;:.!?\u2013\u2014-])\s*$")
-_ABBREVIATION = re.compile(r"\b(?:incl|excl|max|min|approx|e\.g|i\.e|no|vs|etc)\.$", re.I)
-_AMOUNT = re.compile(
-    r"(?:[$€£¥]\s?\d(?:[\d,.]*\d)?(?:\s?(?:\+|incl\.?|excl\.?)\s?VAT)?"
-    r"|\b\d(?:[\d,.]*\d)?\s?(?:EUR|USD|GBP|euros?|dollars?|pounds?)\b)",
-    re.IGNORECASE,
-)
-_ROLE_MAILBOXES = frozenset(
-    "info support security finance accounts account dev shop ops billing sales hello contact "
-    "admin noreply no-reply team help office mail privacy legal hr invoices service".split()
-)
-_QUESTION_SENTENCES = 3
-# What the input guard left in a stored customer message: "<EMAIL>", "<PERSON>".
-_PLACEHOLDER = re.compile(r"<([A-Z_]{3,20})>")
-_PLACEHOLDER_KINDS = {"EMAIL": "email", "PHONE": "phone", "PERSON": "name", "ADDRESS": "name"}
-
-
 def generalise(
     customer: str,
     reply: str,
@@ -146,12 +101,6 @@ def generalise(
     return FaqDraft(question, answer, [Removal(k, n) for k, n in sorted(removed.items())])
 
 
-def personal_names(customer: str, reply: str, finder: PiiFinder) -> set[str]:
-    """Name tokens of the people (and their businesses) in a ticket: signed, greeted,
-    introduced, or the owners of its e-mail addresses."""
-    return _names(customer, reply, finder)
-
-
 def redact_example(text: str, finder: PiiFinder) -> str:
     """A customer's message as an example for agents: personal data as placeholders."""
     names = _names(text, "", finder)
@@ -162,7 +111,7 @@ def redact_example(text: str, finder: PiiFinder) -> str:
         out.append(f"<{kind.upper()}>")
         cursor = end
     out.append(text[cursor:])
-    return _tidy("".join(out))
+    return tidy("".join(out))
 
 
 def _names(customer: str, reply: str, finder: PiiFinder) -> set[str]:
@@ -172,7 +121,7 @@ def _names(customer: str, reply: str, finder: PiiFinder) -> set[str]:
         token.lower()
         for e in mailboxes
         for token in re.split(r"[._\-+\d]+", e.text.split("@")[0])
-        if len(token) >= 3 and token.lower() not in _ROLE_MAILBOXES
+        if len(token) >= 3 and token.lower() not in ROLE_MAILBOXES
     }
     for sentence in split_sentences(reply)[:1] + split_sentences(customer)[:1]:
         greeted = greeting_name(sentence.text)
@@ -215,10 +164,10 @@ def _personal_spans(text: str, finder: PiiFinder, names: set[str]) -> list[tuple
     spans: list[tuple[int, int, str]] = []
     entities: list[Entity] = emails(text) + phones(text) + reference_ids(text) + urls(text)
     spans += [(e.start, e.end, e.kind) for e in entities]
-    spans += [(m.start(), m.end(), "id") for m in _CODE.finditer(text)]
+    spans += [(m.start(), m.end(), "id") for m in CODE.finditer(text)]
     spans += [
-        (m.start(), m.end(), _PLACEHOLDER_KINDS.get(m.group(1), "personal_data"))
-        for m in _PLACEHOLDER.finditer(text)
+        (m.start(), m.end(), PLACEHOLDER_KINDS.get(m.group(1), "personal_data"))
+        for m in PLACEHOLDER.finditer(text)
     ]
     spans = [_with_noun(text, span) for span in spans]
     structured = find_structured(text, frozenset({"IBAN", "CREDIT_CARD", "SSN", "NATIONAL_ID"}))
@@ -239,23 +188,12 @@ def _with_noun(text: str, span: tuple[int, int, str]) -> tuple[int, int, str]:
     start, end, kind = span
     if kind != "id":
         return span
-    noun = _ID_NOUN.search(text, 0, start)
+    noun = ID_NOUN.search(text, 0, start)
     # Only a label standing alone goes: "(invoice INV-1)", ", account ACC-2", "Claim C-3.";
     # in a sentence the noun stays ("copies of invoice INV-1" -> "copies of invoice").
-    if noun is None or not _LABEL_START.search(text, 0, noun.start()):
+    if noun is None or not LABEL_START.search(text, 0, noun.start()):
         return span
     return (noun.start(), end, kind)
-
-
-def sentences(text: str) -> list[str]:
-    """The guard's sentence split, with "incl. VAT"-style abbreviations rejoined."""
-    out: list[str] = []
-    for sentence in split_sentences(text):
-        if out and _ABBREVIATION.search(out[-1]):
-            out[-1] = f"{out[-1]} {sentence.text}"
-        else:
-            out.append(sentence.text)
-    return out
 
 
 def _clean_inline(text: str, finder: PiiFinder, names: set[str], removed: Counter[str]) -> str:
@@ -267,31 +205,11 @@ def _clean_inline(text: str, finder: PiiFinder, names: set[str], removed: Counte
         cursor = end
     out.append(text[cursor:])
     cleaned = "".join(out)
-    amounts = len(_AMOUNT.findall(cleaned))
+    amounts = len(AMOUNT.findall(cleaned))
     if amounts:
         removed["amount"] += amounts
-        cleaned = _AMOUNT.sub("", cleaned)
-    return _tidy(cleaned)
-
-
-def _tidy(text: str) -> str:
-    """Close the gaps cut-out spans leave: empty brackets, doubled commas and spaces."""
-    for pattern, repl in (
-        (r"\(\s*[,;:.&+\-]*\s*\)", ""),
-        (r"'\s*'", ""),
-        (r"\s+([,.;:!?)])", r"\1"),
-        (r"([(])\s+", r"\1"),
-        (r"([,;:])(?:\s*[,;:])+", r"\1"),
-        (r"\s[\u2013\u2014-]\s*(?=[,.;:!?]|$)", ""),
-        (r"\s+(?:and|or|on|for|to|in|of|with|at|under|is|are|via|from)(?=\s*(?:[.;:!?)]|$))", ""),
-        (r"\s+(?:and|or|on|for|to|in|of|with|at|under|is|are|via|from)(?=\s*(?:[.;:!?)]|$))", ""),
-        (r"[,;:]+(?=\s*[.!?)]|$)", ""),
-        (r"[ \t]{2,}", " "),
-        (r"^[\s,;:.\u2013\u2014-]+", ""),
-        (r"[\s,;:\u2013\u2014-]+$", ""),
-    ):
-        text = re.sub(pattern, repl, text)
-    return text.strip()
+        cleaned = AMOUNT.sub("", cleaned)
+    return tidy(cleaned)
 
 
 def _question(customer: str, finder: PiiFinder, names: set[str], removed: Counter[str]) -> str:
@@ -312,13 +230,13 @@ def _question(customer: str, finder: PiiFinder, names: set[str], removed: Counte
     asked = [i for i, s in enumerate(kept) if s.endswith("?")]
     if asked:
         last = asked[-1]
-        kept = kept[max(0, last - _QUESTION_SENTENCES + 1) : last + 1]
-    question = " ".join(kept[:_QUESTION_SENTENCES])
+        kept = kept[max(0, last - QUESTION_SENTENCES + 1) : last + 1]
+    question = " ".join(kept[:QUESTION_SENTENCES])
     return question[:1].upper() + question[1:]
 
 
 def _strip_greeting(text: str, removed: Counter[str]) -> str:
-    match = _GREETING.match(text)
+    match = GREETING.match(text)
     if match is None or match.end() == 0:
         return text
     removed["greeting"] += 1
@@ -340,7 +258,7 @@ def _strip_sign_off(text: str, removed: Counter[str]) -> str:
 
 
 def _answer(reply: str, customer: str, names: set[str], removed: Counter[str]) -> str:
-    customer_amounts = {_amount_key(a) for a in _AMOUNT.findall(customer)}
+    customer_amounts = {amount_key(a) for a in AMOUNT.findall(customer)}
     name_pattern = _name_pattern(names)
     customer_contacts = {e.key for e in emails(customer) + phones(customer) + urls(customer)}
     parts = [
@@ -348,21 +266,21 @@ def _answer(reply: str, customer: str, names: set[str], removed: Counter[str]) -
     ]
     # An amount the agent credited or refunded is this customer's: "the €5 credit" later
     # in the reply is theirs too.
-    given = {_amount_key(a) for p in parts if _claims_action(p) for a in _AMOUNT.findall(p)}
+    given = {amount_key(a) for p in parts if _claims_action(p) for a in AMOUNT.findall(p)}
     kept: list[str] = []
     for index, text in enumerate(parts):
         if index == 0:
             text = _strip_greeting(text, removed)
         kind = _drop_reason(text, customer_amounts, name_pattern, customer_contacts)
         if kind is None and any(
-            _amount_key(a) in given
-            for a in re.findall(r"\bthe\s+(" + _AMOUNT.pattern + ")", text, re.I)
+            amount_key(a) in given
+            for a in re.findall(r"\bthe\s+(" + AMOUNT.pattern + ")", text, re.I)
         ):
             kind = "amount"
         if kind is not None:
             removed[kind] += 1
             continue
-        if _SIGN_OFF_WORDS.fullmatch(text.strip()):
+        if SIGN_OFF_WORDS.fullmatch(text.strip()):
             removed["sign_off"] += 1
             continue
         kept.append(text[:1].upper() + text[1:])
@@ -370,7 +288,7 @@ def _answer(reply: str, customer: str, names: set[str], removed: Counter[str]) -
 
 
 def _claims_action(text: str) -> bool:
-    return bool(action_claims(text)) or _DONE_BY_US.search(text) is not None
+    return bool(action_claims(text)) or DONE_BY_US.search(text) is not None
 
 
 def _drop_reason(
@@ -380,15 +298,15 @@ def _drop_reason(
     customer_contacts: set[str],
 ) -> str | None:
     """Why a sentence of the reply cannot be part of a general answer, if it cannot."""
-    if not text or _PLEASANTRY.match(text):
+    if not text or PLEASANTRY.match(text):
         return "pleasantry"
     if _claims_action(text):
         return "action_claim"
     if name_pattern is not None and name_pattern.search(text):
         return "name"
-    if reference_ids(text) or _CODE.search(text):
+    if reference_ids(text) or CODE.search(text):
         return "id"
-    if _PLACEHOLDER.search(text):
+    if PLACEHOLDER.search(text):
         return "personal_data"
     for entity in emails(text) + phones(text) + urls(text):
         personal = entity.key in customer_contacts or _owned_mailbox(entity)
@@ -396,9 +314,9 @@ def _drop_reason(
             return entity.kind
     if find_structured(text, frozenset({"IBAN", "CREDIT_CARD", "SSN", "NATIONAL_ID"})):
         return "personal_data"
-    if any(_amount_key(a) in customer_amounts for a in _AMOUNT.findall(text)):
+    if any(amount_key(a) in customer_amounts for a in AMOUNT.findall(text)):
         return "amount"
-    if _CASE_DETAIL.search(text):
+    if CASE_DETAIL.search(text):
         return "case_detail"
     return None
 
@@ -408,13 +326,4 @@ def _owned_mailbox(entity: Entity) -> bool:
     if entity.kind != "email":
         return False
     local = entity.text.split("@")[0].lower()
-    return local not in _ROLE_MAILBOXES and bool(re.fullmatch(r"[a-z]+[._][a-z]+\d*", local))
-
-
-def _amount_key(amount: str) -> str:
-    digits = re.sub(r"[^\d.,]", "", amount).replace(",", "")
-    return digits.rstrip("0").rstrip(".") if "." in digits else digits
-
-
-def removals(items: Sequence[Removal]) -> dict[str, int]:
-    return {r.kind: r.count for r in items}
+    return local not in ROLE_MAILBOXES and bool(re.fullmatch(r"[a-z]+[._][a-z]+\d*", local))
