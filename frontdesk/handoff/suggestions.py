@@ -149,6 +149,7 @@ class Suggester:
                 session, tenant_id, status=None, reason=None, priority=None,
                 created_before=None, limit=_SCAN,
             )  # fmt: skip
+            answered: set[str] = set()  # conversations an agent resolved: count once
             for ticket in tickets:
                 turns = conversations_repo.get(session, tenant_id, ticket.conversation_id).turns
                 customer = " ".join(t.text for t in turns if t.speaker == Speaker.CUSTOMER)
@@ -158,12 +159,14 @@ class Suggester:
                     reply = " ".join(t.text for t in turns if t.speaker == Speaker.AGENT)
                     if reply.strip():
                         found.append(Candidate("ticket", ticket.id, customer, reply))
+                        answered.add(ticket.conversation_id)
                         continue
                 if ticket.reason == EscalationReason.LOW_CONFIDENCE.value:
                     last = [t for t in turns if t.speaker == Speaker.CUSTOMER][-1]
                     found.append(Candidate("question", last.id, last.text, ""))
             for turn in conversations_repo.unanswered(session, tenant_id, _SCAN):
-                found.append(Candidate("question", turn.id, turn.text, ""))
+                if turn.conversation_id not in answered:
+                    found.append(Candidate("question", turn.id, turn.text, ""))
         return found
 
     def suggest(

@@ -76,12 +76,27 @@ def test_suggestions_cluster_unanswered_questions_and_skip_what_the_faq_answers(
     ticket = _resolved_ticket(
         client, acme, "How much does the Plus plan cost per month?", "Plus costs 9.99 a month."
     )
+    pause = _resolved_ticket(
+        client,
+        acme,
+        "Can I pause my subscription while I'm travelling? \u2013 Tom Tester",
+        "Hi Tom, yes: you can pause Plus for up to 3 months under Settings > Plan.",
+    )
     response = client.get("/v1/knowledge/suggestions?limit=100", headers=acme.auth("agent"))
     assert response.status_code == 200
     suggestions = response.json()
-    assert suggestions[0]["size"] == 2  # the two Antarctica questions, biggest first
-    assert {s["kind"] for s in suggestions[0]["sources"]} == {"question"}
-    assert any("antarctica" in e.lower() for e in suggestions[0]["examples"])
+    resolved = next(sg for sg in suggestions if {"kind": "ticket", "id": pause} in sg["sources"])
+    assert resolved["draft"]["answer"] == (
+        "Yes: you can pause Plus for up to 3 months under Settings > Plan."
+    )
+    assert "Tom" not in " ".join(resolved["examples"]) + resolved["draft"]["question"]
+    antarctica = next(
+        sg for sg in suggestions if any("antarctica" in e.lower() for e in sg["examples"])
+    )
+    assert antarctica["size"] == 2  # the two questions are one cluster...
+    assert {s["kind"] for s in antarctica["sources"]} == {"question"}
+    assert suggestions[0]["size"] == 2  # ...and the biggest ones come first
+    assert all(sg["size"] == 1 for sg in suggestions[1:] if sg is not antarctica)
     sources = {(s["kind"], s["id"]) for sg in suggestions for s in sg["sources"]}
     assert ("ticket", "T-1002") in sources  # ingested resolved tickets are candidates
     assert ("ticket", ticket) not in sources  # the FAQ answers the plan price already
