@@ -57,6 +57,8 @@ class Frontdesk:
             summarizer_for(
                 self.release.summarizer, self.resources.breakers, self.resources.local_models
             ),
+            embedder=self.resources.embedder,
+            search=self.search,
         )
         self.conversations = ConversationService(
             self.database,

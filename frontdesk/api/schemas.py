@@ -156,6 +156,47 @@ class Promoted(BaseModel):
     document_id: str
 
 
+class FaqSourceBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["ticket", "question"]
+    id: str = Field(min_length=1, max_length=200)
+
+
+class FaqCreate(PromoteCreate):
+    """An FAQ entry an agent approved; ``source`` is the suggestion's ticket or question."""
+
+    source: FaqSourceBody | None = None
+
+
+class RemovedPublic(BaseModel):
+    kind: str = Field(
+        description="greeting, sign_off, pleasantry, name, email, phone, id, "
+        "url, amount, action_claim, case_detail or personal_data"
+    )
+    count: int
+
+
+class FaqDraftPublic(BaseModel):
+    question: str
+    answer: str
+    removed: list[RemovedPublic]
+
+
+class SourcePublic(BaseModel):
+    kind: str = Field(description="ticket or question")
+    id: str
+
+
+class SuggestionPublic(BaseModel):
+    id: str
+    size: int
+    examples: list[str]
+    draft: FaqDraftPublic
+    sources: list[SourcePublic]
+    coverage: float = Field(description="best similarity of existing knowledge to the question")
+
+
 class ThumbsCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

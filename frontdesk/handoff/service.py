@@ -4,19 +4,26 @@ events); each method is one of theirs."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from typing import Any
 
-from frontdesk.domain.conversation import ConversationStatus, Turn
+from frontdesk.domain.conversation import ConversationStatus, Speaker, Turn
 from frontdesk.domain.handoff import Feedback, Ticket
 from frontdesk.domain.tenant import Principal
+from frontdesk.errors import ConfigurationError
+from frontdesk.guards.pii.redactor import PiiRedactor
 from frontdesk.handoff.events import HandoffEvents
 from frontdesk.handoff.feedback import FeedbackBook
-from frontdesk.handoff.promotion import FaqWriter, Promoter
+from frontdesk.handoff.generalise import FaqDraft, PiiFinder, generalise
+from frontdesk.handoff.promotion import FaqSource, FaqWriter, Promoter
+from frontdesk.handoff.suggestions import Searcher, Suggester, Suggestion
 from frontdesk.handoff.summaries import SummaryWriter
 from frontdesk.handoff.tickets import TicketDesk, TicketView
 from frontdesk.live.bus import EventBus
 from frontdesk.llm.assist import LlmAssistant
 from frontdesk.monitoring.metrics import Metrics
+from frontdesk.retrieval.protocols import Embedder
 from frontdesk.storage.db import Database
 
 
@@ -28,12 +35,31 @@ class HandoffService:
         events: EventBus,
         metrics: Metrics,
         summarizer: LlmAssistant | None = None,
+        *,
+        embedder: Callable[[], Embedder] | None = None,
+        search: Searcher | None = None,
     ) -> None:
         self.events = HandoffEvents(events)
         self.summaries = SummaryWriter(database, summarizer)
         self.desk = TicketDesk(database, self.events, metrics, self.summaries)
         self.feedback_book = FeedbackBook(database, metrics)
         self.promoter = Promoter(database, knowledge)
+        # Names in tickets need NER (signatures, colleagues); loaded on the first draft.
+        self._redactor = PiiRedactor(ner=True)
+        self._redactor_ready = False
+        self._redactor_lock = threading.Lock()
+        self.suggester = (
+            Suggester(database, embedder, search, self._finder)
+            if embedder is not None and search is not None
+            else None
+        )
+
+    def _finder(self) -> PiiFinder:
+        with self._redactor_lock:
+            if not self._redactor_ready:
+                self._redactor.warm_up()
+                self._redactor_ready = True
+        return self._redactor
 
     def warm_up(self) -> None:
         self.summaries.warm_up()
@@ -107,6 +133,24 @@ class HandoffService:
 
     def promote(self, principal: Principal, ticket_id: str, question: str, answer: str) -> str:
         return self.promoter.promote(principal, ticket_id, question, answer)
+
+    def faq_draft(self, tenant_id: str, ticket_id: str) -> FaqDraft:
+        """A general FAQ entry drafted from the ticket's conversation: the customer's
+        messages and the agents' replies, with everything personal taken out."""
+        turns = self.desk.view(tenant_id, ticket_id).conversation.turns
+        customer = " ".join(t.text for t in turns if t.speaker == Speaker.CUSTOMER)
+        reply = " ".join(t.text for t in turns if t.speaker == Speaker.AGENT)
+        return generalise(customer, reply, self._finder())
+
+    def add_faq(
+        self, principal: Principal, question: str, answer: str, source: FaqSource | None
+    ) -> str:
+        return self.promoter.add_faq(principal, question, answer, source)
+
+    def suggestions(self, tenant_id: str, limit: int = 20) -> list[Suggestion]:
+        if self.suggester is None:
+            raise ConfigurationError("suggestions need the knowledge index's embedder and search")
+        return self.suggester.suggest(tenant_id, limit, self.promoter.promoted_sources(tenant_id))
 
     # events of the conversation service
 

@@ -256,7 +256,10 @@ def _faq(
                 position=piece.position,
                 tokens=piece.tokens,
                 url=url,
-                metadata={"answer": answer, "question": question, "row": number},
+                metadata={"answer": answer, "question": question, "row": number}
+                | (
+                    {"promoted_from": str(row["promoted_from"])} if row.get("promoted_from") else {}
+                ),
             )
         )
     if not chunks:

@@ -41,8 +41,11 @@ class Served:
 
 
 @contextlib.contextmanager
-def serve_demo(tmp_path: Path, release: ReleaseConfig | None = None) -> Iterator[Served]:
-    """Uvicorn in a thread serving a fresh SQLite Frontdesk with the demo help center."""
+def serve_demo(
+    tmp_path: Path, release: ReleaseConfig | None = None, *, tickets: bool = False
+) -> Iterator[Served]:
+    """Uvicorn in a thread serving a fresh SQLite Frontdesk with the demo help center
+    (and its resolved tickets with ``tickets``)."""
     settings = Settings(
         _env_file=None,
         env="test",
@@ -56,7 +59,10 @@ def serve_demo(tmp_path: Path, release: ReleaseConfig | None = None) -> Iterator
     tenant = frontdesk.tenants.create_tenant("parcelly")
     widget = frontdesk.tenants.issue_key("parcelly", "widget")[0]
     agent = frontdesk.tenants.issue_key("parcelly", "agent", name="Sam")[0]
-    frontdesk.knowledge.ingest_paths(tenant.id, [DEMO / "articles", DEMO / "faq.csv"])
+    sources = [DEMO / "articles", DEMO / "faq.csv"]
+    frontdesk.knowledge.ingest_paths(
+        tenant.id, [*sources, DEMO / "tickets.jsonl"] if tickets else sources
+    )
 
     try:
         with http.serve(create_app(instance=frontdesk)) as base:

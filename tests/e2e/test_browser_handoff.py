@@ -132,10 +132,15 @@ def test_customer_to_agent_handoff_loop_in_a_real_browser(
     watch.shot(customer, "widget-agent-reply.png")
     watch.shot(console, "console-ticket.png")
 
-    # The promote form is prefilled from the last question and the agent's last reply.
+    # The promote form is prefilled with a general draft of the customer's questions and
+    # the agent's reply: the agent's introduction is gone, and the form says so.
     console.get_by_test_id("ticket-promote").click()
-    expect(console.get_by_test_id("promote-question")).to_have_value(FOLLOW_UP)
-    expect(console.get_by_test_id("promote-answer")).to_have_value(AGENT_REPLY)
+    expect(console.get_by_test_id("promote-question")).to_have_value(f"{QUESTION} {FOLLOW_UP}")
+    expect(console.get_by_test_id("promote-answer")).to_have_value(
+        "Yes: Plus is €99 per year if you pay annually."
+    )
+    expect(console.get_by_test_id("promote-removed")).to_contain_text("name (1)")
+    watch.shot(console, "console-promote-draft.png")
     console.get_by_test_id("ticket-promote").click()
     expect(console.get_by_test_id("promote-form")).to_be_hidden()
 

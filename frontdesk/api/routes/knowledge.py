@@ -8,11 +8,13 @@ from datetime import datetime
 from pathlib import PurePath
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, UploadFile
+from fastapi import APIRouter, File, Query, UploadFile
 from pydantic import BaseModel, ConfigDict, Field
 
 from frontdesk.api.deps import AdminKey, FrontdeskDep, StaffKey
+from frontdesk.api.schemas import FaqCreate, Promoted, SuggestionPublic
 from frontdesk.errors import InvalidInputError
+from frontdesk.handoff.promotion import FaqSource
 from frontdesk.knowledge.loaders import SUPPORTED
 from frontdesk.storage.repos.jobs import JobInfo
 from frontdesk.storage.repos.knowledge import DocumentInfo, QuarantinedChunk
@@ -178,6 +180,29 @@ def release_chunk(
     """After review, serve the chunk in answers (409 if it was never quarantined)."""
     chunk = frontdesk.knowledge.release(principal.tenant_id, chunk_id, principal.display_name)
     return QuarantinedChunkPublic.of(chunk)
+
+
+@router.get("/v1/knowledge/suggestions", response_model=list[SuggestionPublic])
+def list_suggestions(
+    frontdesk: FrontdeskDep,
+    principal: StaffKey,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> list[SuggestionPublic]:
+    """Suggested FAQ entries mined from clusters of resolved tickets and unanswered
+    questions, biggest first, each with a generalised draft; clusters the knowledge
+    already answers are left out. Approve one with ``POST /v1/knowledge/faq``."""
+    suggestions = frontdesk.handoff.suggestions(principal.tenant_id, limit)
+    return [SuggestionPublic.model_validate(s.to_dict()) for s in suggestions]
+
+
+@router.post("/v1/knowledge/faq", status_code=201, response_model=Promoted)
+def add_faq(body: FaqCreate, frontdesk: FrontdeskDep, principal: StaffKey) -> Promoted:
+    """Add an FAQ entry an agent approved (a suggestion's edited draft); it is served and
+    cited from now on. ``source`` (a ticket or question id of this tenant) records where
+    it came from."""
+    source = FaqSource(body.source.kind, body.source.id) if body.source is not None else None
+    document_id = frontdesk.handoff.add_faq(principal, body.question, body.answer, source)
+    return Promoted(document_id=document_id)
 
 
 @router.get("/v1/jobs/{job_id}", response_model=JobPublic)

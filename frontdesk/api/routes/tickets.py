@@ -14,6 +14,7 @@ from fastapi.responses import PlainTextResponse, Response, StreamingResponse
 from frontdesk.api.deps import FrontdeskDep, StaffKey
 from frontdesk.api.schemas import (
     ConversationPublic,
+    FaqDraftPublic,
     FeedbackPublic,
     PromoteCreate,
     Promoted,
@@ -23,6 +24,7 @@ from frontdesk.api.schemas import (
     TurnPublic,
 )
 from frontdesk.api.sse import event_stream
+from frontdesk.domain.handoff import EscalationReason
 from frontdesk.live.bus import AGENTS
 
 router = APIRouter(tags=["handoff"])
@@ -48,6 +50,12 @@ def list_tickets(
         limit=limit,
     )
     return [TicketPublic.of(t) for t in tickets]
+
+
+@router.get("/v1/tickets/reasons", response_model=list[str])
+def list_reasons(principal: StaffKey) -> list[str]:
+    """Every handoff reason a ticket may carry (for the console's filter)."""
+    return [reason.value for reason in EscalationReason]
 
 
 @router.get("/v1/tickets/{ticket_id}", response_model=TicketDetail)
@@ -92,6 +100,14 @@ def promote(
     """Turn the resolved answer into an FAQ entry, ingested and cited from now on."""
     document_id = frontdesk.handoff.promote(principal, ticket_id, body.question, body.answer)
     return Promoted(document_id=document_id)
+
+
+@router.get("/v1/tickets/{ticket_id}/faq-draft", response_model=FaqDraftPublic)
+def faq_draft(ticket_id: str, frontdesk: FrontdeskDep, principal: StaffKey) -> FaqDraftPublic:
+    """A general FAQ entry drafted from the ticket: greetings, names, identifiers,
+    amounts and actions done for this customer taken out (``removed`` says what)."""
+    draft = frontdesk.handoff.faq_draft(principal.tenant_id, ticket_id)
+    return FaqDraftPublic.model_validate(draft.to_dict())
 
 
 @router.get("/v1/events", response_class=StreamingResponse)

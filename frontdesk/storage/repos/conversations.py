@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from frontdesk.domain.conversation import (
     Conversation,
@@ -222,3 +222,31 @@ def recent_history(
         .limit(limit)
     )
     return [_turn(r) for r in reversed(list(rows))]
+
+
+def find_turn(session: Session, tenant_id: str, turn_id: str) -> Turn:
+    """A turn of any of the tenant's conversations (404 for another tenant's)."""
+    row = session.scalar(
+        select(TurnRow).where(TurnRow.tenant_id == tenant_id, TurnRow.id == turn_id)
+    )
+    if row is None:
+        raise NotFoundError(f"turn {turn_id!r} not found")
+    return _turn(row)
+
+
+def unanswered(session: Session, tenant_id: str, limit: int) -> list[Turn]:
+    """Customer turns the assistant had no grounded answer for, newest first."""
+    reply = aliased(TurnRow)
+    rows = session.scalars(
+        select(TurnRow)
+        .join(reply, reply.in_reply_to == TurnRow.id)
+        .where(
+            TurnRow.tenant_id == tenant_id,
+            reply.tenant_id == tenant_id,
+            TurnRow.speaker == Speaker.CUSTOMER.value,
+            reply.outcome == Outcome.NO_ANSWER.value,
+        )
+        .order_by(TurnRow.created_at.desc())
+        .limit(limit)
+    )
+    return [_turn(r) for r in rows]

@@ -335,3 +335,19 @@ def _quarantined(row: ChunkRow, uri: str) -> QuarantinedChunk:
         score=row.quarantine_score,
         excerpt=row.quarantine_excerpt or "",
     )
+
+
+def ticket_rows(session: Session, tenant_id: str) -> list[dict[str, Any]]:
+    """The metadata (``ticket``, ``question``, ``answer``) and title of every ingested
+    resolved-ticket chunk of the tenant, without vectors."""
+    rows = session.execute(
+        select(ChunkRow.metadata_, ChunkRow.title)
+        .join(DocumentRow, DocumentRow.id == ChunkRow.document_id)
+        .where(ChunkRow.tenant_id == tenant_id, DocumentRow.kind == "tickets")
+        .order_by(ChunkRow.document_id, ChunkRow.position)
+    )
+    return [
+        {**dict(metadata or {}), "title": title}
+        for metadata, title in rows
+        if (metadata or {}).get("ticket") is not None
+    ]
