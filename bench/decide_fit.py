@@ -76,7 +76,7 @@ def collect(folder: Path, release: ReleaseConfig, tmp: Path) -> list[dict[str, A
                 seen.pop(state.conversation_id, None)
             return decide(state)
 
-        decider.run = recording  # type: ignore[method-assign]
+        decider.run = recording
         pipeline.warm_up()
         runner = EvalRunner(pipeline, database_sources(fd.database), fd.settings.max_message_chars)
         for row, result in zip(rows, runner.run(tenant.id, rows), strict=True):

@@ -8,11 +8,11 @@ from frontdesk.evaluation import CitedSource, EvalRow, Reply, gold_matches, judg
 
 
 def _row(expect: str = "answer", **fields: object) -> EvalRow:
-    return EvalRow(id=str(fields.pop("id", "r")), text="q", expect=expect, **fields)  # type: ignore[arg-type]
+    return EvalRow(id=str(fields.pop("id", "r")), text="q", expect=expect, **fields)
 
 
 def _reply(outcome: str = "answered", text: str = "", ms: float = 10.0, **fields: object) -> Reply:
-    return Reply(outcome=outcome, text=text, latency_ms=ms, **fields)  # type: ignore[arg-type]
+    return Reply(outcome=outcome, text=text, latency_ms=ms, **fields)
 
 
 ARTICLE = CitedSource(1, "Delivery", document_key="d1", uri="/srv/hc/articles/shipping/times.md")

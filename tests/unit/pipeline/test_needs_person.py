@@ -83,7 +83,7 @@ def test_a_release_extends_the_patterns() -> None:
 )
 def test_bad_patterns_are_refused(params: dict[str, object]) -> None:
     with pytest.raises(ValueError, match=r"unknown|pattern|empty"):
-        NeedsPersonDetector(name="np", **params)  # type: ignore[arg-type]
+        NeedsPersonDetector(name="np", **params)
 
 
 ARTICLE = Passage(

@@ -86,7 +86,7 @@ def test_tenants_reword_replies_and_add_phrases() -> None:
 )
 def test_bad_params_are_refused(params: dict[str, object]) -> None:
     with pytest.raises(ValueError, match=r"unknown|pattern|empty"):
-        SmalltalkRouter(name="smalltalk", **params)  # type: ignore[arg-type]
+        SmalltalkRouter(name="smalltalk", **params)
 
 
 def test_small_talk_between_failures_neither_counts_nor_resets_them() -> None:
