@@ -35,9 +35,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from harness import bench_settings  # noqa: E402
 from stamp import describe, git_state, stamp  # noqa: E402
 
-from frontdesk import Frontdesk, Settings  # noqa: E402
+from frontdesk import Frontdesk  # noqa: E402
 from frontdesk.cli.server import DEMO_SOURCES  # noqa: E402
 from frontdesk.evaluation import (  # noqa: E402
     CitedSource,
@@ -72,17 +73,6 @@ def with_llm_deadline(release: ReleaseConfig, seconds: float) -> ReleaseConfig:
     return ReleaseConfig.model_validate(data)
 
 
-def settings_in(tmp: Path) -> Settings:
-    return Settings(
-        _env_file=None,
-        data_dir=tmp,
-        database_url=f"sqlite:///{tmp}/fd.db",
-        secret_key="bench-secret-0123456789",
-        rate_limit_per_minute=0,
-        max_message_chars=20000,
-    )
-
-
 def sources_of(folder: Path) -> list[Path]:
     return [folder / name for name in DEMO_SOURCES if (folder / name).exists()]
 
@@ -92,7 +82,7 @@ def run_releases(
 ) -> dict[str, dict[str, list[RowResult]]]:
     """{split: {release id: results}}: the help center ingested once, each release's
     pipeline built over the same knowledge."""
-    fd = Frontdesk(settings_in(tmp), release=releases[0])
+    fd = Frontdesk(bench_settings(tmp), release=releases[0])
     out: dict[str, dict[str, list[RowResult]]] = {split: {} for split in rows}
     try:
         fd.init()

@@ -29,7 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from answers import HELPCENTERS, settings_in, sources_of  # noqa: E402
+from answers import HELPCENTERS, sources_of  # noqa: E402
+from harness import bench_settings  # noqa: E402
 from stamp import stamp  # noqa: E402
 
 from frontdesk import Frontdesk  # noqa: E402
@@ -58,7 +59,7 @@ def permissive(release: ReleaseConfig) -> ReleaseConfig:
 
 def collect(folder: Path, release: ReleaseConfig, tmp: Path) -> list[dict[str, Any]]:
     rows = select_split(load_rows(folder / "eval.jsonl"), "dev")
-    fd = Frontdesk(settings_in(tmp), release=release)
+    fd = Frontdesk(bench_settings(tmp), release=release)
     samples: list[dict[str, Any]] = []
     try:
         fd.init()

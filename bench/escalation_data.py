@@ -18,9 +18,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from harness import mtrag_corpus
+from harness import bench_settings, mtrag_corpus
 
-from frontdesk import Frontdesk, Settings
+from frontdesk import Frontdesk
 from frontdesk.domain.conversation import Outcome
 from frontdesk.handoff.decide import HandoffDecider, wants_a_person
 from frontdesk.pipeline.runner import Pipeline
@@ -65,16 +65,7 @@ class Collector:
 
     def __init__(self, tmp: Path) -> None:
         self.tmp = tmp
-        self.fd = Frontdesk(
-            Settings(
-                _env_file=None,
-                data_dir=tmp,
-                database_url=f"sqlite:///{tmp}/fd.db",
-                secret_key="bench-secret-0123456789",
-                rate_limit_per_minute=0,
-                max_message_chars=20000,
-            )
-        )
+        self.fd = Frontdesk(bench_settings(tmp))
         self.fd.init()
         self.fd.warm_up()
         stages = self.fd.pipeline.stages

@@ -38,20 +38,23 @@ class ChunkRef:
     ticket: str | None = None
 
 
+def bench_settings(tmp: Path) -> Settings:
+    """A benchmark's Frontdesk: SQLite in ``tmp``, no rate limit, long messages allowed."""
+    return Settings(
+        _env_file=None,
+        data_dir=tmp,
+        database_url=f"sqlite:///{tmp}/fd.db",
+        secret_key="bench-secret-0123456789",
+        rate_limit_per_minute=0,
+        max_message_chars=20000,
+    )
+
+
 class Instance:
     """A fresh Frontdesk in a temp dir, served over HTTP on a free local port."""
 
     def __init__(self, tmp: Path) -> None:
-        self.fd = Frontdesk(
-            Settings(
-                _env_file=None,
-                data_dir=tmp,
-                database_url=f"sqlite:///{tmp}/fd.db",
-                secret_key="bench-secret-0123456789",
-                rate_limit_per_minute=0,
-                max_message_chars=20000,
-            )
-        )
+        self.fd = Frontdesk(bench_settings(tmp))
         self.fd.init()
 
     def tenant(self, name: str) -> tuple[str, str]:

@@ -70,7 +70,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from harness import _jsonl, table  # noqa: E402
+from harness import _jsonl, bench_settings, table  # noqa: E402
 from llm_support import (  # noqa: E402
     FAILURES,
     HEADER,
@@ -83,7 +83,6 @@ from llm_support import (  # noqa: E402
     StreamClient,
     TurnRecord,
     baseline_summary,
-    bench_settings,
     changed_stages,
     gains,
     knowledge_base,

@@ -97,18 +97,6 @@ def changed_stages(release: ReleaseConfig) -> list[dict[str, Any]]:
 # ---------------------------------------------------------------- Frontdesk instances
 
 
-def bench_settings(tmp: Path) -> Settings:
-    """The same settings as bench/answers.py; every instance shares the one database."""
-    return Settings(
-        _env_file=None,
-        data_dir=tmp,
-        database_url=f"sqlite:///{tmp}/fd.db",
-        secret_key="bench-secret-0123456789",
-        rate_limit_per_minute=0,
-        max_message_chars=20000,
-    )
-
-
 class BenchInstance(Instance):
     """bench/answers.py's Instance (tenant, chunk map, uvicorn server) running a given
     release; building it raises ConfigurationError for an unregistered component."""
