@@ -27,13 +27,15 @@ SUMMARY_CHARS = 600
 def summarize(turns: list[Turn], reason: str) -> str:
     """An extractive summary: what the customer asked first and last, and why the
     assistant handed over, so an agent can start without reading everything."""
-    asked = [t.text for t in turns if t.speaker is Speaker.CUSTOMER]
+    asked = [t.text for t in _questions(turns)]
     parts = []
     if asked:
         parts.append(f"Customer asked: {asked[0]}")
         if len(asked) > 1:
             parts.append(f"Latest message: {asked[-1]}")
-    answered = sum(1 for t in turns if t.outcome is Outcome.ANSWERED)
+    answered = sum(
+        1 for t in turns if t.outcome is Outcome.ANSWERED and t.details.get("route") != "smalltalk"
+    )
     unanswered = sum(1 for t in turns if t.outcome is Outcome.NO_ANSWER)
     parts.append(
         f"Handed over: {reason.replace('_', ' ')} "
@@ -41,6 +43,14 @@ def summarize(turns: list[Turn], reason: str) -> str:
     )
     summary = " ".join(parts)
     return summary if len(summary) <= SUMMARY_CHARS else summary[: SUMMARY_CHARS - 1] + "…"
+
+
+def _questions(turns: list[Turn]) -> list[Turn]:
+    """The customer's messages, without small talk ("hi", "thanks"): an agent wants the
+    question, not the greeting. All of them when nothing else was said."""
+    smalltalk = {t.in_reply_to for t in turns if t.details.get("route") == "smalltalk"}
+    customer = [t for t in turns if t.speaker is Speaker.CUSTOMER]
+    return [t for t in customer if t.id not in smalltalk] or customer
 
 
 def summarizer_for(
