@@ -20,6 +20,24 @@ class Priority(StrEnum):
     URGENT = "urgent"
 
 
+# The queue's statuses: "active" is every ticket still waiting for or held by a person.
+ACTIVE = "active"
+TICKET_ORDERS = ("newest", "priority")
+
+
+@dataclass(frozen=True, slots=True)
+class TicketQuery:
+    """Which tickets to list, and in what order. ``order="priority"`` is a queue's order:
+    urgent first, and within one priority the customer who has waited longest."""
+
+    status: str | None = None  # a TicketStatus value or "active"
+    reason: str | None = None
+    priority: str | None = None
+    created_before: datetime | None = None
+    order: str = "newest"
+    limit: int = 100
+
+
 class EscalationReason(StrEnum):
     """Why the assistant handed a conversation to a person."""
 

@@ -156,7 +156,9 @@ class HandoffDecider:
             return StageReport(scores=scores)
         failures = int(features["prior_failures"]) + 1
         if failures >= self.max_failures:
-            return self._handoff(state, EscalationReason.REPEATED_FAILURE, Priority.HIGH, scores)
+            # The bot failing is not the customer's emergency; their frustration is.
+            priority = Priority.HIGH if features["frustration"] else Priority.NORMAL
+            return self._handoff(state, EscalationReason.REPEATED_FAILURE, priority, scores)
         if features["frustration"]:
             return self._handoff(state, EscalationReason.FRUSTRATION, Priority.HIGH, scores)
         no_knowledge = "retrieve:no_knowledge" in state.flags

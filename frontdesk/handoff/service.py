@@ -102,6 +102,7 @@ class HandoffService:
         reason: str | None = None,
         priority: str | None = None,
         older_than_s: int | None = None,
+        order: str = "newest",
         limit: int = 100,
     ) -> list[Ticket]:
         return self.desk.tickets(
@@ -110,6 +111,7 @@ class HandoffService:
             reason=reason,
             priority=priority,
             older_than_s=older_than_s,
+            order=order,
             limit=limit,
         )
 

@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from frontdesk.domain.conversation import Speaker
-from frontdesk.domain.handoff import EscalationReason, TicketStatus
+from frontdesk.domain.handoff import EscalationReason, TicketQuery, TicketStatus
 from frontdesk.handoff.generalise import FaqDraft, PiiFinder, generalise, redact_example
 from frontdesk.pipeline.stages.evidence import TICKET_KEY
 from frontdesk.retrieval.protocols import Embedder
@@ -145,10 +145,7 @@ class Suggester:
                         str(row.get("title") or "") or None,
                     )
                 )
-            tickets = handoff_repo.list_tickets(
-                session, tenant_id, status=None, reason=None, priority=None,
-                created_before=None, limit=_SCAN,
-            )  # fmt: skip
+            tickets = handoff_repo.list_tickets(session, tenant_id, TicketQuery(limit=_SCAN))
             answered: set[str] = set()  # conversations an agent resolved: count once
             for ticket in tickets:
                 turns = conversations_repo.get(session, tenant_id, ticket.conversation_id).turns

@@ -11,7 +11,15 @@ from datetime import timedelta
 from sqlalchemy.orm import Session
 
 from frontdesk.domain.conversation import Conversation, ConversationStatus, Outcome, Speaker, Turn
-from frontdesk.domain.handoff import EscalationReason, Priority, Ticket, TicketStatus
+from frontdesk.domain.handoff import (
+    ACTIVE,
+    TICKET_ORDERS,
+    EscalationReason,
+    Priority,
+    Ticket,
+    TicketQuery,
+    TicketStatus,
+)
 from frontdesk.domain.replies import HANDOFF_ANSWER
 from frontdesk.domain.tenant import Principal
 from frontdesk.errors import InvalidInputError
@@ -135,23 +143,19 @@ class TicketDesk:
         reason: str | None = None,
         priority: str | None = None,
         older_than_s: int | None = None,
+        order: str = "newest",
         limit: int = 100,
     ) -> list[Ticket]:
-        if status is not None and status not in {s.value for s in TicketStatus}:
+        if status is not None and status not in {ACTIVE, *(s.value for s in TicketStatus)}:
             raise InvalidInputError(f"unknown status {status!r}", field="status")
         if priority is not None and priority not in {p.value for p in Priority}:
             raise InvalidInputError(f"unknown priority {priority!r}", field="priority")
+        if order not in TICKET_ORDERS:
+            raise InvalidInputError(f"unknown order {order!r}", field="order")
         before = utcnow() - timedelta(seconds=older_than_s) if older_than_s else None
+        query = TicketQuery(status, reason, priority, before, order, limit)
         with self._db.transaction() as session:
-            return repo.list_tickets(
-                session,
-                tenant_id,
-                status=status,
-                reason=reason,
-                priority=priority,
-                created_before=before,
-                limit=limit,
-            )
+            return repo.list_tickets(session, tenant_id, query)
 
     def view(self, tenant_id: str, ticket_id: str) -> TicketView:
         with self._db.transaction() as session:

@@ -38,15 +38,20 @@ def list_tickets(
     reason: str | None = None,
     priority: str | None = None,
     older_than_s: Annotated[int | None, Query(ge=0)] = None,
+    order: Annotated[
+        str, Query(description="newest first, or priority: urgent first, longest wait first")
+    ] = "newest",
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[TicketPublic]:
-    """The queue, newest first, filtered by status, reason, priority and age."""
+    """The queue, filtered by status (``active``: open or assigned), reason, priority and
+    age; newest first unless ``order=priority``."""
     tickets = frontdesk.handoff.tickets(
         principal.tenant_id,
         status=status,
         reason=reason,
         priority=priority,
         older_than_s=older_than_s,
+        order=order,
         limit=limit,
     )
     return [TicketPublic.of(t) for t in tickets]

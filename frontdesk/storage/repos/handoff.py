@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from sqlalchemy import select, update
+from sqlalchemy import case, select, update
 from sqlalchemy.orm import Session
 
-from frontdesk.domain.handoff import Feedback, Priority, Ticket, TicketStatus
+from frontdesk.domain.handoff import ACTIVE, Feedback, Priority, Ticket, TicketQuery, TicketStatus
 from frontdesk.errors import ConflictError, NotFoundError
 from frontdesk.storage.ids import new_id
 from frontdesk.storage.records import from_row
@@ -81,27 +79,30 @@ def get_ticket(session: Session, tenant_id: str, ticket_id: str, lock: bool = Fa
     return _ticket(row)
 
 
-def list_tickets(
-    session: Session,
-    tenant_id: str,
-    *,
-    status: str | None,
-    reason: str | None,
-    priority: str | None,
-    created_before: datetime | None,
-    limit: int,
-) -> list[Ticket]:
-    query = select(TicketRow).where(TicketRow.tenant_id == tenant_id)
-    if status:
-        query = query.where(TicketRow.status == status)
-    if reason:
-        query = query.where(TicketRow.reason == reason)
-    if priority:
-        query = query.where(TicketRow.priority == priority)
-    if created_before is not None:
-        query = query.where(TicketRow.created_at <= created_before)
-    rows = session.scalars(query.order_by(TicketRow.created_at.desc()).limit(limit))
-    return [_ticket(r) for r in rows]
+_PRIORITY_RANK = case(
+    {p.value: rank for rank, p in enumerate(reversed(Priority))},
+    value=TicketRow.priority,
+    else_=len(Priority),
+)
+
+
+def list_tickets(session: Session, tenant_id: str, query: TicketQuery) -> list[Ticket]:
+    select_ = select(TicketRow).where(TicketRow.tenant_id == tenant_id)
+    if query.status == ACTIVE:
+        select_ = select_.where(TicketRow.status != TicketStatus.RESOLVED.value)
+    elif query.status:
+        select_ = select_.where(TicketRow.status == query.status)
+    if query.reason:
+        select_ = select_.where(TicketRow.reason == query.reason)
+    if query.priority:
+        select_ = select_.where(TicketRow.priority == query.priority)
+    if query.created_before is not None:
+        select_ = select_.where(TicketRow.created_at <= query.created_before)
+    if query.order == "priority":
+        select_ = select_.order_by(_PRIORITY_RANK, TicketRow.created_at.asc(), TicketRow.id)
+    else:
+        select_ = select_.order_by(TicketRow.created_at.desc(), TicketRow.id)
+    return [_ticket(r) for r in session.scalars(select_.limit(query.limit))]
 
 
 def assign(session: Session, tenant_id: str, ticket_id: str, key_id: str, name: str) -> Ticket:

@@ -181,10 +181,10 @@
 
   /* ---- queue ---- */
   function filterQuery() {
-    var params = new URLSearchParams();
+    // A queue: urgent first, then whoever has waited longest.
+    var params = new URLSearchParams({ order: "priority" });
     new FormData($("filters")).forEach(function (value, name) { if (value) params.set(name, value); });
-    var query = params.toString();
-    return query ? "?" + query : "";
+    return "?" + params.toString();
   }
 
   function loadQueue() {
@@ -202,6 +202,8 @@
     queueTimer = setTimeout(loadQueue, 150);
   }
 
+  var RANK = { urgent: 0, high: 1, normal: 2, low: 3 };
+
   function replaceQueue(list) {
     tickets = {};
     (list || []).forEach(function (t) { tickets[t.id] = t; });
@@ -210,7 +212,9 @@
 
   function renderQueue() {
     var list = Object.keys(tickets).map(function (id) { return tickets[id]; });
-    list.sort(function (a, b) { return String(b.created_at).localeCompare(String(a.created_at)); });
+    list.sort(function (a, b) {  // as the server's order=priority: urgent first, longest wait first
+      return (RANK[a.priority] - RANK[b.priority]) || String(a.created_at).localeCompare(String(b.created_at));
+    });
     var ul = $("tickets");
     var focused = document.activeElement && document.activeElement.getAttribute("data-ticket-id");
     ul.textContent = "";

@@ -204,3 +204,30 @@ def test_tickets_are_tenant_scoped_and_closed_to_widget_keys(client, acme, globe
         client.get(f"/v1/tickets/{ticket['id']}", headers=acme.auth("agent")).json()["status"]
         == "open"
     )
+
+
+def test_the_queue_hides_resolved_tickets_and_puts_urgent_and_long_waits_first(
+    client, acme, faq
+) -> None:
+    widget, agent = acme.auth("widget"), acme.auth("agent")
+    calm = _conversation(client, widget)  # a calm customer the bot failed twice: normal
+    _say(client, calm, "What is the capital of Australia?", widget)
+    assert _say(client, calm, "Which river flows through Vienna?", widget).json()["outcome"] == (
+        "handoff"
+    )
+    done = _conversation(client, widget)
+    resolved = client.post(f"/v1/conversations/{done}/handoff", headers=widget).json()
+    client.post(f"/v1/tickets/{resolved['id']}/resolve", headers=agent)
+    angry = _conversation(client, widget)
+    _say(client, angry, "I will sue you and contact my lawyer about this", widget)
+    asked = _conversation(client, widget)
+    _say(client, asked, "I want to talk to a real person please", widget)
+
+    queue = client.get("/v1/tickets?status=active&order=priority", headers=agent).json()
+    assert [t["conversation_id"] for t in queue] == [angry, asked, calm]
+    assert [t["priority"] for t in queue] == ["urgent", "high", "normal"]
+    newest = client.get("/v1/tickets", headers=agent).json()  # the default order is unchanged
+    assert [t["conversation_id"] for t in newest] == [asked, angry, done, calm]
+    bad = client.get("/v1/tickets?order=loudest", headers=agent)
+    assert bad.status_code == 422
+    assert "order" in bad.text

@@ -121,6 +121,18 @@ def test_a_second_failure_in_a_row_hands_over() -> None:
     HandoffDecider(name="decide", max_failures=2).run(state)
     assert state.outcome is Outcome.HANDOFF
     assert state.escalation_reason == "repeated_failure"
+    assert state.details["priority"] == "normal"  # a calm customer: the bot failed, not them
+
+
+def test_a_frustrated_second_failure_is_high_priority() -> None:
+    state = _weak_answer()
+    state.text = "this is ridiculous, where is my refund"
+    state.history = [
+        HistoryTurn("customer", "where is my refund"),
+        HistoryTurn("assistant", "I couldn't find this", outcome="no_answer"),
+    ]
+    HandoffDecider(name="decide", max_failures=1).run(state)
+    assert state.outcome is Outcome.HANDOFF
     assert state.details["priority"] == "high"
 
 
