@@ -18,7 +18,7 @@ from frontdesk.handoff.feedback import FeedbackBook
 from frontdesk.handoff.generalise import FaqDraft, PiiFinder, generalise
 from frontdesk.handoff.promotion import FaqSource, FaqWriter, Promoter
 from frontdesk.handoff.suggestions import Searcher, Suggester, Suggestion
-from frontdesk.handoff.summaries import SummaryWriter
+from frontdesk.handoff.summaries import SummaryWriter, open_questions
 from frontdesk.handoff.tickets import TicketDesk, TicketView
 from frontdesk.live.bus import EventBus
 from frontdesk.llm.assist import LlmAssistant
@@ -140,9 +140,8 @@ class HandoffService:
         """A general FAQ entry drafted from the ticket's conversation: the customer's
         messages and the agents' replies, with everything personal taken out."""
         turns = self.desk.view(tenant_id, ticket_id).conversation.turns
-        customer = " ".join(t.text for t in turns if t.speaker == Speaker.CUSTOMER)
         reply = " ".join(t.text for t in turns if t.speaker == Speaker.AGENT)
-        return generalise(customer, reply, self._finder())
+        return generalise(open_questions(turns), reply, self._finder())
 
     def add_faq(
         self, principal: Principal, question: str, answer: str, source: FaqSource | None

@@ -9,9 +9,11 @@ extractive :func:`summarize` is used, as without a summarizer.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from frontdesk.domain.conversation import ConversationStatus, Outcome, Speaker, Turn
+from frontdesk.handoff.decide import wants_a_person
 from frontdesk.llm.assist import LlmAssistant
 from frontdesk.llm.breaker import BreakerBoard
 from frontdesk.llm.local_pool import LocalModelPool
@@ -51,6 +53,35 @@ def _questions(turns: list[Turn]) -> list[Turn]:
     smalltalk = {t.in_reply_to for t in turns if t.details.get("route") == "smalltalk"}
     customer = [t for t in turns if t.speaker is Speaker.CUSTOMER]
     return [t for t in customer if t.id not in smalltalk] or customer
+
+
+def open_questions(turns: list[Turn]) -> str:
+    """What the customer needed a person for, as text to draft an FAQ entry from: the
+    messages the assistant did not answer (or that came after the handoff), without small
+    talk and without "can I talk to a person"; all their questions when that leaves none."""
+    replies = {t.in_reply_to: t for t in turns if t.speaker is Speaker.ASSISTANT}
+    asked = [t for t in _questions(turns) if not wants_a_person(t.text)]
+    unanswered = [
+        t
+        for t in asked
+        if (reply := replies.get(t.id)) is None or reply.outcome is not Outcome.ANSWERED
+    ]
+    # One message, one sentence at least: "what do i do" must not run into the next one.
+    return " ".join(_as_sentence(t.text) for t in unanswered or asked)
+
+
+_QUESTION_START = re.compile(
+    r"^(?:how|what|when|where|which|who|why|can|could|do|does|did|is|are|will|would|should"
+    r"|may|have|has)\b",
+    re.IGNORECASE,
+)
+
+
+def _as_sentence(text: str) -> str:
+    text = text.strip()
+    if not text or text[-1] in ".?!":
+        return text
+    return text + ("?" if _QUESTION_START.match(text) else ".")
 
 
 def summarizer_for(

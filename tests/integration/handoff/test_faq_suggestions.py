@@ -67,6 +67,26 @@ def test_a_ticket_draft_is_general_and_says_what_was_removed(client, acme) -> No
     assert {"greeting", "action_claim", "id"} <= kinds
 
 
+def test_a_draft_asks_what_the_agent_answered_not_the_greeting_or_the_request_for_a_person(
+    client, acme, tickets
+) -> None:
+    widget = acme.auth("widget")
+    cid = _conversation(client, widget)
+    assert _say(client, cid, "hello", widget)["route"] == "smalltalk"
+    assert _say(client, cid, "How much does the Plus plan cost?", widget)["outcome"] == "answered"
+    _say(client, cid, "do you ship live plants to iceland", widget)
+    _say(client, cid, "I want to talk to a real person please", widget)
+    ticket = client.get("/v1/tickets?status=active", headers=acme.auth("agent")).json()[0]
+    client.post(
+        f"/v1/tickets/{ticket['id']}/reply",
+        json={"text": "Live plants cannot be shipped to Iceland."},
+        headers=acme.auth("agent"),
+    )
+    draft = client.get(f"/v1/tickets/{ticket['id']}/faq-draft", headers=acme.auth("agent"))
+    assert draft.json()["question"] == "Do you ship live plants to iceland?"
+    assert draft.json()["answer"] == "Live plants cannot be shipped to Iceland."
+
+
 def test_suggestions_cluster_unanswered_questions_and_skip_what_the_faq_answers(
     client, acme, tickets
 ) -> None:
