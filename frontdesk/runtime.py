@@ -12,12 +12,14 @@ from __future__ import annotations
 
 from frontdesk.errors import ConfigurationError
 from frontdesk.guards import TextVault
+from frontdesk.guards.pii.identifiers import IdentifierHasher
 from frontdesk.handoff.service import HandoffService
 from frontdesk.handoff.summaries import summarizer_for
 from frontdesk.jobs.worker import JobWorker
 from frontdesk.live.bus import build_event_bus
 from frontdesk.monitoring.metrics import Metrics
 from frontdesk.pipeline.stages.retrieve import KnowledgeRetriever
+from frontdesk.privacy import PrivacyService
 from frontdesk.providers.registry import ComponentRegistry, load_registry
 from frontdesk.providers.resources import Resources
 from frontdesk.releases.config import ReleaseConfig, load_release
@@ -60,14 +62,18 @@ class Frontdesk:
             embedder=self.resources.embedder,
             search=self.search,
         )
+        vault = TextVault(settings.secret_key_bytes())
+        identifiers = IdentifierHasher(settings.secret_key_bytes())
         self.conversations = ConversationService(
             self.database,
             self.pipeline,
             settings.max_message_chars,
-            TextVault(settings.secret_key_bytes()),
+            vault,
             self.handoff,
             self.metrics,
+            identifiers,
         )
+        self.privacy = PrivacyService(self.database, vault, identifiers)
         self.intents = self.resources.intents()
         self.jobs = JobWorker(self.database)
         self._warm = False

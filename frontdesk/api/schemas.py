@@ -20,6 +20,13 @@ class ConversationCreate(BaseModel):
 
     channel: str = Field("api", pattern=r"^[a-z][a-z0-9_-]{0,15}$")
     metadata: dict[str, str] = Field(default_factory=dict, max_length=20)
+    customer_id: str | None = Field(
+        None,
+        min_length=1,
+        max_length=128,
+        pattern=r"^[^\x00-\x1f]+$",
+        description="Your id for the customer: erasure and access requests find them by it.",
+    )
 
 
 class MessageCreate(BaseModel):
@@ -41,6 +48,7 @@ class ConversationPublic(BaseModel):
     updated_at: datetime
     turns: list[TurnPublic]
     ticket: TicketRef | None = None
+    customer_id: str | None = None
 
     @classmethod
     def of(cls, conversation: Conversation) -> ConversationPublic:
@@ -48,6 +56,7 @@ class ConversationPublic(BaseModel):
             id=conversation.id,
             status=conversation.status.value,
             channel=conversation.channel,
+            customer_id=conversation.customer_id,
             created_at=conversation.created_at,
             updated_at=conversation.updated_at,
             turns=[TurnPublic.of(t) for t in conversation.turns],

@@ -84,3 +84,4 @@ class Conversation:
     created_at: datetime
     updated_at: datetime
     turns: list[Turn] = field(default_factory=list)
+    customer_id: str | None = None  # the tenant's id for the customer, when given

@@ -27,6 +27,7 @@ from frontdesk.domain.conversation import (
 )
 from frontdesk.errors import ConflictError, InvalidInputError, PermissionDeniedError
 from frontdesk.guards import TextVault
+from frontdesk.guards.pii.identifiers import IdentifierHasher
 from frontdesk.handoff.service import HandoffService
 from frontdesk.handoff.tickets import open_ticket_in, priority_for
 from frontdesk.monitoring.metrics import Metrics
@@ -91,7 +92,9 @@ class ConversationService:
         vault: TextVault,
         handoff: HandoffService,
         metrics: Metrics,
+        identifiers: IdentifierHasher,
     ) -> None:
+        self._identifiers = identifiers
         self._db = database
         self._pipeline = pipeline
         self._max_chars = max_message_chars
@@ -106,6 +109,7 @@ class ConversationService:
         channel: str = "api",
         created_by_key: str | None = None,
         metadata: dict[str, Any] | None = None,
+        customer_id: str | None = None,
     ) -> Conversation:
         with self._db.transaction() as session:
             return repo.create(
@@ -114,6 +118,7 @@ class ConversationService:
                 channel=channel,
                 created_by_key=created_by_key,
                 metadata=metadata or {},
+                customer_id=customer_id,
             )
 
     def get(self, tenant_id: str, conversation_id: str) -> Conversation:
@@ -151,10 +156,18 @@ class ConversationService:
         state = TurnState(tenant_id=tenant_id, conversation_id=conversation_id, text=text)
         trace = self._pipeline.screen(state)
         stored_details: dict[str, Any] = {}
+        identifiers: list[str] = []
         if state.text != text:
             stored_details["original_encrypted"] = self._vault.encrypt(text)
+            identifiers = self._identifiers.digests_in(text)
         accepted = self._accept(
-            tenant_id, conversation_id, state.text, idempotency_key, request_hash, stored_details
+            tenant_id,
+            conversation_id,
+            state.text,
+            idempotency_key,
+            request_hash,
+            stored_details,
+            identifiers,
         )
         if accepted.replay is not None:
             return PostedReply(accepted.replay, replayed=True, queued=accepted.queued)
@@ -227,6 +240,7 @@ class ConversationService:
         idempotency_key: str | None,
         request_hash: str,
         details: dict[str, Any],
+        identifiers: list[str],
     ) -> _Accepted:
         """Store the customer turn (or find the keyed one), with the history before it;
         ``replay`` is the stored reply of a completed retry. In a conversation a person
@@ -256,6 +270,7 @@ class ConversationService:
                         request_hash=request_hash if idempotency_key else None,
                         details=details,
                     )
+                    repo.add_identifiers(session, tenant_id, conversation_id, identifiers)
                     if human:
                         return _Accepted(customer, [], queued=True)
                     history = repo.recent_history(

@@ -78,16 +78,55 @@ class ApiKeyRow(Base):
 
 class ConversationRow(Base):
     __tablename__ = "conversations"
-    __table_args__ = (Index("ix_conversations_tenant_created", "tenant_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_conversations_tenant_created", "tenant_id", "created_at"),
+        Index("ix_conversations_tenant_customer", "tenant_id", "customer_id"),
+    )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
     status: Mapped[str] = mapped_column(String(16), default="bot")
     channel: Mapped[str] = mapped_column(String(16), default="api")
     created_by_key: Mapped[str | None] = mapped_column(String(32))
+    # The tenant's own id for the customer, when the integration gives one: what erasure
+    # and data-subject access requests are asked by.
+    customer_id: Mapped[str | None] = mapped_column(String(128))
     metadata_: Mapped[dict[str, Any]] = mapped_column("metadata", JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class CustomerIdentifierRow(Base):
+    """A keyed hash (HMAC) of an e-mail address or phone number a customer wrote in a
+    conversation: the message text is stored redacted, so this is how an erasure request
+    "everything about jane@example.com" finds their conversations, without storing it."""
+
+    __tablename__ = "customer_identifiers"
+    __table_args__ = (Index("ix_customer_identifiers_conversation", "conversation_id"),)
+
+    tenant_id: Mapped[str] = mapped_column(
+        ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True
+    )
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class ErasureRow(Base):
+    """The audit record of one erasure: who asked, by what (the subject only as a keyed
+    hash), and what was removed."""
+
+    __tablename__ = "erasures"
+    __table_args__ = (Index("ix_erasures_tenant_created", "tenant_id", "created_at"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
+    actor: Mapped[str] = mapped_column(String(100))
+    scope: Mapped[str] = mapped_column(String(16))  # customer | conversation | identifier
+    subject_digest: Mapped[str] = mapped_column(String(64))
+    removed: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class TurnRow(Base):

@@ -17,7 +17,7 @@ from frontdesk.domain.conversation import (
 from frontdesk.errors import NotFoundError
 from frontdesk.storage.ids import new_id
 from frontdesk.storage.records import from_row
-from frontdesk.storage.tables import ConversationRow, TurnRow, utcnow
+from frontdesk.storage.tables import ConversationRow, CustomerIdentifierRow, TurnRow, utcnow
 
 
 def _turn(row: TurnRow) -> Turn:
@@ -43,6 +43,7 @@ def create(
     channel: str,
     created_by_key: str | None,
     metadata: dict[str, Any],
+    customer_id: str | None = None,
 ) -> Conversation:
     now = utcnow()
     row = ConversationRow(
@@ -51,6 +52,7 @@ def create(
         status=ConversationStatus.BOT.value,
         channel=channel,
         created_by_key=created_by_key,
+        customer_id=customer_id,
         metadata_=metadata,
         created_at=now,
         updated_at=now,
@@ -250,3 +252,27 @@ def unanswered(session: Session, tenant_id: str, limit: int) -> list[Turn]:
         .limit(limit)
     )
     return [_turn(r) for r in rows]
+
+
+def add_identifiers(
+    session: Session, tenant_id: str, conversation_id: str, digests: list[str]
+) -> None:
+    """Index the keyed hashes of contact details written in the conversation (new ones
+    only: a customer repeating their e-mail address must not fail the turn)."""
+    if not digests:
+        return
+    known = set(
+        session.scalars(
+            select(CustomerIdentifierRow.digest).where(
+                CustomerIdentifierRow.tenant_id == tenant_id,
+                CustomerIdentifierRow.conversation_id == conversation_id,
+            )
+        )
+    )
+    for digest in sorted(set(digests) - known):
+        session.add(
+            CustomerIdentifierRow(
+                tenant_id=tenant_id, digest=digest, conversation_id=conversation_id
+            )
+        )
+    session.flush()

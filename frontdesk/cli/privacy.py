@@ -1,0 +1,66 @@
+"""``frontdesk privacy …``: erase one customer, export what is stored about them."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from frontdesk.cli.context import console, open_frontdesk
+from frontdesk.privacy import ErasureRequest
+
+privacy_app = typer.Typer(
+    help="Erase a customer everywhere, or export what is stored about them.",
+    no_args_is_help=True,
+)
+
+TenantOption = Annotated[str, typer.Option("--tenant", "-t", help="Tenant name.")]
+CustomerOption = Annotated[
+    str | None, typer.Option("--customer", help="Your customer id (given at conversation start).")
+]
+IdentifierOption = Annotated[
+    str | None,
+    typer.Option("--identifier", help="An e-mail address or phone number they wrote."),
+]
+
+
+@privacy_app.command("erase")
+def erase(
+    tenant: TenantOption,
+    customer: CustomerOption = None,
+    conversation: Annotated[
+        str | None, typer.Option("--conversation", help="One conversation id.")
+    ] = None,
+    identifier: IdentifierOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the receipt as JSON.")] = False,
+) -> None:
+    """Erase one customer: conversations, turns (and encrypted originals), tickets,
+    feedback and CSAT comments; knowledge promoted from them is quarantined for review.
+    Give exactly one of --customer, --conversation, --identifier."""
+    request = ErasureRequest(customer, conversation, identifier)
+    with open_frontdesk() as frontdesk:
+        tenant_id = frontdesk.tenants.get_tenant(tenant).id
+        receipt = frontdesk.privacy.erase(tenant_id, request, actor="cli")
+    if as_json:
+        typer.echo(json.dumps(receipt))
+        return
+    table = Table("removed", "count", title=f"Erasure {receipt['id']} ({receipt['scope']})")
+    for kind, count in receipt["removed"].items():
+        table.add_row(kind.replace("_", " "), str(count))
+    console.print(table)
+
+
+@privacy_app.command("export")
+def export(
+    tenant: TenantOption,
+    customer: CustomerOption = None,
+    identifier: IdentifierOption = None,
+) -> None:
+    """Print everything stored about one customer as JSON (a data-subject access
+    request), original messages decrypted. Give --customer or --identifier."""
+    with open_frontdesk() as frontdesk:
+        tenant_id = frontdesk.tenants.get_tenant(tenant).id
+        archive = frontdesk.privacy.export(tenant_id, customer_id=customer, identifier=identifier)
+    typer.echo(json.dumps(archive, ensure_ascii=False, indent=2))

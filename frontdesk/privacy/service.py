@@ -1,0 +1,154 @@
+"""Erasure and access requests for one customer of a tenant.
+
+A customer is found by the tenant's own customer id (given when the conversation was
+created), by one conversation, or by an e-mail address or phone number they wrote: stored
+text is redacted, so identifiers are matched through their keyed hashes
+(:mod:`frontdesk.guards.pii.identifiers`). Erasure runs in one transaction: everything is
+removed, or nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from frontdesk.domain.conversation import Conversation
+from frontdesk.errors import InvalidInputError, NotFoundError
+from frontdesk.guards import TextVault
+from frontdesk.guards.pii.identifiers import IdentifierHasher
+from frontdesk.storage.db import Database
+from frontdesk.storage.repos import conversations as conversations_repo
+from frontdesk.storage.repos import privacy as repo
+
+KINDS = ("conversations", "turns", "tickets", "feedback", "identifiers", "knowledge_flagged")
+
+
+@dataclass(frozen=True, slots=True)
+class ErasureRequest:
+    """Exactly one of the three says whom to erase."""
+
+    customer_id: str | None = None
+    conversation_id: str | None = None
+    identifier: str | None = None
+
+    def scope(self) -> tuple[str, str]:
+        given = [
+            (name, value.strip())
+            for name, value in (
+                ("customer", self.customer_id),
+                ("conversation", self.conversation_id),
+                ("identifier", self.identifier),
+            )
+            if value is not None and value.strip()
+        ]
+        if len(given) != 1:
+            raise InvalidInputError(
+                "give exactly one of customer_id, conversation_id or identifier",
+                field="customer_id",
+            )
+        return given[0]
+
+
+class PrivacyService:
+    def __init__(self, database: Database, vault: TextVault, hasher: IdentifierHasher) -> None:
+        self._db = database
+        self._vault = vault
+        self._hasher = hasher
+
+    def erase(self, tenant_id: str, request: ErasureRequest, actor: str) -> dict[str, Any]:
+        """Remove everything stored about the customer; the receipt counts what went, per
+        kind, and is kept as the audit record (the subject only as a keyed hash)."""
+        scope, subject = request.scope()
+        with self._db.transaction() as session:
+            ids = self._conversations(session, tenant_id, scope, subject)
+            if scope == "conversation" and not ids:
+                raise NotFoundError(f"conversation {subject!r} not found")
+            counts = repo.erase_conversations(session, tenant_id, ids)
+            removed = {kind: int(counts.get(kind, 0)) for kind in KINDS}
+            record = repo.record_erasure(
+                session,
+                tenant_id,
+                actor=actor,
+                scope=scope,
+                subject_digest=self._hasher.digest(subject),
+                removed=removed,
+            )
+        return {**record, "scope": scope, "removed": removed}
+
+    def export(
+        self, tenant_id: str, *, customer_id: str | None = None, identifier: str | None = None
+    ) -> dict[str, Any]:
+        """Everything stored about one customer, originals decrypted: the archive for a
+        data-subject access request."""
+        scope, subject = ErasureRequest(customer_id=customer_id, identifier=identifier).scope()
+        with self._db.transaction() as session:
+            ids = self._conversations(session, tenant_id, scope, subject)
+            conversations = [conversations_repo.get(session, tenant_id, i) for i in ids]
+            metadata = repo.metadata_of(session, tenant_id, ids)
+            tickets = repo.tickets_of(session, tenant_id, ids)
+            feedback = repo.feedback_of(session, tenant_id, ids)
+        return {
+            "subject": {scope: subject},
+            "conversations": [self._conversation(c, metadata.get(c.id, {})) for c in conversations],
+            "tickets": [
+                {
+                    "id": t.id,
+                    "conversation_id": t.conversation_id,
+                    "status": t.status,
+                    "reason": t.reason,
+                    "summary": t.summary,
+                    "created_at": t.created_at.isoformat(),
+                }
+                for t in tickets
+            ],
+            "feedback": [
+                {
+                    "conversation_id": f.conversation_id,
+                    "turn_id": f.turn_id,
+                    "kind": f.kind,
+                    "value": f.value,
+                    "comment": f.comment,
+                    "created_at": f.created_at.isoformat(),
+                }
+                for f in feedback
+            ],
+        }
+
+    def erasures(self, tenant_id: str) -> list[dict[str, Any]]:
+        with self._db.transaction() as session:
+            return repo.list_erasures(session, tenant_id)
+
+    def _conversations(
+        self, session: Session, tenant_id: str, scope: str, subject: str
+    ) -> list[str]:
+        if scope == "customer":
+            return repo.conversation_ids(session, tenant_id, customer_id=subject)
+        if scope == "conversation":
+            return repo.conversation_ids(session, tenant_id, conversation_id=subject)
+        return repo.conversation_ids(session, tenant_id, digest=self._hasher.digest(subject))
+
+    def _conversation(self, conversation: Conversation, metadata: dict[str, Any]) -> dict[str, Any]:
+        turns = []
+        for turn in conversation.turns:
+            entry: dict[str, Any] = {
+                "seq": turn.seq,
+                "speaker": turn.speaker.value,
+                "text": turn.text,
+                "created_at": turn.created_at.isoformat(),
+            }
+            if turn.outcome is not None:
+                entry["outcome"] = turn.outcome.value
+            token = turn.details.get("original_encrypted")
+            if isinstance(token, str):
+                entry["original"] = self._vault.decrypt(token)
+            turns.append(entry)
+        return {
+            "id": conversation.id,
+            "customer_id": conversation.customer_id,
+            "channel": conversation.channel,
+            "status": conversation.status.value,
+            "metadata": metadata,
+            "created_at": conversation.created_at.isoformat(),
+            "turns": turns,
+        }

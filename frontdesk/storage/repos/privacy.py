@@ -1,0 +1,194 @@
+"""What erasure and data-subject access touch: a customer's conversations and everything
+hanging off them, always within one tenant."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.orm import Session
+
+from frontdesk.storage.ids import new_id
+from frontdesk.storage.repos.knowledge import bump_version
+from frontdesk.storage.tables import (
+    ChunkRow,
+    ConversationRow,
+    CustomerIdentifierRow,
+    DocumentRow,
+    ErasureRow,
+    FeedbackRow,
+    TicketRow,
+    TurnRow,
+    utcnow,
+)
+
+PROMOTED = "promoted/"
+REVIEW_REASON = (
+    "erasure: promoted from a conversation whose customer asked to be erased; "
+    "review it (release or delete) before it is served again"
+)
+
+
+def conversation_ids(
+    session: Session,
+    tenant_id: str,
+    *,
+    customer_id: str | None = None,
+    conversation_id: str | None = None,
+    digest: str | None = None,
+) -> list[str]:
+    """The tenant's conversations of one customer (by the tenant's customer id), one
+    conversation, or those where an identifier (by its digest) was written."""
+    if customer_id is not None:
+        query = select(ConversationRow.id).where(
+            ConversationRow.tenant_id == tenant_id, ConversationRow.customer_id == customer_id
+        )
+    elif conversation_id is not None:
+        query = select(ConversationRow.id).where(
+            ConversationRow.tenant_id == tenant_id, ConversationRow.id == conversation_id
+        )
+    else:
+        query = select(CustomerIdentifierRow.conversation_id).where(
+            CustomerIdentifierRow.tenant_id == tenant_id, CustomerIdentifierRow.digest == digest
+        )
+    return sorted(set(session.scalars(query)))
+
+
+def erase_conversations(session: Session, tenant_id: str, ids: list[str]) -> Counter[str]:
+    """Delete the conversations with their turns, tickets, feedback and identifier
+    digests; quarantine knowledge promoted from them for review. Counts per kind."""
+    removed: Counter[str] = Counter()
+    if not ids:
+        return removed
+    tickets = list(
+        session.scalars(
+            select(TicketRow.id).where(
+                TicketRow.tenant_id == tenant_id, TicketRow.conversation_id.in_(ids)
+            )
+        )
+    )
+    customer_turns = list(
+        session.scalars(
+            select(TurnRow.id).where(
+                TurnRow.tenant_id == tenant_id,
+                TurnRow.conversation_id.in_(ids),
+                TurnRow.speaker == "customer",
+            )
+        )
+    )
+    removed["knowledge_flagged"] = _flag_promoted(session, tenant_id, tickets, customer_turns)
+    for kind, table in (
+        ("feedback", FeedbackRow),
+        ("tickets", TicketRow),
+        ("turns", TurnRow),
+        ("identifiers", CustomerIdentifierRow),
+    ):
+        result = session.execute(
+            delete(table).where(table.tenant_id == tenant_id, table.conversation_id.in_(ids))
+        )
+        removed[kind] = int(getattr(result, "rowcount", 0) or 0)
+    result = session.execute(
+        delete(ConversationRow).where(
+            ConversationRow.tenant_id == tenant_id, ConversationRow.id.in_(ids)
+        )
+    )
+    removed["conversations"] = int(getattr(result, "rowcount", 0) or 0)
+    return removed
+
+
+def _flag_promoted(
+    session: Session, tenant_id: str, tickets: list[str], customer_turns: list[str]
+) -> int:
+    uris = [f"{PROMOTED}{t}.jsonl" for t in tickets]
+    uris += [f"{PROMOTED}ticket-{t}.jsonl" for t in tickets]
+    uris += [f"{PROMOTED}question-{t}.jsonl" for t in customer_turns]
+    if not uris:
+        return 0
+    documents = select(DocumentRow.id).where(
+        DocumentRow.tenant_id == tenant_id, DocumentRow.uri.in_(uris)
+    )
+    result = session.execute(
+        update(ChunkRow)
+        .where(
+            ChunkRow.tenant_id == tenant_id,
+            ChunkRow.document_id.in_(documents),
+            or_(ChunkRow.status != "quarantined", ChunkRow.status.is_(None)),
+        )
+        .values(status="quarantined", quarantine_reason=REVIEW_REASON, quarantine_score=None)
+    )
+    flagged = int(getattr(result, "rowcount", 0) or 0)
+    if flagged:
+        bump_version(session, tenant_id)  # every replica rebuilds its index without them
+    return flagged
+
+
+def record_erasure(
+    session: Session,
+    tenant_id: str,
+    *,
+    actor: str,
+    scope: str,
+    subject_digest: str,
+    removed: dict[str, int],
+) -> dict[str, Any]:
+    row = ErasureRow(
+        id=new_id(),
+        tenant_id=tenant_id,
+        actor=actor,
+        scope=scope,
+        subject_digest=subject_digest,
+        removed=removed,
+        created_at=utcnow(),
+    )
+    session.add(row)
+    session.flush()
+    return {"id": row.id, "created_at": row.created_at.isoformat()}
+
+
+def list_erasures(session: Session, tenant_id: str, limit: int = 100) -> list[dict[str, Any]]:
+    rows = session.scalars(
+        select(ErasureRow)
+        .where(ErasureRow.tenant_id == tenant_id)
+        .order_by(ErasureRow.created_at.desc())
+        .limit(limit)
+    )
+    return [
+        {
+            "id": r.id,
+            "actor": r.actor,
+            "scope": r.scope,
+            "removed": dict(r.removed or {}),
+            "created_at": r.created_at.isoformat(),
+        }
+        for r in rows
+    ]
+
+
+def metadata_of(session: Session, tenant_id: str, ids: list[str]) -> dict[str, dict[str, Any]]:
+    rows = session.execute(
+        select(ConversationRow.id, ConversationRow.metadata_).where(
+            ConversationRow.tenant_id == tenant_id, ConversationRow.id.in_(ids)
+        )
+    )
+    return {str(i): dict(m or {}) for i, m in rows}
+
+
+def feedback_of(session: Session, tenant_id: str, ids: list[str]) -> list[FeedbackRow]:
+    return list(
+        session.scalars(
+            select(FeedbackRow)
+            .where(FeedbackRow.tenant_id == tenant_id, FeedbackRow.conversation_id.in_(ids))
+            .order_by(FeedbackRow.created_at)
+        )
+    )
+
+
+def tickets_of(session: Session, tenant_id: str, ids: list[str]) -> list[TicketRow]:
+    return list(
+        session.scalars(
+            select(TicketRow)
+            .where(TicketRow.tenant_id == tenant_id, TicketRow.conversation_id.in_(ids))
+            .order_by(TicketRow.created_at)
+        )
+    )
