@@ -57,6 +57,11 @@ class Settings(BaseSettings):
         20 * 1024 * 1024, gt=0, description="Largest knowledge upload (all files of one request)."
     )
     max_message_chars: int = Field(4000, gt=0, description="Longest customer message accepted.")
+    retention_interval_s: float = Field(
+        3600.0,
+        ge=0,
+        description="How often `frontdesk serve` applies tenants' retention policies; 0 never.",
+    )
     rate_limit_per_minute: int = Field(
         120, ge=0, description="Requests per minute per API key; 0 turns rate limiting off."
     )

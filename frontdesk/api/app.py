@@ -24,6 +24,7 @@ from frontdesk.api.routes import (
 from frontdesk.gateway.limits import BodySizeLimit
 from frontdesk.gateway.ratelimit import build_rate_limiter
 from frontdesk.monitoring.http import RequestMetrics
+from frontdesk.privacy.schedule import RetentionSweeper
 from frontdesk.runtime import Frontdesk
 from frontdesk.settings import Settings
 from frontdesk.web import pages
@@ -40,9 +41,12 @@ def create_app(settings: Settings | None = None, *, instance: Frontdesk | None =
         running = instance or Frontdesk(settings)
         app.state.frontdesk = running
         await run_in_threadpool(running.warm_up)
+        retention = RetentionSweeper(running.privacy, settings.retention_interval_s)
+        retention.start()
         try:
             yield
         finally:
+            retention.stop()
             if owned:
                 running.close()
 

@@ -64,3 +64,31 @@ def export(
         tenant_id = frontdesk.tenants.get_tenant(tenant).id
         archive = frontdesk.privacy.export(tenant_id, customer_id=customer, identifier=identifier)
     typer.echo(json.dumps(archive, ensure_ascii=False, indent=2))
+
+
+@privacy_app.command("retention")
+def retention(
+    tenant: Annotated[
+        str | None, typer.Option("--tenant", "-t", help="One tenant (default: every tenant).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the receipts as JSON.")] = False,
+) -> None:
+    """Apply retention policies now (tenant setting retention_days): erase conversations
+    older than the policy allows. `frontdesk serve` also runs it every hour."""
+    with open_frontdesk() as frontdesk:
+        if tenant is None:
+            receipts = frontdesk.privacy.apply_retention_everywhere()
+        else:
+            tenant_id = frontdesk.tenants.get_tenant(tenant).id
+            found = frontdesk.privacy.apply_retention(tenant_id)
+            receipts = {} if found is None else {tenant_id: found}
+    if as_json:
+        typer.echo(json.dumps(receipts))
+        return
+    if not receipts:
+        console.print("No tenant has a retention policy (tenant setting retention_days).")
+    for tenant_id, receipt in receipts.items():
+        console.print(
+            f"{tenant_id}: erased {receipt['removed']['conversations']} conversations "
+            f"last active before {receipt['cutoff']}"
+        )

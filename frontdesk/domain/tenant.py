@@ -38,6 +38,13 @@ class TenantSettings(BaseModel):
         description="Domains, e-mail addresses and phone numbers answers may give customers. "
         "Empty: only contact details found in the cited sources are allowed.",
     )
+    retention_days: int | None = Field(
+        None,
+        ge=1,
+        le=3650,
+        description="Erase conversations (turns, tickets, feedback) this many days after "
+        "their last message; none while a person still handles them. Empty: keep.",
+    )
 
     @field_validator("contact_allowlist")
     @classmethod

@@ -8,7 +8,9 @@ removed, or nothing."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -20,6 +22,8 @@ from frontdesk.guards.pii.identifiers import IdentifierHasher
 from frontdesk.storage.db import Database
 from frontdesk.storage.repos import conversations as conversations_repo
 from frontdesk.storage.repos import privacy as repo
+from frontdesk.storage.repos import tenants as tenants_repo
+from frontdesk.storage.tables import utcnow
 
 KINDS = ("conversations", "turns", "tickets", "feedback", "identifiers", "knowledge_flagged")
 
@@ -114,6 +118,46 @@ class PrivacyService:
                 for f in feedback
             ],
         }
+
+    def apply_retention(
+        self, tenant_id: str, *, now: datetime | None = None, batch: int = 500
+    ) -> dict[str, Any] | None:
+        """Erase the tenant's conversations older than its ``retention_days`` (in batches
+        of ``batch``, each its own transaction, so a long sweep never holds one lock for
+        long); the receipt is recorded like any erasure. ``None``: no policy."""
+        with self._db.transaction() as session:
+            days = tenants_repo.get_tenant(session, tenant_id).settings.retention_days
+        if days is None:
+            return None
+        cutoff = (now or utcnow()) - timedelta(days=days)
+        total: Counter[str] = Counter()
+        while True:
+            with self._db.transaction() as session:
+                ids = repo.expired_conversations(session, tenant_id, cutoff, batch)
+                total.update(repo.erase_conversations(session, tenant_id, ids))
+            if len(ids) < batch:
+                break
+        removed = {kind: int(total.get(kind, 0)) for kind in KINDS}
+        summary = {"scope": "retention", "cutoff": cutoff.isoformat(), "removed": removed}
+        if not removed["conversations"]:
+            return summary  # an hourly sweep that found nothing is not worth an audit row
+        with self._db.transaction() as session:
+            record = repo.record_erasure(
+                session,
+                tenant_id,
+                actor="retention",
+                scope="retention",
+                subject_digest=self._hasher.digest(f"before {cutoff.isoformat()}"),
+                removed=removed,
+            )
+        return {**record, **summary}
+
+    def apply_retention_everywhere(self, now: datetime | None = None) -> dict[str, Any]:
+        """Every tenant's retention policy, tenant by tenant: the scheduled job."""
+        with self._db.transaction() as session:
+            tenants = [t.id for t in tenants_repo.list_tenants(session)]
+        receipts = {t: self.apply_retention(t, now=now) for t in tenants}
+        return {t: r for t, r in receipts.items() if r is not None}
 
     def erasures(self, tenant_id: str) -> list[dict[str, Any]]:
         with self._db.transaction() as session:

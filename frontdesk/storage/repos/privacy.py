@@ -4,6 +4,7 @@ hanging off them, always within one tenant."""
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, or_, select, update
@@ -53,6 +54,23 @@ def conversation_ids(
             CustomerIdentifierRow.tenant_id == tenant_id, CustomerIdentifierRow.digest == digest
         )
     return sorted(set(session.scalars(query)))
+
+
+def expired_conversations(
+    session: Session, tenant_id: str, cutoff: datetime, limit: int
+) -> list[str]:
+    """Conversations last touched before ``cutoff`` that no person is handling."""
+    query = (
+        select(ConversationRow.id)
+        .where(
+            ConversationRow.tenant_id == tenant_id,
+            ConversationRow.updated_at < cutoff,
+            ConversationRow.status != "human",
+        )
+        .order_by(ConversationRow.updated_at)
+        .limit(limit)
+    )
+    return list(session.scalars(query))
 
 
 def erase_conversations(session: Session, tenant_id: str, ids: list[str]) -> Counter[str]:
