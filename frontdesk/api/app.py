@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 import frontdesk
 from frontdesk.api.errors import install_error_handlers
 from frontdesk.api.routes import (
+    chat_completions,
     conversations,
     health,
     intents,
@@ -86,5 +87,6 @@ def create_app(settings: Settings | None = None, *, instance: Frontdesk | None =
     app.include_router(tickets.router)
     app.include_router(tenant.router)
     app.include_router(privacy.router)
+    app.include_router(chat_completions.router)
     app.include_router(pages.router)
     return app

@@ -150,7 +150,11 @@ class ConversationService:
         text: str,
         idempotency_key: str | None = None,
         observer: ReplyObserver | None = None,
+        prior: list[tuple[str, str]] | None = None,
     ) -> PostedReply:
+        """Answer ``text``. ``prior`` is earlier (speaker, text) context the caller holds
+        but Frontdesk never stored (a stateless chat client's history): the pipeline sees
+        it, redacted, when the conversation has no history of its own; it is not stored."""
         text = validated_text(text, self._max_chars)
         request_hash = hashlib.sha256(text.encode()).hexdigest()
         state = TurnState(tenant_id=tenant_id, conversation_id=conversation_id, text=text)
@@ -188,7 +192,7 @@ class ConversationService:
                 route=t.details.get("route"),
             )
             for t in accepted.history
-        ]
+        ] or self._screened(tenant_id, conversation_id, prior or [])
         trace += self._pipeline.answer(state)
         summary = None
         if state.outcome is Outcome.HANDOFF:  # before the lock: an LLM summary takes time
@@ -231,6 +235,35 @@ class ConversationService:
         if ticket is not None:
             self._handoff.publish_handoff(tenant_id, ticket, None)
         return PostedReply(reply, replayed=False)
+
+    def _screened(
+        self, tenant_id: str, conversation_id: str, prior: list[tuple[str, str]]
+    ) -> list[HistoryTurn]:
+        """The caller's earlier messages as history: the customer's redacted by the same
+        screening stages as a stored message (the models never see raw PII)."""
+        history = []
+        for speaker, text in prior[-HISTORY_TURNS:]:
+            if speaker == Speaker.CUSTOMER.value:
+                screened = TurnState(
+                    tenant_id=tenant_id, conversation_id=conversation_id, text=text
+                )
+                self._pipeline.screen(screened)
+                text = screened.text
+            history.append(HistoryTurn(speaker, text))
+        return history
+
+    def continued_conversation(
+        self, tenant_id: str, customer_id: str, channel: str, earlier_messages: int
+    ) -> str | None:
+        """The customer's latest conversation on ``channel`` if it holds exactly the
+        ``earlier_messages`` the client sent before this one (a continued chat)."""
+        if earlier_messages == 0:
+            return None
+        with self._db.transaction() as session:
+            latest = repo.latest_of_customer(session, tenant_id, customer_id, channel)
+        if latest is None or latest[1] != earlier_messages:
+            return None
+        return latest[0]
 
     def _accept(
         self,

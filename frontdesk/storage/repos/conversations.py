@@ -276,3 +276,32 @@ def add_identifiers(
             )
         )
     session.flush()
+
+
+def latest_of_customer(
+    session: Session, tenant_id: str, customer_id: str, channel: str
+) -> tuple[str, int] | None:
+    """The customer's most recent conversation on ``channel`` and how many messages they
+    wrote in it (to tell a continued chat from a new one)."""
+    row = session.scalar(
+        select(ConversationRow)
+        .where(
+            ConversationRow.tenant_id == tenant_id,
+            ConversationRow.customer_id == customer_id,
+            ConversationRow.channel == channel,
+        )
+        .order_by(ConversationRow.created_at.desc(), ConversationRow.id.desc())
+        .limit(1)
+    )
+    if row is None:
+        return None
+    written = session.scalar(
+        select(func.count())
+        .select_from(TurnRow)
+        .where(
+            TurnRow.tenant_id == tenant_id,
+            TurnRow.conversation_id == row.id,
+            TurnRow.speaker == Speaker.CUSTOMER.value,
+        )
+    )
+    return row.id, int(written or 0)
