@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from frontdesk.cli import admin, ask, guard, intents, knowledge, privacy, server
+from frontdesk.cli import admin, ask, audit, guard, intents, knowledge, privacy, server
 from frontdesk.cli import eval as eval_cli
 from frontdesk.cli.context import console
 from frontdesk.errors import FrontdeskError
@@ -29,6 +29,7 @@ app.add_typer(intents.intents_app, name="intents")
 app.add_typer(admin.tenants_app, name="tenants")
 app.add_typer(admin.keys_app, name="keys")
 app.add_typer(privacy.privacy_app, name="privacy")
+app.add_typer(audit.audit_app, name="audit")
 
 
 def run() -> None:
