@@ -22,6 +22,7 @@ def test_original_is_refused_until_the_admin_enables_it(client, acme, globex) ->
     assert client.get("/v1/tenant/settings", headers=acme.auth("admin")).json() == {
         "reveal_pii_to_agents": False,
         "contact_allowlist": [],
+        "retention_days": None,
     }
     assert (
         client.patch(
@@ -36,7 +37,11 @@ def test_original_is_refused_until_the_admin_enables_it(client, acme, globex) ->
     enabled = client.patch(
         "/v1/tenant/settings", json={"reveal_pii_to_agents": True}, headers=acme.auth("admin")
     )
-    assert enabled.json() == {"reveal_pii_to_agents": True, "contact_allowlist": []}
+    assert enabled.json() == {
+        "reveal_pii_to_agents": True,
+        "contact_allowlist": [],
+        "retention_days": None,
+    }
     revealed = client.get(url, headers=acme.auth("agent"))
     assert revealed.status_code == 200
     assert revealed.json()["text"] == MESSAGE
@@ -49,6 +54,7 @@ def test_original_is_refused_until_the_admin_enables_it(client, acme, globex) ->
     assert client.get("/v1/tenant/settings", headers=globex.auth("admin")).json() == {
         "reveal_pii_to_agents": False,
         "contact_allowlist": [],
+        "retention_days": None,
     }
 
 
