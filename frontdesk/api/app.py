@@ -22,6 +22,7 @@ from frontdesk.api.routes import (
 )
 from frontdesk.gateway.limits import BodySizeLimit
 from frontdesk.gateway.ratelimit import build_rate_limiter
+from frontdesk.gateway.text import InvalidTextGuard
 from frontdesk.monitoring.http import RequestMetrics
 from frontdesk.runtime import Frontdesk
 from frontdesk.settings import Settings
@@ -54,6 +55,7 @@ def create_app(settings: Settings | None = None, *, instance: Frontdesk | None =
     app.state.settings = settings
     app.state.rate_limiter = build_rate_limiter(settings.rate_limit_per_minute, settings.redis_url)
     install_error_handlers(app)
+    app.add_middleware(InvalidTextGuard)  # inside CORS, so its 422 carries CORS headers
     # Keys travel in the Authorization header, never in cookies, so any site may embed the
     # widget; FRONTDESK_CORS_ORIGINS narrows it.
     app.add_middleware(

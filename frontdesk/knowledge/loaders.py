@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
+from frontdesk.domain.text import invalid_code_point, without_invalid_code_points
 from frontdesk.errors import InvalidInputError
 from frontdesk.knowledge.sanitize import strip_invisible
 from frontdesk.knowledge.screening import Quarantine
@@ -167,7 +168,8 @@ def _pdf_text(name: str, data: bytes) -> str:
         pages = [page.extract_text() or "" for page in reader.pages]
     except (PdfReadError, ValueError, KeyError) as exc:
         raise InvalidInputError(f"{name}: not a readable PDF ({exc})") from None
-    return "\n\n".join(p.strip() for p in pages if p.strip())
+    text = "\n\n".join(p.strip() for p in pages if p.strip())
+    return without_invalid_code_points(text)  # a PDF's text layer may hold anything
 
 
 def _csv_rows(name: str, text: str) -> list[dict[str, str]]:
@@ -201,8 +203,26 @@ def _jsonl_rows(name: str, text: str) -> list[dict[str, Any]]:
             raise InvalidInputError(f"{name}: line {number} is not JSON ({exc.msg})") from None
         if not isinstance(row, dict):
             raise InvalidInputError(f"{name}: line {number} is not a JSON object")
+        # JSON escapes (\u0000, \ud800) carry what the UTF-8 check above cannot see.
+        for key, value in row.items():
+            bad = next(filter(None, map(invalid_code_point, [key, *_strings_in(value)])), None)
+            if bad is not None:
+                raise InvalidInputError(
+                    f"{name}: line {number}, field {key!r} contains {bad}, "
+                    "which is not allowed in text"
+                )
         rows.append(row)
     return rows
+
+
+def _strings_in(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in (str(k), *_strings_in(v))]
+    if isinstance(value, list):
+        return [s for item in value for s in _strings_in(item)]
+    return []
 
 
 def _documents(name: str, rows: list[dict[str, Any]], clean: _Sanitizer) -> list[LoadedDocument]:

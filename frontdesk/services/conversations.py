@@ -26,6 +26,7 @@ from frontdesk.domain.conversation import (
     Turn,
 )
 from frontdesk.errors import ConflictError, InvalidInputError, PermissionDeniedError
+from frontdesk.gateway.text import check_text
 from frontdesk.guards import TextVault
 from frontdesk.handoff.service import HandoffService
 from frontdesk.handoff.tickets import open_ticket_in, priority_for
@@ -71,7 +72,8 @@ class _Accepted:
 
 def validated_text(text: str, max_chars: int) -> str:
     """A customer message as the pipeline gets it (also in ``frontdesk eval``): stripped,
-    not empty, at most ``max_chars``."""
+    not empty, at most ``max_chars``, storable (no NUL or surrogate)."""
+    check_text(text, "text")
     stripped = text.strip()
     if not stripped:
         raise InvalidInputError("text must not be empty", field="text")
