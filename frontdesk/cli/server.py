@@ -46,8 +46,9 @@ def serve(
         f"  API docs   {base}/docs\n"
         f"  health     {base}/healthz  ·  ready {base}/readyz  ·  metrics {base}/metrics"
     )
-    logs.configure()
-    uvicorn.run(create_app(settings), host=bind_host, port=bind_port, log_level="info")
+    config = uvicorn.Config(create_app(settings), host=bind_host, port=bind_port, log_level="info")
+    logs.configure()  # after uvicorn set up its loggers: their tracebacks withhold messages too
+    uvicorn.Server(config).run()
 
 
 def demo(
