@@ -59,6 +59,7 @@ class Frontdesk:
             ),
             embedder=self.resources.embedder,
             search=self.search,
+            redact=self.pipeline.redacted,  # feedback comments, like messages
         )
         self.conversations = ConversationService(
             self.database,
