@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 import frontdesk
 from frontdesk.api.errors import install_error_handlers
+from frontdesk.api.openapi import install_openapi
 from frontdesk.api.routes import (
     conversations,
     health,
@@ -83,4 +84,5 @@ def create_app(settings: Settings | None = None, *, instance: Frontdesk | None =
     app.include_router(tickets.router)
     app.include_router(tenant.router)
     app.include_router(pages.router)
+    install_openapi(app)
     return app

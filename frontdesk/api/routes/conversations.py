@@ -50,7 +50,7 @@ def list_conversations(
     frontdesk: FrontdeskDep,
     principal: StaffKey,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> list[ConversationPublic]:
     found = frontdesk.conversations.list_recent(principal.tenant_id, limit, offset)
     return [ConversationPublic.of(c) for c in found]
