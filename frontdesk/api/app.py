@@ -55,6 +55,14 @@ def create_app(settings: Settings | None = None, *, instance: Frontdesk | None =
     )
     app.state.settings = settings
     app.state.rate_limiter = build_rate_limiter(settings.rate_limit_per_minute, settings.redis_url)
+    # Requests without a valid key are counted per address: key guessing and anonymous
+    # floods get 429.
+    app.state.address_limiter = build_rate_limiter(
+        settings.auth_failures_per_minute,
+        settings.redis_url,
+        prefix="frontdesk:rl-anon",
+        what="without a valid API key from this address",
+    )
     install_error_handlers(app)
     app.add_middleware(InvalidTextGuard)  # inside CORS, so its 422 carries CORS headers
     # Keys travel in the Authorization header, never in cookies, so any site may embed the

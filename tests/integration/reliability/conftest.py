@@ -100,4 +100,5 @@ def served_env(settings: Settings) -> dict[str, str]:
         "FRONTDESK_SECRET_KEY": secret,
         "FRONTDESK_ENV": "test",
         "FRONTDESK_RATE_LIMIT_PER_MINUTE": "0",
+        "FRONTDESK_AUTH_FAILURES_PER_MINUTE": "0",
     }
