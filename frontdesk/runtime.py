@@ -27,6 +27,7 @@ from frontdesk.services.knowledge import KnowledgeService
 from frontdesk.services.tenants import TenantService
 from frontdesk.settings import Settings
 from frontdesk.storage.db import Database
+from frontdesk.storage.liveness import build_liveness
 
 
 class Frontdesk:
@@ -61,6 +62,7 @@ class Frontdesk:
             search=self.search,
             redact=self.pipeline.redacted,  # feedback comments, like messages
         )
+        self.liveness = build_liveness(self.database, settings.data_dir)
         self.conversations = ConversationService(
             self.database,
             self.pipeline,
@@ -68,6 +70,7 @@ class Frontdesk:
             TextVault(settings.secret_key_bytes()),
             self.handoff,
             self.metrics,
+            self.liveness,
         )
         self.intents = self.resources.intents()
         self.jobs = JobWorker(self.database)
@@ -112,4 +115,5 @@ class Frontdesk:
         self.events.close()
         self.pipeline.close()
         self.resources.local_models.close()
+        self.liveness.close()
         self.database.dispose()

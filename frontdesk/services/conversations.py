@@ -23,6 +23,7 @@ from frontdesk.domain.conversation import (
     ConversationStatus,
     Outcome,
     Speaker,
+    StageTrace,
     Turn,
 )
 from frontdesk.errors import ConflictError, InvalidInputError, PermissionDeniedError
@@ -34,12 +35,15 @@ from frontdesk.monitoring.metrics import Metrics
 from frontdesk.pipeline.runner import Pipeline
 from frontdesk.pipeline.state import HistoryTurn, TurnState
 from frontdesk.storage.db import Database
+from frontdesk.storage.liveness import Liveness
 from frontdesk.storage.repos import conversations as repo
 from frontdesk.storage.repos import tenants as tenants_repo
 from frontdesk.storage.tables import utcnow
 
 HISTORY_TURNS = 10
-# A pending turn older than this was orphaned by a crashed worker: a retry may take it over.
+# A keyed pending turn names the process answering it (``owner``): a retry takes it over
+# at once when that process is dead (crashed, killed), and in any case once the turn is
+# older than this (an owner alive but stuck).
 STALE_PENDING = timedelta(seconds=60)
 
 
@@ -93,8 +97,11 @@ class ConversationService:
         vault: TextVault,
         handoff: HandoffService,
         metrics: Metrics,
+        liveness: Liveness | None = None,
     ) -> None:
         self._db = database
+        self._liveness = liveness
+        self._answering: set[str] = set()  # customer turns this process is answering now
         self._pipeline = pipeline
         self._max_chars = max_message_chars
         self._vault = vault
@@ -155,11 +162,29 @@ class ConversationService:
         stored_details: dict[str, Any] = {}
         if state.text != text:
             stored_details["original_encrypted"] = self._vault.encrypt(text)
+        if idempotency_key is not None and self._liveness is not None:
+            stored_details["owner"] = self._liveness.claim()
         accepted = self._accept(
             tenant_id, conversation_id, state.text, idempotency_key, request_hash, stored_details
         )
         if accepted.replay is not None:
             return PostedReply(accepted.replay, replayed=True, queued=accepted.queued)
+        customer = accepted.customer
+        self._answering.add(customer.id)
+        try:
+            return self._answer(tenant_id, conversation_id, state, trace, accepted, observer)
+        finally:
+            self._answering.discard(customer.id)
+
+    def _answer(
+        self,
+        tenant_id: str,
+        conversation_id: str,
+        state: TurnState,
+        trace: list[StageTrace],
+        accepted: _Accepted,
+        observer: ReplyObserver | None,
+    ) -> PostedReply:
         customer = accepted.customer
         if observer is not None and not accepted.queued:
             observer.accepted(customer)
@@ -286,10 +311,21 @@ class ConversationService:
             return _Accepted(customer, [], replay=reply)
         if status == "done":  # stored while a person handled the conversation
             return _Accepted(customer, [], replay=customer, queued=True)
-        if status == "pending" and utcnow() - customer.created_at < STALE_PENDING:
+        if status == "pending" and self._still_answered(customer):
             raise ConflictError("the original request is still being answered; retry shortly")
-        # The worker that accepted it died before replying: answer it now.
+        # The process that accepted it died (or is stuck) before replying: answer it now.
         history = repo.recent_history(
             session, tenant_id, customer.conversation_id, customer.seq, HISTORY_TURNS
         )
         return _Accepted(customer, history)
+
+    def _still_answered(self, customer: Turn) -> bool:
+        """Whether a live process is answering this pending turn right now."""
+        if utcnow() - customer.created_at >= STALE_PENDING:
+            return False
+        owner = customer.details.get("owner")
+        if not isinstance(owner, str) or self._liveness is None:
+            return True  # no owner recorded: only age tells
+        if owner == self._liveness.instance_id:
+            return customer.id in self._answering
+        return self._liveness.is_alive(owner)
