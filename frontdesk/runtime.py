@@ -10,6 +10,8 @@ reply = fd.conversations.post_message(tenant.id, conversation.id, "How do I rese
 
 from __future__ import annotations
 
+import redis
+
 from frontdesk.errors import ConfigurationError
 from frontdesk.guards import TextVault
 from frontdesk.handoff.service import HandoffService
@@ -28,6 +30,17 @@ from frontdesk.services.tenants import TenantService
 from frontdesk.settings import Settings
 from frontdesk.storage.db import Database
 from frontdesk.storage.liveness import build_liveness
+
+
+def _redis_state(url: str) -> str:
+    client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        return f"unreachable: {type(exc).__name__}"
+    finally:
+        client.close()
+    return "ok"
 
 
 class Frontdesk:
@@ -100,6 +113,8 @@ class Frontdesk:
                 "ok" if current == head else f"at {current}, need {head}: run frontdesk init"
             )
         checks["models"] = "ok" if self._warm else "loading"
+        if self.settings.redis_url:  # shared rate limits and live updates
+            checks["redis"] = _redis_state(self.settings.redis_url)
         return all(value == "ok" for value in checks.values()), checks
 
     def search(self, tenant_id: str, query: str, k: int = 5) -> list[Passage]:

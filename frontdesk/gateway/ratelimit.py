@@ -10,7 +10,7 @@ from typing import Protocol
 
 import redis
 
-from frontdesk.errors import RateLimitedError
+from frontdesk.errors import RateLimitedError, ServiceUnavailableError
 
 WINDOW_S = 60
 
@@ -68,7 +68,14 @@ class RedisRateLimiter:
         pipe = self.client.pipeline()
         pipe.incr(name)
         pipe.expire(name, WINDOW_S * 2)
-        count = int(pipe.execute()[0])
+        try:
+            count = int(pipe.execute()[0])
+        except redis.RedisError as exc:
+            # Fail closed: without the shared count no replica can hold the limit.
+            raise ServiceUnavailableError(
+                "rate limits are kept in Redis (FRONTDESK_REDIS_URL), which is unreachable "
+                f"({type(exc).__name__}); retry shortly"
+            ) from None
         if count > self.per_minute:
             raise RateLimitedError(
                 f"more than {self.per_minute} requests a minute {self.what}",
@@ -86,5 +93,6 @@ def build_rate_limiter(
     if per_minute <= 0:
         return NoRateLimit()
     if redis_url:
-        return RedisRateLimiter(redis.Redis.from_url(redis_url), per_minute, prefix, what)
+        client = redis.Redis.from_url(redis_url, socket_connect_timeout=2, socket_timeout=2)
+        return RedisRateLimiter(client, per_minute, prefix, what)
     return MemoryRateLimiter(per_minute, what)
