@@ -10,6 +10,8 @@ reply = fd.conversations.post_message(tenant.id, conversation.id, "How do I rese
 
 from __future__ import annotations
 
+import redis
+
 from frontdesk.errors import ConfigurationError
 from frontdesk.guards import TextVault
 from frontdesk.guards.pii.identifiers import IdentifierHasher
@@ -29,6 +31,18 @@ from frontdesk.services.knowledge import KnowledgeService
 from frontdesk.services.tenants import TenantService
 from frontdesk.settings import Settings
 from frontdesk.storage.db import Database
+from frontdesk.storage.liveness import build_liveness
+
+
+def _redis_state(url: str) -> str:
+    client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        return f"unreachable: {type(exc).__name__}"
+    finally:
+        client.close()
+    return "ok"
 
 
 class Frontdesk:
@@ -61,9 +75,11 @@ class Frontdesk:
             ),
             embedder=self.resources.embedder,
             search=self.search,
+            redact=self.pipeline.redacted,  # feedback comments, like messages
         )
         vault = TextVault(settings.secret_key_bytes())
         identifiers = IdentifierHasher(settings.secret_key_bytes())
+        self.liveness = build_liveness(self.database, settings.data_dir)
         self.conversations = ConversationService(
             self.database,
             self.pipeline,
@@ -72,6 +88,7 @@ class Frontdesk:
             self.handoff,
             self.metrics,
             identifiers,
+            self.liveness,
         )
         self.privacy = PrivacyService(self.database, vault, identifiers)
         self.intents = self.resources.intents()
@@ -102,6 +119,8 @@ class Frontdesk:
                 "ok" if current == head else f"at {current}, need {head}: run frontdesk init"
             )
         checks["models"] = "ok" if self._warm else "loading"
+        if self.settings.redis_url:  # shared rate limits and live updates
+            checks["redis"] = _redis_state(self.settings.redis_url)
         return all(value == "ok" for value in checks.values()), checks
 
     def search(self, tenant_id: str, query: str, k: int = 5) -> list[Passage]:
@@ -117,4 +136,5 @@ class Frontdesk:
         self.events.close()
         self.pipeline.close()
         self.resources.local_models.close()
+        self.liveness.close()
         self.database.dispose()

@@ -65,6 +65,15 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = Field(
         120, ge=0, description="Requests per minute per API key; 0 turns rate limiting off."
     )
+    auth_failures_per_minute: int = Field(
+        30,
+        ge=0,
+        description="Requests per minute from one address that carry no valid API key, "
+        "before it gets 429; 0 turns this off.",
+    )
+    header_timeout_s: float = Field(
+        10.0, gt=0, description="A client must send a request's headers within this time."
+    )
     cors_origins: tuple[str, ...] = Field(
         ("*",),
         description="Origins whose pages may call the API (the widget); JSON list in the env.",

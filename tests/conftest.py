@@ -93,6 +93,7 @@ def _settings(database_url: str, data_dir: Path, **overrides: object) -> Setting
         "database_url": database_url,
         "secret_key": TEST_SECRET,
         "rate_limit_per_minute": 0,
+        "auth_failures_per_minute": 0,  # isolation tests send many bad keys on purpose
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)

@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 import frontdesk
 from frontdesk.api.errors import install_error_handlers
+from frontdesk.api.openapi import install_openapi
 from frontdesk.api.routes import (
     chat_completions,
     conversations,
@@ -24,6 +25,7 @@ from frontdesk.api.routes import (
 )
 from frontdesk.gateway.limits import BodySizeLimit
 from frontdesk.gateway.ratelimit import build_rate_limiter
+from frontdesk.gateway.text import InvalidTextGuard
 from frontdesk.monitoring.http import RequestMetrics
 from frontdesk.privacy.schedule import RetentionSweeper
 from frontdesk.runtime import Frontdesk
@@ -59,7 +61,16 @@ def create_app(settings: Settings | None = None, *, instance: Frontdesk | None =
     )
     app.state.settings = settings
     app.state.rate_limiter = build_rate_limiter(settings.rate_limit_per_minute, settings.redis_url)
+    # Requests without a valid key are counted per address: key guessing and anonymous
+    # floods get 429.
+    app.state.address_limiter = build_rate_limiter(
+        settings.auth_failures_per_minute,
+        settings.redis_url,
+        prefix="frontdesk:rl-anon",
+        what="without a valid API key from this address",
+    )
     install_error_handlers(app)
+    app.add_middleware(InvalidTextGuard)  # inside CORS, so its 422 carries CORS headers
     # Keys travel in the Authorization header, never in cookies, so any site may embed the
     # widget; FRONTDESK_CORS_ORIGINS narrows it.
     app.add_middleware(
@@ -89,4 +100,5 @@ def create_app(settings: Settings | None = None, *, instance: Frontdesk | None =
     app.include_router(privacy.router)
     app.include_router(chat_completions.router)
     app.include_router(pages.router)
+    install_openapi(app)
     return app

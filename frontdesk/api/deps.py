@@ -32,7 +32,14 @@ def _bearer(request: Request) -> str:
 
 
 def get_principal(request: Request, frontdesk: FrontdeskDep) -> Principal:
-    principal = frontdesk.tenants.authenticate(_bearer(request))
+    try:
+        principal = frontdesk.tenants.authenticate(_bearer(request))
+    except AuthenticationError:
+        # Counted per address; over budget the answer is 429. Valid keys from the same
+        # address (customers behind one NAT) are not held back by someone's bad guesses.
+        anonymous: RateLimiter = request.app.state.address_limiter
+        anonymous.hit(request.client.host if request.client else "unknown")
+        raise
     limiter: RateLimiter = request.app.state.rate_limiter
     limiter.hit(principal.key_id)
     return principal

@@ -34,6 +34,7 @@ def serve(
     import uvicorn
 
     from frontdesk.api.app import create_app
+    from frontdesk.gateway.server import server_config
     from frontdesk.monitoring import logs
 
     settings = Settings()
@@ -46,8 +47,15 @@ def serve(
         f"  API docs   {base}/docs\n"
         f"  health     {base}/healthz  ·  ready {base}/readyz  ·  metrics {base}/metrics"
     )
-    logs.configure()
-    uvicorn.run(create_app(settings), host=bind_host, port=bind_port, log_level="info")
+    config = server_config(
+        create_app(settings),
+        header_timeout_s=settings.header_timeout_s,
+        host=bind_host,
+        port=bind_port,
+        log_level="info",
+    )
+    logs.configure()  # after uvicorn set up its loggers: their tracebacks withhold messages too
+    uvicorn.Server(config).run()
 
 
 def demo(

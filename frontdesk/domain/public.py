@@ -78,6 +78,28 @@ class TurnPublic(BaseModel):
         )
 
 
+# What the guards found stays with staff: a customer (the widget key is public) who sees
+# how close a message came to the injection or abuse threshold can tune the next one.
+GUARD_STAGES = frozenset({"input_guard", "output_guard"})
+GUARD_SCORES = frozenset({"injection_score", "abuse_score"})
+
+
+def _is_guard_stage(stage: StagePublic) -> bool:
+    return stage.name in GUARD_STAGES or bool(GUARD_SCORES & set(stage.scores))
+
+
+def for_customer(turn: TurnPublic) -> TurnPublic:
+    """``turn`` as the widget role sees it: no guard stage on the trace, no guard flags."""
+    guards = {stage.name for stage in turn.trace if _is_guard_stage(stage)} | GUARD_STAGES
+    return turn.model_copy(
+        update={
+            "trace": [stage for stage in turn.trace if stage.name not in guards],
+            "flags": [flag for flag in turn.flags if flag.split(":", 1)[0] not in guards],
+            "guard_flags": {},
+        }
+    )
+
+
 def _guard_flags(turn: Turn) -> dict[str, list[str]]:
     if turn.speaker.value != "assistant":
         return {}

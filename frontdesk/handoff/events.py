@@ -7,7 +7,7 @@ from typing import Any
 
 from frontdesk.domain.conversation import ConversationStatus, Turn
 from frontdesk.domain.handoff import Ticket
-from frontdesk.domain.public import TurnPublic
+from frontdesk.domain.public import TurnPublic, for_customer
 from frontdesk.live.bus import AGENTS, EventBus, conversation_topic
 
 
@@ -28,10 +28,6 @@ def ticket_json(ticket: Ticket) -> dict[str, Any]:
     }
 
 
-def turn_json(turn: Turn) -> dict[str, Any]:
-    return TurnPublic.of(turn).model_dump(mode="json")
-
-
 class HandoffEvents:
     def __init__(self, events: EventBus) -> None:
         self._events = events
@@ -40,10 +36,12 @@ class HandoffEvents:
         self._events.publish(tenant_id, AGENTS, "ticket", ticket_json(ticket))
 
     def turn(self, tenant_id: str, turn: Turn) -> None:
-        """A new turn, for the conversation's viewers and the agents."""
-        data = turn_json(turn)
-        self._events.publish(tenant_id, conversation_topic(turn.conversation_id), "turn", data)
-        self._events.publish(tenant_id, AGENTS, "turn", data)
+        """A new turn, for the conversation's viewers (the widget among them: no guard
+        internals) and the agents."""
+        public = TurnPublic.of(turn)
+        viewers = for_customer(public).model_dump(mode="json")
+        self._events.publish(tenant_id, conversation_topic(turn.conversation_id), "turn", viewers)
+        self._events.publish(tenant_id, AGENTS, "turn", public.model_dump(mode="json"))
 
     def status(
         self,

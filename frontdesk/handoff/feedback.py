@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from frontdesk.domain.conversation import Speaker
 from frontdesk.domain.handoff import Feedback
 from frontdesk.errors import InvalidInputError
@@ -10,17 +12,31 @@ from frontdesk.storage.db import Database
 from frontdesk.storage.repos import conversations as conversations_repo
 from frontdesk.storage.repos import handoff as repo
 
+# (tenant id, text) -> the text with PII redacted, as a customer message would be stored.
+Redactor = Callable[[str, str], str]
+
 
 class FeedbackBook:
-    def __init__(self, database: Database, metrics: Metrics) -> None:
+    """Comments are customer text: redacted like messages before they are stored."""
+
+    def __init__(
+        self, database: Database, metrics: Metrics, redact: Redactor | None = None
+    ) -> None:
         self._db = database
         self._metrics = metrics
+        self._redact = redact
+
+    def _clean(self, tenant_id: str, comment: str) -> str:
+        if not comment.strip() or self._redact is None:
+            return comment
+        return self._redact(tenant_id, comment)
 
     def add_thumbs(
         self, tenant_id: str, conversation_id: str, turn_id: str, rating: str, comment: str
     ) -> Feedback:
         if rating not in ("up", "down"):
             raise InvalidInputError("rating must be 'up' or 'down'", field="rating")
+        comment = self._clean(tenant_id, comment)
         with self._db.transaction() as session:
             turn = conversations_repo.get_turn(session, tenant_id, conversation_id, turn_id)
             if turn.speaker is not Speaker.ASSISTANT:
@@ -41,6 +57,7 @@ class FeedbackBook:
     def add_csat(self, tenant_id: str, conversation_id: str, score: int, comment: str) -> Feedback:
         if not 1 <= score <= 5:
             raise InvalidInputError("score must be between 1 and 5", field="score")
+        comment = self._clean(tenant_id, comment)
         with self._db.transaction() as session:
             conversations_repo.get(session, tenant_id, conversation_id)
             feedback = repo.add_feedback(

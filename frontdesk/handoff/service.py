@@ -14,7 +14,7 @@ from frontdesk.domain.tenant import Principal
 from frontdesk.errors import ConfigurationError
 from frontdesk.guards.pii.redactor import PiiRedactor
 from frontdesk.handoff.events import HandoffEvents
-from frontdesk.handoff.feedback import FeedbackBook
+from frontdesk.handoff.feedback import FeedbackBook, Redactor
 from frontdesk.handoff.generalise import FaqDraft, PiiFinder, generalise
 from frontdesk.handoff.promotion import FaqSource, FaqWriter, Promoter
 from frontdesk.handoff.suggestions import Searcher, Suggester, Suggestion
@@ -38,11 +38,12 @@ class HandoffService:
         *,
         embedder: Callable[[], Embedder] | None = None,
         search: Searcher | None = None,
+        redact: Redactor | None = None,
     ) -> None:
         self.events = HandoffEvents(events)
         self.summaries = SummaryWriter(database, summarizer)
         self.desk = TicketDesk(database, self.events, metrics, self.summaries)
-        self.feedback_book = FeedbackBook(database, metrics)
+        self.feedback_book = FeedbackBook(database, metrics, redact)
         self.promoter = Promoter(database, knowledge)
         # Names in tickets need NER (signatures, colleagues); loaded on the first draft.
         self._redactor = PiiRedactor(ner=True)

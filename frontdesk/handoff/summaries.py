@@ -18,6 +18,7 @@ from frontdesk.llm.assist import LlmAssistant
 from frontdesk.llm.breaker import BreakerBoard
 from frontdesk.llm.local_pool import LocalModelPool
 from frontdesk.releases.config import SummarizerSpec
+from frontdesk.retrieval.condense import is_follow_up
 from frontdesk.storage.db import Database
 from frontdesk.storage.repos import conversations as conversations_repo
 
@@ -57,17 +58,24 @@ def _questions(turns: list[Turn]) -> list[Turn]:
 
 def open_questions(turns: list[Turn]) -> str:
     """What the customer needed a person for, as text to draft an FAQ entry from: the
-    messages the assistant did not answer (or that came after the handoff), without small
-    talk and without "can I talk to a person"; all their questions when that leaves none."""
+    messages the assistant did not answer (or that came after the handoff), led by the
+    answered one before when the first of them follows up on it; without small talk and
+    without "can I talk to a person"; all their questions when that leaves none."""
     replies = {t.in_reply_to: t for t in turns if t.speaker is Speaker.ASSISTANT}
     asked = [t for t in _questions(turns) if not wants_a_person(t.text)]
     unanswered = [
-        t
-        for t in asked
+        i
+        for i, t in enumerate(asked)
         if (reply := replies.get(t.id)) is None or reply.outcome is not Outcome.ANSWERED
     ]
+    chosen = asked
+    if unanswered:
+        first = unanswered[0]
+        # "Is it cheaper yearly?" needs the answered question it follows up on.
+        context = [first - 1] if first > 0 and is_follow_up(asked[first].text) else []
+        chosen = [asked[i] for i in context + unanswered]
     # One message, one sentence at least: "what do i do" must not run into the next one.
-    return " ".join(_as_sentence(t.text) for t in unanswered or asked)
+    return " ".join(_as_sentence(t.text) for t in chosen)
 
 
 _QUESTION_START = re.compile(

@@ -65,7 +65,13 @@ class JobWorker:
             self._update(job_id, status="failed", error=exc.message)
         except Exception as exc:
             log.exception("job failed %s", ids)
-            self._update(job_id, status="failed", error=f"{type(exc).__name__}: {exc}")
+            # A bug or a database error: its text may hold SQL and the documents' own
+            # words, so the job names only the kind of failure; the log has the rest.
+            self._update(
+                job_id,
+                status="failed",
+                error=f"internal error ({type(exc).__name__}); the server log has job={job_id}",
+            )
         else:
             self._update(job_id, status="succeeded", result=result)
             log.info("job finished %s duration_s=%.1f", ids, time.perf_counter() - started)

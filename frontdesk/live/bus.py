@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, Protocol
@@ -18,6 +19,8 @@ import redis.asyncio as aioredis
 
 Event = tuple[str, dict[str, Any]]  # (event name, JSON data)
 AGENTS = "agents"  # the tenant-wide topic the agent console listens to
+
+log = logging.getLogger(__name__)
 
 
 def conversation_topic(conversation_id: str) -> str:
@@ -75,14 +78,26 @@ class RedisEventBus:
     def __init__(self, url: str, prefix: str = "frontdesk:events") -> None:
         self._url = url
         self._prefix = prefix
-        self._client = redis.Redis.from_url(url)
+        # Bounded waits: an unreachable Redis must not hold a request that stored a turn.
+        self._client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
 
     def _channel(self, tenant_id: str, topic: str) -> str:
         return f"{self._prefix}:{tenant_id}:{topic}"
 
     def publish(self, tenant_id: str, topic: str, event: str, data: dict[str, Any]) -> None:
         payload = json.dumps({"event": event, "data": data}, default=str)
-        self._client.publish(self._channel(tenant_id, topic), payload)
+        try:
+            self._client.publish(self._channel(tenant_id, topic), payload)
+        except redis.RedisError as exc:
+            # Live updates are best effort: what they announce is already stored, and the
+            # console's next poll shows it. Failing the request would not unstore it.
+            log.warning(
+                "live event dropped tenant=%s topic=%s event=%s error=%s",
+                tenant_id,
+                topic,
+                event,
+                type(exc).__name__,
+            )
 
     async def subscribe(self, tenant_id: str, topic: str) -> AsyncIterator[Event]:
         client = aioredis.Redis.from_url(self._url)

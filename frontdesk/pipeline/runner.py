@@ -55,6 +55,14 @@ class Pipeline:
         so what is stored is already redacted."""
         return self._run(state, self.stages[: self._screening])
 
+    def redacted(self, tenant_id: str, text: str) -> str:
+        """``text`` as a customer message of this release would be stored: through the
+        screening stages (PII redaction), for other customer text such as feedback
+        comments. Their verdicts (a refusal) do not apply to such text; only the text."""
+        state = TurnState(tenant_id=tenant_id, conversation_id="", text=text)
+        self.screen(state)
+        return state.text
+
     def answer(self, state: TurnState) -> list[StageTrace]:
         """The stages after screening; nothing runs once a screening stage decided."""
         if state.outcome is not None:

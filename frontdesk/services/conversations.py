@@ -23,9 +23,11 @@ from frontdesk.domain.conversation import (
     ConversationStatus,
     Outcome,
     Speaker,
+    StageTrace,
     Turn,
 )
 from frontdesk.errors import ConflictError, InvalidInputError, PermissionDeniedError
+from frontdesk.gateway.text import check_text
 from frontdesk.guards import TextVault
 from frontdesk.guards.pii.identifiers import IdentifierHasher
 from frontdesk.handoff.service import HandoffService
@@ -34,12 +36,15 @@ from frontdesk.monitoring.metrics import Metrics
 from frontdesk.pipeline.runner import Pipeline
 from frontdesk.pipeline.state import HistoryTurn, TurnState
 from frontdesk.storage.db import Database
+from frontdesk.storage.liveness import Liveness
 from frontdesk.storage.repos import conversations as repo
 from frontdesk.storage.repos import tenants as tenants_repo
 from frontdesk.storage.tables import utcnow
 
 HISTORY_TURNS = 10
-# A pending turn older than this was orphaned by a crashed worker: a retry may take it over.
+# A keyed pending turn names the process answering it (``owner``): a retry takes it over
+# at once when that process is dead (crashed, killed), and in any case once the turn is
+# older than this (an owner alive but stuck).
 STALE_PENDING = timedelta(seconds=60)
 
 
@@ -72,7 +77,8 @@ class _Accepted:
 
 def validated_text(text: str, max_chars: int) -> str:
     """A customer message as the pipeline gets it (also in ``frontdesk eval``): stripped,
-    not empty, at most ``max_chars``."""
+    not empty, at most ``max_chars``, storable (no NUL or surrogate)."""
+    check_text(text, "text")
     stripped = text.strip()
     if not stripped:
         raise InvalidInputError("text must not be empty", field="text")
@@ -93,9 +99,12 @@ class ConversationService:
         handoff: HandoffService,
         metrics: Metrics,
         identifiers: IdentifierHasher,
+        liveness: Liveness | None = None,
     ) -> None:
         self._identifiers = identifiers
         self._db = database
+        self._liveness = liveness
+        self._answering: set[str] = set()  # customer turns this process is answering now
         self._pipeline = pipeline
         self._max_chars = max_message_chars
         self._vault = vault
@@ -164,6 +173,8 @@ class ConversationService:
         if state.text != text:
             stored_details["original_encrypted"] = self._vault.encrypt(text)
             identifiers = self._identifiers.digests_in(text)
+        if idempotency_key is not None and self._liveness is not None:
+            stored_details["owner"] = self._liveness.claim()
         accepted = self._accept(
             tenant_id,
             conversation_id,
@@ -175,6 +186,25 @@ class ConversationService:
         )
         if accepted.replay is not None:
             return PostedReply(accepted.replay, replayed=True, queued=accepted.queued)
+        customer = accepted.customer
+        self._answering.add(customer.id)
+        try:
+            return self._answer(
+                tenant_id, conversation_id, state, trace, accepted, observer, prior or []
+            )
+        finally:
+            self._answering.discard(customer.id)
+
+    def _answer(
+        self,
+        tenant_id: str,
+        conversation_id: str,
+        state: TurnState,
+        trace: list[StageTrace],
+        accepted: _Accepted,
+        observer: ReplyObserver | None,
+        prior: list[tuple[str, str]],
+    ) -> PostedReply:
         customer = accepted.customer
         if observer is not None and not accepted.queued:
             observer.accepted(customer)
@@ -192,7 +222,7 @@ class ConversationService:
                 route=t.details.get("route"),
             )
             for t in accepted.history
-        ] or self._screened(tenant_id, conversation_id, prior or [])
+        ] or self._screened(tenant_id, conversation_id, prior)
         trace += self._pipeline.answer(state)
         summary = None
         if state.outcome is Outcome.HANDOFF:  # before the lock: an LLM summary takes time
@@ -332,10 +362,21 @@ class ConversationService:
             return _Accepted(customer, [], replay=reply)
         if status == "done":  # stored while a person handled the conversation
             return _Accepted(customer, [], replay=customer, queued=True)
-        if status == "pending" and utcnow() - customer.created_at < STALE_PENDING:
+        if status == "pending" and self._still_answered(customer):
             raise ConflictError("the original request is still being answered; retry shortly")
-        # The worker that accepted it died before replying: answer it now.
+        # The process that accepted it died (or is stuck) before replying: answer it now.
         history = repo.recent_history(
             session, tenant_id, customer.conversation_id, customer.seq, HISTORY_TURNS
         )
         return _Accepted(customer, history)
+
+    def _still_answered(self, customer: Turn) -> bool:
+        """Whether a live process is answering this pending turn right now."""
+        if utcnow() - customer.created_at >= STALE_PENDING:
+            return False
+        owner = customer.details.get("owner")
+        if not isinstance(owner, str) or self._liveness is None:
+            return True  # no owner recorded: only age tells
+        if owner == self._liveness.instance_id:
+            return customer.id in self._answering
+        return self._liveness.is_alive(owner)

@@ -46,10 +46,14 @@ class Database:
         self.is_sqlite = self.url.startswith("sqlite")
         if self.is_sqlite:
             settings.data_dir.mkdir(parents=True, exist_ok=True)
-            self.engine = create_engine(self.url, connect_args={"check_same_thread": False})
+            self.engine = create_engine(
+                self.url, connect_args={"check_same_thread": False}, hide_parameters=True
+            )
             _configure_sqlite(self.engine)
         else:
-            self.engine = create_engine(self.url, pool_pre_ping=True, pool_size=10)
+            self.engine = create_engine(
+                self.url, pool_pre_ping=True, pool_size=10, hide_parameters=True
+            )
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager

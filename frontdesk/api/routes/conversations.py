@@ -22,6 +22,8 @@ from frontdesk.api.schemas import (
     TurnPublic,
 )
 from frontdesk.api.sse import event_stream
+from frontdesk.domain.public import for_customer
+from frontdesk.domain.tenant import KeyRole, Principal
 from frontdesk.errors import InvalidInputError
 from frontdesk.live.bus import conversation_topic
 from frontdesk.services.conversations import PostedReply, ReplyObserver
@@ -49,7 +51,7 @@ def list_conversations(
     frontdesk: FrontdeskDep,
     principal: StaffKey,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> list[ConversationPublic]:
     found = frontdesk.conversations.list_recent(principal.tenant_id, limit, offset)
     return [ConversationPublic.of(c) for c in found]
@@ -62,6 +64,8 @@ def get_conversation(
     conversation = frontdesk.conversations.get(principal.tenant_id, conversation_id)
     ticket = frontdesk.handoff.current_ticket(principal.tenant_id, conversation_id)
     public = ConversationPublic.of(conversation)
+    if principal.role is KeyRole.WIDGET:
+        public.turns = [for_customer(turn) for turn in public.turns]
     if ticket is not None:
         public.ticket = TicketRef(id=ticket.id, status=ticket.status.value)
     return public
@@ -101,18 +105,24 @@ def post_message(
             principal.tenant_id, conversation_id, body.text, idempotency_key, observer=observer
         )
 
+    def rendered(posted: PostedReply) -> tuple[int, TurnPublic, dict[str, str]]:
+        return _rendered(posted, principal)
+
     if stream or "text/event-stream" in request.headers.get("accept", ""):
-        return stream_reply(post, _rendered)
-    status, turn, headers = _rendered(post())
+        return stream_reply(post, rendered)
+    status, turn, headers = rendered(post())
     response.status_code = status
     response.headers.update(headers)
     return turn
 
 
-def _rendered(posted: PostedReply) -> tuple[int, TurnPublic, dict[str, str]]:
-    """Status, body and headers of a posted message's reply (JSON or streamed alike)."""
+def _rendered(posted: PostedReply, principal: Principal) -> tuple[int, TurnPublic, dict[str, str]]:
+    """Status, body and headers of a posted message's reply (JSON or streamed alike);
+    the widget gets no guard internals."""
     headers = {"Idempotent-Replayed": "true"} if posted.replayed else {}
     turn = TurnPublic.of(posted.turn)
+    if principal.role is KeyRole.WIDGET:
+        turn = for_customer(turn)
     if posted.queued:  # a person handles this conversation: stored, the bot stays silent
         turn.outcome = "queued"
         return 202, turn, headers

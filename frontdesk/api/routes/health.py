@@ -18,7 +18,8 @@ def healthz() -> dict[str, str]:
 
 @router.get("/readyz")
 def readyz(frontdesk: FrontdeskDep) -> JSONResponse:
-    """Database reachable, migrations current, models loaded; 503 otherwise."""
+    """Database reachable, migrations current, models loaded, Redis reachable (when
+    configured); 503 otherwise."""
     ready, checks = frontdesk.readiness()
     return JSONResponse(
         {"status": "ok" if ready else "unavailable", "checks": checks},

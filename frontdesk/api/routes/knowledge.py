@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from frontdesk.api.deps import AdminKey, FrontdeskDep, StaffKey
 from frontdesk.api.schemas import FaqCreate, Promoted, SuggestionPublic
 from frontdesk.errors import InvalidInputError
+from frontdesk.gateway.text import check_text
 from frontdesk.handoff.promotion import FaqSource
 from frontdesk.knowledge.loaders import SUPPORTED
 from frontdesk.storage.repos.jobs import JobInfo
@@ -90,6 +91,7 @@ def upload_documents(
     items: list[tuple[str, bytes]] = []
     for upload in files:
         name = PurePath(upload.filename or "").name
+        check_text(name, "files")
         if not name or PurePath(name).suffix.lower() not in SUPPORTED:
             raise InvalidInputError(
                 f"{name or 'a file'}: unsupported type; use one of {', '.join(sorted(SUPPORTED))}",

@@ -28,6 +28,9 @@ from frontdesk.domain.handoff import EscalationReason
 from frontdesk.live.bus import AGENTS
 
 router = APIRouter(tags=["handoff"])
+# Ten years: any older ticket is "all of them", and a bound keeps the age arithmetic
+# (now - older_than_s) inside what a datetime can hold.
+MAX_AGE_S = 10 * 365 * 24 * 3600
 
 
 @router.get("/v1/tickets", response_model=list[TicketPublic])
@@ -37,7 +40,7 @@ def list_tickets(
     status: str | None = None,
     reason: str | None = None,
     priority: str | None = None,
-    older_than_s: Annotated[int | None, Query(ge=0)] = None,
+    older_than_s: Annotated[int | None, Query(ge=0, le=MAX_AGE_S)] = None,
     order: Annotated[
         str, Query(description="newest first, or priority: urgent first, longest wait first")
     ] = "newest",
@@ -123,7 +126,16 @@ def agent_events(
     return event_stream(request, frontdesk.events.subscribe(principal.tenant_id, AGENTS))
 
 
-@router.get("/v1/feedback", response_model=list[FeedbackPublic])
+@router.get(
+    "/v1/feedback",
+    response_model=list[FeedbackPublic],
+    responses={
+        200: {
+            "description": "JSON, or the export: CSV (`format=csv`) or JSON lines (`format=jsonl`)",
+            "content": {"text/csv": {}, "application/x-ndjson": {}},
+        }
+    },
+)
 def list_feedback(
     frontdesk: FrontdeskDep,
     principal: StaffKey,

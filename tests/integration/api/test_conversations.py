@@ -14,18 +14,21 @@ def _new_conversation(client: TestClient, headers: dict[str, str]) -> str:
     return str(response.json()["id"])
 
 
-def _send(client: TestClient, acme, conversation_id: str, text: str) -> Response:
-    """Post ``text`` as the widget would."""
+def _send(
+    client: TestClient, acme, conversation_id: str, text: str, role: str = "widget"
+) -> Response:
+    """Post ``text`` as the widget would (or with another role's key)."""
     return client.post(
         f"/v1/conversations/{conversation_id}/messages",
         json={"text": text},
-        headers=acme.auth("widget"),
+        headers=acme.auth(role),
     )
 
 
 def test_posting_a_message_returns_the_assistant_turn_with_its_trace(client, acme) -> None:
     conversation_id = _new_conversation(client, acme.auth("widget"))
-    response = _send(client, acme, conversation_id, "How do I reset my password?")
+    # Staff see the whole trace; the widget's copy leaves the guards out (see tests of it).
+    response = _send(client, acme, conversation_id, "How do I reset my password?", "agent")
     assert response.status_code == 201, response.text
     turn = response.json()
     assert turn["role"] == "assistant"
@@ -51,7 +54,7 @@ def test_posting_a_message_returns_the_assistant_turn_with_its_trace(client, acm
 
 def test_fetching_a_conversation_returns_both_turns_in_order(client, acme) -> None:
     conversation_id = _new_conversation(client, acme.auth("widget"))
-    posted = _send(client, acme, conversation_id, "Where is my order?").json()
+    posted = _send(client, acme, conversation_id, "Where is my order?", "agent").json()
     fetched = client.get(f"/v1/conversations/{conversation_id}", headers=acme.auth("agent"))
     assert fetched.status_code == 200
     turns = fetched.json()["turns"]

@@ -1,0 +1,104 @@
+"""Real HTTP servers over the test's database: uvicorn in a thread over the test's
+Frontdesk, or ``frontdesk serve`` in its own process with its output captured."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from frontdesk.api.app import create_app
+from frontdesk.runtime import Frontdesk
+from frontdesk.settings import Settings
+from frontdesk.testing.http import free_port, serve
+from frontdesk.testing.wait import wait_for
+
+
+@pytest.fixture
+def http(frontdesk: Frontdesk) -> Iterator[httpx.Client]:
+    """A client of a real server; relative URLs reach it."""
+    with (
+        serve(create_app(instance=frontdesk)) as base,
+        httpx.Client(base_url=base, timeout=60) as client,
+    ):
+        yield client
+
+
+FRONTDESK = str(Path(sys.executable).parent / "frontdesk")
+
+
+@dataclass(frozen=True)
+class ServedProcess:
+    base: str
+    widget: str
+    admin: str
+    log: Path  # the server's stderr and stdout
+    process: subprocess.Popen[bytes]
+
+    def log_text(self) -> str:
+        return self.log.read_text(errors="replace")
+
+
+def frontdesk_cli(env: dict[str, str], *args: str) -> str:
+    result = subprocess.run(
+        [FRONTDESK, *args], env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+@contextlib.contextmanager
+def served_process(env: dict[str, str], log: Path, *args: str) -> Iterator[ServedProcess]:
+    """``frontdesk serve`` in its own process (its real logging and uvicorn settings),
+    with a tenant ``acme`` and its admin and widget keys."""
+    frontdesk_cli(env, "init")
+    frontdesk_cli(env, "tenants", "create", "acme")
+    keys = {
+        role: frontdesk_cli(env, "keys", "create", "--tenant", "acme", "--role", role).split()[-1]
+        for role in ("admin", "widget")
+    }
+    port = free_port()
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [FRONTDESK, "serve", "--host", "127.0.0.1", "--port", str(port), *args],
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+
+    def ready() -> bool:
+        assert process.poll() is None, log.read_text(errors="replace")
+        try:
+            return httpx.get(f"{base}/readyz", timeout=2).status_code == 200
+        except httpx.TransportError:
+            return False
+
+    try:
+        wait_for(ready, timeout_s=90, interval_s=0.2, what="the server's /readyz")
+        yield ServedProcess(base, keys["widget"], keys["admin"], log, process)
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+@pytest.fixture
+def served_env(settings: Settings) -> dict[str, str]:
+    secret = settings.secret_key.get_secret_value() if settings.secret_key else ""
+    return {
+        **os.environ,
+        "FRONTDESK_DATABASE_URL": settings.resolved_database_url,
+        "FRONTDESK_DATA_DIR": str(settings.data_dir),
+        "FRONTDESK_SECRET_KEY": secret,
+        "FRONTDESK_ENV": "test",
+        "FRONTDESK_RATE_LIMIT_PER_MINUTE": "0",
+        "FRONTDESK_AUTH_FAILURES_PER_MINUTE": "0",
+    }
