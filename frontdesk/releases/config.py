@@ -90,7 +90,13 @@ def default_release() -> ReleaseConfig:
                 type="intent_router",
                 params={"routes": {}, "canned": {}, "out_of_scope_route": "answer"},
             ),
-            StageSpec(name="retrieve", type="knowledge_retriever", params={"top_k": 5}),
+            # A message closer to a resolved ticket than to any article is also searched
+            # with that ticket's reply, whose article answers first (bench/answer_dev.py).
+            StageSpec(
+                name="retrieve",
+                type="knowledge_retriever",
+                params={"top_k": 5, "ticket_hop": True, "ticket_hop_margin": 0.03},
+            ),
             StageSpec(
                 name="generate",
                 type="extractive_generator",

@@ -26,6 +26,7 @@ from frontdesk.domain.conversation import Citation
 from frontdesk.domain.replies import NO_EVIDENCE_ANSWER, NO_KNOWLEDGE_ANSWER
 from frontdesk.pipeline.protocols import StageReport
 from frontdesk.pipeline.stages.answer_shape import AnswerShape, answer_shape
+from frontdesk.pipeline.stages.evidence import HOP_KEY
 from frontdesk.pipeline.state import Passage, TurnState
 from frontdesk.retrieval.chunking import split_sentences
 from frontdesk.retrieval.protocols import Embedder
@@ -134,12 +135,13 @@ class ExtractiveGenerator:
         """Retrieval order, except that when the question asks for a kind of fact the top
         passage does not state, the first of the next ``shape_lookahead`` passages that
         does state one answers first."""
-        order = list(range(len(passages)))
+        # A passage a matching resolved ticket led to (retrieve's ticket hop) answers first.
+        order = sorted(range(len(passages)), key=lambda i: not passages[i].metadata.get(HOP_KEY))
         if not shape.kinds or self.shape_lookahead <= 0 or not passages:
             return order
-        if shape.stated_in(_servable_text(passages[0])):
+        if shape.stated_in(_servable_text(passages[order[0]])):
             return order
-        for index in range(1, min(len(passages), 1 + self.shape_lookahead)):
+        for index in order[1 : 1 + self.shape_lookahead]:
             if shape.stated_in(_servable_text(passages[index])):
                 return [index, *(i for i in order if i != index)]
         return order
