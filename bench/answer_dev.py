@@ -1,13 +1,14 @@
 """Answer quality at full coverage on the dev rows: the fast loop for tuning generation.
 
-    .venv/bin/python bench/answer_dev.py [--set stage.param=JSON ...] [--failures]
+    .venv/bin/python bench/answer_dev.py [--variant stage.param=JSON ...] [--failures]
 
 Both labelled help centers are ingested once; their ``dev`` rows (never test) run through
 the default release with the decide threshold at its floor (``decide_fit.permissive``), so
 every turn with evidence is answered. It prints how many answerable turns are then
 correct, overall and per kind, and the gold-article hit rate of the first citation: the
-ceiling the decide model works under. ``--set generate.max_sentences=3`` tries a variant
-without editing the release; several ``--variant`` groups compare side by side.
+ceiling the decide model works under. ``--variant generate.max_sentences=3`` tries a
+variant without editing the release; several ``--variant`` groups compare side by side
+(an empty ``--variant`` is the release as shipped).
 """
 
 from __future__ import annotations
