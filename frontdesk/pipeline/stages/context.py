@@ -14,7 +14,10 @@ from dataclasses import dataclass
 from frontdesk.pipeline.protocols import StageReport
 from frontdesk.pipeline.state import TurnState
 from frontdesk.retrieval.condense import CondenseOptions, Strategy, condense, is_follow_up
-from frontdesk.retrieval.text import estimate_tokens
+from frontdesk.retrieval.text import content_words, estimate_tokens, words
+
+# Acknowledgements that open a follow-up ("ok and what if…") without changing its meaning.
+_FILLERS = frozenset({"ok", "okay", "alright", "right", "thanks", "great", "cool", "fine"})
 
 
 @dataclass
@@ -34,9 +37,8 @@ class HistoryCondenser:
 
     def run(self, state: TurnState) -> StageReport:
         message = state.text.strip()
-        # Three words or fewer, or leaning on a pronoun or "and/what about…": a follow-up.
         # "can you send parcels to norway" is short but stands on its own.
-        if self.only_follow_ups and not is_follow_up(message, max_words=3):
+        if self.only_follow_ups and not _leans_on_history(message):
             state.query = message
         else:
             state.query = condense(message, state.history, self._options)
@@ -44,3 +46,15 @@ class HistoryCondenser:
             scores={"query_tokens": float(estimate_tokens(state.query))},
             detail={"used_history": state.query != message},
         )
+
+
+def _leans_on_history(message: str) -> bool:
+    """Three words or fewer, a pronoun or "and/what about…" (after an "ok"), or a short
+    question with at most one content word ("how many can I have?")."""
+    tokens = words(message)
+    while tokens and tokens[0] in _FILLERS:
+        tokens = tokens[1:]
+    rest = " ".join(tokens)
+    if is_follow_up(rest, max_words=3):
+        return True
+    return len(tokens) <= 6 and len([w for w in content_words(rest) if w not in _FILLERS]) <= 1

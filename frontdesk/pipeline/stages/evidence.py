@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from frontdesk.pipeline.state import Passage
 
 TICKET_KEY = "ticket"
+# Marks the article passage a matching ticket's reply led to (see the retrieve stage).
+HOP_KEY = "ticket_hop"
 # How many extra results a retriever asks for so that removing tickets still leaves
 # ``top_k`` servable passages in the usual case.
 TICKET_HEADROOM = 10
@@ -38,7 +40,7 @@ class Evidence:
     @property
     def ticket_support(self) -> float:
         """How close the best matching ticket is to the question (its dense cosine)."""
-        return max((_similarity(t) for t in self.tickets), default=0.0)
+        return max((similarity_of(t) for t in self.tickets), default=0.0)
 
     def record(self, limit: int = 3) -> list[dict[str, object]]:
         """Which tickets matched, for the trace: ids and scores, never their text."""
@@ -47,7 +49,7 @@ class Evidence:
                 "ticket": str(t.metadata.get(TICKET_KEY)),
                 "chunk_id": t.chunk_id,
                 "score": round(t.score, 4),
-                "similarity": round(_similarity(t), 4),
+                "similarity": round(similarity_of(t), 4),
             }
             for t in self.tickets[:limit]
         ]
@@ -60,7 +62,8 @@ def separate(passages: Sequence[Passage], top_k: int) -> Evidence:
     return Evidence(served=served[:top_k], tickets=tickets)
 
 
-def _similarity(passage: Passage) -> float:
+def similarity_of(passage: Passage) -> float:
+    """The question's cosine to the passage body or title; its fused score without them."""
     dense = [passage.metadata.get(key) for key in ("dense", "dense_title")]
     values = [float(v) for v in dense if isinstance(v, int | float)]
     return max(values) if values else passage.score

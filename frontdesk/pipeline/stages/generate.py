@@ -7,7 +7,10 @@ answers; the next one is added only when it covers query terms the first did not
 
 Sentences are chosen by the question's words they share and, with ``semantic_weight``
 and an embedder, by their meaning too: "how much credit do I have left" finds "See your
-balance in Settings > Billing" although no content word matches.
+balance in Settings > Billing" although no content word matches. With ``shape_bonus`` a
+sentence that states the kind of fact the question asks for (an amount, a time, a menu
+path, a number: :mod:`answer_shape`) is preferred, and with ``shape_lookahead`` a passage
+holding such a fact answers first when the top passage holds none.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ import numpy.typing as npt
 from frontdesk.domain.conversation import Citation
 from frontdesk.domain.replies import NO_EVIDENCE_ANSWER, NO_KNOWLEDGE_ANSWER
 from frontdesk.pipeline.protocols import StageReport
+from frontdesk.pipeline.stages.answer_shape import AnswerShape, answer_shape
+from frontdesk.pipeline.stages.evidence import HOP_KEY
 from frontdesk.pipeline.state import Passage, TurnState
 from frontdesk.retrieval.chunking import split_sentences
 from frontdesk.retrieval.protocols import Embedder
@@ -42,6 +47,11 @@ class ExtractiveGenerator:
     max_passages: int = 2
     semantic_weight: float = 0.0  # weight of question-sentence cosine in sentence choice
     min_similarity: float = 0.35  # a sentence sharing no word is kept only above this cosine
+    shape_bonus: float = 0.0  # added to a sentence stating the kind of fact asked for
+    shape_lookahead: int = 0  # later passages that may answer first when they state it
+    # False: the second passage always adds its best sentences (up to ``max_sentences``),
+    # not only when it covers question words the first did not.
+    require_new_terms: bool = True
     embedder: Embedder | None = field(default=None, repr=False)
     _vectors: dict[str, npt.NDArray[np.float32]] = field(
         default_factory=dict, init=False, repr=False
@@ -82,24 +92,30 @@ class ExtractiveGenerator:
         chosen: list[tuple[int, str]] = []  # (passage index, sentence)
         covered: set[str] = set()
         similarity = self._similarity(state.query or state.text)
-        for index, passage in enumerate(state.passages[: self.max_passages]):
+        shape = answer_shape(state.text)
+        order = self._order(state.passages, shape)
+        for index in order[: self.max_passages]:
             picked = _best_sentences(
-                passage,
+                state.passages[index],
                 query_terms,
                 context_terms,
                 self.max_sentences - len(chosen),
                 similarity,
                 self.semantic_weight,
                 self.min_similarity,
+                shape if self.shape_bonus else None,
+                self.shape_bonus,
             )
             new_terms = set(analyze(" ".join(picked))) & query_terms
-            if chosen and not new_terms - covered:
+            if chosen and self.require_new_terms and not new_terms - covered:
                 continue  # adds nothing the answer does not already cover
             chosen.extend((index, sentence) for sentence in picked)
             covered |= new_terms
-            if covered >= query_terms or len(chosen) >= self.max_sentences:
+            if len(chosen) >= self.max_sentences:
                 break
-        cited = sorted({index for index, _ in chosen})
+            if self.require_new_terms and covered >= query_terms:
+                break
+        cited = list(dict.fromkeys(index for index, _ in chosen))  # in order of appearance
         numbers = {index: n + 1 for n, index in enumerate(cited)}
         state.answer = _render(chosen, numbers)
         state.citations = [citation_for(numbers[i], state.passages[i]) for i in cited]
@@ -114,6 +130,26 @@ class ExtractiveGenerator:
                 "sentences": float(len(chosen)),
             },
         )
+
+    def _order(self, passages: list[Passage], shape: AnswerShape) -> list[int]:
+        """Retrieval order, except that when the question asks for a kind of fact the top
+        passage does not state, the first of the next ``shape_lookahead`` passages that
+        does state one answers first."""
+        # A passage a matching resolved ticket led to (retrieve's ticket hop) answers first.
+        order = sorted(range(len(passages)), key=lambda i: not passages[i].metadata.get(HOP_KEY))
+        if not shape.kinds or self.shape_lookahead <= 0 or not passages:
+            return order
+        if shape.stated_in(_servable_text(passages[order[0]])):
+            return order
+        for index in order[1 : 1 + self.shape_lookahead]:
+            if shape.stated_in(_servable_text(passages[index])):
+                return [index, *(i for i in order if i != index)]
+        return order
+
+
+def _servable_text(passage: Passage) -> str:
+    answer = passage.metadata.get("answer")
+    return answer if isinstance(answer, str) and answer.strip() else passage.text
 
 
 def evidence_of(passage: Passage) -> float:
@@ -168,6 +204,8 @@ def _best_sentences(
     similarity: Similarity | None = None,
     semantic_weight: float = 0.0,
     min_similarity: float = 1.0,
+    shape: AnswerShape | None = None,
+    shape_bonus: float = 0.0,
 ) -> list[str]:
     """A FAQ entry's answer as a whole; otherwise the passage's most on-topic sentences,
     kept in their original order so the reply reads naturally."""
@@ -186,6 +224,11 @@ def _best_sentences(
     cosine = similarity(candidates) if similarity is not None else [0.0] * len(candidates)
     scale = max(1, len(query_terms))
     score = [o / scale + semantic_weight * c for o, c in zip(overlap, cosine, strict=True)]
+    if shape is not None and shape.kinds:
+        score = [
+            s + (shape_bonus if shape.stated_in(c) else 0.0)
+            for s, c in zip(score, candidates, strict=True)
+        ]
     ranked = sorted(range(len(candidates)), key=lambda i: -score[i])
     keep = sorted(i for i in ranked[:limit] if overlap[i] > 0 or cosine[i] >= min_similarity)
     return [candidates[i] for i in keep] or candidates[:1]

@@ -4,14 +4,20 @@ Resolved tickets are searched with everything else but never passed on as passag
 (see :mod:`frontdesk.pipeline.stages.evidence`): the search goes ``TICKET_HEADROOM``
 deeper so ``top_k`` servable passages remain, and the tickets that matched are recorded
 as evidence (``ticket_support``) for the decide stage.
+
+With ``ticket_hop``, a message that reads more like a past ticket than like any article
+("booked a pickup and nobody came!!") is also searched for with that ticket's agent reply,
+which names the policy that resolved it in the help center's own words; the article passage
+that search finds first is marked (``HOP_KEY``) for the generator to answer from first, and
+joins the passages if the question alone did not find it. The ticket is never served.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from frontdesk.pipeline.protocols import KnowledgeBase, StageReport
-from frontdesk.pipeline.stages.evidence import TICKET_HEADROOM, separate
+from frontdesk.pipeline.stages.evidence import HOP_KEY, TICKET_HEADROOM, separate, similarity_of
 from frontdesk.pipeline.state import Passage, TurnState
 
 
@@ -20,6 +26,8 @@ class KnowledgeRetriever:
     name: str
     knowledge: KnowledgeBase
     top_k: int = 5
+    ticket_hop: bool = False
+    ticket_hop_margin: float = 0.0  # how much closer than any article the ticket must be
 
     def warm_up(self) -> None:
         self.knowledge.warm_up()
@@ -27,7 +35,42 @@ class KnowledgeRetriever:
     def run(self, state: TurnState) -> StageReport:
         query = state.query or state.text
         found = self.knowledge.search(state.tenant_id, query, self.top_k + TICKET_HEADROOM)
+        if self.ticket_hop:
+            found = self._hop(state, found)
         return self.report(state, found)
+
+    def _hop(self, state: TurnState, found: list[Passage]) -> list[Passage]:
+        """``found`` with the passage a closely matching ticket's reply points to first."""
+        evidence = separate(found, self.top_k)
+        if not evidence.tickets or not evidence.served:
+            return found
+        ticket = max(evidence.tickets, key=similarity_of)
+        reply = ticket.metadata.get("answer")
+        closest = max(similarity_of(p) for p in evidence.served)
+        if not isinstance(reply, str) or similarity_of(ticket) <= closest + self.ticket_hop_margin:
+            return found
+        hopped = separate(
+            self.knowledge.search(state.tenant_id, reply, self.top_k + TICKET_HEADROOM), 1
+        ).served
+        if not hopped:
+            return found
+        target = hopped[0]
+        state.details["ticket_hop"] = target.chunk_id
+        marked = {**target.metadata, HOP_KEY: True}
+        if any(p.chunk_id == target.chunk_id for p in evidence.served):
+            # Found by the question too: it keeps its place and its scores.
+            return [
+                replace(p, metadata=marked) if p.chunk_id == target.chunk_id else p for p in found
+            ]
+        # Not among the question's own passages: it takes the last servable place, with the
+        # lowest servable scores, so the decide stage's signals are never raised by the hop.
+        weakest = evidence.served[-1]
+        low = {k: weakest.metadata.get(k) for k in ("dense", "dense_title", "bm25")}
+        hop = replace(target, score=weakest.score, metadata={**marked, **low})
+        kept = [p for p in found if p.chunk_id != weakest.chunk_id]
+        served_before = evidence.served[:-1]
+        at = max((kept.index(p) for p in served_before), default=-1) + 1
+        return [*kept[:at], hop, *kept[at:]]
 
     def report(self, state: TurnState, found: list[Passage]) -> StageReport:
         """Keep the ``top_k`` best servable passages of ``found`` as the turn's, record
@@ -43,6 +86,9 @@ class KnowledgeRetriever:
         detail: dict[str, object] = {"chunk_ids": [p.chunk_id for p in passages]}
         if evidence.tickets:
             detail["tickets"] = evidence.record()
+        hop = state.details.get("ticket_hop")
+        if hop is not None:
+            detail["ticket_hop"] = hop
         return StageReport(
             scores={
                 "passages": float(len(passages)),

@@ -117,6 +117,23 @@ def test_ticket_reply_is_never_relayed(frontdesk: Frontdesk, helpcenter: str) ->
     assert refund.citations[0]["url"] == "https://help.example.com/refund-labels"
 
 
+def test_a_message_like_a_past_ticket_is_answered_from_the_article_its_reply_points_to(
+    frontdesk: Frontdesk, helpcenter: str
+) -> None:
+    tickets = _ticket_chunk_ids(frontdesk, helpcenter)
+    (turn,) = _ask(
+        frontdesk,
+        helpcenter,
+        "hi, my parcel to munich has said in transit for a week and isn't moving, can you find it",
+    )
+    retrieve = next(s for s in turn.trace if s["name"] == "retrieve")
+    hop = retrieve["detail"]["ticket_hop"]
+    assert hop not in tickets
+    assert retrieve["detail"]["chunk_ids"][0] == hop
+    assert not set(retrieve["detail"]["chunk_ids"]) & tickets
+    assert not any(word in turn.text for word in TICKET_WORDS), turn.text
+
+
 def test_smalltalk_does_not_count_toward_handoff(frontdesk: Frontdesk, helpcenter: str) -> None:
     turns = _ask(
         frontdesk,

@@ -1,0 +1,92 @@
+"""The extractive generator prefers the sentence, and the passage, that states the kind of
+fact a question asks for; short elliptical questions are searched with their history."""
+
+from __future__ import annotations
+
+from frontdesk.pipeline.stages.answer_shape import answer_shape
+from frontdesk.pipeline.stages.context import HistoryCondenser
+from frontdesk.pipeline.stages.generate import ExtractiveGenerator
+from frontdesk.pipeline.state import HistoryTurn, Passage, TurnState
+
+PLANS = Passage(
+    chunk_id="plans",
+    title="Plus plan",
+    score=0.9,
+    text=(
+        "The Plus plan is our most popular plan for small shops. "
+        "Plus plan members get priority support. "
+        "Membership costs €9.99 per month on the plus tier."
+    ),
+)
+REMINDERS_INTRO = Passage(
+    chunk_id="intro",
+    title="Automatic payment reminders",
+    score=0.9,
+    text="Automatic reminders email your clients about invoices they have not paid.",
+)
+REMINDERS_SCHEDULE = Passage(
+    chunk_id="schedule",
+    title="Automatic payment reminders",
+    heading_path=("The default reminders",),
+    score=0.8,
+    text="The first reminder goes out 3 days before the due date.",
+)
+
+
+def _state(text: str) -> TurnState:
+    return TurnState(tenant_id="t", conversation_id="c", text=text, query=text)
+
+
+def test_questions_are_read_for_the_kind_of_fact_they_ask_for() -> None:
+    assert answer_shape("how much is the plus plan").names == ["amount"]
+    assert answer_shape("when do reminders go out").names == ["time"]
+    assert answer_shape("where do i find my invoices").names == ["place"]
+    assert answer_shape("how many seats can we add").names == ["number"]
+    assert answer_shape("is my data safe").names == []
+    assert answer_shape("how much").stated_in("Membership costs €9.99 per month on the plus tier.")
+    assert not answer_shape("how much").stated_in("Plus is our most popular plan.")
+
+
+def test_the_sentence_stating_the_asked_amount_is_preferred() -> None:
+    plain, shaped = _state("how much is the plus plan"), _state("how much is the plus plan")
+    plain.passages = shaped.passages = [PLANS]
+    ExtractiveGenerator(name="generate", max_sentences=1).run(plain)
+    # No embedder here, so the bonus must outweigh sharing every question word.
+    ExtractiveGenerator(name="generate", max_sentences=1, shape_bonus=1.5).run(shaped)
+    assert "€9.99" not in plain.answer  # words alone pick a sentence naming the plan
+    assert shaped.answer == "Membership costs €9.99 per month on the plus tier. [1]"
+
+
+def test_a_later_passage_stating_the_asked_time_answers_first() -> None:
+    state = _state("when do the automatic reminders go out")
+    state.passages = [REMINDERS_INTRO, REMINDERS_SCHEDULE]
+    generator = ExtractiveGenerator(name="generate", max_sentences=2, shape_lookahead=2)
+    generator.run(state)
+    assert state.answer.startswith("The first reminder goes out 3 days before the due date. [1]")
+    assert [c.chunk_id for c in state.citations] == ["schedule", "intro"]  # numbered as read
+
+
+def test_without_lookahead_the_top_passage_answers_first() -> None:
+    state = _state("when do the automatic reminders go out")
+    state.passages = [REMINDERS_INTRO, REMINDERS_SCHEDULE]
+    ExtractiveGenerator(name="generate", max_sentences=1).run(state)
+    assert [c.chunk_id for c in state.citations] == ["intro"]
+
+
+def test_an_elliptical_question_is_searched_with_the_question_before_it() -> None:
+    history = [
+        HistoryTurn("customer", "how do I create an API key?"),
+        HistoryTurn("assistant", "Go to Settings > API."),
+    ]
+    for text in ("how many can I have?", "ok and what if I lose it later"):
+        state = TurnState(tenant_id="t", conversation_id="c", text=text, history=history)
+        HistoryCondenser(name="context").run(state)
+        assert "create an API key" in state.query, text
+
+
+def test_a_full_question_after_an_ok_still_starts_a_new_topic() -> None:
+    history = [HistoryTurn("customer", "how do I create an API key?")]
+    text = "ok, how do I change my delivery address"
+    state = TurnState(tenant_id="t", conversation_id="c", text=text, history=history)
+    HistoryCondenser(name="context").run(state)
+    assert state.query == text
