@@ -11,6 +11,7 @@ transaction.
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Protocol
@@ -32,6 +33,8 @@ from frontdesk.handoff.tickets import open_ticket_in, priority_for
 from frontdesk.monitoring.metrics import Metrics
 from frontdesk.pipeline.runner import Pipeline
 from frontdesk.pipeline.state import HistoryTurn, TurnState
+from frontdesk.releases.follower import ReleaseFollower, Route
+from frontdesk.releases.traffic import RolloutTraffic, ShadowInput, observation
 from frontdesk.storage.db import Database
 from frontdesk.storage.repos import conversations as repo
 from frontdesk.storage.repos import tenants as tenants_repo
@@ -91,9 +94,14 @@ class ConversationService:
         vault: TextVault,
         handoff: HandoffService,
         metrics: Metrics,
+        releases: ReleaseFollower | None = None,
+        rollouts: RolloutTraffic | None = None,
     ) -> None:
         self._db = database
         self._pipeline = pipeline
+        # With a registry each tenant's turn is routed to its release (and rollout).
+        self._releases = releases
+        self._rollouts = rollouts
         self._max_chars = max_message_chars
         self._vault = vault
         self._handoff = handoff
@@ -149,7 +157,11 @@ class ConversationService:
         text = validated_text(text, self._max_chars)
         request_hash = hashlib.sha256(text.encode()).hexdigest()
         state = TurnState(tenant_id=tenant_id, conversation_id=conversation_id, text=text)
-        trace = self._pipeline.screen(state)
+        route = self._route(tenant_id, conversation_id)
+        pipeline = route.pipeline
+        started = time.perf_counter()
+        trace = pipeline.screen(state)
+        screen_ms = (time.perf_counter() - started) * 1000
         stored_details: dict[str, Any] = {}
         if state.text != text:
             stored_details["original_encrypted"] = self._vault.encrypt(text)
@@ -176,7 +188,9 @@ class ConversationService:
             )
             for t in accepted.history
         ]
-        trace += self._pipeline.answer(state)
+        started = time.perf_counter()
+        trace += pipeline.answer(state)
+        pipeline_ms = screen_ms + (time.perf_counter() - started) * 1000
         summary = None
         if state.outcome is Outcome.HANDOFF:  # before the lock: an LLM summary takes time
             reason = state.escalation_reason or "low_confidence"
@@ -196,7 +210,7 @@ class ConversationService:
                 text=state.answer,
                 outcome=state.outcome,
                 in_reply_to=customer.id,
-                release_id=self._pipeline.release_id,
+                release_id=pipeline.release_id,
                 trace=[stage.to_dict() for stage in trace],
                 citations=[c.to_dict() for c in state.citations],
                 details={
@@ -205,6 +219,7 @@ class ConversationService:
                     "flags": state.flags,
                     "query": state.query,
                     **state.details,
+                    **_rollout_details(route),
                 },
             )
             ticket = None
@@ -217,7 +232,16 @@ class ConversationService:
         self._metrics.observe_turn(reply)
         if ticket is not None:
             self._handoff.publish_handoff(tenant_id, ticket, None)
+        if self._rollouts is not None and route.arm is not None:
+            shadow = ShadowInput(conversation_id, text, state.history, _top_citation(state))
+            served = observation(route.arm, state, trace, pipeline_ms, reply.id)
+            self._rollouts.after_turn(tenant_id, route, served, shadow)
         return PostedReply(reply, replayed=False)
+
+    def _route(self, tenant_id: str, conversation_id: str) -> Route:
+        if self._releases is None:
+            return Route(self._pipeline)
+        return self._releases.route(tenant_id, conversation_id)
 
     def _accept(
         self,
@@ -291,3 +315,17 @@ class ConversationService:
             session, tenant_id, customer.conversation_id, customer.seq, HISTORY_TURNS
         )
         return _Accepted(customer, history)
+
+
+def _rollout_details(route: Route) -> dict[str, Any]:
+    """Which rollout the turn belonged to and which release shadowed it."""
+    if route.rollout is None:
+        return {}
+    return {
+        "rollout_id": route.rollout.id,
+        "shadow_release_id": None if route.shadow is None else route.shadow.release_id,
+    }
+
+
+def _top_citation(state: TurnState) -> str | None:
+    return state.citations[0].chunk_id if state.citations else None
