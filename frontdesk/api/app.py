@@ -17,6 +17,8 @@ from frontdesk.api.routes import (
     intents,
     keys,
     knowledge,
+    releases,
+    rollouts,
     tenant,
     tickets,
 )
@@ -71,6 +73,7 @@ def create_app(settings: Settings | None = None, *, instance: Frontdesk | None =
         prefix_limits={
             "/v1/knowledge/documents": settings.max_upload_bytes,
             "/v1/intents/train": settings.max_upload_bytes,
+            "/v1/releases/eval-set": settings.max_upload_bytes,
         },
     )
     app.include_router(health.router)
@@ -80,5 +83,8 @@ def create_app(settings: Settings | None = None, *, instance: Frontdesk | None =
     app.include_router(intents.router)
     app.include_router(tickets.router)
     app.include_router(tenant.router)
+    app.include_router(releases.router)
+    app.include_router(releases.audit_router)
+    app.include_router(rollouts.router)
     app.include_router(pages.router)
     return app

@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from frontdesk.cli import admin, ask, guard, intents, knowledge, server
+from frontdesk.cli import admin, ask, guard, intents, knowledge, releases, server
 from frontdesk.cli import eval as eval_cli
 from frontdesk.cli.context import console
 from frontdesk.errors import FrontdeskError
@@ -28,6 +28,9 @@ app.add_typer(guard.guard_app, name="guard")
 app.add_typer(intents.intents_app, name="intents")
 app.add_typer(admin.tenants_app, name="tenants")
 app.add_typer(admin.keys_app, name="keys")
+app.add_typer(releases.releases_app, name="releases")
+app.add_typer(releases.rollout_app, name="rollout")
+app.add_typer(releases.audit_app, name="audit")
 
 
 def run() -> None:

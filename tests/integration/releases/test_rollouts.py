@@ -138,12 +138,14 @@ def test_promotion_is_gated_by_eval_and_a_forced_one_is_audited(frontdesk: Front
     assert frontdesk.releases.labels(acme.id) == {}
     same = frontdesk.releases.create(acme.id, as_text(release_document("same")), ADMIN)
     passed = frontdesk.promotion.promote(acme.id, same.release_id, ADMIN)
-    assert passed["gate"]["passed"] and not passed["forced"]
+    assert passed["gate"]["passed"]
+    assert not passed["forced"]
     forced = frontdesk.promotion.promote(acme.id, worse.release_id, ADMIN, force=True)
     assert forced["forced"]
     assert frontdesk.releases.labels(acme.id) == {"production": "mute@1"}
     entry = frontdesk.audit.list(acme.id)[0]
     assert entry.action == "promote_forced"
-    assert entry.after is not None and entry.after["gate"]["reasons"]
+    assert entry.after is not None
+    assert entry.after["gate"]["reasons"]
     assert entry.before == {"production": "same@2"}
     assert frontdesk.releases.rollback(acme.id, ADMIN) == "same@2"
