@@ -33,7 +33,7 @@ class RollbackTriggers(BaseModel):
 
 
 def fired(
-    candidate: ArmStats, production: ArmStats, limits: RollbackTriggers
+    candidate: ArmStats, production: ArmStats, limits: RollbackTriggers, *, latency: bool = True
 ) -> dict[str, Any] | None:
     """The first trigger that fires, with its figures; None while the candidate holds."""
     if candidate.turns < limits.min_sample:
@@ -48,7 +48,7 @@ def fired(
         }
     if production.turns < limits.min_sample:
         return None  # the relative triggers need production's figures too
-    if _slower(candidate, production, limits):
+    if latency and _slower(candidate, production, limits):
         return {
             "trigger": "latency_p95",
             "candidate_p95_ms": candidate.p95_ms,

@@ -166,7 +166,11 @@ class RolloutService:
     def check(self, rollout: Rollout) -> dict[str, Any] | None:
         """Withdraw the candidate if a trigger fires; the trigger, or None."""
         candidate, production = self.compare(rollout)
-        trigger = fired(candidate, production, RollbackTriggers.model_validate(rollout.thresholds))
+        limits = RollbackTriggers.model_validate(rollout.thresholds)
+        # A shadow run waits for idle moments and yields to customers: its latency says
+        # nothing about what customers would wait, so only the other triggers apply.
+        latency = rollout.mode is not RolloutMode.SHADOW
+        trigger = fired(candidate, production, limits, latency=latency)
         if trigger is None:
             return None
         trigger = {

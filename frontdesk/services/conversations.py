@@ -154,6 +154,19 @@ class ConversationService:
         idempotency_key: str | None = None,
         observer: ReplyObserver | None = None,
     ) -> PostedReply:
+        if self._rollouts is None:
+            return self._post(tenant_id, conversation_id, text, idempotency_key, observer)
+        with self._rollouts.customer_turn():  # shadow work waits while customers wait
+            return self._post(tenant_id, conversation_id, text, idempotency_key, observer)
+
+    def _post(
+        self,
+        tenant_id: str,
+        conversation_id: str,
+        text: str,
+        idempotency_key: str | None,
+        observer: ReplyObserver | None,
+    ) -> PostedReply:
         text = validated_text(text, self._max_chars)
         request_hash = hashlib.sha256(text.encode()).hexdigest()
         state = TurnState(tenant_id=tenant_id, conversation_id=conversation_id, text=text)
