@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import redis
 
-from frontdesk.errors import ConfigurationError
+from frontdesk.errors import ConfigurationError, InvalidInputError
+from frontdesk.evaluation.gate import EvalGate
+from frontdesk.evaluation.sources import database_sources
 from frontdesk.guards import TextVault
 from frontdesk.guards.pii.identifiers import IdentifierHasher
 from frontdesk.handoff.service import HandoffService
@@ -20,11 +22,18 @@ from frontdesk.handoff.summaries import summarizer_for
 from frontdesk.jobs.worker import JobWorker
 from frontdesk.live.bus import build_event_bus
 from frontdesk.monitoring.metrics import Metrics
+from frontdesk.pipeline.runner import Pipeline
 from frontdesk.pipeline.stages.retrieve import KnowledgeRetriever
 from frontdesk.privacy import PrivacyService
 from frontdesk.providers.registry import ComponentRegistry, load_registry
 from frontdesk.providers.resources import Resources
+from frontdesk.releases.audit import AuditLog
 from frontdesk.releases.config import ReleaseConfig, load_release
+from frontdesk.releases.follower import ReleaseFollower
+from frontdesk.releases.promotion import Promotion
+from frontdesk.releases.registry import ReleaseRegistry
+from frontdesk.releases.rollout import RolloutService
+from frontdesk.releases.traffic import RolloutTraffic
 from frontdesk.retrieval.types import Passage
 from frontdesk.services.conversations import ConversationService
 from frontdesk.services.knowledge import KnowledgeService
@@ -52,6 +61,7 @@ class Frontdesk:
         *,
         release: ReleaseConfig | None = None,
         registry: ComponentRegistry | None = None,
+        release_poll_s: float = 1.0,
     ) -> None:
         self.settings = settings
         self.database = Database(settings)
@@ -80,6 +90,7 @@ class Frontdesk:
         vault = TextVault(settings.secret_key_bytes())
         identifiers = IdentifierHasher(settings.secret_key_bytes())
         self.liveness = build_liveness(self.database, settings.data_dir)
+        self._init_releases(release_poll_s)
         self.conversations = ConversationService(
             self.database,
             self.pipeline,
@@ -89,11 +100,41 @@ class Frontdesk:
             self.metrics,
             identifiers,
             self.liveness,
+            releases=self.follower,
+            rollouts=self.rollout_traffic,
         )
         self.privacy = PrivacyService(self.database, vault, identifiers)
         self.intents = self.resources.intents()
         self.jobs = JobWorker(self.database)
         self._warm = False
+
+    def _init_releases(self, poll_s: float) -> None:
+        """The tenants' release registry, followed by this replica (``releases/``); the
+        configured release is what a tenant with an empty registry runs."""
+        self.releases = ReleaseRegistry(self.database, check=self._check_release)
+        self.follower = ReleaseFollower(
+            self.database, self._build_pipeline, self.pipeline, poll_s=poll_s
+        )
+        self.rollouts = RolloutService(self.database, self.releases, self.pipeline.release_id)
+        self.rollout_traffic = RolloutTraffic(self.rollouts, self.follower.refresh)
+        gate = EvalGate(
+            self.follower.pipeline_for,
+            database_sources(self.database),
+            self.settings.max_message_chars,
+        )
+        self.promotion = Promotion(self.database, self.releases, self.rollouts, gate, self.release)
+        self.audit = AuditLog(self.database)
+
+    def _build_pipeline(self, release: ReleaseConfig) -> Pipeline:
+        return self.registry.build_pipeline(release, self.resources)
+
+    def _check_release(self, release: ReleaseConfig) -> None:
+        """Refuse, at creation, a release this install cannot build (an unknown component
+        or parameter); building loads no model, and the trial pipeline is closed."""
+        try:
+            self._build_pipeline(release).close()
+        except ConfigurationError as exc:
+            raise InvalidInputError(exc.message, field="stages") from None
 
     def init(self) -> None:
         """Create or upgrade the database schema."""
@@ -121,7 +162,10 @@ class Frontdesk:
         checks["models"] = "ok" if self._warm else "loading"
         if self.settings.redis_url:  # shared rate limits and live updates
             checks["redis"] = _redis_state(self.settings.redis_url)
-        return all(value == "ok" for value in checks.values()), checks
+        ready = all(value == "ok" for value in checks.values())
+        # A replica serving a tenant's last good release still serves: reported, not 503.
+        checks["releases"] = self.follower.health()
+        return ready, checks
 
     def search(self, tenant_id: str, query: str, k: int = 5) -> list[Passage]:
         """What this release's retrieval stage finds for ``query`` in the tenant's knowledge."""
@@ -131,6 +175,8 @@ class Frontdesk:
         raise ConfigurationError(f"release {self.release.id} has no knowledge retrieval stage")
 
     def close(self) -> None:
+        self.rollout_traffic.close()
+        self.follower.close()
         self.jobs.shutdown()
         self.handoff.close()
         self.events.close()

@@ -20,6 +20,8 @@ from frontdesk.api.routes import (
     keys,
     knowledge,
     privacy,
+    releases,
+    rollouts,
     tenant,
     tickets,
 )
@@ -88,6 +90,7 @@ def create_app(settings: Settings | None = None, *, instance: Frontdesk | None =
         prefix_limits={
             "/v1/knowledge/documents": settings.max_upload_bytes,
             "/v1/intents/train": settings.max_upload_bytes,
+            "/v1/releases/eval-set": settings.max_upload_bytes,
         },
     )
     app.include_router(health.router)
@@ -99,6 +102,9 @@ def create_app(settings: Settings | None = None, *, instance: Frontdesk | None =
     app.include_router(tenant.router)
     app.include_router(privacy.router)
     app.include_router(chat_completions.router)
+    app.include_router(releases.router)
+    app.include_router(releases.audit_router)
+    app.include_router(rollouts.router)
     app.include_router(pages.router)
     install_openapi(app)
     return app

@@ -1,4 +1,5 @@
-"""``frontdesk audit …``: is any group of customers served worse than the rest?"""
+"""``frontdesk audit …``: the audit log (``list``, in :mod:`frontdesk.cli.releases`) and
+the fairness audit: is any group of customers served worse than the rest?"""
 
 from __future__ import annotations
 
@@ -14,7 +15,10 @@ from frontdesk.evaluation import EvalRunner, database_sources, load_rows
 from frontdesk.evaluation.fairness import audit
 from frontdesk.evaluation.segments import from_results, from_turns
 
-audit_app = typer.Typer(help="Audits: fairness across customer segments.", no_args_is_help=True)
+audit_app = typer.Typer(
+    help="Audits: who changed what (list) and fairness across customer segments (fairness).",
+    no_args_is_help=True,
+)
 
 
 @audit_app.command("fairness")

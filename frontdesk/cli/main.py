@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from frontdesk.cli import admin, ask, audit, guard, intents, knowledge, privacy, server
+from frontdesk.cli import admin, ask, audit, guard, intents, knowledge, privacy, releases, server
 from frontdesk.cli import eval as eval_cli
 from frontdesk.cli.context import console
 from frontdesk.errors import FrontdeskError
@@ -30,6 +30,8 @@ app.add_typer(admin.tenants_app, name="tenants")
 app.add_typer(admin.keys_app, name="keys")
 app.add_typer(privacy.privacy_app, name="privacy")
 app.add_typer(audit.audit_app, name="audit")
+app.add_typer(releases.releases_app, name="releases")
+app.add_typer(releases.rollout_app, name="rollout")
 
 
 def run() -> None:

@@ -8,7 +8,6 @@ from typing import Any
 
 from frontdesk.guards import GuardPolicy, InputGuards
 from frontdesk.handoff.decide import HandoffDecider
-from frontdesk.knowledge.index import StoredKnowledge
 from frontdesk.pipeline.protocols import Stage
 from frontdesk.pipeline.stages.context import HistoryCondenser
 from frontdesk.pipeline.stages.generate import ExtractiveGenerator
@@ -28,8 +27,7 @@ def _condenser(name: str, params: dict[str, Any], _res: Resources) -> Stage:
 
 
 def _retriever(name: str, params: dict[str, Any], res: Resources) -> Stage:
-    options = HybridOptions(**params.pop("hybrid", {}))
-    knowledge = StoredKnowledge(res.database, res.embedder(), options)
+    knowledge = res.knowledge(HybridOptions(**params.pop("hybrid", {})))
     return KnowledgeRetriever(name=name, knowledge=knowledge, **params)
 
 
@@ -90,8 +88,7 @@ def _llm_generator(name: str, params: dict[str, Any], res: Resources) -> Stage:
 def _expanded_retriever(name: str, params: dict[str, Any], res: Resources) -> Stage:
     from frontdesk.pipeline.stages.expand import LlmExpandedRetriever
 
-    options = HybridOptions(**params.pop("hybrid", {}))
-    knowledge = StoredKnowledge(res.database, res.embedder(), options)
+    knowledge = res.knowledge(HybridOptions(**params.pop("hybrid", {})))
     return LlmExpandedRetriever.from_params(
         name, params, knowledge=knowledge, breakers=res.breakers, local_models=res.local_models
     )

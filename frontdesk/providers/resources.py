@@ -6,8 +6,10 @@ import functools
 import threading
 from typing import TYPE_CHECKING
 
+from frontdesk.knowledge.index import StoredKnowledge
 from frontdesk.llm.breaker import BreakerBoard
 from frontdesk.llm.local_pool import LocalModelPool
+from frontdesk.retrieval.hybrid import HybridOptions
 from frontdesk.retrieval.protocols import Embedder
 from frontdesk.settings import Settings
 from frontdesk.storage.db import Database
@@ -25,6 +27,7 @@ class Resources:
         self.database = database
         self._embedder: Embedder | None = None
         self._intents: IntentService | None = None
+        self._knowledge: dict[HybridOptions, StoredKnowledge] = {}
         self._lock = threading.Lock()
         # One circuit breaker per LLM provider, shared by every pipeline of this process.
         self.breakers = BreakerBoard()
@@ -36,6 +39,15 @@ class Resources:
             if self._embedder is None:
                 self._embedder = _shared_embedder()
             return self._embedder
+
+    def knowledge(self, options: HybridOptions) -> StoredKnowledge:
+        """One searchable index per retrieval options: the pipelines of several releases
+        (a rollout's candidate and production) share the per-tenant indexes they build."""
+        embedder = self.embedder()
+        with self._lock:
+            if options not in self._knowledge:
+                self._knowledge[options] = StoredKnowledge(self.database, embedder, options)
+            return self._knowledge[options]
 
     def intents(self) -> IntentService:
         """Per-tenant intent models (shared by the pipeline, the API and the CLI)."""

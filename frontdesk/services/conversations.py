@@ -11,6 +11,7 @@ transaction.
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Protocol
@@ -35,6 +36,8 @@ from frontdesk.handoff.tickets import open_ticket_in, priority_for
 from frontdesk.monitoring.metrics import Metrics
 from frontdesk.pipeline.runner import Pipeline
 from frontdesk.pipeline.state import HistoryTurn, TurnState
+from frontdesk.releases.follower import ReleaseFollower, Route
+from frontdesk.releases.traffic import RolloutTraffic, ShadowInput, observation
 from frontdesk.storage.db import Database
 from frontdesk.storage.liveness import Liveness
 from frontdesk.storage.repos import conversations as repo
@@ -100,12 +103,17 @@ class ConversationService:
         metrics: Metrics,
         identifiers: IdentifierHasher,
         liveness: Liveness | None = None,
+        releases: ReleaseFollower | None = None,
+        rollouts: RolloutTraffic | None = None,
     ) -> None:
         self._identifiers = identifiers
         self._db = database
         self._liveness = liveness
         self._answering: set[str] = set()  # customer turns this process is answering now
         self._pipeline = pipeline
+        # With a registry each tenant's turn is routed to its release (and rollout).
+        self._releases = releases
+        self._rollouts = rollouts
         self._max_chars = max_message_chars
         self._vault = vault
         self._handoff = handoff
@@ -164,10 +172,28 @@ class ConversationService:
         """Answer ``text``. ``prior`` is earlier (speaker, text) context the caller holds
         but Frontdesk never stored (a stateless chat client's history): the pipeline sees
         it, redacted, when the conversation has no history of its own; it is not stored."""
+        if self._rollouts is None:
+            return self._post(tenant_id, conversation_id, text, idempotency_key, observer, prior)
+        with self._rollouts.customer_turn():  # shadow work waits while customers wait
+            return self._post(tenant_id, conversation_id, text, idempotency_key, observer, prior)
+
+    def _post(
+        self,
+        tenant_id: str,
+        conversation_id: str,
+        text: str,
+        idempotency_key: str | None,
+        observer: ReplyObserver | None,
+        prior: list[tuple[str, str]] | None,
+    ) -> PostedReply:
         text = validated_text(text, self._max_chars)
         request_hash = hashlib.sha256(text.encode()).hexdigest()
         state = TurnState(tenant_id=tenant_id, conversation_id=conversation_id, text=text)
-        trace = self._pipeline.screen(state)
+        route = self._route(tenant_id, conversation_id)
+        pipeline = route.pipeline
+        started = time.perf_counter()
+        trace = pipeline.screen(state)
+        screen_ms = (time.perf_counter() - started) * 1000
         stored_details: dict[str, Any] = {}
         identifiers: list[str] = []
         if state.text != text:
@@ -190,7 +216,7 @@ class ConversationService:
         self._answering.add(customer.id)
         try:
             return self._answer(
-                tenant_id, conversation_id, state, trace, accepted, observer, prior or []
+                tenant_id, state, trace, accepted, observer, prior or [], route, screen_ms
             )
         finally:
             self._answering.discard(customer.id)
@@ -198,13 +224,15 @@ class ConversationService:
     def _answer(
         self,
         tenant_id: str,
-        conversation_id: str,
         state: TurnState,
         trace: list[StageTrace],
         accepted: _Accepted,
         observer: ReplyObserver | None,
         prior: list[tuple[str, str]],
+        route: Route,
+        screen_ms: float,
     ) -> PostedReply:
+        conversation_id, pipeline = state.conversation_id, route.pipeline
         customer = accepted.customer
         if observer is not None and not accepted.queued:
             observer.accepted(customer)
@@ -223,7 +251,9 @@ class ConversationService:
             )
             for t in accepted.history
         ] or self._screened(tenant_id, conversation_id, prior)
-        trace += self._pipeline.answer(state)
+        started = time.perf_counter()
+        trace += pipeline.answer(state)
+        pipeline_ms = screen_ms + (time.perf_counter() - started) * 1000
         summary = None
         if state.outcome is Outcome.HANDOFF:  # before the lock: an LLM summary takes time
             reason = state.escalation_reason or "low_confidence"
@@ -243,7 +273,7 @@ class ConversationService:
                 text=state.answer,
                 outcome=state.outcome,
                 in_reply_to=customer.id,
-                release_id=self._pipeline.release_id,
+                release_id=pipeline.release_id,
                 trace=[stage.to_dict() for stage in trace],
                 citations=[c.to_dict() for c in state.citations],
                 details={
@@ -252,6 +282,7 @@ class ConversationService:
                     "flags": state.flags,
                     "query": state.query,
                     **state.details,
+                    **_rollout_details(route),
                 },
             )
             ticket = None
@@ -264,6 +295,12 @@ class ConversationService:
         self._metrics.observe_turn(reply)
         if ticket is not None:
             self._handoff.publish_handoff(tenant_id, ticket, None)
+        if self._rollouts is not None and route.arm is not None:
+            shadow = ShadowInput(
+                conversation_id, customer.text, state.history, _top_citation(state)
+            )
+            served = observation(route.arm, state, trace, pipeline_ms, reply.id)
+            self._rollouts.after_turn(tenant_id, route, served, shadow)
         return PostedReply(reply, replayed=False)
 
     def _screened(
@@ -294,6 +331,11 @@ class ConversationService:
         if latest is None or latest[1] != earlier_messages:
             return None
         return latest[0]
+
+    def _route(self, tenant_id: str, conversation_id: str) -> Route:
+        if self._releases is None:
+            return Route(self._pipeline)
+        return self._releases.route(tenant_id, conversation_id)
 
     def _accept(
         self,
@@ -380,3 +422,17 @@ class ConversationService:
         if owner == self._liveness.instance_id:
             return customer.id in self._answering
         return self._liveness.is_alive(owner)
+
+
+def _rollout_details(route: Route) -> dict[str, Any]:
+    """Which rollout the turn belonged to and which release shadowed it."""
+    if route.rollout is None:
+        return {}
+    return {
+        "rollout_id": route.rollout.id,
+        "shadow_release_id": None if route.shadow is None else route.shadow.release_id,
+    }
+
+
+def _top_citation(state: TurnState) -> str | None:
+    return state.citations[0].chunk_id if state.citations else None

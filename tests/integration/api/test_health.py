@@ -13,7 +13,12 @@ def test_healthz_and_readyz_are_ok_on_a_migrated_database(client) -> None:
     assert client.get("/healthz").json() == {"status": "ok"}
     ready = client.get("/readyz")
     assert ready.status_code == 200
-    assert ready.json()["checks"] == {"database": "ok", "migrations": "ok", "models": "ok"}
+    assert ready.json()["checks"] == {
+        "database": "ok",
+        "migrations": "ok",
+        "models": "ok",
+        "releases": "ok",
+    }
 
 
 def test_readyz_is_503_until_migrations_are_applied(empty_database_url, tmp_path) -> None:
