@@ -20,6 +20,12 @@ class ConversationCreate(BaseModel):
 
     channel: str = Field("api", pattern=r"^[a-z][a-z0-9_-]{0,15}$")
     metadata: dict[str, str] = Field(default_factory=dict, max_length=20)
+    language: str | None = Field(
+        None,
+        pattern=r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})*$",
+        description="The customer's browser language (e.g. de-AT): the conversation's "
+        "language until the customer writes enough to tell.",
+    )
 
 
 class MessageCreate(BaseModel):

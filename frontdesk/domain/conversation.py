@@ -84,3 +84,4 @@ class Conversation:
     created_at: datetime
     updated_at: datetime
     turns: list[Turn] = field(default_factory=list)
+    metadata: dict[str, Any] = field(default_factory=dict)

@@ -18,6 +18,7 @@ from typing import Any, Protocol
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from frontdesk.domain.catalogue import base_language
 from frontdesk.domain.conversation import (
     Conversation,
     ConversationStatus,
@@ -38,6 +39,7 @@ from frontdesk.storage.repos import tenants as tenants_repo
 from frontdesk.storage.tables import utcnow
 
 HISTORY_TURNS = 10
+BROWSER_LANGUAGE = "browser_language"  # conversation metadata: the prior for its language
 # A pending turn older than this was orphaned by a crashed worker: a retry may take it over.
 STALE_PENDING = timedelta(seconds=60)
 
@@ -67,6 +69,10 @@ class _Accepted:
     replay: Turn | None = None
     queued: bool = False
     reopened: bool = False
+    # What the pipeline needs to decide and localise the language (tenant, conversation).
+    tenant_languages: tuple[str, ...] = ()
+    language_prior: str | None = None
+    message_overrides: dict[str, dict[str, str]] | None = None
 
 
 def validated_text(text: str, max_chars: int) -> str:
@@ -106,14 +112,21 @@ class ConversationService:
         channel: str = "api",
         created_by_key: str | None = None,
         metadata: dict[str, Any] | None = None,
+        browser_language: str | None = None,
     ) -> Conversation:
+        """``browser_language`` (a tag such as ``de-AT``) is the prior for the
+        conversation's language; a tag the detector does not know is ignored."""
+        stored = dict(metadata or {})
+        prior = base_language(browser_language)
+        if prior is not None:
+            stored[BROWSER_LANGUAGE] = prior
         with self._db.transaction() as session:
             return repo.create(
                 session,
                 tenant_id,
                 channel=channel,
                 created_by_key=created_by_key,
-                metadata=metadata or {},
+                metadata=stored,
             )
 
     def get(self, tenant_id: str, conversation_id: str) -> Conversation:
@@ -173,9 +186,13 @@ class ConversationService:
                 t.text,
                 t.outcome.value if t.outcome else None,
                 route=t.details.get("route"),
+                language=t.details.get("language"),
             )
             for t in accepted.history
         ]
+        state.tenant_languages = accepted.tenant_languages
+        state.language_prior = accepted.language_prior
+        state.message_overrides = accepted.message_overrides or {}
         trace += self._pipeline.answer(state)
         summary = None
         if state.outcome is Outcome.HANDOFF:  # before the lock: an LLM summary takes time
@@ -188,6 +205,7 @@ class ConversationService:
                 if existing is not None:  # a concurrent retry answered first
                     return PostedReply(existing, replayed=True)
                 raise ConflictError("this message is already being answered; retry shortly")
+            repo.merge_turn_details(session, tenant_id, customer.id, {"language": state.language})
             reply = repo.append_turn(
                 session,
                 tenant_id,
@@ -261,7 +279,16 @@ class ConversationService:
                     history = repo.recent_history(
                         session, tenant_id, conversation_id, customer.seq, HISTORY_TURNS
                     )
-                    return _Accepted(customer, history, reopened=reopened)
+                    settings = tenants_repo.get_tenant(session, tenant_id).settings
+                    prior = conversation.metadata.get(BROWSER_LANGUAGE)
+                    return _Accepted(
+                        customer,
+                        history,
+                        reopened=reopened,
+                        tenant_languages=settings.languages,
+                        language_prior=prior if isinstance(prior, str) else None,
+                        message_overrides=settings.messages,
+                    )
             except IntegrityError:
                 continue  # a concurrent request took the same seq or key: look again
         raise ConflictError("too many concurrent messages in this conversation; retry")

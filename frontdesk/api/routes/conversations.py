@@ -39,6 +39,7 @@ def create_conversation(
         channel=body.channel,
         created_by_key=principal.key_id,
         metadata=body.metadata,
+        browser_language=body.language,
     )
     return ConversationPublic.of(conversation)
 
