@@ -47,13 +47,16 @@ class Catalogue:
     that language, else English."""
 
     def __init__(self, language: str, overrides: Mapping[str, str] | None = None) -> None:
-        self.language = language if language in CATALOGUE_LANGUAGES else DEFAULT_LANGUAGE
+        # A language without a built-in catalogue is still this catalogue's language when
+        # the tenant wrote texts for it (English fills the gaps).
+        known = language in CATALOGUE_LANGUAGES or bool(overrides)
+        self.language = language if known else DEFAULT_LANGUAGE
         self._messages = {
             **_builtin(DEFAULT_LANGUAGE)[0],
-            **_builtin(self.language)[0],
+            **(_builtin(language)[0] if language in CATALOGUE_LANGUAGES else {}),
             **(overrides or {}),
         }
-        self._names = _builtin(self.language)[1]
+        self._names = _builtin(language if language in CATALOGUE_LANGUAGES else "en")[1]
 
     def text(self, key: str, **values: str) -> str:
         template = self._messages[key]

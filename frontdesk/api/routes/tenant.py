@@ -43,12 +43,13 @@ def widget_messages(
     ] = "en",
 ) -> WidgetMessages:
     """The widget's labels and CSAT prompt in ``language`` (a browser tag is fine), with
-    the tenant's overrides; English when there is no catalogue for it."""
+    the tenant's overrides; English (left to right) when there is neither a built-in
+    catalogue nor tenant texts for it."""
     code = base_language(language) or "en"
     overrides = frontdesk.tenants.settings_of(principal.tenant_id).messages
     catalogue = Catalogue(code, overrides.get(code))
     return WidgetMessages(
         language=catalogue.language,
-        dir="rtl" if code in RTL_LANGUAGES else "ltr",
+        dir="rtl" if catalogue.language in RTL_LANGUAGES else "ltr",
         messages=catalogue.widget_texts(),
     )

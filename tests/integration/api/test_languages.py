@@ -88,10 +88,18 @@ def test_the_widget_gets_its_texts_in_the_customers_language(client, acme) -> No
     body = response.json()
     assert (body["language"], body["dir"]) == ("de", "ltr")
     assert body["messages"]["widget_send"] == "Senden"
-    assert (
-        client.get("/v1/tenant/messages?language=ar", headers=acme.auth("widget")).json()["dir"]
-        == "rtl"
+    english = client.get("/v1/tenant/messages?language=ar", headers=acme.auth("widget")).json()
+    assert (english["language"], english["dir"]) == ("en", "ltr")  # no Arabic texts yet
+    patched = client.patch(
+        "/v1/tenant/settings",
+        json={"messages": {"ar": {"widget_send": "إرسال"}}},
+        headers=acme.auth("admin"),
     )
+    assert patched.status_code == 200, patched.text
+    arabic = client.get("/v1/tenant/messages?language=ar", headers=acme.auth("widget")).json()
+    assert (arabic["language"], arabic["dir"]) == ("ar", "rtl")
+    assert arabic["messages"]["widget_send"] == "إرسال"
+    assert arabic["messages"]["widget_new"] == "New"
     bad = client.get("/v1/tenant/messages?language=../x", headers=acme.auth("widget"))
     assert bad.status_code == 422
 
