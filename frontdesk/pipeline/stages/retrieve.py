@@ -26,7 +26,9 @@ class KnowledgeRetriever:
 
     def run(self, state: TurnState) -> StageReport:
         query = state.query or state.text
-        found = self.knowledge.search(state.tenant_id, query, self.top_k + TICKET_HEADROOM)
+        found = self.knowledge.search(
+            state.tenant_id, query, self.top_k + TICKET_HEADROOM, language=state.language or "en"
+        )
         return self.report(state, found)
 
     def report(self, state: TurnState, found: list[Passage]) -> StageReport:
