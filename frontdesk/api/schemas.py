@@ -27,6 +27,12 @@ class ConversationCreate(BaseModel):
         pattern=r"^[^\x00-\x1f]+$",
         description="Your id for the customer: erasure and access requests find them by it.",
     )
+    language: str | None = Field(
+        None,
+        pattern=r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})*$",
+        description="The customer's browser language (e.g. de-AT): the conversation's "
+        "language until the customer writes enough to tell.",
+    )
 
 
 class MessageCreate(BaseModel):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -9,6 +11,7 @@ from rich.table import Table
 
 from frontdesk.cli.context import console, open_frontdesk
 from frontdesk.domain.tenant import KeyRole
+from frontdesk.errors import InvalidInputError
 
 tenants_app = typer.Typer(help="Create and list tenants (one per company).", no_args_is_help=True)
 keys_app = typer.Typer(help="Create, list and revoke API keys.", no_args_is_help=True)
@@ -42,9 +45,32 @@ def tenants_configure(
             "customers (replaces the list; '' clears it).",
         ),
     ] = None,
+    languages: Annotated[
+        str | None,
+        typer.Option(
+            help="Comma-separated ISO 639-1 codes customers are answered in, the fallback "
+            "first, e.g. en,de,fr ('' = every built-in catalogue language).",
+        ),
+    ] = None,
+    messages_file: Annotated[
+        Path | None,
+        typer.Option(
+            help='JSON file of fixed-text overrides by language and key, e.g. {"de": '
+            '{"handoff": "..."}} (replaces the tenant\'s overrides).',
+        ),
+    ] = None,
 ) -> None:
     """Change a tenant's settings; prints them as JSON."""
     changes: dict[str, object] = {}
+    if languages is not None:
+        changes["languages"] = [c.strip() for c in languages.split(",") if c.strip()]
+    if messages_file is not None:
+        try:
+            changes["messages"] = json.loads(messages_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise InvalidInputError(
+                f"cannot read --messages-file {messages_file}: {exc}", field="messages"
+            ) from None
     if reveal_pii is not None:
         changes["reveal_pii_to_agents"] = reveal_pii
     if contact_allowlist is not None:

@@ -85,3 +85,4 @@ class Conversation:
     updated_at: datetime
     turns: list[Turn] = field(default_factory=list)
     customer_id: str | None = None  # the tenant's id for the customer, when given
+    metadata: dict[str, Any] = field(default_factory=dict)

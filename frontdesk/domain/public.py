@@ -41,6 +41,14 @@ class TurnPublic(BaseModel):
     intent_confidence: float | None = None
     out_of_scope: bool | None = None
     route: str | None = None
+    language: str | None = Field(
+        None,
+        description="ISO 639-1 language of the customer's message (on a reply: of "
+        "the message it answers).",
+    )
+    reply_language: str | None = Field(
+        None, description="ISO 639-1 language the reply was written in (assistant turns)."
+    )
     flags: list[str] = Field(
         default_factory=list, description="Every stage's flags, as 'stage:flag'."
     )
@@ -68,6 +76,8 @@ class TurnPublic(BaseModel):
             intent_confidence=turn.details.get("intent_confidence"),
             out_of_scope=turn.details.get("out_of_scope"),
             route=turn.details.get("route"),
+            language=turn.details.get("language"),
+            reply_language=turn.details.get("reply_language"),
             flags=list(turn.details.get("flags", [])),
             guard_flags=_guard_flags(turn),
             in_reply_to=turn.in_reply_to,

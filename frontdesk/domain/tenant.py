@@ -9,6 +9,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from frontdesk.domain.catalogue import DETECTABLE_LANGUAGES, message_keys
+
 _EMAIL = re.compile(r"^[^@\s]{1,64}@(?:[a-z0-9-]{1,63}\.)+[a-z]{2,24}$")
 _DOMAIN = re.compile(r"^(?:[a-z0-9-]{1,63}\.)+[a-z]{2,24}$")
 _PHONE = re.compile(r"^\+?[\d\s().-]{6,24}$")
@@ -45,6 +47,49 @@ class TenantSettings(BaseModel):
         description="Erase conversations (turns, tickets, feedback) this many days after "
         "their last message; none while a person still handles them. Empty: keep.",
     )
+
+    languages: tuple[str, ...] = Field(
+        (),
+        max_length=20,
+        description="ISO 639-1 codes of the languages customers are answered in, the "
+        "fallback first (e.g. en, de, fr). Empty: every language with a built-in catalogue "
+        "(en, de, fr, es, nl, it, pt), English first.",
+    )
+    messages: dict[str, dict[str, str]] = Field(
+        default_factory=dict,
+        description="Overrides of the fixed texts customers see, by language and message "
+        'key, e.g. {"de": {"handoff": "..."}}; keys as in frontdesk/domain/locales/en.json.',
+    )
+
+    @field_validator("languages")
+    @classmethod
+    def _languages(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        cleaned: list[str] = []
+        for raw in value:
+            code = raw.strip().lower()
+            if code not in DETECTABLE_LANGUAGES:
+                raise ValueError(
+                    f"{raw!r} is not an ISO 639-1 language code the detector knows "
+                    "(e.g. en, de, fr)"
+                )
+            if code not in cleaned:
+                cleaned.append(code)
+        return tuple(cleaned)
+
+    @field_validator("messages")
+    @classmethod
+    def _messages(cls, value: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+        known = message_keys()
+        for language, texts in value.items():
+            if language not in DETECTABLE_LANGUAGES:
+                raise ValueError(f"{language!r} is not an ISO 639-1 language code")
+            for key, text in texts.items():
+                if key not in known:
+                    names = ", ".join(sorted(known))
+                    raise ValueError(f"unknown message key {key!r} (known: {names})")
+                if not text.strip() or len(text) > 2000:
+                    raise ValueError(f"message {language}.{key} must be 1-2000 characters")
+        return value
 
     @field_validator("contact_allowlist")
     @classmethod

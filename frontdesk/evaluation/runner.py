@@ -112,7 +112,7 @@ class EvalRunner:
         self._pipeline.answer(state)
         latency_ms = (time.perf_counter() - started) * 1000
         outcome = state.outcome or Outcome.NO_ANSWER
-        history.append(HistoryTurn("customer", state.text))
+        history.append(HistoryTurn("customer", state.text, language=state.language))
         route = state.details.get("route")
         history.append(
             HistoryTurn(

@@ -118,14 +118,20 @@ class HandoffDecider:
         scores = [p.score for p in state.passages]
         top = state.passages[0] if state.passages else None
         bm25 = float(top.metadata.get("bm25", 0.0)) if top is not None else 0.0
+        coverage = float(details.get("coverage", 0.0))
+        passage_coverage = _passage_coverage(state)
+        if top is not None and "dense_multilingual" in top.metadata:
+            # A question in another language than the passage shares no words with it:
+            # its word coverage is unobserved, not zero. The dense evidence stands in.
+            coverage = passage_coverage = float(state.confidence)
         return {
             "evidence": state.confidence,
-            "coverage": float(details.get("coverage", 0.0)),
+            "coverage": coverage,
             "support": float(details.get("support", 1.0)),
             "top_score": scores[0] if scores else 0.0,
             "margin": scores[0] - scores[1] if len(scores) > 1 else (scores[0] if scores else 0.0),
             "bm25": bm25 / (bm25 + 5.0),  # squashed to [0, 1): raw BM25 is unbounded
-            "passage_coverage": _passage_coverage(state),
+            "passage_coverage": passage_coverage,
             "intent_confidence": 1.0 if intent_confidence is None else float(intent_confidence),
             # how close a resolved ticket came: evidence only, its text is never served
             "ticket_support": float(details.get("ticket_support", 0.0)),

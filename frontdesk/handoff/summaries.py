@@ -12,6 +12,7 @@ import logging
 import re
 from typing import Any
 
+from frontdesk.domain.catalogue import DEFAULT_LANGUAGE, Catalogue
 from frontdesk.domain.conversation import ConversationStatus, Outcome, Speaker, Turn
 from frontdesk.handoff.decide import wants_a_person
 from frontdesk.llm.assist import LlmAssistant
@@ -36,6 +37,19 @@ def summarize(turns: list[Turn], reason: str) -> str:
         parts.append(f"Customer asked: {asked[0]}")
         if len(asked) > 1:
             parts.append(f"Latest message: {asked[-1]}")
+    language = next(
+        (
+            str(t.details["language"])
+            for t in reversed(turns)
+            if t.speaker is Speaker.CUSTOMER and t.details.get("language")
+        ),
+        None,
+    )
+    if language is not None and language != DEFAULT_LANGUAGE:
+        # The agent should know before reading (and reply in it).
+        parts.insert(
+            0, f"Customer writes in {Catalogue(DEFAULT_LANGUAGE).language_name(language)}."
+        )
     answered = sum(
         1 for t in turns if t.outcome is Outcome.ANSWERED and t.details.get("route") != "smalltalk"
     )

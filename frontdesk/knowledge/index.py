@@ -14,6 +14,7 @@ import numpy as np
 import numpy.typing as npt
 from sqlalchemy.exc import SQLAlchemyError
 
+from frontdesk.knowledge.multilingual_index import MultilingualIndexes
 from frontdesk.retrieval.hybrid import HybridOptions, HybridRetriever, title_text
 from frontdesk.retrieval.protocols import Embedder, Reranker
 from frontdesk.retrieval.types import Chunk, Passage
@@ -33,8 +34,11 @@ class StoredKnowledge:
         embedder: Embedder,
         options: HybridOptions | None = None,
         reranker: Reranker | None = None,
+        multilingual: MultilingualIndexes | None = None,
     ) -> None:
         self._db = database
+        self._multilingual = multilingual
+        self._chunks: dict[str, tuple[int, list[Chunk]]] = {}  # what the indexes were built from
         self._embedder = embedder
         self._options = options or HybridOptions()
         self._reranker = reranker
@@ -57,10 +61,15 @@ class StoredKnowledge:
         for tenant_id in tenant_ids:
             self._index(tenant_id)
 
-    def search(self, tenant_id: str, query: str, k: int) -> list[Passage]:
+    def search(self, tenant_id: str, query: str, k: int, language: str = "en") -> list[Passage]:
+        """``language`` is the question's: other than English, and with a multilingual
+        index configured, the search runs over that index (cross-language)."""
         index = self._index(tenant_id)
         if index is None:
             return []
+        if language != "en" and self._multilingual is not None:
+            version, chunks = self._chunks[tenant_id]
+            return self._multilingual.search(tenant_id, version, chunks, self._options, query, k)
         return index.search(query, k)
 
     def chunk_count(self, tenant_id: str) -> int:
@@ -97,6 +106,9 @@ class StoredKnowledge:
                     for c in stored
                 ]
                 index.add(chunks, np.stack([c.vector for c in stored]), self._titles(chunks))
+            else:
+                chunks = []
+            self._chunks[tenant_id] = (version, chunks)
             self._indexes[tenant_id] = (version, index)
             return index
 

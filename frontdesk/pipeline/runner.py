@@ -8,6 +8,8 @@ from collections.abc import Sequence
 
 from frontdesk.domain.conversation import Outcome, StageTrace
 from frontdesk.domain.replies import FALLBACK_ANSWER
+from frontdesk.pipeline.language import ConversationLanguage
+from frontdesk.pipeline.localise import localise
 from frontdesk.pipeline.protocols import Stage
 from frontdesk.pipeline.state import TurnState
 
@@ -22,12 +24,18 @@ class Pipeline:
     acknowledged message still gets an answer.
     """
 
-    def __init__(self, release_id: str, stages: Sequence[Stage]) -> None:
+    def __init__(
+        self,
+        release_id: str,
+        stages: Sequence[Stage],
+        languages: ConversationLanguage | None = None,
+    ) -> None:
         names = [stage.name for stage in stages]
         if len(set(names)) != len(names):
             raise ValueError(f"stage names must be unique, got {names}")
         self.release_id = release_id
         self.stages = list(stages)
+        self.languages = languages or ConversationLanguage()
         screening = 0
         while screening < len(self.stages) and getattr(
             self.stages[screening], "screens_input", False
@@ -36,6 +44,7 @@ class Pipeline:
         self._screening = screening
 
     def warm_up(self) -> None:
+        self.languages.warm_up()
         for stage in self.stages:
             stage.warm_up()
 
@@ -64,10 +73,31 @@ class Pipeline:
         return state.text
 
     def answer(self, state: TurnState) -> list[StageTrace]:
-        """The stages after screening; nothing runs once a screening stage decided."""
-        if state.outcome is not None:
-            return []
-        return self._run(state, self.stages[self._screening :])
+        """The stages after screening (none once a screening stage decided), between
+        deciding the conversation's language and writing the reply's fixed texts in it.
+        The language steps are not release stages: what they decided and how long they
+        took is recorded in ``state.details["language_steps"]``."""
+        started = time.perf_counter()
+        decision = self.languages.decide(
+            state.text, state.history, state.language_prior, state.tenant_languages
+        )
+        state.language, state.reply_language = decision.language, decision.reply_language
+        state.details["language"] = decision.language
+        state.details["reply_language"] = decision.reply_language
+        decide_ms = _ms_since(started)
+        trace = self._run(state, self.stages[self._screening :]) if state.outcome is None else []
+        started = time.perf_counter()
+        detector = self.languages.detector(state.tenant_languages)
+        localised = localise(state, detector, state.message_overrides)
+        state.details["language_steps"] = {
+            "reason": decision.reason,
+            "detected": decision.detected,
+            "confidence": decision.confidence,
+            "decide_ms": decide_ms,
+            "localise_ms": _ms_since(started),
+            **localised,
+        }
+        return trace
 
     def _run(self, state: TurnState, stages: Sequence[Stage]) -> list[StageTrace]:
         """Run ``stages``; once one sets the outcome (a refusal, a policy block), the rest

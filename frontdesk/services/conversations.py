@@ -19,6 +19,7 @@ from typing import Any, Protocol
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from frontdesk.domain.catalogue import base_language
 from frontdesk.domain.conversation import (
     Conversation,
     ConversationStatus,
@@ -45,6 +46,7 @@ from frontdesk.storage.repos import tenants as tenants_repo
 from frontdesk.storage.tables import utcnow
 
 HISTORY_TURNS = 10
+BROWSER_LANGUAGE = "browser_language"  # conversation metadata: the prior for its language
 # A keyed pending turn names the process answering it (``owner``): a retry takes it over
 # at once when that process is dead (crashed, killed), and in any case once the turn is
 # older than this (an owner alive but stuck).
@@ -76,6 +78,10 @@ class _Accepted:
     replay: Turn | None = None
     queued: bool = False
     reopened: bool = False
+    # What the pipeline needs to decide and localise the language (tenant, conversation).
+    tenant_languages: tuple[str, ...] = ()
+    language_prior: str | None = None
+    message_overrides: dict[str, dict[str, str]] | None = None
 
 
 def validated_text(text: str, max_chars: int) -> str:
@@ -127,14 +133,21 @@ class ConversationService:
         created_by_key: str | None = None,
         metadata: dict[str, Any] | None = None,
         customer_id: str | None = None,
+        browser_language: str | None = None,
     ) -> Conversation:
+        """``browser_language`` (a tag such as ``de-AT``) is the prior for the
+        conversation's language; a tag the detector does not know is ignored."""
+        stored = dict(metadata or {})
+        prior = base_language(browser_language)
+        if prior is not None:
+            stored[BROWSER_LANGUAGE] = prior
         with self._db.transaction() as session:
             return repo.create(
                 session,
                 tenant_id,
                 channel=channel,
                 created_by_key=created_by_key,
-                metadata=metadata or {},
+                metadata=stored,
                 customer_id=customer_id,
             )
 
@@ -248,9 +261,13 @@ class ConversationService:
                 t.text,
                 t.outcome.value if t.outcome else None,
                 route=t.details.get("route"),
+                language=t.details.get("language"),
             )
             for t in accepted.history
         ] or self._screened(tenant_id, conversation_id, prior)
+        state.tenant_languages = accepted.tenant_languages
+        state.language_prior = accepted.language_prior
+        state.message_overrides = accepted.message_overrides or {}
         started = time.perf_counter()
         trace += pipeline.answer(state)
         pipeline_ms = screen_ms + (time.perf_counter() - started) * 1000
@@ -265,6 +282,7 @@ class ConversationService:
                 if existing is not None:  # a concurrent retry answered first
                     return PostedReply(existing, replayed=True)
                 raise ConflictError("this message is already being answered; retry shortly")
+            repo.merge_turn_details(session, tenant_id, customer.id, {"language": state.language})
             reply = repo.append_turn(
                 session,
                 tenant_id,
@@ -381,7 +399,16 @@ class ConversationService:
                     history = repo.recent_history(
                         session, tenant_id, conversation_id, customer.seq, HISTORY_TURNS
                     )
-                    return _Accepted(customer, history, reopened=reopened)
+                    settings = tenants_repo.get_tenant(session, tenant_id).settings
+                    prior = conversation.metadata.get(BROWSER_LANGUAGE)
+                    return _Accepted(
+                        customer,
+                        history,
+                        reopened=reopened,
+                        tenant_languages=settings.languages,
+                        language_prior=prior if isinstance(prior, str) else None,
+                        message_overrides=settings.messages,
+                    )
             except IntegrityError:
                 continue  # a concurrent request took the same seq or key: look again
         raise ConflictError("too many concurrent messages in this conversation; retry")

@@ -42,6 +42,7 @@ def create_conversation(
         created_by_key=principal.key_id,
         metadata=body.metadata,
         customer_id=body.customer_id,
+        browser_language=body.language,
     )
     return ConversationPublic.of(conversation)
 

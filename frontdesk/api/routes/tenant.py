@@ -1,12 +1,15 @@
-"""``/v1/tenant/settings``: an admin's switches for their own tenant."""
+"""``/v1/tenant/settings``: an admin's switches for their own tenant; ``/v1/tenant/messages``:
+the texts the chat widget shows, in a customer's language."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
 
-from frontdesk.api.deps import AdminKey, FrontdeskDep
+from frontdesk.api.deps import AdminKey, AnyKey, FrontdeskDep
+from frontdesk.domain.catalogue import RTL_LANGUAGES, Catalogue, base_language
 from frontdesk.domain.tenant import TenantSettings
 
 router = APIRouter(prefix="/v1/tenant", tags=["tenant"])
@@ -23,3 +26,30 @@ def update_settings(
 ) -> TenantSettings:
     """Change some settings; unknown names are refused (422) and nothing changes."""
     return frontdesk.tenants.configure(principal.tenant_id, **body)
+
+
+class WidgetMessages(BaseModel):
+    language: str = Field(description="The catalogue language the texts are in.")
+    dir: str = Field(description="Text direction of that language: ltr or rtl.")
+    messages: dict[str, str]
+
+
+@router.get("/messages", response_model=WidgetMessages)
+def widget_messages(
+    frontdesk: FrontdeskDep,
+    principal: AnyKey,
+    language: Annotated[
+        str, Query(pattern=r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})*$", description="e.g. de-AT")
+    ] = "en",
+) -> WidgetMessages:
+    """The widget's labels and CSAT prompt in ``language`` (a browser tag is fine), with
+    the tenant's overrides; English (left to right) when there is neither a built-in
+    catalogue nor tenant texts for it."""
+    code = base_language(language) or "en"
+    overrides = frontdesk.tenants.settings_of(principal.tenant_id).messages
+    catalogue = Catalogue(code, overrides.get(code))
+    return WidgetMessages(
+        language=catalogue.language,
+        dir="rtl" if catalogue.language in RTL_LANGUAGES else "ltr",
+        messages=catalogue.widget_texts(),
+    )

@@ -34,7 +34,9 @@ class KnowledgeRetriever:
 
     def run(self, state: TurnState) -> StageReport:
         query = state.query or state.text
-        found = self.knowledge.search(state.tenant_id, query, self.top_k + TICKET_HEADROOM)
+        found = self.knowledge.search(
+            state.tenant_id, query, self.top_k + TICKET_HEADROOM, language=state.language or "en"
+        )
         if self.ticket_hop:
             found = self._hop(state, found)
         return self.report(state, found)

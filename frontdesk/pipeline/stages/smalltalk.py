@@ -49,16 +49,24 @@ DEFAULT_PATTERNS: Final[Mapping[str, tuple[str, ...]]] = {
         r"yo",
         r"moin",
         r"dear (support|team|sir|madam|sir or madam)",
+        # The other catalogue languages: the reply comes back in the customer's language.
+        r"guten (morgen|tag|abend)|servus|grüß gott|bonjour|bonsoir|salut|coucou|hola|"
+        r"buen[oa]s (días|dias|tardes|noches)|hoi|goedemorgen|goedemiddag|goedenavond|"
+        r"ciao|salve|buongiorno|buonasera|olá|ola|oi|bom dia|boa tarde|boa noite",
     ),
     "thanks": (
         r"(many |big )?thank(s| you)( so much| very much| a lot| again| for (your|the) help)*",
         r"thx|ty|tyvm|cheers|much appreciated|(i )?appreciate (it|that|your help)",
         r"(that|this)('s| is| was)( very| really| super)? (helpful|useful|great|perfect)",
+        r"(vielen )?dank(e)?( schön| sehr)?|merci( beaucoup)?|(muchas )?gracias|"
+        r"(hartelijk )?bedankt|dank (je|u)( wel)?|grazie( mille)?|obrigad[oa]",
     ),
     "goodbye": (
         r"(good)?bye( bye)?|see (you|ya)( later| soon)?|take care|talk (to you )?(later|soon)",
         r"have a (nice|good|great|lovely) (day|evening|weekend|one)",
         r"(that|this)('s| is| was) (all|everything)( for (now|today))?|nothing else",
+        r"tschüss|tschüs|auf wiedersehen|au revoir|à bientôt|adiós|adios|hasta luego|"
+        r"tot ziens|doei|arrivederci|tchau|até logo",
     ),
     "bot": (
         r"(are|r) (you|u) (a |an )?(real )?(bot|robot|human|person|ai|machine|chatbot|computer)",

@@ -33,7 +33,13 @@ def _turn(row: TurnRow) -> Turn:
 
 
 def _conversation(row: ConversationRow, turns: list[Turn]) -> Conversation:
-    return from_row(Conversation, row, status=ConversationStatus(row.status), turns=turns)
+    return from_row(
+        Conversation,
+        row,
+        status=ConversationStatus(row.status),
+        turns=turns,
+        metadata=dict(row.metadata_ or {}),
+    )
 
 
 def create(
@@ -224,6 +230,17 @@ def recent_history(
         .limit(limit)
     )
     return [_turn(r) for r in reversed(list(rows))]
+
+
+def merge_turn_details(
+    session: Session, tenant_id: str, turn_id: str, details: dict[str, Any]
+) -> None:
+    """Add ``details`` to a turn's (the language decided after the turn was stored)."""
+    row = session.scalar(
+        select(TurnRow).where(TurnRow.tenant_id == tenant_id, TurnRow.id == turn_id)
+    )
+    if row is not None:
+        row.details = {**(row.details or {}), **details}
 
 
 def find_turn(session: Session, tenant_id: str, turn_id: str) -> Turn:

@@ -17,10 +17,29 @@
   var KEY = script.getAttribute("data-key") || "";
   var API = (script.getAttribute("data-api") || new URL(script.src, location.href).origin)
     .replace(/\/+$/, "");
-  var TITLE = script.getAttribute("data-title") || "Help";
+  var CUSTOM_TITLE = script.getAttribute("data-title");
+  // The customer's language: the tag's data-lang, else the browser's. The server sends the
+  // texts in it (with the tenant's wording) and the conversation starts in it.
+  var LANG = script.getAttribute("data-lang") || navigator.language || "en";
+  var LANG_TAG = /^[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})*$/;
+  // English until the tenant's texts arrive (GET /v1/tenant/messages).
+  var T = {
+    widget_title: "Help", widget_launcher: "Chat with us", widget_close: "Close chat",
+    widget_handoff: "Talk to a person", widget_placeholder: "Ask a question…",
+    widget_placeholder_closed: "Conversation ended. Write to start again…",
+    widget_message_label: "Your message", widget_send: "Send", widget_new: "New",
+    widget_new_title: "Start a new conversation", widget_sources: "Sources", widget_source: "Source",
+    widget_helpful_question: "Was this answer helpful?", widget_helpful: "Helpful",
+    widget_not_helpful: "Not helpful", widget_feedback_thanks: "Thanks for your feedback.",
+    widget_you: "You", widget_assistant: "Assistant", widget_team: "Support team",
+    csat_prompt: "How did we do? Rate this conversation from 1 to 5.",
+    csat_thanks: "Thanks for rating this conversation.",
+    widget_handoff_banner: "A person from our team will reply here.",
+  };
+  var textsLanguage = null;
+  var TITLE = CUSTOM_TITLE || T.widget_title;
   // One conversation per tab, per API and key: a reload keeps it, a new tab starts fresh.
   var STORE = "frontdesk:" + API + ":" + KEY.slice(0, 12);
-  var HANDOFF_TEXT = "A person from our team will reply here.";
 
   var CSS = [
     ":host{all:initial;font:14px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1f2328}",
@@ -40,6 +59,8 @@
     ".log{flex:1;overflow-y:auto;padding:12px;display:flex;flex-direction:column;gap:10px;background:#f6f8fa}",
     ".msg{max-width:88%;padding:8px 10px;border-radius:10px;white-space:pre-wrap;word-wrap:break-word}",
     ".msg .who{display:block;font-size:11px;font-weight:600;color:#57606a;margin-bottom:2px}",
+    // Right-to-left replies (Arabic, Hebrew …): dir="auto" on each text lets the browser pick.
+    ".msg .text[dir=auto]{display:block;unicode-bidi:plaintext}",
     ".customer{align-self:flex-end;background:#2457d6;color:#fff}",
     ".customer .who{color:#dbe5ff}",
     ".assistant{align-self:flex-start;background:#fff;border:1px solid #d0d7de}",
@@ -88,29 +109,30 @@
 
   var launcher = el("button", {
     class: "launcher", type: "button", "aria-expanded": "false", "aria-controls": "fd-panel",
-    "data-testid": "fd-launcher", text: "Chat with us",
+    "data-testid": "fd-launcher", text: T.widget_launcher,
   });
   var log = el("div", {
     class: "log", role: "log", "aria-live": "polite", "aria-relevant": "additions",
     "aria-label": "Conversation", tabindex: "0", "data-testid": "fd-messages",
   });
-  var banner = el("div", { class: "banner", role: "status", hidden: true, "data-testid": "fd-handoff-banner", text: HANDOFF_TEXT });
-  var handoffButton = el("button", { type: "button", "data-testid": "fd-handoff", text: "Talk to a person" });
+  var banner = el("div", { class: "banner", role: "status", hidden: true, "data-testid": "fd-handoff-banner", text: T.widget_handoff_banner });
+  var handoffButton = el("button", { type: "button", "data-testid": "fd-handoff", text: T.widget_handoff });
   var actions = el("div", { class: "actions" }, [handoffButton]);
   var csat = el("div", { class: "csat", hidden: true, "data-testid": "fd-csat" });
   var input = el("textarea", {
-    id: "fd-input", rows: "1", placeholder: "Ask a question…", maxlength: "4000",
-    "aria-label": "Your message", "data-testid": "fd-input",
+    id: "fd-input", rows: "1", placeholder: T.widget_placeholder, maxlength: "4000", dir: "auto",
+    "aria-label": T.widget_message_label, "data-testid": "fd-input",
   });
-  var send = el("button", { type: "submit", "data-testid": "fd-send", text: "Send" });
+  var send = el("button", { type: "submit", "data-testid": "fd-send", text: T.widget_send });
   var form = el("form", { "aria-label": "Send a message" }, [input, send]);
-  var newButton = el("button", { type: "button", "data-testid": "fd-new", title: "Start a new conversation", text: "New" });
-  var closeButton = el("button", { type: "button", "aria-label": "Close chat", "data-testid": "fd-close", text: "✕" });
+  var newButton = el("button", { type: "button", "data-testid": "fd-new", title: T.widget_new_title, text: T.widget_new });
+  var closeButton = el("button", { type: "button", "aria-label": T.widget_close, "data-testid": "fd-close", text: "✕" });
+  var heading = el("h2", { text: TITLE });
   var panel = el("section", {
     id: "fd-panel", class: "panel", role: "dialog", "aria-label": TITLE + " chat", hidden: true,
     "data-testid": "fd-panel",
   }, [
-    el("header", {}, [el("h2", { text: TITLE }), newButton, closeButton]),
+    el("header", {}, [heading, newButton, closeButton]),
     log, banner, csat, actions, form,
   ]);
   root.appendChild(launcher);
@@ -146,7 +168,7 @@
   function answerBody(text, citations) {
     var byNumber = {};
     (citations || []).forEach(function (c) { byNumber[c.number] = c; });
-    var body = el("span", { class: "text" });
+    var body = el("span", { class: "text", dir: "auto" });
     var pattern = /\[(\d{1,2})\]/g;
     var last = 0;
     var match;
@@ -176,9 +198,9 @@
 
   function sources(citations) {
     if (!citations || !citations.length) return null;
-    var list = el("ol", { class: "sources", "aria-label": "Sources", "data-testid": "fd-sources" });
+    var list = el("ol", { class: "sources", "aria-label": T.widget_sources, "data-testid": "fd-sources" });
     citations.forEach(function (c) {
-      list.appendChild(el("li", { value: c.number }, [citationLink(c, c.title || "Source " + c.number, "fd-citation")]));
+      list.appendChild(el("li", { value: c.number, dir: "auto" }, [citationLink(c, c.title || T.widget_source + " " + c.number, "fd-citation")]));
     });
     return list;
   }
@@ -204,7 +226,7 @@
   }
 
   function ratingBar(turn) {
-    var bar = el("div", { class: "rate", role: "group", "aria-label": "Was this answer helpful?" });
+    var bar = el("div", { class: "rate", role: "group", "aria-label": T.widget_helpful_question });
     var note = el("span", { "data-testid": "fd-rating-note" });
     function rate(rating) {
       return function () {
@@ -212,7 +234,7 @@
         api("POST", "/v1/conversations/" + conversationId + "/feedback", { turn_id: turn.id, rating: rating })
           .then(function () {
             (rating === "up" ? up : down).setAttribute("aria-pressed", "true");
-            note.textContent = "Thanks for your feedback.";
+            note.textContent = T.widget_feedback_thanks;
             var rated = saved().rated || {};
             rated[turn.id] = rating;
             save({ rated: rated });
@@ -223,13 +245,13 @@
           });
       };
     }
-    var up = el("button", { type: "button", "aria-label": "Helpful", title: "Helpful", "aria-pressed": "false", "data-testid": "fd-thumb-up", on: { click: rate("up") } }, [thumb(false)]);
-    var down = el("button", { type: "button", "aria-label": "Not helpful", title: "Not helpful", "aria-pressed": "false", "data-testid": "fd-thumb-down", on: { click: rate("down") } }, [thumb(true)]);
+    var up = el("button", { type: "button", "aria-label": T.widget_helpful, title: T.widget_helpful, "aria-pressed": "false", "data-testid": "fd-thumb-up", on: { click: rate("up") } }, [thumb(false)]);
+    var down = el("button", { type: "button", "aria-label": T.widget_not_helpful, title: T.widget_not_helpful, "aria-pressed": "false", "data-testid": "fd-thumb-down", on: { click: rate("down") } }, [thumb(true)]);
     var previous = (saved().rated || {})[turn.id];
     if (previous) {
       up.disabled = down.disabled = true;
       (previous === "up" ? up : down).setAttribute("aria-pressed", "true");
-      note.textContent = "Thanks for your feedback.";
+      note.textContent = T.widget_feedback_thanks;
     }
     bar.appendChild(up);
     bar.appendChild(down);
@@ -237,7 +259,9 @@
     return bar;
   }
 
-  var WHO = { customer: "You", assistant: "Assistant", agent: "Support team" };
+  function who(role) {
+    return { customer: T.widget_you, assistant: T.widget_assistant, agent: T.widget_team }[role] || role;
+  }
 
   function renderTurn(turn) {
     if (!turn || !turn.id || rendered[turn.id]) return;
@@ -252,14 +276,18 @@
     var node = el("div", {
       class: "msg " + turn.role, "data-testid": "fd-msg-" + turn.role, "data-turn-id": turn.id,
       "data-outcome": turn.outcome,
-    }, [el("span", { class: "who", text: WHO[turn.role] || turn.role })]);
+    }, [el("span", { class: "who", text: who(turn.role) })]);
     if (turn.role === "assistant") {
       node.appendChild(answerBody(turn.text, turn.citations));
       var cited = sources(turn.citations);
       if (cited) node.appendChild(cited);
       if (turn.outcome !== "handoff") node.appendChild(ratingBar(turn));
     } else {
-      node.appendChild(el("span", { class: "text", text: turn.text }));
+      node.appendChild(el("span", { class: "text", dir: "auto", text: turn.text }));
+    }
+    if (turn.role === "assistant" && turn.reply_language) {
+      node.setAttribute("lang", turn.reply_language);
+      useLanguage(turn.reply_language);
     }
     rendered[turn.id] = node;
     log.appendChild(node);
@@ -280,7 +308,7 @@
     actions.hidden = status !== "bot";
     // A closed conversation reopens (with the bot) when the customer writes again.
     var closed = status === "closed";
-    input.placeholder = closed ? "Conversation ended. Write to start again…" : "Ask a question…";
+    input.placeholder = closed ? T.widget_placeholder_closed : T.widget_placeholder;
     if (closed) showCsat();
     else csat.hidden = true;
   }
@@ -290,7 +318,7 @@
     csat.hidden = false;
     csat.textContent = "";
     if (saved().csat) {
-      csat.appendChild(el("p", { "data-testid": "fd-csat-thanks", role: "status", text: "Thanks for rating this conversation." }));
+      csat.appendChild(el("p", { "data-testid": "fd-csat-thanks", role: "status", text: T.csat_thanks }));
       return;
     }
     var scores = el("div", { class: "scores" });
@@ -303,7 +331,7 @@
       }));
     }
     csat.appendChild(el("fieldset", {}, [
-      el("legend", { id: "fd-csat-legend", text: "How did we do? Rate this conversation from 1 to 5." }),
+      el("legend", { id: "fd-csat-legend", text: T.csat_prompt }),
       scores,
     ]));
     if (!panel.hidden) {
@@ -319,7 +347,7 @@
         .then(function () {
           save({ csat: score });
           csat.textContent = "";
-          csat.appendChild(el("p", { "data-testid": "fd-csat-thanks", role: "status", text: "Thanks for rating this conversation." }));
+          csat.appendChild(el("p", { "data-testid": "fd-csat-thanks", role: "status", text: T.csat_thanks }));
         })
         .catch(function (error) {
           csat.querySelectorAll("button").forEach(function (b) { b.disabled = false; });
@@ -331,7 +359,9 @@
   /* ---- conversation ---- */
   function ensureConversation() {
     if (conversationId) return Promise.resolve(conversationId);
-    return api("POST", "/v1/conversations", { channel: "widget" }).then(function (created) {
+    var body = { channel: "widget" };
+    if (LANG_TAG.test(LANG)) body.language = LANG;
+    return api("POST", "/v1/conversations", body).then(function (created) {
       conversationId = created.id;
       save({ id: conversationId, csat: null, rated: {} });
       setStatus(created.status || "bot");
@@ -381,17 +411,17 @@
   }
 
   function draftBubble() {
-    var text = el("span", { class: "text" });
+    var text = el("span", { class: "text", dir: "auto" });
     var node = el("div", { class: "msg assistant draft", "data-testid": "fd-msg-draft", "aria-busy": "true" }, [
-      el("span", { class: "who", text: WHO.assistant }), text,
+      el("span", { class: "who", text: who("assistant") }), text,
     ]);
     return { node: node, text: text, shown: false };
   }
 
   function sendMessage(text) {
     var node = el("div", { class: "msg customer pending", "data-testid": "fd-msg-customer" }, [
-      el("span", { class: "who", text: WHO.customer }),
-      el("span", { class: "text", text: text }),
+      el("span", { class: "who", text: who("customer") }),
+      el("span", { class: "text", dir: "auto", text: text }),
     ]);
     log.appendChild(node);
     scrollDown();
@@ -448,7 +478,7 @@
   function setBusy(value) {
     busy = value;
     send.disabled = busy;
-    send.textContent = busy ? "…" : "Send";
+    send.textContent = busy ? "…" : T.widget_send;
     log.setAttribute("aria-busy", busy ? "true" : "false");
   }
 
@@ -502,7 +532,7 @@
   function toggle(open) {
     panel.hidden = !open;
     launcher.setAttribute("aria-expanded", String(open));
-    launcher.textContent = open ? "Close chat" : "Chat with us";
+    launcher.textContent = open ? T.widget_close : T.widget_launcher;
     if (open) { input.focus(); scrollDown(); } else launcher.focus();
   }
   launcher.addEventListener("click", function () { toggle(panel.hidden); });
@@ -524,8 +554,40 @@
     }
   });
 
+  /* ---- language: the widget's texts follow the language the assistant replies in ---- */
+  function useLanguage(language) {
+    if (!language || language === textsLanguage || !KEY || !LANG_TAG.test(language)) return;
+    textsLanguage = language;
+    api("GET", "/v1/tenant/messages?language=" + encodeURIComponent(language))
+      .then(function (found) {
+        Object.keys(found.messages || {}).forEach(function (k) { T[k] = found.messages[k]; });
+        panel.setAttribute("lang", found.language);
+        panel.setAttribute("dir", found.dir === "rtl" ? "rtl" : "ltr");
+        applyTexts();
+      })
+      .catch(function () { textsLanguage = null; /* keep the texts shown */ });
+  }
+
+  function applyTexts() {
+    TITLE = CUSTOM_TITLE || T.widget_title;
+    heading.textContent = TITLE;
+    panel.setAttribute("aria-label", TITLE + " chat");
+    launcher.textContent = panel.hidden ? T.widget_launcher : T.widget_close;
+    handoffButton.textContent = T.widget_handoff;
+    banner.textContent = T.widget_handoff_banner;
+    input.setAttribute("aria-label", T.widget_message_label);
+    input.placeholder = status === "closed" ? T.widget_placeholder_closed : T.widget_placeholder;
+    if (!busy) send.textContent = T.widget_send;
+    newButton.textContent = T.widget_new;
+    newButton.title = T.widget_new_title;
+    closeButton.setAttribute("aria-label", T.widget_close);
+    var legend = csat.querySelector("legend");
+    if (legend) legend.textContent = T.csat_prompt;
+  }
+
   function mount() {
     document.body.appendChild(host);
+    useLanguage(LANG);
     var previous = saved().id;
     if (!KEY) {
       systemNote("This widget has no key: add data-key to its script tag.", "fd-error");

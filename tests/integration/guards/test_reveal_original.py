@@ -23,6 +23,8 @@ def test_original_is_refused_until_the_admin_enables_it(client, acme, globex) ->
         "reveal_pii_to_agents": False,
         "contact_allowlist": [],
         "retention_days": None,
+        "languages": [],
+        "messages": {},
     }
     assert (
         client.patch(
@@ -41,6 +43,8 @@ def test_original_is_refused_until_the_admin_enables_it(client, acme, globex) ->
         "reveal_pii_to_agents": True,
         "contact_allowlist": [],
         "retention_days": None,
+        "languages": [],
+        "messages": {},
     }
     revealed = client.get(url, headers=acme.auth("agent"))
     assert revealed.status_code == 200
@@ -55,6 +59,8 @@ def test_original_is_refused_until_the_admin_enables_it(client, acme, globex) ->
         "reveal_pii_to_agents": False,
         "contact_allowlist": [],
         "retention_days": None,
+        "languages": [],
+        "messages": {},
     }
 
 
