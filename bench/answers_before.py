@@ -53,7 +53,7 @@ def main() -> None:
             fd.knowledge.ingest_paths(
                 tenant.id, [folder / s for s in SOURCES if (folder / s).exists()]
             )
-            key, _ = fd.tenants.issue_key(name, "widget")
+            key, _ = fd.tenants.issue_key(name, "agent")  # the whole trace and flags
             uris = {d.id: d.uri for d in fd.knowledge.list_documents(tenant.id)}
             model = fd.resources.embedder().model_id
             with fd.database.transaction() as session:

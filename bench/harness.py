@@ -58,9 +58,10 @@ class Instance:
         self.fd.init()
 
     def tenant(self, name: str) -> tuple[str, str]:
-        """A new tenant's id and a widget key for it."""
+        """A new tenant's id and an agent key for it (staff see the whole trace and
+        every flag; the widget's copy of a turn leaves the guards out)."""
         tenant = self.fd.tenants.create_tenant(name)
-        key, _ = self.fd.tenants.issue_key(name, "widget")
+        key, _ = self.fd.tenants.issue_key(name, "agent")
         return tenant.id, key
 
     def chunk_map(self, tenant_id: str) -> dict[str, ChunkRef]:

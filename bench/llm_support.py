@@ -160,7 +160,7 @@ def knowledge_base(
     folder: Path, tmp: Path, settings: Any, use_cache: bool
 ) -> tuple[BenchInstance, str, str]:
     """A default-release Frontdesk on ``tmp/fd.db`` holding the mtrag_un pool (tenant
-    ``mtrag``), its tenant id and a widget key. Ingesting embeds ~2,100 chunks (2-6 min
+    ``mtrag``), its tenant id and an agent key. Ingesting embeds ~2,100 chunks (2-6 min
     here), so the database is kept in bench/.cache/llm/, keyed by the corpus and the code
     that chunks, embeds and stores it."""
     corpus = mtrag_corpus(folder, tmp)
@@ -173,7 +173,7 @@ def knowledge_base(
     history.fd.warm_up()
     if hit:
         tenant_id = history.fd.tenants.get_tenant("mtrag").id
-        key, _ = history.fd.tenants.issue_key("mtrag", "widget")
+        key, _ = history.fd.tenants.issue_key("mtrag", "agent")  # the whole trace
         print(f"mtrag: knowledge base from {cached.relative_to(ROOT)}")
         return history, tenant_id, key
     tenant_id, key = history.tenant("mtrag")

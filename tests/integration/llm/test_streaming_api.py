@@ -47,7 +47,9 @@ def _ask(
     instance = Frontdesk(settings, release=release)
     instance.init()
     tenant = instance.tenants.create_tenant("acme")
-    key = instance.tenants.issue_key("acme", "widget")[0]
+    # An agent key: these tests read the guard stages of the trace, which the widget's
+    # copy of a turn leaves out (the widget's own stream is tested in tests/e2e).
+    key = instance.tenants.issue_key("acme", "agent")[0]
     instance.knowledge.ingest_paths(tenant.id, [tenant_setup])
     headers = {"Authorization": f"Bearer {key}"}
     try:

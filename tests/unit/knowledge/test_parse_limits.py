@@ -28,9 +28,11 @@ def test_a_pdf_expanding_past_the_character_limit_is_refused() -> None:
 
 
 def test_extraction_stops_at_the_time_limit() -> None:
-    message, elapsed = _refusal(make_pdf_bomb(1_000_000, run=20), ParseLimits(max_seconds=0.2))
+    message, elapsed = _refusal(make_pdf_bomb(3_000_000, run=20), ParseLimits(max_seconds=0.2))
     assert "longer than 0.2 s" in message
-    assert elapsed < 3  # the unbounded extraction takes several seconds
+    # Unbounded, this bomb's extraction takes ~10 s on an idle machine; stopped, what is
+    # left is pypdf parsing the stream (~1.5 s idle, more on a loaded CI machine).
+    assert elapsed < 8
 
 
 def test_too_many_pages_or_too_much_content_is_refused_before_parsing() -> None:
