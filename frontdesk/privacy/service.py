@@ -88,6 +88,8 @@ class PrivacyService:
         scope, subject = ErasureRequest(customer_id=customer_id, identifier=identifier).scope()
         with self._db.transaction() as session:
             ids = self._conversations(session, tenant_id, scope, subject)
+            if not ids:
+                raise NotFoundError(f"nothing is stored about {scope} {subject!r}")
             conversations = [conversations_repo.get(session, tenant_id, i) for i in ids]
             metadata = repo.metadata_of(session, tenant_id, ids)
             tickets = repo.tickets_of(session, tenant_id, ids)

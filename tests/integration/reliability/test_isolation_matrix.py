@@ -13,7 +13,9 @@ from typing import Any
 import httpx
 import pytest
 
+from frontdesk.domain.release import Actor
 from frontdesk.runtime import Frontdesk
+from frontdesk.testing.releases import as_text, release_document
 
 ALL = ("admin", "agent", "widget")
 STAFF = ("admin", "agent")
@@ -66,6 +68,32 @@ MATRIX: dict[tuple[str, str], tuple[tuple[str, ...], Any]] = {
     ("get", "/v1/feedback"): (STAFF, None),
     ("get", "/v1/tenant/settings"): (ADMIN, None),
     ("patch", "/v1/tenant/settings"): (ADMIN, {}),
+    ("get", "/v1/tenant/messages"): (ALL, None),
+    ("get", "/v1/models"): (ALL, None),
+    ("post", "/v1/chat/completions"): (
+        ALL,
+        {
+            "messages": [{"role": "user", "content": "hello"}],
+            "metadata": {"conversation_id": "{conversation_id}"},
+        },
+    ),
+    ("get", "/v1/privacy/erasures"): (ADMIN, None),
+    ("post", "/v1/privacy/erasures"): (ADMIN, {"conversation_id": "{conversation_id}"}),
+    ("get", "/v1/privacy/exports/{customer_id}"): (ADMIN, None),
+    ("get", "/v1/audit"): (ADMIN, None),
+    ("get", "/v1/releases"): (ADMIN, None),
+    ("post", "/v1/releases"): (ADMIN, None),
+    ("get", "/v1/releases/diff"): (ADMIN, None),
+    ("get", "/v1/releases/status"): (ADMIN, None),
+    ("put", "/v1/releases/eval-set"): (ADMIN, None),
+    ("post", "/v1/releases/rollback"): (ADMIN, None),
+    ("get", "/v1/releases/{release}"): (ADMIN, None),
+    ("get", "/v1/releases/{release}/export"): (ADMIN, None),
+    ("post", "/v1/releases/{release}/label"): (ADMIN, {"label": "candidate"}),
+    ("post", "/v1/releases/{release}/promote"): (ADMIN, {"force": True}),
+    ("get", "/v1/rollouts"): (ADMIN, None),
+    ("post", "/v1/rollouts"): (ADMIN, {"candidate": "{release}", "mode": "canary", "share": 5}),
+    ("post", "/v1/rollouts/stop"): (ADMIN, None),
 }
 STREAMS = {"/v1/events", "/v1/conversations/{conversation_id}/events"}
 
@@ -77,7 +105,10 @@ def _globex_ids(frontdesk: Frontdesk, tenant_id: str, name: str) -> dict[str, st
     )
     document = frontdesk.knowledge.list_documents(tenant_id)[0]
     chunk = frontdesk.search(tenant_id, "refunds", 1)[0]
-    conversation = frontdesk.conversations.create(tenant_id)
+    conversation = frontdesk.conversations.create(tenant_id, customer_id="globex-customer-7")
+    release = frontdesk.releases.create(
+        tenant_id, as_text(release_document("matrix")), Actor(name="test", role="admin")
+    )
     reply = frontdesk.conversations.post_message(tenant_id, conversation.id, "Refund time?")
     ticket = frontdesk.handoff.request_person(tenant_id, conversation.id)
     job = frontdesk.jobs.submit(tenant_id, "ingest", 0, lambda progress: {})
@@ -92,6 +123,8 @@ def _globex_ids(frontdesk: Frontdesk, tenant_id: str, name: str) -> dict[str, st
         "job_id": job.id,
         "key_id": key.id,
         "version": "1",
+        "customer_id": "globex-customer-7",
+        "release": release.release_id,
     }
 
 
