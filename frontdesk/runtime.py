@@ -17,6 +17,7 @@ from frontdesk.handoff.summaries import summarizer_for
 from frontdesk.jobs.worker import JobWorker
 from frontdesk.live.bus import build_event_bus
 from frontdesk.monitoring.metrics import Metrics
+from frontdesk.operations.summary import StatsReader
 from frontdesk.pipeline.stages.retrieve import KnowledgeRetriever
 from frontdesk.providers.registry import ComponentRegistry, load_registry
 from frontdesk.providers.resources import Resources
@@ -70,6 +71,7 @@ class Frontdesk:
         )
         self.intents = self.resources.intents()
         self.jobs = JobWorker(self.database)
+        self.stats = StatsReader(self.database)
         self._warm = False
 
     def init(self) -> None:

@@ -17,6 +17,7 @@ from frontdesk.api.routes import (
     intents,
     keys,
     knowledge,
+    stats,
     tenant,
     tickets,
 )
@@ -80,5 +81,6 @@ def create_app(settings: Settings | None = None, *, instance: Frontdesk | None =
     app.include_router(intents.router)
     app.include_router(tickets.router)
     app.include_router(tenant.router)
+    app.include_router(stats.router)
     app.include_router(pages.router)
     return app

@@ -6,6 +6,7 @@ from frontdesk.domain.conversation import Speaker
 from frontdesk.domain.handoff import Feedback
 from frontdesk.errors import InvalidInputError
 from frontdesk.monitoring.metrics import Metrics
+from frontdesk.operations import rollups
 from frontdesk.storage.db import Database
 from frontdesk.storage.repos import conversations as conversations_repo
 from frontdesk.storage.repos import handoff as repo
@@ -35,6 +36,7 @@ class FeedbackBook:
                 turn_id=turn_id,
                 release_id=turn.release_id,
             )
+            rollups.record_feedback(session, tenant_id, feedback)
         self._metrics.observe_feedback(feedback.kind, feedback.value)
         return feedback
 
@@ -53,6 +55,7 @@ class FeedbackBook:
                 turn_id=None,
                 release_id=None,
             )
+            rollups.record_feedback(session, tenant_id, feedback)
         self._metrics.observe_feedback(feedback.kind, feedback.value)
         return feedback
 

@@ -18,6 +18,7 @@ from frontdesk.errors import InvalidInputError
 from frontdesk.handoff.events import HandoffEvents
 from frontdesk.handoff.summaries import SummaryWriter, summarize
 from frontdesk.monitoring.metrics import Metrics
+from frontdesk.operations import rollups
 from frontdesk.storage.db import Database
 from frontdesk.storage.repos import conversations as conversations_repo
 from frontdesk.storage.repos import handoff as repo
@@ -105,6 +106,7 @@ class TicketDesk:
                 outcome=Outcome.HANDOFF,
                 details={"escalation_reason": reason},
             )
+            rollups.record_turn(session, tenant_id, turn)
         self._metrics.escalations.labels(reason=reason).inc()
         self.opened(tenant_id, ticket, turn)
         return ticket

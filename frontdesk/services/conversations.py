@@ -30,6 +30,7 @@ from frontdesk.guards import TextVault
 from frontdesk.handoff.service import HandoffService
 from frontdesk.handoff.tickets import open_ticket_in, priority_for
 from frontdesk.monitoring.metrics import Metrics
+from frontdesk.operations import rollups
 from frontdesk.pipeline.runner import Pipeline
 from frontdesk.pipeline.state import HistoryTurn, TurnState
 from frontdesk.storage.db import Database
@@ -207,6 +208,7 @@ class ConversationService:
                     **state.details,
                 },
             )
+            rollups.record_turn(session, tenant_id, reply)
             ticket = None
             if state.outcome is Outcome.HANDOFF:
                 reason = state.escalation_reason or "low_confidence"

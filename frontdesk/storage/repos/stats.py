@@ -1,0 +1,184 @@
+"""Hourly stats rollups: add to counters in the caller's transaction, and read them back
+summed over a range. Always filtered by tenant."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from frontdesk.domain.conversation import Outcome, Speaker
+from frontdesk.storage.ops_tables import StatsHourlyRow
+from frontdesk.storage.tables import TurnRow
+
+
+@dataclass(frozen=True, slots=True)
+class Counter:
+    count: int
+    total: float
+
+
+def hour_of(moment: datetime) -> datetime:
+    return moment.replace(minute=0, second=0, microsecond=0)
+
+
+def add(
+    session: Session,
+    tenant_id: str,
+    release_id: str,
+    moment: datetime,
+    increments: Mapping[str, tuple[int, float]],
+) -> None:
+    """Add ``(count, total)`` to each named counter of the hour holding ``moment``, as
+    one upsert. Names are sorted so concurrent writers lock rows in the same order
+    (no deadlocks on PostgreSQL)."""
+    if not increments:
+        return
+    hour = hour_of(moment)
+    day = hour.replace(hour=0)
+    rows = [
+        {
+            "tenant_id": tenant_id,
+            "hour": hour,
+            "release_id": release_id,
+            "name": name,
+            "day": day,
+            "count": count,
+            "total": total,
+        }
+        for name, (count, total) in sorted(increments.items())
+    ]
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(StatsHourlyRow).values(rows)
+    statement = statement.on_conflict_do_update(
+        index_elements=["tenant_id", "hour", "release_id", "name"],
+        set_={
+            "count": StatsHourlyRow.count + statement.excluded.count,
+            "total": StatsHourlyRow.total + statement.excluded.total,
+        },
+    )
+    session.execute(statement)
+
+
+def _in_range(
+    tenant_id: str, start: datetime, end: datetime, release_id: str | None
+) -> list[ColumnElement[bool]]:
+    conditions = [
+        StatsHourlyRow.tenant_id == tenant_id,
+        StatsHourlyRow.hour >= start,
+        StatsHourlyRow.hour < end,
+    ]
+    if release_id is not None:
+        conditions.append(StatsHourlyRow.release_id == release_id)
+    return conditions
+
+
+def totals(
+    session: Session, tenant_id: str, start: datetime, end: datetime, release_id: str | None
+) -> dict[str, Counter]:
+    """Every counter summed over the hours in ``[start, end)``."""
+    query = (
+        select(StatsHourlyRow.name, func.sum(StatsHourlyRow.count), func.sum(StatsHourlyRow.total))
+        .where(*_in_range(tenant_id, start, end, release_id))
+        .group_by(StatsHourlyRow.name)
+    )
+    return {str(n): Counter(int(c or 0), float(t or 0.0)) for n, c, t in session.execute(query)}
+
+
+def series(
+    session: Session,
+    tenant_id: str,
+    start: datetime,
+    end: datetime,
+    release_id: str | None,
+    *,
+    by_day: bool,
+    names: Iterable[str] | None = None,
+    prefixes: Iterable[str] = (),
+) -> dict[datetime, dict[str, Counter]]:
+    """Counters per hour (or per day), for the given names and name prefixes."""
+    period = StatsHourlyRow.day if by_day else StatsHourlyRow.hour
+    query = select(
+        period,
+        StatsHourlyRow.name,
+        func.sum(StatsHourlyRow.count),
+        func.sum(StatsHourlyRow.total),
+    ).where(*_in_range(tenant_id, start, end, release_id))
+    conditions: list[ColumnElement[bool]] = []
+    if names is not None:
+        conditions.append(StatsHourlyRow.name.in_(list(names)))
+    conditions.extend(StatsHourlyRow.name.startswith(prefix) for prefix in prefixes)
+    if conditions:
+        query = query.where(or_(*conditions))
+    query = query.group_by(period, StatsHourlyRow.name)
+    out: dict[datetime, dict[str, Counter]] = {}
+    for moment, name, count, total in session.execute(query):
+        key = _utc(moment)
+        out.setdefault(key, {})[str(name)] = Counter(int(count or 0), float(total or 0.0))
+    return out
+
+
+def release_starts(
+    session: Session, tenant_id: str, start: datetime, end: datetime
+) -> list[tuple[str, datetime]]:
+    """Each release's first hour with turns in the range (the dashboard's markers)."""
+    query = select(StatsHourlyRow.release_id, func.min(StatsHourlyRow.hour)).where(
+        *_in_range(tenant_id, start, end, None), StatsHourlyRow.name == "turns"
+    )
+    rows = session.execute(query.group_by(StatsHourlyRow.release_id))
+    return sorted(((str(r), _utc(h)) for r, h in rows), key=lambda pair: pair[1])
+
+
+def questions_without_answer(
+    session: Session,
+    tenant_id: str,
+    start: datetime,
+    end: datetime,
+    release_id: str | None,
+    outcomes: tuple[Outcome, ...],
+    limit: int,
+) -> list[tuple[str, str, str | None, datetime]]:
+    """(customer text, outcome, escalation reason, when) for the newest ``limit``
+    replies in the range whose outcome is one of ``outcomes``. Stored customer text is
+    already PII-redacted."""
+    replies = (
+        select(TurnRow.in_reply_to, TurnRow.outcome, TurnRow.details, TurnRow.created_at)
+        .where(
+            TurnRow.tenant_id == tenant_id,
+            TurnRow.created_at >= start,
+            TurnRow.created_at < end,
+            TurnRow.speaker == Speaker.ASSISTANT.value,
+            TurnRow.outcome.in_([o.value for o in outcomes]),
+            TurnRow.in_reply_to.is_not(None),
+        )
+        .order_by(TurnRow.created_at.desc())
+        .limit(limit)
+    )
+    if release_id is not None:
+        replies = replies.where(TurnRow.release_id == release_id)
+    found = list(session.execute(replies))
+    ids = [str(row[0]) for row in found]
+    texts: dict[str, str] = {}
+    for chunk_start in range(0, len(ids), 500):
+        chunk = ids[chunk_start : chunk_start + 500]
+        query = select(TurnRow.id, TurnRow.text).where(
+            TurnRow.tenant_id == tenant_id, TurnRow.id.in_(chunk)
+        )
+        texts.update({str(i): str(t) for i, t in session.execute(query)})
+    out = []
+    for customer_id, outcome, details, created in found:
+        text = texts.get(str(customer_id))
+        if text is None:
+            continue
+        reason = (details or {}).get("escalation_reason")
+        out.append((text, str(outcome), reason if isinstance(reason, str) else None, created))
+    return out
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
