@@ -10,6 +10,8 @@ reply = fd.conversations.post_message(tenant.id, conversation.id, "How do I rese
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from frontdesk.errors import ConfigurationError
 from frontdesk.guards import TextVault
 from frontdesk.handoff.service import HandoffService
@@ -17,7 +19,10 @@ from frontdesk.handoff.summaries import summarizer_for
 from frontdesk.jobs.worker import JobWorker
 from frontdesk.live.bus import build_event_bus
 from frontdesk.monitoring.metrics import Metrics
+from frontdesk.operations.alerts import AlertDesk
+from frontdesk.operations.loop import OperationsLoop
 from frontdesk.operations.summary import StatsReader
+from frontdesk.operations.webhooks import WebhookDesk
 from frontdesk.pipeline.stages.retrieve import KnowledgeRetriever
 from frontdesk.providers.registry import ComponentRegistry, load_registry
 from frontdesk.providers.resources import Resources
@@ -72,6 +77,9 @@ class Frontdesk:
         self.intents = self.resources.intents()
         self.jobs = JobWorker(self.database)
         self.stats = StatsReader(self.database)
+        self.alerts = AlertDesk(self.database, timedelta(seconds=settings.alert_period_s))
+        self.webhooks = WebhookDesk(self.database, TextVault(settings.secret_key_bytes()))
+        self.operations = OperationsLoop(self.alerts, self.webhooks, settings.operations_interval_s)
         self._warm = False
 
     def init(self) -> None:
@@ -107,7 +115,13 @@ class Frontdesk:
                 return stage.knowledge.search(tenant_id, query, k)
         raise ConfigurationError(f"release {self.release.id} has no knowledge retrieval stage")
 
+    def start_background(self) -> None:
+        """Start the alert and webhook loop (the server does; scripts need not)."""
+        self.operations.start()
+
     def close(self) -> None:
+        self.operations.stop()
+        self.webhooks.close()
         self.jobs.shutdown()
         self.handoff.close()
         self.events.close()

@@ -64,6 +64,15 @@ class Settings(BaseSettings):
         ("*",),
         description="Origins whose pages may call the API (the widget); JSON list in the env.",
     )
+    operations_interval_s: float = Field(
+        15.0,
+        ge=0,
+        description="How often the server evaluates alert rules and sends due webhooks "
+        "(seconds; 0 turns the loop off).",
+    )
+    alert_period_s: int = Field(
+        60, gt=0, description="At most one evaluation of each alert rule per this many seconds."
+    )
     host: str = "127.0.0.1"
     port: int = Field(8000, gt=0, lt=65536)
 

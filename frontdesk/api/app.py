@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 import frontdesk
 from frontdesk.api.errors import install_error_handlers
 from frontdesk.api.routes import (
+    alerts,
     conversations,
     health,
     intents,
@@ -20,6 +21,7 @@ from frontdesk.api.routes import (
     stats,
     tenant,
     tickets,
+    webhooks,
 )
 from frontdesk.gateway.limits import BodySizeLimit
 from frontdesk.gateway.ratelimit import build_rate_limiter
@@ -40,6 +42,7 @@ def create_app(settings: Settings | None = None, *, instance: Frontdesk | None =
         running = instance or Frontdesk(settings)
         app.state.frontdesk = running
         await run_in_threadpool(running.warm_up)
+        running.start_background()
         try:
             yield
         finally:
@@ -82,5 +85,7 @@ def create_app(settings: Settings | None = None, *, instance: Frontdesk | None =
     app.include_router(tickets.router)
     app.include_router(tenant.router)
     app.include_router(stats.router)
+    app.include_router(alerts.router)
+    app.include_router(webhooks.router)
     app.include_router(pages.router)
     return app

@@ -7,6 +7,9 @@ Create Date: 2026-12-06 01:00:00.000000
 
 from __future__ import annotations
 
+import uuid
+from datetime import UTC, datetime
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -109,6 +112,55 @@ def upgrade() -> None:
         ["tenant_id", "webhook_id", "created_at"],
     )
     op.create_index("ix_turns_tenant_created", "turns", ["tenant_id", "created_at"])
+    _seed_default_rules()
+
+
+# The default alert rules of frontdesk/operations/alerts.py as they were at this revision,
+# for tenants created before it (new tenants get them from the code).
+_DEFAULT_RULES = (
+    ("Confidence dropped", "confidence_drop", 0.10, 60, 50),
+    ("Slow answers", "p95_latency_ms", 5000.0, 60, 20),
+    ("Safety triggers", "safety_trigger_rate", 0.01, 60, 100),
+    ("Escalations above target", "escalation_rate", 0.30, 60, 50),
+    ("Errors", "error_rate", 0.05, 60, 50),
+)
+
+
+def _seed_default_rules() -> None:
+    connection = op.get_bind()
+    tenants = [row[0] for row in connection.execute(sa.text("SELECT id FROM tenants"))]
+    now = datetime.now(UTC)
+    rules = sa.table(
+        "alert_rules",
+        *(sa.column(name, sa.String()) for name in ("id", "tenant_id", "name", "metric", "state")),
+        sa.column("threshold", sa.Float()),
+        *(
+            sa.column(name, sa.Integer())
+            for name in ("window_minutes", "min_sample", "last_sample")
+        ),
+        sa.column("enabled", sa.Boolean()),
+        *(sa.column(name, sa.DateTime(timezone=True)) for name in ("next_run_at", "created_at")),
+    )
+    rows = [
+        {
+            "id": uuid.uuid4().hex,
+            "tenant_id": tenant_id,
+            "name": name,
+            "metric": metric,
+            "threshold": threshold,
+            "window_minutes": window,
+            "min_sample": sample,
+            "enabled": True,
+            "state": "ok",
+            "last_sample": 0,
+            "next_run_at": now,
+            "created_at": now,
+        }
+        for tenant_id in tenants
+        for name, metric, threshold, window, sample in _DEFAULT_RULES
+    ]
+    if rows:
+        op.bulk_insert(rules, rows)
 
 
 def downgrade() -> None:
