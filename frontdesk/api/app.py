@@ -28,7 +28,7 @@ from frontdesk.gateway.ratelimit import build_rate_limiter
 from frontdesk.monitoring.http import RequestMetrics
 from frontdesk.runtime import Frontdesk
 from frontdesk.settings import Settings
-from frontdesk.web import pages
+from frontdesk.web import docs, pages
 
 
 def create_app(settings: Settings | None = None, *, instance: Frontdesk | None = None) -> FastAPI:
@@ -54,6 +54,9 @@ def create_app(settings: Settings | None = None, *, instance: Frontdesk | None =
         version=frontdesk.__version__,
         description="Self-hostable AI customer support: grounded answers with citations.",
         lifespan=lifespan,
+        # Served offline by frontdesk/web/docs.py instead of from a CDN.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.rate_limiter = build_rate_limiter(settings.rate_limit_per_minute, settings.redis_url)
@@ -88,4 +91,5 @@ def create_app(settings: Settings | None = None, *, instance: Frontdesk | None =
     app.include_router(alerts.router)
     app.include_router(webhooks.router)
     app.include_router(pages.router)
+    app.include_router(docs.router)
     return app
