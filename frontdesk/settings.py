@@ -64,6 +64,11 @@ class Settings(BaseSettings):
         ("*",),
         description="Origins whose pages may call the API (the widget); JSON list in the env.",
     )
+    log_format: Literal["text", "json"] = Field(
+        "text",
+        description="Server log lines: text, or json (one object per line with request_id, "
+        "tenant, route, status, duration_ms).",
+    )
     operations_interval_s: float = Field(
         15.0,
         ge=0,

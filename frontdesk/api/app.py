@@ -67,8 +67,8 @@ def create_app(settings: Settings | None = None, *, instance: Frontdesk | None =
         CORSMiddleware,
         allow_origins=list(settings.cors_origins),
         allow_methods=["GET", "POST", "PATCH", "DELETE"],
-        allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
-        expose_headers=["Idempotent-Replayed", "Retry-After"],
+        allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "X-Request-ID"],
+        expose_headers=["Idempotent-Replayed", "Retry-After", "X-Request-ID"],
         max_age=600,
     )
     app.add_middleware(RequestMetrics)

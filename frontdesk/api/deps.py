@@ -10,6 +10,7 @@ from fastapi import Depends, Request
 from frontdesk.domain.tenant import KeyRole, Principal
 from frontdesk.errors import AuthenticationError, PermissionDeniedError
 from frontdesk.gateway.ratelimit import RateLimiter
+from frontdesk.monitoring.context import bind_tenant
 from frontdesk.runtime import Frontdesk
 
 
@@ -33,6 +34,7 @@ def _bearer(request: Request) -> str:
 
 def get_principal(request: Request, frontdesk: FrontdeskDep) -> Principal:
     principal = frontdesk.tenants.authenticate(_bearer(request))
+    bind_tenant(principal.tenant_id)
     limiter: RateLimiter = request.app.state.rate_limiter
     limiter.hit(principal.key_id)
     return principal

@@ -46,7 +46,7 @@ def serve(
         f"  API docs   {base}/docs\n"
         f"  health     {base}/healthz  ·  ready {base}/readyz  ·  metrics {base}/metrics"
     )
-    logs.configure()
+    logs.configure(kind=settings.log_format)
     uvicorn.run(create_app(settings), host=bind_host, port=bind_port, log_level="info")
 
 
