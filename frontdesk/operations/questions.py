@@ -67,12 +67,18 @@ def group_questions(
     """``rows`` of (text, outcome, reason, when) grouped, the most frequent first."""
     groups: list[QuestionGroup] = []
     exact: dict[frozenset[str], QuestionGroup] = {}
+    by_word: dict[str, list[QuestionGroup]] = {}  # only groups sharing a word can match
     for text, outcome, reason, when in rows:
         key = words(text)
-        group = exact.get(key) or next((g for g in groups if _similar(g.words, key)), None)
+        group = exact.get(key)
+        if group is None:
+            candidates = {id(g): g for w in key for g in by_word.get(w, ())}
+            group = next((g for g in candidates.values() if _similar(g.words, key)), None)
         if group is None:
             group = QuestionGroup(key)
             groups.append(group)
+            for word in key:
+                by_word.setdefault(word, []).append(group)
         exact[key] = group
         group.wordings[text.strip()] += 1
         group.outcomes[outcome] += 1

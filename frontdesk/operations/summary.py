@@ -23,7 +23,7 @@ Bucket = Literal["hour", "day", "week"]
 HOUR = timedelta(hours=1)
 MAX_HOURLY_POINTS = 24 * 31
 MAX_RANGE = timedelta(days=3 * 366)
-QUESTION_SCAN = 2000  # newest failed replies grouped into the top-questions lists
+QUESTION_SCAN = 1000  # newest failed replies grouped into the top-questions lists
 TOP_QUESTIONS = 10
 _SERIES_NAMES = ("turns", "outcome:answered", "outcome:handoff", "confidence", "safety", "errors")
 
