@@ -34,6 +34,14 @@ def stats(
     release: Annotated[str | None, typer.Option(help="Only this release's turns.")] = None,
     bucket: Annotated[str | None, typer.Option(help="Series bucket: hour, day or week.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    rebuild: Annotated[
+        bool,
+        typer.Option(
+            "--rebuild",
+            help="First recompute the hourly rollups of the range from the stored turns "
+            "(turns stored before this version; safe to repeat).",
+        ),
+    ] = False,
 ) -> None:
     """How the assistant did: the same summary as GET /v1/stats/summary."""
     if bucket not in (None, "hour", "day", "week"):
@@ -42,15 +50,17 @@ def stats(
     query_bucket: Bucket | None = bucket  # type: ignore[assignment]  # checked above
     with open_frontdesk() as frontdesk:
         tenant_id = frontdesk.tenants.get_tenant(tenant).id
-        summary = frontdesk.stats.summary(
-            SummaryQuery(
-                tenant_id,
-                _moment(start, "from", now - timedelta(days=7)),
-                _moment(end, "to", now),
-                release,
-                query_bucket,
-            )
-        )
+        query = SummaryQuery(
+            tenant_id,
+            _moment(start, "from", now - timedelta(days=7)),
+            _moment(end, "to", now),
+            release,
+            query_bucket,
+        ).normalised()
+        if rebuild:
+            counted = frontdesk.stats.rebuild(tenant_id, query.start, query.end)
+            console.print(f"Rebuilt the rollups from {counted} stored turns.")
+        summary = frontdesk.stats.summary(query)
     if as_json:
         typer.echo(json.dumps(summary))
         return

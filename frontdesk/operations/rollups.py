@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -114,12 +115,15 @@ def record_turn(session: Session, tenant_id: str, turn: Turn) -> None:
     )
 
 
-def record_feedback(session: Session, tenant_id: str, feedback: Feedback) -> None:
+def feedback_increments(feedback: Feedback) -> dict[str, tuple[int, float]]:
     if feedback.kind == "thumbs":
-        increments = {f"thumbs:{'up' if feedback.value > 0 else 'down'}": (1, 0.0)}
-    else:
-        increments = {"csat": (1, float(feedback.value)), f"csat:{feedback.value}": (1, 0.0)}
-    repo.add(session, tenant_id, feedback.release_id or NO_RELEASE, feedback.created_at, increments)
+        return {f"thumbs:{'up' if feedback.value > 0 else 'down'}": (1, 0.0)}
+    return {"csat": (1, float(feedback.value)), f"csat:{feedback.value}": (1, 0.0)}
+
+
+def record_feedback(session: Session, tenant_id: str, feedback: Feedback) -> None:
+    release = feedback.release_id or NO_RELEASE
+    repo.add(session, tenant_id, release, feedback.created_at, feedback_increments(feedback))
 
 
 def _flags(stage: dict[str, Any]) -> list[str]:
@@ -137,3 +141,27 @@ def _llm_usage(stage: dict[str, Any], bump: Callable[[str, float], None]) -> Non
     cost = scores.get("cost")
     if isinstance(cost, int | float) and cost > 0:
         bump("cost", float(cost))
+
+
+def rebuild(session: Session, tenant_id: str, start: datetime, end: datetime) -> int:
+    """Recompute the tenant's counters of ``[start, end)`` (whole hours) from the stored
+    turns and feedback: for data stored before the rollups existed, or to check them.
+    Idempotent. Returns how many assistant turns it counted."""
+    repo.clear(session, tenant_id, start, end)
+    sums: dict[tuple[datetime, str], dict[str, tuple[int, float]]] = {}
+
+    def merge(moment: datetime, release: str, increments: dict[str, tuple[int, float]]) -> None:
+        into = sums.setdefault((repo.hour_of(moment), release), {})
+        for name, (count, total) in increments.items():
+            old_count, old_total = into.get(name, (0, 0.0))
+            into[name] = (old_count + count, old_total + total)
+
+    turns = 0
+    for turn in repo.assistant_turns(session, tenant_id, start, end):
+        merge(turn.created_at, turn.release_id or NO_RELEASE, turn_increments(turn))
+        turns += 1
+    for feedback in repo.feedback(session, tenant_id, start, end):
+        merge(feedback.created_at, feedback.release_id or NO_RELEASE, feedback_increments(feedback))
+    for (hour, release), increments in sums.items():
+        repo.add(session, tenant_id, release, hour, increments)
+    return turns

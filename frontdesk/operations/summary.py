@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from frontdesk.domain.conversation import Outcome
 from frontdesk.errors import InvalidInputError
+from frontdesk.operations import rollups
 from frontdesk.operations.questions import group_questions
 from frontdesk.operations.rollups import bucket_upper_ms
 from frontdesk.storage.db import Database
@@ -153,6 +154,11 @@ class StatsReader:
     ) -> dict[str, Counter]:
         with self._db.transaction() as session:
             return repo.totals(session, tenant_id, start, end, release_id)
+
+    def rebuild(self, tenant_id: str, start: datetime, end: datetime) -> int:
+        """Recompute the rollups of whole hours ``[start, end)`` from stored turns."""
+        with self._db.transaction() as session:
+            return rollups.rebuild(session, tenant_id, repo.hour_of(start), repo.hour_of(end))
 
     def summary(self, query: SummaryQuery) -> dict[str, Any]:
         q = query.normalised()

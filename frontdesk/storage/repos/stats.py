@@ -3,17 +3,19 @@ summed over a range. Always filtered by tenant."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, delete, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from frontdesk.domain.conversation import Outcome, Speaker
+from frontdesk.domain.conversation import Outcome, Speaker, Turn
+from frontdesk.domain.handoff import Feedback
 from frontdesk.storage.ops_tables import StatsHourlyRow
-from frontdesk.storage.tables import TurnRow
+from frontdesk.storage.records import from_row
+from frontdesk.storage.tables import FeedbackRow, TurnRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,3 +184,46 @@ def questions_without_answer(
 
 def _utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def clear(session: Session, tenant_id: str, start: datetime, end: datetime) -> int:
+    """Delete the tenant's counters of the hours in ``[start, end)`` (before a rebuild)."""
+    result = session.execute(delete(StatsHourlyRow).where(*_in_range(tenant_id, start, end, None)))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def assistant_turns(
+    session: Session, tenant_id: str, start: datetime, end: datetime
+) -> Iterator[Turn]:
+    """The tenant's assistant turns stored in ``[start, end)``, streamed."""
+    rows = session.scalars(
+        select(TurnRow)
+        .where(
+            TurnRow.tenant_id == tenant_id,
+            TurnRow.created_at >= start,
+            TurnRow.created_at < end,
+            TurnRow.speaker == Speaker.ASSISTANT.value,
+        )
+        .execution_options(yield_per=2000)
+    )
+    for row in rows:
+        yield from_row(
+            Turn,
+            row,
+            speaker=Speaker(row.speaker),
+            outcome=Outcome(row.outcome) if row.outcome else None,
+            trace=list(row.trace or []),
+            citations=list(row.citations or []),
+            details=dict(row.details or {}),
+        )
+
+
+def feedback(session: Session, tenant_id: str, start: datetime, end: datetime) -> list[Feedback]:
+    rows = session.scalars(
+        select(FeedbackRow).where(
+            FeedbackRow.tenant_id == tenant_id,
+            FeedbackRow.created_at >= start,
+            FeedbackRow.created_at < end,
+        )
+    )
+    return [from_row(Feedback, row) for row in rows]

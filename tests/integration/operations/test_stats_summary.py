@@ -152,6 +152,36 @@ def test_the_summary_refuses_widgets_and_bad_ranges(client: TestClient, acme) ->
     assert len(weekly["series"]) == 2
 
 
+def test_the_rebuild_recomputes_the_same_rollups_and_is_idempotent(
+    client: TestClient, frontdesk: Frontdesk, acme, faq: None
+) -> None:
+    widget = acme.auth("widget")
+    answered = _say(client, widget, "How much does the Plus plan cost?")
+    _say(client, widget, "Where is my parcel?")
+    cid = str(answered["conversation_id"])
+    client.post(f"/v1/conversations/{cid}/csat", json={"score": 5}, headers=widget)
+
+    def rows() -> set[tuple[str, str, int, float]]:
+        with frontdesk.database.transaction() as session:
+            return {
+                (r.release_id, r.name, r.count, round(r.total, 6))
+                for r in session.scalars(select(StatsHourlyRow))
+            }
+
+    live = rows()
+    now = datetime.now(UTC)
+    for _ in range(2):
+        counted = frontdesk.stats.rebuild(
+            acme.id, now - timedelta(days=1), now + timedelta(hours=1)
+        )
+        assert counted == 2
+        assert rows() == live
+    with frontdesk.database.transaction() as session:
+        session.query(StatsHourlyRow).delete()
+    frontdesk.stats.rebuild(acme.id, now - timedelta(days=1), now + timedelta(hours=1))
+    assert rows() == live
+
+
 def test_rollups_equal_a_recount_of_the_stored_turns(
     client: TestClient, frontdesk: Frontdesk, acme, faq: None
 ) -> None:
