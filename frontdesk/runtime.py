@@ -20,6 +20,7 @@ from frontdesk.jobs.worker import JobWorker
 from frontdesk.live.bus import build_event_bus
 from frontdesk.monitoring.metrics import Metrics
 from frontdesk.operations.alerts import AlertDesk
+from frontdesk.operations.email import EmailSender
 from frontdesk.operations.loop import OperationsLoop
 from frontdesk.operations.summary import StatsReader
 from frontdesk.operations.webhooks import WebhookDesk
@@ -78,7 +79,11 @@ class Frontdesk:
         self.jobs = JobWorker(self.database)
         self.stats = StatsReader(self.database)
         self.alerts = AlertDesk(self.database, timedelta(seconds=settings.alert_period_s))
-        self.webhooks = WebhookDesk(self.database, TextVault(settings.secret_key_bytes()))
+        self.webhooks = WebhookDesk(
+            self.database,
+            TextVault(settings.secret_key_bytes()),
+            email=EmailSender(settings.smtp_url, settings.smtp_from) if settings.smtp_url else None,
+        )
         self.operations = OperationsLoop(self.alerts, self.webhooks, settings.operations_interval_s)
         self._warm = False
 

@@ -78,6 +78,12 @@ class Settings(BaseSettings):
     alert_period_s: int = Field(
         60, gt=0, description="At most one evaluation of each alert rule per this many seconds."
     )
+    smtp_url: str | None = Field(
+        None,
+        description="SMTP server for mailto: event subscriptions: smtp://host:25 or "
+        "smtps://user:password@host:465.",
+    )
+    smtp_from: str = Field("frontdesk@localhost", description="Sender of event e-mails.")
     host: str = "127.0.0.1"
     port: int = Field(8000, gt=0, lt=65536)
 

@@ -17,7 +17,9 @@ import hashlib
 import hmac
 import json
 import logging
+import re
 import secrets
+import smtplib
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
@@ -29,12 +31,14 @@ from sqlalchemy.orm import Session
 from frontdesk.domain.operations import Webhook, WebhookDelivery
 from frontdesk.errors import InvalidInputError
 from frontdesk.guards import TextVault
+from frontdesk.operations.email import EmailSender
 from frontdesk.storage.db import Database
 from frontdesk.storage.ids import new_id
 from frontdesk.storage.repos import webhooks as repo
 from frontdesk.storage.tables import utcnow
 
 log = logging.getLogger(__name__)
+_EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
 
 EVENT_TYPES = (
     "alert.firing",
@@ -123,22 +127,36 @@ def _checked_events(events: Iterable[str]) -> list[str]:
     return chosen
 
 
-def _checked_url(url: str) -> str:
-    parts = urlsplit(url.strip())
+def _checked_url(url: str, email: bool) -> str:
+    url = url.strip()
+    if url.startswith("mailto:"):
+        if not email:
+            raise InvalidInputError(
+                "e-mail subscriptions need an SMTP server (FRONTDESK_SMTP_URL)", field="url"
+            )
+        if not _EMAIL.match(url[len("mailto:") :]):
+            raise InvalidInputError("mailto: needs one e-mail address", field="url")
+        return url
+    parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InvalidInputError("url must be an absolute http(s) URL", field="url")
-    return url.strip()
+        raise InvalidInputError("url must be an absolute http(s) URL or mailto:", field="url")
+    return url
 
 
 class WebhookDesk:
     """Subscriptions (create, list, delete), their delivery log, and the sender."""
 
     def __init__(
-        self, database: Database, vault: TextVault, client: httpx.Client | None = None
+        self,
+        database: Database,
+        vault: TextVault,
+        client: httpx.Client | None = None,
+        email: EmailSender | None = None,
     ) -> None:
         self._db = database
         self._vault = vault
         self._client = client or httpx.Client(timeout=TIMEOUT_S, follow_redirects=False)
+        self._email = email
 
     def close(self) -> None:
         self._client.close()
@@ -152,7 +170,7 @@ class WebhookDesk:
             webhook = repo.create(
                 session,
                 tenant_id,
-                url=_checked_url(url),
+                url=_checked_url(url, self._email is not None),
                 events=_checked_events(events),
                 secret_encrypted=self._vault.encrypt(secret),
                 description=description,
@@ -214,11 +232,16 @@ class WebhookDesk:
         status_code: int | None = None
         error: str | None = None
         try:
-            response = self._client.post(webhook.url, content=body, headers=headers)
-            status_code = response.status_code
-            if not response.is_success:
-                error = f"HTTP {status_code}"
-        except httpx.HTTPError as exc:
+            if webhook.url.startswith("mailto:"):
+                if self._email is None:
+                    raise smtplib.SMTPException("no SMTP server configured (FRONTDESK_SMTP_URL)")
+                self._email.send_event(webhook.url[len("mailto:") :], delivery.payload)
+            else:
+                response = self._client.post(webhook.url, content=body, headers=headers)
+                status_code = response.status_code
+                if not response.is_success:
+                    error = f"HTTP {status_code}"
+        except (httpx.HTTPError, smtplib.SMTPException, OSError) as exc:
             error = f"{type(exc).__name__}: {exc}"[:500]
         delivered = error is None
         gave_up = not delivered and now + retry_delay(delivery.attempts) - delivery.created_at > (
