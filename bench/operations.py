@@ -43,11 +43,11 @@ from frontdesk.storage.tables import ConversationRow, TurnRow  # noqa: E402
 RESULTS = ROOT / "bench" / "results" / "operations.json"
 END = datetime(2026, 12, 1, tzinfo=UTC)
 OUTCOMES = (
-    (Outcome.ANSWERED, 0.70),
+    (Outcome.ANSWERED, 0.72),
     (Outcome.NO_ANSWER, 0.15),
     (Outcome.HANDOFF, 0.10),
-    (Outcome.CLARIFY, 0.03),
-    (Outcome.REFUSED, 0.02),
+    (Outcome.CLARIFY, 0.027),
+    (Outcome.REFUSED, 0.003),
 )
 STAGES = ("input_guard", "intent", "retrieve", "generate", "output_guard", "decide")
 TOPICS = [

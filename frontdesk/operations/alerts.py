@@ -2,8 +2,9 @@
 the evaluation a background loop runs on every replica.
 
 A rule fires when its value goes above the threshold over its window (with at least
-``min_sample`` turns), and resolves only once the value is back below the threshold by
-a margin (``HYSTERESIS``), so a value hovering at the line does not flap. Each period one
+``min_sample`` turns; for a rate, when the rate is above it beyond chance: the lower end
+of its 99% Wilson interval), and resolves only once the value is back below the
+threshold by a margin (``HYSTERESIS``), so a value hovering at the line does not flap. Each period one
 replica evaluates a rule: it must win the compare-and-set on the rule's ``next_run_at``.
 State changes go to the history and, in the same transaction, to the webhook outbox.
 """
@@ -11,6 +12,7 @@ State changes go to the history and, in the same transaction, to the webhook out
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -53,10 +55,31 @@ DEFAULT_RULES = (
 )
 
 
+# Rate rules fire on evidence, not on noise: the lower end of the 99% Wilson interval of
+# the rate must be above the threshold (a 1% rule on 300 turns needs about 3% observed).
+WILSON_Z = 2.576
+
+
 @dataclass(frozen=True, slots=True)
 class Measurement:
     value: float | None  # None: not enough data to judge
     sample: int
+    # What firing is judged on: ``value``, or for rates the interval's lower bound.
+    evidence: float | None = None
+
+    @property
+    def firing_value(self) -> float | None:
+        return self.evidence if self.evidence is not None else self.value
+
+
+def wilson_lower(part: int, whole: int, z: float = WILSON_Z) -> float:
+    """The lower bound of the Wilson score interval of ``part / whole``."""
+    if whole <= 0:
+        return 0.0
+    p = part / whole
+    centre = p + z * z / (2 * whole)
+    spread = z * math.sqrt(p * (1 - p) / whole + z * z / (4 * whole * whole))
+    return max(0.0, (centre - spread) / (1 + z * z / whole))
 
 
 def _count(counters: dict[str, Counter], name: str) -> int:
@@ -87,14 +110,19 @@ def measure(
         AlertMetric.ESCALATION_RATE: "outcome:handoff",
         AlertMetric.ERROR_RATE: "errors",
     }[metric]
-    return Measurement(round(_count(current, part) / turns, 4), turns)
+    count = _count(current, part)
+    return Measurement(round(count / turns, 4), turns, round(wilson_lower(count, turns), 4))
 
 
-def next_state(state: AlertState, value: float | None, threshold: float) -> AlertState:
-    """Fire above the threshold; resolve only below it by the hysteresis margin."""
+def next_state(
+    state: AlertState, value: float | None, threshold: float, evidence: float | None = None
+) -> AlertState:
+    """Fire when the evidence (else the value) is above the threshold; resolve only once
+    the value is below it by the hysteresis margin."""
     if value is None:
         return state
-    if state is not AlertState.FIRING and value > threshold:
+    firing_value = evidence if evidence is not None else value
+    if state is not AlertState.FIRING and firing_value > threshold:
         return AlertState.FIRING
     if state is AlertState.FIRING and value <= threshold * (1 - HYSTERESIS):
         return AlertState.RESOLVED
@@ -192,7 +220,7 @@ class AlertDesk:
             else {}
         )
         measured = measure(rule.metric, current, previous, rule.min_sample)
-        state = next_state(rule.state, measured.value, rule.threshold)
+        state = next_state(rule.state, measured.value, rule.threshold, measured.evidence)
         repo.record_evaluation(
             session,
             tenant_id,

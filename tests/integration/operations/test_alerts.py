@@ -122,10 +122,10 @@ def test_latency_safety_escalation_and_error_rules_fire(
         frontdesk,
         acme.id,
         NOW,
-        500,
+        2000,
         latency_ms=6500.0,
-        safety=0.02,
-        errors=0.06,
+        safety=0.03,
+        errors=0.09,
         handoff=0.4,
     )
     frontdesk.alerts.evaluate_due(NOW)
@@ -156,3 +156,19 @@ def test_replicas_evaluate_each_rule_once_per_period(frontdesk: Frontdesk, acme,
     assert sum(counts) == 10  # 5 rules x 2 tenants, each evaluated by exactly one replica
     assert sum(desk.evaluate_due(NOW + timedelta(seconds=59)) for desk in replicas) == 0
     assert replicas[0].evaluate_due(NOW + timedelta(seconds=61)) == 10
+
+
+def test_a_rate_above_the_line_by_chance_does_not_fire(
+    client: TestClient, frontdesk: Frontdesk, acme
+) -> None:
+    """5 safety triggers in 300 turns is 1.7% observed, but well within chance of a 1%
+    rate: no alert. 12 in 300 (4%) is not."""
+    _turns(frontdesk, acme.id, NOW, 300, safety=5 / 300)
+    frontdesk.alerts.evaluate_due(NOW)
+    rule = _rules(client, acme)["safety_trigger_rate"]
+    assert rule["state"] == "ok"
+    assert rule["last_value"] > rule["threshold"]
+    later = NOW + timedelta(hours=2)
+    _turns(frontdesk, acme.id, later, 300, safety=12 / 300)
+    frontdesk.alerts.evaluate_due(later)
+    assert _rules(client, acme)["safety_trigger_rate"]["state"] == "firing"

@@ -38,7 +38,10 @@ def test_measures_need_the_minimum_sample() -> None:
     few = _counters(10, safety=(5, 0.0))
     assert measure(AlertMetric.SAFETY_TRIGGER_RATE, few, {}, 20).value is None
     many = _counters(200, safety=(4, 0.0))
-    assert measure(AlertMetric.SAFETY_TRIGGER_RATE, many, {}, 20).value == 0.02
+    measured = measure(AlertMetric.SAFETY_TRIGGER_RATE, many, {}, 20)
+    assert measured.value == 0.02
+    assert measured.evidence is not None
+    assert 0 < measured.evidence < 0.01  # 4 in 200 could well be a 1% rate
 
 
 def test_confidence_drop_compares_with_the_previous_week() -> None:
