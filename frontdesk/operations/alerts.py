@@ -4,8 +4,9 @@ the evaluation a background loop runs on every replica.
 A rule fires when its value goes above the threshold over its window (with at least
 ``min_sample`` turns; for a rate, when the rate is above it beyond chance: the lower end
 of its 99% Wilson interval), and resolves only once the value is back below the
-threshold by a margin (``HYSTERESIS``), so a value hovering at the line does not flap. Each period one
-replica evaluates a rule: it must win the compare-and-set on the rule's ``next_run_at``.
+threshold by a margin (``HYSTERESIS``), so a value hovering at the line does not flap.
+Each period one replica evaluates a rule: it must win the compare-and-set on the rule's
+``next_run_at``.
 State changes go to the history and, in the same transaction, to the webhook outbox.
 """
 
