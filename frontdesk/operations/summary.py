@@ -7,7 +7,6 @@ response says which hours it covers. Percentiles come from the 5% latency histog
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
@@ -25,6 +24,7 @@ Bucket = Literal["hour", "day", "week"]
 HOUR = timedelta(hours=1)
 MAX_HOURLY_POINTS = 24 * 31
 MAX_RANGE = timedelta(days=3 * 366)
+_SERIES_NAMES = ("turns", "outcome:answered", "outcome:handoff", "confidence", "safety", "errors")
 QUESTION_SCAN = 1000  # newest failed replies grouped into the top-questions lists
 TOP_QUESTIONS = 10
 
@@ -143,15 +143,6 @@ def details(counters: dict[str, Counter]) -> dict[str, Any]:
     }
 
 
-def _merged(parts: Iterable[dict[str, Counter]]) -> dict[str, Counter]:
-    out: dict[str, Counter] = {}
-    for part in parts:
-        for name, c in part.items():
-            old = out.get(name)
-            out[name] = c if old is None else Counter(old.count + c.count, old.total + c.total)
-    return out
-
-
 class StatsReader:
     """Summaries for the API, the CLI, the dashboard and the alert rules."""
 
@@ -165,17 +156,28 @@ class StatsReader:
             return repo.totals(session, tenant_id, start, end, release_id)
 
     def rebuild(self, tenant_id: str, start: datetime, end: datetime) -> int:
-        """Recompute the rollups of whole hours ``[start, end)`` from stored turns."""
+        """Recompute the rollups of the whole days holding ``[start, end)`` from stored turns."""
+        first = repo.hour_of(start).replace(hour=0)
+        last = repo.hour_of(end).replace(hour=0)
+        last += timedelta(days=1) if last != end else timedelta()
         with self._db.transaction() as session:
-            return rollups.rebuild(session, tenant_id, repo.hour_of(start), repo.hour_of(end))
+            return rollups.rebuild(session, tenant_id, first, last)
 
     def summary(self, query: SummaryQuery) -> dict[str, Any]:
         q = query.normalised()
         by_day = q.bucket != "hour"
         with self._db.transaction() as session:
-            # One scan: every counter per bucket; the totals are their sums (a second
-            # GROUP BY over a year of hourly rows would cost as much again).
-            periods = repo.series(session, q.tenant_id, q.start, q.end, q.release_id, by_day=by_day)
+            counters = repo.totals(session, q.tenant_id, q.start, q.end, q.release_id)
+            periods = repo.series(
+                session,
+                q.tenant_id,
+                q.start,
+                q.end,
+                q.release_id,
+                by_day=by_day,
+                names=_SERIES_NAMES,
+                prefixes=("latency:",),
+            )
             releases = repo.release_starts(session, q.tenant_id, q.start, q.end)
             failed = repo.questions_without_answer(
                 session,
@@ -186,7 +188,6 @@ class StatsReader:
                 (Outcome.NO_ANSWER, Outcome.HANDOFF),
                 QUESTION_SCAN,
             )
-        counters = _merged(periods.values())
         unanswered = [row for row in failed if row[1] == Outcome.NO_ANSWER.value]
         escalated = [row for row in failed if row[1] == Outcome.HANDOFF.value]
         return {

@@ -9,11 +9,11 @@ from datetime import UTC, datetime
 
 from sqlalchemy import ColumnElement, delete, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from frontdesk.domain.conversation import Outcome, Speaker, Turn
 from frontdesk.domain.handoff import Feedback
-from frontdesk.storage.ops_tables import StatsHourlyRow
+from frontdesk.storage.ops_tables import StatsDailyRow, StatsHourlyRow
 from frontdesk.storage.records import from_row
 from frontdesk.storage.tables import FeedbackRow, TurnRow
 
@@ -65,6 +65,17 @@ def add(
         },
     )
     session.execute(statement)
+    daily = insert(StatsDailyRow).values(
+        [{k: v for k, v in row.items() if k != "hour"} for row in rows]
+    )
+    daily = daily.on_conflict_do_update(
+        index_elements=["tenant_id", "day", "release_id", "name"],
+        set_={
+            "count": StatsDailyRow.count + daily.excluded.count,
+            "total": StatsDailyRow.total + daily.excluded.total,
+        },
+    )
+    session.execute(daily)
 
 
 def _in_range(
@@ -83,13 +94,37 @@ def _in_range(
 def totals(
     session: Session, tenant_id: str, start: datetime, end: datetime, release_id: str | None
 ) -> dict[str, Counter]:
-    """Every counter summed over the hours in ``[start, end)``."""
+    """Every counter summed over the hours in ``[start, end)`` (from the daily rows when
+    the range is whole days)."""
+    table, _, where = _source(tenant_id, start, end, release_id, by_day=True)
     query = (
-        select(StatsHourlyRow.name, func.sum(StatsHourlyRow.count), func.sum(StatsHourlyRow.total))
-        .where(*_in_range(tenant_id, start, end, release_id))
-        .group_by(StatsHourlyRow.name)
+        select(table.name, func.sum(table.count), func.sum(table.total))
+        .where(*where)
+        .group_by(table.name)
     )
     return {str(n): Counter(int(c or 0), float(t or 0.0)) for n, c, t in session.execute(query)}
+
+
+def _source(
+    tenant_id: str, start: datetime, end: datetime, release_id: str | None, *, by_day: bool
+) -> tuple[
+    type[StatsHourlyRow] | type[StatsDailyRow],
+    InstrumentedAttribute[datetime],
+    list[ColumnElement[bool]],
+]:
+    """Which table a query reads (daily over whole days, else hourly), its period column
+    and the tenant/range/release conditions."""
+    if by_day and _midnight(start) and _midnight(end):
+        where = [
+            StatsDailyRow.tenant_id == tenant_id,
+            StatsDailyRow.day >= start,
+            StatsDailyRow.day < end,
+        ]
+        if release_id is not None:
+            where.append(StatsDailyRow.release_id == release_id)
+        return StatsDailyRow, StatsDailyRow.day, where
+    period = StatsHourlyRow.day if by_day else StatsHourlyRow.hour
+    return StatsHourlyRow, period, _in_range(tenant_id, start, end, release_id)
 
 
 def series(
@@ -103,21 +138,17 @@ def series(
     names: Iterable[str] | None = None,
     prefixes: Iterable[str] = (),
 ) -> dict[datetime, dict[str, Counter]]:
-    """Counters per hour (or per day), for the given names and name prefixes."""
-    period = StatsHourlyRow.day if by_day else StatsHourlyRow.hour
-    query = select(
-        period,
-        StatsHourlyRow.name,
-        func.sum(StatsHourlyRow.count),
-        func.sum(StatsHourlyRow.total),
-    ).where(*_in_range(tenant_id, start, end, release_id))
+    """Counters per hour (or per day), for the given names and name prefixes. Per day
+    over whole days, the daily table is read instead of the hourly one."""
+    table, period, where = _source(tenant_id, start, end, release_id, by_day=by_day)
+    query = select(period, table.name, func.sum(table.count), func.sum(table.total)).where(*where)
     conditions: list[ColumnElement[bool]] = []
     if names is not None:
-        conditions.append(StatsHourlyRow.name.in_(list(names)))
-    conditions.extend(StatsHourlyRow.name.startswith(prefix) for prefix in prefixes)
+        conditions.append(table.name.in_(list(names)))
+    conditions.extend(table.name.startswith(prefix) for prefix in prefixes)
     if conditions:
         query = query.where(or_(*conditions))
-    query = query.group_by(period, StatsHourlyRow.name)
+    query = query.group_by(period, table.name)
     out: dict[datetime, dict[str, Counter]] = {}
     for moment, name, count, total in session.execute(query):
         key = _utc(moment)
@@ -128,11 +159,11 @@ def series(
 def release_starts(
     session: Session, tenant_id: str, start: datetime, end: datetime
 ) -> list[tuple[str, datetime]]:
-    """Each release's first hour with turns in the range (the dashboard's markers)."""
-    query = select(StatsHourlyRow.release_id, func.min(StatsHourlyRow.hour)).where(
-        *_in_range(tenant_id, start, end, None), StatsHourlyRow.name == "turns"
-    )
-    rows = session.execute(query.group_by(StatsHourlyRow.release_id))
+    """Each release's first hour with turns in the range (the dashboard's markers; its
+    first day when the range is whole days)."""
+    table, period, where = _source(tenant_id, start, end, None, by_day=True)
+    query = select(table.release_id, func.min(period)).where(*where, table.name == "turns")
+    rows = session.execute(query.group_by(table.release_id))
     return sorted(((str(r), _utc(h)) for r, h in rows), key=lambda pair: pair[1])
 
 
@@ -184,12 +215,24 @@ def questions_without_answer(
     return out
 
 
+def _midnight(moment: datetime) -> bool:
+    return moment == moment.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
 def _utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def clear(session: Session, tenant_id: str, start: datetime, end: datetime) -> int:
-    """Delete the tenant's counters of the hours in ``[start, end)`` (before a rebuild)."""
+    """Delete the tenant's counters of the whole days in ``[start, end)`` (before a
+    rebuild), hourly and daily."""
+    session.execute(
+        delete(StatsDailyRow).where(
+            StatsDailyRow.tenant_id == tenant_id,
+            StatsDailyRow.day >= start,
+            StatsDailyRow.day < end,
+        )
+    )
     result = session.execute(delete(StatsHourlyRow).where(*_in_range(tenant_id, start, end, None)))
     return int(getattr(result, "rowcount", 0) or 0)
 

@@ -38,6 +38,10 @@
     var hours = Number(form.elements.range.value);
     var to = new Date();
     var from = new Date(to.getTime() - hours * 3600 * 1000);
+    if (hours > 48) { // whole UTC days: the server then reads its daily rollups
+      from.setUTCHours(0, 0, 0, 0);
+      to.setUTCHours(24, 0, 0, 0);
+    }
     var params = new URLSearchParams({ from: from.toISOString(), to: to.toISOString() });
     params.set("bucket", hours <= 48 ? "hour" : "day");
     if (form.elements.release.value) params.set("release", form.elements.release.value);
@@ -172,7 +176,11 @@
 
   function load() {
     status("Loading…");
-    return Promise.all([api("GET", query()), api("GET", "/v1/alerts/rules"), api("GET", "/v1/alerts?limit=50")])
+    // The summary first: a wrong key fails once, before the other two calls are made.
+    return api("GET", query())
+      .then(function (summary) {
+        return Promise.all([summary, api("GET", "/v1/alerts/rules"), api("GET", "/v1/alerts?limit=50")]);
+      })
       .then(function (results) {
         var summary = results[0];
         renderKpis(summary);

@@ -234,3 +234,43 @@ def test_the_stats_command_prints_the_same_summary(
     assert "ISO 8601" in str(bad.exception)
     missing = runner.invoke(app, ["stats", "--tenant", "nobody", "--json"])
     assert missing.exit_code != 0
+
+
+def test_whole_days_read_the_daily_rollups_and_agree_with_the_hourly_ones(
+    client: TestClient, frontdesk: Frontdesk, acme
+) -> None:
+    from frontdesk.operations.rollups import latency_bucket
+    from frontdesk.storage.repos import stats as stats_repo
+
+    day0 = datetime(2026, 11, 1, tzinfo=UTC)
+    with frontdesk.database.transaction() as session:
+        for hour in range(0, 72, 5):
+            latency = 100.0 + 40 * hour
+            stats_repo.add(
+                session,
+                acme.id,
+                "r1" if hour < 36 else "r2",
+                day0 + timedelta(hours=hour, minutes=7),
+                {
+                    "turns": (10, 0.0),
+                    "outcome:answered": (hour % 10, 0.0),
+                    "confidence": (10, 10 * (0.5 + hour / 200)),
+                    f"latency:{latency_bucket(latency):03d}": (10, 10 * latency),
+                },
+            )
+
+    def summary(start: datetime, end: datetime, bucket: str) -> dict[str, object]:
+        params = {"from": start.isoformat(), "to": end.isoformat(), "bucket": bucket}
+        response = client.get("/v1/stats/summary", params=params, headers=acme.auth("agent"))
+        assert response.status_code == 200, response.text
+        return dict(response.json())
+
+    daily = summary(day0, day0 + timedelta(days=3), "day")
+    hourly = summary(day0, day0 + timedelta(days=3), "hour")
+    # The same range starting at 00:30 rounds to the same hours but is not whole days.
+    ragged = summary(day0 + timedelta(minutes=30), day0 + timedelta(days=3), "day")
+    for key in ("turns", "answered_rate", "p95_ms", "mean_confidence", "releases"):
+        assert daily[key] == hourly[key] == ragged[key], key
+    assert daily["turns"] == 150
+    assert [p["turns"] for p in daily["series"]] == [p["turns"] for p in ragged["series"]]
+    assert [p["turns"] for p in daily["series"]] == [50, 50, 50]

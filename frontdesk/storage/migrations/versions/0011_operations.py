@@ -39,6 +39,15 @@ def upgrade() -> None:
         sa.Column("total", sa.Float(), nullable=False),
     )
     op.create_table(
+        "stats_daily",
+        sa.Column("tenant_id", sa.String(32), _tenant_fk(), primary_key=True),
+        sa.Column("day", sa.DateTime(timezone=True), primary_key=True),
+        sa.Column("release_id", sa.String(64), primary_key=True),
+        sa.Column("name", sa.String(120), primary_key=True),
+        sa.Column("count", sa.Integer(), nullable=False),
+        sa.Column("total", sa.Float(), nullable=False),
+    )
+    op.create_table(
         "alert_rules",
         sa.Column("id", sa.String(32), primary_key=True),
         sa.Column("tenant_id", sa.String(32), _tenant_fk(), nullable=False),
@@ -169,4 +178,5 @@ def downgrade() -> None:
     op.drop_table("webhooks")
     op.drop_table("alert_events")
     op.drop_table("alert_rules")
+    op.drop_table("stats_daily")
     op.drop_table("stats_hourly")
