@@ -10,6 +10,8 @@ reply = fd.conversations.post_message(tenant.id, conversation.id, "How do I rese
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import redis
 
 from frontdesk.errors import ConfigurationError, InvalidInputError
@@ -22,6 +24,11 @@ from frontdesk.handoff.summaries import summarizer_for
 from frontdesk.jobs.worker import JobWorker
 from frontdesk.live.bus import build_event_bus
 from frontdesk.monitoring.metrics import Metrics
+from frontdesk.operations.alerts import AlertDesk
+from frontdesk.operations.email import EmailSender
+from frontdesk.operations.loop import OperationsLoop
+from frontdesk.operations.summary import StatsReader
+from frontdesk.operations.webhooks import WebhookDesk
 from frontdesk.pipeline.runner import Pipeline
 from frontdesk.pipeline.stages.retrieve import KnowledgeRetriever
 from frontdesk.privacy import PrivacyService
@@ -106,6 +113,14 @@ class Frontdesk:
         self.privacy = PrivacyService(self.database, vault, identifiers)
         self.intents = self.resources.intents()
         self.jobs = JobWorker(self.database)
+        self.stats = StatsReader(self.database)
+        self.alerts = AlertDesk(self.database, timedelta(seconds=settings.alert_period_s))
+        self.webhooks = WebhookDesk(
+            self.database,
+            TextVault(settings.secret_key_bytes()),
+            email=EmailSender(settings.smtp_url, settings.smtp_from) if settings.smtp_url else None,
+        )
+        self.operations = OperationsLoop(self.alerts, self.webhooks, settings.operations_interval_s)
         self._warm = False
 
     def _init_releases(self, poll_s: float) -> None:
@@ -174,9 +189,15 @@ class Frontdesk:
                 return stage.knowledge.search(tenant_id, query, k)
         raise ConfigurationError(f"release {self.release.id} has no knowledge retrieval stage")
 
+    def start_background(self) -> None:
+        """Start the alert and webhook loop (the server does; scripts need not)."""
+        self.operations.start()
+
     def close(self) -> None:
         self.rollout_traffic.close()
         self.follower.close()
+        self.operations.stop()
+        self.webhooks.close()
         self.jobs.shutdown()
         self.handoff.close()
         self.events.close()

@@ -78,6 +78,26 @@ class Settings(BaseSettings):
         ("*",),
         description="Origins whose pages may call the API (the widget); JSON list in the env.",
     )
+    log_format: Literal["text", "json"] = Field(
+        "text",
+        description="Server log lines: text, or json (one object per line with request_id, "
+        "tenant, route, status, duration_ms).",
+    )
+    operations_interval_s: float = Field(
+        15.0,
+        ge=0,
+        description="How often the server evaluates alert rules and sends due webhooks "
+        "(seconds; 0 turns the loop off).",
+    )
+    alert_period_s: int = Field(
+        60, gt=0, description="At most one evaluation of each alert rule per this many seconds."
+    )
+    smtp_url: str | None = Field(
+        None,
+        description="SMTP server for mailto: event subscriptions: smtp://host:25 or "
+        "smtps://user:password@host:465.",
+    )
+    smtp_from: str = Field("frontdesk@localhost", description="Sender of event e-mails.")
     host: str = "127.0.0.1"
     port: int = Field(8000, gt=0, lt=65536)
 

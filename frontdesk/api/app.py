@@ -13,6 +13,7 @@ import frontdesk
 from frontdesk.api.errors import install_error_handlers
 from frontdesk.api.openapi import install_openapi
 from frontdesk.api.routes import (
+    alerts,
     chat_completions,
     conversations,
     health,
@@ -22,8 +23,10 @@ from frontdesk.api.routes import (
     privacy,
     releases,
     rollouts,
+    stats,
     tenant,
     tickets,
+    webhooks,
 )
 from frontdesk.gateway.limits import BodySizeLimit
 from frontdesk.gateway.ratelimit import build_rate_limiter
@@ -32,7 +35,7 @@ from frontdesk.monitoring.http import RequestMetrics
 from frontdesk.privacy.schedule import RetentionSweeper
 from frontdesk.runtime import Frontdesk
 from frontdesk.settings import Settings
-from frontdesk.web import pages
+from frontdesk.web import docs, pages
 
 
 def create_app(settings: Settings | None = None, *, instance: Frontdesk | None = None) -> FastAPI:
@@ -46,6 +49,7 @@ def create_app(settings: Settings | None = None, *, instance: Frontdesk | None =
         running = instance or Frontdesk(settings)
         app.state.frontdesk = running
         await run_in_threadpool(running.warm_up)
+        running.start_background()
         retention = RetentionSweeper(running.privacy, settings.retention_interval_s)
         retention.start()
         try:
@@ -60,6 +64,9 @@ def create_app(settings: Settings | None = None, *, instance: Frontdesk | None =
         version=frontdesk.__version__,
         description="Self-hostable AI customer support: grounded answers with citations.",
         lifespan=lifespan,
+        # Served offline by frontdesk/web/docs.py instead of from a CDN.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.rate_limiter = build_rate_limiter(settings.rate_limit_per_minute, settings.redis_url)
@@ -79,8 +86,8 @@ def create_app(settings: Settings | None = None, *, instance: Frontdesk | None =
         CORSMiddleware,
         allow_origins=list(settings.cors_origins),
         allow_methods=["GET", "POST", "PATCH", "DELETE"],
-        allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
-        expose_headers=["Idempotent-Replayed", "Retry-After"],
+        allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "X-Request-ID"],
+        expose_headers=["Idempotent-Replayed", "Retry-After", "X-Request-ID"],
         max_age=600,
     )
     app.add_middleware(RequestMetrics)
@@ -105,6 +112,10 @@ def create_app(settings: Settings | None = None, *, instance: Frontdesk | None =
     app.include_router(releases.router)
     app.include_router(releases.audit_router)
     app.include_router(rollouts.router)
+    app.include_router(stats.router)
+    app.include_router(alerts.router)
+    app.include_router(webhooks.router)
     app.include_router(pages.router)
+    app.include_router(docs.router)
     install_openapi(app)
     return app

@@ -10,6 +10,7 @@ from fastapi import Depends, Request
 from frontdesk.domain.tenant import KeyRole, Principal
 from frontdesk.errors import AuthenticationError, PermissionDeniedError
 from frontdesk.gateway.ratelimit import RateLimiter
+from frontdesk.monitoring.context import bind_tenant
 from frontdesk.runtime import Frontdesk
 
 
@@ -40,6 +41,7 @@ def get_principal(request: Request, frontdesk: FrontdeskDep) -> Principal:
         anonymous: RateLimiter = request.app.state.address_limiter
         anonymous.hit(request.client.host if request.client else "unknown")
         raise
+    bind_tenant(principal.tenant_id)
     limiter: RateLimiter = request.app.state.rate_limiter
     limiter.hit(principal.key_id)
     return principal

@@ -6,7 +6,18 @@ import sys
 
 import typer
 
-from frontdesk.cli import admin, ask, audit, guard, intents, knowledge, privacy, releases, server
+from frontdesk.cli import (
+    admin,
+    ask,
+    audit,
+    guard,
+    intents,
+    knowledge,
+    privacy,
+    releases,
+    server,
+    stats,
+)
 from frontdesk.cli import eval as eval_cli
 from frontdesk.cli.context import console
 from frontdesk.errors import FrontdeskError
@@ -23,6 +34,7 @@ app.command()(server.demo)
 app.command()(ask.ask)
 app.command(name="eval")(eval_cli.evaluate)
 app.command()(knowledge.ingest)
+app.command()(stats.stats)
 app.add_typer(knowledge.knowledge_app, name="knowledge")
 app.add_typer(guard.guard_app, name="guard")
 app.add_typer(intents.intents_app, name="intents")

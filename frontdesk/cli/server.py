@@ -54,7 +54,8 @@ def serve(
         port=bind_port,
         log_level="info",
     )
-    logs.configure()  # after uvicorn set up its loggers: their tracebacks withhold messages too
+    # After uvicorn set up its loggers: their tracebacks withhold messages too.
+    logs.configure(kind=settings.log_format)
     uvicorn.Server(config).run()
 
 

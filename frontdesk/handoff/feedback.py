@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from sqlalchemy.orm import Session
+
 from frontdesk.domain.conversation import Speaker
 from frontdesk.domain.handoff import Feedback
 from frontdesk.errors import InvalidInputError
 from frontdesk.monitoring.metrics import Metrics
+from frontdesk.operations import rollups
+from frontdesk.operations.webhooks import enqueue_event
 from frontdesk.storage.db import Database
 from frontdesk.storage.repos import conversations as conversations_repo
 from frontdesk.storage.repos import handoff as repo
@@ -51,6 +55,8 @@ class FeedbackBook:
                 turn_id=turn_id,
                 release_id=turn.release_id,
             )
+            rollups.record_feedback(session, tenant_id, feedback)
+            _enqueue(session, tenant_id, feedback)
         self._metrics.observe_feedback(feedback.kind, feedback.value)
         return feedback
 
@@ -70,9 +76,24 @@ class FeedbackBook:
                 turn_id=None,
                 release_id=None,
             )
+            rollups.record_feedback(session, tenant_id, feedback)
+            _enqueue(session, tenant_id, feedback)
         self._metrics.observe_feedback(feedback.kind, feedback.value)
         return feedback
 
     def recent(self, tenant_id: str, limit: int = 1000) -> list[Feedback]:
         with self._db.transaction() as session:
             return repo.list_feedback(session, tenant_id, limit)
+
+
+def _enqueue(session: Session, tenant_id: str, feedback: Feedback) -> None:
+    """``feedback.created`` for webhooks; the comment is customer text and stays out."""
+    data = {
+        "feedback_id": feedback.id,
+        "conversation_id": feedback.conversation_id,
+        "turn_id": feedback.turn_id,
+        "kind": feedback.kind,
+        "value": feedback.value,
+        "release_id": feedback.release_id,
+    }
+    enqueue_event(session, tenant_id, "feedback.created", data, event_id=feedback.id)

@@ -26,6 +26,8 @@ from frontdesk.errors import InvalidInputError
 from frontdesk.handoff.events import HandoffEvents
 from frontdesk.handoff.summaries import SummaryWriter, summarize
 from frontdesk.monitoring.metrics import Metrics
+from frontdesk.operations import rollups
+from frontdesk.operations.webhooks import enqueue_event
 from frontdesk.storage.db import Database
 from frontdesk.storage.repos import conversations as conversations_repo
 from frontdesk.storage.repos import handoff as repo
@@ -74,7 +76,20 @@ def open_ticket_in(
         summary=summary or summarize(turns, reason),
     )
     conversations_repo.set_status(session, tenant_id, conversation_id, ConversationStatus.HUMAN)
+    # The ticket id is the event id: reusing an open ticket queues nothing new.
+    enqueue_event(session, tenant_id, "handoff.created", ticket_event(ticket), event_id=ticket.id)
     return ticket
+
+
+def ticket_event(ticket: Ticket) -> dict[str, object]:
+    """A ticket as webhook data: ids, reason, priority, status; no conversation text."""
+    return {
+        "ticket_id": ticket.id,
+        "conversation_id": ticket.conversation_id,
+        "reason": ticket.reason,
+        "priority": ticket.priority.value,
+        "status": ticket.status.value,
+    }
 
 
 class TicketDesk:
@@ -113,6 +128,7 @@ class TicketDesk:
                 outcome=Outcome.HANDOFF,
                 details={"escalation_reason": reason},
             )
+            rollups.record_turn(session, tenant_id, turn)
         self._metrics.escalations.labels(reason=reason).inc()
         self.opened(tenant_id, ticket, turn)
         return ticket
@@ -217,6 +233,14 @@ class TicketDesk:
             conversations_repo.lock(session, tenant_id, ticket.conversation_id)
             ticket = repo.resolve(session, tenant_id, ticket_id)
             conversations_repo.set_status(session, tenant_id, ticket.conversation_id, status)
+            if status is ConversationStatus.CLOSED:
+                enqueue_event(
+                    session,
+                    tenant_id,
+                    "conversation.resolved",
+                    ticket_event(ticket),
+                    event_id=f"{ticket.id}.resolved",
+                )
         log.info(
             "ticket resolved tenant=%s conversation=%s ticket=%s by=%s conversation_status=%s",
             tenant_id,

@@ -1,5 +1,7 @@
 """Times and logs every HTTP request by route template (never the raw path: ids would
-explode the label set, and a path may carry what a customer typed)."""
+explode the label set, and a path may carry what a customer typed), and gives each one a
+request id: the caller's ``X-Request-ID`` when sane, else a new one, returned in the
+response's ``X-Request-ID`` and on every log line written while serving it."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from frontdesk.monitoring import context
 from frontdesk.monitoring.metrics import Metrics
 
 log = logging.getLogger(__name__)
@@ -26,11 +29,18 @@ class RequestMetrics:
             return
         started = time.perf_counter()
         status = 500
+        header = dict(scope.get("headers") or []).get(b"x-request-id")
+        request = context.start(
+            context.request_id_from(header.decode("latin-1") if header else None)
+        )
 
         async def record_status(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = int(message["status"])
+                headers = list(message.get("headers", []))
+                headers.append((b"x-request-id", request.request_id.encode()))
+                message = {**message, "headers": headers}
             await send(message)
 
         try:

@@ -7,16 +7,28 @@ it failed on (a driver error its SQL parameters, a parser the offending input). 
 handler :func:`configure` touches therefore prints tracebacks as frames and exception
 *types* only (:class:`WithheldMessageFormatter`); the frames say where, the request and
 job ids in the log line say which.
-"""
+
+``text`` is the classic one-line format. ``json`` (``FRONTDESK_LOG_FORMAT=json``) writes
+one object per line: ``time``, ``level``, ``logger``, ``event``, the request's
+``request_id`` and ``tenant``, and every ``key=value`` pair of the message as a field
+(``route``, ``status``, ``duration_ms``, ``conversation``, …), so the existing log calls
+become structured without changing them."""
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 import sys
 import traceback
+from datetime import UTC, datetime
 from types import TracebackType
+from typing import Any, Literal
+
+from frontdesk.monitoring import context
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+_PAIR = re.compile(r"(\w+)=(\S+)")
 # Loggers whose handlers get the withholding formatter: ours, uvicorn's and the root's.
 _LOGGERS = ("frontdesk", "uvicorn", "uvicorn.error", "uvicorn.access", "")
 
@@ -71,12 +83,49 @@ def withhold_exception_messages() -> None:
                 handler.setFormatter(WithheldMessageFormatter(handler.formatter))
 
 
-def configure(level: int = logging.INFO) -> None:
+def _value(raw: str) -> Any:
+    for parse in (int, float):
+        try:
+            return parse(raw)
+        except ValueError:
+            continue
+    return raw
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per record."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        message = record.getMessage()
+        first = _PAIR.search(message)
+        out: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "event": (message[: first.start()] if first else message).strip(),
+        }
+        request = context.current()
+        if request is not None:
+            out["request_id"] = request.request_id
+            if request.tenant:
+                out["tenant"] = request.tenant
+        for key, raw in _PAIR.findall(message):
+            out.setdefault(key, _value(raw))
+        if record.exc_info:  # frames and types only, as in text logs
+            out["error"] = WithheldMessageFormatter().formatException(record.exc_info)
+        return json.dumps(out, ensure_ascii=False)
+
+
+def formatter(kind: Literal["text", "json"]) -> logging.Formatter:
+    return JsonFormatter() if kind == "json" else WithheldMessageFormatter()
+
+
+def configure(level: int = logging.INFO, kind: Literal["text", "json"] = "text") -> None:
     """Idempotent: a second call (or a host app's own handler) adds nothing."""
     logger = logging.getLogger("frontdesk")
     logger.setLevel(level)
     if not logger.handlers:
         handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(WithheldMessageFormatter())
+        handler.setFormatter(formatter(kind))
         logger.addHandler(handler)
     withhold_exception_messages()

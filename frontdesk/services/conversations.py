@@ -35,6 +35,7 @@ from frontdesk.guards.pii.identifiers import IdentifierHasher
 from frontdesk.handoff.service import HandoffService
 from frontdesk.handoff.tickets import open_ticket_in, priority_for
 from frontdesk.monitoring.metrics import Metrics
+from frontdesk.operations import rollups
 from frontdesk.pipeline.runner import Pipeline
 from frontdesk.pipeline.state import HistoryTurn, TurnState
 from frontdesk.releases.follower import ReleaseFollower, Route
@@ -303,6 +304,7 @@ class ConversationService:
                     **_rollout_details(route),
                 },
             )
+            rollups.record_turn(session, tenant_id, reply)
             ticket = None
             if state.outcome is Outcome.HANDOFF:
                 reason = state.escalation_reason or "low_confidence"

@@ -9,6 +9,7 @@ from pydantic import ValidationError
 from frontdesk.domain.tenant import ApiKeyInfo, KeyRole, Principal, Tenant, TenantSettings
 from frontdesk.errors import AuthenticationError, InvalidInputError
 from frontdesk.gateway.keys import display_prefix, generate_key, hash_key, looks_like_key
+from frontdesk.operations.alerts import seed_default_rules
 from frontdesk.storage.db import Database
 from frontdesk.storage.repos import tenants as repo
 from frontdesk.storage.tables import utcnow
@@ -24,7 +25,9 @@ class TenantService:
 
     def create_tenant(self, name: str) -> Tenant:
         with self._db.transaction() as session:
-            return repo.create_tenant(session, name)
+            tenant = repo.create_tenant(session, name)
+            seed_default_rules(session, tenant.id)
+            return tenant
 
     def get_tenant(self, name: str) -> Tenant:
         with self._db.transaction() as session:

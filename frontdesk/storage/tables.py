@@ -138,6 +138,8 @@ class TurnRow(Base):
         # NULL keys never collide, so only keyed requests are deduplicated.
         UniqueConstraint("conversation_id", "idempotency_key", name="uq_turns_idempotency"),
         Index("ix_turns_tenant_conversation", "tenant_id", "conversation_id"),
+        # The dashboard's unanswered questions: a tenant's replies in a time range.
+        Index("ix_turns_tenant_created", "tenant_id", "created_at"),
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)

@@ -78,6 +78,12 @@ def console_page() -> FileResponse:
     return _file("console.html", PAGE_CACHE, {"Content-Security-Policy": CONSOLE_CSP})
 
 
+@router.get("/dashboard")
+def dashboard_page() -> FileResponse:
+    """The support lead's dashboard; it asks for an agent or admin key."""
+    return _file("dashboard.html", PAGE_CACHE, {"Content-Security-Policy": CONSOLE_CSP})
+
+
 @router.get("/demo")
 def demo_page() -> FileResponse:
     """A demo help page of the fictional Parcelly with the widget embedded (``?key=``)."""

@@ -94,6 +94,16 @@ MATRIX: dict[tuple[str, str], tuple[tuple[str, ...], Any]] = {
     ("get", "/v1/rollouts"): (ADMIN, None),
     ("post", "/v1/rollouts"): (ADMIN, {"candidate": "{release}", "mode": "canary", "share": 5}),
     ("post", "/v1/rollouts/stop"): (ADMIN, None),
+    ("get", "/v1/stats/summary"): (STAFF, None),
+    ("get", "/v1/alerts"): (STAFF, None),
+    ("get", "/v1/alerts/rules"): (STAFF, None),
+    ("post", "/v1/alerts/rules"): (ADMIN, {}),
+    ("patch", "/v1/alerts/rules/{rule_id}"): (ADMIN, {"enabled": False}),
+    ("delete", "/v1/alerts/rules/{rule_id}"): (ADMIN, None),
+    ("get", "/v1/webhooks"): (ADMIN, None),
+    ("post", "/v1/webhooks"): (ADMIN, {}),
+    ("delete", "/v1/webhooks/{webhook_id}"): (ADMIN, None),
+    ("get", "/v1/webhooks/{webhook_id}/deliveries"): (ADMIN, None),
 }
 STREAMS = {"/v1/events", "/v1/conversations/{conversation_id}/events"}
 
@@ -106,6 +116,9 @@ def _globex_ids(frontdesk: Frontdesk, tenant_id: str, name: str) -> dict[str, st
     document = frontdesk.knowledge.list_documents(tenant_id)[0]
     chunk = frontdesk.search(tenant_id, "refunds", 1)[0]
     conversation = frontdesk.conversations.create(tenant_id, customer_id="globex-customer-7")
+    webhook, _ = frontdesk.webhooks.create(
+        tenant_id, "https://hooks.example.com/globex", ["handoff.created"], ""
+    )
     release = frontdesk.releases.create(
         tenant_id, as_text(release_document("matrix")), Actor(name="test", role="admin")
     )
@@ -125,6 +138,8 @@ def _globex_ids(frontdesk: Frontdesk, tenant_id: str, name: str) -> dict[str, st
         "version": "1",
         "customer_id": "globex-customer-7",
         "release": release.release_id,
+        "rule_id": frontdesk.alerts.rules(tenant_id)[0].id,
+        "webhook_id": webhook.id,
     }
 
 

@@ -1,0 +1,469 @@
+"""Summary latency over a year of a busy tenant: synthetic turns in SQLite or PostgreSQL.
+
+Generates ``--turns`` assistant turns spread over ``--days`` (a release switch half way,
+realistic outcome mix, lognormal latencies), writes their hourly rollups exactly as
+``frontdesk.operations.rollups`` does for live turns (same counter names, via
+``turn_increments``), stores the assistant turns and the customer turns of the failed
+ones (what the top-unanswered list reads), then times ``StatsReader.summary`` for a day,
+a week, a month and the whole range.
+
+    .venv/bin/python bench/operations.py --turns 1000000 --backend sqlite
+    .venv/bin/python bench/operations.py --turns 1000000 --backend postgres
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections import defaultdict
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, insert, text, update
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from frontdesk import Frontdesk, Settings  # noqa: E402
+from frontdesk.domain.conversation import Outcome, Speaker, Turn  # noqa: E402
+from frontdesk.operations.rollups import turn_increments  # noqa: E402
+from frontdesk.operations.summary import StatsReader, SummaryQuery  # noqa: E402
+from frontdesk.storage.ops_tables import AlertRuleRow  # noqa: E402
+from frontdesk.storage.repos import stats as stats_repo  # noqa: E402
+from frontdesk.storage.tables import ConversationRow, TurnRow  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results" / "operations.json"
+END = datetime(2026, 12, 1, tzinfo=UTC)
+OUTCOMES = (
+    (Outcome.ANSWERED, 0.72),
+    (Outcome.NO_ANSWER, 0.15),
+    (Outcome.HANDOFF, 0.10),
+    (Outcome.CLARIFY, 0.027),
+    (Outcome.REFUSED, 0.003),
+)
+STAGES = ("input_guard", "intent", "retrieve", "generate", "output_guard", "decide")
+TOPICS = [
+    f"{a} {b}"
+    for a in (
+        "refund",
+        "invoice",
+        "parcel",
+        "label",
+        "pickup",
+        "account",
+        "password",
+        "customs",
+        "insurance",
+        "locker",
+    )
+    for b in (
+        "delay",
+        "cost",
+        "change",
+        "cancel",
+        "lost",
+        "damaged",
+        "address",
+        "tracking",
+        "abroad",
+        "weekend",
+    )
+]
+PHRASES = (
+    "How do I {t}?",
+    "what about {t} for my order",
+    "Can you help with {t} please",
+    "{t} question",
+)
+
+
+def synthetic_turns(n: int, days: int, seed: int = 7) -> list[tuple[Turn, str | None]]:
+    """(assistant turn, the customer's question when it failed), oldest first."""
+    rng = random.Random(seed)
+    start = END - timedelta(days=days)
+    span = (END - start).total_seconds()
+    weights = [w for _, w in OUTCOMES]
+    out = []
+    moments = sorted(rng.random() * span for _ in range(n))
+    for i, offset in enumerate(moments):
+        moment = start + timedelta(seconds=offset)
+        outcome = rng.choices([o for o, _ in OUTCOMES], weights)[0]
+        latency = rng.lognormvariate(math.log(300), 0.6)
+        flags: list[str] = []
+        if rng.random() < 0.005:
+            flags.append("injection_suspected")
+        trace = [
+            {
+                "name": s,
+                "duration_ms": latency / len(STAGES),
+                "flags": flags if s == "input_guard" else [],
+            }
+            for s in STAGES
+        ]
+        if rng.random() < 0.003:
+            trace[2]["flags"] = ["error"]
+        confidence = min(
+            max(rng.betavariate(6, 2) if outcome is Outcome.ANSWERED else rng.betavariate(2, 5), 0),
+            1,
+        )
+        release = "r1" if offset < span / 2 else "r2"
+        turn = Turn(
+            id=uuid.uuid4().hex,
+            conversation_id=f"c{i // 10:09d}",
+            seq=2 * (i % 10) + 2,
+            speaker=Speaker.ASSISTANT,
+            text="",
+            created_at=moment,
+            outcome=outcome,
+            in_reply_to=None,
+            release_id=release,
+            trace=trace,
+            details={
+                "confidence": round(confidence, 4),
+                "escalation_reason": "low_confidence" if outcome is Outcome.HANDOFF else None,
+            },
+        )
+        question = None
+        if outcome in (Outcome.NO_ANSWER, Outcome.HANDOFF):
+            question = rng.choice(PHRASES).format(t=rng.choice(TOPICS))
+        out.append((turn, question))
+    return out
+
+
+def load(
+    frontdesk: Frontdesk, tenant_id: str, turns: list[tuple[Turn, str | None]]
+) -> dict[str, float]:
+    """Rollups (aggregated per hour first, as a replay of record_turn would add up to) and
+    the turn rows; returns the seconds each took."""
+    started = time.perf_counter()
+    per_hour: dict[tuple[datetime, str], dict[str, list[float]]] = defaultdict(dict)
+    for turn, _ in turns:
+        bucket = per_hour[(stats_repo.hour_of(turn.created_at), turn.release_id or "")]
+        for name, (count, total) in turn_increments(turn).items():
+            pair = bucket.setdefault(name, [0, 0.0])
+            pair[0] += count
+            pair[1] += total
+    with frontdesk.database.transaction() as session:
+        for (hour, release), counters in per_hour.items():
+            stats_repo.add(
+                session,
+                tenant_id,
+                release,
+                hour,
+                {k: (int(c), t) for k, (c, t) in counters.items()},
+            )
+    rollup_s = time.perf_counter() - started
+
+    started = time.perf_counter()
+    conversations = sorted({t.conversation_id for t, _ in turns})
+    chunk = 20_000
+    with frontdesk.database.engine.begin() as connection:
+        for i in range(0, len(conversations), chunk):
+            connection.execute(
+                insert(ConversationRow),
+                [
+                    {
+                        "id": c,
+                        "tenant_id": tenant_id,
+                        "status": "bot",
+                        "channel": "api",
+                        "metadata_": {},
+                        "created_at": END,
+                        "updated_at": END,
+                    }
+                    for c in conversations[i : i + chunk]
+                ],
+            )
+        rows: list[dict[str, Any]] = []
+        for turn, question in turns:
+            customer_id = None
+            if question is not None:
+                customer_id = uuid.uuid4().hex
+                rows.append(
+                    {
+                        "id": customer_id,
+                        "tenant_id": tenant_id,
+                        "conversation_id": turn.conversation_id,
+                        "seq": turn.seq - 1,
+                        "speaker": "customer",
+                        "text": question,
+                        "status": "answered",
+                        "outcome": None,
+                        "in_reply_to": None,
+                        "release_id": None,
+                        "trace": [],
+                        "citations": [],
+                        "details": {},
+                        "created_at": turn.created_at,
+                    }
+                )
+            rows.append(
+                {
+                    "id": turn.id,
+                    "tenant_id": tenant_id,
+                    "conversation_id": turn.conversation_id,
+                    "seq": turn.seq,
+                    "speaker": "assistant",
+                    "text": "(answer)",
+                    "status": "done",
+                    "outcome": turn.outcome.value if turn.outcome else None,
+                    "in_reply_to": customer_id,
+                    "release_id": turn.release_id,
+                    "trace": turn.trace,
+                    "citations": [],
+                    "details": turn.details,
+                    "created_at": turn.created_at,
+                }
+            )
+            if len(rows) >= chunk:
+                connection.execute(insert(TurnRow), rows)
+                rows = []
+        if rows:
+            connection.execute(insert(TurnRow), rows)
+    return {"rollups_s": round(rollup_s, 1), "turn_rows_s": round(time.perf_counter() - started, 1)}
+
+
+def time_summaries(reader: StatsReader, tenant_id: str, days: int, repeat: int) -> dict[str, Any]:
+    ranges = {"day": (1, "hour"), "week": (7, "hour"), "month": (30, "day"), "all": (days, "day")}
+    out: dict[str, Any] = {}
+    for name, (span, bucket) in ranges.items():
+        query = SummaryQuery(tenant_id, END - timedelta(days=span), END, None, bucket)  # type: ignore[arg-type]
+        timings = []
+        summary: dict[str, Any] = {}
+        for _ in range(repeat):
+            started = time.perf_counter()
+            summary = reader.summary(query)
+            timings.append((time.perf_counter() - started) * 1000)
+        timings.sort()
+        out[name] = {
+            "days": span,
+            "turns": summary["turns"],
+            "p50_ms": round(statistics.median(timings), 1),
+            "p95_ms": round(timings[min(len(timings) - 1, math.ceil(0.95 * len(timings)) - 1)], 1),
+            "top_unanswered": summary["top_unanswered"][0]["count"]
+            if summary["top_unanswered"]
+            else 0,
+        }
+    return out
+
+
+def _minute_of_turns(rng: random.Random, n: int, confidence_mean: float) -> list[Turn]:
+    out = []
+    for _ in range(n):
+        outcome = rng.choices([o for o, _ in OUTCOMES], [w for _, w in OUTCOMES])[0]
+        latency = rng.lognormvariate(math.log(300), 0.6)
+        flags = ["injection_suspected"] if rng.random() < 0.003 else []
+        trace = [
+            {
+                "name": s,
+                "duration_ms": latency / len(STAGES),
+                "flags": flags if s == "input_guard" else [],
+            }
+            for s in STAGES
+        ]
+        if rng.random() < 0.002:
+            trace[2]["flags"] = ["error"]
+        k = 8.0  # beta concentration: mean confidence_mean
+        confidence = rng.betavariate(confidence_mean * k, (1 - confidence_mean) * k)
+        out.append(
+            Turn(
+                id="",
+                conversation_id="",
+                seq=4,
+                speaker=Speaker.ASSISTANT,
+                text="",
+                created_at=END,
+                outcome=outcome,
+                release_id="r1",
+                trace=trace,
+                details={"confidence": confidence, "escalation_reason": None},
+            )
+        )
+    return out
+
+
+def simulate_alerts(per_minute: int = 5, seed: int = 11) -> dict[str, Any]:
+    """A steady stream (``per_minute`` turns, mean confidence 0.75) for 8 days, the alert
+    loop evaluating every minute through the last 24 h (false alerts), then mean
+    confidence falls to 0.55 (as after switching to an unrelated knowledge base): how many
+    minutes and turns until ``Confidence dropped`` fires."""
+    rng = random.Random(seed)
+    tmp = Path(tempfile.mkdtemp(prefix="fd-ops-alerts-"))
+    settings = Settings(
+        _env_file=None,
+        data_dir=tmp,
+        database_url=f"sqlite:///{tmp}/fd.db",
+        secret_key="bench-secret-0123456789",
+        rate_limit_per_minute=0,
+    )
+    frontdesk = Frontdesk(settings)
+    try:
+        frontdesk.init()
+        tenant = frontdesk.tenants.create_tenant("steady")
+        start = END - timedelta(days=9)
+
+        def add_minute(moment: datetime, confidence: float) -> None:
+            totals: dict[str, list[float]] = {}
+            for turn in _minute_of_turns(rng, per_minute, confidence):
+                for name, (count, total) in turn_increments(turn).items():
+                    pair = totals.setdefault(name, [0, 0.0])
+                    pair[0] += count
+                    pair[1] += total
+            with frontdesk.database.transaction() as session:
+                stats_repo.add(
+                    session,
+                    tenant.id,
+                    "r1",
+                    moment,
+                    {k: (int(c), t) for k, (c, t) in totals.items()},
+                )
+
+        moment = start
+        steady_until = END - timedelta(days=1)  # 8 days of history, unobserved
+        while moment < steady_until:
+            add_minute(moment, 0.75)
+            moment += timedelta(minutes=1)
+        with frontdesk.database.transaction() as session:  # rules were made "now": rewind
+            session.execute(update(AlertRuleRow).values(next_run_at=start))
+        while moment < END:  # the observed steady day
+            add_minute(moment, 0.75)
+            frontdesk.alerts.evaluate_due(moment)
+            moment += timedelta(minutes=1)
+        false_alerts = len(frontdesk.alerts.history(tenant.id, 1000))
+        drop_at, fired_at = moment, None
+        while moment < drop_at + timedelta(hours=6):
+            add_minute(moment, 0.55)
+            frontdesk.alerts.evaluate_due(moment)
+            moment += timedelta(minutes=1)
+            events = frontdesk.alerts.history(tenant.id, 10)
+            if any(e.metric == "confidence_drop" and e.state.value == "firing" for e in events):
+                fired_at = moment
+                break
+        minutes = None if fired_at is None else (fired_at - drop_at).total_seconds() / 60
+        return {
+            "turns_per_minute": per_minute,
+            "steady_day_false_alerts": false_alerts,
+            "confidence_drop": "0.75 -> 0.55",
+            "detection_minutes": minutes,
+            "detection_turns": None if minutes is None else int(minutes * per_minute),
+        }
+    finally:
+        frontdesk.close()
+
+
+def retime(path: Path, days: int, repeat: int) -> dict[str, Any]:
+    settings = Settings(
+        _env_file=None,
+        data_dir=path.parent,
+        database_url=f"sqlite:///{path}",
+        secret_key="bench-secret-0123456789",
+    )
+    frontdesk = Frontdesk(settings)
+    try:
+        tenant = frontdesk.tenants.get_tenant("busy")
+        with frontdesk.database.transaction() as session:
+            turns = session.execute(
+                text("SELECT count(*) FROM turns WHERE speaker = 'assistant'")
+            ).scalar_one()
+        return {"turns": turns, "summary": time_summaries(frontdesk.stats, tenant.id, days, repeat)}
+    finally:
+        frontdesk.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--turns", type=int, default=1_000_000)
+    parser.add_argument("--days", type=int, default=365)
+    parser.add_argument("--backend", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--write", action="store_true", help=f"merge the result into {RESULTS}")
+    parser.add_argument(
+        "--alerts", action="store_true", help="run the alert simulation instead (SQLite)"
+    )
+    parser.add_argument(
+        "--existing",
+        type=Path,
+        help="time the summaries on a SQLite file an earlier run left (skips loading)",
+    )
+    args = parser.parse_args()
+    if args.existing:
+        retimed = retime(args.existing, args.days, args.repeat)
+        print(json.dumps(retimed, indent=2))
+        if args.write:
+            existing = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+            key = f"sqlite_{retimed['turns']}"
+            existing[key] = {**existing.get(key, {}), "summary": retimed["summary"]}
+            RESULTS.write_text(json.dumps(existing, indent=2) + "\n")
+        return
+    if args.alerts:
+        simulated = simulate_alerts()
+        print(json.dumps(simulated, indent=2))
+        if args.write:
+            existing = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+            existing["alert_simulation"] = simulated
+            RESULTS.write_text(json.dumps(existing, indent=2) + "\n")
+        return
+
+    tmp = Path(tempfile.mkdtemp(prefix="fd-ops-bench-"))
+    admin = None
+    database_url = f"sqlite:///{tmp}/fd.db"
+    name = f"fd_ops_bench_{uuid.uuid4().hex[:8]}"
+    if args.backend == "postgres":
+        admin = create_engine(
+            args.postgres.replace("postgresql://", "postgresql+psycopg://"),
+            isolation_level="AUTOCOMMIT",
+        )
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        database_url = args.postgres.rsplit("/", 1)[0] + f"/{name}"
+    settings = Settings(
+        _env_file=None,
+        data_dir=tmp,
+        database_url=database_url,
+        secret_key="bench-secret-0123456789",
+        rate_limit_per_minute=0,
+    )
+    frontdesk = Frontdesk(settings)
+    try:
+        frontdesk.init()
+        tenant = frontdesk.tenants.create_tenant("busy")
+        started = time.perf_counter()
+        turns = synthetic_turns(args.turns, args.days)
+        generate_s = time.perf_counter() - started
+        loaded = load(frontdesk, tenant.id, turns)
+        del turns
+        with frontdesk.database.transaction() as session:
+            rollup_rows = session.execute(text("SELECT count(*) FROM stats_hourly")).scalar_one()
+        result = {
+            "backend": args.backend,
+            "turns": args.turns,
+            "days": args.days,
+            "rollup_rows": rollup_rows,
+            "generate_s": round(generate_s, 1),
+            **loaded,
+            "summary": time_summaries(frontdesk.stats, tenant.id, args.days, args.repeat),
+        }
+    finally:
+        frontdesk.close()
+        if admin is not None:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()
+    print(json.dumps(result, indent=2))
+    if args.write:
+        existing = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+        existing[f"{args.backend}_{args.turns}"] = result
+        RESULTS.write_text(json.dumps(existing, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()

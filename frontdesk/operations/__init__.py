@@ -1,0 +1,1 @@
+"""Operating Frontdesk: stats rollups and the summary, alert rules, outbound webhooks."""
