@@ -6,7 +6,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from frontdesk.domain.operations import (
     AlertEvent,
@@ -25,7 +25,7 @@ class AlertRuleCreate(BaseModel):
     threshold: float = Field(ge=0, description="Fires when the metric goes above this.")
     window_minutes: int = Field(60, ge=1, le=7 * 24 * 60)
     min_sample: int = Field(50, ge=1, description="Turns needed in the window to judge.")
-    enabled: bool = True
+    enabled: StrictBool = True  # 0 and 1 are not switches
 
 
 class AlertRuleUpdate(BaseModel):
@@ -35,7 +35,7 @@ class AlertRuleUpdate(BaseModel):
     threshold: float | None = Field(None, ge=0)
     window_minutes: int | None = Field(None, ge=1, le=7 * 24 * 60)
     min_sample: int | None = Field(None, ge=1)
-    enabled: bool | None = None
+    enabled: StrictBool | None = None
 
 
 class AlertRulePublic(BaseModel):

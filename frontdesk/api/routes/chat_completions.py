@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from frontdesk.api.deps import AnyKey, FrontdeskDep
 from frontdesk.domain.conversation import Speaker
@@ -51,7 +51,7 @@ class ChatCompletionRequest(BaseModel):
 
     model: str | None = None
     messages: list[ChatMessage] = Field(min_length=1, max_length=200)
-    stream: bool = False
+    stream: StrictBool = False
     user: str | None = Field(None, min_length=1, max_length=128, pattern=r"^[^\x00-\x1f]+$")
     metadata: dict[str, str] | None = None
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import PlainTextResponse
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, StrictBool
 from starlette.concurrency import run_in_threadpool
 
 from frontdesk.api.deps import AdminKey, FrontdeskDep
@@ -29,7 +29,7 @@ class LabelBody(BaseModel):
 
 class PromoteBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    force: bool = False
+    force: StrictBool = False
 
 
 def actor_of(principal: Principal) -> Actor:
