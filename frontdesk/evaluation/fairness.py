@@ -9,14 +9,14 @@ taken from fairlearn: its MetricFrame is a group-by over pandas and scikit-learn
 
 from __future__ import annotations
 
-import math
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-Z95 = 1.959964
+from frontdesk.monitoring.intervals import wilson
+
 # Which way is better, per rate: fewer escalations and refusals, more correct answers.
 LOWER_IS_BETTER = {"escalation_rate": True, "refusal_rate": True, "accuracy": False}
 
@@ -31,16 +31,6 @@ class Observation:
     correct: bool | None = None  # labelled rows only
     latency_ms: float | None = None
     csat: float | None = None  # the conversation's CSAT, on its first turn only
-
-
-def wilson(successes: int, n: int, z: float = Z95) -> tuple[float, float]:
-    """The Wilson score interval of a proportion (sound for small n and rates near 0)."""
-    if n == 0:
-        return (0.0, 1.0)
-    p = successes / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return (max(0.0, centre - half), min(1.0, centre + half))
 
 
 def audit(

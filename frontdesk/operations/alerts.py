@@ -13,7 +13,6 @@ State changes go to the history and, in the same transaction, to the webhook out
 from __future__ import annotations
 
 import logging
-import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -22,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from frontdesk.domain.operations import AlertEvent, AlertMetric, AlertRule, AlertState
 from frontdesk.errors import InvalidInputError
+from frontdesk.monitoring.intervals import wilson
 from frontdesk.operations.summary import percentile_ms
 from frontdesk.operations.webhooks import enqueue_event
 from frontdesk.storage.db import Database
@@ -73,16 +73,6 @@ class Measurement:
         return self.evidence if self.evidence is not None else self.value
 
 
-def wilson_lower(part: int, whole: int, z: float = WILSON_Z) -> float:
-    """The lower bound of the Wilson score interval of ``part / whole``."""
-    if whole <= 0:
-        return 0.0
-    p = part / whole
-    centre = p + z * z / (2 * whole)
-    spread = z * math.sqrt(p * (1 - p) / whole + z * z / (4 * whole * whole))
-    return max(0.0, (centre - spread) / (1 + z * z / whole))
-
-
 def _count(counters: dict[str, Counter], name: str) -> int:
     found = counters.get(name)
     return found.count if found else 0
@@ -112,7 +102,7 @@ def measure(
         AlertMetric.ERROR_RATE: "errors",
     }[metric]
     count = _count(current, part)
-    return Measurement(round(count / turns, 4), turns, round(wilson_lower(count, turns), 4))
+    return Measurement(round(count / turns, 4), turns, round(wilson(count, turns, WILSON_Z)[0], 4))
 
 
 def next_state(

@@ -16,7 +16,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from frontdesk.releases.stats import ArmStats, wilson
+from frontdesk.monitoring.intervals import wilson
+from frontdesk.releases.stats import ArmStats
 
 Z_CLEAR = 3.0
 

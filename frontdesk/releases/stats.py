@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from frontdesk.domain.release import Observation
+from frontdesk.monitoring.intervals import wilson
 
 Z95 = 1.96
 
@@ -85,17 +86,6 @@ def arm_stats(
         csat_n=feedback.csat_n,
         needed=max(0, min_sample - n),
     )
-
-
-def wilson(successes: int, n: int, z: float = Z95) -> tuple[float, float]:
-    """The Wilson score interval of a proportion: sound at small n and at 0 or 1."""
-    if n == 0:
-        return (0.0, 1.0)
-    p = successes / n
-    denominator = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denominator
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
-    return (max(0.0, centre - half), min(1.0, centre + half))
 
 
 def percentile(ordered: Sequence[float], q: float) -> float | None:

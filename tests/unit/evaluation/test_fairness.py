@@ -1,6 +1,7 @@
 import pytest
 
-from frontdesk.evaluation.fairness import Observation, audit, wilson
+from frontdesk.evaluation.fairness import Observation, audit
+from frontdesk.monitoring.intervals import wilson
 
 
 def test_wilson_intervals_match_the_textbook_values() -> None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import random
 
 from frontdesk.domain.release import Arm, Observation
+from frontdesk.monitoring.intervals import wilson
 from frontdesk.releases.assignment import bucket, takes_candidate
 from frontdesk.releases.rollback import RollbackTriggers, fired
-from frontdesk.releases.stats import arm_stats, wilson
+from frontdesk.releases.stats import arm_stats
 
 
 def test_assignment_is_stable_and_close_to_the_share() -> None:
