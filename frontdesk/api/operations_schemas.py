@@ -6,7 +6,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt
 
 from frontdesk.domain.operations import (
     AlertEvent,
@@ -22,9 +22,9 @@ class AlertRuleCreate(BaseModel):
 
     name: str = Field(min_length=1, max_length=100)
     metric: AlertMetric
-    threshold: float = Field(ge=0, description="Fires when the metric goes above this.")
-    window_minutes: int = Field(60, ge=1, le=7 * 24 * 60)
-    min_sample: int = Field(50, ge=1, description="Turns needed in the window to judge.")
+    threshold: StrictFloat = Field(ge=0, description="Fires when the metric goes above this.")
+    window_minutes: StrictInt = Field(60, ge=1, le=7 * 24 * 60)
+    min_sample: StrictInt = Field(50, ge=1, description="Turns needed in the window to judge.")
     enabled: StrictBool = True  # 0 and 1 are not switches
 
 
@@ -32,9 +32,9 @@ class AlertRuleUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str | None = Field(None, min_length=1, max_length=100)
-    threshold: float | None = Field(None, ge=0)
-    window_minutes: int | None = Field(None, ge=1, le=7 * 24 * 60)
-    min_sample: int | None = Field(None, ge=1)
+    threshold: StrictFloat | None = Field(None, ge=0)
+    window_minutes: StrictInt | None = Field(None, ge=1, le=7 * 24 * 60)
+    min_sample: StrictInt | None = Field(None, ge=1)
     enabled: StrictBool | None = None
 
 
