@@ -235,7 +235,7 @@ def time_summaries(reader: StatsReader, tenant_id: str, days: int, repeat: int) 
     ranges = {"day": (1, "hour"), "week": (7, "hour"), "month": (30, "day"), "all": (days, "day")}
     out: dict[str, Any] = {}
     for name, (span, bucket) in ranges.items():
-        query = SummaryQuery(tenant_id, END - timedelta(days=span), END, None, bucket)  # type: ignore[arg-type]
+        query = SummaryQuery(tenant_id, END - timedelta(days=span), END, None, bucket)
         timings = []
         summary: dict[str, Any] = {}
         for _ in range(repeat):

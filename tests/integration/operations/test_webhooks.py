@@ -22,7 +22,7 @@ from frontdesk.testing.webhooks import WebhookReceiver
 @pytest.fixture
 def receiver() -> Iterator[tuple[WebhookReceiver, str]]:
     hook = WebhookReceiver()
-    with http.serve(hook.app()) as base:  # type: ignore[arg-type]
+    with http.serve(hook.app()) as base:
         yield hook, f"{base}/hook"
 
 
