@@ -98,6 +98,19 @@ class Settings(BaseSettings):
         "smtps://user:password@host:465.",
     )
     smtp_from: str = Field("frontdesk@localhost", description="Sender of event e-mails.")
+    multilingual_wait_s: float | None = Field(
+        3.0,
+        ge=0,
+        description="How long a non-English question waits for its tenant's multilingual "
+        "index while it is built in the background (minutes for a help center on first "
+        "start); after that it searches the index it has, or the default one. Empty: wait "
+        "for the build (frontdesk eval always does).",
+    )
+    multilingual_prebuild: bool = Field(
+        True,
+        description="Build every tenant's multilingual index in the background at start-up "
+        "instead of on its first non-English question.",
+    )
     host: str = "127.0.0.1"
     port: int = Field(8000, gt=0, lt=65536)
 

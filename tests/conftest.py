@@ -94,6 +94,9 @@ def _settings(database_url: str, data_dir: Path, **overrides: object) -> Setting
         "secret_key": TEST_SECRET,
         "rate_limit_per_minute": 0,
         "auth_failures_per_minute": 0,  # isolation tests send many bad keys on purpose
+        # Tests that ask in other languages want the multilingual index, however slow.
+        "multilingual_wait_s": None,
+        "multilingual_prebuild": False,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)

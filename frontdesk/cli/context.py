@@ -18,12 +18,20 @@ console = Console(stderr=True, soft_wrap=True)
 
 @contextmanager
 def open_frontdesk(
-    *, warm: bool = False, migrated: bool = True, release: ReleaseConfig | None = None
+    *,
+    warm: bool = False,
+    migrated: bool = True,
+    release: ReleaseConfig | None = None,
+    complete_indexes: bool = False,
 ) -> Iterator[Frontdesk]:
     """A Frontdesk for one command; with ``migrated`` it refuses a database whose schema
     is not current, with the command that fixes it. ``release`` replaces the configured
-    one (``frontdesk eval --release``)."""
-    frontdesk = Frontdesk(Settings(), release=release)
+    one (``frontdesk eval --release``); ``complete_indexes`` makes every search wait for
+    a multilingual index being built (an evaluation must not score the fallback)."""
+    settings = Settings()
+    if complete_indexes:
+        settings = settings.model_copy(update={"multilingual_wait_s": None})
+    frontdesk = Frontdesk(settings, release=release)
     try:
         if migrated:
             current = frontdesk.database.current_revision()

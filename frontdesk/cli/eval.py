@@ -61,7 +61,7 @@ def evaluate(
     citation hits and latency, overall and per kind. A malformed FILE changes nothing."""
     rows = select_split(load_rows(file), None if split is None else split.value)
     config = None if release is None else release_from(release)
-    with open_frontdesk(warm=True, release=config) as frontdesk:
+    with open_frontdesk(warm=True, release=config, complete_indexes=True) as frontdesk:
         tenant_id = frontdesk.tenants.get_tenant(tenant).id
         runner = EvalRunner(
             frontdesk.pipeline,

@@ -35,8 +35,12 @@ class StoredKnowledge:
         options: HybridOptions | None = None,
         reranker: Reranker | None = None,
         multilingual: MultilingualIndexes | None = None,
+        prebuild_multilingual: bool = True,
     ) -> None:
+        """``prebuild_multilingual``: build the multilingual indexes in the background at
+        ``warm_up`` (otherwise on a tenant's first non-English question)."""
         self._db = database
+        self._prebuild_multilingual = prebuild_multilingual
         self._multilingual = multilingual
         self._chunks: dict[str, tuple[int, list[Chunk]]] = {}  # what the indexes were built from
         self._embedder = embedder
@@ -60,6 +64,9 @@ class StoredKnowledge:
             return
         for tenant_id in tenant_ids:
             self._index(tenant_id)
+            if self._multilingual is not None and self._prebuild_multilingual:
+                version, chunks = self._chunks[tenant_id]
+                self._multilingual.prebuild(tenant_id, version, chunks, self._options)
 
     def search(self, tenant_id: str, query: str, k: int, language: str = "en") -> list[Passage]:
         """``language`` is the question's: other than English, and with a multilingual
@@ -69,7 +76,12 @@ class StoredKnowledge:
             return []
         if language != "en" and self._multilingual is not None:
             version, chunks = self._chunks[tenant_id]
-            return self._multilingual.search(tenant_id, version, chunks, self._options, query, k)
+            found = self._multilingual.search(tenant_id, version, chunks, self._options, query, k)
+            if found is not None:
+                return found
+            # Still building after its wait: the default index answers fewer non-English
+            # questions, but now rather than in minutes.
+            log.info("multilingual index not ready, default index searched tenant=%s", tenant_id)
         return index.search(query, k)
 
     def chunk_count(self, tenant_id: str) -> int:
@@ -110,6 +122,10 @@ class StoredKnowledge:
                 chunks = []
             self._chunks[tenant_id] = (version, chunks)
             self._indexes[tenant_id] = (version, index)
+            multilingual = self._multilingual
+            if multilingual is not None and multilingual.has_index(tenant_id, self._options):
+                # This tenant gets non-English questions: refresh theirs in the background.
+                multilingual.prebuild(tenant_id, version, chunks, self._options)
             return index
 
     def _titles(self, chunks: list[Chunk]) -> dict[str, Vector]:

@@ -2,13 +2,18 @@
 only for questions that are not in English.
 
 English questions keep the default index (same results, same speed). The multilingual
-index is built on a tenant's first non-English question (or ahead, by ``prebuild``) from
-the same chunks, with passage vectors from the on-disk :class:`VectorCache`, so a rebuild
-after new knowledge embeds only the new texts.
+encoder is slow (minutes for a help center on two cores), so the index is built in the
+background: ahead at start-up (``prebuild``), and again whenever the knowledge changes
+for a tenant that has one. A question waits at most ``wait_s`` for a build; after that it
+searches the index it has (results limited to chunks that still exist and are servable)
+or, before the first build finishes, gets ``None`` and the caller searches the default
+index. Passage vectors come from the on-disk :class:`VectorCache`, so a rebuild embeds
+only new texts.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,28 +23,63 @@ from frontdesk.retrieval.hybrid import HybridOptions, HybridRetriever, title_tex
 from frontdesk.retrieval.multilingual import CosineScale, PassageQueryEmbedder, QuerySide
 from frontdesk.retrieval.types import Chunk, Passage
 
+log = logging.getLogger(__name__)
+
 # Fitted by bench/multilingual.py on English covidqa_faq query-passage pairs embedded by
 # both encoders (multilingual cosine -> all-MiniLM-L6-v2 cosine).
 DEFAULT_SCALE = CosineScale(slope=4.2891, intercept=-3.2089)
 
+_Key = tuple[str, HybridOptions]
+
 
 class MultilingualIndexes:
-    """One multilingual hybrid index per tenant and knowledge version."""
+    """One multilingual hybrid index per tenant and retrieval options, at the newest
+    knowledge version built so far."""
 
     def __init__(
         self,
         encoder: PassageQueryEmbedder,
         cache_path: Path,
         scale: CosineScale = DEFAULT_SCALE,
+        wait_s: float | None = None,
     ) -> None:
+        """``wait_s``: how long a search waits for a build (``None``: as long as it takes)."""
         self.encoder = encoder
         self.scale = scale
+        self.wait_s = wait_s
         self._cache = VectorCache(cache_path, encoder.model_id, encoder.dimension)
-        self._indexes: dict[str, tuple[int, HybridRetriever]] = {}
+        self._indexes: dict[_Key, tuple[int, HybridRetriever]] = {}
+        self._builds: dict[_Key, threading.Thread] = {}
         self._lock = threading.Lock()
 
     def warm_up(self) -> None:
         self.encoder.warm_up()
+
+    def has_index(self, tenant_id: str, options: HybridOptions) -> bool:
+        return (tenant_id, _own(options)) in self._indexes
+
+    def prebuild(
+        self, tenant_id: str, version: int, chunks: Sequence[Chunk], options: HybridOptions
+    ) -> threading.Thread | None:
+        """Start building the tenant's index in the background unless it is current or
+        being built; returns the build's thread."""
+        key = (tenant_id, _own(options))
+        with self._lock:
+            built = self._indexes.get(key)
+            if built is not None and built[0] >= version:
+                return None
+            running = self._builds.get(key)
+            if running is not None and running.is_alive():
+                return running
+            thread = threading.Thread(
+                target=self._build,
+                args=(key, version, list(chunks)),
+                name=f"multilingual-index-{tenant_id[:8]}",
+                daemon=True,  # a cache: losing a half-built index at exit costs nothing
+            )
+            self._builds[key] = thread
+            thread.start()
+            return thread
 
     def search(
         self,
@@ -49,30 +89,49 @@ class MultilingualIndexes:
         options: HybridOptions,
         query: str,
         k: int,
-    ) -> list[Passage]:
-        index = self._index(tenant_id, version, chunks, options)
-        return self.scale.passages(index.search(query, k))
+    ) -> list[Passage] | None:
+        """The best ``k`` passages, or ``None`` when no index could be had within
+        ``wait_s`` (the build goes on)."""
+        key = (tenant_id, _own(options))
+        built = self._indexes.get(key)
+        if built is None or built[0] < version:
+            thread = self.prebuild(tenant_id, version, chunks, options)
+            if thread is not None:
+                thread.join(self.wait_s)
+            built = self._indexes.get(key)
+        if built is None:
+            return None
+        built_version, index = built
+        if built_version == version:
+            return self.scale.passages(index.search(query, k))
+        # An older index may hold chunks deleted or quarantined since: never serve those.
+        servable = {chunk.id for chunk in chunks}
+        found = [p for p in index.search(query, k * 2) if p.chunk_id in servable]
+        return self.scale.passages(found[:k])
 
-    def _index(
-        self, tenant_id: str, version: int, chunks: Sequence[Chunk], options: HybridOptions
-    ) -> HybridRetriever:
-        cached = self._indexes.get(tenant_id)
-        if cached is not None and cached[0] == version:
-            return cached[1]
-        with self._lock:
-            cached = self._indexes.get(tenant_id)
-            if cached is not None and cached[0] >= version:
-                return cached[1]
-            # Spelling correction snaps words to the knowledge base's (English) vocabulary:
-            # for a question in another language it turns words into unrelated ones.
-            index = HybridRetriever(
-                QuerySide(self.encoder), options.model_copy(update={"spelling": False})
-            )
+    def _build(self, key: _Key, version: int, chunks: list[Chunk]) -> None:
+        tenant_id, options = key
+        try:
+            # Spelling correction snaps words to the knowledge base's (English)
+            # vocabulary: for a question in another language it turns words into others.
+            index = HybridRetriever(QuerySide(self.encoder), options)
             if chunks:
                 embed = self.encoder.embed_passages
                 vectors = self._cache.vectors([c.embedding_text() for c in chunks], embed)
                 titles = sorted({title_text(c) for c in chunks} - {""})
                 title_vectors = dict(zip(titles, self._cache.vectors(titles, embed), strict=True))
                 index.add(chunks, vectors, title_vectors)
-            self._indexes[tenant_id] = (version, index)
-            return index
+        except Exception:  # a failed build leaves the last index (or the default) in use
+            log.exception("multilingual index build failed tenant=%s v%s", tenant_id, version)
+            return
+        with self._lock:
+            current = self._indexes.get(key)
+            if current is None or current[0] < version:
+                self._indexes[key] = (version, index)
+        log.info(
+            "multilingual index built tenant=%s v%s (%d chunks)", tenant_id, version, len(chunks)
+        )
+
+
+def _own(options: HybridOptions) -> HybridOptions:
+    return options.model_copy(update={"spelling": False})

