@@ -60,15 +60,16 @@ class InputGuards:
         if self.policy.language_detection:
             self.language.warm_up()
 
-    def check(self, text: str) -> InputGuardResult:
+    def check(self, text: str, language: str | None = None) -> InputGuardResult:
         """Check one customer message; fails closed (``handoff``) if a detector breaks.
+        ``language``: the conversation's, when already decided (redaction depends on it).
 
         Raises :class:`~frontdesk.errors.InvalidInputError` (empty) or
         :class:`~frontdesk.errors.PayloadTooLargeError` (over ``max_chars``).
         """
         normalized = normalize(text, max_chars=self.policy.max_chars)
         try:
-            return self._check(normalized)
+            return self._check(normalized, language)
         except FrontdeskError:
             raise
         except Exception:
@@ -83,7 +84,7 @@ class InputGuards:
                 action=GuardAction.HANDOFF,
             )
 
-    def _check(self, normalized: NormalizedText) -> InputGuardResult:
+    def _check(self, normalized: NormalizedText, language_hint: str | None) -> InputGuardResult:
         clean = normalized.text
         policy = self.policy
         timings: dict[str, float] = {}
@@ -100,11 +101,18 @@ class InputGuards:
         if normalized.folded_homoglyphs:
             note("homoglyphs_folded", GuardAction.FLAG)
 
+        language: LanguageResult | None = None
+        if policy.language_detection:
+            with _timed(timings, "language"):
+                language = self.language.check(clean)
+            if policy.allowed_languages and language.language not in policy.allowed_languages:
+                note("language_not_supported", GuardAction.FLAG)
+
         spans: list[PiiSpan] = []
         redacted = clean
         if policy.pii_redaction:
             with _timed(timings, "pii"):
-                found = self.redactor.find(clean)
+                found = self.redactor.find(clean, language_hint or _clearly_other(language, clean))
                 redacted = apply_redaction(clean, found)
                 for span in found:
                     start, end = normalized.to_original(span.start, span.end)
@@ -124,13 +132,6 @@ class InputGuards:
             if abuse.detected:
                 note("abuse", _ACTIONS[policy.abuse_action])
 
-        language: LanguageResult | None = None
-        if policy.language_detection:
-            with _timed(timings, "language"):
-                language = self.language.check(clean)
-            if policy.allowed_languages and language.language not in policy.allowed_languages:
-                note("language_not_supported", GuardAction.FLAG)
-
         return InputGuardResult(
             redacted_text=redacted,
             pii=tuple(spans),
@@ -145,6 +146,20 @@ class InputGuards:
     def check_chunk(self, text: str) -> InjectionResult:
         """Indirect-injection score of a knowledge chunk (windowed; for ingestion)."""
         return self.injection.check_document(text)
+
+
+# Languages whose text the English NER misreads (capitalised nouns taken for names).
+_OTHER_CHAT_LANGUAGES = frozenset({"de", "fr", "es", "nl", "it", "pt"})
+
+
+def _clearly_other(language: LanguageResult | None, text: str) -> str | None:
+    """The message's language when it is clearly one of those; otherwise ``None`` (and
+    the NER runs: a missed name costs more than a redacted noun)."""
+    if language is None or language.language not in _OTHER_CHAT_LANGUAGES:
+        return None
+    if language.score < 0.9 or len(text.split()) < 3:
+        return None
+    return language.language
 
 
 @contextmanager

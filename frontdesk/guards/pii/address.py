@@ -82,8 +82,14 @@ _NOT_PLACES = frozenset(
 
 _NAME_CONTEXT = re.compile(
     r"(?:\b(?i:my\s+name\s+is|name\s*:|i\s+am|i'm|signed,?|regards,?|sincerely,?|dear|"
-    r"(?:first|last|maiden|full|sur|given|family)\s*name(?:\s+is|\s*\?|\s*:))"
-    r"|\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?)[ \t]+"
+    r"(?:first|last|maiden|full|sur|given|family)\s*name(?:\s+is|\s*\?|\s*:)|"
+    # The same introductions in the other catalogue languages (de, fr, es, nl, it, pt).
+    r"ich\s+hei(?:ß|ss)e|mein\s+name\s+ist|je\s+m['\u2019]appelle|mon\s+nom\s+est|"
+    r"me\s+llamo|mi\s+nombre\s+es|ik\s+heet|mijn\s+naam\s+is|mi\s+chiamo|"
+    r"il\s+mio\s+nome\s+è|me\s+chamo|meu\s+nome\s+é|"
+    r"mit\s+freundlichen\s+grüßen,?|viele\s+grüße,?|cordialement,?|atentamente,?|saludos,?|"
+    r"met\s+vriendelijke\s+groet,?|cordiali\s+saluti,?|atenciosamente,?)"
+    r"|\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Herr|Frau|Mme|Sr|Sra|Dhr|Mevr)\.?)[ \t]+"
     r"(?P<name>[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'\u2019-]+"
     r"(?:[ ](?:[A-Z]\.?(?=[ ])|[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'\u2019-]+)){0,3})",
     re.UNICODE,

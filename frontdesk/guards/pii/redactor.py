@@ -91,15 +91,18 @@ class PiiRedactor:
             if self._gazetteer is None and self.ner.model_path is not None:
                 self._gazetteer = NameGazetteer.load(self.ner.model_path)
 
-    def find(self, text: str) -> list[PiiSpan]:
-        """Non-overlapping PII spans of ``text``, sorted by start."""
+    def find(self, text: str, language: str | None = None) -> list[PiiSpan]:
+        """Non-overlapping PII spans of ``text``, sorted by start. ``language``: the
+        message's, when known; the NER model and the name list are English, and on other
+        languages they take capitalised nouns for names ("Lieferadresse" → <PERSON>), so
+        only the patterns run there."""
         spans = find_structured(text, self.labels)
         places: list[PiiSpan] = []
         if "ADDRESS" in self.labels:
             spans.extend(find_addresses(text))
         if "PERSON" in self.labels:
             spans.extend(find_introduced_names(text))
-        if self.ner is not None:
+        if self.ner is not None and language in (None, "en"):
             self.warm_up()
             entities = self.ner.entities(text)
             blocked = [(e.start, e.end) for e in entities if e.label in _NOT_PERSON_LABELS]
@@ -122,8 +125,8 @@ class PiiRedactor:
             spans = _merge_addresses(text, spans, places)
         return _resolve(s for s in spans if s.label in self.labels)
 
-    def redact(self, text: str) -> RedactionResult:
-        spans = self.find(text)
+    def redact(self, text: str, language: str | None = None) -> RedactionResult:
+        spans = self.find(text, language)
         return RedactionResult(apply_redaction(text, spans), tuple(spans))
 
 

@@ -39,7 +39,7 @@ class InputGuardStage:
         self.guards.warm_up()
 
     def run(self, state: TurnState) -> StageReport:
-        result = self.guards.check(state.text)
+        result = self.guards.check(state.text, state.language)
         state.text = result.redacted_text
         state.details["pii_labels"] = sorted({span.label for span in result.pii})
         state.details["language"] = result.language.language if result.language else None

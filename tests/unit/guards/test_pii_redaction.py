@@ -131,3 +131,43 @@ def test_lowercase_text_needs_a_name_that_is_not_an_english_word(
 def test_capitalised_first_word_is_not_a_name(ner_redactor: PiiRedactor) -> None:
     assert labels("Cash withdrawal still pending?", ner_redactor) == {}
     assert labels("Unknown direct deposit", ner_redactor) == {}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Wie kann ich meine Lieferadresse ändern?",
+        "Comment changer mon adresse de livraison ?",
+        "Hoeveel kost een pakket van 5 kg naar Nederland?",
+    ],
+)
+def test_questions_in_other_languages_keep_their_nouns(question: str) -> None:
+    """The English NER takes capitalised German nouns for names ("<PERSON> ich meine
+    <PERSON> ändern?"), which also took the words the search needs: on a message clearly
+    in another language only the patterns run."""
+    guards = InputGuards(GuardPolicy(pii_ner=True))
+    assert guards.check(question).redacted_text == question
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("message", "name"),
+    [
+        ("Ich heiße Hans Müller und mein Paket ist nicht angekommen", "Hans Müller"),
+        ("Hallo, hier ist Frau Schmidt, wo bleibt mein Paket?", "Schmidt"),
+        ("Je m'appelle Marie Dubois, où est mon colis ?", "Marie Dubois"),
+        ("Hola, me llamo Lucía Pérez y necesito ayuda", "Lucía Pérez"),
+    ],
+)
+def test_names_customers_introduce_in_other_languages_are_redacted(message: str, name: str) -> None:
+    guards = InputGuards(GuardPolicy(pii_ner=True))
+    result = guards.check(message)
+    assert name not in result.redacted_text
+    assert "<PERSON>" in result.redacted_text
+
+
+@pytest.mark.slow
+def test_english_messages_still_get_the_ner() -> None:
+    guards = InputGuards(GuardPolicy(pii_ner=True))
+    assert "John Smith" not in guards.check("Where is my parcel? John Smith here").redacted_text
