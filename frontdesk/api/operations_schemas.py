@@ -80,7 +80,8 @@ class WebhookCreate(BaseModel):
     events: list[str] = Field(
         min_length=1,
         description="alert.firing, alert.resolved, handoff.created, conversation.resolved, "
-        "feedback.created, or '*' for all",
+        "feedback.created, release.created, release.labelled, release.promoted, "
+        "release.rolled_back, rollout.started, rollout.finished, or '*' for all",
     )
     description: str = Field("", max_length=200)
 

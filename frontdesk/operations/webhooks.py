@@ -46,6 +46,12 @@ EVENT_TYPES = (
     "handoff.created",
     "conversation.resolved",
     "feedback.created",
+    "release.created",
+    "release.labelled",
+    "release.promoted",
+    "release.rolled_back",
+    "rollout.started",
+    "rollout.finished",
 )
 FIRST_RETRY = timedelta(seconds=10)
 MAX_RETRY = timedelta(hours=1)

@@ -13,12 +13,12 @@ from typing import Any, Protocol
 
 from frontdesk.domain.release import Actor, Label
 from frontdesk.errors import ConflictError, InvalidInputError
+from frontdesk.releases.changes import record_change
 from frontdesk.releases.config import ReleaseConfig
 from frontdesk.releases.document import MAX_DOCUMENT_BYTES, GateCriteria
 from frontdesk.releases.registry import ReleaseRegistry, stored_config
 from frontdesk.releases.rollout import RolloutService
 from frontdesk.storage.db import Database
-from frontdesk.storage.repos import audit
 from frontdesk.storage.repos import releases as repo
 
 
@@ -77,7 +77,7 @@ class Promotion:
         count = self._gate.check_rows(rows_jsonl)
         with self._db.transaction() as session:
             repo.save_eval_set(session, tenant_id, rows_jsonl, actor.name)
-            audit.append(
+            record_change(
                 session, tenant_id, actor, "eval_set_upload", "eval_set", after={"rows": count}
             )
         return count
@@ -126,7 +126,7 @@ class Promotion:
             candidate = repo.labels(session, tenant_id).get(Label.CANDIDATE)
             if candidate is not None and candidate[0] == release.number:
                 repo.set_label(session, tenant_id, Label.CANDIDATE, None)
-            audit.append(
+            record_change(
                 session,
                 tenant_id,
                 actor,

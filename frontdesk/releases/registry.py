@@ -17,10 +17,10 @@ from sqlalchemy.orm import Session
 
 from frontdesk.domain.release import Actor, Label, StoredRelease
 from frontdesk.errors import ConflictError, InvalidInputError, NotFoundError
+from frontdesk.releases.changes import record_change
 from frontdesk.releases.config import ReleaseConfig, default_release
 from frontdesk.releases.document import GateCriteria, diff, export_document, parse_document
 from frontdesk.storage.db import Database
-from frontdesk.storage.repos import audit
 from frontdesk.storage.repos import releases as repo
 
 DEFAULT_REF = "default"
@@ -67,7 +67,7 @@ class ReleaseRegistry:
                 digest=numbered.digest,
                 created_by=actor.name,
             )
-            audit.append(
+            record_change(
                 session,
                 tenant_id,
                 actor,
@@ -154,7 +154,7 @@ class ReleaseRegistry:
             before = repo.get(session, tenant_id, current).release_id
             after = repo.get(session, tenant_id, previous).release_id
             repo.bump_version(session, tenant_id)
-            audit.append(
+            record_change(
                 session,
                 tenant_id,
                 actor,
@@ -178,7 +178,7 @@ class ReleaseRegistry:
         before = None if current is None else repo.get(session, tenant_id, current[0]).release_id
         repo.set_label(session, tenant_id, label, release.number)
         repo.bump_version(session, tenant_id)
-        audit.append(
+        record_change(
             session,
             tenant_id,
             actor,

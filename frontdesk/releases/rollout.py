@@ -26,11 +26,11 @@ from frontdesk.domain.release import (
 )
 from frontdesk.errors import ConflictError, InvalidInputError
 from frontdesk.releases.assignment import SHARE_LIMITS
+from frontdesk.releases.changes import record_change
 from frontdesk.releases.registry import ReleaseRegistry, parse_ref
 from frontdesk.releases.rollback import RollbackTriggers, fired
 from frontdesk.releases.stats import ArmStats, Feedback, arm_stats
 from frontdesk.storage.db import Database
-from frontdesk.storage.repos import audit
 from frontdesk.storage.repos import releases as releases_repo
 from frontdesk.storage.repos import rollouts as repo
 
@@ -89,7 +89,7 @@ class RolloutService:
             )
             releases_repo.set_label(session, tenant_id, Label.CANDIDATE, number)
             releases_repo.bump_version(session, tenant_id)
-            audit.append(
+            record_change(
                 session,
                 tenant_id,
                 actor,
@@ -225,7 +225,7 @@ class RolloutService:
         if labels.get(Label.CANDIDATE, (None, None))[0] == rollout.candidate:
             releases_repo.set_label(session, rollout.tenant_id, Label.CANDIDATE, None)
         releases_repo.bump_version(session, rollout.tenant_id)
-        audit.append(
+        record_change(
             session,
             rollout.tenant_id,
             actor,
