@@ -34,6 +34,24 @@ class WidgetMessages(BaseModel):
     messages: dict[str, str]
 
 
+class Caller(BaseModel):
+    tenant: str
+    role: str = Field(description="widget, agent or admin: what this key may do.")
+    key_id: str
+    key_name: str
+
+
+@router.get("/me", response_model=Caller)
+def who_am_i(principal: AnyKey) -> Caller:
+    """The key's tenant and role, so a page shows only what the key may use."""
+    return Caller(
+        tenant=principal.tenant_name,
+        role=principal.role.value,
+        key_id=principal.key_id,
+        key_name=principal.key_name,
+    )
+
+
 @router.get("/messages", response_model=WidgetMessages)
 def widget_messages(
     frontdesk: FrontdeskDep,

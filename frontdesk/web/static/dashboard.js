@@ -1,7 +1,8 @@
 /*
  * Frontdesk dashboard: how the assistant is doing over a range, the questions it could not
- * answer (with "add to knowledge"), and alerts. Reads GET /v1/stats/summary, /v1/alerts/rules
- * and /v1/alerts with an agent or admin key kept in sessionStorage (shared with the console).
+ * answer (with "add to knowledge"), alerts, and for admins the releases panel
+ * (/static/releases.js). Reads GET /v1/stats/summary, /v1/alerts/rules and /v1/alerts with an
+ * agent or admin key kept in sessionStorage (shared with the console).
  */
 (function () {
   "use strict";
@@ -179,7 +180,8 @@
     // The summary first: a wrong key fails once, before the other two calls are made.
     return api("GET", query())
       .then(function (summary) {
-        return Promise.all([summary, api("GET", "/v1/alerts/rules"), api("GET", "/v1/alerts?limit=50")]);
+        return Promise.all([summary, api("GET", "/v1/alerts/rules"), api("GET", "/v1/alerts?limit=50"),
+                            FrontdeskReleases.load($("releases"), api)]);
       })
       .then(function (results) {
         var summary = results[0];
