@@ -42,7 +42,7 @@ from frontdesk.releases.config import ReleaseConfig, default_release  # noqa: E4
 OUT = ROOT / "bench" / "results" / "decide_fit.json"
 FEATURES = sorted(DEFAULT_WEIGHTS)
 # Hand-set, not fitted: signals the dev rows barely exercise but a support lead expects.
-KEPT = {"out_of_scope": -1.0, "frustration": -1.0, "prior_failures": -0.5, "injection": -2.0}
+KEPT = {"out_of_scope": -1.0, "frustration": -1.0, "prior_failures": -0.5}
 
 
 def permissive(release: ReleaseConfig) -> ReleaseConfig:

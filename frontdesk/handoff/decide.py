@@ -60,7 +60,6 @@ DEFAULT_WEIGHTS = {
     "out_of_scope": -1.0,
     "frustration": -1.0,
     "prior_failures": -0.5,
-    "injection": -2.0,
 }
 
 
@@ -145,9 +144,6 @@ class HandoffDecider:
             "out_of_scope": 1.0 if details.get("out_of_scope") else 0.0,
             "frustration": 1.0 if is_frustrated(state.text, state.flags) else 0.0,
             "prior_failures": float(prior_failures(state)),
-            # flagged (not refused) by the input guard: an attempt to steer the bot is
-            # answered only on strong evidence
-            "injection": 1.0 if any(f.endswith(":injection") for f in state.flags) else 0.0,
         }
 
     def probability(self, features: dict[str, float]) -> float:

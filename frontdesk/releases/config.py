@@ -120,7 +120,7 @@ def default_release() -> ReleaseConfig:
                 type="handoff_decider",
                 # Weights fitted on the dev rows of the two labelled help centers by
                 # `.venv/bin/python bench/decide_fit.py --C 10` (out_of_scope, frustration,
-                # prior_failures and injection hand-set); the threshold maximises correct
+                # prior_failures hand-set); the threshold maximises correct
                 # answers minus twice the wrong ones on those rows (precision 0.9 is not
                 # reachable there yet). See bench/RESULTS.md.
                 params={
@@ -139,7 +139,6 @@ def default_release() -> ReleaseConfig:
                         "out_of_scope": -1.0,
                         "frustration": -1.0,
                         "prior_failures": -0.5,
-                        "injection": -2.0,
                     },
                     "bias": -2.054,
                     "threshold": 0.67,

@@ -165,7 +165,7 @@ def test_requests_for_a_person_are_recognised() -> None:
         assert not wants_a_person(text), text
 
 
-def test_the_decide_signals_see_a_missing_fact_and_a_flagged_injection() -> None:
+def test_the_decide_signals_see_a_missing_fact() -> None:
     prices = Passage(
         chunk_id="p1",
         title="Plans",
@@ -177,13 +177,6 @@ def test_the_decide_signals_see_a_missing_fact_and_a_flagged_injection() -> None
     ExtractiveGenerator(name="generate").run(state)
     decider = HandoffDecider(name="decide")
     assert decider.features(state)["shape_missed"] == 1.0  # no amount in the reply
-    assert decider.features(state)["injection"] == 0.0
-    state.flags.append("input_guard:injection")
-    flagged = decider.features(state)
-    assert flagged["injection"] == 1.0
-    assert decider.probability(flagged) < decider.probability(
-        {**flagged, "injection": 0.0}
-    )  # the default weight of a flagged attempt is negative
 
     state = _state("How do I reset my password?", query="How do I reset my password?")
     state.passages = [PASSAGE]
