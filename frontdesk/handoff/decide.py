@@ -55,6 +55,8 @@ DEFAULT_WEIGHTS = {
     "passage_coverage": 0.0,
     "intent_confidence": 0.0,
     "ticket_support": 0.0,
+    "shape_missed": 0.0,
+    "answer_similarity": 0.0,
     "out_of_scope": -1.0,
     "frustration": -1.0,
     "prior_failures": -0.5,
@@ -135,6 +137,10 @@ class HandoffDecider:
             "intent_confidence": 1.0 if intent_confidence is None else float(intent_confidence),
             # how close a resolved ticket came: evidence only, its text is never served
             "ticket_support": float(details.get("ticket_support", 0.0)),
+            # the extractive generator's: the asked kind of fact (an amount, a time…) is
+            # absent from the reply; the reply's closest sentence to the question
+            "shape_missed": float(details.get("shape_missed", 0.0)),
+            "answer_similarity": float(details.get("answer_similarity", state.confidence)),
             "out_of_scope": 1.0 if details.get("out_of_scope") else 0.0,
             "frustration": 1.0 if is_frustrated(state.text, state.flags) else 0.0,
             "prior_failures": float(prior_failures(state)),

@@ -15,7 +15,6 @@ holding such a fact answers first when the top passage holds none.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -27,14 +26,10 @@ from frontdesk.domain.replies import NO_EVIDENCE_ANSWER, NO_KNOWLEDGE_ANSWER
 from frontdesk.pipeline.protocols import StageReport
 from frontdesk.pipeline.stages.answer_shape import AnswerShape, answer_shape
 from frontdesk.pipeline.stages.evidence import HOP_KEY
+from frontdesk.pipeline.stages.sentences import units
 from frontdesk.pipeline.state import Passage, TurnState
-from frontdesk.retrieval.chunking import split_sentences
 from frontdesk.retrieval.protocols import Embedder
 from frontdesk.retrieval.text import analyze
-
-_TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}")
-_LIST_MARK = re.compile(r"^(?:[-*+•]|\d{1,3}[.)])\s+")
-
 
 Similarity = Callable[[list[str]], list[float]]
 _CACHE_LIMIT = 50_000  # sentence vectors kept: the same help-center sentences recur
@@ -49,6 +44,8 @@ class ExtractiveGenerator:
     min_similarity: float = 0.35  # a sentence sharing no word is kept only above this cosine
     shape_bonus: float = 0.0  # added to a sentence stating the kind of fact asked for
     shape_lookahead: int = 0  # later passages that may answer first when they state it
+    # taken from a sentence announcing a list ("the methods below") the passage lacks
+    dangling_penalty: float = 0.0
     # False: the second passage always adds its best sentences (up to ``max_sentences``),
     # not only when it covers question words the first did not.
     require_new_terms: bool = True
@@ -105,6 +102,7 @@ class ExtractiveGenerator:
                 self.min_similarity,
                 shape if self.shape_bonus else None,
                 self.shape_bonus,
+                self.dangling_penalty,
             )
             new_terms = set(analyze(" ".join(picked))) & query_terms
             if chosen and self.require_new_terms and not new_terms - covered:
@@ -123,6 +121,14 @@ class ExtractiveGenerator:
         evidence = max(evidence_of(state.passages[i]) for i in cited)
         state.confidence = evidence
         state.details["coverage"] = round(coverage, 4)
+        # For the decide stage: was the kind of fact asked for stated, and how close is
+        # the closest sentence the reply actually says (not just its passage)?
+        said = " ".join(sentence for _, sentence in chosen)
+        state.details["shape_missed"] = float(bool(shape.kinds) and not shape.stated_in(said))
+        if similarity is not None:
+            state.details["answer_similarity"] = round(
+                max(similarity([sentence for _, sentence in chosen])), 4
+            )
         return StageReport(
             scores={
                 "coverage": round(coverage, 4),
@@ -180,22 +186,6 @@ def _render(chosen: list[tuple[int, str]], numbers: dict[int, int]) -> str:
     return " ".join(parts)
 
 
-def _candidates(text: str) -> list[str]:
-    """Sentences and list items; table rows read as 'cell · cell', rules dropped."""
-    out: list[str] = []
-    for line in text.splitlines():
-        stripped = line.strip()
-        if not stripped or _TABLE_RULE.match(stripped):
-            continue
-        if stripped.startswith("|"):
-            cells = [c.strip() for c in stripped.strip("|").split("|")]
-            out.append(" · ".join(c for c in cells if c))
-        else:
-            item = _LIST_MARK.sub("", stripped)
-            out.extend(item[start:end].strip() for start, end in split_sentences(item))
-    return out
-
-
 def _best_sentences(
     passage: Passage,
     query_terms: set[str],
@@ -206,6 +196,7 @@ def _best_sentences(
     min_similarity: float = 1.0,
     shape: AnswerShape | None = None,
     shape_bonus: float = 0.0,
+    dangling_penalty: float = 0.0,
 ) -> list[str]:
     """A FAQ entry's answer as a whole; otherwise the passage's most on-topic sentences,
     kept in their original order so the reply reads naturally."""
@@ -214,16 +205,20 @@ def _best_sentences(
         return [answer.strip()]
     if limit <= 0:
         return []
-    candidates = _candidates(passage.text)
-    if not candidates:
+    found = units(passage.text)
+    if not found:
         return []
+    candidates = [u.text for u in found]
     overlap = []
     for candidate in candidates:
         terms = set(analyze(candidate))
         overlap.append(len(query_terms & terms) + 0.25 * len(context_terms & terms))
     cosine = similarity(candidates) if similarity is not None else [0.0] * len(candidates)
     scale = max(1, len(query_terms))
-    score = [o / scale + semantic_weight * c for o, c in zip(overlap, cosine, strict=True)]
+    score = [
+        o / scale + semantic_weight * c - (dangling_penalty if u.dangling else 0.0)
+        for o, c, u in zip(overlap, cosine, found, strict=True)
+    ]
     if shape is not None and shape.kinds:
         score = [
             s + (shape_bonus if shape.stated_in(c) else 0.0)

@@ -163,3 +163,22 @@ def test_requests_for_a_person_are_recognised() -> None:
         assert wants_a_person(text), text
     for text in ["how do I change the person on the account", "is the agent fee refundable"]:
         assert not wants_a_person(text), text
+
+
+def test_the_decide_signals_see_a_missing_fact() -> None:
+    prices = Passage(
+        chunk_id="p1",
+        title="Plans",
+        text="Plus is our most popular plan. Plus members get priority support.",
+        score=0.9,
+    )
+    state = _state("how much is Plus", query="how much is Plus")
+    state.passages = [prices]
+    ExtractiveGenerator(name="generate").run(state)
+    decider = HandoffDecider(name="decide")
+    assert decider.features(state)["shape_missed"] == 1.0  # no amount in the reply
+
+    state = _state("How do I reset my password?", query="How do I reset my password?")
+    state.passages = [PASSAGE]
+    ExtractiveGenerator(name="generate").run(state)
+    assert decider.features(state)["shape_missed"] == 0.0  # "open Settings" is a place

@@ -1,0 +1,75 @@
+"""The units an extractive answer is made of: sentences, list items and table rows.
+
+A sentence that introduces a list ("Common reasons:", "…with the payment methods below.")
+means nothing without it, so when the list follows in the same passage the sentence and
+its items form one unit: the reply then carries the list it announces. When the list is
+not in the passage (it was chunked elsewhere) the sentence is marked ``dangling``: it
+points at something the reply cannot show, and the generator prefers other sentences.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from frontdesk.retrieval.chunking import split_sentences
+
+_TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}")
+_LIST_MARK = re.compile(r"^(?:[-*+•]|\d{1,3}[.)])\s+")
+# A sentence announcing what follows it: ends with a colon, or names "the … below".
+_ANNOUNCES = re.compile(
+    r":\s*$|\b(?:the|these)\s+(?:[\w-]+\s+){0,3}below\b|\bthe following\b|\bas follows\b",
+    re.IGNORECASE,
+)
+_COMMENT = re.compile(r"^<!--.*-->$")  # e.g. a Markdown file's "<!-- url: … -->" line
+MAX_ITEMS = 8  # a longer list is cut: the reply stays short
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    text: str
+    dangling: bool = False  # announces a list the passage does not hold
+
+
+def _lines(text: str) -> list[tuple[str, bool]]:
+    """(text, is a list item or table row) per meaningful line; table rules dropped."""
+    out: list[tuple[str, bool]] = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped or _TABLE_RULE.match(stripped) or _COMMENT.match(stripped):
+            continue
+        if stripped.startswith("|"):
+            cells = [c.strip() for c in stripped.strip("|").split("|")]
+            out.append((" · ".join(c for c in cells if c), True))
+        elif _LIST_MARK.match(stripped):
+            out.append((_LIST_MARK.sub("", stripped), True))
+        else:
+            out.append((stripped, False))
+    return out
+
+
+def units(text: str) -> list[Unit]:
+    """The passage's sentences, list items and table rows in order; a sentence that
+    announces a list directly after it is joined with that list's items."""
+    lines = _lines(text)
+    out: list[Unit] = []
+    index = 0
+    while index < len(lines):
+        line, is_item = lines[index]
+        index += 1
+        sentences = [line[s:e].strip() for s, e in split_sentences(line)]
+        list_follows = index < len(lines) and lines[index][1]
+        for position, sentence in enumerate(sentences):
+            if is_item or not _ANNOUNCES.search(sentence):
+                out.append(Unit(sentence))
+            elif position < len(sentences) - 1 or not list_follows:
+                # The list is after later sentences (they stay separate units) or not here.
+                out.append(Unit(sentence, dangling=not list_follows))
+            else:
+                items: list[str] = []
+                while index < len(lines) and lines[index][1]:
+                    items.append(lines[index][0])
+                    index += 1
+                listed = "\n".join(f"- {item}" for item in items[:MAX_ITEMS])
+                out.append(Unit(f"{sentence}\n{listed}"))
+    return out
