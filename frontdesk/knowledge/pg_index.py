@@ -18,6 +18,8 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 from sqlalchemy import Engine, event, text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -114,8 +116,15 @@ class PgKnowledge:
             return []
         if language != "en" and self._multilingual is not None:
             return self._search_multilingual(tenant_id, query, k)
+        return self.search_vector(tenant_id, query, self._embedder.embed([query])[0], k)
+
+    def search_vector(
+        self, tenant_id: str, query: str, vector: npt.NDArray[np.float32], k: int
+    ) -> list[Passage]:
+        """:meth:`search` (English) with the query's vector already computed."""
+        if not query.strip() or k <= 0:
+            return []
         counts = Counter(analyze(query))
-        vector = self._embedder.embed([query])[0]
         with self._db.engine.connect() as connection:
             current, built, known = connection.execute(
                 _CHECK, {"tenant": tenant_id, "terms": list(counts)}

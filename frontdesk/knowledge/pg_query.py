@@ -83,7 +83,10 @@ kw AS (
                 + :k1 * (1 - :b + :b * s.length / st.avg_length))) AS bm25
   FROM chunk_search s
   CROSS JOIN st
-  CROSS JOIN LATERAL unnest(s.terms) AS u(lexeme, positions, weights)
+  -- only the query's lexemes are unnested: marked with weight A, then filtered (C code,
+  -- far cheaper than unnesting every lexeme of every matching chunk)
+  CROSS JOIN LATERAL unnest(ts_filter(setweight(s.terms, 'A', CAST(:terms AS text[])), '{{a}}'))
+    AS u(lexeme, positions, weights)
   JOIN qt ON qt.term = u.lexeme
   WHERE s.tenant_id = :tenant AND s.terms @@ CAST(:tsquery AS tsquery)
   GROUP BY s.chunk_id
