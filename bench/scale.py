@@ -123,6 +123,7 @@ def run_size(size: int, corpus: Corpus, embedder: OnnxEmbedder, n_queries: int) 
             )
             connection.execute(text("ANALYZE"))
         result["recall@10_hnsw_vs_exact"] = _recall(database, tenant, queries)
+        result["body_search_plan"] = _plan(database, tenant, queries[0][1])
         for text_, vector in queries[:20]:  # warm caches and connections
             search.search_vector(tenant, text_, vector, 5)
         without, with_embedding = [], []
@@ -136,6 +137,21 @@ def run_size(size: int, corpus: Corpus, embedder: OnnxEmbedder, n_queries: int) 
         result["search_without_embedding"] = latency_stats(without)
         result["search_with_embedding"] = latency_stats(with_embedding)
     return result
+
+
+def _plan(database: Any, tenant: str, vector: Vectors) -> str:
+    """Whether the planner chose the HNSW index or an exact scan for the body search."""
+    with database.engine.connect() as connection:
+        plan = "\n".join(
+            connection.execute(
+                text(
+                    "EXPLAIN SELECT chunk_id FROM chunk_search WHERE tenant_id = :t"
+                    " ORDER BY embedding <#> CAST(:v AS vector) LIMIT 50"
+                ),
+                {"t": tenant, "v": vector_literal(vector)},
+            ).scalars()
+        )
+    return "hnsw" if "ix_chunk_search_embedding" in plan else "exact"
 
 
 def _recall(database: Any, tenant: str, queries: list[tuple[str, Vectors]]) -> float:
@@ -153,7 +169,10 @@ def _recall(database: Any, tenant: str, queries: list[tuple[str, Vectors]]) -> f
     with database.engine.connect() as connection:
         for _, vector in queries:
             params = {"t": tenant, "v": vector_literal(vector)}
+            # The planner may prefer an exact scan at this size: the HNSW scan is forced.
+            connection.execute(text("SET enable_seqscan = off"))
             approx = set(connection.execute(hnsw, params).scalars())
+            connection.execute(text("SET enable_seqscan = on"))
             truth = set(connection.execute(exact, params).scalars())
             found += len(approx & truth)
     return round(found / (10 * len(queries)), 4)
