@@ -160,8 +160,11 @@ def test_postgres_finds_what_the_in_process_index_finds(
             found = database.search(tenant, query, 8)
             assert [p.chunk_id for p in found] == [p.chunk_id for p in expected], query
             for got, want in zip(found, expected, strict=True):
-                for key in ("bm25", "dense", "dense_title", "fused"):
+                for key in ("bm25", "dense", "dense_title"):
                     assert got.metadata[key] == pytest.approx(want.metadata[key], abs=1e-4)
+                # Fused scores are normalised over the candidate union, and an HNSW scan may
+                # return another chunk at the 50th place than the exact scan does.
+                assert got.metadata["fused"] == pytest.approx(want.metadata["fused"], abs=0.02)
     frontdesk.close()
 
 
