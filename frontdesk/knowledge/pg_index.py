@@ -1,0 +1,242 @@
+"""The tenant's knowledge searched inside PostgreSQL (pgvector + full text).
+
+Implements :class:`frontdesk.pipeline.protocols.KnowledgeBase` like the in-process
+:class:`frontdesk.knowledge.index.StoredKnowledge`, with the same results: same analyser,
+same BM25, same title vectors, same fusion (:mod:`frontdesk.knowledge.pg_query`). Nothing
+per tenant is held in the process except, for queries with a misspelt word, the tenant's
+vocabulary for spelling correction. A search is two round trips: a check of the knowledge
+version and the query's known terms, then the search statement; a replica that finds the
+search rows behind the knowledge version brings them up to date first
+(:mod:`frontdesk.knowledge.pg_sync`).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy import Engine, event, text
+from sqlalchemy.exc import SQLAlchemyError
+
+from frontdesk.knowledge.multilingual_index import MultilingualIndexes
+from frontdesk.knowledge.pg_query import search_sql
+from frontdesk.knowledge.pg_sync import query_tsquery, sync_tenant, vector_literal
+from frontdesk.retrieval.hybrid import HybridOptions
+from frontdesk.retrieval.protocols import Embedder
+from frontdesk.retrieval.spelling import SpellingCorrector, correctable
+from frontdesk.retrieval.text import analyze
+from frontdesk.retrieval.types import Chunk, Passage
+from frontdesk.storage.db import Database
+from frontdesk.storage.repos import knowledge as repo
+
+log = logging.getLogger(__name__)
+
+_CHECK = text(
+    "SELECT (SELECT version FROM knowledge_versions WHERE tenant_id = :tenant),"
+    " (SELECT version FROM search_state WHERE tenant_id = :tenant),"
+    " ARRAY(SELECT term FROM term_search WHERE tenant_id = :tenant AND term = ANY(:terms))"
+)
+
+
+_tuned: set[int] = set()  # engines whose connections carry the HNSW settings
+_tuned_lock = threading.Lock()
+
+
+def tune_connections(engine: Engine, ef_search: int) -> None:
+    """HNSW settings on every new connection of ``engine``: ``ef_search`` at least the
+    candidates asked for (an HNSW scan returns at most ``ef_search`` rows), and iterative
+    scans so the tenant filter never leaves a search short (pgvector >= 0.8)."""
+
+    with _tuned_lock:
+        if id(engine) in _tuned:
+            return
+        _tuned.add(id(engine))
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"SET hnsw.ef_search = {int(ef_search)}")
+        cursor.execute("SET hnsw.iterative_scan = relaxed_order")
+        cursor.close()
+        dbapi_connection.commit()
+
+    engine.dispose()  # idle connections were opened without the settings
+
+
+class PgKnowledge:
+    """Hybrid search in PostgreSQL; see the module docstring."""
+
+    def __init__(
+        self,
+        database: Database,
+        embedder: Embedder,
+        options: HybridOptions | None = None,
+        multilingual: MultilingualIndexes | None = None,
+    ) -> None:
+        self._db = database
+        self._embedder = embedder
+        self._options = options or HybridOptions()
+        self._multilingual = multilingual
+        self._sql = text(search_sql(self._options))
+        tune_connections(database.engine, max(100, 2 * self._options.candidates))
+        self._vocabularies: dict[str, tuple[int, SpellingCorrector]] = {}
+        self._chunks: dict[str, tuple[int, list[Chunk]]] = {}  # multilingual searches only
+        self._lock = threading.Lock()
+        if self._options.feedback_docs:
+            log.warning("pseudo-relevance feedback is not applied by the PostgreSQL search")
+
+    def warm_up(self, prebuild_tenants: int = 100) -> None:
+        """Load the model and bring the search rows of up to ``prebuild_tenants`` tenants
+        up to date, so no customer waits for it."""
+        self._embedder.warm_up()
+        try:
+            with self._db.transaction() as session:
+                tenant_ids = repo.tenants_with_knowledge(session, prebuild_tenants)
+        except SQLAlchemyError:
+            log.warning("search rows not synced: the database is not ready")
+            return
+        for tenant_id in tenant_ids:
+            self.sync(tenant_id)
+
+    def sync(self, tenant_id: str) -> bool:
+        with self._db.engine.begin() as connection:
+            return sync_tenant(connection, tenant_id, self._embedder)
+
+    def chunk_count(self, tenant_id: str) -> int:
+        with self._db.transaction() as session:
+            return repo.chunk_count(session, tenant_id)
+
+    def search(self, tenant_id: str, query: str, k: int, language: str = "en") -> list[Passage]:
+        if not query.strip() or k <= 0:
+            return []
+        if language != "en" and self._multilingual is not None:
+            found = self._search_multilingual(tenant_id, query, k)
+            if found is not None:
+                return found
+            # Still building after its wait: searched here now rather than in minutes.
+            log.info("multilingual index not ready, default search tenant=%s", tenant_id)
+        return self.search_vector(tenant_id, query, self._embedder.embed([query])[0], k)
+
+    def search_vector(
+        self, tenant_id: str, query: str, vector: npt.NDArray[np.float32], k: int
+    ) -> list[Passage]:
+        """:meth:`search` (English) with the query's vector already computed."""
+        if not query.strip() or k <= 0:
+            return []
+        counts = Counter(analyze(query))
+        with self._db.engine.connect() as connection:
+            current, built, known = connection.execute(
+                _CHECK, {"tenant": tenant_id, "terms": list(counts)}
+            ).one()
+            if not current:
+                return []
+            if built != current:
+                connection.commit()
+                self.sync(tenant_id)
+                known = connection.execute(
+                    _CHECK, {"tenant": tenant_id, "terms": list(counts)}
+                ).one()[2]
+            terms = self._corrected(tenant_id, int(current), counts, set(known), connection)
+            rows = connection.execute(
+                self._sql,
+                {
+                    "tenant": tenant_id,
+                    "vec": vector_literal(vector),
+                    "terms": list(terms),
+                    "weights": [float(w) for w in terms.values()],
+                    "tsquery": query_tsquery(terms) or "''",
+                    "n": self._options.candidates,
+                    "k": k,
+                    "k1": self._options.bm25_k1,
+                    "b": self._options.bm25_b,
+                },
+            ).all()
+        return [_passage(row) for row in rows]
+
+    def _corrected(
+        self,
+        tenant_id: str,
+        version: int,
+        counts: Counter[str],
+        known: set[str],
+        connection: Any,
+    ) -> dict[str, float]:
+        """The query's terms with unknown ones replaced by the closest vocabulary term,
+        as :class:`frontdesk.retrieval.expansion.QueryExpander` does."""
+        unknown = [t for t in counts if t not in known and correctable(t)]
+        if not self._options.spelling or not unknown:
+            return {t: float(c) for t, c in counts.items()}
+        corrector = self._corrector(tenant_id, version, connection)
+        fixed: dict[str, float] = {}
+        for term, count in counts.items():
+            if term in unknown:
+                term = corrector.closest(term) or term
+            fixed[term] = fixed.get(term, 0.0) + float(count)
+        return fixed
+
+    def _corrector(self, tenant_id: str, version: int, connection: Any) -> SpellingCorrector:
+        cached = self._vocabularies.get(tenant_id)
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        vocabulary = connection.execute(
+            text("SELECT term FROM term_search WHERE tenant_id = :tenant ORDER BY term"),
+            {"tenant": tenant_id},
+        ).scalars()
+        corrector = SpellingCorrector(vocabulary)
+        self._vocabularies[tenant_id] = (version, corrector)
+        return corrector
+
+    def _search_multilingual(self, tenant_id: str, query: str, k: int) -> list[Passage] | None:
+        """Questions in other languages search the in-process multilingual index, built
+        from the tenant's chunks (its vectors are another model's, not in PostgreSQL)."""
+        assert self._multilingual is not None
+        with self._db.transaction() as session:
+            version = repo.version(session, tenant_id)
+        if version == 0:
+            return []
+        with self._lock:
+            cached = self._chunks.get(tenant_id)
+            if cached is None or cached[0] != version:
+                with self._db.transaction() as session:
+                    stored = repo.all_chunks(session, tenant_id, self._embedder.model_id)
+                chunks = [_chunk(c) for c in stored]
+                self._chunks[tenant_id] = cached = (version, chunks)
+        return self._multilingual.search(tenant_id, version, cached[1], self._options, query, k)
+
+
+def _chunk(stored: repo.StoredChunk) -> Chunk:
+    return Chunk(
+        id=stored.id,
+        text=stored.text,
+        title=stored.title,
+        url=stored.url,
+        heading_path=stored.heading_path,
+        position=stored.position,
+        metadata={**stored.metadata, "document_id": stored.document_key},
+    )
+
+
+def _passage(row: Any) -> Passage:
+    heading_path: Sequence[str] = row.heading_path or ()
+    return Passage(
+        chunk_id=row.chunk_id,
+        text=row.text,
+        title=row.chunk_title,
+        score=float(row.fused),
+        url=row.url,
+        heading_path=tuple(heading_path),
+        metadata={
+            **dict(row.metadata or {}),
+            "document_id": row.document_key,
+            "position": row.position,
+            "bm25": float(row.bm25),
+            "dense": float(row.body),
+            "dense_title": float(row.title),
+            "fused": float(row.fused),
+        },
+    )

@@ -1,0 +1,132 @@
+"""The hybrid search as one SQL statement: BM25 over ``tsvector`` postings, HNSW over
+body and title vectors, and the in-process path's fusion (:mod:`frontdesk.retrieval.hybrid`).
+
+    query terms ─► BM25 of every chunk matching any term (GIN) ─► top-N ─┐
+    query vector ─► body HNSW top-N ──────────────────────────────────────┼─► union ─► every
+                 └► title HNSW top-N titles ─► their chunks, top-N ───────┘   signal ─► fuse
+
+Every member of the union is scored on every signal and fused exactly as
+``HybridRetriever._score`` does (same normalisations, weights, RRF ranks, tie-break by id).
+Always filtered by tenant; ``chunk_search`` only holds servable chunks.
+"""
+
+from __future__ import annotations
+
+from frontdesk.retrieval.fusion import Normalization
+from frontdesk.retrieval.hybrid import HybridOptions
+
+
+def _normalized(column: str, method: Normalization) -> str:
+    top, low = f"max({column}) OVER ()", f"min({column}) OVER ()"
+    if method == "max":
+        return f"CASE WHEN {top} > 0 THEN {column} / {top} ELSE 0 END"
+    if method == "zscore":
+        std = f"stddev_pop({column}) OVER ()"
+        return f"CASE WHEN {std} > 0 THEN ({column} - avg({column}) OVER ()) / {std} ELSE 0 END"
+    span = f"({top} - {low})"
+    return f"CASE WHEN {span} > 0 THEN ({column} - {low}) / {span} ELSE 1 END"
+
+
+def _fused(options: HybridOptions) -> str:
+    if options.fusion == "rrf":
+        return (
+            f"coalesce({options.weight_bm25!r} / ({options.rrf_k!r} + kw_rank), 0)"
+            f" + CASE WHEN dense_rank <= :n"
+            f" THEN {options.weight_dense!r} / ({options.rrf_k!r} + dense_rank) ELSE 0 END"
+        )
+    parts = [
+        f"{weight!r} * ({_normalized(column, method)})"
+        for column, weight, method in (
+            ("bm25", options.weight_bm25, options.bm25_normalization),
+            ("dense", options.weight_dense, options.dense_normalization),
+        )
+        if weight != 0.0
+    ]
+    return " + ".join(parts) or "0"
+
+
+def search_sql(options: HybridOptions) -> str:
+    """The statement for ``options``; parameters: ``tenant``, ``vec`` (pgvector text),
+    ``terms`` and ``weights`` (analysed query terms), ``tsquery``, ``n``, ``k``, ``k1``,
+    ``b``."""
+    titles = options.title_vectors
+    title_top = (
+        """,
+title_near AS (
+  SELECT id, embedding <#> (SELECT v FROM q) AS distance FROM title_search
+  WHERE tenant_id = :tenant ORDER BY embedding <#> (SELECT v FROM q) LIMIT :n
+),
+title_top AS (
+  SELECT s.chunk_id FROM title_near t JOIN chunk_search s ON s.title_id = t.id
+  WHERE s.tenant_id = :tenant ORDER BY t.distance, s.chunk_id LIMIT :n
+)"""
+        if titles
+        else ""
+    )
+    title_union = " UNION SELECT chunk_id FROM title_top" if titles else ""
+    title_join = "LEFT JOIN title_search t ON t.id = s.title_id" if titles else ""
+    title_value = "-(t.embedding <#> (SELECT v FROM q))" if titles else "NULL::float8"
+    return f"""
+WITH q AS (SELECT CAST(:vec AS vector) AS v),
+st AS (SELECT chunks, greatest(avg_length, 1e-9) AS avg_length
+       FROM search_state WHERE tenant_id = :tenant),
+qt AS (
+  SELECT x.term, x.weight, ln(1 + (st.chunks - ts.df + 0.5) / (ts.df + 0.5)) AS idf
+  FROM unnest(CAST(:terms AS text[]), CAST(:weights AS float8[])) AS x(term, weight)
+  JOIN term_search ts ON ts.tenant_id = :tenant AND ts.term = x.term
+  CROSS JOIN st
+),
+kw AS (
+  SELECT s.chunk_id,
+         sum(qt.weight * qt.idf * cardinality(u.positions) * (:k1 + 1)
+             / (cardinality(u.positions)
+                + :k1 * (1 - :b + :b * s.length / st.avg_length))) AS bm25
+  FROM chunk_search s
+  CROSS JOIN st
+  -- only the query's lexemes are unnested: marked with weight A, then filtered (C code,
+  -- far cheaper than unnesting every lexeme of every matching chunk)
+  CROSS JOIN LATERAL unnest(ts_filter(setweight(s.terms, 'A', CAST(:terms AS text[])), '{{a}}'))
+    AS u(lexeme, positions, weights)
+  JOIN qt ON qt.term = u.lexeme
+  WHERE s.tenant_id = :tenant AND s.terms @@ CAST(:tsquery AS tsquery)
+  GROUP BY s.chunk_id
+),
+kw_top AS (
+  SELECT chunk_id, row_number() OVER (ORDER BY bm25 DESC, chunk_id) AS kw_rank
+  FROM kw WHERE bm25 > 0 ORDER BY bm25 DESC, chunk_id LIMIT :n
+),
+body_top AS (
+  SELECT chunk_id FROM chunk_search WHERE tenant_id = :tenant
+  ORDER BY embedding <#> (SELECT v FROM q) LIMIT :n
+){title_top},
+pool AS (
+  SELECT chunk_id FROM kw_top UNION SELECT chunk_id FROM body_top{title_union}
+),
+scored AS (
+  SELECT p.chunk_id, coalesce(kw.bm25, 0) AS bm25,
+         -(s.embedding <#> (SELECT v FROM q)) AS body, {title_value} AS title_cos
+  FROM pool p
+  JOIN chunk_search s ON s.chunk_id = p.chunk_id
+  LEFT JOIN kw ON kw.chunk_id = p.chunk_id
+  {title_join}
+),
+signals AS (
+  SELECT sc.chunk_id, sc.bm25, sc.body, coalesce(sc.title_cos, sc.body) AS title,
+         greatest(sc.body, coalesce(sc.title_cos, -1)) AS dense, kt.kw_rank
+  FROM scored sc LEFT JOIN kw_top kt ON kt.chunk_id = sc.chunk_id
+),
+ranked AS (
+  SELECT *, row_number() OVER (ORDER BY dense DESC, chunk_id) AS dense_rank FROM signals
+),
+fused AS (
+  SELECT chunk_id, bm25, body, title, {_fused(options)} AS fused FROM ranked
+)
+SELECT f.chunk_id, f.bm25, f.body, f.title, f.fused, c.text, c.title AS chunk_title, c.url,
+       c.heading_path, c.position, c.metadata, coalesce(d.external_id, d.id) AS document_key
+FROM fused f
+JOIN chunks c ON c.id = f.chunk_id
+JOIN documents d ON d.id = c.document_id
+WHERE c.tenant_id = :tenant
+ORDER BY f.fused DESC, f.chunk_id
+LIMIT :k
+"""

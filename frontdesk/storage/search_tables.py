@@ -1,0 +1,86 @@
+"""The tables PostgreSQL search keeps beside ``chunks`` (pgvector + full text).
+
+One row per servable chunk in ``chunk_search`` (its vector, its analysed terms as a
+``tsvector`` whose positions count each term's occurrences, and its length), one row per
+distinct title text in ``title_search``, the document frequency of every term in
+``term_search`` and each tenant's collection statistics in ``search_state``. They are a
+derived index: the knowledge search (``frontdesk.knowledge.pg_sync``) fills them from
+``chunks`` whenever a tenant's knowledge version moves; nothing else writes them.
+
+Created by migration ``0015_pg_search`` when the server has pgvector, and by the first
+search otherwise (pgvector installed after ``frontdesk init``); without pgvector the
+PostgreSQL install searches in process (``frontdesk.knowledge.backend``).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, text
+
+DIMENSION = 384  # all-MiniLM-L6-v2, the default embedder
+TABLES = ("chunk_search", "title_search", "term_search", "search_state")
+
+
+def _statements(dimension: int) -> list[str]:
+    return [
+        "CREATE EXTENSION IF NOT EXISTS vector",
+        "CREATE TABLE IF NOT EXISTS title_search ("
+        " id BIGSERIAL PRIMARY KEY,"
+        " tenant_id VARCHAR(32) NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,"
+        " title TEXT NOT NULL,"
+        f" embedding vector({dimension}) NOT NULL,"
+        " UNIQUE (tenant_id, title))",
+        "CREATE TABLE IF NOT EXISTS chunk_search ("
+        " chunk_id VARCHAR(32) PRIMARY KEY REFERENCES chunks(id) ON DELETE CASCADE,"
+        " tenant_id VARCHAR(32) NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,"
+        f" embedding vector({dimension}) NOT NULL,"
+        " title_id BIGINT REFERENCES title_search(id) ON DELETE SET NULL,"
+        " terms TSVECTOR NOT NULL,"
+        " length REAL NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS ix_chunk_search_tenant ON chunk_search (tenant_id)",
+        "CREATE INDEX IF NOT EXISTS ix_chunk_search_title ON chunk_search (title_id)",
+        # Unit vectors: the inner product is the cosine, and the cheapest operator.
+        "CREATE INDEX IF NOT EXISTS ix_chunk_search_embedding ON chunk_search"
+        " USING hnsw (embedding vector_ip_ops)",
+        "CREATE INDEX IF NOT EXISTS ix_chunk_search_terms ON chunk_search USING gin (terms)",
+        "CREATE INDEX IF NOT EXISTS ix_title_search_embedding ON title_search"
+        " USING hnsw (embedding vector_ip_ops)",
+        "CREATE TABLE IF NOT EXISTS term_search ("
+        " tenant_id VARCHAR(32) NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,"
+        " term TEXT NOT NULL,"
+        " df INTEGER NOT NULL,"
+        " PRIMARY KEY (tenant_id, term))",
+        "CREATE TABLE IF NOT EXISTS search_state ("
+        " tenant_id VARCHAR(32) PRIMARY KEY REFERENCES tenants(id) ON DELETE CASCADE,"
+        " version INTEGER NOT NULL,"
+        " chunks INTEGER NOT NULL,"
+        " avg_length DOUBLE PRECISION NOT NULL)",
+    ]
+
+
+def pgvector_available(connection: Connection) -> bool:
+    """Whether the server can load pgvector (installed, or installable by this role)."""
+    found = connection.execute(
+        text("SELECT 1 FROM pg_available_extensions WHERE name = 'vector'")
+    ).first()
+    return found is not None
+
+
+def schema_ready(connection: Connection) -> bool:
+    found = connection.execute(
+        text(
+            "SELECT to_regclass('chunk_search') IS NOT NULL"
+            " AND to_regclass('search_state') IS NOT NULL"
+        )
+    ).scalar()
+    return bool(found)
+
+
+def create_schema(connection: Connection, dimension: int = DIMENSION) -> None:
+    """Create the search tables and indexes (idempotent); pgvector must be available."""
+    for statement in _statements(dimension):
+        connection.execute(text(statement))
+
+
+def drop_schema(connection: Connection) -> None:
+    for table in ("search_state", "term_search", "chunk_search", "title_search"):
+        connection.execute(text(f"DROP TABLE IF EXISTS {table}"))
