@@ -103,10 +103,10 @@ class ChatwootBridge:
                 )
         except IntegrityError:  # the same delivery, concurrently
             return Receipt("duplicate", "this message id was already received")
-        status = self.delivery.process(tenant_id, event.id)
-        with self._db.transaction() as session:
-            stored = repo.get_message(session, tenant_id, event.id)
-        return _receipt(status, stored)
+        processed = self.delivery.process(tenant_id, event.id)
+        if processed is None:  # the retry loop claimed it first: it takes it from here
+            return Receipt("retrying")
+        return _receipt(processed)
 
     def _agent(self, tenant_id: str, event: ChatwootEvent, meaning: Classified) -> Receipt:
         assert event.id is not None
@@ -184,7 +184,8 @@ class ChatwootBridge:
         return Receipt("recorded", f"conversation is now {status.value}")
 
 
-def _receipt(status: str | None, stored: ChatwootMessage) -> Receipt:
+def _receipt(stored: ChatwootMessage) -> Receipt:
+    status = stored.status
     if status == "done":
         named = "queued" if stored.outcome == "queued" else "answered"
         return Receipt(named, outcome=stored.outcome, turn_id=stored.turn_id)

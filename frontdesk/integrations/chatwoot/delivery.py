@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -78,17 +79,20 @@ class ChatwootDelivery:
     def close(self) -> None:
         self._client.close()
 
-    def process(self, tenant_id: str, message_id: int, now: datetime | None = None) -> str | None:
-        """Claim the message if it is due and take it as far as it goes; its status
+    def process(
+        self, tenant_id: str, message_id: int, now: datetime | None = None
+    ) -> ChatwootMessage | None:
+        """Claim the message if it is due and take it as far as it goes; the message
         afterwards, or None when it was not due (another worker has it)."""
         now = now or utcnow()
         with self._db.transaction() as session:
             message = repo.claim(session, tenant_id, message_id, now, now + LEASE)
+            content = repo.content_of(session, tenant_id, message_id)
         if message is None:
             return None
         try:
             if message.status == "received":
-                message = self._answer(message)
+                message = self._answer(message, content)
             if message.status == "delivering":
                 self._deliver(message, now)
         except ConflictError:  # the turn is being answered elsewhere right now: later
@@ -102,7 +106,7 @@ class ChatwootDelivery:
                 type(exc).__name__,
             )
         with self._db.transaction() as session:
-            return repo.get_message(session, tenant_id, message_id).status
+            return repo.get_message(session, tenant_id, message_id)
 
     def process_due(self, now: datetime | None = None, limit: int = 100) -> int:
         """One pass of the retry loop over every tenant's due messages."""
@@ -111,10 +115,8 @@ class ChatwootDelivery:
             due = repo.due(session, now, limit)
         return sum(1 for tenant_id, message_id in due if self.process(tenant_id, message_id, now))
 
-    def _answer(self, message: ChatwootMessage) -> ChatwootMessage:
+    def _answer(self, message: ChatwootMessage, token: str | None) -> ChatwootMessage:
         tenant_id, chatwoot_id = message.tenant_id, message.chatwoot_conversation_id
-        with self._db.transaction() as session:
-            token = repo.content_of(session, tenant_id, message.message_id)
         conversation_id = self._conversation(message)
         if message.event.get("status") in HUMAN_STATUSES:  # a person owns it in Chatwoot
             self.set_status(tenant_id, conversation_id, ConversationStatus.HUMAN)
@@ -126,20 +128,27 @@ class ChatwootDelivery:
         )
         if posted.queued:
             self._finish(message, "done", turn_id=posted.turn.id, outcome="queued")
-            return repo_message(self._db, message)
+            return replace(message, status="done")
         actions = actions_for(chatwoot_id, posted.turn, self._ticket(tenant_id, posted.turn))
+        answered = replace(
+            message,
+            status="delivering",
+            turn_id=posted.turn.id,
+            outcome=posted.turn.outcome.value if posted.turn.outcome else None,
+            actions=actions,
+        )
         with self._db.transaction() as session:
             repo.update_message(
                 session,
                 tenant_id,
                 message.message_id,
-                status="delivering",
                 content_encrypted=None,  # stored (redacted) as a turn now
-                turn_id=posted.turn.id,
-                outcome=posted.turn.outcome.value if posted.turn.outcome else None,
+                status=answered.status,
+                turn_id=answered.turn_id,
+                outcome=answered.outcome,
                 actions=actions,
             )
-        return repo_message(self._db, message)
+        return answered
 
     def _ticket(self, tenant_id: str, turn: Turn) -> Any:
         if turn.outcome is not Outcome.HANDOFF:
@@ -257,11 +266,6 @@ def _record_posted(session: Any, message: ChatwootMessage, answer: dict[str, Any
             status="done",
             turn_id=message.turn_id,
         )
-
-
-def repo_message(database: Database, message: ChatwootMessage) -> ChatwootMessage:
-    with database.transaction() as session:
-        return repo.get_message(session, message.tenant_id, message.message_id)
 
 
 def conversation_for(
