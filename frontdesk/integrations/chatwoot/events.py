@@ -15,13 +15,10 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
 MESSAGE_EVENTS = ("message_created",)
-STATUS_EVENTS = (
-    "conversation_status_changed",
-    "conversation_updated",
-    "conversation_opened",
-    "conversation_resolved",
-    "conversation_created",
-)
+# Only events about the status itself: ``conversation_updated`` (labels, assignee…) also
+# carries the status, and a stale ``pending`` there must not give a person's
+# conversation back to the bot.
+STATUS_EVENTS = ("conversation_status_changed", "conversation_opened", "conversation_resolved")
 MAX_ID = 2**62  # Chatwoot's ids are bigints; larger numbers are not ids
 _MESSAGE_TYPES = {0: "incoming", 1: "outgoing", 2: "activity", 3: "template"}
 HUMAN_STATUSES = ("open", "snoozed")
