@@ -26,9 +26,9 @@ HUMAN_STATUSES = ("open", "snoozed")
 
 class ChatwootRef(BaseModel):
     """An object Chatwoot nests (conversation, sender, account, inbox): its id and, for
-    the fields Frontdesk reads, their values; everything else is kept but unused."""
+    the fields Frontdesk reads, their values; everything else is ignored."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="ignore")
 
     id: StrictInt | None = Field(None, ge=0, le=MAX_ID)
     status: str | None = Field(None, max_length=32)
@@ -40,7 +40,7 @@ class ChatwootEvent(BaseModel):
     """One webhook delivery. For message events ``id`` is the message id; for
     conversation events the payload is the conversation (``id``, ``status``)."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="ignore")
 
     event: str = Field(min_length=1, max_length=64)
     id: StrictInt | None = Field(None, ge=0, le=MAX_ID)
