@@ -21,6 +21,10 @@ from frontdesk.guards import TextVault
 from frontdesk.guards.pii.identifiers import IdentifierHasher
 from frontdesk.handoff.service import HandoffService
 from frontdesk.handoff.summaries import summarizer_for
+from frontdesk.integrations.chatwoot.bridge import ChatwootBridge
+from frontdesk.integrations.chatwoot.config import ChatwootConfig
+from frontdesk.integrations.chatwoot.delivery import ChatwootDelivery
+from frontdesk.integrations.loop import IntegrationsLoop
 from frontdesk.jobs.worker import JobWorker
 from frontdesk.live.bus import build_event_bus
 from frontdesk.monitoring.metrics import Metrics
@@ -121,7 +125,17 @@ class Frontdesk:
             email=EmailSender(settings.smtp_url, settings.smtp_from) if settings.smtp_url else None,
         )
         self.operations = OperationsLoop(self.alerts, self.webhooks, settings.operations_interval_s)
+        self._init_integrations(vault)
         self._warm = False
+
+    def _init_integrations(self, vault: TextVault) -> None:
+        """Help desks Frontdesk answers in as their bot (``integrations/``)."""
+        config = ChatwootConfig(self.database, vault, self.settings.secret_key_bytes())
+        delivery = ChatwootDelivery(
+            self.database, config, self.conversations, self.handoff, vault, self.metrics
+        )
+        self.chatwoot = ChatwootBridge(self.database, config, delivery, vault)
+        self.integrations = IntegrationsLoop(delivery, self.settings.operations_interval_s)
 
     def _init_releases(self, poll_s: float) -> None:
         """The tenants' release registry, followed by this replica (``releases/``); the
@@ -190,13 +204,17 @@ class Frontdesk:
         raise ConfigurationError(f"release {self.release.id} has no knowledge retrieval stage")
 
     def start_background(self) -> None:
-        """Start the alert and webhook loop (the server does; scripts need not)."""
+        """Start the alert, webhook and help-desk retry loops (the server does; scripts need
+        not)."""
         self.operations.start()
+        self.integrations.start()
 
     def close(self) -> None:
         self.rollout_traffic.close()
         self.follower.close()
         self.operations.stop()
+        self.integrations.stop()
+        self.chatwoot.delivery.close()
         self.webhooks.close()
         self.jobs.shutdown()
         self.handoff.close()

@@ -86,8 +86,8 @@ class Settings(BaseSettings):
     operations_interval_s: float = Field(
         15.0,
         ge=0,
-        description="How often the server evaluates alert rules and sends due webhooks "
-        "(seconds; 0 turns the loop off).",
+        description="How often the server evaluates alert rules, sends due webhooks and "
+        "retries undelivered Chatwoot replies (seconds; 0 turns the loops off).",
     )
     alert_period_s: int = Field(
         60, gt=0, description="At most one evaluation of each alert rule per this many seconds."

@@ -3,6 +3,8 @@ docs/architecture.md names every package, in the layers import-linter enforces."
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import re
 import tomllib
 from pathlib import Path
@@ -88,3 +90,48 @@ def test_the_architecture_doc_shows_the_layers_the_import_contract_enforces() ->
     assert block.split() == " ".join(contract["layers"]).split()
     layered = {name.strip() for layer in contract["layers"] for name in layer.split("|")}
     assert layered == _top_level_packages()
+
+
+INTEGRATIONS = (ROOT / "docs" / "integrations.md").read_text()
+_SAMPLE_TICKET = {
+    "id": "t-1",
+    "conversation_id": "c-1",
+    "reason": "requested_human",
+    "priority": "high",
+    "summary": "Customer asks where parcel 4711 is.",
+    "conversation": {"turns": [{"role": "customer", "text": "Where is my parcel 4711?"}]},
+}
+
+
+def _json_after(marker: str) -> object:
+    block = INTEGRATIONS.split(f"<!-- {marker} -->", 1)[1].split("```json", 1)[1]
+    return json.loads(block.split("```", 1)[0])
+
+
+def test_the_help_desk_recipes_show_exactly_the_requests_the_script_sends() -> None:
+    spec = importlib.util.spec_from_file_location(
+        "helpdesk_handoff", ROOT / "examples" / "helpdesk_handoff.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    recipe = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(recipe)
+    assert _json_after("zendesk-request") == recipe.zendesk_request(_SAMPLE_TICKET)
+    assert _json_after("freshdesk-request") == recipe.freshdesk_request(
+        _SAMPLE_TICKET, "support-bot@acme.com"
+    )
+
+
+def test_the_integration_commands_in_the_docs_exist() -> None:
+    runner = CliRunner()
+    commands = set(re.findall(r"frontdesk (integrations chatwoot [a-z]+)", INTEGRATIONS))
+    assert commands == {
+        "integrations chatwoot configure",
+        "integrations chatwoot show",
+    }
+    for command in [*sorted(commands), "integrations chatwoot remove"]:
+        result = runner.invoke(app, [*command.split(), "--help"])
+        assert result.exit_code == 0, (command, result.output)
+    help_text = runner.invoke(app, ["integrations", "chatwoot", "configure", "--help"]).output
+    for option in ("--tenant", "--base-url", "--account-id", "--token", "--secret"):
+        assert option in help_text

@@ -17,6 +17,7 @@ from frontdesk.api.routes import (
     chat_completions,
     conversations,
     health,
+    integrations,
     intents,
     keys,
     knowledge,
@@ -98,6 +99,8 @@ def create_app(settings: Settings | None = None, *, instance: Frontdesk | None =
             "/v1/knowledge/documents": settings.max_upload_bytes,
             "/v1/intents/train": settings.max_upload_bytes,
             "/v1/releases/eval-set": settings.max_upload_bytes,
+            # Chatwoot's events carry the whole conversation and contact around a message.
+            "/v1/integrations/chatwoot/": 4 * settings.max_body_bytes,
         },
     )
     app.include_router(health.router)
@@ -115,6 +118,7 @@ def create_app(settings: Settings | None = None, *, instance: Frontdesk | None =
     app.include_router(stats.router)
     app.include_router(alerts.router)
     app.include_router(webhooks.router)
+    app.include_router(integrations.router)
     app.include_router(pages.router)
     app.include_router(docs.router)
     install_openapi(app)

@@ -11,6 +11,7 @@ from frontdesk.cli import (
     ask,
     audit,
     guard,
+    integrations,
     intents,
     knowledge,
     privacy,
@@ -44,6 +45,7 @@ app.add_typer(privacy.privacy_app, name="privacy")
 app.add_typer(audit.audit_app, name="audit")
 app.add_typer(releases.releases_app, name="releases")
 app.add_typer(releases.rollout_app, name="rollout")
+app.add_typer(integrations.integrations_app, name="integrations")
 
 
 def run() -> None:

@@ -32,6 +32,9 @@ _PAIR = re.compile(r"(\w+)=(\S+)")
 # Loggers whose handlers get the withholding formatter: ours, uvicorn's and the root's.
 _LOGGERS = ("frontdesk", "uvicorn", "uvicorn.error", "uvicorn.access", "")
 
+# A query parameter that carries a secret (the Chatwoot webhook URL's ``secret``).
+_SECRET_QUERY = re.compile(r"(?i)([?&](?:secret|token)=)[^&\s\"]*")
+
 ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None] | tuple[None, None, None]
 
 
@@ -120,8 +123,25 @@ def formatter(kind: Literal["text", "json"]) -> logging.Formatter:
     return JsonFormatter() if kind == "json" else WithheldMessageFormatter()
 
 
+class SecretQueryFilter(logging.Filter):
+    """Masks secrets in request paths (uvicorn's access lines print the query string): a
+    help desk that cannot send headers puts its shared secret in the webhook URL."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                _SECRET_QUERY.sub(r"\1***", a) if isinstance(a, str) else a for a in record.args
+            )
+        elif isinstance(record.msg, str):
+            record.msg = _SECRET_QUERY.sub(r"\1***", record.msg)
+        return True
+
+
 def configure(level: int = logging.INFO, kind: Literal["text", "json"] = "text") -> None:
     """Idempotent: a second call (or a host app's own handler) adds nothing."""
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, SecretQueryFilter) for f in access.filters):
+        access.addFilter(SecretQueryFilter())
     logger = logging.getLogger("frontdesk")
     logger.setLevel(level)
     if not logger.handlers:

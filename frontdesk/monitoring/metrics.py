@@ -59,6 +59,12 @@ class Metrics:
             ["kind", "value"],
             registry=self.registry,
         )
+        self.integration_calls = Counter(
+            "frontdesk_integration_calls",
+            "Calls to help desks (Chatwoot) by result: ok, unauthorized, unreachable, rejected.",
+            ["integration", "result"],
+            registry=self.registry,
+        )
         self.llm_tokens = Counter(
             "frontdesk_llm_tokens",
             "Language-model tokens used, by stage and kind (prompt or completion).",

@@ -105,8 +105,21 @@ MATRIX: dict[tuple[str, str], tuple[tuple[str, ...], Any]] = {
     ("post", "/v1/webhooks"): (ADMIN, {}),
     ("delete", "/v1/webhooks/{webhook_id}"): (ADMIN, None),
     ("get", "/v1/webhooks/{webhook_id}/deliveries"): (ADMIN, None),
+    ("get", "/v1/integrations/chatwoot"): (ADMIN, None),
+    ("put", "/v1/integrations/chatwoot"): (
+        ADMIN,
+        {"base_url": "https://chat.acme.example", "account_id": 1, "token": "acme-token"},
+    ),
+    ("delete", "/v1/integrations/chatwoot"): (ADMIN, None),
+    ("post", "/v1/integrations/chatwoot/{tenant_slug}/events"): (
+        ALL,
+        {"event": "message_created", "id": 1, "content": "hi", "conversation": {"id": 1}},
+    ),
 }
 STREAMS = {"/v1/events", "/v1/conversations/{conversation_id}/events"}
+# Routes a help desk calls with the integration's own secret instead of an API key: no
+# key of any tenant gets past that check (401), whatever its role.
+KEYLESS = {"/v1/integrations/chatwoot/{tenant_slug}/events"}
 
 
 def _globex_ids(frontdesk: Frontdesk, tenant_id: str, name: str) -> dict[str, str]:
@@ -128,6 +141,13 @@ def _globex_ids(frontdesk: Frontdesk, tenant_id: str, name: str) -> dict[str, st
     job = frontdesk.jobs.submit(tenant_id, "ingest", 0, lambda progress: {})
     frontdesk.jobs.wait(job.id, timeout=60)
     _, key = frontdesk.tenants.issue_key(name, "widget")
+    frontdesk.chatwoot.config.configure(
+        tenant_id,
+        base_url="https://chat.globex.example",
+        account_id=7,
+        token="globex-chatwoot-token",
+        secret="globex-chatwoot-secret-0123",
+    )
     return {
         "conversation_id": conversation.id,
         "turn_id": reply.turn.id,
@@ -138,6 +158,7 @@ def _globex_ids(frontdesk: Frontdesk, tenant_id: str, name: str) -> dict[str, st
         "key_id": key.id,
         "version": "1",
         "customer_id": "globex-customer-7",
+        "tenant_slug": name,
         "release": release.release_id,
         "rule_id": frontdesk.alerts.rules(tenant_id)[0].id,
         "webhook_id": webhook.id,
@@ -175,7 +196,9 @@ def test_no_role_reaches_another_tenants_records(
         response = http.request(method, url, json=json_body, headers=headers, timeout=30)
         cells += 1
         where = f"{role} {method.upper()} {url}: {response.status_code} {response.text[:200]}"
-        if role not in allowed:
+        if path in KEYLESS:
+            assert response.status_code == 401, where
+        elif role not in allowed:
             assert response.status_code == 403, where
         elif "{" in path or "source" in (body or {}):
             assert response.status_code == 404, where
