@@ -11,6 +11,7 @@ reply = fd.conversations.post_message(tenant.id, conversation.id, "How do I rese
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Literal
 
 import redis
 
@@ -49,6 +50,8 @@ from frontdesk.settings import Settings
 from frontdesk.storage.db import Database
 from frontdesk.storage.liveness import build_liveness
 
+ReadyStatus = Literal["ok", "degraded", "unavailable"]
+
 
 def _redis_state(url: str) -> str:
     client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
@@ -78,7 +81,10 @@ class Frontdesk:
         self.pipeline = self.registry.build_pipeline(self.release, self.resources)
         self.tenants = TenantService(self.database, settings.secret_key_bytes())
         self.metrics = Metrics()
-        self.events = build_event_bus(settings.redis_url)
+        self.events = build_event_bus(
+            settings.redis_url,
+            on_change=lambda degraded: self.metrics.redis_state("live_events", degraded),
+        )
         self.knowledge = KnowledgeService(
             self.database, self.resources.embedder, settings.max_upload_bytes
         )
@@ -161,8 +167,9 @@ class Frontdesk:
         self.handoff.warm_up()
         self._warm = True
 
-    def readiness(self) -> tuple[bool, dict[str, str]]:
-        """Whether every dependency is ready, and each one's state."""
+    def readiness(self) -> tuple[ReadyStatus, dict[str, str]]:
+        """``ok``, ``degraded`` (serving, without something it can do without: Redis) or
+        ``unavailable`` (database, migrations or models not ready), and each check."""
         checks: dict[str, str] = {}
         try:
             self.database.ping()
@@ -175,12 +182,21 @@ class Frontdesk:
                 "ok" if current == head else f"at {current}, need {head}: run frontdesk init"
             )
         checks["models"] = "ok" if self._warm else "loading"
-        if self.settings.redis_url:  # shared rate limits and live updates
+        status: ReadyStatus = (
+            "ok" if all(value == "ok" for value in checks.values()) else "unavailable"
+        )
+        if self.settings.redis_url:  # shared rate limits and cross-replica live updates
             checks["redis"] = _redis_state(self.settings.redis_url)
-        ready = all(value == "ok" for value in checks.values())
+            if checks["redis"] != "ok":
+                checks["redis"] += (
+                    "; rate limits are per replica and live updates reach this replica's "
+                    "streams only until it is back"
+                )
+                if status == "ok":
+                    status = "degraded"
         # A replica serving a tenant's last good release still serves: reported, not 503.
         checks["releases"] = self.follower.health()
-        return ready, checks
+        return status, checks
 
     def search(self, tenant_id: str, query: str, k: int = 5) -> list[Passage]:
         """What this release's retrieval stage finds for ``query`` in the tenant's knowledge."""
