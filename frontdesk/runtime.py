@@ -22,7 +22,10 @@ from frontdesk.guards import TextVault
 from frontdesk.guards.pii.identifiers import IdentifierHasher
 from frontdesk.handoff.service import HandoffService
 from frontdesk.handoff.summaries import summarizer_for
-from frontdesk.jobs.worker import JobWorker
+from frontdesk.jobs.inprocess import InProcessQueue
+from frontdesk.jobs.pgqueue import PostgresQueue
+from frontdesk.jobs.queue import JobQueue
+from frontdesk.jobs.runner import JobRunner
 from frontdesk.live.bus import build_event_bus
 from frontdesk.monitoring.metrics import Metrics
 from frontdesk.operations.alerts import AlertDesk
@@ -45,6 +48,7 @@ from frontdesk.releases.traffic import RolloutTraffic
 from frontdesk.retrieval.types import Passage
 from frontdesk.services.conversations import ConversationService
 from frontdesk.services.knowledge import KnowledgeService
+from frontdesk.services.tasks import build_tasks
 from frontdesk.services.tenants import TenantService
 from frontdesk.settings import Settings
 from frontdesk.storage.db import Database
@@ -118,7 +122,7 @@ class Frontdesk:
         )
         self.privacy = PrivacyService(self.database, vault, identifiers)
         self.intents = self.resources.intents()
-        self.jobs = JobWorker(self.database)
+        self.jobs = self._job_queue()
         self.stats = StatsReader(self.database)
         self.alerts = AlertDesk(self.database, timedelta(seconds=settings.alert_period_s))
         self.webhooks = WebhookDesk(
@@ -128,6 +132,19 @@ class Frontdesk:
         )
         self.operations = OperationsLoop(self.alerts, self.webhooks, settings.operations_interval_s)
         self._warm = False
+
+    def _job_queue(self) -> JobQueue:
+        """Named tasks through one queue interface: threads here, or PostgreSQL and
+        ``frontdesk worker`` processes (``FRONTDESK_JOB_QUEUE``)."""
+        runner = JobRunner(self.database, build_tasks(self.knowledge, lambda: self.intents))
+        if self.settings.job_queue == "inprocess":
+            return InProcessQueue(self.database, runner)
+        if self.settings.is_sqlite:
+            raise ConfigurationError(
+                "FRONTDESK_JOB_QUEUE=postgres needs FRONTDESK_DATABASE_URL=postgresql://...; "
+                "the embedded SQLite database runs jobs in-process (inprocess)"
+            )
+        return PostgresQueue(self.database, runner, self.settings.resolved_database_url)
 
     def _init_releases(self, poll_s: float) -> None:
         """The tenants' release registry, followed by this replica (``releases/``); the
