@@ -15,6 +15,7 @@ import logging
 from typing import Any
 
 from procrastinate import App, PsycopgConnector
+from psycopg.conninfo import make_conninfo
 
 from frontdesk.jobs.queue import JobQueue
 from frontdesk.jobs.runner import Continue, JobRunner, Retry
@@ -26,10 +27,15 @@ log = logging.getLogger(__name__)
 TASK = "frontdesk.job"
 
 
+SCHEMA = "procrastinate"  # where migration 0016_job_queue put the queue's tables
+
+
 def conninfo(database_url: str) -> str:
-    """A libpq URL from an SQLAlchemy one (``postgresql+psycopg://`` and the like)."""
+    """libpq connection info from an SQLAlchemy URL (``postgresql+psycopg://``), whose
+    sessions find procrastinate's tables and functions in their own schema."""
     scheme, sep, rest = database_url.partition("://")
-    return f"postgresql{sep}{rest}" if scheme.startswith("postgresql") else database_url
+    url = f"postgresql{sep}{rest}" if scheme.startswith("postgresql") else database_url
+    return make_conninfo(url, options=f"-c search_path={SCHEMA}")
 
 
 class PostgresQueue(JobQueue):

@@ -4,8 +4,10 @@ Revision ID: 0016_job_queue
 Revises: 0011_operations
 Create Date: 2026-12-06 04:45:00.000000
 
-The queue's schema is procrastinate's own ``schema.sql`` of the pinned version
-(procrastinate==3.10.0). Upgrading procrastinate means a new revision that applies its
+The queue's tables are procrastinate's own ``schema.sql`` of the pinned version
+(procrastinate==3.10.0), in a PostgreSQL schema of their own, ``procrastinate``: they are
+not Frontdesk's models, and its connections reach them through their search_path
+(``frontdesk/jobs/pgqueue.py``). Upgrading procrastinate means a new revision that applies its
 migration scripts between the two versions. SQLite runs jobs in-process: nothing to add.
 """
 
@@ -19,11 +21,7 @@ down_revision = "0011_operations"
 branch_labels = None
 depends_on = None
 
-_DROP = """
-DROP TABLE IF EXISTS procrastinate_events, procrastinate_periodic_defers,
-    procrastinate_jobs, procrastinate_workers CASCADE;
-DROP TYPE IF EXISTS procrastinate_job_status, procrastinate_job_event_type CASCADE;
-"""
+SCHEMA = "procrastinate"
 
 
 def upgrade() -> None:
@@ -32,12 +30,16 @@ def upgrade() -> None:
         return
     # The driver's own connection: the script holds '%' and ':' that SQLAlchemy's and
     # psycopg's parameter parsing would misread, and several statements.
-    bind.connection.driver_connection.execute(SchemaManager.get_schema())  # type: ignore[union-attr]
+    driver = bind.connection.driver_connection
+    assert driver is not None
+    previous = bind.exec_driver_sql("SELECT current_setting('search_path')").scalar_one()
+    driver.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
+    driver.execute(f"SET LOCAL search_path TO {SCHEMA}")
+    driver.execute(SchemaManager.get_schema())
+    # Alembic records the revision next, in the schema it was in.
+    driver.execute(f"SET LOCAL search_path TO {previous}")
 
 
 def downgrade() -> None:
-    bind = op.get_bind()
-    if bind.dialect.name != "postgresql":
-        return
-    # Dropping its types CASCADE drops the functions that take them.
-    bind.connection.driver_connection.execute(_DROP)  # type: ignore[union-attr]
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE")
