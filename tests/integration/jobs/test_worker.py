@@ -160,3 +160,34 @@ def test_a_worker_process_runs_queued_jobs_fairly_and_cancels(queued, tmp_path: 
             again = http.post(f"/v1/jobs/{bulk_id}/cancel", headers=acme)
             assert again.status_code == 409
             assert http.post(f"/v1/jobs/{bulk_id}/cancel", headers=globex).status_code == 404
+
+
+def test_a_worker_on_the_embedded_database_says_what_to_do(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "FRONTDESK_DATABASE_URL": f"sqlite:///{tmp_path / 'frontdesk.db'}",
+        "FRONTDESK_DATA_DIR": str(tmp_path / "data"),
+        "FRONTDESK_SECRET_KEY": SECRET,
+        "FRONTDESK_ENV": "test",
+    }
+    done = subprocess.run(
+        [FRONTDESK, "worker"], env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 2, done.stderr
+    assert "FRONTDESK_DATABASE_URL=postgresql://" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_a_postgres_queue_over_sqlite_is_refused_at_start(tmp_path: Path) -> None:
+    from frontdesk.errors import ConfigurationError
+
+    settings = Settings(
+        _env_file=None,
+        env="test",
+        data_dir=tmp_path / "data",
+        database_url=f"sqlite:///{tmp_path / 'frontdesk.db'}",
+        secret_key=SECRET,
+        job_queue="postgres",
+    )
+    with pytest.raises(ConfigurationError, match="FRONTDESK_JOB_QUEUE=postgres needs"):
+        Frontdesk(settings)
