@@ -154,7 +154,8 @@ def _scenario(mode: str, args: argparse.Namespace, work: Path) -> dict[str, Any]
                 role: _cli(env, "keys", "create", "--tenant", tenant, "--role", role).split()[-1]
                 for role in ("widget", "admin")
             }
-        _cli(env, "ingest", str(ROOT / "examples" / "demo-helpcenter"), "--tenant", "chat")
+        demo = ROOT / "examples" / "demo-helpcenter"
+        _cli(env, "ingest", str(demo / "articles"), str(demo / "faq.csv"), "--tenant", "chat")
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         with contextlib.ExitStack() as stack:
