@@ -63,7 +63,11 @@ def _process(env: dict[str, str], log: Path, *args: str) -> Iterator[subprocess.
         yield process
     finally:
         process.terminate()
-        process.wait(timeout=120)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=30)
 
 
 def _articles(n: int, tag: str) -> list[tuple[str, tuple[str, bytes, str]]]:

@@ -1,7 +1,8 @@
 """The embedded default: jobs run on threads of the API process (``make run`` stays one
 command), taken in turn per tenant, so a tenant with a long backlog gets one slice and then
-waits behind every other tenant that has work. Queued jobs live in memory: a restart
-leaves them ``queued``, as it always has; ``frontdesk worker`` keeps them in PostgreSQL."""
+waits behind every other tenant that has work. Queued work lives in memory: stopping the
+server fails the jobs it had not finished (saying so); ``frontdesk worker`` keeps them in
+PostgreSQL."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from typing import Any
 from frontdesk.jobs.queue import JobQueue
 from frontdesk.jobs.runner import Continue, JobRunner, Retry
 from frontdesk.storage.db import Database
+from frontdesk.storage.repos import jobs as repo
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +41,7 @@ class InProcessQueue(JobQueue):
         self._order = itertools.count()
         self._cond = threading.Condition()
         self._closing = False
+        self._abandoned: list[_Item] = []  # slices handed back after shutdown began
         self._threads = [
             threading.Thread(target=self._loop, name=f"frontdesk-job-{n}", daemon=True)
             for n in range(threads)
@@ -51,7 +54,9 @@ class InProcessQueue(JobQueue):
 
     def _put(self, item: _Item, delay_s: float = 0.0) -> None:
         with self._cond:
-            if delay_s > 0:
+            if self._closing:
+                self._abandoned.append(item)
+            elif delay_s > 0:
                 due = time.monotonic() + delay_s
                 heapq.heappush(self._delayed, (due, next(self._order), item))
             else:
@@ -60,7 +65,7 @@ class InProcessQueue(JobQueue):
 
     def _take(self) -> _Item | None:
         with self._cond:
-            while True:
+            while not self._closing:
                 now = time.monotonic()
                 while self._delayed and self._delayed[0][0] <= now:
                     item = heapq.heappop(self._delayed)[2]
@@ -73,10 +78,9 @@ class InProcessQueue(JobQueue):
                     else:
                         del self._ready[tenant]
                     return item
-                if self._closing:
-                    return None
                 wait = self._delayed[0][0] - now if self._delayed else None
                 self._cond.wait(timeout=wait)
+            return None
 
     def _loop(self) -> None:
         while (item := self._take()) is not None:
@@ -95,10 +99,24 @@ class InProcessQueue(JobQueue):
                 self._put(replace(item, attempt=item.attempt + 1), outcome.delay_s)
 
     def shutdown(self) -> None:
-        """Finish what is ready (retries waiting out a backoff stay queued), then stop."""
+        """Finish the slices running now, then stop. Work still queued here would be lost
+        with the process, so its jobs end ``failed`` saying so, not ``running`` forever."""
         with self._cond:
             self._closing = True
-            self._delayed.clear()
             self._cond.notify_all()
         for thread in self._threads:
             thread.join()
+        left = [item for items in self._ready.values() for item in items]
+        left += [item for _, _, item in self._delayed] + self._abandoned
+        self._ready.clear()
+        self._delayed.clear()
+        self._abandoned = []
+        for item in left:
+            with self._db.transaction() as session:
+                repo.set_state(
+                    session,
+                    item.job_id,
+                    status="failed",
+                    error="the server stopped before this job finished; submit it again "
+                    "(or run jobs in frontdesk worker processes: FRONTDESK_JOB_QUEUE=postgres)",
+                )

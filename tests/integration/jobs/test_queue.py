@@ -114,3 +114,21 @@ def test_a_payload_that_is_not_json_is_refused(frontdesk: Frontdesk, acme) -> No
 
     with pytest.raises(InvalidInputError, match="not JSON"):
         frontdesk.jobs.submit(acme.id, "ingest", {"files": [b"raw"]}, 1)
+
+
+def test_stopping_the_server_fails_the_jobs_it_had_not_finished(settings, acme) -> None:
+    """Stopping waits for the slice in hand only; the rest would be lost with the
+    process, so the job says so instead of staying ``running`` forever."""
+    frontdesk = Frontdesk(settings)
+    frontdesk.warm_up()
+    job = frontdesk.jobs.submit(acme.id, "ingest", ingest_payload(documents(200, "a")), 200)
+    wait_for(lambda: frontdesk.jobs.get(acme.id, job.id).done > 0, timeout_s=60)
+    started = time.monotonic()
+    frontdesk.jobs.shutdown()
+    assert time.monotonic() - started < 30
+    stopped = frontdesk.jobs.get(acme.id, job.id)
+    frontdesk.close()
+    assert stopped.status == "failed"
+    assert stopped.error is not None
+    assert "server stopped" in stopped.error
+    assert stopped.done < 200
