@@ -11,6 +11,7 @@ reply = fd.conversations.post_message(tenant.id, conversation.id, "How do I rese
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Literal
 
 import redis
 
@@ -25,7 +26,10 @@ from frontdesk.integrations.chatwoot.bridge import ChatwootBridge
 from frontdesk.integrations.chatwoot.config import ChatwootConfig
 from frontdesk.integrations.chatwoot.delivery import ChatwootDelivery
 from frontdesk.integrations.loop import IntegrationsLoop
-from frontdesk.jobs.worker import JobWorker
+from frontdesk.jobs.inprocess import InProcessQueue
+from frontdesk.jobs.pgqueue import PostgresQueue
+from frontdesk.jobs.queue import JobQueue
+from frontdesk.jobs.runner import JobRunner
 from frontdesk.live.bus import build_event_bus
 from frontdesk.monitoring.metrics import Metrics
 from frontdesk.operations.alerts import AlertDesk
@@ -48,10 +52,13 @@ from frontdesk.releases.traffic import RolloutTraffic
 from frontdesk.retrieval.types import Passage
 from frontdesk.services.conversations import ConversationService
 from frontdesk.services.knowledge import KnowledgeService
+from frontdesk.services.tasks import build_tasks
 from frontdesk.services.tenants import TenantService
 from frontdesk.settings import Settings
 from frontdesk.storage.db import Database
 from frontdesk.storage.liveness import build_liveness
+
+ReadyStatus = Literal["ok", "degraded", "unavailable"]
 
 
 def _redis_state(url: str) -> str:
@@ -82,7 +89,10 @@ class Frontdesk:
         self.pipeline = self.registry.build_pipeline(self.release, self.resources)
         self.tenants = TenantService(self.database, settings.secret_key_bytes())
         self.metrics = Metrics()
-        self.events = build_event_bus(settings.redis_url)
+        self.events = build_event_bus(
+            settings.redis_url,
+            on_change=lambda degraded: self.metrics.redis_state("live_events", degraded),
+        )
         self.knowledge = KnowledgeService(
             self.database, self.resources.embedder, settings.max_upload_bytes
         )
@@ -116,7 +126,7 @@ class Frontdesk:
         )
         self.privacy = PrivacyService(self.database, vault, identifiers)
         self.intents = self.resources.intents()
-        self.jobs = JobWorker(self.database)
+        self.jobs = self._job_queue()
         self.stats = StatsReader(self.database)
         self.alerts = AlertDesk(self.database, timedelta(seconds=settings.alert_period_s))
         self.webhooks = WebhookDesk(
@@ -136,6 +146,19 @@ class Frontdesk:
         )
         self.chatwoot = ChatwootBridge(self.database, config, delivery, vault)
         self.integrations = IntegrationsLoop(delivery, self.settings.operations_interval_s)
+
+    def _job_queue(self) -> JobQueue:
+        """Named tasks through one queue interface: threads here, or PostgreSQL and
+        ``frontdesk worker`` processes (``FRONTDESK_JOB_QUEUE``)."""
+        runner = JobRunner(self.database, build_tasks(self.knowledge, lambda: self.intents))
+        if self.settings.job_queue == "inprocess":
+            return InProcessQueue(self.database, runner)
+        if self.settings.is_sqlite:
+            raise ConfigurationError(
+                "FRONTDESK_JOB_QUEUE=postgres needs FRONTDESK_DATABASE_URL=postgresql://...; "
+                "the embedded SQLite database runs jobs in-process (inprocess)"
+            )
+        return PostgresQueue(self.database, runner, self.settings.resolved_database_url)
 
     def _init_releases(self, poll_s: float) -> None:
         """The tenants' release registry, followed by this replica (``releases/``); the
@@ -175,8 +198,9 @@ class Frontdesk:
         self.handoff.warm_up()
         self._warm = True
 
-    def readiness(self) -> tuple[bool, dict[str, str]]:
-        """Whether every dependency is ready, and each one's state."""
+    def readiness(self) -> tuple[ReadyStatus, dict[str, str]]:
+        """``ok``, ``degraded`` (serving, without something it can do without: Redis) or
+        ``unavailable`` (database, migrations or models not ready), and each check."""
         checks: dict[str, str] = {}
         try:
             self.database.ping()
@@ -189,12 +213,21 @@ class Frontdesk:
                 "ok" if current == head else f"at {current}, need {head}: run frontdesk init"
             )
         checks["models"] = "ok" if self._warm else "loading"
-        if self.settings.redis_url:  # shared rate limits and live updates
+        status: ReadyStatus = (
+            "ok" if all(value == "ok" for value in checks.values()) else "unavailable"
+        )
+        if self.settings.redis_url:  # shared rate limits and cross-replica live updates
             checks["redis"] = _redis_state(self.settings.redis_url)
-        ready = all(value == "ok" for value in checks.values())
+            if checks["redis"] != "ok":
+                checks["redis"] += (
+                    "; rate limits are per replica and live updates reach this replica's "
+                    "streams only until it is back"
+                )
+                if status == "ok":
+                    status = "degraded"
         # A replica serving a tenant's last good release still serves: reported, not 503.
         checks["releases"] = self.follower.health()
-        return ready, checks
+        return status, checks
 
     def search(self, tenant_id: str, query: str, k: int = 5) -> list[Passage]:
         """What this release's retrieval stage finds for ``query`` in the tenant's knowledge."""

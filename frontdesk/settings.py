@@ -83,6 +83,12 @@ class Settings(BaseSettings):
         description="Server log lines: text, or json (one object per line with request_id, "
         "tenant, route, status, duration_ms).",
     )
+    job_queue: Literal["inprocess", "postgres"] = Field(
+        "inprocess",
+        description="Where background jobs (ingestion, intent training) run: inprocess, on "
+        "a thread of each API process; or postgres, queued in the PostgreSQL database and "
+        "run by `frontdesk worker` processes.",
+    )
     operations_interval_s: float = Field(
         15.0,
         ge=0,

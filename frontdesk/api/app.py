@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -39,6 +39,17 @@ from frontdesk.settings import Settings
 from frontdesk.web import docs, pages
 
 
+def _redis_reporter(app: FastAPI, component: str) -> Callable[[bool], None]:
+    """Meters a limiter's fall-back to per-replica limits on the running instance."""
+
+    def report(degraded: bool) -> None:
+        running: Frontdesk | None = getattr(app.state, "frontdesk", None)
+        if running is not None:
+            running.metrics.redis_state(component, degraded)
+
+    return report
+
+
 def create_app(settings: Settings | None = None, *, instance: Frontdesk | None = None) -> FastAPI:
     """Build the API. Pass ``instance`` to serve an already-built :class:`Frontdesk`
     (tests, embedding); otherwise one is built from ``settings`` at start-up."""
@@ -70,7 +81,11 @@ def create_app(settings: Settings | None = None, *, instance: Frontdesk | None =
         redoc_url=None,
     )
     app.state.settings = settings
-    app.state.rate_limiter = build_rate_limiter(settings.rate_limit_per_minute, settings.redis_url)
+    app.state.rate_limiter = build_rate_limiter(
+        settings.rate_limit_per_minute,
+        settings.redis_url,
+        on_change=_redis_reporter(app, "rate_limit"),
+    )
     # Requests without a valid key are counted per address: key guessing and anonymous
     # floods get 429.
     app.state.address_limiter = build_rate_limiter(
@@ -78,6 +93,7 @@ def create_app(settings: Settings | None = None, *, instance: Frontdesk | None =
         settings.redis_url,
         prefix="frontdesk:rl-anon",
         what="without a valid API key from this address",
+        on_change=_redis_reporter(app, "auth_failure_limit"),
     )
     install_error_handlers(app)
     app.add_middleware(InvalidTextGuard)  # inside CORS, so its 422 carries CORS headers

@@ -18,6 +18,7 @@ from frontdesk.cli import (
     releases,
     server,
     stats,
+    worker,
 )
 from frontdesk.cli import eval as eval_cli
 from frontdesk.cli.context import console
@@ -36,6 +37,7 @@ app.command()(ask.ask)
 app.command(name="eval")(eval_cli.evaluate)
 app.command()(knowledge.ingest)
 app.command()(stats.stats)
+app.command()(worker.worker)
 app.add_typer(knowledge.knowledge_app, name="knowledge")
 app.add_typer(guard.guard_app, name="guard")
 app.add_typer(intents.intents_app, name="intents")

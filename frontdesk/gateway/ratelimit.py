@@ -1,18 +1,32 @@
-"""Fixed-window request limits per API key (and per address for requests without a valid
-key): in-process, or shared through Redis so every replica counts against the same
-budget."""
+"""Request limits per API key (and per address for requests without a valid key): a
+sliding-window counter from the ``limits`` library, so no client gets twice its budget by
+straddling a window boundary as a fixed window allows.
+
+With Redis configured every replica counts against one shared budget. Redis is not a
+dependency the service stands on: while it is unreachable each replica falls back to its
+own in-memory budget (the same limit per replica), logs the change once and reports it
+through ``on_change`` (a Prometheus gauge), and goes back to the shared budget when Redis
+answers again.
+"""
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
+from collections.abc import Callable
 from typing import Protocol
 
-import redis
+from limits import RateLimitItemPerMinute
+from limits.errors import StorageError
+from limits.storage import MemoryStorage, RedisStorage
+from limits.strategies import SlidingWindowCounterRateLimiter
 
-from frontdesk.errors import RateLimitedError, ServiceUnavailableError
+from frontdesk.errors import RateLimitedError
 
-WINDOW_S = 60
+log = logging.getLogger(__name__)
+
+RETRY_REDIS_S = 5.0  # while Redis is down, how often a request tries it again
 
 
 class RateLimiter(Protocol):
@@ -26,61 +40,102 @@ class NoRateLimit:
         return None
 
 
-class MemoryRateLimiter:
-    def __init__(self, per_minute: int, what: str = "for this API key") -> None:
-        self.per_minute = per_minute
-        self.what = what
-        self._counts: dict[tuple[str, int], int] = {}
-        self._lock = threading.Lock()
+class SlidingWindowLimiter:
+    """``per_minute`` requests in any 60 seconds (a weighted sliding-window counter) over
+    one storage: this process's memory, or Redis shared by every replica."""
 
-    def hit(self, key: str) -> None:
-        now = time.time()
-        window = int(now // WINDOW_S)
-        with self._lock:
-            if len(self._counts) > 10_000:  # drop finished windows
-                self._counts = {k: v for k, v in self._counts.items() if k[1] == window}
-            count = self._counts.get((key, window), 0) + 1
-            self._counts[(key, window)] = count
-        if count > self.per_minute:
-            raise RateLimitedError(
-                f"more than {self.per_minute} requests a minute {self.what}",
-                retry_after_s=(window + 1) * WINDOW_S - now,
-            )
-
-
-class RedisRateLimiter:
     def __init__(
         self,
-        client: redis.Redis,
         per_minute: int,
-        prefix: str = "frontdesk:rl",
         what: str = "for this API key",
+        storage: MemoryStorage | RedisStorage | None = None,
     ) -> None:
-        self.client = client
         self.per_minute = per_minute
-        self.prefix = prefix
         self.what = what
+        self._item = RateLimitItemPerMinute(per_minute)
+        self._strategy = SlidingWindowCounterRateLimiter(storage or MemoryStorage())
 
     def hit(self, key: str) -> None:
-        now = time.time()
-        window = int(now // WINDOW_S)
-        name = f"{self.prefix}:{key}:{window}"
-        pipe = self.client.pipeline()
-        pipe.incr(name)
-        pipe.expire(name, WINDOW_S * 2)
-        try:
-            count = int(pipe.execute()[0])
-        except redis.RedisError as exc:
-            # Fail closed: without the shared count no replica can hold the limit.
-            raise ServiceUnavailableError(
-                "rate limits are kept in Redis (FRONTDESK_REDIS_URL), which is unreachable "
-                f"({type(exc).__name__}); retry shortly"
-            ) from None
-        if count > self.per_minute:
-            raise RateLimitedError(
-                f"more than {self.per_minute} requests a minute {self.what}",
-                retry_after_s=(window + 1) * WINDOW_S - now,
+        """Raise ``StorageError`` when the storage cannot be reached."""
+        if self._strategy.hit(self._item, key):
+            return
+        reset_at = self._strategy.get_window_stats(self._item, key).reset_time
+        raise RateLimitedError(
+            f"more than {self.per_minute} requests a minute {self.what}",
+            retry_after_s=max(1.0, reset_at - time.time()),
+        )
+
+
+class SharedRateLimiter:
+    """One budget in Redis for every replica; this replica's own while Redis is down."""
+
+    def __init__(
+        self,
+        redis_url: str,
+        per_minute: int,
+        *,
+        prefix: str = "frontdesk:rl",
+        what: str = "for this API key",
+        on_change: Callable[[bool], None] | None = None,
+        retry_s: float = RETRY_REDIS_S,
+    ) -> None:
+        # Bounded waits: a Redis that stopped answering must not hold every request.
+        storage = RedisStorage(
+            redis_url,
+            key_prefix=prefix,
+            wrap_exceptions=True,
+            socket_connect_timeout=1,
+            socket_timeout=1,
+        )
+        self.shared = SlidingWindowLimiter(per_minute, what, storage)
+        self.local = SlidingWindowLimiter(per_minute, what)
+        self._prefix = prefix
+        self._on_change = on_change
+        self._retry_s = retry_s
+        self._lock = threading.Lock()
+        self._retry_at: float | None = None  # set while degraded
+
+    @property
+    def degraded(self) -> bool:
+        return self._retry_at is not None
+
+    def hit(self, key: str) -> None:
+        with self._lock:
+            try_shared = self._retry_at is None or time.monotonic() >= self._retry_at
+            if try_shared and self._retry_at is not None:
+                self._retry_at = time.monotonic() + self._retry_s  # one probe at a time
+        if try_shared:
+            try:
+                self.shared.hit(key)
+            except StorageError as exc:
+                self._fell_back(exc.storage_error)
+            else:
+                self._recovered()
+                return
+        self.local.hit(key)
+
+    def _fell_back(self, error: Exception) -> None:
+        with self._lock:
+            first = self._retry_at is None
+            self._retry_at = time.monotonic() + self._retry_s
+        if first:
+            log.warning(
+                "rate limits fall back to this replica's memory: Redis unreachable "
+                "prefix=%s error=%s",
+                self._prefix,
+                type(error).__name__,
             )
+            if self._on_change:
+                self._on_change(True)
+
+    def _recovered(self) -> None:
+        with self._lock:
+            was_degraded = self._retry_at is not None
+            self._retry_at = None
+        if was_degraded:
+            log.warning("rate limits shared through Redis again prefix=%s", self._prefix)
+            if self._on_change:
+                self._on_change(False)
 
 
 def build_rate_limiter(
@@ -89,10 +144,12 @@ def build_rate_limiter(
     *,
     prefix: str = "frontdesk:rl",
     what: str = "for this API key",
+    on_change: Callable[[bool], None] | None = None,
 ) -> RateLimiter:
     if per_minute <= 0:
         return NoRateLimit()
     if redis_url:
-        client = redis.Redis.from_url(redis_url, socket_connect_timeout=2, socket_timeout=2)
-        return RedisRateLimiter(client, per_minute, prefix, what)
-    return MemoryRateLimiter(per_minute, what)
+        return SharedRateLimiter(
+            redis_url, per_minute, prefix=prefix, what=what, on_change=on_change
+        )
+    return SlidingWindowLimiter(per_minute, what)

@@ -2,15 +2,19 @@
 
 Services publish from worker threads (sync); the API streams to browsers from the event
 loop (async). In one process the in-memory bus is enough; with several replicas, Redis
-pub/sub carries each event to every replica's subscribers.
+pub/sub carries each event to the other replicas' subscribers, and a Redis outage narrows
+live updates to one replica instead of failing anything.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import threading
+import time
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, Protocol
 
@@ -75,49 +79,123 @@ def _offer(queue: asyncio.Queue[Event], item: Event) -> None:
 
 
 class RedisEventBus:
-    def __init__(self, url: str, prefix: str = "frontdesk:events") -> None:
+    """Subscribers on this replica are served in-process; other replicas through Redis
+    pub/sub. Each message names the bus it came from, so a replica skips its own echo.
+
+    Redis down is not an outage: this replica's subscribers keep getting this replica's
+    events, the change is logged once and reported through ``on_change``, and publishing
+    and subscriptions try Redis again every ``retry_s``.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        prefix: str = "frontdesk:events",
+        *,
+        on_change: Callable[[bool], None] | None = None,
+        retry_s: float = 2.0,
+    ) -> None:
         self._url = url
         self._prefix = prefix
+        self._origin = uuid.uuid4().hex
+        self._local = MemoryEventBus()
+        self._on_change = on_change
+        self._retry_s = retry_s
+        self._lock = threading.Lock()
+        self._retry_at: float | None = None  # set while Redis is unreachable
         # Bounded waits: an unreachable Redis must not hold a request that stored a turn.
-        self._client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+        self._client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
+
+    @property
+    def degraded(self) -> bool:
+        return self._retry_at is not None
 
     def _channel(self, tenant_id: str, topic: str) -> str:
         return f"{self._prefix}:{tenant_id}:{topic}"
 
     def publish(self, tenant_id: str, topic: str, event: str, data: dict[str, Any]) -> None:
-        payload = json.dumps({"event": event, "data": data}, default=str)
+        self._local.publish(tenant_id, topic, event, data)
+        with self._lock:
+            if self._retry_at is not None and time.monotonic() < self._retry_at:
+                return  # other replicas miss it; what it announces is stored all the same
+        payload = json.dumps({"origin": self._origin, "event": event, "data": data}, default=str)
         try:
             self._client.publish(self._channel(tenant_id, topic), payload)
         except redis.RedisError as exc:
-            # Live updates are best effort: what they announce is already stored, and the
-            # console's next poll shows it. Failing the request would not unstore it.
-            log.warning(
-                "live event dropped tenant=%s topic=%s event=%s error=%s",
-                tenant_id,
-                topic,
-                event,
-                type(exc).__name__,
-            )
+            self._failed(exc)
+        else:
+            self._recovered()
 
     async def subscribe(self, tenant_id: str, topic: str) -> AsyncIterator[Event]:
-        client = aioredis.Redis.from_url(self._url)
-        pubsub = client.pubsub()
-        await pubsub.subscribe(self._channel(tenant_id, topic))
+        queue: asyncio.Queue[Event] = asyncio.Queue(1000)
+
+        async def local() -> None:
+            async for item in self._local.subscribe(tenant_id, topic):
+                _offer(queue, item)
+
+        async def remote() -> None:
+            while True:
+                try:
+                    await self._listen(self._channel(tenant_id, topic), queue)
+                except (redis.RedisError, OSError) as exc:
+                    self._failed(exc)
+                await asyncio.sleep(self._retry_s)
+
+        tasks = [asyncio.create_task(local()), asyncio.create_task(remote())]
         try:
+            while True:
+                yield await queue.get()
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def _listen(self, channel: str, queue: asyncio.Queue[Event]) -> None:
+        """Other replicas' events on ``channel`` into ``queue``, until the connection fails."""
+        client = aioredis.Redis.from_url(self._url, socket_connect_timeout=1)
+        pubsub = client.pubsub()
+        try:
+            await pubsub.subscribe(channel)
+            self._recovered()
             async for message in pubsub.listen():
                 if message.get("type") != "message":
                     continue
                 decoded = json.loads(message["data"])
-                yield str(decoded["event"]), dict(decoded["data"])
+                if decoded.get("origin") != self._origin:
+                    _offer(queue, (str(decoded["event"]), dict(decoded["data"])))
         finally:
             # redis-py leaves PubSub.aclose unannotated; its contract is this signature.
             close_pubsub: Callable[[], Awaitable[None]] = pubsub.aclose
-            await close_pubsub()
+            with contextlib.suppress(redis.RedisError, OSError):
+                await close_pubsub()
             await client.aclose()
+
+    def _failed(self, error: Exception) -> None:
+        with self._lock:
+            first = self._retry_at is None
+            self._retry_at = time.monotonic() + self._retry_s
+        if first:
+            log.warning(
+                "live events reach this replica's streams only: Redis unreachable error=%s",
+                type(error).__name__,
+            )
+            if self._on_change:
+                self._on_change(True)
+
+    def _recovered(self) -> None:
+        with self._lock:
+            was_degraded = self._retry_at is not None
+            self._retry_at = None
+        if was_degraded:
+            log.warning("live events carried through Redis again")
+            if self._on_change:
+                self._on_change(False)
 
     def close(self) -> None:
         self._client.close()
 
 
-def build_event_bus(redis_url: str | None) -> EventBus:
-    return RedisEventBus(redis_url) if redis_url else MemoryEventBus()
+def build_event_bus(
+    redis_url: str | None, on_change: Callable[[bool], None] | None = None
+) -> EventBus:
+    return RedisEventBus(redis_url, on_change=on_change) if redis_url else MemoryEventBus()

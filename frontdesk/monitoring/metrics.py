@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
 from frontdesk.domain.conversation import Turn
 
@@ -90,6 +90,25 @@ class Metrics:
             buckets=_LATENCY_BUCKETS,
             registry=self.registry,
         )
+        self.redis_fallback = Gauge(
+            "frontdesk_redis_fallback",
+            "1 while a Redis-backed part (rate_limit, auth_failure_limit, live_events) runs on "
+            "this replica's own fallback because Redis is unreachable.",
+            ["component"],
+            registry=self.registry,
+        )
+        self.redis_fallbacks = Counter(
+            "frontdesk_redis_fallbacks",
+            "Times a Redis-backed part fell back to this replica's own state.",
+            ["component"],
+            registry=self.registry,
+        )
+
+    def redis_state(self, component: str, degraded: bool) -> None:
+        """Record a Redis-backed part falling back (``degraded``) or recovering."""
+        self.redis_fallback.labels(component=component).set(1 if degraded else 0)
+        if degraded:
+            self.redis_fallbacks.labels(component=component).inc()
 
     def observe_turn(self, turn: Turn) -> None:
         release = turn.release_id or "none"

@@ -18,12 +18,13 @@ def healthz() -> dict[str, str]:
 
 @router.get("/readyz")
 def readyz(frontdesk: FrontdeskDep) -> JSONResponse:
-    """Database reachable, migrations current, models loaded, Redis reachable (when
-    configured); 503 otherwise."""
-    ready, checks = frontdesk.readiness()
+    """``{"status": "ok"|"degraded"|"unavailable", "checks": {...}}``: 200 while the
+    replica serves (``degraded``: Redis unreachable, rate limits per replica), 503 when it
+    cannot (database unreachable, migrations behind, models loading)."""
+    status, checks = frontdesk.readiness()
     return JSONResponse(
-        {"status": "ok" if ready else "unavailable", "checks": checks},
-        status_code=200 if ready else 503,
+        {"status": status, "checks": checks},
+        status_code=503 if status == "unavailable" else 200,
     )
 
 

@@ -13,6 +13,7 @@ from frontdesk.api.deps import AdminKey, FrontdeskDep, StaffKey
 from frontdesk.api.routes.knowledge import JobPublic
 from frontdesk.errors import InvalidInputError
 from frontdesk.intents import parse_examples
+from frontdesk.services.tasks import examples_payload
 from frontdesk.storage.repos.intents import IntentModelInfo
 
 router = APIRouter(prefix="/v1/intents", tags=["intents"])
@@ -65,15 +66,11 @@ def train(
     if suffix not in {".csv", ".jsonl"}:
         raise InvalidInputError("the examples file must be .csv or .jsonl", field="file")
     examples = parse_examples(file.file.read(), "csv" if suffix == ".csv" else "jsonl")
-    tenant_id = principal.tenant_id
-
-    def work(progress: Any) -> dict[str, Any]:
-        info = frontdesk.intents.train(
-            tenant_id, examples, progress=lambda stage, done, total: progress(done, total, stage)
+    return JobPublic.of(
+        frontdesk.jobs.submit(
+            principal.tenant_id, "train_intents", examples_payload(examples), len(examples)
         )
-        return {"version": info.version, "report": info.report}
-
-    return JobPublic.of(frontdesk.jobs.submit(tenant_id, "train_intents", len(examples), work))
+    )
 
 
 @router.get("/models", response_model=list[IntentModelPublic])

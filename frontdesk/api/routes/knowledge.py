@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import PurePath
 from typing import Annotated, Any
@@ -17,6 +16,7 @@ from frontdesk.errors import InvalidInputError
 from frontdesk.gateway.text import check_text
 from frontdesk.handoff.promotion import FaqSource
 from frontdesk.knowledge.loaders import SUPPORTED
+from frontdesk.services.tasks import ingest_payload
 from frontdesk.storage.repos.jobs import JobInfo
 from frontdesk.storage.repos.knowledge import DocumentInfo, QuarantinedChunk
 
@@ -98,22 +98,9 @@ def upload_documents(
                 field="files",
             )
         items.append((f"upload/{name}", upload.file.read()))
-    tenant_id = principal.tenant_id
-
-    def work(progress: Any) -> dict[str, Any]:
-        report = frontdesk.knowledge.ingest_items(
-            tenant_id,
-            ((uri, _reader(data)) for uri, data in items),
-            total=len(items),
-            progress=progress,
-        )
-        return report.to_dict()
-
-    return JobPublic.of(frontdesk.jobs.submit(tenant_id, "ingest", len(items), work))
-
-
-def _reader(data: bytes) -> Callable[[], bytes]:
-    return lambda: data
+    return JobPublic.of(
+        frontdesk.jobs.submit(principal.tenant_id, "ingest", ingest_payload(items), len(items))
+    )
 
 
 @router.get("/v1/knowledge/documents", response_model=list[DocumentPublic])
@@ -205,6 +192,14 @@ def add_faq(body: FaqCreate, frontdesk: FrontdeskDep, principal: StaffKey) -> Pr
     source = FaqSource(body.source.kind, body.source.id) if body.source is not None else None
     document_id = frontdesk.handoff.add_faq(principal, body.question, body.answer, source)
     return Promoted(document_id=document_id)
+
+
+@router.post("/v1/jobs/{job_id}/cancel", response_model=JobPublic)
+def cancel_job(job_id: str, frontdesk: FrontdeskDep, principal: AdminKey) -> JobPublic:
+    """Cancel a job: a queued one never runs (``cancelled``); a running one stops at its
+    next step (``cancelling``, then ``cancelled``); what it finished stays. 409 once it
+    has ended."""
+    return JobPublic.of(frontdesk.jobs.cancel(principal.tenant_id, job_id))
 
 
 @router.get("/v1/jobs/{job_id}", response_model=JobPublic)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from frontdesk.errors import NotFoundError
@@ -19,7 +19,7 @@ from frontdesk.storage.tables import JobRow, utcnow
 class JobInfo:
     id: str
     kind: str
-    status: str  # queued | running | succeeded | failed
+    status: str  # queued | running | cancelling | succeeded | failed | cancelled
     total: int
     done: int
     result: dict[str, Any]
@@ -59,3 +59,26 @@ def get(session: Session, tenant_id: str, job_id: str) -> JobInfo:
 
 def set_state(session: Session, job_id: str, **values: Any) -> None:
     session.execute(update(JobRow).where(JobRow.id == job_id).values(updated_at=utcnow(), **values))
+
+
+def get_any_tenant(session: Session, job_id: str) -> JobInfo:
+    """A job by id alone: for the process that submitted it (waiting), never for a request."""
+    row = session.get(JobRow, job_id)
+    if row is None:
+        raise NotFoundError(f"job {job_id!r} not found")
+    return _info(row)
+
+
+def unfinished(session: Session, tenant_id: str) -> int:
+    """How many of the tenant's jobs are queued or running: its place in the fair queue."""
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(JobRow)
+            .where(
+                JobRow.tenant_id == tenant_id,
+                JobRow.status.in_(("queued", "running", "cancelling")),
+            )
+        )
+        or 0
+    )

@@ -13,6 +13,7 @@ def test_healthz_and_readyz_are_ok_on_a_migrated_database(client) -> None:
     assert client.get("/healthz").json() == {"status": "ok"}
     ready = client.get("/readyz")
     assert ready.status_code == 200
+    assert ready.json()["status"] == "ok"
     assert ready.json()["checks"] == {
         "database": "ok",
         "migrations": "ok",
@@ -34,6 +35,7 @@ def test_readyz_is_503_until_migrations_are_applied(empty_database_url, tmp_path
         with TestClient(create_app(instance=frontdesk)) as client:
             response = client.get("/readyz")
             assert response.status_code == 503
+            assert response.json()["status"] == "unavailable"
             assert "frontdesk init" in response.json()["checks"]["migrations"]
             frontdesk.init()
             assert client.get("/readyz").status_code == 200

@@ -4,12 +4,8 @@ real HTTP server."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import json
 import os
 import queue
-import socket
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -21,6 +17,7 @@ from frontdesk.api.app import create_app
 from frontdesk.live.bus import MemoryEventBus, RedisEventBus
 from frontdesk.runtime import Frontdesk
 from frontdesk.testing.http import serve
+from frontdesk.testing.listener import Listener
 
 REDIS_URL = os.environ.get("FRONTDESK_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -60,48 +57,6 @@ def server(frontdesk: Frontdesk) -> Iterator[str]:
         yield base
 
 
-class Listener:
-    """Reads a server-sent event stream on a thread: ``connected`` is set once the server
-    has subscribed it, ``events`` fills as they arrive, ``close`` hangs up at once."""
-
-    def __init__(self, url: str, headers: dict[str, str]) -> None:
-        self.events: queue.Queue[tuple[str, dict]] = queue.Queue()
-        self.connected = threading.Event()
-        self._closing = threading.Event()
-        self._socket: socket.socket | None = None
-        self._thread = threading.Thread(target=self._read, args=(url, headers), daemon=True)
-        self._thread.start()
-
-    def _read(self, url: str, headers: dict[str, str]) -> None:
-        with (
-            httpx.Client(timeout=httpx.Timeout(30, read=30)) as http,
-            http.stream("GET", url, headers=headers) as response,
-        ):
-            assert response.status_code == 200
-            assert response.headers["content-type"].startswith("text/event-stream")
-            self._socket = response.extensions["network_stream"].get_extra_info("socket")
-            name = None
-            try:
-                for line in response.iter_lines():
-                    if line == ": connected":  # sent once the server has subscribed
-                        self.connected.set()
-                    elif line.startswith("event: "):
-                        name = line[7:]
-                    elif line.startswith("data: ") and name:
-                        self.events.put((name, json.loads(line[6:])))
-            except httpx.TransportError:
-                if not self._closing.is_set():
-                    raise
-
-    def close(self) -> None:
-        # Shutting the socket down wakes the blocked read and tells the server at once.
-        self._closing.set()
-        if self._socket is not None:
-            with contextlib.suppress(OSError):
-                self._socket.shutdown(socket.SHUT_RDWR)
-        self._thread.join(timeout=10)
-
-
 @pytest.fixture
 def listen() -> Iterator[Callable[[str, dict[str, str]], Listener]]:
     listeners: list[Listener] = []
@@ -109,7 +64,7 @@ def listen() -> Iterator[Callable[[str, dict[str, str]], Listener]]:
     def start(url: str, headers: dict[str, str]) -> Listener:
         listener = Listener(url, headers)
         listeners.append(listener)
-        assert listener.connected.wait(timeout=15), f"{url} did not connect"
+        assert listener.connected.wait(timeout=15), f"{url} did not connect: {listener.error}"
         return listener
 
     yield start

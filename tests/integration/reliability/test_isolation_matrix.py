@@ -51,6 +51,7 @@ MATRIX: dict[tuple[str, str], tuple[tuple[str, ...], Any]] = {
         {"question": "q?", "answer": "a.", "source": {"kind": "ticket", "id": "{ticket_id}"}},
     ),
     ("get", "/v1/jobs/{job_id}"): (STAFF, None),
+    ("post", "/v1/jobs/{job_id}/cancel"): (ADMIN, None),
     ("get", "/v1/intents"): (STAFF, None),
     ("post", "/v1/intents/train"): (ADMIN, MULTIPART),
     ("get", "/v1/intents/models"): (STAFF, None),
@@ -138,7 +139,7 @@ def _globex_ids(frontdesk: Frontdesk, tenant_id: str, name: str) -> dict[str, st
     )
     reply = frontdesk.conversations.post_message(tenant_id, conversation.id, "Refund time?")
     ticket = frontdesk.handoff.request_person(tenant_id, conversation.id)
-    job = frontdesk.jobs.submit(tenant_id, "ingest", 0, lambda progress: {})
+    job = frontdesk.jobs.submit(tenant_id, "ingest", {"files": []}, 0)
     frontdesk.jobs.wait(job.id, timeout=60)
     _, key = frontdesk.tenants.issue_key(name, "widget")
     frontdesk.chatwoot.config.configure(

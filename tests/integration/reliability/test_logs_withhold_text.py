@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from frontdesk.monitoring.logs import WithheldMessageFormatter
+from frontdesk.services.tasks import ingest_payload
 
 from .conftest import served_process
 
@@ -97,12 +98,7 @@ def test_a_job_failing_in_the_database_reports_no_sql_or_document_text(
     _trap_inserts(settings.resolved_database_url, on=True, table="documents")
     try:
         job = frontdesk.jobs.submit(
-            acme.id,
-            "ingest",
-            1,
-            lambda progress: frontdesk.knowledge.ingest_items(
-                acme.id, [("a.md", lambda: f"# Codes\n\n{SECRET}".encode())], 1, progress
-            ).to_dict(),
+            acme.id, "ingest", ingest_payload([("a.md", f"# Codes\n\n{SECRET}".encode())]), 1
         )
         frontdesk.jobs.wait(job.id, timeout=120)
     finally:

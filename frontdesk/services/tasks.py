@@ -1,0 +1,65 @@
+"""The named background tasks, with JSON payloads so any process can run them:
+``ingest`` (uploaded files, in slices of ``INGEST_SLICE`` so a tenant's bulk upload takes
+turns with other tenants' work) and ``train_intents``."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable
+from typing import Any
+
+from frontdesk.intents.dataset import LabelledExample
+from frontdesk.jobs.tasks import Slice, TaskContext, TaskRegistry, TaskSpec
+from frontdesk.services.intents import IntentService
+from frontdesk.services.knowledge import KnowledgeService
+
+INGEST_SLICE = 10  # files per turn: a slice of ordinary documents takes about a second
+
+
+def ingest_payload(items: list[tuple[str, bytes]]) -> dict[str, Any]:
+    return {"files": [{"uri": uri, "data": base64.b64encode(data).decode()} for uri, data in items]}
+
+
+def examples_payload(examples: list[LabelledExample]) -> dict[str, Any]:
+    return {"examples": [[e.text, e.label, e.row] for e in examples]}
+
+
+def _reader(data: str) -> Callable[[], bytes]:
+    return lambda: base64.b64decode(data)
+
+
+def ingest_task(knowledge: KnowledgeService) -> TaskSpec:
+    def run(context: TaskContext, payload: dict[str, Any]) -> Slice:
+        files = list(payload["files"])
+        now, rest = files[:INGEST_SLICE], files[INGEST_SLICE:]
+        report = knowledge.ingest_items(
+            context.tenant_id,
+            ((str(f["uri"]), _reader(str(f["data"]))) for f in now),
+            total=len(now),
+            progress=lambda done, _total, uri: context.progress(
+                context.done + done, context.total, uri
+            ),
+        )
+        return Slice(report.to_dict(), {"files": rest} if rest else None)
+
+    return TaskSpec(run)
+
+
+def train_intents_task(intents: Callable[[], IntentService]) -> TaskSpec:
+    def run(context: TaskContext, payload: dict[str, Any]) -> Slice:
+        examples = [LabelledExample(str(t), str(lb), int(r)) for t, lb, r in payload["examples"]]
+        info = intents().train(
+            context.tenant_id,
+            examples,
+            progress=lambda stage, done, total: context.progress(done, total, stage),
+        )
+        return Slice({"version": info.version, "report": info.report})
+
+    return TaskSpec(run)
+
+
+def build_tasks(knowledge: KnowledgeService, intents: Callable[[], IntentService]) -> TaskRegistry:
+    registry = TaskRegistry()
+    registry.register("ingest", ingest_task(knowledge))
+    registry.register("train_intents", train_intents_task(intents))
+    return registry
