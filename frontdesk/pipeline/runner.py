@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from frontdesk.domain.conversation import Outcome, StageTrace
 from frontdesk.domain.replies import FALLBACK_ANSWER
@@ -15,8 +15,8 @@ from frontdesk.pipeline.state import TurnState
 
 log = logging.getLogger(__name__)
 
-# Answers a turn without the stages when it can (the answer cache): the trace of what it
-# did, or ``None`` to let the stages run.
+# Answers a turn without (the rest of) the stages when it can (the answer cache): the
+# trace of what it did, or ``None`` to let the stages run.
 Shortcut = Callable[[TurnState], "list[StageTrace] | None"]
 
 
@@ -78,12 +78,19 @@ class Pipeline:
         self.screen(state)
         return state.text
 
-    def answer(self, state: TurnState, shortcut: Shortcut | None = None) -> list[StageTrace]:
+    def answer(
+        self,
+        state: TurnState,
+        shortcut: Shortcut | None = None,
+        after: Mapping[str, Shortcut] | None = None,
+    ) -> list[StageTrace]:
         """The stages after screening (none once a screening stage decided), between
         deciding the conversation's language and writing the reply's fixed texts in it.
         The language steps are not release stages: what they decided and how long they
         took is recorded in ``state.details["language_steps"]``. A ``shortcut`` that
-        answers (a cache hit, already localised) replaces the stages and the localising."""
+        answers (an exact cache hit, already localised) replaces the stages and the
+        localising; a hook in ``after`` runs after the stage it names, and once it sets
+        the outcome (a semantic cache hit) the remaining stages are skipped."""
         started = time.perf_counter()
         decision = self.languages.decide(
             state.text, state.history, state.language_prior, state.tenant_languages
@@ -96,7 +103,7 @@ class Pipeline:
         if short is not None:
             trace = short
         else:
-            trace = self._run(state, self.answer_stages) if state.outcome is None else []
+            trace = self._run(state, self.answer_stages, after) if state.outcome is None else []
         started = time.perf_counter()
         localised: dict[str, object] = {"localised": "cached"}
         if short is None:
@@ -117,15 +124,14 @@ class Pipeline:
         """The stages after screening."""
         return self.stages[self._screening :]
 
-    def probe(self, state: TurnState, last: Stage) -> list[StageTrace]:
-        """The stages after screening up to and including ``last`` (re-checking a cached
-        answer against a new question runs the same routing and retrieval)."""
-        stages = self.answer_stages
-        return self._run(state, stages[: stages.index(last) + 1])
-
-    def _run(self, state: TurnState, stages: Sequence[Stage]) -> list[StageTrace]:
-        """Run ``stages``; once one sets the outcome (a refusal, a policy block), the rest
-        are skipped."""
+    def _run(
+        self,
+        state: TurnState,
+        stages: Sequence[Stage],
+        after: Mapping[str, Shortcut] | None = None,
+    ) -> list[StageTrace]:
+        """Run ``stages`` (and the hooks ``after`` some); once one sets the outcome (a
+        refusal, a policy block, a cache hit), the rest are skipped."""
         trace: list[StageTrace] = []
         for stage in stages:
             if state.outcome is not None:
@@ -164,6 +170,9 @@ class Pipeline:
                 )
             )
             state.flags.extend(f"{stage.name}:{flag}" for flag in report.flags)
+            hook = after.get(stage.name) if after else None
+            if hook is not None and state.outcome is None:
+                trace.extend(hook(state) or [])
         return trace
 
 

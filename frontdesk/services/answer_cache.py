@@ -18,17 +18,17 @@ import time
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 import numpy as np
 
 from frontdesk.domain.conversation import Citation, Outcome, StageTrace
 from frontdesk.monitoring.metrics import Metrics
-from frontdesk.pipeline.runner import Pipeline
+from frontdesk.pipeline.runner import Pipeline, Shortcut
 from frontdesk.pipeline.state import TurnState
 from frontdesk.retrieval.protocols import Embedder
-from frontdesk.services.cache_verify import verifiable, verify
+from frontdesk.services.cache_verify import retrieval_stage, verify
 from frontdesk.storage.db import Database
 from frontdesk.storage.repos import answer_cache as repo
 from frontdesk.storage.repos.answer_cache import CachedAnswer, CacheKey, Vector
@@ -53,7 +53,8 @@ def normalised(text: str) -> str:
 
 @dataclass
 class CacheTurn:
-    """One turn's use of the cache: ``shortcut`` for the pipeline, then ``remember``."""
+    """One turn's use of the cache: ``shortcut`` (exact) before the stages, the hooks
+    ``after`` the retrieval stage (semantic), then ``finish`` once the reply is stored."""
 
     cache: AnswerCache
     pipeline: Pipeline
@@ -66,11 +67,21 @@ class CacheTurn:
         if not self.eligible or state.flags:  # an input guard flagged it (PII, injection)
             self.eligible = False
             return None
-        return self.cache.lookup(self, state)
+        return self.cache.exact(self, state)
 
-    def remember(self, state: TurnState) -> None:
-        """Store a miss's answer if it may be served again."""
-        if self.result == "miss" and self.eligible and self.key is not None:
+    @property
+    def after(self) -> dict[str, Shortcut]:
+        stage = retrieval_stage(self.pipeline) if self.cache.mode == "semantic" else None
+        if stage is None or not self.eligible:
+            return {}
+        return {stage: lambda state: self.cache.semantic(self, state)}
+
+    def finish(self, state: TurnState) -> None:
+        """Count the lookup; store a miss's answer if it may be served again."""
+        if not self.eligible or self.key is None:
+            return
+        self.cache.observe(self.result)
+        if self.result == "miss":
             self.cache.store(self, state)
 
 
@@ -96,7 +107,11 @@ class AnswerCache:
         """``eligible``: a first turn (no history) outside a rollout, as the caller knows."""
         return CacheTurn(self, pipeline, eligible and self.mode != "off")
 
-    def lookup(self, turn: CacheTurn, state: TurnState) -> list[StageTrace] | None:
+    def observe(self, result: CacheResult) -> None:
+        self._metrics.observe_cache(result)
+
+    def exact(self, turn: CacheTurn, state: TurnState) -> list[StageTrace] | None:
+        """The entry for this very question, if any (and the turn's key for later)."""
         started = time.perf_counter()
         question = normalised(state.text)
         with self._db.transaction() as session:
@@ -108,20 +123,26 @@ class AnswerCache:
                 language=state.language or "",
                 reply_language=state.reply_language or "",
             )
-            fresh_after = utcnow() - self._ttl
-            asked = _hash(question)
-            entry = repo.find_exact(session, state.tenant_id, turn.key, asked, fresh_after)
+            entry = repo.find_exact(
+                session, state.tenant_id, turn.key, _hash(question), self._fresh_after()
+            )
             if entry is not None:
                 repo.touch(session, state.tenant_id, entry.id)
-        if entry is not None:
-            return self._serve(turn, state, entry, "exact", 1.0, [], started, {})
-        if not self._semantic(turn, state):
-            self._metrics.observe_cache("miss")
+        if entry is None:
             return None
-        turn.vector = self._embedder().embed([question])[0]
+        return self._serve(turn, state, entry, "exact", 1.0, started, {})
+
+    def semantic(self, turn: CacheTurn, state: TurnState) -> list[StageTrace] | None:
+        """After retrieval: the closest cached question that passes every re-check
+        (:mod:`frontdesk.services.cache_verify`) answers; otherwise the stages go on."""
+        if not turn.eligible or turn.key is None or state.language not in SEMANTIC_LANGUAGES:
+            return None
+        started = time.perf_counter()
+        embedder = self._embedder()
+        turn.vector = embedder.embed([normalised(state.text)])[0]
         with self._db.transaction() as session:
             entries = repo.candidates(
-                session, state.tenant_id, turn.key, self._embedder().model_id, fresh_after
+                session, state.tenant_id, turn.key, embedder.model_id, self._fresh_after()
             )
         scored = sorted(
             ((float(np.dot(e.vector, turn.vector)), e) for e in entries if e.vector is not None),
@@ -135,19 +156,12 @@ class AnswerCache:
                 with self._db.transaction() as session:
                     repo.touch(session, state.tenant_id, candidate.id)
                 checked = {**verdict.details, "confidence": verdict.confidence}
-                return self._serve(
-                    turn, state, candidate, "semantic", similarity, verdict.trace, started, checked
-                )
+                return self._serve(turn, state, candidate, "semantic", similarity, started, checked)
             self._metrics.observe_cache_rejection(verdict.reason)
-        self._metrics.observe_cache("miss")
         return None
 
-    def _semantic(self, turn: CacheTurn, state: TurnState) -> bool:
-        return (
-            self.mode == "semantic"
-            and state.language in SEMANTIC_LANGUAGES
-            and verifiable(turn.pipeline)
-        )
+    def _fresh_after(self) -> datetime:
+        return utcnow() - self._ttl
 
     def _serve(
         self,
@@ -156,7 +170,6 @@ class AnswerCache:
         entry: CachedAnswer,
         result: CacheResult,
         similarity: float,
-        trace: list[StageTrace],
         started: float,
         checked: dict[str, Any],
     ) -> list[StageTrace]:
@@ -168,36 +181,31 @@ class AnswerCache:
         state.details.update({k: v for k, v in entry.details.items() if k in _KEPT_DETAILS})
         state.details.update(checked)
         state.details["cache_entry"] = entry.id
-        self._metrics.observe_cache(result)
-        elapsed = round((time.perf_counter() - started) * 1000, 3)
         stage = StageTrace(
             name="cache",
-            duration_ms=round(elapsed - sum(s.duration_ms for s in trace), 3),
+            duration_ms=round((time.perf_counter() - started) * 1000, 3),
             scores={"similarity": round(similarity, 4)},
             detail={"result": result, "entry": entry.id},
         )
-        return [*trace, stage]
+        return [stage]
 
     def store(self, turn: CacheTurn, state: TurnState) -> None:
         key = turn.key
         if key is None or not _cacheable(state):
             return
         question = normalised(state.text)
-        vector, model = turn.vector, None
-        if self._semantic(turn, state):
+        vector, model = None, None
+        if turn.after and state.language in SEMANTIC_LANGUAGES:
             embedder = self._embedder()
             model = embedder.model_id
-            if vector is None:
-                vector = embedder.embed([question])[0]
-        else:
-            vector = None
+            vector = turn.vector if turn.vector is not None else embedder.embed([question])[0]
         details = {k: v for k, v in state.details.items() if k in (*_KEPT_DETAILS, "support")}
         with self._db.transaction() as session:
             repo.prune(
                 session,
                 state.tenant_id,
                 key.knowledge_version,
-                utcnow() - self._ttl,
+                self._fresh_after(),
                 self._max_entries - 1,
             )
             repo.store(

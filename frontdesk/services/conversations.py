@@ -277,7 +277,10 @@ class ConversationService:
         if self._cache is not None:
             cache = self._cache.turn(pipeline, not state.history and route.rollout is None)
         started = time.perf_counter()
-        trace += pipeline.answer(state, cache.shortcut if cache is not None else None)
+        if cache is None:
+            trace += pipeline.answer(state)
+        else:
+            trace += pipeline.answer(state, cache.shortcut, cache.after)
         pipeline_ms = screen_ms + (time.perf_counter() - started) * 1000
         summary = None
         if state.outcome is Outcome.HANDOFF:  # before the lock: an LLM summary takes time
@@ -322,7 +325,7 @@ class ConversationService:
                 )
         self._metrics.observe_turn(reply)
         if cache is not None:
-            cache.remember(state)
+            cache.finish(state)
         if ticket is not None:
             self._handoff.publish_handoff(tenant_id, ticket, None)
         if self._rollouts is not None and route.arm is not None:

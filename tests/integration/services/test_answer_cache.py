@@ -77,7 +77,9 @@ def test_a_paraphrase_is_a_semantic_hit_and_a_near_miss_is_not(
     paraphrase = _ask(frontdesk, tenant, "What does the Plus plan cost per month?")
     assert paraphrase.details["cache"] == "semantic"
     assert paraphrase.text == first.text
-    assert "retrieve" in [stage["name"] for stage in paraphrase.trace]  # re-verified
+    names = [stage["name"] for stage in paraphrase.trace]
+    assert names[-2:] == ["retrieve", "cache"]  # re-verified after retrieval, then served
+    assert "generate" not in names
     other_plan = _ask(frontdesk, tenant, "How much does the Business plan cost?")
     assert other_plan.details["cache"] == "miss"
     assert other_plan.text.startswith("Business costs 49")  # its own answer
