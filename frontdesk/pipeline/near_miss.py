@@ -63,6 +63,7 @@ _OPPOSITE = {(stem(a), stem(b)) for a, b in _OPPOSITES} | {
     (stem(b), stem(a)) for a, b in _OPPOSITES
 }
 _PAIRED = frozenset(w for pair in _OPPOSITES for w in pair)
+_SMALL = frozenset(stem(w) for w in _PAIRED if w in STOPWORDS)
 _PREFIXES = ("un", "dis", "de", "non", "in", "im", "ir", "il")
 
 
@@ -118,6 +119,12 @@ def mismatch(cached: str, asked: str, context: Iterable[str] = ()) -> str | None
                 return "opposite"
             if any(a == p + b or b == p + a for p in _PREFIXES):
                 return "negation"  # "subscribe" / "unsubscribe", "able" / "unable"
+    # "the minimum weight?" against an answer about "the maximum weight" (cached for "is
+    # there a weight limit?"): the answer states the opposite of what is asked.
+    # Only content words: an answer's "in", "on" or "up" says nothing of what was asked.
+    stated = {stem(w) for w in words(" ".join(context)) if w.lower() not in STOPWORDS} - theirs
+    if any((a, b) in _OPPOSITE for a in only_theirs - _SMALL for b in stated):
+        return "opposite"
     # A question's first word is capitalised by grammar, not because it names something.
     named = names([" ".join(words(cached)[1:]), " ".join(words(asked)[1:]), *context])
     if (only_ours | only_theirs) & named:

@@ -99,3 +99,21 @@ def test_negations_count_contractions_and_words() -> None:
     assert negations("I can't and won't, never") == 3
     assert negations("I can\u2019t log in") == 1
     assert negations("how do I log in") == 0
+
+
+def test_an_answer_stating_the_opposite_of_what_is_asked_rejects() -> None:
+    answer = "The maximum weight is 31.5 kg per parcel on all services and zones."
+    assert (
+        mismatch(
+            "Is there a weight limit per parcel?",
+            "What is the minimum weight of a parcel?",
+            [answer],
+        )
+        == "opposite"
+    )
+    assert (
+        mismatch(
+            "Is there a weight limit per parcel?", "How heavy may a parcel be at most?", [answer]
+        )
+        is None
+    )
