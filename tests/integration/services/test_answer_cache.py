@@ -14,6 +14,7 @@ from frontdesk.domain.release import SYSTEM
 from frontdesk.operations.summary import SummaryQuery
 from frontdesk.privacy.service import ErasureRequest
 from frontdesk.runtime import Frontdesk
+from frontdesk.settings import Settings
 from frontdesk.storage.cache_tables import AnswerCacheRow
 from frontdesk.testing.releases import as_text, release_document
 
@@ -165,15 +166,21 @@ def test_erasing_the_customer_who_asked_first_removes_the_entry(
     assert receipt["removed"]["cache_entries"] == 1  # the entry their question made
 
 
-def test_each_tenant_keeps_at_most_its_bound(frontdesk: Frontdesk, tmp_path: Path) -> None:
-    tenant = _tenant_with_faq(frontdesk, tmp_path)
-    frontdesk.conversations._cache._max_entries = 2  # type: ignore[union-attr]
-    for question in (
-        "How much does the Plus plan cost?",
-        "How much does the Business plan cost?",
-        "How long is a shipping label valid?",
-    ):
-        _ask(frontdesk, tenant, question)
-    assert _entries(frontdesk, tenant) == 2
-    # The least recently used went: the first question is asked afresh.
-    assert _ask(frontdesk, tenant, "How much does the Plus plan cost?").details["cache"] == "miss"
+def test_each_tenant_keeps_at_most_its_bound(settings: Settings, tmp_path: Path) -> None:
+    bounded = Frontdesk(settings.model_copy(update={"cache_max_entries": 2}))
+    bounded.init()
+    bounded.warm_up()
+    try:
+        tenant = _tenant_with_faq(bounded, tmp_path)
+        for question in (
+            "How much does the Plus plan cost?",
+            "How much does the Business plan cost?",
+            "How long is a shipping label valid?",
+        ):
+            _ask(bounded, tenant, question)
+        assert _entries(bounded, tenant) == 2
+        # The least recently used went: the first question is asked afresh.
+        again = _ask(bounded, tenant, "How much does the Plus plan cost?")
+        assert again.details["cache"] == "miss"
+    finally:
+        bounded.close()
