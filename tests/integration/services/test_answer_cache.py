@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from frontdesk.domain.conversation import Turn
-from frontdesk.domain.release import SYSTEM
+from frontdesk.domain.release import SYSTEM, RolloutMode
 from frontdesk.operations.summary import SummaryQuery
 from frontdesk.privacy.service import ErasureRequest
 from frontdesk.runtime import Frontdesk
@@ -184,3 +184,20 @@ def test_each_tenant_keeps_at_most_its_bound(settings: Settings, tmp_path: Path)
         assert again.details["cache"] == "miss"
     finally:
         bounded.close()
+
+
+def test_turns_of_a_rollout_are_not_answered_from_the_cache(
+    frontdesk: Frontdesk, tmp_path: Path
+) -> None:
+    tenant = _tenant_with_faq(frontdesk, tmp_path)
+    _ask(frontdesk, tenant, "How long is a shipping label valid?")
+    assert _ask(frontdesk, tenant, "How long is a shipping label valid?").details["cache"] == (
+        "exact"
+    )
+    candidate = frontdesk.releases.create(tenant, as_text(release_document("wide")), SYSTEM)
+    frontdesk.rollouts.start(tenant, candidate.release_id, RolloutMode.CANARY, 50, SYSTEM)
+    frontdesk.follower.refresh(tenant)
+    during = [_ask(frontdesk, tenant, "How long is a shipping label valid?") for _ in range(4)]
+    assert {t.details["cache"] for t in during} == {"miss"}  # both arms really answer
+    assert all(t.details.get("rollout_id") for t in during)
+    frontdesk.rollout_traffic.drain()
