@@ -50,6 +50,7 @@ from frontdesk.releases.registry import ReleaseRegistry
 from frontdesk.releases.rollout import RolloutService
 from frontdesk.releases.traffic import RolloutTraffic
 from frontdesk.retrieval.types import Passage
+from frontdesk.services.answer_cache import AnswerCache
 from frontdesk.services.conversations import ConversationService
 from frontdesk.services.knowledge import KnowledgeService
 from frontdesk.services.tasks import build_tasks
@@ -123,6 +124,14 @@ class Frontdesk:
             self.liveness,
             releases=self.follower,
             rollouts=self.rollout_traffic,
+            cache=AnswerCache(
+                self.database,
+                self.resources.embedder,
+                self.metrics,
+                mode=settings.cache,
+                max_entries=settings.cache_max_entries,
+                ttl_s=settings.cache_ttl_s,
+            ),
         )
         self.privacy = PrivacyService(self.database, vault, identifiers)
         self.intents = self.resources.intents()

@@ -98,6 +98,18 @@ class Settings(BaseSettings):
     alert_period_s: int = Field(
         60, gt=0, description="At most one evaluation of each alert rule per this many seconds."
     )
+    cache: Literal["off", "exact", "semantic"] = Field(
+        "semantic",
+        description="Answer cache: off; exact (the same question, normalised, of a fresh "
+        "conversation); semantic (also paraphrases, each hit re-verified against the new "
+        "question). Per tenant, release and knowledge version.",
+    )
+    cache_max_entries: int = Field(
+        2000, gt=0, description="Answer cache entries kept per tenant (least recently used go)."
+    )
+    cache_ttl_s: float = Field(
+        7 * 24 * 3600.0, gt=0, description="Seconds an answer cache entry may be served."
+    )
     smtp_url: str | None = Field(
         None,
         description="SMTP server for mailto: event subscriptions: smtp://host:25 or "

@@ -55,6 +55,11 @@ class TurnPublic(BaseModel):
     guard_flags: dict[str, list[str]] = Field(
         default_factory=dict, description="The input and output guards' flags."
     )
+    cache: str = Field(
+        "miss",
+        description="Whether the answer came from the answer cache: miss, exact or "
+        "semantic (a paraphrase, re-verified).",
+    )
     in_reply_to: str | None
     release_id: str | None
     citations: list[CitationPublic]
@@ -80,6 +85,7 @@ class TurnPublic(BaseModel):
             reply_language=turn.details.get("reply_language"),
             flags=list(turn.details.get("flags", [])),
             guard_flags=_guard_flags(turn),
+            cache=str(turn.details.get("cache", "miss")),
             in_reply_to=turn.in_reply_to,
             release_id=turn.release_id,
             citations=[CitationPublic(**c) for c in turn.citations],

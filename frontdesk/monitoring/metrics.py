@@ -83,6 +83,18 @@ class Metrics:
             buckets=_LATENCY_BUCKETS,
             registry=self.registry,
         )
+        self.cache = Counter(
+            "frontdesk_answer_cache",
+            "Answer cache lookups by result: miss, exact or semantic hit.",
+            ["result"],
+            registry=self.registry,
+        )
+        self.cache_rejections = Counter(
+            "frontdesk_answer_cache_rejections",
+            "Semantic cache candidates rejected by the re-check, by reason.",
+            ["reason"],
+            registry=self.registry,
+        )
         self.requests = Histogram(
             "frontdesk_http_request_seconds",
             "HTTP requests by route template, method and status.",
@@ -145,6 +157,12 @@ class Metrics:
         first = detail.get("first_token_ms") if isinstance(detail, dict) else None
         if isinstance(first, int | float):
             self.llm_first_token.observe(first / 1000)
+
+    def observe_cache(self, result: str) -> None:
+        self.cache.labels(result=result).inc()
+
+    def observe_cache_rejection(self, reason: str) -> None:
+        self.cache_rejections.labels(reason=reason).inc()
 
     def observe_feedback(self, kind: str, value: int) -> None:
         self.feedback.labels(kind=kind, value=str(value)).inc()

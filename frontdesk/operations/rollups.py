@@ -7,7 +7,8 @@ Counters are named; ``count`` counts events and ``total`` sums a value:
   whose buckets grow by 5%, so a percentile read from it is within 5% of the exact one);
 - ``stage_ms:<stage>``, ``confidence`` and ``confidence:<decile>``;
 - ``escalation:<reason>``, ``safety`` (turns with any trigger) and ``safety:<kind>``;
-- ``tokens``, ``cost``, ``cache_hit``;
+- ``tokens``, ``cost``, ``cache_hit`` (an LLM provider's prompt cache);
+- ``answer_cache:exact``, ``answer_cache:semantic`` (replies served from the answer cache);
 - ``thumbs:up``, ``thumbs:down``, ``csat`` and ``csat:<score>``.
 
 They are added in the transaction that stores the turn, so the rollups are exact and
@@ -88,6 +89,8 @@ def turn_increments(turn: Turn) -> dict[str, tuple[int, float]]:
         _llm_usage(stage, bump)
         if "cache_hit" in _flags(stage):
             bump("cache_hit")
+    if turn.details.get("cache") in ("exact", "semantic"):
+        bump(f"answer_cache:{turn.details['cache']}")
     confidence = turn.details.get("confidence")
     if isinstance(confidence, int | float):
         bump("confidence", float(confidence))

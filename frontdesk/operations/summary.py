@@ -140,6 +140,9 @@ def details(counters: dict[str, Counter]) -> dict[str, Any]:
         "tokens": int(counters["tokens"].total) if "tokens" in counters else 0,
         "cost": round(counters["cost"].total, 6) if "cost" in counters else 0.0,
         "cache_hits": _count(counters, "cache_hit"),
+        "answer_cache_hits": {
+            kind: _count(counters, f"answer_cache:{kind}") for kind in ("exact", "semantic")
+        },
     }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from frontdesk.domain.conversation import Outcome, StageTrace
 from frontdesk.domain.replies import FALLBACK_ANSWER
@@ -14,6 +14,10 @@ from frontdesk.pipeline.protocols import Stage
 from frontdesk.pipeline.state import TurnState
 
 log = logging.getLogger(__name__)
+
+# Answers a turn without (the rest of) the stages when it can (the answer cache): the
+# trace of what it did, or ``None`` to let the stages run.
+Shortcut = Callable[[TurnState], "list[StageTrace] | None"]
 
 
 class Pipeline:
@@ -29,11 +33,13 @@ class Pipeline:
         release_id: str,
         stages: Sequence[Stage],
         languages: ConversationLanguage | None = None,
+        digest: str | None = None,
     ) -> None:
         names = [stage.name for stage in stages]
         if len(set(names)) != len(names):
             raise ValueError(f"stage names must be unique, got {names}")
         self.release_id = release_id
+        self.digest = digest or release_id  # the release's content: what a cache is keyed by
         self.stages = list(stages)
         self.languages = languages or ConversationLanguage()
         screening = 0
@@ -72,11 +78,19 @@ class Pipeline:
         self.screen(state)
         return state.text
 
-    def answer(self, state: TurnState) -> list[StageTrace]:
+    def answer(
+        self,
+        state: TurnState,
+        shortcut: Shortcut | None = None,
+        after: Mapping[str, Shortcut] | None = None,
+    ) -> list[StageTrace]:
         """The stages after screening (none once a screening stage decided), between
         deciding the conversation's language and writing the reply's fixed texts in it.
         The language steps are not release stages: what they decided and how long they
-        took is recorded in ``state.details["language_steps"]``."""
+        took is recorded in ``state.details["language_steps"]``. A ``shortcut`` that
+        answers (an exact cache hit, already localised) replaces the stages and the
+        localising; a hook in ``after`` runs after the stage it names, and once it sets
+        the outcome (a semantic cache hit) the remaining stages are skipped."""
         started = time.perf_counter()
         decision = self.languages.decide(
             state.text, state.history, state.language_prior, state.tenant_languages
@@ -85,10 +99,16 @@ class Pipeline:
         state.details["language"] = decision.language
         state.details["reply_language"] = decision.reply_language
         decide_ms = _ms_since(started)
-        trace = self._run(state, self.stages[self._screening :]) if state.outcome is None else []
+        short = shortcut(state) if shortcut is not None and state.outcome is None else None
+        if short is not None:
+            trace = short
+        else:
+            trace = self._run(state, self.answer_stages, after) if state.outcome is None else []
         started = time.perf_counter()
-        detector = self.languages.detector(state.tenant_languages)
-        localised = localise(state, detector, state.message_overrides)
+        localised: dict[str, object] = {"localised": "cached"}
+        if short is None:
+            detector = self.languages.detector(state.tenant_languages)
+            localised = localise(state, detector, state.message_overrides)
         state.details["language_steps"] = {
             "reason": decision.reason,
             "detected": decision.detected,
@@ -99,9 +119,19 @@ class Pipeline:
         }
         return trace
 
-    def _run(self, state: TurnState, stages: Sequence[Stage]) -> list[StageTrace]:
-        """Run ``stages``; once one sets the outcome (a refusal, a policy block), the rest
-        are skipped."""
+    @property
+    def answer_stages(self) -> list[Stage]:
+        """The stages after screening."""
+        return self.stages[self._screening :]
+
+    def _run(
+        self,
+        state: TurnState,
+        stages: Sequence[Stage],
+        after: Mapping[str, Shortcut] | None = None,
+    ) -> list[StageTrace]:
+        """Run ``stages`` (and the hooks ``after`` some); once one sets the outcome (a
+        refusal, a policy block, a cache hit), the rest are skipped."""
         trace: list[StageTrace] = []
         for stage in stages:
             if state.outcome is not None:
@@ -140,6 +170,9 @@ class Pipeline:
                 )
             )
             state.flags.extend(f"{stage.name}:{flag}" for flag in report.flags)
+            hook = after.get(stage.name) if after else None
+            if hook is not None and state.outcome is None:
+                trace.extend(hook(state) or [])
         return trace
 
 

@@ -25,7 +25,15 @@ from frontdesk.storage.repos import privacy as repo
 from frontdesk.storage.repos import tenants as tenants_repo
 from frontdesk.storage.tables import utcnow
 
-KINDS = ("conversations", "turns", "tickets", "feedback", "identifiers", "knowledge_flagged")
+KINDS = (
+    "conversations",
+    "turns",
+    "tickets",
+    "feedback",
+    "identifiers",
+    "knowledge_flagged",
+    "cache_entries",
+)
 
 
 @dataclass(frozen=True, slots=True)

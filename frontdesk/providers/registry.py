@@ -54,7 +54,7 @@ class ComponentRegistry:
             self.build_stage(spec.name, spec.type, dict(spec.params), resources)
             for spec in release.stages
         ]
-        return Pipeline(f"{release.id}@{release.version}", stages)
+        return Pipeline(f"{release.id}@{release.version}", stages, digest=release.digest)
 
 
 def load_registry() -> ComponentRegistry:

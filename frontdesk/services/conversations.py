@@ -40,6 +40,7 @@ from frontdesk.pipeline.runner import Pipeline
 from frontdesk.pipeline.state import HistoryTurn, TurnState
 from frontdesk.releases.follower import ReleaseFollower, Route
 from frontdesk.releases.traffic import RolloutTraffic, ShadowInput, observation
+from frontdesk.services.answer_cache import AnswerCache
 from frontdesk.storage.db import Database
 from frontdesk.storage.liveness import Liveness
 from frontdesk.storage.repos import conversations as repo
@@ -112,8 +113,10 @@ class ConversationService:
         liveness: Liveness | None = None,
         releases: ReleaseFollower | None = None,
         rollouts: RolloutTraffic | None = None,
+        cache: AnswerCache | None = None,
     ) -> None:
         self._identifiers = identifiers
+        self._cache = cache
         self._db = database
         self._liveness = liveness
         self._answering: set[str] = set()  # customer turns this process is answering now
@@ -269,8 +272,15 @@ class ConversationService:
         state.tenant_languages = accepted.tenant_languages
         state.language_prior = accepted.language_prior
         state.message_overrides = accepted.message_overrides or {}
+        # Only a first turn outside a rollout (whose arms are being compared) is cached.
+        cache = None
+        if self._cache is not None:
+            cache = self._cache.turn(pipeline, not state.history and route.rollout is None)
         started = time.perf_counter()
-        trace += pipeline.answer(state)
+        if cache is None:
+            trace += pipeline.answer(state)
+        else:
+            trace += pipeline.answer(state, cache.shortcut, cache.after)
         pipeline_ms = screen_ms + (time.perf_counter() - started) * 1000
         summary = None
         if state.outcome is Outcome.HANDOFF:  # before the lock: an LLM summary takes time
@@ -302,6 +312,7 @@ class ConversationService:
                     "query": state.query,
                     **state.details,
                     **_rollout_details(route),
+                    "cache": "miss" if cache is None else cache.result,
                 },
             )
             rollups.record_turn(session, tenant_id, reply)
@@ -313,6 +324,8 @@ class ConversationService:
                     session, tenant_id, conversation_id, reason, priority, summary=summary
                 )
         self._metrics.observe_turn(reply)
+        if cache is not None:
+            cache.finish(state)
         if ticket is not None:
             self._handoff.publish_handoff(tenant_id, ticket, None)
         if self._rollouts is not None and route.arm is not None:

@@ -11,6 +11,7 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from frontdesk.storage.ids import new_id
+from frontdesk.storage.repos.answer_cache import erase_for_conversations
 from frontdesk.storage.repos.knowledge import bump_version
 from frontdesk.storage.tables import (
     ChunkRow,
@@ -74,8 +75,9 @@ def expired_conversations(
 
 
 def erase_conversations(session: Session, tenant_id: str, ids: list[str]) -> Counter[str]:
-    """Delete the conversations with their turns, tickets, feedback and identifier
-    digests; quarantine knowledge promoted from them for review. Counts per kind."""
+    """Delete the conversations with their turns, tickets, feedback, identifier digests
+    and the cache entries first answered in them; quarantine knowledge promoted from them
+    for review. Counts per kind."""
     removed: Counter[str] = Counter()
     if not ids:
         return removed
@@ -96,6 +98,8 @@ def erase_conversations(session: Session, tenant_id: str, ids: list[str]) -> Cou
         )
     )
     removed["knowledge_flagged"] = _flag_promoted(session, tenant_id, tickets, customer_turns)
+    # Answers first given to them: their question is their words.
+    removed["cache_entries"] = erase_for_conversations(session, tenant_id, ids)
     for kind, table in (
         ("feedback", FeedbackRow),
         ("tickets", TicketRow),

@@ -80,16 +80,24 @@ def test_erasing_a_customer_removes_them_everywhere_and_nobody_else(
         frontdesk.knowledge.ingest_paths(tenant.id, [faq])
     admin = acme.auth("admin")
     erased = _seed_customer(client, acme, CUSTOMER)
+    # They come back with a new question: its answer goes into the answer cache (the
+    # promotion above changed the knowledge, so their first conversation's entry is gone).
+    returning = client.post(
+        "/v1/conversations", json={"customer_id": CUSTOMER}, headers=acme.auth("widget")
+    ).json()["id"]
+    _say(client, returning, "How much does the Plus plan cost?", acme.auth("widget"))
     other = client.post(
         "/v1/conversations", json={"customer_id": "crm-9"}, headers=acme.auth("widget")
     )
     other_id = other.json()["id"]
-    _say(client, other_id, "How much does the Plus plan cost?", acme.auth("widget"))
+    served = _say(client, other_id, "How much does the Plus plan cost?", acme.auth("widget"))
+    assert served["cache"] == "exact"  # answered from the entry their question made
     elsewhere = _seed_customer(client, globex, CUSTOMER)  # same id, another company
 
     archive = client.get(f"/v1/privacy/exports/{CUSTOMER}", headers=admin).json()
-    assert [c["id"] for c in archive["conversations"]] == [erased]
-    originals = [t.get("original", "") for t in archive["conversations"][0]["turns"]]
+    assert sorted(c["id"] for c in archive["conversations"]) == sorted([erased, returning])
+    first = next(c for c in archive["conversations"] if c["id"] == erased)
+    originals = [t.get("original", "") for t in first["turns"]]
     assert any(EMAIL in o for o in originals)  # the access request shows what they wrote
     assert {f["kind"] for f in archive["feedback"]} == {"thumbs", "csat"}
     assert len(archive["tickets"]) == 1
@@ -106,15 +114,18 @@ def test_erasing_a_customer_removes_them_everywhere_and_nobody_else(
     receipt = client.post("/v1/privacy/erasures", json={"customer_id": CUSTOMER}, headers=admin)
     assert receipt.status_code == 201, receipt.text
     removed = receipt.json()["removed"]
-    assert removed["conversations"] == 1
-    assert removed["turns"] >= 7  # three customer messages, their replies, the agent's reply
+    assert removed["conversations"] == 2
+    assert removed["turns"] >= 9  # four customer messages, their replies, the agent's reply
     assert removed["tickets"] == 1
     assert removed["feedback"] == 2
     assert removed["identifiers"] == 2  # the e-mail address and the phone number
     assert removed["knowledge_flagged"] >= 1
+    assert removed["cache_entries"] == 1
 
     assert client.get(f"/v1/conversations/{erased}", headers=admin).status_code == 404
-    leftovers = _rows_mentioning(frontdesk, acme.id, [EMAIL, "5550123", "Jane", CUSTOMER, erased])
+    assert client.get(f"/v1/conversations/{returning}", headers=admin).status_code == 404
+    needles = [EMAIL, "5550123", "Jane", CUSTOMER, erased, returning]
+    leftovers = _rows_mentioning(frontdesk, acme.id, needles)
     assert leftovers == []
     quarantined = client.get("/v1/knowledge/quarantine", headers=admin).json()
     assert any("erasure" in q["reason"] for q in quarantined)
@@ -128,7 +139,7 @@ def test_erasing_a_customer_removes_them_everywhere_and_nobody_else(
     assert [c["id"] for c in kept["conversations"]] == [elsewhere]  # globex's copy is whole
 
     audit = client.get("/v1/privacy/erasures", headers=admin).json()
-    assert [(a["scope"], a["removed"]["conversations"]) for a in audit] == [("customer", 1)]
+    assert [(a["scope"], a["removed"]["conversations"]) for a in audit] == [("customer", 2)]
 
 
 def test_an_identifier_finds_conversations_without_a_customer_id(

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from frontdesk.domain.conversation import Outcome
+from frontdesk.domain.conversation import Outcome, StageTrace
 from frontdesk.domain.replies import FALLBACK_ANSWER
 from frontdesk.pipeline.protocols import StageReport
 from frontdesk.pipeline.runner import Pipeline
@@ -70,3 +70,38 @@ def test_a_failing_stage_yields_an_honest_fallback_not_an_exception() -> None:
 def test_duplicate_stage_names_are_refused() -> None:
     with pytest.raises(ValueError, match="unique"):
         Pipeline("r@1", [Recorder("a", []), Recorder("a", [])])
+
+
+def test_a_shortcut_that_answers_replaces_the_stages_and_one_that_declines_does_not() -> None:
+    seen: list[str] = []
+    pipeline = Pipeline("r@1", [Recorder("a", seen), Recorder("b", seen)])
+
+    def hit(state: TurnState) -> list[StageTrace]:
+        state.answer, state.outcome = "from the cache", Outcome.ANSWERED
+        return [StageTrace(name="cache", duration_ms=0.1)]
+
+    state = _state()
+    assert [t.name for t in pipeline.answer(state, hit)] == ["cache"]
+    assert seen == []
+    assert state.answer == "from the cache"
+    assert state.details["language_steps"]["localised"] == "cached"
+    state = _state()
+    assert [t.name for t in pipeline.answer(state, lambda _: None)] == ["a", "b"]
+    assert seen == ["a", "b"]
+
+
+def test_a_hook_after_a_stage_that_answers_skips_the_rest() -> None:
+    seen: list[str] = []
+    pipeline = Pipeline("r@1", [Recorder("a", seen), Recorder("b", seen)], digest="d1")
+
+    def hit(state: TurnState) -> list[StageTrace]:
+        state.answer, state.outcome = "from the cache", Outcome.ANSWERED
+        return [StageTrace(name="cache", duration_ms=0.1)]
+
+    state = _state()
+    assert [t.name for t in pipeline.answer(state, after={"a": hit})] == ["a", "cache"]
+    assert seen == ["a"]
+    assert state.answer == "from the cache"
+    assert [t.name for t in pipeline.answer(_state(), after={"a": lambda _: None})] == ["a", "b"]
+    assert pipeline.digest == "d1"
+    assert Pipeline("r@1", [Recorder("a", [])]).digest == "r@1"
