@@ -17,6 +17,11 @@ def release_document(name: str, **stage_params: dict[str, Any]) -> dict[str, Any
     return data
 
 
+def stage_param(document: dict[str, Any], stage: str, name: str) -> Any:
+    """One stage parameter of a release document (e.g. the shipped decide threshold)."""
+    return next(s for s in document["stages"] if s["name"] == stage)["params"][name]
+
+
 def llm_document(name: str, base_url: str, **provider: Any) -> dict[str, Any]:
     """The default release answering with an LLM at ``base_url`` and no other provider
     (when it fails the generator falls back to extractive: a rollout counts an error)."""

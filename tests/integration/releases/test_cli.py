@@ -13,7 +13,7 @@ from frontdesk.cli.main import app
 from frontdesk.errors import InvalidInputError
 from frontdesk.runtime import Frontdesk
 from frontdesk.settings import Settings
-from frontdesk.testing.releases import release_document
+from frontdesk.testing.releases import release_document, stage_param
 
 
 @pytest.fixture
@@ -47,7 +47,8 @@ def test_the_cli_contract(frontdesk: Frontdesk, acme, cli_env: None, tmp_path: P
     shown = json.loads(_run("releases", "show", second, "--tenant", "acme", "--json"))
     assert shown["config"]["stages"][5]["params"]["top_k"] == 8
     diff = _run("releases", "diff", first, second, "--tenant", "acme")
-    assert "stages.decide.params.threshold: 0.9 -> 0.61" in diff
+    shipped = stage_param(release_document("wide"), "decide", "threshold")
+    assert f"stages.decide.params.threshold: 0.9 -> {shipped}" in diff
     assert "stages.retrieve.params.top_k: 5 -> 8" in diff
     exported = json.loads(_run("releases", "export", first, "--tenant", "acme", "--json"))
     assert exported["id"] == "strict"

@@ -13,7 +13,7 @@ from frontdesk.errors import ConflictError, InvalidInputError, NotFoundError
 from frontdesk.runtime import Frontdesk
 from frontdesk.settings import Settings
 from frontdesk.storage.tables import ReleaseRow
-from frontdesk.testing.releases import as_text, release_document
+from frontdesk.testing.releases import as_text, release_document, stage_param
 from frontdesk.testing.wait import wait_for
 
 ADMIN = Actor(name="key:test", role="admin")
@@ -34,7 +34,10 @@ def test_releases_are_numbered_labelled_diffed_and_exported(frontdesk: Frontdesk
     }
     assert changes == {
         "id": ("strict", "wide"),
-        "stages.decide.params.threshold": (0.9, 0.61),
+        "stages.decide.params.threshold": (
+            0.9,
+            stage_param(release_document("wide"), "decide", "threshold"),
+        ),
         "stages.retrieve.params.top_k": (5, 8),
     }
     exported = frontdesk.releases.export(acme.id, "strict@1")
