@@ -47,6 +47,10 @@ def bench_settings(tmp: Path) -> Settings:
         secret_key="bench-secret-0123456789",
         rate_limit_per_minute=0,
         max_message_chars=20000,
+        # Non-English rows are scored on the multilingual index, as `frontdesk eval` does,
+        # not on the fallback a live server uses while that index is still being built.
+        multilingual_wait_s=None,
+        multilingual_prebuild=False,
     )
 
 
