@@ -20,10 +20,12 @@ ANSWER = "Students get 10% off every label with a valid student card, under Sett
 def test_an_agent_approves_a_suggested_entry_and_customers_get_it(
     serve: Any, tmp_path: Path, browser: Browser, watch: Any
 ) -> None:
-    with serve(tmp_path, tickets=True) as served:
-        customer = httpx.Client(
+    with (
+        serve(tmp_path, tickets=True) as served,
+        httpx.Client(
             base_url=served.base, headers={"Authorization": f"Bearer {served.widget}"}, timeout=60
-        )
+        ) as customer,
+    ):
         for question in ASKED:
             cid = customer.post("/v1/conversations").json()["id"]
             turn = customer.post(f"/v1/conversations/{cid}/messages", json={"text": question})
@@ -75,7 +77,6 @@ def test_an_agent_approves_a_suggested_entry_and_customers_get_it(
         turn = customer.post(
             f"/v1/conversations/{cid}/messages", json={"text": "do students get a discount?"}
         ).json()
-        customer.close()
         assert turn["outcome"] == "answered"
         assert "10% off every label" in turn["text"]
         assert turn["citations"][0]["document_id"] == document_id
