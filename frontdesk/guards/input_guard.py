@@ -108,11 +108,13 @@ class InputGuards:
             if policy.allowed_languages and language.language not in policy.allowed_languages:
                 note("language_not_supported", GuardAction.FLAG)
 
+        # English models (NER, profanity) misread a message clearly in another language.
+        other_language = _clearly_other(language, clean)
         spans: list[PiiSpan] = []
         redacted = clean
         if policy.pii_redaction:
             with _timed(timings, "pii"):
-                found = self.redactor.find(clean, language_hint or _clearly_other(language, clean))
+                found = self.redactor.find(clean, language_hint or other_language)
                 redacted = apply_redaction(clean, found)
                 for span in found:
                     start, end = normalized.to_original(span.start, span.end)
@@ -128,7 +130,7 @@ class InputGuards:
         abuse: AbuseResult | None = None
         if policy.abuse_detection:
             with _timed(timings, "abuse"):
-                abuse = self.abuse.check(clean)
+                abuse = self.abuse.check(clean, language_hint or other_language)
             if abuse.detected:
                 note("abuse", _ACTIONS[policy.abuse_action])
 
@@ -148,7 +150,8 @@ class InputGuards:
         return self.injection.check_document(text)
 
 
-# Languages whose text the English NER misreads (capitalised nouns taken for names).
+# Languages whose text the English models misread (capitalised nouns taken for names by
+# the NER, the article "die" taken for a threat by the profanity model).
 _OTHER_CHAT_LANGUAGES = frozenset({"de", "fr", "es", "nl", "it", "pt"})
 
 

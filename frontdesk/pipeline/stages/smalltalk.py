@@ -41,6 +41,11 @@ DEFAULT_REPLIES: Final[Mapping[str, str]] = {
     "ack": "Great! Let me know if there is anything else I can help you with.",
 }
 
+# "a real person", "an AI", "a bot": what "are you … (or …)?" asks about.
+_WHAT: Final = (
+    r"(a |an )?(real |actual )?(bot|robot|human|person|ai|machine|chatbot|computer|automated)"
+)
+
 DEFAULT_PATTERNS: Final[Mapping[str, tuple[str, ...]]] = {
     "greeting": (
         r"h(i|ello|ey|iya|owdy|allo)( there| all| team| everyone)?",
@@ -58,6 +63,7 @@ DEFAULT_PATTERNS: Final[Mapping[str, tuple[str, ...]]] = {
         r"(many |big )?thank(s| you)( so much| very much| a lot| again| for (your|the) help)*",
         r"thx|ty|tyvm|cheers|much appreciated|(i )?appreciate (it|that|your help)",
         r"(that|this)('s| is| was)( very| really| super)? (helpful|useful|great|perfect)",
+        r"(that|this|it|you)( really| very much)? helped( me)?( a lot| a bunch| loads| so much)?",
         r"(vielen )?dank(e)?( schön| sehr)?|merci( beaucoup)?|(muchas )?gracias|"
         r"(hartelijk )?bedankt|dank (je|u)( wel)?|grazie( mille)?|obrigad[oa]",
     ),
@@ -69,10 +75,9 @@ DEFAULT_PATTERNS: Final[Mapping[str, tuple[str, ...]]] = {
         r"tot ziens|doei|arrivederci|tchau|até logo",
     ),
     "bot": (
-        r"(are|r) (you|u) (a |an )?(real )?(bot|robot|human|person|ai|machine|chatbot|computer)",
-        r"(am i|are we) (talking|chatting|speaking) (to|with) (a |an )?(real )?"
-        r"(bot|robot|human|person|ai|machine|chatbot|computer)",
-        r"is (this|that) (a |an )?(real )?(bot|robot|human|person|ai|chatbot|automated)",
+        rf"(are|r) (you|u) {_WHAT}( or {_WHAT})?",
+        rf"(am i|are we) (talking|chatting|speaking) (to|with) {_WHAT}( or {_WHAT})?",
+        rf"is (this|that) {_WHAT}( or {_WHAT})?",
         r"who (are|r) (you|u)|what (are|r) (you|u)",
     ),
     "how_are_you": (

@@ -137,3 +137,32 @@ def test_a_failing_detector_fails_closed() -> None:
     assert result.action is GuardAction.HANDOFF
     assert result.flags == ("guard_error",)
     assert result.redacted_text == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "insulting"),
+    [
+        # The English model scores every German sentence with "die" at 0.94.
+        ("Wie richte ich die Zwei-Faktor-Authentifizierung ein?", "de", False),
+        ("Kann ich die Zahlungsmethode ändern?", "de", False),
+        # …and misses insults in other languages.
+        ("Dieser Bot ist total nutzlos, ihr Arschlöcher", "de", True),
+        ("Espèce de connard, ce bot ne sert à rien", "fr", True),
+        ("Eres un idiota, este bot no sirve", "es", True),
+        ("Où est mon colis ?", "fr", False),
+    ],
+)
+def test_abuse_in_another_language_is_judged_by_that_language(
+    text: str, language: str, insulting: bool
+) -> None:
+    assert ProfanityDetector().check(text, language).detected is insulting
+
+
+def test_an_ordinary_german_question_is_not_flagged_as_abuse() -> None:
+    guard = InputGuards(GuardPolicy())
+    result = guard.check("Wie richte ich die Zwei-Faktor-Authentifizierung ein?")
+    assert result.language is not None
+    assert result.language.language == "de"
+    assert not any("abuse" in flag for flag in result.flags)
+    insult = guard.check("Dieser Bot ist total nutzlos, ihr Arschlöcher!")
+    assert any("abuse" in flag for flag in insult.flags)

@@ -27,6 +27,11 @@ def _state(text: str, **kwargs: object) -> TurnState:
         ("ok thanks, have a nice day", "goodbye"),
         ("are you a bot?", "bot"),
         ("Am I talking to a real person?", "bot"),
+        # "… or …?" is still asking what it is talking to, not asking for a person
+        ("are you a bot or a real person?", "bot"),
+        ("am i talking to a real person or an ai?", "bot"),
+        ("thanks a lot, that really helped", "thanks"),
+        ("you helped me a lot", "thanks"),
         ("how are you", "how_are_you"),
         ("ok great", "ack"),
         ("Got it.", "ack"),
