@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -37,7 +38,11 @@ def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     with serve_demo(tmp_path_factory.mktemp("console")) as running:
         yield running
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    (ARTIFACTS / "console-timings.json").write_text(json.dumps(TIMINGS, indent=2) + "\n")
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
+    ).stdout.strip()
+    record = {"commit": commit, "seconds": TIMINGS}
+    (ARTIFACTS / "console-timings.json").write_text(json.dumps(record, indent=2) + "\n")
 
 
 class timed:
@@ -334,6 +339,7 @@ def test_settings_screen_saves_and_explains_bad_values(
     _key_sign_in(page, desk.admin)
     with timed("tenant settings"):
         page.get_by_test_id("nav-settings").click()
+        expect(page.get_by_test_id("settings-form")).to_have_attribute("aria-busy", "false")
         page.get_by_test_id("set-languages").fill("en, de")
         page.get_by_test_id("set-retention").fill("90")
         page.get_by_test_id("set-contacts").fill("parcelly.example\nsupport@parcelly.example")

@@ -153,6 +153,9 @@
   /* ---- tenant settings (admins) ---- */
   var current = null;
   function loadSettings() {
+    // Busy until filled in, so nobody edits a field the response is about to overwrite.
+    $("settings-form").setAttribute("aria-busy", "true");
+    $("settings-save").disabled = true;
     return C.api("GET", "/v1/tenant/settings").then(function (settings) {
       current = settings;
       say("settings-status", "");
@@ -160,6 +163,8 @@
       $("set-languages").value = (settings.languages || []).join(", ");
       $("set-contacts").value = (settings.contact_allowlist || []).join("\n");
       $("set-retention").value = settings.retention_days || "";
+      $("settings-form").setAttribute("aria-busy", "false");
+      $("settings-save").disabled = false;
     }).catch(function (error) { say("settings-status", "Couldn't load the settings: " + error.message, true); });
   }
 
