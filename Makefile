@@ -24,8 +24,13 @@ run: $(STAMP)
 services:
 	scripts/ensure-services
 
+AXE_VERSION := 4.11.0
+AXE := $(VENV)/axe/node_modules/axe-core/axe.min.js
+
+# Chromium for the browser tests, and axe-core (npm) for their accessibility checks.
 browser:
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+	test -f $(AXE) || npm install --silent --no-audit --no-fund --prefix $(VENV)/axe axe-core@$(AXE_VERSION)
 
 lint: $(STAMP)
 	$(BIN)/ruff check frontdesk tests $(wildcard bench)

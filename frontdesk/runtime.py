@@ -50,7 +50,9 @@ from frontdesk.releases.registry import ReleaseRegistry
 from frontdesk.releases.rollout import RolloutService
 from frontdesk.releases.traffic import RolloutTraffic
 from frontdesk.retrieval.types import Passage
+from frontdesk.services.agents import AgentService
 from frontdesk.services.answer_cache import AnswerCache
+from frontdesk.services.canned import CannedReplies
 from frontdesk.services.conversations import ConversationService
 from frontdesk.services.knowledge import KnowledgeService
 from frontdesk.services.tasks import build_tasks
@@ -89,6 +91,8 @@ class Frontdesk:
         self.registry = registry or load_registry()
         self.pipeline = self.registry.build_pipeline(self.release, self.resources)
         self.tenants = TenantService(self.database, settings.secret_key_bytes())
+        self.agents = AgentService(self.database, settings.secret_key_bytes())
+        self.canned = CannedReplies(self.database)
         self.metrics = Metrics()
         self.events = build_event_bus(
             settings.redis_url,

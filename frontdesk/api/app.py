@@ -13,7 +13,9 @@ import frontdesk
 from frontdesk.api.errors import install_error_handlers
 from frontdesk.api.openapi import install_openapi
 from frontdesk.api.routes import (
+    agents,
     alerts,
+    canned,
     chat_completions,
     conversations,
     health,
@@ -125,6 +127,8 @@ def create_app(settings: Settings | None = None, *, instance: Frontdesk | None =
     app.include_router(knowledge.router)
     app.include_router(intents.router)
     app.include_router(tickets.router)
+    app.include_router(agents.router)
+    app.include_router(canned.router)
     app.include_router(tenant.router)
     app.include_router(privacy.router)
     app.include_router(chat_completions.router)

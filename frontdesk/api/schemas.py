@@ -113,7 +113,9 @@ class ErrorBody(BaseModel):
 
 
 class AssigneePublic(BaseModel):
-    key_id: str
+    key_id: str = Field(
+        description="The owner's id: the named agent's (GET /v1/agents), else the API key's."
+    )
     name: str | None
 
 

@@ -23,6 +23,9 @@ class Priority(StrEnum):
 # The queue's statuses: "active" is every ticket still waiting for or held by a person.
 ACTIVE = "active"
 TICKET_ORDERS = ("newest", "priority")
+# The queue's owner filter: ``mine`` is the caller's tickets, ``unassigned`` nobody's.
+OWNERS = ("all", "mine", "unassigned")
+UNASSIGNED = "unassigned"
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +39,8 @@ class TicketQuery:
     created_before: datetime | None = None
     order: str = "newest"
     limit: int = 100
+    owner_id: str | None = None  # an assignee's id, or UNASSIGNED
+    text: str | None = None  # a word or phrase of the summary, or the ticket's id
 
 
 class EscalationReason(StrEnum):
@@ -66,6 +71,7 @@ class Ticket:
     reason: str
     priority: Priority
     summary: str
+    # The owner: the named agent's id, or for a key without an agent the key's id.
     assignee_key_id: str | None
     assignee_name: str | None
     created_at: datetime

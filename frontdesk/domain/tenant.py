@@ -131,6 +131,7 @@ class ApiKeyInfo:
     created_at: datetime
     revoked_at: datetime | None
     last_used_at: datetime | None
+    agent_id: str | None = None  # the named agent this key signs in as
 
     @property
     def active(self) -> bool:
@@ -146,7 +147,15 @@ class Principal:
     role: KeyRole
     key_id: str
     key_name: str = ""
+    agent_id: str | None = None  # set when the key belongs to a named agent
+    agent_name: str = ""
 
     @property
     def display_name(self) -> str:
-        return self.key_name or f"{self.role.value} {self.key_id[:6]}"
+        return self.agent_name or self.key_name or f"{self.role.value} {self.key_id[:6]}"
+
+    @property
+    def owner_id(self) -> str:
+        """Who owns the tickets this caller takes: the named agent (whichever of their
+        keys or sign-ins they use), else the key itself."""
+        return self.agent_id or self.key_id

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from frontdesk.domain.agents import TicketNote
 from frontdesk.domain.conversation import ConversationStatus, Turn
 from frontdesk.domain.handoff import Ticket
 from frontdesk.domain.public import TurnPublic, for_customer
@@ -28,12 +29,26 @@ def ticket_json(ticket: Ticket) -> dict[str, Any]:
     }
 
 
+def note_json(note: TicketNote) -> dict[str, Any]:
+    return {
+        "id": note.id,
+        "ticket_id": note.ticket_id,
+        "author": {"id": note.author_id, "name": note.author_name},
+        "text": note.text,
+        "created_at": note.created_at.isoformat(),
+    }
+
+
 class HandoffEvents:
     def __init__(self, events: EventBus) -> None:
         self._events = events
 
     def ticket(self, tenant_id: str, ticket: Ticket) -> None:
         self._events.publish(tenant_id, AGENTS, "ticket", ticket_json(ticket))
+
+    def note(self, tenant_id: str, note: TicketNote) -> None:
+        """An internal note: to the agents only, never to a conversation's topic."""
+        self._events.publish(tenant_id, AGENTS, "note", note_json(note))
 
     def turn(self, tenant_id: str, turn: Turn) -> None:
         """A new turn, for the conversation's viewers (the widget among them: no guard

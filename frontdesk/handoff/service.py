@@ -8,6 +8,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from frontdesk.domain.agents import TicketNote
 from frontdesk.domain.conversation import ConversationStatus, Speaker, Turn
 from frontdesk.domain.handoff import Feedback, Ticket
 from frontdesk.domain.tenant import Principal
@@ -16,6 +17,7 @@ from frontdesk.guards.pii.redactor import PiiRedactor
 from frontdesk.handoff.events import HandoffEvents
 from frontdesk.handoff.feedback import FeedbackBook, Redactor
 from frontdesk.handoff.generalise import FaqDraft, PiiFinder, generalise
+from frontdesk.handoff.notes import Notebook
 from frontdesk.handoff.promotion import FaqSource, FaqWriter, Promoter
 from frontdesk.handoff.suggestions import Searcher, Suggester, Suggestion
 from frontdesk.handoff.summaries import SummaryWriter, open_questions
@@ -43,6 +45,7 @@ class HandoffService:
         self.events = HandoffEvents(events)
         self.summaries = SummaryWriter(database, summarizer)
         self.desk = TicketDesk(database, self.events, metrics, self.summaries)
+        self.notebook = Notebook(database, self.events)
         self.feedback_book = FeedbackBook(database, metrics, redact)
         self.promoter = Promoter(database, knowledge)
         # Names in tickets need NER (signatures, colleagues); loaded on the first draft.
@@ -105,6 +108,8 @@ class HandoffService:
         older_than_s: int | None = None,
         order: str = "newest",
         limit: int = 100,
+        owner_id: str | None = None,
+        text: str | None = None,
     ) -> list[Ticket]:
         return self.desk.tickets(
             tenant_id,
@@ -114,6 +119,8 @@ class HandoffService:
             older_than_s=older_than_s,
             order=order,
             limit=limit,
+            owner_id=owner_id,
+            text=text,
         )
 
     def view(self, tenant_id: str, ticket_id: str) -> TicketView:
@@ -122,8 +129,17 @@ class HandoffService:
     def current_ticket(self, tenant_id: str, conversation_id: str) -> Ticket | None:
         return self.desk.current_ticket(tenant_id, conversation_id)
 
-    def assign(self, principal: Principal, ticket_id: str) -> Ticket:
-        return self.desk.assign(principal, ticket_id)
+    def assign(self, principal: Principal, ticket_id: str, agent_id: str | None = None) -> Ticket:
+        return self.desk.assign(principal, ticket_id, agent_id)
+
+    def unassign(self, principal: Principal, ticket_id: str) -> Ticket:
+        return self.desk.unassign(principal, ticket_id)
+
+    def notes(self, tenant_id: str, ticket_id: str) -> list[TicketNote]:
+        return self.notebook.notes(tenant_id, ticket_id)
+
+    def add_note(self, principal: Principal, ticket_id: str, text: str) -> TicketNote:
+        return self.notebook.add(principal, ticket_id, text)
 
     def reply(self, principal: Principal, ticket_id: str, text: str) -> Turn:
         return self.desk.reply(principal, ticket_id, text)
@@ -161,8 +177,9 @@ class HandoffService:
 
     def publish_customer_turn(self, tenant_id: str, turn: Turn) -> None:
         """A customer wrote in a conversation a person handles: tell the agents (and the
-        customer's other open tabs)."""
+        customer's other open tabs), and raise the ticket's priority if they are upset."""
         self.events.turn(tenant_id, turn)
+        self.desk.customer_wrote(tenant_id, turn)
 
     def publish_reopened(self, tenant_id: str, conversation_id: str) -> None:
         """A customer wrote again in a closed conversation: the assistant answers again."""

@@ -7,9 +7,11 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy.orm import Session
 
+from frontdesk.domain.agents import actor_of
 from frontdesk.domain.conversation import Conversation, ConversationStatus, Outcome, Speaker, Turn
 from frontdesk.domain.handoff import (
     ACTIVE,
@@ -21,19 +23,26 @@ from frontdesk.domain.handoff import (
     TicketStatus,
 )
 from frontdesk.domain.replies import HANDOFF_ANSWER
-from frontdesk.domain.tenant import Principal
-from frontdesk.errors import InvalidInputError
+from frontdesk.domain.tenant import KeyRole, Principal
+from frontdesk.errors import ConflictError, InvalidInputError, PermissionDeniedError
+from frontdesk.handoff import priority as priorities
+from frontdesk.handoff.decide import is_frustrated
 from frontdesk.handoff.events import HandoffEvents
 from frontdesk.handoff.summaries import SummaryWriter, summarize
 from frontdesk.monitoring.metrics import Metrics
 from frontdesk.operations import rollups
 from frontdesk.operations.webhooks import enqueue_event
 from frontdesk.storage.db import Database
+from frontdesk.storage.repos import agents as agents_repo
+from frontdesk.storage.repos import audit
 from frontdesk.storage.repos import conversations as conversations_repo
 from frontdesk.storage.repos import handoff as repo
 from frontdesk.storage.tables import utcnow
 
 log = logging.getLogger(__name__)
+# Ordering or filtering by the computed priority happens here, over at most this many of
+# the tickets matching the other filters (oldest first, so the longest waits are in).
+PRIORITY_SCAN = 5000
 
 _PRIORITY_BY_REASON = {
     EscalationReason.SAFETY.value: Priority.URGENT,
@@ -161,36 +170,140 @@ class TicketDesk:
         older_than_s: int | None = None,
         order: str = "newest",
         limit: int = 100,
+        owner_id: str | None = None,
+        text: str | None = None,
     ) -> list[Ticket]:
+        """The queue. Priorities are the computed ones (``priority.effective``), so the
+        priority filter and order apply after the database's other filters."""
         if status is not None and status not in {ACTIVE, *(s.value for s in TicketStatus)}:
             raise InvalidInputError(f"unknown status {status!r}", field="status")
         if priority is not None and priority not in {p.value for p in Priority}:
             raise InvalidInputError(f"unknown priority {priority!r}", field="priority")
         if order not in TICKET_ORDERS:
             raise InvalidInputError(f"unknown order {order!r}", field="order")
+        text = (text or "").strip() or None
         before = utcnow() - timedelta(seconds=older_than_s) if older_than_s else None
-        query = TicketQuery(status, reason, priority, before, order, limit)
+        by_priority = priority is not None or order == "priority"
+        query = TicketQuery(
+            status,
+            reason,
+            None,
+            before,
+            "priority" if by_priority else order,
+            PRIORITY_SCAN if by_priority else limit,
+            owner_id,
+            text,
+        )
         with self._db.transaction() as session:
-            return repo.list_tickets(session, tenant_id, query)
+            found = repo.list_tickets(session, tenant_id, query)
+        now = utcnow()
+        tickets = [priorities.effective(t, now) for t in found]
+        if priority is not None:
+            tickets = [t for t in tickets if t.priority.value == priority]
+        if order == "priority":
+            tickets.sort(key=priorities.rank)
+        elif by_priority:
+            tickets.sort(key=lambda t: (t.created_at, t.id), reverse=True)
+        return tickets[:limit]
 
     def view(self, tenant_id: str, ticket_id: str) -> TicketView:
         with self._db.transaction() as session:
             ticket = repo.get_ticket(session, tenant_id, ticket_id)
             conversation = conversations_repo.get(session, tenant_id, ticket.conversation_id)
-        return TicketView(ticket, conversation)
+        return TicketView(priorities.effective(ticket, utcnow()), conversation)
 
     def current_ticket(self, tenant_id: str, conversation_id: str) -> Ticket | None:
         with self._db.transaction() as session:
             return repo.latest_ticket(session, tenant_id, conversation_id)
 
-    def assign(self, principal: Principal, ticket_id: str) -> Ticket:
+    def assign(self, principal: Principal, ticket_id: str, agent_id: str | None = None) -> Ticket:
+        """Give the ticket to the caller, or to the named agent ``agent_id``. Anyone takes
+        an unassigned ticket and passes on their own; only an admin takes one from
+        another agent (409 for an agent, as when two race for it)."""
+        tenant_id = principal.tenant_id
         with self._db.transaction() as session:
-            ticket = repo.assign(
-                session, principal.tenant_id, ticket_id, principal.key_id, principal.display_name
-            )
+            ticket = repo.get_ticket(session, tenant_id, ticket_id)
+            if agent_id is None:
+                target = (principal.owner_id, principal.display_name)
+            else:
+                agent = agents_repo.get(session, tenant_id, agent_id)
+                if not agent.active:
+                    raise InvalidInputError(f"{agent.name} is disabled", field="agent_id")
+                target = (agent.id, agent.name)
+            current = ticket.assignee_key_id
+            if ticket.status is TicketStatus.RESOLVED:
+                raise ConflictError("this ticket is already resolved")
+            if current == target[0]:
+                return ticket
+            if (
+                current is not None
+                and current != principal.owner_id
+                and principal.role is not KeyRole.ADMIN
+            ):
+                raise ConflictError(
+                    f"this ticket is already assigned to {ticket.assignee_name or 'another agent'}"
+                )
+            ticket = repo.set_owner(session, tenant_id, ticket_id, target, expected=current)
+            self._audit(session, principal, "ticket.assign", ticket_id, current, target)
         self._log_assigned(principal, ticket)
-        self._events.ticket(principal.tenant_id, ticket)
+        self._events.ticket(tenant_id, ticket)
         return ticket
+
+    def unassign(self, principal: Principal, ticket_id: str) -> Ticket:
+        """Put the ticket back in the queue; its owner or an admin may."""
+        tenant_id = principal.tenant_id
+        with self._db.transaction() as session:
+            ticket = repo.get_ticket(session, tenant_id, ticket_id)
+            current = ticket.assignee_key_id
+            if ticket.status is TicketStatus.RESOLVED:
+                raise ConflictError("this ticket is already resolved")
+            if current is None:
+                return ticket
+            if current != principal.owner_id and principal.role is not KeyRole.ADMIN:
+                raise PermissionDeniedError(
+                    "only the ticket's owner or an admin may put it back in the queue"
+                )
+            ticket = repo.set_owner(session, tenant_id, ticket_id, None, expected=current)
+            self._audit(session, principal, "ticket.unassign", ticket_id, current, None)
+        log.info("ticket unassigned tenant=%s ticket=%s", tenant_id, ticket_id)
+        self._events.ticket(tenant_id, ticket)
+        return ticket
+
+    def customer_wrote(self, tenant_id: str, turn: Turn) -> None:
+        """A customer wrote while a person handles the conversation: a frustrated
+        message raises the ticket to at least high."""
+        if not is_frustrated(turn.text, []):
+            return
+        with self._db.transaction() as session:
+            ticket = repo.current_ticket(session, tenant_id, turn.conversation_id)
+            if ticket is None:
+                return
+            raised = priorities.at_least(ticket.priority, Priority.HIGH)
+            if raised is ticket.priority:
+                return
+            repo.raise_priority(session, tenant_id, ticket.id, raised)
+            ticket = repo.get_ticket(session, tenant_id, ticket.id)
+        self._events.ticket(tenant_id, ticket)
+
+    @staticmethod
+    def _audit(
+        session: Session,
+        principal: Principal,
+        action: str,
+        ticket_id: str,
+        before: str | None,
+        after: tuple[str, str] | None,
+    ) -> None:
+        owner: dict[str, Any] | None = None if after is None else {"id": after[0], "name": after[1]}
+        audit.append(
+            session,
+            principal.tenant_id,
+            actor_of(principal),
+            action,
+            ticket_id,
+            before={"assignee": before},
+            after={"assignee": owner},
+        )
 
     def reply(self, principal: Principal, ticket_id: str, text: str) -> Turn:
         """An agent's message to the customer; the first reply assigns the ticket."""
@@ -203,18 +316,27 @@ class TicketDesk:
             conversations_repo.lock(session, tenant_id, ticket.conversation_id)
             was_assigned_to = ticket.assignee_key_id
             ticket = repo.assign(
-                session, tenant_id, ticket_id, principal.key_id, principal.display_name
+                session, tenant_id, ticket_id, principal.owner_id, principal.display_name
             )
+            if was_assigned_to != principal.owner_id:
+                owner = (principal.owner_id, principal.display_name)
+                self._audit(session, principal, "ticket.assign", ticket_id, None, owner)
             turn = conversations_repo.append_turn(
                 session,
                 tenant_id,
                 ticket.conversation_id,
                 speaker=Speaker.AGENT,
                 text=text,
-                details={"agent": {"key_id": principal.key_id, "name": principal.display_name}},
+                details={
+                    "agent": {
+                        "key_id": principal.key_id,
+                        "agent_id": principal.agent_id,
+                        "name": principal.display_name,
+                    }
+                },
             )
             repo.touch(session, tenant_id, ticket_id)
-        if was_assigned_to != principal.key_id:
+        if was_assigned_to != principal.owner_id:
             self._log_assigned(principal, ticket)
         self._events.turn(tenant_id, turn)
         self._events.ticket(tenant_id, ticket)
@@ -260,5 +382,5 @@ class TicketDesk:
             principal.tenant_id,
             ticket.conversation_id,
             ticket.id,
-            principal.key_id,
+            ticket.assignee_key_id,
         )

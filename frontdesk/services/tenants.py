@@ -11,6 +11,7 @@ from frontdesk.errors import AuthenticationError, InvalidInputError
 from frontdesk.gateway.keys import display_prefix, generate_key, hash_key, looks_like_key
 from frontdesk.operations.alerts import seed_default_rules
 from frontdesk.storage.db import Database
+from frontdesk.storage.repos import agents as agents_repo
 from frontdesk.storage.repos import tenants as repo
 from frontdesk.storage.tables import utcnow
 
@@ -91,6 +92,13 @@ class TenantService:
                 raise AuthenticationError("unknown API key")
             if info.revoked_at is not None:
                 raise AuthenticationError("this API key has been revoked")
+            agent = (
+                None
+                if info.agent_id is None
+                else agents_repo.get(session, info.tenant_id, info.agent_id)
+            )
+            if agent is not None and not agent.active:
+                raise AuthenticationError("this agent account is disabled")
             if info.last_used_at is None or utcnow() - info.last_used_at > _TOUCH_EVERY:
                 repo.touch_key(session, info.id)
         return Principal(
@@ -99,4 +107,6 @@ class TenantService:
             role=info.role,
             key_id=info.id,
             key_name=info.name,
+            agent_id=None if agent is None else agent.id,
+            agent_name="" if agent is None else agent.name,
         )

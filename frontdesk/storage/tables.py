@@ -74,6 +74,8 @@ class ApiKeyRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The named agent this key signs in as (console_tables.AgentRow), if any.
+    agent_id: Mapped[str | None] = mapped_column(String(32), index=True)
 
 
 class ConversationRow(Base):

@@ -38,6 +38,7 @@ class Served:
     base: str
     widget: str
     agent: str
+    admin: str = ""
 
 
 @contextlib.contextmanager
@@ -60,6 +61,7 @@ def serve_demo(
     tenant = frontdesk.tenants.create_tenant("parcelly")
     widget = frontdesk.tenants.issue_key("parcelly", "widget")[0]
     agent = frontdesk.tenants.issue_key("parcelly", "agent", name="Sam")[0]
+    admin = frontdesk.tenants.issue_key("parcelly", "admin", name="Alex")[0]
     sources = [DEMO / "articles", DEMO / "faq.csv"]
     frontdesk.knowledge.ingest_paths(
         tenant.id, [*sources, DEMO / "tickets.jsonl"] if tickets else sources
@@ -67,7 +69,7 @@ def serve_demo(
 
     try:
         with http.serve(create_app(instance=frontdesk)) as base:
-            yield Served(base, widget, agent)
+            yield Served(base, widget, agent, admin)
     finally:
         frontdesk.close()
 

@@ -39,6 +39,9 @@ class Caller(BaseModel):
     role: str = Field(description="widget, agent or admin: what this key may do.")
     key_id: str
     key_name: str
+    agent_id: str | None = Field(None, description="The named agent the key acts as, if any.")
+    name: str = Field("", description="How tickets and replies name the caller.")
+    owner_id: str = Field(description="The id tickets the caller takes are assigned to.")
 
 
 @router.get("/me", response_model=Caller)
@@ -49,6 +52,9 @@ def who_am_i(principal: AnyKey) -> Caller:
         role=principal.role.value,
         key_id=principal.key_id,
         key_name=principal.key_name,
+        agent_id=principal.agent_id,
+        name=principal.display_name,
+        owner_id=principal.owner_id,
     )
 
 

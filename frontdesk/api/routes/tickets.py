@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import PlainTextResponse, Response, StreamingResponse
 
+from frontdesk.api.console_schemas import AssignBody, NoteCreate, NotePublic
 from frontdesk.api.deps import FrontdeskDep, StaffKey
 from frontdesk.api.schemas import (
     ConversationPublic,
@@ -24,7 +25,7 @@ from frontdesk.api.schemas import (
     TurnPublic,
 )
 from frontdesk.api.sse import event_stream
-from frontdesk.domain.handoff import EscalationReason
+from frontdesk.domain.handoff import UNASSIGNED, EscalationReason
 from frontdesk.live.bus import AGENTS
 
 router = APIRouter(tags=["handoff"])
@@ -45,9 +46,19 @@ def list_tickets(
         str, Query(description="newest first, or priority: urgent first, longest wait first")
     ] = "newest",
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    owner: Annotated[
+        Literal["all", "mine", "unassigned"],
+        Query(description="mine: the caller's tickets; unassigned: nobody's"),
+    ] = "all",
+    q: Annotated[
+        str | None,
+        Query(max_length=200, description="words of the summary, or a ticket/conversation id"),
+    ] = None,
 ) -> list[TicketPublic]:
-    """The queue, filtered by status (``active``: open or assigned), reason, priority and
-    age; newest first unless ``order=priority``."""
+    """The queue, filtered by status (``active``: open or assigned), reason, priority
+    (computed: reason, sentiment and wait), owner, age and text; newest first unless
+    ``order=priority``."""
+    owner_id = {"all": None, "mine": principal.owner_id, "unassigned": UNASSIGNED}[owner]
     tickets = frontdesk.handoff.tickets(
         principal.tenant_id,
         status=status,
@@ -56,6 +67,8 @@ def list_tickets(
         older_than_s=older_than_s,
         order=order,
         limit=limit,
+        owner_id=owner_id,
+        text=q,
     )
     return [TicketPublic.of(t) for t in tickets]
 
@@ -76,9 +89,36 @@ def get_ticket(ticket_id: str, frontdesk: FrontdeskDep, principal: StaffKey) -> 
 
 
 @router.post("/v1/tickets/{ticket_id}/assign", response_model=TicketPublic)
-def assign(ticket_id: str, frontdesk: FrontdeskDep, principal: StaffKey) -> TicketPublic:
-    """Take the ticket; 409 if another agent already has it."""
-    return TicketPublic.of(frontdesk.handoff.assign(principal, ticket_id))
+def assign(
+    ticket_id: str,
+    frontdesk: FrontdeskDep,
+    principal: StaffKey,
+    body: AssignBody | None = None,
+) -> TicketPublic:
+    """Take the ticket, or give it to ``agent_id``. An agent takes unassigned tickets and
+    passes on their own (409 if another agent has it); an admin reassigns any. Audited."""
+    agent_id = body.agent_id if body is not None else None
+    return TicketPublic.of(frontdesk.handoff.assign(principal, ticket_id, agent_id))
+
+
+@router.post("/v1/tickets/{ticket_id}/unassign", response_model=TicketPublic)
+def unassign(ticket_id: str, frontdesk: FrontdeskDep, principal: StaffKey) -> TicketPublic:
+    """Put the ticket back in the queue (its owner or an admin; 403 otherwise). Audited."""
+    return TicketPublic.of(frontdesk.handoff.unassign(principal, ticket_id))
+
+
+@router.get("/v1/tickets/{ticket_id}/notes", response_model=list[NotePublic])
+def list_notes(ticket_id: str, frontdesk: FrontdeskDep, principal: StaffKey) -> list[NotePublic]:
+    """Internal notes, oldest first; never part of the customer's conversation."""
+    return [NotePublic.of(n) for n in frontdesk.handoff.notes(principal.tenant_id, ticket_id)]
+
+
+@router.post("/v1/tickets/{ticket_id}/notes", status_code=201, response_model=NotePublic)
+def add_note(
+    ticket_id: str, body: NoteCreate, frontdesk: FrontdeskDep, principal: StaffKey
+) -> NotePublic:
+    """A note for the other agents (live as a ``note`` event on ``/v1/events``)."""
+    return NotePublic.of(frontdesk.handoff.add_note(principal, ticket_id, body.text))
 
 
 @router.post("/v1/tickets/{ticket_id}/reply", status_code=201, response_model=TurnPublic)

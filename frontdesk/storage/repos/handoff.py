@@ -5,7 +5,15 @@ from __future__ import annotations
 from sqlalchemy import case, select, update
 from sqlalchemy.orm import Session
 
-from frontdesk.domain.handoff import ACTIVE, Feedback, Priority, Ticket, TicketQuery, TicketStatus
+from frontdesk.domain.handoff import (
+    ACTIVE,
+    UNASSIGNED,
+    Feedback,
+    Priority,
+    Ticket,
+    TicketQuery,
+    TicketStatus,
+)
 from frontdesk.errors import ConflictError, NotFoundError
 from frontdesk.storage.ids import new_id
 from frontdesk.storage.records import from_row
@@ -98,6 +106,18 @@ def list_tickets(session: Session, tenant_id: str, query: TicketQuery) -> list[T
         select_ = select_.where(TicketRow.priority == query.priority)
     if query.created_before is not None:
         select_ = select_.where(TicketRow.created_at <= query.created_before)
+    if query.owner_id == UNASSIGNED:
+        select_ = select_.where(TicketRow.assignee_key_id.is_(None))
+    elif query.owner_id:
+        select_ = select_.where(TicketRow.assignee_key_id == query.owner_id)
+    if query.text:
+        # Literal search: the user's % and _ are not wildcards.
+        escaped = query.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        select_ = select_.where(
+            TicketRow.summary.ilike(f"%{escaped}%", escape="\\")
+            | (TicketRow.id == query.text)
+            | (TicketRow.conversation_id == query.text)
+        )
     if query.order == "priority":
         select_ = select_.order_by(_PRIORITY_RANK, TicketRow.created_at.asc(), TicketRow.id)
     else:
@@ -130,6 +150,52 @@ def assign(session: Session, tenant_id: str, ticket_id: str, key_id: str, name: 
             f"this ticket is already assigned to {ticket.assignee_name or 'another agent'}"
         )
     return ticket
+
+
+def set_owner(
+    session: Session,
+    tenant_id: str,
+    ticket_id: str,
+    owner: tuple[str, str] | None,
+    expected: str | None,
+) -> Ticket:
+    """Give the ticket to ``owner`` (id, name), or to nobody, if it is still unresolved
+    and still owned by ``expected`` (None: nobody): a conditional UPDATE, so a concurrent
+    change makes this one fail with 409 instead of silently overwriting it."""
+    owner_is = (
+        TicketRow.assignee_key_id.is_(None)
+        if expected is None
+        else TicketRow.assignee_key_id == expected
+    )
+    result = session.execute(
+        update(TicketRow)
+        .where(
+            TicketRow.tenant_id == tenant_id,
+            TicketRow.id == ticket_id,
+            TicketRow.status != TicketStatus.RESOLVED.value,
+            owner_is,
+        )
+        .values(
+            assignee_key_id=None if owner is None else owner[0],
+            assignee_name=None if owner is None else owner[1],
+            status=(TicketStatus.OPEN if owner is None else TicketStatus.ASSIGNED).value,
+            updated_at=utcnow(),
+        )
+    )
+    ticket = get_ticket(session, tenant_id, ticket_id)
+    if not getattr(result, "rowcount", 0):
+        if ticket.status is TicketStatus.RESOLVED:
+            raise ConflictError("this ticket is already resolved")
+        raise ConflictError("this ticket changed hands meanwhile; reload it")
+    return ticket
+
+
+def raise_priority(session: Session, tenant_id: str, ticket_id: str, priority: Priority) -> None:
+    session.execute(
+        update(TicketRow)
+        .where(TicketRow.tenant_id == tenant_id, TicketRow.id == ticket_id)
+        .values(priority=priority.value, updated_at=utcnow())
+    )
 
 
 def resolve(session: Session, tenant_id: str, ticket_id: str) -> Ticket:

@@ -8,7 +8,11 @@
 
   var common = FrontdeskCommon; // /static/common.js, loaded first
   var KEY_STORE = "frontdesk:console:key";
+  var SIGNED_IN = "frontdesk:console:signed-in"; // the key came from e-mail + password
   var key = sessionStorage.getItem(KEY_STORE) || "";
+  var me = null; // GET /v1/tenant/me
+  var agents = []; // GET /v1/agents, for "give to"
+  var signInHooks = [];
   var tickets = {}; // id -> ticket
   var unread = {}; // conversation id -> count of customer turns since last viewed
   var selected = null; // the open ticket, with .conversation
@@ -48,11 +52,14 @@
   /* ---- sign in ---- */
   function showLogin(message) {
     if (stream) stream.abort();
-    $("app").hidden = true;
+    document.querySelectorAll("main.screen, #app").forEach(function (m) { m.hidden = true; });
     $("sign-out").hidden = true;
+    $("nav").hidden = true;
+    $("whoami").textContent = "";
     $("login").hidden = false;
     $("login-error").textContent = message || "";
-    $("key-input").focus();
+    $("password-error").textContent = "";
+    $("signin-tenant").focus();
   }
 
   /* ---- handoff reasons (from the API, so the filter lists every reason) ---- */
@@ -143,15 +150,107 @@
   });
 
   function start() {
-    loadReasons();
-    return api("GET", "/v1/tickets").then(function (list) {
+    return api("GET", "/v1/tenant/me").then(function (who) {
+      if (who.role !== "agent" && who.role !== "admin") {
+        var error = new Error("not a staff key");
+        error.status = 403;
+        throw error;
+      }
+      me = who;
+      loadReasons();
+      return api("GET", "/v1/tickets" + filterQuery());
+    }).then(function (list) {
       $("login").hidden = true;
       $("app").hidden = false;
       $("sign-out").hidden = false;
+      $("nav").hidden = false;
+      $("whoami").textContent = me.name + " · " + me.tenant + " · " + me.role;
+      document.body.classList.toggle("is-admin", me.role === "admin");
+      document.querySelectorAll("[data-admin]").forEach(function (node) { node.hidden = me.role !== "admin"; });
       replaceQueue(list);
       listen();
+      loadAgents();
+      loadCanned();
+      signInHooks.forEach(function (hook) { hook(me); });
     });
   }
+
+  /* ---- agents, for "give to" ---- */
+  function loadAgents() {
+    return api("GET", "/v1/agents").then(function (list) {
+      agents = list.filter(function (a) { return a.active; });
+      var select = $("reassign");
+      select.textContent = "";
+      select.appendChild(el("option", { value: "" }, ["choose an agent…"]));
+      agents.forEach(function (a) { select.appendChild(el("option", { value: a.id }, [a.name])); });
+      if (selected) renderMeta();
+    }).catch(function () { /* the list stays empty */ });
+  }
+
+  $("reassign").addEventListener("change", function () {
+    var agentId = $("reassign").value;
+    if (!agentId) return;
+    var name = $("reassign").selectedOptions[0].textContent;
+    act("/assign", { agent_id: agentId }, "Given to " + name + ".");
+  });
+
+  /* ---- canned replies in the reply box ---- */
+  function loadCanned() {
+    return api("GET", "/v1/canned-replies").then(function (list) {
+      var select = $("canned-select");
+      select.textContent = "";
+      select.appendChild(el("option", { value: "" }, ["insert a canned reply…"]));
+      list.forEach(function (r) { select.appendChild(el("option", { value: r.id }, [r.title])); });
+    }).catch(function () { /* none to offer */ });
+  }
+
+  $("canned-select").addEventListener("change", function () {
+    var id = $("canned-select").value;
+    if (!id || !selected) return;
+    api("GET", "/v1/tickets/" + encodeURIComponent(selected.id) + "/canned-replies/" + encodeURIComponent(id))
+      .then(function (rendered) {
+        var input = $("reply-input");
+        var at = input.selectionStart || input.value.length;
+        input.value = input.value.slice(0, at) + rendered.text + input.value.slice(input.selectionEnd || at);
+        $("canned-select").value = "";
+        input.focus();
+        input.setSelectionRange(at + rendered.text.length, at + rendered.text.length);
+      })
+      .catch(function (error) { notify("Couldn't insert the reply: " + error.message, true); });
+  });
+
+  /* ---- internal notes ---- */
+  function renderNotes(notes) {
+    var ol = $("notes");
+    ol.textContent = "";
+    notes.forEach(appendNote);
+  }
+
+  function appendNote(note) {
+    var ol = $("notes");
+    if (ol.querySelector('[data-note-id="' + CSS.escape(note.id) + '"]')) return;
+    var author = note.author_name || (note.author && note.author.name) || "";
+    ol.appendChild(el("li", { class: "note", "data-testid": "ticket-note", "data-note-id": note.id }, [
+      el("div", { class: "head" }, [el("strong", { text: author }), el("span", { text: new Date(note.created_at).toLocaleString() })]),
+      el("div", { class: "text", text: note.text }),
+    ]));
+  }
+
+  function loadNotes(id) {
+    return api("GET", "/v1/tickets/" + encodeURIComponent(id) + "/notes")
+      .then(function (notes) { if (selected && selected.id === id) renderNotes(notes); })
+      .catch(function () { /* shown empty */ });
+  }
+
+  $("note-form").addEventListener("submit", function (e) {
+    e.preventDefault();
+    var input = $("note-input");
+    var text = input.value.trim();
+    if (!text || !selected) return;
+    api("POST", "/v1/tickets/" + encodeURIComponent(selected.id) + "/notes", { text: text })
+      .then(function (note) { input.value = ""; appendNote(note); notify("Note added (agents only)."); })
+      .catch(function (error) { notify("Note not added: " + error.message, true); });
+  });
 
   function loginError(error) {
     if (error.status === 401) return "That key is not valid (or was revoked).";
@@ -165,14 +264,43 @@
     start()
       .then(function () {
         sessionStorage.setItem(KEY_STORE, key);
+        sessionStorage.removeItem(SIGNED_IN);
         $("key-input").value = "";
       })
       .catch(function (error) { key = ""; showLogin(loginError(error)); });
   });
 
+  $("password-form").addEventListener("submit", function (e) {
+    e.preventDefault();
+    var body = {
+      tenant: $("signin-tenant").value.trim(),
+      email: $("signin-email").value.trim(),
+      password: $("signin-password").value,
+    };
+    common.request("/v1/agents/sign-in", { method: "POST", body: body })
+      .then(function (result) {
+        key = result.key;
+        return start().then(function () {
+          sessionStorage.setItem(KEY_STORE, key);
+          sessionStorage.setItem(SIGNED_IN, "1");
+          $("signin-password").value = "";
+        });
+      })
+      .catch(function (error) {
+        key = "";
+        $("password-error").textContent = error.status === 401 ? "Wrong workspace, e-mail or password." :
+          error.status === 429 ? "Too many attempts; wait a minute." : "Couldn't sign in: " + error.message;
+        $("signin-password").focus();
+      });
+  });
+
   $("sign-out").addEventListener("click", function () {
+    // A key from signing in is revoked; a pasted key is only forgotten by this tab.
+    if (sessionStorage.getItem(SIGNED_IN)) api("POST", "/v1/agents/sign-out").catch(function () {});
     sessionStorage.removeItem(KEY_STORE);
+    sessionStorage.removeItem(SIGNED_IN);
     key = "";
+    me = null;
     selected = null;
     $("detail-body").hidden = true;
     $("detail-empty").hidden = false;
@@ -204,6 +332,18 @@
 
   var RANK = { urgent: 0, high: 1, normal: 2, low: 3 };
 
+  // A live update may move a ticket out of the current filters before the reload lands.
+  function stillMatches(t) {
+    var form = $("filters");
+    var status = form.elements.status.value;
+    var owner = form.elements.owner.value;
+    if (status === "active" && t.status === "resolved") return false;
+    if (status && status !== "active" && t.status !== status) return false;
+    if (owner === "unassigned" && t.assignee) return false;
+    if (owner === "mine" && !(t.assignee && me && t.assignee.key_id === me.owner_id)) return false;
+    return true;
+  }
+
   function replaceQueue(list) {
     tickets = {};
     (list || []).forEach(function (t) { tickets[t.id] = t; });
@@ -211,7 +351,7 @@
   }
 
   function renderQueue() {
-    var list = Object.keys(tickets).map(function (id) { return tickets[id]; });
+    var list = Object.keys(tickets).map(function (id) { return tickets[id]; }).filter(stillMatches);
     list.sort(function (a, b) {  // as the server's order=priority: urgent first, longest wait first
       return (RANK[a.priority] - RANK[b.priority]) || String(a.created_at).localeCompare(String(b.created_at));
     });
@@ -248,6 +388,12 @@
   }
 
   $("filters").addEventListener("change", loadQueue);
+  $("filters").addEventListener("submit", function (e) { e.preventDefault(); loadQueue(); });
+  var searchTimer = null;
+  $("filters").elements.q.addEventListener("input", function () {
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(loadQueue, 250);
+  });
 
   /* ---- one ticket ---- */
   function openTicket(id) {
@@ -261,6 +407,8 @@
           notify("");
           $("promote-form").hidden = true;
           $("promote").setAttribute("aria-expanded", "false");
+          $("notes").textContent = "";
+          loadNotes(ticket.id);
         }
         renderDetail();
         renderQueue();
@@ -283,7 +431,14 @@
     $("meta-assignee").textContent = t.assignee ? t.assignee.name || t.assignee.key_id : "nobody";
     $("meta-created").textContent = ago(t.created_at) + " (" + new Date(t.created_at).toLocaleString() + ")";
     var resolved = t.status === "resolved";
-    $("assign").disabled = resolved;
+    var owner = t.assignee && t.assignee.key_id;
+    var mine = me && owner === me.owner_id;
+    var admin = me && me.role === "admin";
+    $("assign").disabled = resolved || mine || (owner && !admin);
+    $("unassign").disabled = resolved || !owner || !(mine || admin);
+    $("reassign").disabled = resolved || (owner && !mine && !admin);
+    $("reassign").value = "";
+    $("note-input").disabled = false;
     $("resolve").disabled = resolved;
     $("handback").disabled = resolved;
     $("reply-input").disabled = resolved;
@@ -395,6 +550,7 @@
   }
 
   $("assign").addEventListener("click", function () { act("/assign", undefined, "Assigned to you."); });
+  $("unassign").addEventListener("click", function () { act("/unassign", undefined, "Back in the queue."); });
   $("resolve").addEventListener("click", function () { act("/resolve", undefined, "Resolved: the customer is asked to rate the conversation."); });
   $("handback").addEventListener("click", function () { act("/handback", undefined, "Handed back to the bot."); });
 
@@ -460,6 +616,8 @@
         Object.keys(payload).forEach(function (k) { if (k !== "conversation") selected[k] = payload[k]; });
         renderMeta();
       }
+    } else if (name === "note") {
+      if (selected && selected.id === payload.ticket_id) appendNote(payload);
     } else if (name === "turn") {
       var conversationId = payload.conversation_id;
       if (selected && selected.conversation_id === conversationId) {
@@ -495,6 +653,20 @@
 
   // Ages in the queue stay current without a reload.
   setInterval(function () { if (!$("app").hidden) renderQueue(); }, 30000);
+
+  // For the other console scripts (screens, knowledge, shortcuts): one key, one identity.
+  window.FrontdeskConsole = {
+    api: api,
+    el: el,
+    key: function () { return key; },
+    me: function () { return me; },
+    onSignIn: function (hook) { signInHooks.push(hook); if (me) hook(me); },
+    selected: function () { return selected; },
+    openTicket: openTicket,
+    act: function (path, done) { return act(path, undefined, done); },
+    reloadCanned: loadCanned,
+    reloadAgents: loadAgents,
+  };
 
   if (key) start().catch(function (error) { sessionStorage.removeItem(KEY_STORE); key = ""; showLogin(loginError(error)); });
   else showLogin("");

@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from frontdesk.domain.release import Actor
+from frontdesk.domain.tenant import KeyRole, Principal
 from frontdesk.runtime import Frontdesk
 from frontdesk.testing.releases import as_text, release_document
 
@@ -36,6 +37,23 @@ MATRIX: dict[tuple[str, str], tuple[tuple[str, ...], Any]] = {
     ("post", "/v1/conversations/{conversation_id}/csat"): (ALL, {"score": 4}),
     ("get", "/v1/conversations/{conversation_id}/events"): (ALL, None),
     ("get", "/v1/conversations/{conversation_id}/turns/{turn_id}/original"): (STAFF, None),
+    ("get", "/v1/agents"): (STAFF, None),
+    ("post", "/v1/agents"): (ADMIN, {"name": "Kim", "email": "kim@acme.example"}),
+    ("patch", "/v1/agents/{agent_id}"): (ADMIN, {"name": "Kim"}),
+    ("post", "/v1/agents/{agent_id}/keys"): (ADMIN, None),
+    ("post", "/v1/agents/sign-in"): (
+        ALL,
+        {"tenant": "{tenant_slug}", "email": "{agent_email}", "password": "acme-guess-0123"},
+    ),
+    ("post", "/v1/agents/sign-out"): (STAFF, None),
+    ("get", "/v1/canned-replies"): (STAFF, None),
+    ("post", "/v1/canned-replies"): (STAFF, {"title": "Hello", "body": "Hi {{customer_name}}"}),
+    ("patch", "/v1/canned-replies/{reply_id}"): (STAFF, {"body": "Hello"}),
+    ("delete", "/v1/canned-replies/{reply_id}"): (STAFF, None),
+    ("get", "/v1/tickets/{ticket_id}/canned-replies/{reply_id}"): (STAFF, None),
+    ("post", "/v1/tickets/{ticket_id}/unassign"): (STAFF, None),
+    ("get", "/v1/tickets/{ticket_id}/notes"): (STAFF, None),
+    ("post", "/v1/tickets/{ticket_id}/notes"): (STAFF, {"text": "note"}),
     ("get", "/v1/keys"): (ADMIN, None),
     ("post", "/v1/keys"): (ADMIN, {"role": "widget"}),
     ("delete", "/v1/keys/{key_id}"): (ADMIN, None),
@@ -120,7 +138,9 @@ MATRIX: dict[tuple[str, str], tuple[tuple[str, ...], Any]] = {
 STREAMS = {"/v1/events", "/v1/conversations/{conversation_id}/events"}
 # Routes a help desk calls with the integration's own secret instead of an API key: no
 # key of any tenant gets past that check (401), whatever its role.
-KEYLESS = {"/v1/integrations/chatwoot/{tenant_slug}/events"}
+# Signing in takes an e-mail and password, not a key: another tenant's agent with a wrong
+# password is refused (401) like everyone else.
+KEYLESS = {"/v1/integrations/chatwoot/{tenant_slug}/events", "/v1/agents/sign-in"}
 
 
 def _globex_ids(frontdesk: Frontdesk, tenant_id: str, name: str) -> dict[str, str]:
@@ -149,7 +169,14 @@ def _globex_ids(frontdesk: Frontdesk, tenant_id: str, name: str) -> dict[str, st
         token="globex-chatwoot-token",
         secret="globex-chatwoot-secret-0123",
     )
+    admin = Principal(tenant_id, name, KeyRole.ADMIN, key.id)
+    agent = frontdesk.agents.create(admin, "Globex Gil", "gil@globex.example", "globex-pass-0123")
+    canned = frontdesk.canned.create(admin, "Greeting", "Hello {{customer_name}}")
+    frontdesk.handoff.add_note(admin, ticket.id, "globex internal note")
     return {
+        "agent_id": agent.id,
+        "agent_email": agent.email,
+        "reply_id": canned.id,
         "conversation_id": conversation.id,
         "turn_id": reply.turn.id,
         "ticket_id": ticket.id,
