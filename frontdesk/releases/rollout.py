@@ -148,6 +148,10 @@ class RolloutService:
         with self._db.transaction() as session:
             repo.observe(session, tenant_id, rollout_id, seen)
 
+    def count_dropped(self, tenant_id: str, rollout_id: str, n: int = 1) -> None:
+        with self._db.transaction() as session:
+            repo.count_dropped(session, tenant_id, rollout_id, n)
+
     def compare(self, rollout: Rollout) -> tuple[ArmStats, ArmStats]:
         """(candidate, production) over the rollout's window."""
         limits = RollbackTriggers.model_validate(rollout.thresholds)
@@ -187,6 +191,7 @@ class RolloutService:
         candidate, production = self.compare(rollout)
         with self._db.transaction() as session:
             names = self._names(session, rollout)
+            run, dropped = repo.shadow_counts(session, tenant_id, rollout.id)
         return {
             "id": rollout.id,
             "candidate": names[0],
@@ -200,6 +205,10 @@ class RolloutService:
             "ended_at": None if rollout.ended_at is None else rollout.ended_at.isoformat(),
             "candidate_stats": candidate.to_dict(),
             "production_stats": production.to_dict(),
+            # Shadow samples the candidate answered vs dropped rather than slow customers.
+            "shadow_samples": {"run": run, "dropped": dropped}
+            if rollout.mode is RolloutMode.SHADOW
+            else None,
         }
 
     def _names(self, session: Session, rollout: Rollout) -> tuple[str, str]:

@@ -1,56 +1,38 @@
-"""What happens after a turn of a running rollout: its figures are recorded, the shadow
-candidate answers the same message, and the rollback triggers are checked.
+"""What happens after a turn of a running rollout: its figures are recorded, a shadow
+sample is handed to the shadow runner, and the rollback triggers are checked.
 
-All of it runs on a background worker after the reply is stored. A shadow run also waits
-until no customer turn is being answered in this process (it would compete with them for
-the CPU), and pauses between its screening and answering stages when one arrives; when
-the process is not idle within ``shadow_wait_s``, or the worker falls behind, the shadow
-run is dropped and counted rather than queued without bound.
+The bookkeeping runs on a background thread after the reply is stored, so none of it is
+on the customer's path. Shadow samples run where :class:`ShadowRunner` puts them: on
+``frontdesk worker`` processes when jobs go through PostgreSQL
+(:mod:`~frontdesk.releases.shadow_queued`), else on an idle-gated, bounded thread of this
+process (:mod:`~frontdesk.releases.shadow_local`); either way a sample that cannot run
+without making customers wait is dropped and counted (metrics and ``rollout status``).
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from typing import Protocol
 
-from frontdesk.domain.conversation import Outcome, StageTrace
-from frontdesk.domain.release import Arm, Observation, Rollout
+from frontdesk.domain.release import Observation, Rollout
+from frontdesk.monitoring.metrics import Metrics
 from frontdesk.pipeline.runner import Pipeline
-from frontdesk.pipeline.state import HistoryTurn, TurnState
+from frontdesk.pipeline.state import HistoryTurn
 from frontdesk.releases.follower import Route
+from frontdesk.releases.observe import observation
 from frontdesk.releases.rollout import RolloutService
+from frontdesk.releases.shadow import ShadowSample
+from frontdesk.releases.shadow_local import PROCESS_LOAD, LocalShadows
+
+__all__ = ["RolloutTraffic", "ShadowBook", "ShadowInput", "ShadowRunner", "observation"]
 
 log = logging.getLogger(__name__)
-
-_ERROR_FLAGS = ("error", "fallback:extractive")  # a stage raised, or every LLM provider failed
-_SAFETY_STAGES = ("input_guard", "output_guard")
-# Guard flags that record housekeeping on the input, not a safety decision.
-_NOT_SAFETY = ("pii_redacted", "hidden_characters_removed", "homoglyphs_folded")
-_SAFETY_REASONS = ("safety", "policy")
-
-
-def observation(
-    arm: Arm, state: TurnState, trace: list[StageTrace], latency_ms: float, turn_id: str | None
-) -> Observation:
-    """How a turn went, in the figures rollouts compare."""
-    flags = [(stage.name, flag) for stage in trace for flag in stage.flags]
-    return Observation(
-        arm=arm,
-        latency_ms=round(latency_ms, 3),
-        error=state.escalation_reason == "error" or any(f in _ERROR_FLAGS for _s, f in flags),
-        outcome=state.outcome.value if state.outcome else "no_answer",
-        confidence=float(state.confidence),
-        safety=state.outcome is Outcome.REFUSED
-        or state.escalation_reason in _SAFETY_REASONS
-        or any(stage in _SAFETY_STAGES and f not in _NOT_SAFETY for stage, f in flags),
-        turn_id=turn_id,
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,32 +45,35 @@ class ShadowInput:
     top_citation: str | None  # production's first citation, to compare
 
 
-class _BusyGauge:
-    """Customer turns being answered in this process. One per process, not per
-    ``Frontdesk``: the CPU a shadow run would take is the process's."""
+class ShadowRunner(Protocol):
+    def offer(self, pipeline: Pipeline, sample: ShadowSample) -> None: ...
 
-    def __init__(self) -> None:
-        self._count = 0
-        self._idle = threading.Condition()
+    def pending(self) -> int: ...
 
-    @contextlib.contextmanager
-    def turn(self) -> Iterator[None]:
-        with self._idle:
-            self._count += 1
+    def close(self) -> None: ...
+
+
+class ShadowBook:
+    """Stores a shadow run's comparison and counts samples run and dropped: in metrics
+    (this process) and on the rollout (every replica's ``rollout status``)."""
+
+    def __init__(self, rollouts: RolloutService, metrics: Metrics | None) -> None:
+        self._rollouts = rollouts
+        self._metrics = metrics
+
+    def ran(self, sample: ShadowSample, seen: Observation) -> None:
+        self._rollouts.record(sample.tenant_id, sample.rollout_id, seen)
+        if self._metrics is not None:
+            self._metrics.observe_shadow("run")
+
+    def dropped(self, sample: ShadowSample, reason: str) -> None:
+        log.info("shadow sample dropped tenant=%s reason=%s", sample.tenant_id, reason)
+        if self._metrics is not None:
+            self._metrics.observe_shadow("dropped", reason)
         try:
-            yield
-        finally:
-            with self._idle:
-                self._count -= 1
-                if self._count == 0:
-                    self._idle.notify_all()
-
-    def wait_idle(self, timeout_s: float) -> bool:
-        with self._idle:
-            return self._idle.wait_for(lambda: self._count == 0, timeout_s)
-
-
-_PROCESS_LOAD = _BusyGauge()
+            self._rollouts.count_dropped(sample.tenant_id, sample.rollout_id)
+        except Exception:
+            log.exception("counting a dropped shadow sample failed tenant=%s", sample.tenant_id)
 
 
 class RolloutTraffic:
@@ -97,45 +82,46 @@ class RolloutTraffic:
         rollouts: RolloutService,
         on_withdrawn: Callable[[str], object],
         check_every_s: float = 1.0,
-        max_backlog: int = 64,
-        shadow_wait_s: float = 5.0,
+        metrics: Metrics | None = None,
     ) -> None:
         self._rollouts = rollouts
         self._on_withdrawn = on_withdrawn  # refresh this replica's view of the tenant
         self._check_every_s = check_every_s
-        self._max_backlog = max_backlog
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rollout")
-        self._shadow_wait_s = shadow_wait_s
+        self.book = ShadowBook(rollouts, metrics)
+        self.shadows: ShadowRunner = LocalShadows(self.book)
         self._backlog = 0
         self._checked: dict[str, float] = {}
         self._lock = threading.Lock()
-        self.dropped_shadows = 0
+
+    def use_shadow_runner(self, runner: ShadowRunner) -> None:
+        """Run shadow samples elsewhere (``frontdesk worker`` processes)."""
+        self.shadows.close()
+        self.shadows = runner
 
     def customer_turn(self) -> contextlib.AbstractContextManager[None]:
-        """Mark a customer turn being answered: shadow runs wait until none is."""
-        return _PROCESS_LOAD.turn()
+        """Mark a customer turn being answered: local shadow runs wait until none is."""
+        return PROCESS_LOAD.turn()
 
     def after_turn(
         self, tenant_id: str, route: Route, served: Observation, shadow: ShadowInput | None
     ) -> None:
-        rollout = route.rollout
-        if rollout is None:
+        if route.rollout is None:
             return
         with self._lock:
-            if self._backlog >= self._max_backlog:
-                self.dropped_shadows += 1
-                shadow = None  # keep the figures, skip the expensive part
             self._backlog += 1
         self._executor.submit(self._work, tenant_id, route, served, shadow)
 
     def drain(self, timeout_s: float = 30.0) -> None:
-        """Wait until queued work is done (tests, benchmarks, shutdown)."""
+        """Wait until queued bookkeeping and local shadow runs are done (tests,
+        benchmarks, shutdown)."""
         deadline = time.monotonic() + timeout_s
-        while self._backlog and time.monotonic() < deadline:
+        while (self._backlog or self.shadows.pending()) and time.monotonic() < deadline:
             time.sleep(0.01)
 
     def close(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)
+        self.shadows.close()
 
     def _work(
         self, tenant_id: str, route: Route, served: Observation, shadow: ShadowInput | None
@@ -145,49 +131,23 @@ class RolloutTraffic:
             assert rollout is not None
             self._rollouts.record(tenant_id, rollout.id, served)
             if route.shadow is not None and shadow is not None:
-                seen = self._shadow(tenant_id, route.shadow, served, shadow)
-                if seen is not None:
-                    self._rollouts.record(tenant_id, rollout.id, seen)
-                else:
-                    with self._lock:
-                        self.dropped_shadows += 1
+                sample = ShadowSample(
+                    tenant_id=tenant_id,
+                    rollout_id=rollout.id,
+                    conversation_id=shadow.conversation_id,
+                    text=shadow.text,
+                    history=list(shadow.history),
+                    served_turn_id=served.turn_id,
+                    served_outcome=served.outcome,
+                    top_citation=shadow.top_citation,
+                )
+                self.shadows.offer(route.shadow, sample)
             self._maybe_check(tenant_id, rollout)
         except Exception:
             log.exception("rollout bookkeeping failed tenant=%s", tenant_id)
         finally:
             with self._lock:
                 self._backlog -= 1
-
-    def _shadow(
-        self, tenant_id: str, pipeline: Pipeline, served: Observation, given: ShadowInput
-    ) -> Observation | None:
-        """The candidate's answer to the same message, one stage at a time and only while
-        no customer waits; None when the process stayed busy."""
-        _lower_priority()
-        state = TurnState(
-            tenant_id=tenant_id,
-            conversation_id=given.conversation_id,
-            text=given.text,
-            history=list(given.history),
-        )
-        trace: list[StageTrace] = []
-        elapsed = 0.0
-        for stage in pipeline.stages:
-            if state.outcome is not None:
-                break
-            if not _PROCESS_LOAD.wait_idle(self._shadow_wait_s):
-                return None
-            started = time.perf_counter()
-            trace += Pipeline(pipeline.release_id, [stage]).run(state)
-            elapsed += time.perf_counter() - started
-        seen = observation(Arm.SHADOW, state, trace, elapsed * 1000, None)
-        top = state.citations[0].chunk_id if state.citations else None
-        return replace(
-            seen,
-            turn_id=served.turn_id,
-            agrees=seen.outcome == served.outcome,
-            same_citation=top == given.top_citation,
-        )
 
     def _maybe_check(self, tenant_id: str, rollout: Rollout) -> None:
         now = time.monotonic()
@@ -196,10 +156,3 @@ class RolloutTraffic:
         self._checked[rollout.id] = now
         if self._rollouts.check(rollout) is not None:
             self._on_withdrawn(tenant_id)
-
-
-def _lower_priority() -> None:
-    """Lowest CPU priority for the calling thread (Linux: a thread id is a pid for
-    ``setpriority``), so the OS runs customer turns first."""
-    with contextlib.suppress(AttributeError, OSError):
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
