@@ -148,9 +148,18 @@ class RolloutService:
         with self._db.transaction() as session:
             repo.observe(session, tenant_id, rollout_id, seen)
 
-    def count_dropped(self, tenant_id: str, rollout_id: str, n: int = 1) -> None:
+    def record_batch(
+        self,
+        seen: list[tuple[str, str, Observation]],
+        dropped: dict[tuple[str, str], int],
+    ) -> None:
+        """Observations ``(tenant, rollout, observation)`` and dropped shadow samples per
+        ``(tenant, rollout)``, in one transaction (one write, however busy the replica)."""
         with self._db.transaction() as session:
-            repo.count_dropped(session, tenant_id, rollout_id, n)
+            for tenant_id, rollout_id, observation in seen:
+                repo.observe(session, tenant_id, rollout_id, observation)
+            for (tenant_id, rollout_id), n in dropped.items():
+                repo.count_dropped(session, tenant_id, rollout_id, n)
 
     def compare(self, rollout: Rollout) -> tuple[ArmStats, ArmStats]:
         """(candidate, production) over the rollout's window."""
