@@ -1,10 +1,10 @@
 """Shadow samples run inside the serving process (the embedded default, no worker).
 
 One low-priority thread runs them from a bounded backlog. It starts a stage only while no
-customer turn is being answered in the process (a shadow run would compete with it for
-the CPU), so a sample waits for an idle moment; when none comes within ``wait_s``, or the
-backlog is full when a sample arrives, the sample is dropped and counted rather than
-queued without bound: shadow work never makes a customer wait for it.
+customer turn is being answered in the process, nor was for ``quiet_s`` (a shadow run
+would compete with it for the CPU), so a sample waits for an idle moment; when none comes
+within ``wait_s`` (before any of its stages), or the backlog is full when a sample
+arrives, the sample is dropped and counted rather than queued without bound.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import contextlib
 import logging
 import queue
 import threading
+import time
 from collections.abc import Iterator
 
 from frontdesk.pipeline.runner import Pipeline
@@ -35,6 +36,7 @@ class BusyGauge:
     def __init__(self) -> None:
         self._count = 0
         self._idle = threading.Condition()
+        self._last_end = 0.0  # monotonic: when the last customer turn ended
 
     @contextlib.contextmanager
     def turn(self) -> Iterator[None]:
@@ -45,15 +47,28 @@ class BusyGauge:
         finally:
             with self._idle:
                 self._count -= 1
+                self._last_end = time.monotonic()
                 if self._count == 0:
                     self._idle.notify_all()
 
     def in_flight(self) -> int:
         return self._count
 
-    def wait_idle(self, timeout_s: float) -> bool:
+    def wait_idle(self, timeout_s: float, quiet_s: float = 0.0) -> bool:
+        """Wait until no customer turn has been in flight for ``quiet_s`` (turns come in
+        bursts: right after one ends another often starts); False after ``timeout_s``."""
+        deadline = time.monotonic() + timeout_s
         with self._idle:
-            return self._idle.wait_for(lambda: self._count == 0, timeout_s)
+            while True:
+                now = time.monotonic()
+                if self._count == 0 and now - self._last_end >= quiet_s:
+                    return True
+                if now >= deadline:
+                    return False
+                if self._count:
+                    self._idle.wait(deadline - now)
+                else:
+                    self._idle.wait(min(deadline - now, quiet_s - (now - self._last_end)))
 
 
 PROCESS_LOAD = BusyGauge()
@@ -66,9 +81,11 @@ class LocalShadows:
         max_backlog: int = 8,
         wait_s: float = 5.0,
         load: BusyGauge = PROCESS_LOAD,
+        quiet_s: float = 0.1,
     ) -> None:
         self._ledger = ledger
         self._wait_s = wait_s
+        self._quiet_s = quiet_s
         self._load = load
         self._backlog: queue.Queue[tuple[Pipeline, ShadowSample]] = queue.Queue(max_backlog)
         self._stop = threading.Event()
@@ -118,7 +135,9 @@ class LocalShadows:
                 self._backlog.task_done()
 
     def _run(self, pipeline: Pipeline, sample: ShadowSample) -> None:
-        seen = run_shadow(pipeline, sample, lambda: self._load.wait_idle(self._wait_s))
+        seen = run_shadow(
+            pipeline, sample, lambda: self._load.wait_idle(self._wait_s, self._quiet_s)
+        )
         if seen is None:
             self._ledger.dropped(sample, BUSY)
         else:
