@@ -48,6 +48,7 @@ from frontdesk.releases.follower import ReleaseFollower
 from frontdesk.releases.promotion import Promotion
 from frontdesk.releases.registry import ReleaseRegistry
 from frontdesk.releases.rollout import RolloutService
+from frontdesk.releases.shadow_queued import QueuedShadows, ShadowTask
 from frontdesk.releases.traffic import RolloutTraffic
 from frontdesk.retrieval.types import Passage
 from frontdesk.services.agents import AgentService
@@ -140,6 +141,11 @@ class Frontdesk:
         self.privacy = PrivacyService(self.database, vault, identifiers)
         self.intents = self.resources.intents()
         self.jobs = self._job_queue()
+        if isinstance(self.jobs, PostgresQueue):
+            # Workers exist: shadow samples run there, off the serving replicas.
+            book = self.rollout_traffic.book
+            ShadowTask(self.follower, book).register(self.jobs)
+            self.rollout_traffic.use_shadow_runner(QueuedShadows(self.jobs, book))
         self.stats = StatsReader(self.database)
         self.alerts = AlertDesk(self.database, timedelta(seconds=settings.alert_period_s))
         self.webhooks = WebhookDesk(
@@ -181,7 +187,9 @@ class Frontdesk:
             self.database, self._build_pipeline, self.pipeline, poll_s=poll_s
         )
         self.rollouts = RolloutService(self.database, self.releases, self.pipeline.release_id)
-        self.rollout_traffic = RolloutTraffic(self.rollouts, self.follower.refresh)
+        self.rollout_traffic = RolloutTraffic(
+            self.rollouts, self.follower.refresh, metrics=self.metrics
+        )
         gate = EvalGate(
             self.follower.pipeline_for,
             database_sources(self.database),

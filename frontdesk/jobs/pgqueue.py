@@ -12,6 +12,8 @@ Retries are deferred with their backoff (``schedule_in``). Every slice runs thro
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Callable
 from typing import Any
 
 from procrastinate import App, PsycopgConnector
@@ -45,15 +47,34 @@ class PostgresQueue(JobQueue):
         self.app = App(connector=PsycopgConnector(conninfo=conninfo(database_url)))
         self._task = self.app.task(name=TASK, pass_context=False)(self._run)
         self._open = False
+        self._open_lock = threading.Lock()
 
     def _priority(self, tenant_id: str) -> int:
         with self._db.transaction() as session:
             return -repo.unfinished(session, tenant_id)
 
+    def _ensure_open(self) -> None:
+        with self._open_lock:
+            if not self._open:
+                self.app.open()
+                self._open = True
+
+    def register(self, name: str, queue: str, run: Callable[[dict[str, Any]], None]) -> None:
+        """A task outside the jobs table (no job record, no retries): ``run(payload)`` in
+        whichever worker takes it from ``queue``."""
+
+        def task(payload: dict[str, Any]) -> None:
+            run(payload)
+
+        self.app.task(name=name, queue=queue, pass_context=False)(task)
+
+    def defer(self, name: str, queue: str, payload: dict[str, Any], priority: int = 0) -> None:
+        """Queue ``payload`` for the task ``name`` registered with :meth:`register`."""
+        self._ensure_open()
+        self.app.configure_task(name=name, queue=queue, priority=priority).defer(payload=payload)
+
     def _defer(self, args: dict[str, Any], delay_s: float = 0.0) -> None:
-        if not self._open:
-            self.app.open()
-            self._open = True
+        self._ensure_open()
         deferrer = self._task.configure(
             priority=self._priority(str(args["tenant_id"])),
             schedule_in={"seconds": int(delay_s)} if delay_s >= 1 else None,
@@ -73,11 +94,12 @@ class PostgresQueue(JobQueue):
         elif isinstance(outcome, Retry):
             self._defer({**args, "payload": payload, "attempt": attempt + 1}, outcome.delay_s)
 
-    def run_worker(self, concurrency: int) -> None:
-        """Run jobs until SIGINT/SIGTERM (``frontdesk worker``)."""
-        log.info("worker started concurrency=%d", concurrency)
+    def run_worker(self, concurrency: int, queues: list[str] | None = None) -> None:
+        """Run jobs until SIGINT/SIGTERM (``frontdesk worker``); from ``queues`` only
+        when given (``default`` holds the jobs, ``shadow`` rollouts' shadow samples)."""
+        log.info("worker started concurrency=%d queues=%s", concurrency, queues or "all")
         self._open = True  # the worker opens the app; deferring from tasks goes through it
-        self.app.run_worker(concurrency=concurrency, delete_jobs="successful")
+        self.app.run_worker(concurrency=concurrency, queues=queues, delete_jobs="successful")
 
     def shutdown(self) -> None:
         if self._open:

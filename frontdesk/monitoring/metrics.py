@@ -95,6 +95,13 @@ class Metrics:
             ["reason"],
             registry=self.registry,
         )
+        self.shadow_samples = Counter(
+            "frontdesk_shadow_samples",
+            "Shadow samples of a rollout, run or dropped (reason: backlog_full, busy, stale, "
+            "ended): shadow work is dropped rather than made to slow customers down.",
+            ["result", "reason"],
+            registry=self.registry,
+        )
         self.requests = Histogram(
             "frontdesk_http_request_seconds",
             "HTTP requests by route template, method and status.",
@@ -163,6 +170,9 @@ class Metrics:
 
     def observe_cache_rejection(self, reason: str) -> None:
         self.cache_rejections.labels(reason=reason).inc()
+
+    def observe_shadow(self, result: str, reason: str = "") -> None:
+        self.shadow_samples.labels(result=result, reason=reason).inc()
 
     def observe_feedback(self, kind: str, value: int) -> None:
         self.feedback.labels(kind=kind, value=str(value)).inc()

@@ -148,6 +148,19 @@ class RolloutService:
         with self._db.transaction() as session:
             repo.observe(session, tenant_id, rollout_id, seen)
 
+    def record_batch(
+        self,
+        seen: list[tuple[str, str, Observation]],
+        dropped: dict[tuple[str, str], int],
+    ) -> None:
+        """Observations ``(tenant, rollout, observation)`` and dropped shadow samples per
+        ``(tenant, rollout)``, in one transaction (one write, however busy the replica)."""
+        with self._db.transaction() as session:
+            for tenant_id, rollout_id, observation in seen:
+                repo.observe(session, tenant_id, rollout_id, observation)
+            for (tenant_id, rollout_id), n in dropped.items():
+                repo.count_dropped(session, tenant_id, rollout_id, n)
+
     def compare(self, rollout: Rollout) -> tuple[ArmStats, ArmStats]:
         """(candidate, production) over the rollout's window."""
         limits = RollbackTriggers.model_validate(rollout.thresholds)
@@ -187,6 +200,7 @@ class RolloutService:
         candidate, production = self.compare(rollout)
         with self._db.transaction() as session:
             names = self._names(session, rollout)
+            run, dropped = repo.shadow_counts(session, tenant_id, rollout.id)
         return {
             "id": rollout.id,
             "candidate": names[0],
@@ -200,6 +214,10 @@ class RolloutService:
             "ended_at": None if rollout.ended_at is None else rollout.ended_at.isoformat(),
             "candidate_stats": candidate.to_dict(),
             "production_stats": production.to_dict(),
+            # Shadow samples the candidate answered vs dropped rather than slow customers.
+            "shadow_samples": {"run": run, "dropped": dropped}
+            if rollout.mode is RolloutMode.SHADOW
+            else None,
         }
 
     def _names(self, session: Session, rollout: Rollout) -> tuple[str, str]:

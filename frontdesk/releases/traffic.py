@@ -1,56 +1,41 @@
-"""What happens after a turn of a running rollout: its figures are recorded, the shadow
-candidate answers the same message, and the rollback triggers are checked.
+"""What happens after a turn of a running rollout: its figures are recorded, a shadow
+sample is handed to the shadow runner, and the rollback triggers are checked.
 
-All of it runs on a background worker after the reply is stored. A shadow run also waits
-until no customer turn is being answered in this process (it would compete with them for
-the CPU), and pauses between its screening and answering stages when one arrives; when
-the process is not idle within ``shadow_wait_s``, or the worker falls behind, the shadow
-run is dropped and counted rather than queued without bound.
+The bookkeeping runs on a background thread after the reply is stored, so none of it is
+on the customer's path, and it writes in batches (at most one transaction per
+``flush_every_s``): on the embedded SQLite database every write takes the one write lock
+customers' turns need too. Shadow samples run where :class:`ShadowRunner` puts them: on
+``frontdesk worker`` processes when jobs go through PostgreSQL
+(:mod:`~frontdesk.releases.shadow_queued`), else on an idle-gated, bounded thread of this
+process (:mod:`~frontdesk.releases.shadow_local`); either way a sample that cannot run
+without making customers wait is dropped and counted (metrics and ``rollout status``).
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
-import os
+import queue
 import threading
 import time
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
 
-from frontdesk.domain.conversation import Outcome, StageTrace
-from frontdesk.domain.release import Arm, Observation, Rollout
+from frontdesk.domain.release import Observation, Rollout
+from frontdesk.monitoring.metrics import Metrics
 from frontdesk.pipeline.runner import Pipeline
-from frontdesk.pipeline.state import HistoryTurn, TurnState
+from frontdesk.pipeline.state import HistoryTurn
 from frontdesk.releases.follower import Route
+from frontdesk.releases.observe import observation
 from frontdesk.releases.rollout import RolloutService
+from frontdesk.releases.shadow import ShadowSample
+from frontdesk.releases.shadow_local import PROCESS_LOAD, LocalShadows
+
+__all__ = ["RolloutTraffic", "ShadowBook", "ShadowInput", "ShadowRunner", "observation"]
 
 log = logging.getLogger(__name__)
-
-_ERROR_FLAGS = ("error", "fallback:extractive")  # a stage raised, or every LLM provider failed
-_SAFETY_STAGES = ("input_guard", "output_guard")
-# Guard flags that record housekeeping on the input, not a safety decision.
-_NOT_SAFETY = ("pii_redacted", "hidden_characters_removed", "homoglyphs_folded")
-_SAFETY_REASONS = ("safety", "policy")
-
-
-def observation(
-    arm: Arm, state: TurnState, trace: list[StageTrace], latency_ms: float, turn_id: str | None
-) -> Observation:
-    """How a turn went, in the figures rollouts compare."""
-    flags = [(stage.name, flag) for stage in trace for flag in stage.flags]
-    return Observation(
-        arm=arm,
-        latency_ms=round(latency_ms, 3),
-        error=state.escalation_reason == "error" or any(f in _ERROR_FLAGS for _s, f in flags),
-        outcome=state.outcome.value if state.outcome else "no_answer",
-        confidence=float(state.confidence),
-        safety=state.outcome is Outcome.REFUSED
-        or state.escalation_reason in _SAFETY_REASONS
-        or any(stage in _SAFETY_STAGES and f not in _NOT_SAFETY for stage, f in flags),
-        turn_id=turn_id,
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,32 +48,66 @@ class ShadowInput:
     top_citation: str | None  # production's first citation, to compare
 
 
-class _BusyGauge:
-    """Customer turns being answered in this process. One per process, not per
-    ``Frontdesk``: the CPU a shadow run would take is the process's."""
+@dataclass(frozen=True, slots=True)
+class _Turn:
+    tenant_id: str
+    route: Route
+    served: Observation
+    shadow: ShadowInput | None
+
+
+class ShadowRunner(Protocol):
+    def offer(self, pipeline: Pipeline, sample: ShadowSample) -> None: ...
+
+    def pending(self) -> int: ...
+
+    def close(self) -> None: ...
+
+
+class _Batch:
+    """Observations and dropped-sample counts waiting for the next write."""
 
     def __init__(self) -> None:
-        self._count = 0
-        self._idle = threading.Condition()
+        self._lock = threading.Lock()
+        self.seen: list[tuple[str, str, Observation]] = []
+        self.dropped: Counter[tuple[str, str]] = Counter()
 
-    @contextlib.contextmanager
-    def turn(self) -> Iterator[None]:
-        with self._idle:
-            self._count += 1
-        try:
-            yield
-        finally:
-            with self._idle:
-                self._count -= 1
-                if self._count == 0:
-                    self._idle.notify_all()
+    def add(self, tenant_id: str, rollout_id: str, seen: Observation) -> None:
+        with self._lock:
+            self.seen.append((tenant_id, rollout_id, seen))
 
-    def wait_idle(self, timeout_s: float) -> bool:
-        with self._idle:
-            return self._idle.wait_for(lambda: self._count == 0, timeout_s)
+    def drop(self, tenant_id: str, rollout_id: str) -> None:
+        with self._lock:
+            self.dropped[(tenant_id, rollout_id)] += 1
+
+    def take(self) -> tuple[list[tuple[str, str, Observation]], dict[tuple[str, str], int]]:
+        with self._lock:
+            seen, dropped = self.seen, dict(self.dropped)
+            self.seen, self.dropped = [], Counter()
+        return seen, dropped
 
 
-_PROCESS_LOAD = _BusyGauge()
+class ShadowBook:
+    """Stores a shadow run's comparison and counts samples run and dropped: in metrics
+    (this process) and on the rollout (every replica's ``rollout status``)."""
+
+    def __init__(self, batch: _Batch, metrics: Metrics | None, wake: Callable[[], None]) -> None:
+        self._batch = batch
+        self._metrics = metrics
+        self._wake = wake
+
+    def ran(self, sample: ShadowSample, seen: Observation) -> None:
+        self._batch.add(sample.tenant_id, sample.rollout_id, seen)
+        if self._metrics is not None:
+            self._metrics.observe_shadow("run")
+        self._wake()
+
+    def dropped(self, sample: ShadowSample, reason: str) -> None:
+        log.debug("shadow sample dropped tenant=%s reason=%s", sample.tenant_id, reason)
+        self._batch.drop(sample.tenant_id, sample.rollout_id)
+        if self._metrics is not None:
+            self._metrics.observe_shadow("dropped", reason)
+        self._wake()
 
 
 class RolloutTraffic:
@@ -97,109 +116,121 @@ class RolloutTraffic:
         rollouts: RolloutService,
         on_withdrawn: Callable[[str], object],
         check_every_s: float = 1.0,
-        max_backlog: int = 64,
-        shadow_wait_s: float = 5.0,
+        metrics: Metrics | None = None,
+        flush_every_s: float = 1.0,
     ) -> None:
         self._rollouts = rollouts
         self._on_withdrawn = on_withdrawn  # refresh this replica's view of the tenant
         self._check_every_s = check_every_s
-        self._max_backlog = max_backlog
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rollout")
-        self._shadow_wait_s = shadow_wait_s
-        self._backlog = 0
+        self._flush_every_s = flush_every_s
+        self._inbox: queue.Queue[_Turn] = queue.Queue()
+        self._batch = _Batch()
+        self.book = ShadowBook(self._batch, metrics, self._ensure_started)
+        self.shadows: ShadowRunner = LocalShadows(self.book)
+        self._running: dict[str, tuple[str, Rollout]] = {}  # rollout id: (tenant, rollout)
         self._checked: dict[str, float] = {}
-        self._lock = threading.Lock()
-        self.dropped_shadows = 0
+        self._flushed = 0.0
+        self._flush_lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._start_lock = threading.Lock()
+
+    def use_shadow_runner(self, runner: ShadowRunner) -> None:
+        """Run shadow samples elsewhere (``frontdesk worker`` processes)."""
+        self.shadows.close()
+        self.shadows = runner
 
     def customer_turn(self) -> contextlib.AbstractContextManager[None]:
-        """Mark a customer turn being answered: shadow runs wait until none is."""
-        return _PROCESS_LOAD.turn()
+        """Mark a customer turn being answered: local shadow runs wait until none is."""
+        return PROCESS_LOAD.turn()
 
     def after_turn(
         self, tenant_id: str, route: Route, served: Observation, shadow: ShadowInput | None
     ) -> None:
-        rollout = route.rollout
-        if rollout is None:
+        if route.rollout is None:
             return
-        with self._lock:
-            if self._backlog >= self._max_backlog:
-                self.dropped_shadows += 1
-                shadow = None  # keep the figures, skip the expensive part
-            self._backlog += 1
-        self._executor.submit(self._work, tenant_id, route, served, shadow)
+        self._inbox.put(_Turn(tenant_id, route, served, shadow))
+        self._ensure_started()
 
     def drain(self, timeout_s: float = 30.0) -> None:
-        """Wait until queued work is done (tests, benchmarks, shutdown)."""
+        """Wait until queued bookkeeping and local shadow runs are done and written
+        (tests, benchmarks, shutdown)."""
         deadline = time.monotonic() + timeout_s
-        while self._backlog and time.monotonic() < deadline:
+        while (self._inbox.unfinished_tasks or self.shadows.pending()) and (
+            time.monotonic() < deadline
+        ):
             time.sleep(0.01)
+        self._flush()
 
     def close(self) -> None:
-        self._executor.shutdown(wait=True, cancel_futures=True)
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+        self.shadows.close()
+        self._flush()
 
-    def _work(
-        self, tenant_id: str, route: Route, served: Observation, shadow: ShadowInput | None
-    ) -> None:
-        try:
-            rollout = route.rollout
-            assert rollout is not None
-            self._rollouts.record(tenant_id, rollout.id, served)
-            if route.shadow is not None and shadow is not None:
-                seen = self._shadow(tenant_id, route.shadow, served, shadow)
-                if seen is not None:
-                    self._rollouts.record(tenant_id, rollout.id, seen)
-                else:
-                    with self._lock:
-                        self.dropped_shadows += 1
-            self._maybe_check(tenant_id, rollout)
-        except Exception:
-            log.exception("rollout bookkeeping failed tenant=%s", tenant_id)
-        finally:
-            with self._lock:
-                self._backlog -= 1
+    def _ensure_started(self) -> None:
+        with self._start_lock:
+            if self._thread is None and not self._stop.is_set():
+                self._thread = threading.Thread(target=self._loop, name="rollout", daemon=True)
+                self._thread.start()
 
-    def _shadow(
-        self, tenant_id: str, pipeline: Pipeline, served: Observation, given: ShadowInput
-    ) -> Observation | None:
-        """The candidate's answer to the same message, one stage at a time and only while
-        no customer waits; None when the process stayed busy."""
-        _lower_priority()
-        state = TurnState(
-            tenant_id=tenant_id,
-            conversation_id=given.conversation_id,
-            text=given.text,
-            history=list(given.history),
-        )
-        trace: list[StageTrace] = []
-        elapsed = 0.0
-        for stage in pipeline.stages:
-            if state.outcome is not None:
-                break
-            if not _PROCESS_LOAD.wait_idle(self._shadow_wait_s):
-                return None
-            started = time.perf_counter()
-            trace += Pipeline(pipeline.release_id, [stage]).run(state)
-            elapsed += time.perf_counter() - started
-        seen = observation(Arm.SHADOW, state, trace, elapsed * 1000, None)
-        top = state.citations[0].chunk_id if state.citations else None
-        return replace(
-            seen,
-            turn_id=served.turn_id,
-            agrees=seen.outcome == served.outcome,
-            same_citation=top == given.top_citation,
-        )
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                turn = self._inbox.get(timeout=0.2)
+            except queue.Empty:
+                turn = None
+            if turn is not None:
+                try:
+                    self._take(turn)
+                except Exception:
+                    log.exception("rollout bookkeeping failed tenant=%s", turn.tenant_id)
+                finally:
+                    self._inbox.task_done()
+            if time.monotonic() - self._flushed >= self._flush_every_s:
+                try:
+                    self._flush()
+                    self._check()
+                except Exception:
+                    log.exception("rollout bookkeeping failed")
 
-    def _maybe_check(self, tenant_id: str, rollout: Rollout) -> None:
+    def _take(self, turn: _Turn) -> None:
+        rollout = turn.route.rollout
+        assert rollout is not None
+        self._running[rollout.id] = (turn.tenant_id, rollout)
+        self._batch.add(turn.tenant_id, rollout.id, turn.served)
+        if turn.route.shadow is not None and turn.shadow is not None:
+            sample = ShadowSample(
+                tenant_id=turn.tenant_id,
+                rollout_id=rollout.id,
+                conversation_id=turn.shadow.conversation_id,
+                text=turn.shadow.text,
+                history=list(turn.shadow.history),
+                served_turn_id=turn.served.turn_id,
+                served_outcome=turn.served.outcome,
+                top_citation=turn.shadow.top_citation,
+            )
+            self.shadows.offer(turn.route.shadow, sample)
+
+    def _flush(self) -> None:
+        with self._flush_lock:
+            self._flushed = time.monotonic()
+            seen, dropped = self._batch.take()
+            if seen or dropped:
+                self._rollouts.record_batch(seen, dropped)
+
+    def _check(self) -> None:
+        """The rollback triggers of the rollouts this replica saw turns of."""
         now = time.monotonic()
-        if now - self._checked.get(rollout.id, 0.0) < self._check_every_s:
-            return
-        self._checked[rollout.id] = now
-        if self._rollouts.check(rollout) is not None:
-            self._on_withdrawn(tenant_id)
-
-
-def _lower_priority() -> None:
-    """Lowest CPU priority for the calling thread (Linux: a thread id is a pid for
-    ``setpriority``), so the OS runs customer turns first."""
-    with contextlib.suppress(AttributeError, OSError):
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+        for rollout_id, (tenant_id, rollout) in list(self._running.items()):
+            if now - self._checked.get(rollout_id, 0.0) < self._check_every_s:
+                continue
+            self._checked[rollout_id] = now
+            active = self._rollouts.active(tenant_id)
+            if active is None or active.id != rollout_id:
+                self._running.pop(rollout_id, None)  # ended (here or on another replica)
+                continue
+            if self._rollouts.check(rollout) is not None:
+                self._running.pop(rollout_id, None)
+                self._on_withdrawn(tenant_id)

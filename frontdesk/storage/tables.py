@@ -360,6 +360,8 @@ class RolloutRow(Base):
     started_by: Mapped[str] = mapped_column(String(100))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Shadow samples dropped (not run) so as not to slow customers; every replica adds.
+    shadow_dropped: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class RolloutObservationRow(Base):

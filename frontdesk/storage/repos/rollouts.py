@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from frontdesk.domain.release import Arm, Observation, Rollout, RolloutMode, RolloutState
@@ -112,6 +112,34 @@ def observe(session: Session, tenant_id: str, rollout_id: str, seen: Observation
             created_at=utcnow(),
         )
     )
+
+
+def count_dropped(session: Session, tenant_id: str, rollout_id: str, n: int = 1) -> None:
+    """Add ``n`` dropped shadow samples (one UPDATE: replicas add concurrently)."""
+    session.execute(
+        update(RolloutRow)
+        .where(RolloutRow.tenant_id == tenant_id, RolloutRow.id == rollout_id)
+        .values(shadow_dropped=RolloutRow.shadow_dropped + n)
+    )
+
+
+def shadow_counts(session: Session, tenant_id: str, rollout_id: str) -> tuple[int, int]:
+    """Shadow samples run (compared and stored) and dropped, over the whole rollout."""
+    run = session.scalar(
+        select(func.count())
+        .select_from(RolloutObservationRow)
+        .where(
+            RolloutObservationRow.tenant_id == tenant_id,
+            RolloutObservationRow.rollout_id == rollout_id,
+            RolloutObservationRow.arm == Arm.SHADOW.value,
+        )
+    )
+    dropped = session.scalar(
+        select(RolloutRow.shadow_dropped).where(
+            RolloutRow.tenant_id == tenant_id, RolloutRow.id == rollout_id
+        )
+    )
+    return int(run or 0), int(dropped or 0)
 
 
 def observations(
