@@ -9,6 +9,15 @@ a week, a month and the whole range.
 
     .venv/bin/python bench/operations.py --turns 1000000 --backend sqlite
     .venv/bin/python bench/operations.py --turns 1000000 --backend postgres
+
+``--sql`` loads in a way that reaches 10 million turns on a small machine: the synthetic
+turns are generated a day at a time and only their rollups kept (still through
+``turn_increments``, inserted as rows), and the turn rows are written by set-based SQL
+(``generate_series`` in PostgreSQL, a recursive CTE in SQLite) with the same outcome mix,
+release switch and question texts, but without per-turn traces (only the
+top-unanswered list reads turn rows).
+
+    .venv/bin/python bench/operations.py --sql --turns 10000000 --backend sqlite
 """
 
 from __future__ import annotations
@@ -16,8 +25,10 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -36,7 +47,7 @@ from frontdesk import Frontdesk, Settings  # noqa: E402
 from frontdesk.domain.conversation import Outcome, Speaker, Turn  # noqa: E402
 from frontdesk.operations.rollups import turn_increments  # noqa: E402
 from frontdesk.operations.summary import StatsReader, SummaryQuery  # noqa: E402
-from frontdesk.storage.ops_tables import AlertRuleRow  # noqa: E402
+from frontdesk.storage.ops_tables import AlertRuleRow, StatsDailyRow, StatsHourlyRow  # noqa: E402
 from frontdesk.storage.repos import stats as stats_repo  # noqa: E402
 from frontdesk.storage.tables import ConversationRow, TurnRow  # noqa: E402
 
@@ -85,11 +96,15 @@ PHRASES = (
 )
 
 
-def synthetic_turns(n: int, days: int, seed: int = 7) -> list[tuple[Turn, str | None]]:
-    """(assistant turn, the customer's question when it failed), oldest first."""
+def synthetic_turns(
+    n: int, days: int, seed: int = 7, end: datetime = END, switch: datetime | None = None
+) -> list[tuple[Turn, str | None]]:
+    """(assistant turn, the customer's question when it failed), oldest first; release
+    r2 from ``switch`` on (default: half way)."""
     rng = random.Random(seed)
-    start = END - timedelta(days=days)
-    span = (END - start).total_seconds()
+    start = end - timedelta(days=days)
+    span = (end - start).total_seconds()
+    switch = switch or start + (end - start) / 2
     weights = [w for _, w in OUTCOMES]
     out = []
     moments = sorted(rng.random() * span for _ in range(n))
@@ -114,7 +129,7 @@ def synthetic_turns(n: int, days: int, seed: int = 7) -> list[tuple[Turn, str | 
             max(rng.betavariate(6, 2) if outcome is Outcome.ANSWERED else rng.betavariate(2, 5), 0),
             1,
         )
-        release = "r1" if offset < span / 2 else "r2"
+        release = "r1" if moment < switch else "r2"
         turn = Turn(
             id=uuid.uuid4().hex,
             conversation_id=f"c{i // 10:09d}",
@@ -229,6 +244,163 @@ def load(
         if rows:
             connection.execute(insert(TurnRow), rows)
     return {"rollups_s": round(rollup_s, 1), "turn_rows_s": round(time.perf_counter() - started, 1)}
+
+
+def stream_rollups(
+    frontdesk: Frontdesk, tenant_id: str, n: int, days: int, seed: int = 7
+) -> dict[str, float]:
+    """Generate ``n`` turns a day at a time (never all in memory), sum their increments
+    per hour and per day, and insert the rollup rows; returns the seconds it took."""
+    started = time.perf_counter()
+    per_day = n / days
+    made = 0
+    for day in range(days):
+        count = round(per_day * (day + 1)) - made
+        turns = synthetic_turns(
+            count,
+            1,
+            seed=seed + day,
+            end=END - timedelta(days=days - day - 1),
+            switch=END - timedelta(days=days / 2),
+        )
+        made += count
+        hourly: dict[tuple[datetime, str, str], list[float]] = defaultdict(lambda: [0, 0.0])
+        daily: dict[tuple[datetime, str, str], list[float]] = defaultdict(lambda: [0, 0.0])
+        for turn, _ in turns:
+            hour = stats_repo.hour_of(turn.created_at)
+            release = turn.release_id or ""
+            for name, (c, t) in turn_increments(turn).items():
+                for bucket in (
+                    hourly[(hour, release, name)],
+                    daily[(hour.replace(hour=0), release, name)],
+                ):
+                    bucket[0] += c
+                    bucket[1] += t
+        with frontdesk.database.engine.begin() as connection:
+            connection.execute(
+                insert(StatsHourlyRow),
+                [
+                    {
+                        "tenant_id": tenant_id,
+                        "hour": h,
+                        "day": h.replace(hour=0),
+                        "release_id": r,
+                        "name": name,
+                        "count": int(c),
+                        "total": t,
+                    }
+                    for (h, r, name), (c, t) in hourly.items()
+                ],
+            )
+            connection.execute(
+                insert(StatsDailyRow),
+                [
+                    {
+                        "tenant_id": tenant_id,
+                        "day": d,
+                        "release_id": r,
+                        "name": name,
+                        "count": int(c),
+                        "total": t,
+                    }
+                    for (d, r, name), (c, t) in daily.items()
+                ],
+            )
+    return {"rollups_s": round(time.perf_counter() - started, 1)}
+
+
+def sql_turn_rows(frontdesk: Frontdesk, tenant_id: str, n: int, days: int) -> dict[str, float]:
+    """The turn rows by set-based SQL: ``n`` assistant turns evenly over ``days`` (ten
+    to a conversation), and the customer turns of the failed ones (no answer or handoff)
+    with a question text; the outcome of turn ``g`` comes from a multiplicative hash of
+    ``g``, in the proportions of ``OUTCOMES``."""
+    started = time.perf_counter()
+    span = days * 86400
+    start_epoch = int((END - timedelta(days=days)).timestamp())
+    cuts = []
+    edge = 0.0
+    for outcome, weight in OUTCOMES:
+        edge += weight * 1000
+        cuts.append((round(edge), outcome.value))
+    outcome_sql = (
+        "CASE "
+        + " ".join(f"WHEN h < {cut} THEN '{name}'" for cut, name in cuts[:-1])
+        + f" ELSE '{cuts[-1][1]}' END"
+    )
+    failed_lo, failed_hi = cuts[0][0], cuts[2][0]  # no_answer and handoff
+    handoff_lo = cuts[1][0]
+    postgres = frontdesk.database.engine.dialect.name == "postgresql"
+    if postgres:
+        series = "SELECT g FROM generate_series(CAST(0 AS bigint), :n - 1) AS g"
+        moment = "to_timestamp(:start + (g * :span) / :n)"
+        conversations_series = (
+            "SELECT g FROM generate_series(CAST(0 AS bigint), (:n - 1) / 10) AS g"
+        )
+    else:
+        series = (
+            "WITH RECURSIVE s(g) AS (SELECT 0 UNION ALL SELECT g + 1 FROM s WHERE g < :n - 1) "
+            "SELECT g FROM s"
+        )
+        moment = "datetime(:start + (g * :span) / :n, 'unixepoch') || '.000000'"
+        conversations_series = (
+            "WITH RECURSIVE s(g) AS (SELECT 0 UNION ALL SELECT g + 1 FROM s "
+            "WHERE g < (:n - 1) / 10) SELECT g FROM s"
+        )
+    hashed = (
+        "SELECT g, ((g * 2654435761) % 4294967296) % 1000 AS h, "
+        f"((g * 40503) % 65536) % {len(PHRASES) * len(TOPICS)} AS q FROM ({series}) AS gs"
+    )
+    js = "::json" if postgres else ""  # PostgreSQL will not take text into a json column
+    params = {"n": n, "span": span, "start": start_epoch, "tenant": tenant_id, "end": END}
+    questions = [p.format(t=t) for p in PHRASES for t in TOPICS]
+    with frontdesk.database.engine.begin() as connection:
+        connection.execute(text("CREATE TABLE bench_questions (i INTEGER PRIMARY KEY, text TEXT)"))
+        connection.execute(
+            text("INSERT INTO bench_questions (i, text) VALUES (:i, :text)"),
+            [{"i": i, "text": q} for i, q in enumerate(questions)],
+        )
+        connection.execute(
+            text(
+                "INSERT INTO conversations (id, tenant_id, status, channel, metadata, "
+                f"created_at, updated_at) SELECT 'c' || g, :tenant, 'bot', 'api', '{{}}'{js}, "
+                f":end, :end FROM ({conversations_series}) AS cs"
+            ),
+            params,
+        )
+        connection.execute(
+            text(
+                "INSERT INTO turns (id, tenant_id, conversation_id, seq, speaker, text, status, "
+                "outcome, in_reply_to, release_id, trace, citations, details, created_at) "
+                "SELECT 'q' || g, :tenant, 'c' || (g / 10), 2 * (g % 10) + 1, 'customer', "
+                "bq.text, 'answered', NULL, NULL, NULL, "
+                f"'[]'{js}, '[]'{js}, '{{}}'{js}, "
+                f"{moment} FROM ({hashed}) AS t JOIN bench_questions bq ON bq.i = t.q "
+                f"WHERE h >= {failed_lo} AND h < {failed_hi}"
+            ),
+            params,
+        )
+        connection.execute(
+            text(
+                "INSERT INTO turns (id, tenant_id, conversation_id, seq, speaker, text, status, "
+                "outcome, in_reply_to, release_id, trace, citations, details, created_at) "
+                "SELECT 'a' || g, :tenant, 'c' || (g / 10), 2 * (g % 10) + 2, 'assistant', "
+                f"'(answer)', 'done', {outcome_sql}, "
+                f"CASE WHEN h >= {failed_lo} AND h < {failed_hi} THEN 'q' || g END, "
+                "CASE WHEN 2 * g < :n THEN 'r1' ELSE 'r2' END, "
+                f"'[]'{js}, '[]'{js}, "
+                f"CASE WHEN h >= {handoff_lo} AND h < {failed_hi} "
+                "THEN '{\"escalation_reason\": \"low_confidence\"}' ELSE '{}' END"
+                f"{js}, "
+                f"{moment} FROM ({hashed}) AS t"
+            ),
+            params,
+        )
+        connection.execute(text("DROP TABLE bench_questions"))
+        if postgres:
+            connection.execute(text("ANALYZE turns"))
+        else:
+            connection.execute(text("ANALYZE"))
+    return {"turn_rows_s": round(time.perf_counter() - started, 1)}
 
 
 def time_summaries(reader: StatsReader, tenant_id: str, days: int, repeat: int) -> dict[str, Any]:
@@ -378,6 +550,13 @@ def retime(path: Path, days: int, repeat: int) -> dict[str, Any]:
         frontdesk.close()
 
 
+def _commit() -> str:
+    found = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+    )
+    return found.stdout.strip()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--turns", type=int, default=1_000_000)
@@ -385,6 +564,11 @@ def main() -> None:
     parser.add_argument("--backend", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument(
+        "--sql",
+        action="store_true",
+        help="stream the rollups a day at a time and write turn rows by set-based SQL",
+    )
     parser.add_argument("--write", action="store_true", help=f"merge the result into {RESULTS}")
     parser.add_argument(
         "--alerts", action="store_true", help="run the alert simulation instead (SQLite)"
@@ -416,7 +600,7 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="fd-ops-bench-"))
     admin = None
     database_url = f"sqlite:///{tmp}/fd.db"
-    name = f"fd_ops_bench_{uuid.uuid4().hex[:8]}"
+    name = f"ops_bench_{uuid.uuid4().hex[:8]}"
     if args.backend == "postgres":
         admin = create_engine(
             args.postgres.replace("postgresql://", "postgresql+psycopg://"),
@@ -437,14 +621,24 @@ def main() -> None:
         frontdesk.init()
         tenant = frontdesk.tenants.create_tenant("busy")
         started = time.perf_counter()
-        turns = synthetic_turns(args.turns, args.days)
-        generate_s = time.perf_counter() - started
-        loaded = load(frontdesk, tenant.id, turns)
-        del turns
+        if args.sql:
+            loaded = {
+                **stream_rollups(frontdesk, tenant.id, args.turns, args.days),
+                **sql_turn_rows(frontdesk, tenant.id, args.turns, args.days),
+            }
+            generate_s = 0.0  # inside rollups_s
+        else:
+            turns = synthetic_turns(args.turns, args.days)
+            generate_s = time.perf_counter() - started
+            loaded = load(frontdesk, tenant.id, turns)
+            del turns
         with frontdesk.database.transaction() as session:
             rollup_rows = session.execute(text("SELECT count(*) FROM stats_hourly")).scalar_one()
         result = {
             "backend": args.backend,
+            "load": "sql" if args.sql else "python",
+            "commit": _commit(),
+            "load_average": round(os.getloadavg()[0], 1),
             "turns": args.turns,
             "days": args.days,
             "rollup_rows": rollup_rows,
@@ -461,7 +655,7 @@ def main() -> None:
     print(json.dumps(result, indent=2))
     if args.write:
         existing = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-        existing[f"{args.backend}_{args.turns}"] = result
+        existing[f"{args.backend}_{args.turns}{'_sql' if args.sql else ''}"] = result
         RESULTS.write_text(json.dumps(existing, indent=2) + "\n")
 
 
