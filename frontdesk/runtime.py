@@ -33,6 +33,7 @@ from frontdesk.jobs.runner import JobRunner
 from frontdesk.live.bus import build_event_bus
 from frontdesk.monitoring.metrics import Metrics
 from frontdesk.operations.alerts import AlertDesk
+from frontdesk.operations.budgets import Budgets
 from frontdesk.operations.email import EmailSender
 from frontdesk.operations.loop import OperationsLoop
 from frontdesk.operations.summary import StatsReader
@@ -137,6 +138,7 @@ class Frontdesk:
         self.intents = self.resources.intents()
         self.jobs = self._job_queue()
         self.stats = StatsReader(self.database)
+        self.budgets = Budgets(self.database)
         self.alerts = AlertDesk(self.database, timedelta(seconds=settings.alert_period_s))
         self.webhooks = WebhookDesk(
             self.database,
