@@ -32,6 +32,7 @@ from frontdesk.jobs.queue import JobQueue
 from frontdesk.jobs.runner import JobRunner
 from frontdesk.live.bus import build_event_bus
 from frontdesk.monitoring.metrics import Metrics
+from frontdesk.monitoring.tracing import Tracing
 from frontdesk.operations.alerts import AlertDesk
 from frontdesk.operations.budgets import Budgets
 from frontdesk.operations.email import EmailSender
@@ -91,6 +92,8 @@ class Frontdesk:
         self.pipeline = self.registry.build_pipeline(self.release, self.resources)
         self.tenants = TenantService(self.database, settings.secret_key_bytes())
         self.metrics = Metrics()
+        # Spans only with a collector configured; OpenTelemetry is not imported otherwise.
+        self.tracing = Tracing.otlp(settings.otlp_endpoint) if settings.otlp_endpoint else None
         self.events = build_event_bus(
             settings.redis_url,
             on_change=lambda degraded: self.metrics.redis_state("live_events", degraded),
@@ -266,4 +269,6 @@ class Frontdesk:
         self.pipeline.close()
         self.resources.local_models.close()
         self.liveness.close()
+        if self.tracing is not None:
+            self.tracing.close()  # flushes the spans still batched
         self.database.dispose()
