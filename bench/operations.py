@@ -35,6 +35,7 @@ import tempfile
 import time
 import uuid
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,8 @@ from frontdesk.operations.summary import StatsReader, SummaryQuery  # noqa: E402
 from frontdesk.storage.ops_tables import AlertRuleRow, StatsDailyRow, StatsHourlyRow  # noqa: E402
 from frontdesk.storage.repos import stats as stats_repo  # noqa: E402
 from frontdesk.storage.tables import ConversationRow, TurnRow  # noqa: E402
+from frontdesk.testing.http import serve as serve_http  # noqa: E402
+from frontdesk.testing.webhooks import WebhookReceiver  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "operations.json"
 END = datetime(2026, 12, 1, tzinfo=UTC)
@@ -567,6 +570,66 @@ def simulate_alerts(per_minute: int = 5, seed: int = 11) -> dict[str, Any]:
         frontdesk.close()
 
 
+def simulate_webhooks(events: int = 200, replicas: int = 2) -> dict[str, Any]:
+    """``events`` events for one subscription while its receiver (a real HTTP server that
+    checks signatures) answers 503 for 10 minutes; ``replicas`` senders over the same
+    database run the delivery loop every 15 s of simulated time, concurrently, until 30
+    minutes: how many events arrive, how many twice, and when the last one arrived."""
+    tmp = Path(tempfile.mkdtemp(prefix="fd-ops-webhooks-"))
+    settings = Settings(
+        _env_file=None,
+        data_dir=tmp,
+        database_url=f"sqlite:///{tmp}/fd.db",
+        secret_key="bench-secret-0123456789",
+        operations_interval_s=0,
+    )
+    frontdesk = Frontdesk(settings)
+    senders = [Frontdesk(settings) for _ in range(replicas - 1)]
+    hook = WebhookReceiver()
+    try:
+        frontdesk.init()
+        tenant = frontdesk.tenants.create_tenant("hooked")
+        with serve_http(hook.app()) as base:
+            _, hook.secret = frontdesk.webhooks.create(
+                tenant.id, f"{base}/hook", ["feedback.created"]
+            )
+            for i in range(events):
+                frontdesk.webhooks.publish(tenant.id, "feedback.created", {"n": i})
+            hook.down = True
+            start = datetime.now(UTC)
+            now, recovered_at, last_new = start, start + timedelta(minutes=10), None
+            while now < start + timedelta(minutes=30):
+                if now >= recovered_at:
+                    hook.down = False
+                before = len(hook.events)
+                with ThreadPoolExecutor(replicas) as pool:
+                    list(
+                        pool.map(
+                            lambda sender, at=now: sender.webhooks.deliver_due(at, limit=500),
+                            [frontdesk, *senders],
+                        )
+                    )
+                if len(hook.events) > before:
+                    last_new = now
+                now += timedelta(seconds=15)
+        return {
+            "events": events,
+            "replicas": replicas,
+            "down_minutes": 10,
+            "attempts_seen_by_receiver": hook.attempts,
+            "delivered": len(hook.events),
+            "duplicates": hook.duplicates,
+            "rejected_signatures": hook.rejected,
+            "all_delivered_minutes_after_recovery": None
+            if last_new is None
+            else round((last_new - recovered_at).total_seconds() / 60, 2),
+        }
+    finally:
+        for sender in senders:
+            sender.close()
+        frontdesk.close()
+
+
 def retime(path: Path, days: int, repeat: int) -> dict[str, Any]:
     settings = Settings(
         _env_file=None,
@@ -610,6 +673,11 @@ def main() -> None:
         "--alerts", action="store_true", help="run the alert simulation instead (SQLite)"
     )
     parser.add_argument(
+        "--webhooks",
+        action="store_true",
+        help="run the webhook outage simulation instead (SQLite, a real local receiver)",
+    )
+    parser.add_argument(
         "--existing",
         type=Path,
         help="time the summaries on a SQLite file an earlier run left (skips loading)",
@@ -622,6 +690,15 @@ def main() -> None:
             existing = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
             key = f"sqlite_{retimed['turns']}"
             existing[key] = {**existing.get(key, {}), "summary": retimed["summary"]}
+            RESULTS.write_text(json.dumps(existing, indent=2) + "\n")
+        return
+    if args.webhooks:
+        simulated = simulate_webhooks()
+        simulated["commit"] = _commit()
+        print(json.dumps(simulated, indent=2))
+        if args.write:
+            existing = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+            existing["webhook_outage"] = simulated
             RESULTS.write_text(json.dumps(existing, indent=2) + "\n")
         return
     if args.alerts:
