@@ -16,8 +16,9 @@ from typer.testing import CliRunner
 
 from frontdesk.api.app import create_app
 from frontdesk.cli.main import app as cli
-from frontdesk.domain.conversation import Turn
+from frontdesk.domain.conversation import Outcome, Turn
 from frontdesk.llm.testing import MisbehavingServer
+from frontdesk.releases.config import ReleaseConfig, default_release
 from frontdesk.runtime import Frontdesk
 from frontdesk.settings import Settings
 from frontdesk.storage.tables import utcnow
@@ -202,3 +203,27 @@ def test_the_budget_is_set_and_shown_by_api_and_cli(
     table = runner.invoke(cli, ["tenants", "budget", "acme"], env=cli_env)
     assert table.exit_code == 0
     assert "5,000" in table.output
+
+
+def test_a_used_up_budget_also_skips_the_llm_handoff_summary(
+    settings: Settings, frontdesk: Frontdesk, llm: Frontdesk, server, acme
+) -> None:
+    frontdesk.tenants.configure(acme.id, llm_daily_tokens=TOKENS_PER_CALL)
+    _ask(llm, acme.id)  # uses the day's tokens
+    assert server.hits["ok"] == 1
+    data = default_release().model_dump()
+    summarizer = {"providers": [server.provider("ok").model_dump()]}
+    release = ReleaseConfig.model_validate(
+        {**data, "id": "summaries", "version": 1, "summarizer": summarizer}
+    )
+    replica = Frontdesk(settings, release=release)
+    try:
+        reply = _ask(replica, acme.id, "I want to talk to a real person please")
+    finally:
+        replica.close()
+    assert reply.outcome is Outcome.HANDOFF
+    assert reply.details["handoff_summary"] == {
+        "source": "extractive",
+        "flags": ["llm_budget_exhausted"],
+    }
+    assert server.hits["ok"] == 1
