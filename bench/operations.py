@@ -683,6 +683,7 @@ def main() -> None:
         help="time the summaries on a SQLite file an earlier run left (skips loading)",
     )
     args = parser.parse_args()
+    commit = _commit()  # the code that runs, not HEAD when a long run ends
     if args.existing:
         retimed = retime(args.existing, args.days, args.repeat)
         print(json.dumps(retimed, indent=2))
@@ -694,7 +695,7 @@ def main() -> None:
         return
     if args.webhooks:
         simulated = simulate_webhooks()
-        simulated["commit"] = _commit()
+        simulated["commit"] = commit
         print(json.dumps(simulated, indent=2))
         if args.write:
             existing = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
@@ -750,7 +751,7 @@ def main() -> None:
         result = {
             "backend": args.backend,
             "load": "sql" if args.sql else "python",
-            "commit": _commit(),
+            "commit": commit,
             "load_average": round(os.getloadavg()[0], 1),
             "turns": args.turns,
             "days": args.days,
