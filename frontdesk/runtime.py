@@ -32,7 +32,9 @@ from frontdesk.jobs.queue import JobQueue
 from frontdesk.jobs.runner import JobRunner
 from frontdesk.live.bus import build_event_bus
 from frontdesk.monitoring.metrics import Metrics
+from frontdesk.monitoring.tracing import Tracing
 from frontdesk.operations.alerts import AlertDesk
+from frontdesk.operations.budgets import Budgets
 from frontdesk.operations.email import EmailSender
 from frontdesk.operations.loop import OperationsLoop
 from frontdesk.operations.summary import StatsReader
@@ -95,6 +97,8 @@ class Frontdesk:
         self.agents = AgentService(self.database, settings.secret_key_bytes())
         self.canned = CannedReplies(self.database)
         self.metrics = Metrics()
+        # Spans only with a collector configured; OpenTelemetry is not imported otherwise.
+        self.tracing = Tracing.otlp(settings.otlp_endpoint) if settings.otlp_endpoint else None
         self.events = build_event_bus(
             settings.redis_url,
             on_change=lambda degraded: self.metrics.redis_state("live_events", degraded),
@@ -147,6 +151,7 @@ class Frontdesk:
             ShadowTask(self.follower, book).register(self.jobs)
             self.rollout_traffic.use_shadow_runner(QueuedShadows(self.jobs, book))
         self.stats = StatsReader(self.database)
+        self.budgets = Budgets(self.database)
         self.alerts = AlertDesk(self.database, timedelta(seconds=settings.alert_period_s))
         self.webhooks = WebhookDesk(
             self.database,
@@ -276,4 +281,6 @@ class Frontdesk:
         self.pipeline.close()
         self.resources.local_models.close()
         self.liveness.close()
+        if self.tracing is not None:
+            self.tracing.close()  # flushes the spans still batched
         self.database.dispose()

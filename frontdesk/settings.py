@@ -83,6 +83,12 @@ class Settings(BaseSettings):
         description="Server log lines: text, or json (one object per line with request_id, "
         "tenant, route, status, duration_ms).",
     )
+    otlp_endpoint: str | None = Field(
+        None,
+        pattern=r"^https?://[^\s/]+(/\S*)?$",
+        description="OpenTelemetry collector (OTLP over HTTP, e.g. http://collector:4318): "
+        "a span per HTTP request and per pipeline stage is sent there. Empty: no tracing.",
+    )
     job_queue: Literal["inprocess", "postgres"] = Field(
         "inprocess",
         description="Where background jobs (ingestion, intent training) run: inprocess, on "

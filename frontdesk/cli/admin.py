@@ -52,6 +52,17 @@ def tenants_configure(
             "first, e.g. en,de,fr ('' = every built-in catalogue language).",
         ),
     ] = None,
+    llm_daily_tokens: Annotated[
+        int | None,
+        typer.Option(
+            help="LLM tokens the tenant's turns may use per UTC day; then they are answered "
+            "without the LLM and an alert fires (0 = no limit).",
+        ),
+    ] = None,
+    llm_daily_cost: Annotated[
+        float | None,
+        typer.Option(help="LLM cost per UTC day, at the release's prices (0 = no limit)."),
+    ] = None,
     messages_file: Annotated[
         Path | None,
         typer.Option(
@@ -73,6 +84,10 @@ def tenants_configure(
             ) from None
     if reveal_pii is not None:
         changes["reveal_pii_to_agents"] = reveal_pii
+    if llm_daily_tokens is not None:
+        changes["llm_daily_tokens"] = llm_daily_tokens or None
+    if llm_daily_cost is not None:
+        changes["llm_daily_cost"] = llm_daily_cost or None
     if contact_allowlist is not None:
         entries = [e.strip() for e in contact_allowlist.split(",") if e.strip()]
         changes["contact_allowlist"] = entries
@@ -80,6 +95,34 @@ def tenants_configure(
         tenant = frontdesk.tenants.get_tenant(name)
         settings = frontdesk.tenants.configure(tenant.id, **changes)
     typer.echo(settings.model_dump_json())
+
+
+@tenants_app.command("budget")
+def tenants_budget(
+    name: Annotated[str, typer.Argument(help="Tenant name.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the status as JSON.")] = False,
+) -> None:
+    """Today's LLM usage against the tenant's daily budget (set it with configure)."""
+    with open_frontdesk() as frontdesk:
+        status = frontdesk.budgets.status(frontdesk.tenants.get_tenant(name).id)
+    if as_json:
+        typer.echo(json.dumps(status.to_dict()))
+        return
+    if not status.limited:
+        console.print(f"{name} has no LLM budget (set one with: frontdesk tenants configure).")
+    table = Table("", "used today", "daily limit")
+    table.add_row("tokens", f"{status.tokens_used:,}", _limit(status.token_limit))
+    table.add_row("cost", f"{status.cost_used:.4f}", _limit(status.cost_limit))
+    console.print(table)
+    if status.exhausted:
+        console.print(
+            f"[bold]Used up[/bold]: turns are answered without the LLM until "
+            f"{status.day.date()} ends (UTC)."
+        )
+
+
+def _limit(value: float | None) -> str:
+    return "none" if value is None else f"{value:,}"
 
 
 @tenants_app.command("list")

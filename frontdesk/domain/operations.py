@@ -16,6 +16,9 @@ class AlertMetric(StrEnum):
     SAFETY_TRIGGER_RATE = "safety_trigger_rate"
     ESCALATION_RATE = "escalation_rate"
     ERROR_RATE = "error_rate"
+    # Share of the tenant's daily LLM token or cost budget used today (UTC), whichever is
+    # higher; fires at (not only above) the threshold, so 1.0 means "used up".
+    LLM_BUDGET_USED = "llm_budget_used"
 
 
 class AlertState(StrEnum):

@@ -47,6 +47,21 @@ class TenantSettings(BaseModel):
         description="Erase conversations (turns, tickets, feedback) this many days after "
         "their last message; none while a person still handles them. Empty: keep.",
     )
+    llm_daily_tokens: int | None = Field(
+        None,
+        ge=1,
+        le=10**12,
+        description="Language-model tokens (prompt + completion) the tenant's turns may use "
+        "per UTC day. At the limit turns are answered without the LLM (the extractive "
+        "generator) and the 'LLM budget used up' alert fires. Empty: no limit.",
+    )
+    llm_daily_cost: float | None = Field(
+        None,
+        gt=0,
+        le=10**9,
+        description="Language-model cost per UTC day, at the prices the release's providers "
+        "configure (USD by convention); behaves as llm_daily_tokens. Empty: no limit.",
+    )
 
     languages: tuple[str, ...] = Field(
         (),

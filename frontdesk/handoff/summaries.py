@@ -18,6 +18,7 @@ from frontdesk.handoff.decide import wants_a_person
 from frontdesk.llm.assist import LlmAssistant
 from frontdesk.llm.breaker import BreakerBoard
 from frontdesk.llm.local_pool import LocalModelPool
+from frontdesk.operations.budgets import BUDGET_FLAG
 from frontdesk.releases.config import SummarizerSpec
 from frontdesk.retrieval.condense import is_follow_up
 from frontdesk.storage.db import Database
@@ -152,6 +153,9 @@ class SummaryWriter:
         Call it outside any transaction; what happened goes to
         ``details["handoff_summary"]``."""
         if self._summarizer is None:
+            return None
+        if details is not None and details.get(BUDGET_FLAG):  # the tenant's LLM budget is used up
+            details["handoff_summary"] = {"source": "extractive", "flags": [BUDGET_FLAG]}
             return None
         with self._db.transaction() as session:
             conversation = conversations_repo.get(session, tenant_id, conversation_id)

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import logging
 import time
+from contextlib import nullcontext
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from frontdesk.monitoring import context
 from frontdesk.monitoring.metrics import Metrics
+from frontdesk.monitoring.tracing import Tracing, end_request
 
 log = logging.getLogger(__name__)
 
@@ -43,14 +45,20 @@ class RequestMetrics:
                 message = {**message, "headers": headers}
             await send(message)
 
+        frontdesk = getattr(scope["app"].state, "frontdesk", None)
+        tracing: Tracing | None = getattr(frontdesk, "tracing", None)
+        method = scope.get("method", "")
         try:
-            await self.app(scope, receive, record_status)
+            with tracing.request(method) if tracing is not None else nullcontext() as span:
+                try:
+                    await self.app(scope, receive, record_status)
+                finally:
+                    if span is not None:
+                        route = _template(scope)
+                        end_request(span, method, route, status, request.request_id, request.tenant)
         finally:
-            route = scope.get("route")
-            template = getattr(route, "path", None) or "unmatched"
-            frontdesk = getattr(scope["app"].state, "frontdesk", None)
+            template = _template(scope)
             metrics: Metrics | None = getattr(frontdesk, "metrics", None)
-            method = scope.get("method", "")
             elapsed = time.perf_counter() - started
             if metrics is not None:
                 metrics.requests.labels(route=template, method=method, status=str(status)).observe(
@@ -64,3 +72,7 @@ class RequestMetrics:
                 status,
                 elapsed * 1000,
             )
+
+
+def _template(scope: Scope) -> str:
+    return getattr(scope.get("route"), "path", None) or "unmatched"

@@ -22,11 +22,13 @@ from sqlalchemy.orm import Session
 from frontdesk.domain.operations import AlertEvent, AlertMetric, AlertRule, AlertState
 from frontdesk.errors import InvalidInputError
 from frontdesk.monitoring.intervals import wilson
+from frontdesk.operations.budgets import budget_status
 from frontdesk.operations.summary import percentile_ms
 from frontdesk.operations.webhooks import enqueue_event
 from frontdesk.storage.db import Database
 from frontdesk.storage.repos import alerts as repo
 from frontdesk.storage.repos import stats as stats_repo
+from frontdesk.storage.repos import tenants as tenants_repo
 from frontdesk.storage.repos.stats import Counter
 from frontdesk.storage.tables import utcnow
 
@@ -55,6 +57,9 @@ DEFAULT_RULES = (
     RuleSpec("Errors", AlertMetric.ERROR_RATE, 0.05, 60, 50),
 )
 
+
+# Added when a tenant first gets an LLM budget (not seeded: most tenants have none).
+BUDGET_RULE = RuleSpec("LLM budget used up", AlertMetric.LLM_BUDGET_USED, 1.0, 24 * 60, 1)
 
 # Rate rules fire on evidence, not on noise: the lower end of the 99% Wilson interval of
 # the rate must be above the threshold (a 1% rule on 300 turns needs about 3% observed).
@@ -106,14 +111,21 @@ def measure(
 
 
 def next_state(
-    state: AlertState, value: float | None, threshold: float, evidence: float | None = None
+    state: AlertState,
+    value: float | None,
+    threshold: float,
+    evidence: float | None = None,
+    *,
+    at_threshold: bool = False,
 ) -> AlertState:
-    """Fire when the evidence (else the value) is above the threshold; resolve only once
-    the value is below it by the hysteresis margin."""
+    """Fire when the evidence (else the value) is above the threshold (or reaches it,
+    with ``at_threshold``); resolve only once the value is below it by the hysteresis
+    margin."""
     if value is None:
         return state
     firing_value = evidence if evidence is not None else value
-    if state is not AlertState.FIRING and firing_value > threshold:
+    over = firing_value >= threshold if at_threshold else firing_value > threshold
+    if state is not AlertState.FIRING and over:
         return AlertState.FIRING
     if state is AlertState.FIRING and value <= threshold * (1 - HYSTERESIS):
         return AlertState.RESOLVED
@@ -146,16 +158,26 @@ def validated(changes: dict[str, Any]) -> dict[str, Any]:
 def seed_default_rules(session: Session, tenant_id: str) -> None:
     """Give a new tenant the default rules (inside its creating transaction)."""
     for spec in DEFAULT_RULES:
-        repo.create_rule(
-            session,
-            tenant_id,
-            name=spec.name,
-            metric=spec.metric.value,
-            threshold=spec.threshold,
-            window_minutes=spec.window_minutes,
-            min_sample=spec.min_sample,
-            enabled=True,
-        )
+        _create(session, tenant_id, spec)
+
+
+def ensure_budget_rule(session: Session, tenant_id: str) -> None:
+    """Add the budget rule unless the tenant has a rule on that metric already."""
+    if not any(r.metric is BUDGET_RULE.metric for r in repo.list_rules(session, tenant_id)):
+        _create(session, tenant_id, BUDGET_RULE)
+
+
+def _create(session: Session, tenant_id: str, spec: RuleSpec) -> None:
+    repo.create_rule(
+        session,
+        tenant_id,
+        name=spec.name,
+        metric=spec.metric.value,
+        threshold=spec.threshold,
+        window_minutes=spec.window_minutes,
+        min_sample=spec.min_sample,
+        enabled=True,
+    )
 
 
 class AlertDesk:
@@ -204,14 +226,25 @@ class AlertDesk:
     def _evaluate(self, session: Session, tenant_id: str, rule: AlertRule, now: datetime) -> None:
         start = stats_repo.hour_of(now - timedelta(minutes=rule.window_minutes))
         end = stats_repo.hour_of(now) + timedelta(hours=1)
-        current = stats_repo.totals(session, tenant_id, start, end, None)
-        previous = (
-            stats_repo.totals(session, tenant_id, start - PREVIOUS_WEEK, end - PREVIOUS_WEEK, None)
-            if rule.metric is AlertMetric.CONFIDENCE_DROP
-            else {}
+        if rule.metric is AlertMetric.LLM_BUDGET_USED:
+            measured = self._budget(session, tenant_id, now)
+        else:
+            current = stats_repo.totals(session, tenant_id, start, end, None)
+            previous = (
+                stats_repo.totals(
+                    session, tenant_id, start - PREVIOUS_WEEK, end - PREVIOUS_WEEK, None
+                )
+                if rule.metric is AlertMetric.CONFIDENCE_DROP
+                else {}
+            )
+            measured = measure(rule.metric, current, previous, rule.min_sample)
+        state = next_state(
+            rule.state,
+            measured.value,
+            rule.threshold,
+            measured.evidence,
+            at_threshold=rule.metric is AlertMetric.LLM_BUDGET_USED,
         )
-        measured = measure(rule.metric, current, previous, rule.min_sample)
-        state = next_state(rule.state, measured.value, rule.threshold, measured.evidence)
         repo.record_evaluation(
             session,
             tenant_id,
@@ -258,3 +291,11 @@ class AlertDesk:
             event_id=event.id,
             now=now,
         )
+
+    @staticmethod
+    def _budget(session: Session, tenant_id: str, now: datetime) -> Measurement:
+        """Today's share of the budget (the window and minimum sample do not apply);
+        nothing to judge while the tenant has no budget."""
+        settings = tenants_repo.get_tenant(session, tenant_id).settings
+        status = budget_status(session, tenant_id, settings, now)
+        return Measurement(status.share_used, status.turns)

@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from frontdesk.domain.conversation import Outcome, StageTrace
 from frontdesk.domain.replies import FALLBACK_ANSWER
+from frontdesk.monitoring.tracing import end_stage, stage_span
 from frontdesk.pipeline.language import ConversationLanguage
 from frontdesk.pipeline.localise import localise
 from frontdesk.pipeline.protocols import Stage
@@ -137,29 +138,32 @@ class Pipeline:
             if state.outcome is not None:
                 break
             started = time.perf_counter()
-            try:
-                report = stage.run(state)
-            except Exception as exc:
-                log.exception(
-                    "stage failed stage=%s release=%s tenant=%s conversation=%s",
-                    stage.name,
-                    self.release_id,
-                    state.tenant_id,
-                    state.conversation_id,
-                )
-                trace.append(
-                    StageTrace(
-                        name=stage.name,
-                        duration_ms=_ms_since(started),
-                        flags=["error"],
-                        detail={"error": type(exc).__name__},
+            with stage_span(stage.name, self.release_id) as span:
+                try:
+                    report = stage.run(state)
+                except Exception as exc:
+                    log.exception(
+                        "stage failed stage=%s release=%s tenant=%s conversation=%s",
+                        stage.name,
+                        self.release_id,
+                        state.tenant_id,
+                        state.conversation_id,
                     )
-                )
-                state.answer, state.citations = FALLBACK_ANSWER, []
-                state.outcome = Outcome.NO_ANSWER
-                state.escalation_reason = "error"
-                state.flags.append(f"{stage.name}:error")
-                break
+                    end_stage(span, ["error"], type(exc).__name__)
+                    trace.append(
+                        StageTrace(
+                            name=stage.name,
+                            duration_ms=_ms_since(started),
+                            flags=["error"],
+                            detail={"error": type(exc).__name__},
+                        )
+                    )
+                    state.answer, state.citations = FALLBACK_ANSWER, []
+                    state.outcome = Outcome.NO_ANSWER
+                    state.escalation_reason = "error"
+                    state.flags.append(f"{stage.name}:error")
+                    break
+                end_stage(span, report.flags)
             trace.append(
                 StageTrace(
                     name=stage.name,

@@ -53,6 +53,8 @@ class TurnState:
     flags: list[str] = field(default_factory=list)
     details: dict[str, Any] = field(default_factory=dict)
     drafts: DraftSink | None = None  # set when the caller streams the answer
+    # The tenant's daily LLM budget is used up: LLM stages take their non-LLM path.
+    llm_budget_exhausted: bool = False
     # Language: the tenant's languages, the browser's (the prior), the tenant's catalogue
     # overrides ({language: {key: text}}); the pipeline sets the message's language and
     # the reply's.

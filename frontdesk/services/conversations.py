@@ -36,6 +36,7 @@ from frontdesk.handoff.service import HandoffService
 from frontdesk.handoff.tickets import open_ticket_in, priority_for
 from frontdesk.monitoring.metrics import Metrics
 from frontdesk.operations import rollups
+from frontdesk.operations.budgets import BUDGET_FLAG, budget_status
 from frontdesk.pipeline.runner import Pipeline
 from frontdesk.pipeline.state import HistoryTurn, TurnState
 from frontdesk.releases.follower import ReleaseFollower, Route
@@ -84,6 +85,7 @@ class _Accepted:
     tenant_languages: tuple[str, ...] = ()
     language_prior: str | None = None
     message_overrides: dict[str, dict[str, str]] | None = None
+    llm_budget_exhausted: bool = False  # the tenant's daily LLM budget is used up
 
 
 def validated_text(text: str, max_chars: int) -> str:
@@ -272,6 +274,9 @@ class ConversationService:
         state.tenant_languages = accepted.tenant_languages
         state.language_prior = accepted.language_prior
         state.message_overrides = accepted.message_overrides or {}
+        if accepted.llm_budget_exhausted:
+            state.llm_budget_exhausted = True
+            state.details[BUDGET_FLAG] = True  # the turn says why it did not use the LLM
         # Only a first turn outside a rollout (whose arms are being compared) is cached.
         cache = None
         if self._cache is not None:
@@ -423,6 +428,9 @@ class ConversationService:
                         tenant_languages=settings.languages,
                         language_prior=prior if isinstance(prior, str) else None,
                         message_overrides=settings.messages,
+                        llm_budget_exhausted=budget_status(
+                            session, tenant_id, settings, utcnow()
+                        ).exhausted,
                     )
             except IntegrityError:
                 continue  # a concurrent request took the same seq or key: look again

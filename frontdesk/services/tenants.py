@@ -9,7 +9,7 @@ from pydantic import ValidationError
 from frontdesk.domain.tenant import ApiKeyInfo, KeyRole, Principal, Tenant, TenantSettings
 from frontdesk.errors import AuthenticationError, InvalidInputError
 from frontdesk.gateway.keys import display_prefix, generate_key, hash_key, looks_like_key
-from frontdesk.operations.alerts import seed_default_rules
+from frontdesk.operations.alerts import ensure_budget_rule, seed_default_rules
 from frontdesk.storage.db import Database
 from frontdesk.storage.repos import agents as agents_repo
 from frontdesk.storage.repos import tenants as repo
@@ -48,6 +48,12 @@ class TenantService:
                 error = exc.errors()[0]
                 field = ".".join(str(p) for p in error["loc"]) or None
                 raise InvalidInputError(f"{field}: {error['msg']}", field=field) from None
+            budget = (updated.llm_daily_tokens, updated.llm_daily_cost)
+            if budget != (None, None) and (current.llm_daily_tokens, current.llm_daily_cost) == (
+                None,
+                None,
+            ):
+                ensure_budget_rule(session, tenant_id)  # so reaching it alerts someone
             return repo.update_settings(session, tenant_id, updated).settings
 
     def list_tenants(self) -> list[Tenant]:

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from frontdesk.api.deps import AdminKey, AnyKey, FrontdeskDep
+from frontdesk.api.deps import AdminKey, AnyKey, FrontdeskDep, StaffKey
 from frontdesk.domain.catalogue import RTL_LANGUAGES, Catalogue, base_language
 from frontdesk.domain.tenant import TenantSettings
 
@@ -26,6 +26,25 @@ def update_settings(
 ) -> TenantSettings:
     """Change some settings; unknown names are refused (422) and nothing changes."""
     return frontdesk.tenants.configure(principal.tenant_id, **body)
+
+
+class BudgetPublic(BaseModel):
+    day: str = Field(description="The UTC day counted (YYYY-MM-DD).")
+    resets_at: str = Field(description="When the next day's budget starts (ISO 8601, UTC).")
+    turns: int = Field(description="Assistant turns stored today.")
+    tokens_used: int
+    token_limit: int | None = Field(description="llm_daily_tokens; null: no limit.")
+    cost_used: float
+    cost_limit: float | None = Field(description="llm_daily_cost; null: no limit.")
+    share_used: float | None = Field(description="The higher of the two shares; null: no limit.")
+    exhausted: bool = Field(description="Turns are answered without the LLM until resets_at.")
+
+
+@router.get("/budget", response_model=BudgetPublic)
+def llm_budget(frontdesk: FrontdeskDep, principal: StaffKey) -> BudgetPublic:
+    """Today's LLM usage against the daily budget (set with PATCH /v1/tenant/settings:
+    ``llm_daily_tokens``, ``llm_daily_cost``)."""
+    return BudgetPublic.model_validate(frontdesk.budgets.status(principal.tenant_id).to_dict())
 
 
 class WidgetMessages(BaseModel):

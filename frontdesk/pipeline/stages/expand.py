@@ -95,6 +95,11 @@ class LlmExpandedRetriever(KnowledgeRetriever):
         found = self.knowledge.search(state.tenant_id, query, depth + TICKET_HEADROOM)
         if not separate(found, depth).served:  # nothing servable: no call to make
             return self.report(state, found)
+        if state.llm_budget_exhausted:  # the plain search, as if expansion had failed
+            report = self.report(state, found)
+            return StageReport(
+                report.scores, [*report.flags, "llm_budget_exhausted"], report.detail
+            )
         assisted, expansions, labels = self._expand(query)
         if assisted.value is None:  # the plain search already ran: keep its top_k
             report = self.report(state, found)

@@ -62,6 +62,11 @@ class LlmCondenser:
         message = state.text.strip()
         if not state.history or not is_follow_up(message, max_words=FOLLOW_UP_MAX_WORDS):
             return self.fallback.run(state)
+        if state.llm_budget_exhausted:
+            report = self.fallback.run(state)
+            return StageReport(
+                report.scores, [*report.flags, "llm_budget_exhausted"], report.detail
+            )
         assisted = self.assistant.standalone_question(message, state.history)
         if assisted.value is None:
             report = self.fallback.run(state)

@@ -12,6 +12,8 @@ transport or HTTP error, or invalid JSON twice moves to the next; after the last
 extractive generator answers. Everything that happened is on the trace: ``llm_timeout``,
 ``llm_transport``, ``llm_truncated``, ``llm_http_error``, ``llm_protocol``,
 ``llm_invalid_json``, ``breaker_open``, ``fallback:<provider>``, ``fallback:extractive``.
+When the tenant's daily LLM budget is used up (``state.llm_budget_exhausted``) no
+provider is called: the extractive generator answers, flagged ``llm_budget_exhausted``.
 
 Streaming: when the caller streams (``state.drafts``) or the release says ``stream``, the
 reply is read as a stream and the growing ``answer`` text is shown as a draft; a retry or
@@ -141,6 +143,10 @@ class LlmGenerator:
     def run(self, state: TurnState) -> StageReport:
         if not state.passages:
             return self._extractive(state, flags=[], attempts=[], fallback=False)
+        if state.llm_budget_exhausted:
+            return self._extractive(
+                state, flags=["llm_budget_exhausted"], attempts=[], fallback=True, reason="budget"
+            )
         passages = state.passages[: self.max_passages]
         messages = build_messages(
             self.prompt_version,
@@ -354,12 +360,13 @@ class LlmGenerator:
         flags: list[str],
         attempts: list[dict[str, Any]],
         fallback: bool,
+        reason: str = "llm_failed",
     ) -> StageReport:
         assert self.extractive is not None
         report = self.extractive.run(state)
         if fallback:
             flags.append("fallback:extractive")
-            state.details["llm"] = {"provider": None, "fallback": "extractive"}
+            state.details["llm"] = {"provider": None, "fallback": "extractive", "reason": reason}
         return StageReport(
             scores=report.scores,
             flags=[*flags, *report.flags],

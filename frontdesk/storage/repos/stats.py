@@ -78,6 +78,23 @@ def add(
     session.execute(daily)
 
 
+def day_totals(
+    session: Session, tenant_id: str, day: datetime, names: Iterable[str]
+) -> dict[str, Counter]:
+    """The named counters of one day (midnight UTC), over every release: one primary-key
+    range read of the daily rows, cheap enough to run before every turn."""
+    query = (
+        select(StatsDailyRow.name, func.sum(StatsDailyRow.count), func.sum(StatsDailyRow.total))
+        .where(
+            StatsDailyRow.tenant_id == tenant_id,
+            StatsDailyRow.day == day,
+            StatsDailyRow.name.in_(list(names)),
+        )
+        .group_by(StatsDailyRow.name)
+    )
+    return {str(n): Counter(int(c or 0), float(t or 0.0)) for n, c, t in session.execute(query)}
+
+
 def _in_range(
     tenant_id: str, start: datetime, end: datetime, release_id: str | None
 ) -> list[ColumnElement[bool]]:

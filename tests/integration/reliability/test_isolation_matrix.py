@@ -87,6 +87,7 @@ MATRIX: dict[tuple[str, str], tuple[tuple[str, ...], Any]] = {
     ("get", "/v1/feedback"): (STAFF, None),
     ("get", "/v1/tenant/settings"): (ADMIN, None),
     ("patch", "/v1/tenant/settings"): (ADMIN, {}),
+    ("get", "/v1/tenant/budget"): (STAFF, None),
     ("get", "/v1/tenant/messages"): (ALL, None),
     ("get", "/v1/tenant/me"): (ALL, None),
     ("get", "/v1/models"): (ALL, None),
