@@ -57,6 +57,8 @@ DEFAULT_WEIGHTS = {
     "ticket_support": 0.0,
     "shape_missed": 0.0,
     "answer_similarity": 0.0,
+    "answer_score": 0.0,
+    "cross_language": 0.0,
     "out_of_scope": -1.0,
     "frustration": -1.0,
     "prior_failures": -0.5,
@@ -122,7 +124,8 @@ class HandoffDecider:
         bm25 = float(top.metadata.get("bm25", 0.0)) if top is not None else 0.0
         coverage = float(details.get("coverage", 0.0))
         passage_coverage = _passage_coverage(state)
-        if top is not None and "dense_multilingual" in top.metadata:
+        cross_language = top is not None and "dense_multilingual" in top.metadata
+        if cross_language:
             # A question in another language than the passage shares no words with it:
             # its word coverage is unobserved, not zero. The dense evidence stands in.
             coverage = passage_coverage = float(state.confidence)
@@ -141,6 +144,10 @@ class HandoffDecider:
             # absent from the reply; the reply's closest sentence to the question
             "shape_missed": float(details.get("shape_missed", 0.0)),
             "answer_similarity": float(details.get("answer_similarity", state.confidence)),
+            # the extractive generator's sentence model: how likely its best sentence answers
+            "answer_score": float(details.get("answer_score", 0.0)),
+            # found by the multilingual index: every word-based signal above is blind to it
+            "cross_language": float(cross_language),
             "out_of_scope": 1.0 if details.get("out_of_scope") else 0.0,
             "frustration": 1.0 if is_frustrated(state.text, state.flags) else 0.0,
             "prior_failures": float(prior_failures(state)),

@@ -15,7 +15,6 @@ holding such a fact answers first when the top passage holds none.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -26,12 +25,12 @@ from frontdesk.domain.replies import NO_EVIDENCE_ANSWER, NO_KNOWLEDGE_ANSWER
 from frontdesk.pipeline.protocols import StageReport
 from frontdesk.pipeline.stages.answer_shape import AnswerShape, answer_shape
 from frontdesk.pipeline.stages.evidence import HOP_KEY
+from frontdesk.pipeline.stages.sentence_rank import SentenceModel, Similarity, sentence_candidates
 from frontdesk.pipeline.stages.sentences import units
 from frontdesk.pipeline.state import Passage, TurnState
 from frontdesk.retrieval.protocols import Embedder
 from frontdesk.retrieval.text import analyze
 
-Similarity = Callable[[list[str]], list[float]]
 _CACHE_LIMIT = 50_000  # sentence vectors kept: the same help-center sentences recur
 
 
@@ -49,10 +48,23 @@ class ExtractiveGenerator:
     # False: the second passage always adds its best sentences (up to ``max_sentences``),
     # not only when it covers question words the first did not.
     require_new_terms: bool = True
+    # A fitted :class:`SentenceModel` (``{"weights": …, "bias": …}``): sentences of the top
+    # ``rank_depth`` passages are chosen by it instead of by the rules above; a sentence
+    # after the best is kept when its probability is at least ``follow_ratio`` of the best's.
+    # With ``model_chooses`` false the rules choose and the model only scores the reply.
+    sentence_model: dict[str, object] | None = None
+    rank_depth: int = 5
+    follow_ratio: float = 0.0
+    model_chooses: bool = True
     embedder: Embedder | None = field(default=None, repr=False)
     _vectors: dict[str, npt.NDArray[np.float32]] = field(
         default_factory=dict, init=False, repr=False
     )
+    _model: SentenceModel | None = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.sentence_model is not None:
+            self._model = SentenceModel.from_params(self.sentence_model)
 
     def _similarity(self, question: str) -> Similarity | None:
         """Cosine of each sentence to ``question``; sentence vectors are cached."""
@@ -86,33 +98,24 @@ class ExtractiveGenerator:
             state.confidence = 0.0
             return StageReport(scores={"coverage": 0.0, "evidence": 0.0}, flags=["no_evidence"])
 
-        chosen: list[tuple[int, str]] = []  # (passage index, sentence)
-        covered: set[str] = set()
         similarity = self._similarity(state.query or state.text)
         shape = answer_shape(state.text)
-        order = self._order(state.passages, shape)
-        for index in order[: self.max_passages]:
-            picked = _best_sentences(
-                state.passages[index],
-                query_terms,
-                context_terms,
-                self.max_sentences - len(chosen),
-                similarity,
-                self.semantic_weight,
-                self.min_similarity,
-                shape if self.shape_bonus else None,
-                self.shape_bonus,
-                self.dangling_penalty,
+        chosen: list[tuple[int, str]] = []
+        if self._model is not None:
+            ranked, probability = self._ranked(
+                self._model, state, query_terms, context_terms, similarity
             )
-            new_terms = set(analyze(" ".join(picked))) & query_terms
-            if chosen and self.require_new_terms and not new_terms - covered:
-                continue  # adds nothing the answer does not already cover
-            chosen.extend((index, sentence) for sentence in picked)
-            covered |= new_terms
-            if len(chosen) >= self.max_sentences:
-                break
-            if self.require_new_terms and covered >= query_terms:
-                break
+            if self.model_chooses:
+                chosen = [(index, text) for index, text, _ in ranked]
+            else:
+                chosen = self._by_rules(state, query_terms, context_terms, similarity)
+            scored = {(index, text): p for index, text, p in probability}
+            state.details["answer_score"] = round(
+                max((scored.get(pair, 0.0) for pair in chosen), default=0.0), 4
+            )
+        if not chosen:
+            chosen = self._by_rules(state, query_terms, context_terms, similarity)
+        covered = set(analyze(" ".join(sentence for _, sentence in chosen))) & query_terms
         cited = list(dict.fromkeys(index for index, _ in chosen))  # in order of appearance
         numbers = {index: n + 1 for n, index in enumerate(cited)}
         state.answer = _render(chosen, numbers)
@@ -136,6 +139,86 @@ class ExtractiveGenerator:
                 "sentences": float(len(chosen)),
             },
         )
+
+    def _by_rules(
+        self,
+        state: TurnState,
+        query_terms: set[str],
+        context_terms: set[str],
+        similarity: Similarity | None,
+    ) -> list[tuple[int, str]]:
+        """(passage index, sentence) pairs: the answering passage's best sentences by shared
+        words, meaning and shape, then the next passage's."""
+        chosen: list[tuple[int, str]] = []
+        covered: set[str] = set()
+        shape = answer_shape(state.text)
+        for index in self._order(state.passages, shape)[: self.max_passages]:
+            picked = _best_sentences(
+                state.passages[index],
+                query_terms,
+                context_terms,
+                self.max_sentences - len(chosen),
+                similarity,
+                self.semantic_weight,
+                self.min_similarity,
+                shape if self.shape_bonus else None,
+                self.shape_bonus,
+                self.dangling_penalty,
+            )
+            new_terms = set(analyze(" ".join(picked))) & query_terms
+            if chosen and self.require_new_terms and not new_terms - covered:
+                continue  # adds nothing the answer does not already cover
+            chosen.extend((index, sentence) for sentence in picked)
+            covered |= new_terms
+            if len(chosen) >= self.max_sentences:
+                break
+            if self.require_new_terms and covered >= query_terms:
+                break
+        return chosen
+
+    def _ranked(
+        self,
+        model: SentenceModel,
+        state: TurnState,
+        query_terms: set[str],
+        context_terms: set[str],
+        similarity: Similarity | None,
+    ) -> tuple[list[tuple[int, str, float]], list[tuple[int, str, float]]]:
+        """(passage index, sentence, probability) of the sentences the model chooses (the
+        passage holding the likeliest answer first, each passage's sentences in their
+        original order), and of every candidate."""
+        candidates = sentence_candidates(
+            state.passages[: self.rank_depth],
+            query_terms,
+            context_terms,
+            similarity,
+            answer_shape(state.text),
+        )
+        if not candidates:
+            return [], []
+        probability = [model.probability(c.features) for c in candidates]
+        best = max(probability)
+        best_of: dict[int, float] = {}
+        for candidate, p in zip(candidates, probability, strict=True):
+            best_of[candidate.passage] = max(best_of.get(candidate.passage, 0.0), p)
+        order = sorted(best_of, key=lambda index: -best_of[index])
+        chosen: list[tuple[int, str, float]] = []
+        for index in order[: self.max_passages]:
+            mine = sorted(
+                (i for i, c in enumerate(candidates) if c.passage == index),
+                key=lambda i: -probability[i],
+            )
+            limit = self.max_sentences - len(chosen)
+            keep = [
+                i
+                for rank, i in enumerate(mine[:limit])
+                if (not chosen and rank == 0) or probability[i] >= self.follow_ratio * best
+            ]
+            chosen.extend((index, candidates[i].text, probability[i]) for i in sorted(keep))
+            if len(chosen) >= self.max_sentences:
+                break
+        every = [(c.passage, c.text, p) for c, p in zip(candidates, probability, strict=True)]
+        return chosen, every
 
     def _order(self, passages: list[Passage], shape: AnswerShape) -> list[int]:
         """Retrieval order, except that when the question asks for a kind of fact the top
