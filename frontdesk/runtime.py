@@ -30,7 +30,7 @@ from frontdesk.jobs.inprocess import InProcessQueue
 from frontdesk.jobs.pgqueue import PostgresQueue
 from frontdesk.jobs.queue import JobQueue
 from frontdesk.jobs.runner import JobRunner
-from frontdesk.live.bus import build_event_bus
+from frontdesk.live.factory import build_event_bus
 from frontdesk.monitoring.metrics import Metrics
 from frontdesk.operations.alerts import AlertDesk
 from frontdesk.operations.email import EmailSender
@@ -92,6 +92,7 @@ class Frontdesk:
         self.metrics = Metrics()
         self.events = build_event_bus(
             settings.redis_url,
+            settings.resolved_database_url,
             on_change=lambda degraded: self.metrics.redis_state("live_events", degraded),
         )
         self.knowledge = KnowledgeService(
