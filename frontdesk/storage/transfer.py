@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, func, inspect, select, text
+from sqlalchemy import JSON, Connection, Null, Table, func, inspect, null, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from frontdesk.errors import ConfigurationError, ConflictError
@@ -33,6 +33,7 @@ from frontdesk.storage.tables import Base
 
 _BATCH = 1000
 _MODULUS = 2**256
+_FLAG = "_transfer_sql_null_"
 Progress = Callable[[str, int], None]  # (table, rows copied so far)
 
 
@@ -81,15 +82,30 @@ def _canonical(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, bytes | bytearray | memoryview):
         return bytes(value).hex()
+    if isinstance(value, Null):
+        return {"sql": "NULL"}
     if isinstance(value, dict | list):
         return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
     return str(value)
 
 
+def _nullable_json(table: Table) -> list[str]:
+    return [c.name for c in table.columns if isinstance(c.type, JSON) and c.nullable]
+
+
 def _rows(connection: Connection, table: Table) -> Iterator[dict[str, Any]]:
-    result = connection.execution_options(yield_per=_BATCH).execute(select(table))
-    for row in result.mappings():
-        yield dict(row)
+    """The table's rows as the models read them. A nullable JSON column reads SQL NULL
+    and JSON ``null`` both as ``None``: SQL NULL comes back as :func:`null` instead, so
+    the copy writes what it read and the checksum tells the two apart."""
+    json_columns = _nullable_json(table)
+    flags = [table.c[name].is_(None).label(f"{_FLAG}{name}") for name in json_columns]
+    result = connection.execution_options(yield_per=_BATCH).execute(select(table, *flags))
+    for mapping in result.mappings():
+        row = dict(mapping)
+        for name in json_columns:
+            if row.pop(f"{_FLAG}{name}"):
+                row[name] = null()
+        yield row
 
 
 def checksum(connection: Connection, table: Table) -> tuple[int, str]:

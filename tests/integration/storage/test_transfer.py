@@ -200,3 +200,40 @@ def test_the_target_must_be_postgresql(tmp_path: Path, monkeypatch: pytest.Monke
     result = CliRunner().invoke(app, ["migrate-to", f"sqlite:///{tmp_path / 'copy.db'}"])
     assert result.exit_code != 0
     assert "not a PostgreSQL URL" in str(result.exception) + result.output
+
+
+@pytest.mark.postgres
+def test_sql_null_and_json_null_stay_apart(tmp_path: Path, postgres: PostgresDatabases) -> None:
+    settings = _settings(f"sqlite:///{tmp_path / 'frontdesk.db'}", tmp_path / "data")
+    source = Database(settings)
+    source.migrate()
+    with source.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO tenants (id, name, settings, created_at) VALUES ('t1', 'acme', '{}', :c)"
+            ),
+            {"c": "2026-12-06 00:00:00.000000"},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO audit_log (tenant_id, actor, role, action, target, before, after,"
+                " created_at) VALUES ('t1', 'key:1', 'admin', 'create', 'r@1', NULL, 'null', :c)"
+            ),
+            {"c": "2026-12-06 00:00:00.000000"},
+        )
+    target_url = postgres.create()
+    target = Database(_settings(target_url, tmp_path / "target"))
+    report = copy_database(source, target)
+    assert report.verified
+    with target.engine.connect() as connection:
+        before_is_null, after_is_null = connection.execute(
+            text("SELECT before IS NULL, after IS NULL FROM audit_log")
+        ).one()
+    assert (before_is_null, after_is_null) == (True, False)
+    with source.engine.begin() as connection:  # the checksum sees the difference
+        connection.execute(text("UPDATE audit_log SET after = NULL"))
+    [audit] = [t for t in tables() if t.name == "audit_log"]
+    with source.engine.connect() as left, target.engine.connect() as right:
+        assert checksum(left, audit) != checksum(right, audit)
+    source.dispose()
+    target.dispose()
