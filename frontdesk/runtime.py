@@ -30,7 +30,7 @@ from frontdesk.jobs.inprocess import InProcessQueue
 from frontdesk.jobs.pgqueue import PostgresQueue
 from frontdesk.jobs.queue import JobQueue
 from frontdesk.jobs.runner import JobRunner
-from frontdesk.live.bus import build_event_bus
+from frontdesk.live.factory import build_event_bus
 from frontdesk.monitoring.metrics import Metrics
 from frontdesk.monitoring.tracing import Tracing
 from frontdesk.operations.alerts import AlertDesk
@@ -101,6 +101,7 @@ class Frontdesk:
         self.tracing = Tracing.otlp(settings.otlp_endpoint) if settings.otlp_endpoint else None
         self.events = build_event_bus(
             settings.redis_url,
+            settings.resolved_database_url,
             on_change=lambda degraded: self.metrics.redis_state("live_events", degraded),
         )
         self.knowledge = KnowledgeService(

@@ -14,6 +14,7 @@ from frontdesk.cli import (
     integrations,
     intents,
     knowledge,
+    migrate,
     privacy,
     releases,
     server,
@@ -38,6 +39,7 @@ app.command(name="eval")(eval_cli.evaluate)
 app.command()(knowledge.ingest)
 app.command()(stats.stats)
 app.command()(worker.worker)
+app.command(name="migrate-to")(migrate.migrate_to)
 app.add_typer(knowledge.knowledge_app, name="knowledge")
 app.add_typer(guard.guard_app, name="guard")
 app.add_typer(intents.intents_app, name="intents")

@@ -193,9 +193,3 @@ class RedisEventBus:
 
     def close(self) -> None:
         self._client.close()
-
-
-def build_event_bus(
-    redis_url: str | None, on_change: Callable[[bool], None] | None = None
-) -> EventBus:
-    return RedisEventBus(redis_url, on_change=on_change) if redis_url else MemoryEventBus()

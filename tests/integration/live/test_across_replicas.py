@@ -1,6 +1,7 @@
 """Live updates across replicas: two real ``frontdesk serve`` processes over one
-PostgreSQL database and one Redis; an agent's console streaming from replica A hears a
-customer message posted through replica B within a second."""
+PostgreSQL database, with Redis pub/sub or, without Redis, PostgreSQL LISTEN/NOTIFY; an
+agent's console streaming from replica A hears a customer message posted through replica
+B within a second."""
 
 from __future__ import annotations
 
@@ -76,18 +77,34 @@ def _next(
     return None
 
 
+def _environment(database_url: str, data_dir: Path) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "FRONTDESK_DATABASE_URL": database_url,
+        "FRONTDESK_DATA_DIR": str(data_dir),
+        "FRONTDESK_SECRET_KEY": "test-secret-0123456789abcdef",
+        "FRONTDESK_ENV": "test",
+    }
+    env.pop("FRONTDESK_REDIS_URL", None)
+    return env
+
+
 @pytest.mark.slow
 @pytest.mark.redis
 @pytest.mark.postgres
 def test_a_console_on_replica_a_hears_a_customer_on_replica_b(postgres, tmp_path: Path) -> None:
-    env = {
-        **os.environ,
-        "FRONTDESK_DATABASE_URL": postgres.create(),
-        "FRONTDESK_REDIS_URL": REDIS_URL,
-        "FRONTDESK_DATA_DIR": str(tmp_path / "data"),
-        "FRONTDESK_SECRET_KEY": "test-secret-0123456789abcdef",
-        "FRONTDESK_ENV": "test",
-    }
+    env = _environment(postgres.create(), tmp_path / "data")
+    env["FRONTDESK_REDIS_URL"] = REDIS_URL
+    _console_hears_customer(env, tmp_path)
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_without_redis_postgresql_notify_carries_the_message(postgres, tmp_path: Path) -> None:
+    _console_hears_customer(_environment(postgres.create(), tmp_path / "data"), tmp_path)
+
+
+def _console_hears_customer(env: dict[str, str], tmp_path: Path) -> None:
     _cli(env, "init")
     _cli(env, "tenants", "create", "acme")
     keys = {
@@ -105,7 +122,7 @@ def test_a_console_on_replica_a_hears_a_customer_on_replica_b(postgres, tmp_path
         try:
             assert console.connected.wait(timeout=15), console.error
             # ": connected" is sent as the stream subscribes; hand conversations over
-            # through B until A's console hears one, so the Redis subscription is live.
+            # through B until A's console hears one, so the cross-replica channel is live.
             conversations: list[str] = []
 
             def handed_over() -> bool:
