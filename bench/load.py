@@ -108,11 +108,11 @@ def setup(env: dict[str, str]) -> str:
     done = subprocess.run(
         [FRONTDESK, "demo"], env=env, capture_output=True, text=True, timeout=1800, check=True
     )
-    for line in done.stdout.splitlines():
+    for line in (done.stdout + done.stderr).splitlines():
         parts = line.split()
         if len(parts) == 2 and parts[0] == "admin":
             return parts[1]
-    raise RuntimeError(f"no admin key in: {done.stdout}")
+    raise RuntimeError(f"no admin key in: {done.stdout} {done.stderr[-2000:]}")
 
 
 def widget_keys(base: str, admin: str, count: int) -> list[str]:
