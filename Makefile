@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 export FRONTDESK_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 export FRONTDESK_TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test lint typecheck unit services browser install clean
+.PHONY: run test lint typecheck unit audit services browser install clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,8 +33,8 @@ browser:
 	test -f $(AXE) || npm install --silent --no-audit --no-fund --prefix $(VENV)/axe axe-core@$(AXE_VERSION)
 
 lint: $(STAMP)
-	$(BIN)/ruff check frontdesk tests $(wildcard bench)
-	$(BIN)/ruff format --check frontdesk tests $(wildcard bench)
+	$(BIN)/ruff check frontdesk tests $(wildcard bench) $(wildcard scripts/*.py)
+	$(BIN)/ruff format --check frontdesk tests $(wildcard bench) $(wildcard scripts/*.py)
 	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
@@ -43,7 +43,11 @@ typecheck: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/pytest tests/unit -q
 
-test: $(STAMP) services browser lint typecheck
+# Report-only: prints what pip-audit found, or that no advisory service answered; never fails.
+audit: $(STAMP)
+	$(BIN)/python scripts/audit_deps.py
+
+test: $(STAMP) services browser lint typecheck audit
 	$(BIN)/pytest -q
 
 clean:

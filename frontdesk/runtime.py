@@ -177,7 +177,7 @@ class Frontdesk:
         ``frontdesk worker`` processes (``FRONTDESK_JOB_QUEUE``)."""
         runner = JobRunner(self.database, build_tasks(self.knowledge, lambda: self.intents))
         if self.settings.job_queue == "inprocess":
-            return InProcessQueue(self.database, runner)
+            return InProcessQueue(self.database, runner, liveness=self.liveness)
         if self.settings.is_sqlite:
             raise ConfigurationError(
                 "FRONTDESK_JOB_QUEUE=postgres needs FRONTDESK_DATABASE_URL=postgresql://...; "
@@ -265,7 +265,8 @@ class Frontdesk:
 
     def start_background(self) -> None:
         """Start the alert, webhook and help-desk retry loops (the server does; scripts need
-        not)."""
+        not), after failing the jobs that died with an earlier process."""
+        self.jobs.fail_orphans()
         self.operations.start()
         self.integrations.start()
 

@@ -6,7 +6,7 @@ cannot be stored) and 503 (the database is unreachable); one under ``/v1/`` (all
 API key, and most name records by id in the path or body) adds 401, 403, 404 and 429;
 one that takes a body 400 (not UTF-8) and 413; one that changes state 409. The
 validation error FastAPI documents by default is replaced by the one error shape the API
-really answers with.
+really answers with. Links between operations come from :mod:`frontdesk.api.openapi_links`.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
+from frontdesk.api.openapi_links import add_links
 from frontdesk.api.schemas import ErrorBody
 
 _DESCRIPTIONS = {
@@ -75,6 +76,7 @@ def install_openapi(app: FastAPI) -> None:
                         "description": _DESCRIPTIONS[status],
                         "content": {"application/json": {"schema": _REF}},
                     }
+        add_links(schema["paths"])
         app.openapi_schema = schema
         return schema
 

@@ -1,8 +1,9 @@
 """The embedded default: jobs run on threads of the API process (``make run`` stays one
 command), taken in turn per tenant, so a tenant with a long backlog gets one slice and then
 waits behind every other tenant that has work. Queued work lives in memory: stopping the
-server fails the jobs it had not finished (saying so); ``frontdesk worker`` keeps them in
-PostgreSQL."""
+server fails the jobs it had not finished (saying so), and so does the next process to look
+at a job whose process died (kill -9: each job names its process, whose liveness lock the
+operating system or database drops with it); ``frontdesk worker`` keeps jobs in PostgreSQL."""
 
 from __future__ import annotations
 
@@ -18,9 +19,16 @@ from typing import Any
 from frontdesk.jobs.queue import JobQueue
 from frontdesk.jobs.runner import Continue, JobRunner, Retry
 from frontdesk.storage.db import Database
+from frontdesk.storage.liveness import Liveness
 from frontdesk.storage.repos import jobs as repo
+from frontdesk.storage.repos.jobs import JobInfo
 
 log = logging.getLogger(__name__)
+
+STOPPED = (
+    "the server stopped before this job finished; submit it again "
+    "(or run jobs in frontdesk worker processes: FRONTDESK_JOB_QUEUE=postgres)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,9 +41,16 @@ class _Item:
 
 
 class InProcessQueue(JobQueue):
-    def __init__(self, database: Database, runner: JobRunner, threads: int = 1) -> None:
+    def __init__(
+        self,
+        database: Database,
+        runner: JobRunner,
+        threads: int = 1,
+        liveness: Liveness | None = None,
+    ) -> None:
         super().__init__(database)
         self._runner = runner
+        self._liveness = liveness
         self._ready: OrderedDict[str, deque[_Item]] = OrderedDict()  # tenants in turn order
         self._delayed: list[tuple[float, int, _Item]] = []  # retries waiting out a backoff
         self._order = itertools.count()
@@ -48,6 +63,24 @@ class InProcessQueue(JobQueue):
         ]
         for thread in self._threads:
             thread.start()
+
+    def _owner(self) -> str | None:
+        return self._liveness.claim() if self._liveness is not None else None
+
+    def _orphaned(self, job: JobInfo) -> bool:
+        if job.owner is None or self._liveness is None or self._liveness.is_alive(job.owner):
+            return False
+        with self._db.transaction() as session:
+            repo.set_state(session, job.id, status="failed", error=STOPPED)
+        log.warning("job failed job=%s kind=%s: its process is gone", job.id, job.kind)
+        return True
+
+    def fail_orphans(self) -> None:
+        """Jobs of processes that died (kill -9, power loss) end ``failed``, saying so."""
+        with self._db.transaction() as session:
+            unfinished = repo.owned_unfinished(session)
+        for job in unfinished:
+            self._orphaned(job)
 
     def _enqueue(self, tenant_id: str, job_id: str, task: str, payload: dict[str, Any]) -> None:
         self._put(_Item(tenant_id, job_id, task, payload))
@@ -117,6 +150,5 @@ class InProcessQueue(JobQueue):
                     session,
                     item.job_id,
                     status="failed",
-                    error="the server stopped before this job finished; submit it again "
-                    "(or run jobs in frontdesk worker processes: FRONTDESK_JOB_QUEUE=postgres)",
+                    error=STOPPED,
                 )

@@ -34,9 +34,13 @@ class JobQueue(ABC):
             # Payloads cross processes: what cannot be JSON cannot be queued.
             raise InvalidInputError(f"job payload is not JSON: {exc}", field="payload") from None
         with self._db.transaction() as session:
-            job = repo.create(session, tenant_id, task, total)
+            job = repo.create(session, tenant_id, task, total, owner=self._owner())
         self._enqueue(tenant_id, job.id, task, payload)
         return job
+
+    def _owner(self) -> str | None:
+        """The process a job's fate is tied to, if any (queued work in its memory)."""
+        return None
 
     @abstractmethod
     def _enqueue(self, tenant_id: str, job_id: str, task: str, payload: dict[str, Any]) -> None:
@@ -44,7 +48,15 @@ class JobQueue(ABC):
 
     def get(self, tenant_id: str, job_id: str) -> JobInfo:
         with self._db.transaction() as session:
-            return repo.get(session, tenant_id, job_id)
+            job = repo.get(session, tenant_id, job_id)
+        if job.status not in FINISHED and self._orphaned(job):
+            with self._db.transaction() as session:
+                return repo.get(session, tenant_id, job_id)
+        return job
+
+    def _orphaned(self, job: JobInfo) -> bool:
+        """Whether an unfinished job can never finish (and now says so)."""
+        return False
 
     def cancel(self, tenant_id: str, job_id: str) -> JobInfo:
         """A queued job will not run; a running one stops at its next progress step."""
@@ -68,6 +80,10 @@ class JobQueue(ABC):
             if deadline is not None and time.monotonic() > deadline:
                 raise TimeoutError(f"job {job_id} did not finish within {timeout}s")
             time.sleep(0.05)
+
+    def fail_orphans(self) -> None:
+        """Settle jobs that died with another process (at a server's start)."""
+        return  # PostgreSQL keeps a queued job for the next worker: nothing to settle
 
     def shutdown(self) -> None:
         return None

@@ -169,7 +169,18 @@ def _from_text_chunk(piece: TextChunk, title: str, url: str | None) -> LoadedChu
     )
 
 
+# Binary formats a text extension may be put on (by mistake or to get past a filter).
+_MAGIC = {
+    b"%PDF-": "a PDF: upload it with a .pdf name",
+    b"PK\x03\x04": "a ZIP archive (or .docx/.xlsx), which is not supported",
+    b"\x1f\x8b": "gzip-compressed, which is not supported",
+}
+
+
 def _utf8(name: str, data: bytes) -> str:
+    for magic, what in _MAGIC.items():
+        if data.startswith(magic):
+            raise InvalidInputError(f"{name}: this file is {what}")
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         raise InvalidInputError(f"{name}: binary data in a text file (line {line})")

@@ -26,13 +26,16 @@ class JobInfo:
     error: str | None
     created_at: datetime
     updated_at: datetime
+    owner: str | None = None  # the process running it, for the in-process queue
 
 
 def _info(row: JobRow) -> JobInfo:
     return from_row(JobInfo, row, result=dict(row.result or {}))
 
 
-def create(session: Session, tenant_id: str, kind: str, total: int) -> JobInfo:
+def create(
+    session: Session, tenant_id: str, kind: str, total: int, owner: str | None = None
+) -> JobInfo:
     now = utcnow()
     row = JobRow(
         id=new_id(),
@@ -42,6 +45,7 @@ def create(session: Session, tenant_id: str, kind: str, total: int) -> JobInfo:
         total=total,
         done=0,
         result={},
+        owner=owner,
         created_at=now,
         updated_at=now,
     )
@@ -82,3 +86,13 @@ def unfinished(session: Session, tenant_id: str) -> int:
         )
         or 0
     )
+
+
+def owned_unfinished(session: Session) -> list[JobInfo]:
+    """Every tenant's queued or running jobs that name an owning process."""
+    rows = session.scalars(
+        select(JobRow).where(
+            JobRow.owner.is_not(None), JobRow.status.in_(("queued", "running", "cancelling"))
+        )
+    )
+    return [_info(row) for row in rows]

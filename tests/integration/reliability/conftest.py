@@ -64,8 +64,18 @@ def served_process(env: dict[str, str], log: Path, *args: str) -> Iterator[Serve
         role: frontdesk_cli(env, "keys", "create", "--tenant", "acme", "--role", role).split()[-1]
         for role in ("admin", "widget")
     }
+    with serving(env, log, keys["widget"], keys["admin"], *args) as served:
+        yield served
+
+
+@contextlib.contextmanager
+def serving(
+    env: dict[str, str], log: Path, widget: str, admin: str, *args: str
+) -> Iterator[ServedProcess]:
+    """``frontdesk serve`` over an initialised database (a restart, say); its output is
+    appended to ``log``."""
     port = free_port()
-    with log.open("wb") as sink:
+    with log.open("ab") as sink:
         process = subprocess.Popen(
             [FRONTDESK, "serve", "--host", "127.0.0.1", "--port", str(port), *args],
             env=env,
@@ -82,8 +92,8 @@ def served_process(env: dict[str, str], log: Path, *args: str) -> Iterator[Serve
             return False
 
     try:
-        wait_for(ready, timeout_s=90, interval_s=0.2, what="the server's /readyz")
-        yield ServedProcess(base, keys["widget"], keys["admin"], log, process)
+        wait_for(ready, timeout_s=180, interval_s=0.2, what="the server's /readyz")
+        yield ServedProcess(base, widget, admin, log, process)
     finally:
         if process.poll() is None:
             process.terminate()
