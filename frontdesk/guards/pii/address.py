@@ -36,10 +36,14 @@ _STREET_PREFIXES = (
 # Lowercase words inside place and street names ("Ostrov nad Ohří", "van Gijn Summit").
 _PARTICLE = (
     r"(?:de|del|della|delle|des|du|la|le|les|di|da|do|dos|das|van|von|der|den|ten|ter|"
-    r"nad|na|pod|an|am|im|sur|en|y|i|u\.?|z|d['\u2019]\w+)"
+    r"nad|na|pod|an|am|im|sur|en|y|i|u\.|u|z|d['\u2019]\w+)(?![\w'\u2019])"
 )
 _UNIT = r"(?:Apt|Apartment|Suite|Ste|Unit|Flat|Floor|Fl|Room|Rm|Box|P\.?\s?O\.?\s?Box|PSC|CMR)"
 
+# 07960 Aqqusinersuaq 111: house number, name words, number (loose in lowercase texts)
+_NUMBER_WORDS_NUMBER = re.compile(
+    rf"(?<![\w.,])\d{{1,6}}[ ](?:{_CAP}[ ]){{1,3}}\d{{1,5}}[A-Za-z]?\b", re.UNICODE
+)
 _CORES = [
     # 221B Baker Street / 1600 N. Pennsylvania Ave / 12 34 Main Road
     re.compile(
@@ -60,7 +64,7 @@ _CORES = [
         rf"(?:{_CAP}[ ]?){{1,3}}",
         re.UNICODE,
     ),
-    re.compile(rf"(?<![\w.,])\d{{1,6}}[ ](?:{_CAP}[ ]){{1,3}}\d{{1,5}}[A-Za-z]?\b", re.UNICODE),
+    _NUMBER_WORDS_NUMBER,
     # rue du Centre 320 / Via Roma 12 / Paseo del Atlántico 81 / 12 rue du Centre
     re.compile(
         rf"(?<![\w])(?:\d{{1,5}},?[ ])?(?i:{_STREET_PREFIXES})\.?[ ](?:[\w'\u2019.-]+[ ]){{0,3}}"
@@ -69,6 +73,12 @@ _CORES = [
     ),
     # Apt. 12 / Suite 400 / Unit 7194 Box 5854 / PSC 9009, Box 9725
     re.compile(rf"(?<![\w])(?i:{_UNIT})\.?[ ]?#?\d{{1,6}}[A-Za-z]?\b", re.UNICODE),
+    # the corner of Kuusiku 7 and Alexander Flat: an intersection with a house number
+    re.compile(
+        rf"(?i:(?:the[ ])?corner[ ]of)[ ](?=[^\n?!]{{0,40}}\d)(?:[\w'\u2019.-]+[ ]){{1,5}}?"
+        rf"and[ ](?:(?:{_CAP}|{_PARTICLE}|\d{{1,5}})[ ]){{0,3}}{_CAP}",
+        re.UNICODE,
+    ),
     # APO AE 01708 (US military mail); a ship's name on the line before it
     re.compile(r"\b[ADF]PO[ ]A[AEP][ ]\d{5}\b"),
     re.compile(rf"\b(?:USNS|USNV|USS|USCGC|USCGS)[ ]{_CAP}(?:[ ]{_CAP}){{0,2}}", re.UNICODE),
@@ -93,6 +103,9 @@ _NOT_PLACES = frozenset(
     "Since Because Just Now Thx Which Who With After Before Until From By As Be".split()
 )
 
+# A capitalised name word; Latin Extended-A letters ("Ludmiła") and inner capitals
+# ("LeBatelier", "McDonald") included.
+_NAME_WORD = r"[A-ZÀ-ÖØ-Þ\u0100-\u017f](?:[a-zà-öø-ÿ\u0100-\u017f'\u2019-]|[A-Z](?=[a-z]))+"
 _NAME_CONTEXT = re.compile(
     r"(?:\b(?i:my\s+name\s+is|name\s*:|i\s+am|i'm|signed,?|regards,?|sincerely,?|dear|"
     r"(?:first|last|maiden|full|sur|given|family)\s*name(?:\s+is|\s*\?|\s*:)|"
@@ -103,14 +116,14 @@ _NAME_CONTEXT = re.compile(
     r"mit\s+freundlichen\s+grüßen,?|viele\s+grüße,?|cordialement,?|atentamente,?|saludos,?|"
     r"met\s+vriendelijke\s+groet,?|cordiali\s+saluti,?|atenciosamente,?)"
     r"|\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Herr|Frau|Mme|Sr|Sra|Dhr|Mevr)\.?)[ \t]+"
-    r"(?P<name>[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'\u2019-]+"
-    r"(?:[ ](?:[A-Z]\.?(?=[ ])|[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'\u2019-]+)){0,3})",
+    rf"(?P<name>{_NAME_WORD}(?:[ ](?:[A-Z]\.?(?=[ ])|{_NAME_WORD})){{0,3}})",
     re.UNICODE,
 )
 # After an explicit "name is"/"name:" a customer may type the name in lowercase.
 _NAME_STATED = re.compile(
     r"\b(?i:(?:my|first|last|maiden|full|sur|given|family)\s*name\s*(?:is|:|\?))[ \t]+"
-    r"(?P<name>[a-zà-öø-ÿ][a-zà-öø-ÿ'\u2019-]+(?:[ ][a-zà-öø-ÿ][a-zà-öø-ÿ'\u2019-]+)?)"
+    r"(?P<name>[a-zà-öø-ÿ\u0100-\u017f][a-zà-öø-ÿ\u0100-\u017f'\u2019-]+"
+    r"(?:[ ][a-zà-öø-ÿ\u0100-\u017f][a-zà-öø-ÿ\u0100-\u017f'\u2019-]+)?)"
     r"(?=[ \t]*(?:$|[.,;!?\n]))",
     re.UNICODE,
 )
@@ -248,7 +261,7 @@ def find_addresses(text: str) -> Iterator[PiiSpan]:
     address only after an address cue or with an address-like tail."""
     titled = _lowercase(text)
     shape = _titled(text) if titled else text
-    loose = [_LOOSE_CORE, _CORES[4]] if titled else [_LOOSE_CORE]
+    loose = [_LOOSE_CORE, _NUMBER_WORDS_NUMBER] if titled else [_LOOSE_CORE]
     for pattern in _CORES:
         if pattern in loose:
             continue
