@@ -6,13 +6,14 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
-from frontdesk.domain.conversation import Speaker
+from frontdesk.domain.conversation import Speaker, Turn
 from frontdesk.domain.handoff import Feedback
 from frontdesk.errors import InvalidInputError
 from frontdesk.monitoring.metrics import Metrics
 from frontdesk.operations import rollups
 from frontdesk.operations.webhooks import enqueue_event
 from frontdesk.storage.db import Database
+from frontdesk.storage.repos import answer_cache as cache_repo
 from frontdesk.storage.repos import conversations as conversations_repo
 from frontdesk.storage.repos import handoff as repo
 
@@ -57,7 +58,9 @@ class FeedbackBook:
             )
             rollups.record_feedback(session, tenant_id, feedback)
             _enqueue(session, tenant_id, feedback)
+            evicted = _evict_cached(session, tenant_id, turn) if rating == "down" else 0
         self._metrics.observe_feedback(feedback.kind, feedback.value)
+        self._metrics.observe_cache_evictions(evicted)
         return feedback
 
     def add_csat(self, tenant_id: str, conversation_id: str, score: int, comment: str) -> Feedback:
@@ -84,6 +87,21 @@ class FeedbackBook:
     def recent(self, tenant_id: str, limit: int = 1000) -> list[Feedback]:
         with self._db.transaction() as session:
             return repo.list_feedback(session, tenant_id, limit)
+
+
+def _evict_cached(session: Session, tenant_id: str, turn: Turn) -> int:
+    """A thumbs-down on an answer served from the answer cache, or stored into it, evicts
+    that entry: a wrong cached answer must not be served to the next customer."""
+    entry = turn.details.get("cache_entry")
+    if turn.details.get("cache") not in ("miss", "exact", "semantic"):
+        return 0
+    return cache_repo.evict(
+        session,
+        tenant_id,
+        entry_id=str(entry) if entry else None,
+        conversation_id=turn.conversation_id,
+        answer=turn.text,
+    )
 
 
 def _enqueue(session: Session, tenant_id: str, feedback: Feedback) -> None:

@@ -102,6 +102,11 @@ class Metrics:
             ["result", "reason"],
             registry=self.registry,
         )
+        self.cache_evictions = Counter(
+            "frontdesk_answer_cache_evictions",
+            "Answer cache entries evicted because a customer gave their answer a thumbs-down.",
+            registry=self.registry,
+        )
         self.requests = Histogram(
             "frontdesk_http_request_seconds",
             "HTTP requests by route template, method and status.",
@@ -173,6 +178,10 @@ class Metrics:
 
     def observe_shadow(self, result: str, reason: str = "") -> None:
         self.shadow_samples.labels(result=result, reason=reason).inc()
+
+    def observe_cache_evictions(self, count: int) -> None:
+        if count:
+            self.cache_evictions.inc(count)
 
     def observe_feedback(self, kind: str, value: int) -> None:
         self.feedback.labels(kind=kind, value=str(value)).inc()

@@ -53,6 +53,8 @@ _DATETIME = re.compile(
     r"\d{4}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}"
     r"|\d{1,2}:\d{2}(?::\d{2})?"
 )
+# Five digit pairs from 0 (the French and Belgian way to write a number): never a date.
+_PAIRS = re.compile(r"^0\d(?:([ .-])\d\d)(?:\1\d\d){3}$")
 _YEAR_RUN = re.compile(r"^(?:(?:19|20)\d\d[\s-]?)+$")
 
 
@@ -101,10 +103,27 @@ def _ip(text: str) -> Iterator[PiiSpan]:
         yield PiiSpan(m.start(), m.end(), "IP_ADDRESS", 0.9, "pattern")
 
 
+def _real_date(value: str) -> bool:
+    """A time, or a date whose day and month are in range in some order."""
+    if ":" in value:
+        return True
+    parts = [int(p) for p in re.split(r"[-./ T]", value)[:3] if p.isdigit()]
+    if len(parts) < 3:
+        return True
+    if parts[0] > 31:  # year first
+        return parts[1] <= 12 and parts[2] <= 31
+    a, b = parts[0], parts[1]
+    return (a <= 31 and 1 <= b <= 12) or (1 <= a <= 12 and b <= 31)
+
+
 def _phone(text: str) -> Iterator[PiiSpan]:
-    dates = [(d.start(), d.end()) for d in _DATETIME.finditer(text)]
+    dates = [(d.start(), d.end()) for d in _DATETIME.finditer(text) if _real_date(d.group())]
     for m in _PHONE.finditer(text):
-        if any(m.start() < end and start < m.end() for start, end in dates):
+        # Overlapping a real date or time, not a phone; digit pairs that only look like a
+        # date ("01.84.17.61.18", "60-56-85-91": no month 84 or 56) may be one.
+        if not _PAIRS.match(m.group()) and any(
+            m.start() < end and start < m.end() for start, end in dates
+        ):
             continue
         candidate = m.group()
         digits = digits_of(candidate)

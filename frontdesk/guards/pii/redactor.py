@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from frontdesk.guards.pii.address import find_addresses, find_introduced_names
+from frontdesk.guards.pii.name_cues import find_cued_names
 from frontdesk.guards.pii.names import NameGazetteer, find_gazetteer_names
 from frontdesk.guards.pii.ner import PresidioNer
 from frontdesk.guards.pii.patterns import find_structured
@@ -109,13 +110,18 @@ class PiiRedactor:
             for entity in entities:
                 surface = text[entity.start : entity.end]
                 if entity.label == "PERSON" and "PERSON" in self.labels:
-                    if all(_NAME_TOKEN.match(t) for t in surface.split()):
-                        spans.append(PiiSpan(entity.start, entity.end, "PERSON", 0.85, "ner"))
+                    # spaCy runs a name on into the next line ("Allan\nEchocardiographer").
+                    surface = surface.split("\n", 1)[0].rstrip()
+                    if surface and all(_NAME_TOKEN.match(t) for t in surface.split()):
+                        end = entity.start + len(surface)
+                        spans.append(PiiSpan(entity.start, end, "PERSON", 0.85, "ner"))
                 elif entity.label in _PLACE_LABELS and "ADDRESS" in self.labels:
                     places.append(PiiSpan(entity.start, entity.end, entity.label, 0.5, "ner"))
                     if entity.label == "FAC" and any(c.isdigit() for c in surface):
                         spans.append(PiiSpan(entity.start, entity.end, "ADDRESS", 0.6, "ner"))
             if "PERSON" in self.labels and self._gazetteer is not None:
+                contact = any(s.label != "PERSON" for s in spans)
+                spans.extend(find_cued_names(text, self._gazetteer, contact))
                 people = [s for s in spans if s.label == "PERSON"]
                 other_pii = [(s.start, s.end) for s in spans if s.label != "PERSON"]
                 spans.extend(

@@ -19,6 +19,9 @@ from frontdesk.storage.repos.knowledge import version as knowledge_version
 from frontdesk.storage.tables import IntentModelRow, utcnow
 
 Vector = npt.NDArray[np.float32]
+# The answer of an entry a customer gave a thumbs-down: the row stays as a tombstone (its
+# unique key keeps the same question from being stored again) but is never served.
+EVICTED = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +66,7 @@ def _keyed(tenant_id: str, key: CacheKey, fresh_after: datetime) -> list[Any]:
         AnswerCacheRow.language == key.language,
         AnswerCacheRow.reply_language == key.reply_language,
         AnswerCacheRow.created_at >= fresh_after,
+        AnswerCacheRow.answer != EVICTED,
     ]
 
 
@@ -210,5 +214,35 @@ def erase_for_conversations(session: Session, tenant_id: str, ids: list[str]) ->
         delete(AnswerCacheRow).where(
             AnswerCacheRow.tenant_id == tenant_id, AnswerCacheRow.conversation_id.in_(ids)
         )
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def evict(
+    session: Session,
+    tenant_id: str,
+    *,
+    entry_id: str | None = None,
+    conversation_id: str | None = None,
+    answer: str | None = None,
+) -> int:
+    """Turn into tombstones the entry ``entry_id`` (a turn served from it) and/or the entry
+    stored from ``conversation_id`` with ``answer`` (the turn that stored it); returns how
+    many entries were live. The text and vector go; the key stays, so the same question is
+    answered by the pipeline from now on rather than stored again."""
+    match = []
+    if entry_id is not None:
+        match.append(AnswerCacheRow.id == entry_id)
+    if conversation_id is not None and answer:
+        match.append(
+            (AnswerCacheRow.conversation_id == conversation_id) & (AnswerCacheRow.answer == answer)
+        )
+    if not match:
+        return 0
+    condition = match[0] if len(match) == 1 else match[0] | match[1]
+    result = session.execute(
+        update(AnswerCacheRow)
+        .where(AnswerCacheRow.tenant_id == tenant_id, AnswerCacheRow.answer != EVICTED, condition)
+        .values(answer=EVICTED, vector=None, citations=[], details={"evicted": "thumbs_down"})
     )
     return int(getattr(result, "rowcount", 0) or 0)

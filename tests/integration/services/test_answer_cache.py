@@ -166,6 +166,50 @@ def test_erasing_the_customer_who_asked_first_removes_the_entry(
     assert receipt["removed"]["cache_entries"] == 1  # the entry their question made
 
 
+def test_a_thumbs_down_on_a_served_answer_evicts_its_entry(
+    frontdesk: Frontdesk, tmp_path: Path
+) -> None:
+    tenant = _tenant_with_faq(frontdesk, tmp_path)
+    _ask(frontdesk, tenant, "How much does the Business plan cost?")
+    served = _ask(frontdesk, tenant, "How much does the Business plan cost?")
+    assert served.details["cache"] == "exact"
+    frontdesk.handoff.add_thumbs(tenant, served.conversation_id, served.id, "up", "")
+    assert _ask(frontdesk, tenant, "How much does the Business plan cost?").details["cache"] == (
+        "exact"
+    )
+    frontdesk.handoff.add_thumbs(tenant, served.conversation_id, served.id, "down", "wrong")
+    # Asked twice: the pipeline answers again, and the evicted entry is not re-filled.
+    for question in ("How much does the Business plan cost?",) * 2 + ("What does Business cost?",):
+        again = _ask(frontdesk, tenant, question)
+        assert again.details["cache"] == "miss", question
+        assert "cache" not in [stage["name"] for stage in again.trace]
+    exposition = frontdesk.metrics.exposition().decode()
+    assert "frontdesk_answer_cache_evictions_total 1.0" in exposition
+    # Other questions still hit.
+    _ask(frontdesk, tenant, "How long is a shipping label valid?")
+    assert _ask(frontdesk, tenant, "How long is a shipping label valid?").details["cache"] == (
+        "exact"
+    )
+
+
+def test_a_thumbs_down_on_the_answer_that_was_stored_evicts_it(
+    frontdesk: Frontdesk, tmp_path: Path
+) -> None:
+    tenant = _tenant_with_faq(frontdesk, tmp_path)
+    first = _ask(frontdesk, tenant, "How much does the Plus plan cost?")
+    assert first.details["cache"] == "miss"
+    assert _entries(frontdesk, tenant) == 1
+    frontdesk.handoff.add_thumbs(tenant, first.conversation_id, first.id, "down", "")
+    again = _ask(frontdesk, tenant, "How much does the Plus plan cost?")
+    paraphrase = _ask(frontdesk, tenant, "What does the Plus plan cost per month?")
+    assert again.details["cache"] == "miss"
+    assert paraphrase.details["cache"] == "miss"
+    with frontdesk.database.transaction() as session:
+        rows = session.scalars(select(AnswerCacheRow).where(AnswerCacheRow.tenant_id == tenant))
+        tombstone = next(r for r in rows if r.conversation_id == first.conversation_id)
+        assert (tombstone.answer, tombstone.vector, tombstone.citations) == ("", None, [])
+
+
 def test_each_tenant_keeps_at_most_its_bound(settings: Settings, tmp_path: Path) -> None:
     bounded = Frontdesk(settings.model_copy(update={"cache_max_entries": 2}))
     bounded.init()

@@ -171,3 +171,67 @@ def test_names_customers_introduce_in_other_languages_are_redacted(message: str,
 def test_english_messages_still_get_the_ner() -> None:
     guards = InputGuards(GuardPolicy(pii_ner=True))
     assert "John Smith" not in guards.check("Where is my parcel? John Smith here").redacted_text
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("Send it to the corner of Kuusiku 7 and Alexander Flat? Thanks",
+         "the corner of Kuusiku 7 and Alexander Flat"),
+        ("The office is at 9243 Avenue d'Ouchy 109 Apt. 758, Montealegre del Castillo",
+         "9243 Avenue d'Ouchy 109 Apt. 758, Montealegre del Castillo"),
+        ("meet me at 2613 avenida praia 1 suite 463, mohács, hungary 24743",
+         "2613 avenida praia 1 suite 463, mohács, hungary 24743"),
+        ("It's in 0269 Stensås terrasse 38\n Suite 621\n ARENDAL\n Norway",
+         "0269 Stensås terrasse 38\n Suite 621\n ARENDAL\n Norway"),
+        ("Our offices are located at USNS Møller\nFPO AA 85844", "USNS Møller\nFPO AA 85844"),
+    ],
+)  # fmt: skip
+def test_address_grammar_covers_intersections_units_and_lowercase(text: str, address: str) -> None:
+    found = labels(text)
+    assert found.get(address) == "ADDRESS", found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "reserve a table for 3 at 7 for olive garden",
+        "what is 400 times 2",
+        "i need to know what 25 times 38 is",
+        "are there any meetings between 2 and 5 pm",
+        "what kind of traffic is there at 9:00 on the route to detroit",
+        "let my bank know i'll be in ireland from may 01, 2019 to august 02, 2019",
+        "Go to Settings and tap Cards, then choose 2 and 3",
+    ],
+)
+def test_numbers_in_ordinary_messages_are_not_addresses(text: str) -> None:
+    assert labels(text) == {}
+
+
+def test_digit_pairs_that_are_no_date_are_a_phone_number() -> None:
+    assert labels("Can someone call me on 01.84.17.61.18?") == {"01.84.17.61.18": "PHONE"}
+    assert labels("call 06.12.34.56.78 please") == {"06.12.34.56.78": "PHONE"}
+    assert labels("Phone:\n60-56-85-91\n") == {"60-56-85-91": "PHONE"}
+    assert labels("order 2023-11-05-1234 paid on 12.05.2023") == {}
+
+
+def test_introduced_names_keep_extended_latin_letters_and_inner_capitals() -> None:
+    assert labels("My name is Ludmiła") == {"Ludmiła": "PERSON"}
+    assert labels("Her maiden name is LeBatelier") == {"LeBatelier": "PERSON"}
+
+
+@pytest.mark.slow
+def test_names_found_by_where_they_stand(ner_redactor: PiiRedactor) -> None:
+    def people(text: str) -> set[str]:
+        return {k for k, v in labels(text, ner_redactor).items() if v == "PERSON"}
+
+    assert "Mijail C Adomo" in people("> \n> Mijail C Adomo\n> Asc Partners\n> 935 Gordon Terrace")
+    assert "Warrane" in people("Warrane, can I please speak to your boss?")
+    assert "Vsevolod" in people('Vsevolod: "Who are you?"')
+    assert "Maslin" in people("I'm so jealous! said Maslin to me")
+    assert "Djevad Šušulić" in people("My grandfather was called Djevad Šušulić.")
+    assert "Szabina J Gelencsér" in people('The song "Tube Snake Boogie" by Szabina J Gelencsér')
+    # Product words and field labels stay.
+    assert people("Our plan is called Premium, can I upgrade?") == set()
+    assert people('Phone: "+1" is the prefix') == set()
+    assert people("Thanks, Support!") == set()
