@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from frontdesk.api.console_schemas import NotePublic
 from frontdesk.api.schemas import (
     FaqDraftPublic,
     FeedbackPublic,
@@ -22,7 +23,11 @@ def list_tickets(
     older_than_s: int | None = None,
     order: str = "newest",
     limit: int = 100,
+    owner: str = "all",
+    q: str | None = None,
 ) -> Call[list[TicketPublic]]:
+    """The queue; ``owner`` ``mine`` (the caller's tickets) or ``unassigned``, ``q`` words
+    of the summary or a ticket/conversation id."""
     params = {
         "status": status,
         "reason": reason,
@@ -30,6 +35,8 @@ def list_tickets(
         "older_than_s": older_than_s,
         "order": order,
         "limit": limit,
+        "owner": owner,
+        "q": q,
     }
     return Call(many(TicketPublic), params=params)
 
@@ -45,8 +52,29 @@ def get_ticket(ticket_id: str) -> Call[TicketDetail]:
 
 
 @route("POST", "/v1/tickets/{ticket_id}/assign")
-def assign_ticket(ticket_id: str) -> Call[TicketPublic]:
+def assign_ticket(ticket_id: str, *, agent_id: str | None = None) -> Call[TicketPublic]:
+    """Take the ticket, or give it to ``agent_id`` (an agent passes on only their own;
+    an admin reassigns any)."""
+    fields = {"agent_id": agent_id} if agent_id is not None else None
+    return Call(one(TicketPublic), {"ticket_id": ticket_id}, json=fields)
+
+
+@route("POST", "/v1/tickets/{ticket_id}/unassign")
+def unassign_ticket(ticket_id: str) -> Call[TicketPublic]:
+    """Put the ticket back in the queue (its owner or an admin)."""
     return Call(one(TicketPublic), {"ticket_id": ticket_id})
+
+
+@route("GET", "/v1/tickets/{ticket_id}/notes")
+def list_notes(ticket_id: str) -> Call[list[NotePublic]]:
+    """The ticket's internal notes, oldest first (never shown to the customer)."""
+    return Call(many(NotePublic), {"ticket_id": ticket_id})
+
+
+@route("POST", "/v1/tickets/{ticket_id}/notes")
+def add_note(ticket_id: str, text: str) -> Call[NotePublic]:
+    """A note for the other agents (a ``note`` event on ``agent_events``)."""
+    return Call(one(NotePublic), {"ticket_id": ticket_id}, json={"text": text})
 
 
 @route("POST", "/v1/tickets/{ticket_id}/reply")

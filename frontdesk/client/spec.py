@@ -6,11 +6,20 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
-from frontdesk.client import admin, conversations, handoff, knowledge, operations, releases
+from frontdesk.client import (
+    admin,
+    console,
+    conversations,
+    handoff,
+    knowledge,
+    operations,
+    releases,
+)
 
 MODULES: tuple[ModuleType, ...] = (
     conversations,
     handoff,
+    console,
     knowledge,
     releases,
     admin,
@@ -23,6 +32,13 @@ NOT_IN_CLIENT = {
     ("GET", "/v1/models"): "the OpenAI-compatible face: use an OpenAI client",
     ("POST", "/v1/chat/completions"): "the OpenAI-compatible face: use an OpenAI client",
     ("POST", "/v1/integrations/chatwoot/{tenant_slug}/events"): "Chatwoot's webhook calls it",
+}
+
+# Query parameters of wrapped routes that no client method sends, and why.
+QUERY_NOT_IN_CLIENT = {
+    ("POST", "/v1/conversations/{conversation_id}/messages", "stream"): (
+        "stream_message asks for the stream with Accept: text/event-stream"
+    ),
 }
 
 

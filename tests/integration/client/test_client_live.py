@@ -1,6 +1,7 @@
 """``frontdesk.client`` against a real uvicorn server: a customer's conversation (plain and
-streamed), feedback and handoff, the agent's side, knowledge and jobs, releases and
-rollouts, stats, and the API's errors as one typed exception; the async client too."""
+streamed), feedback and handoff, the agent's side, named agents with canned replies and
+notes, knowledge and jobs, releases and rollouts, stats, and the API's errors as one
+typed exception; the async client too."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from frontdesk.api.app import create_app
+from frontdesk.api.schemas import AssigneePublic
 from frontdesk.client import AsyncClient, Client, FrontdeskAPIError
 from frontdesk.runtime import Frontdesk
 from frontdesk.testing.http import serve
@@ -18,6 +20,7 @@ from frontdesk.testing.releases import as_text, release_document
 from frontdesk.testing.wait import wait_for
 
 FAQ = Path(__file__).resolve().parents[2] / "data" / "eval_helpcenter" / "faq.csv"
+PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
@@ -73,6 +76,80 @@ def test_a_customer_and_an_agent_through_the_client(base_url: str, acme) -> None
             datetime.now(UTC) - timedelta(hours=1), datetime.now(UTC) + timedelta(hours=1)
         )
         assert stats["turns"] >= 2
+
+
+def test_named_agents_share_a_ticket_with_canned_replies_and_notes(base_url: str, acme) -> None:
+    with Client(base_url, acme.admin) as admin, Client(base_url) as nobody:
+        sam = admin.create_agent("Sam Rivera", "sam@acme.example", password=PASSWORD)
+        kim = admin.create_agent("Kim", "kim@acme.example")
+        assert (sam.has_password, kim.has_password) == (True, False)
+        signed = nobody.sign_in("acme", "sam@acme.example", PASSWORD)
+        assert signed.agent.id == sam.id
+        with pytest.raises(FrontdeskAPIError) as wrong:
+            nobody.sign_in("acme", "sam@acme.example", "not the password")
+        assert wrong.value.status == 401
+        kim_key = admin.issue_agent_key(kim.id)
+        assert kim_key.agent.name == "Kim"
+
+    with (
+        Client(base_url, acme.admin) as admin,
+        Client(base_url, acme.widget) as widget,
+        Client(base_url, signed.key) as sam_api,
+        Client(base_url, kim_key.key) as kim_api,
+    ):
+        assert sam_api.me().agent_id == sam.id
+        assert sorted(a.name for a in kim_api.list_agents()) == ["Kim", "Sam Rivera"]
+        conversation = widget.create_conversation(metadata={"customer_name": "Ada"})
+        ticket = widget.request_person(conversation.id)
+        other = widget.request_person(widget.create_conversation().id)
+
+        unassigned = sam_api.list_tickets(owner="unassigned", q=ticket.id)
+        assert [t.id for t in unassigned] == [ticket.id]
+        assert sam_api.assign_ticket(ticket.id).assignee == AssigneePublic(
+            key_id=sam.id, name="Sam Rivera"
+        )
+        assert [t.id for t in sam_api.list_tickets(owner="mine")] == [ticket.id]
+        assert [t.id for t in sam_api.list_tickets(owner="unassigned")] == [other.id]
+        assert kim_api.list_tickets(owner="mine") == []
+
+        canned = sam_api.create_canned_reply(
+            "Greeting", "Hi {{customer_name}}, {{agent_name}} here."
+        )
+        assert admin.update_canned_reply(canned.id, title="Hello").title == "Hello"
+        assert [(c.title, c.created_by) for c in kim_api.list_canned_replies()] == [
+            ("Hello", canned.created_by)
+        ]
+        text = sam_api.render_canned_reply(ticket.id, canned.id).text
+        assert text == "Hi Ada, Sam Rivera here."
+        assert sam_api.reply_to_ticket(ticket.id, text).text == text
+        with pytest.raises(FrontdeskAPIError) as unknown:
+            sam_api.create_canned_reply("Bad", "Hi {{nickname}}")
+        assert (unknown.value.status, unknown.value.field) == (422, "body")
+
+        note = sam_api.add_note(ticket.id, "Asked twice already; be quick.")
+        assert note.author_name == "Sam Rivera"
+        assert [(n.id, n.text) for n in kim_api.list_notes(ticket.id)] == [(note.id, note.text)]
+        assert text not in {n.text for n in kim_api.list_notes(ticket.id)}
+
+        handed = sam_api.assign_ticket(ticket.id, agent_id=kim.id)
+        assert handed.assignee is not None
+        assert handed.assignee.name == "Kim"
+        with pytest.raises(FrontdeskAPIError) as not_theirs:
+            sam_api.unassign_ticket(ticket.id)
+        assert not_theirs.value.status == 403
+        back = kim_api.unassign_ticket(ticket.id)
+        assert (back.status, back.assignee) == ("open", None)
+
+        assert sam_api.delete_canned_reply(canned.id).id == canned.id
+        assert sam_api.list_canned_replies() == []
+        assert admin.update_agent(kim.id, disabled=True).active is False
+        with pytest.raises(FrontdeskAPIError) as disabled:
+            kim_api.list_tickets()
+        assert disabled.value.status == 401
+        assert sam_api.sign_out() is None
+        with pytest.raises(FrontdeskAPIError) as signed_out:
+            sam_api.me()
+        assert signed_out.value.status == 401
 
 
 def test_releases_and_rollouts_through_the_client(base_url: str, acme) -> None:
