@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0018_reliability"
-down_revision = "0013_answer_cache"
+down_revision = "0017_shadow"
 branch_labels = None
 depends_on = None
 
