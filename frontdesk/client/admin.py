@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from frontdesk.api.routes.privacy import ErasureReceipt
-from frontdesk.api.routes.tenant import Caller, WidgetMessages
+from frontdesk.api.routes.tenant import BudgetPublic, Caller, WidgetMessages
 from frontdesk.api.schemas import KeyCreated, KeyPublic
 from frontdesk.client.call import Call, as_dict, body, many, one, route
 from frontdesk.domain.tenant import TenantSettings
@@ -52,6 +52,12 @@ def update_settings(changes: dict[str, Any]) -> Call[TenantSettings]:
 @route("GET", "/v1/tenant/me")
 def me() -> Call[Caller]:
     return Call(one(Caller))
+
+
+@route("GET", "/v1/tenant/budget")
+def budget() -> Call[BudgetPublic]:
+    """Today's LLM tokens and cost against the tenant's daily limits (agent or admin)."""
+    return Call(one(BudgetPublic))
 
 
 @route("GET", "/v1/tenant/messages")

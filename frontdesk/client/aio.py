@@ -27,7 +27,7 @@ from frontdesk.api.routes.knowledge import (
     QuarantinedChunkPublic,
 )
 from frontdesk.api.routes.privacy import ErasureReceipt
-from frontdesk.api.routes.tenant import Caller, WidgetMessages
+from frontdesk.api.routes.tenant import BudgetPublic, Caller, WidgetMessages
 from frontdesk.api.schemas import (
     ConversationPublic,
     FaqDraftPublic,
@@ -456,6 +456,12 @@ class AsyncClient(BaseAsyncClient):
     async def me(self) -> Caller:
         """``GET /v1/tenant/me``"""
         return await self._send(admin.me())
+
+    async def budget(self) -> BudgetPublic:
+        """Today's LLM tokens and cost against the tenant's daily limits (agent or admin).
+
+        ``GET /v1/tenant/budget``"""
+        return await self._send(admin.budget())
 
     async def widget_messages(self, *, language: str = "en") -> WidgetMessages:
         """``GET /v1/tenant/messages``"""

@@ -27,7 +27,7 @@ from frontdesk.api.routes.knowledge import (
     QuarantinedChunkPublic,
 )
 from frontdesk.api.routes.privacy import ErasureReceipt
-from frontdesk.api.routes.tenant import Caller, WidgetMessages
+from frontdesk.api.routes.tenant import BudgetPublic, Caller, WidgetMessages
 from frontdesk.api.schemas import (
     ConversationPublic,
     FaqDraftPublic,
@@ -448,6 +448,12 @@ class Client(BaseClient):
     def me(self) -> Caller:
         """``GET /v1/tenant/me``"""
         return self._send(admin.me())
+
+    def budget(self) -> BudgetPublic:
+        """Today's LLM tokens and cost against the tenant's daily limits (agent or admin).
+
+        ``GET /v1/tenant/budget``"""
+        return self._send(admin.budget())
 
     def widget_messages(self, *, language: str = "en") -> WidgetMessages:
         """``GET /v1/tenant/messages``"""

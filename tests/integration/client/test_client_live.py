@@ -76,6 +76,10 @@ def test_a_customer_and_an_agent_through_the_client(base_url: str, acme) -> None
             datetime.now(UTC) - timedelta(hours=1), datetime.now(UTC) + timedelta(hours=1)
         )
         assert stats["turns"] >= 2
+        budget = agent.budget()  # no LLM in the default release: nothing spent, no limit
+        assert budget.tokens_used == 0
+        assert budget.token_limit is None
+        assert not budget.exhausted
 
 
 def test_named_agents_share_a_ticket_with_canned_replies_and_notes(base_url: str, acme) -> None:
