@@ -107,7 +107,7 @@ def fine_tune_encoder(
 
     trainable = [p for p in model.parameters() if p.requires_grad]
     if options.objective == "classify":
-        batches = _shuffled_batches(len(texts), options, rng)
+        batches = _shuffled_batches([len(t) for t in texts], options, rng)
         centroids = _centroids(torch, model, encode, texts, labels, n_classes)
         head = torch.nn.Parameter(centroids)
         groups = [
@@ -185,11 +185,21 @@ def _steps(n: int, options: FineTuneOptions) -> int:
 
 
 def _shuffled_batches(
-    n: int, options: FineTuneOptions, rng: np.random.Generator
+    lengths: Sequence[int], options: FineTuneOptions, rng: np.random.Generator
 ) -> list[npt.NDArray[np.intp]]:
+    """Random batches of messages of similar length: each window of 16 batches is sorted by
+    length before it is cut, so a batch pads to a similar width (about half the work of
+    padding every batch to its longest random message), then the batches are shuffled."""
+    n, size = len(lengths), options.batch_size
     order = np.concatenate([rng.permutation(n) for _ in range(math.ceil(options.epochs) or 1)])
-    size = options.batch_size
-    return [order[i * size : (i + 1) * size] for i in range(_steps(n, options))]
+    order = order[: _steps(n, options) * size]
+    window = 16 * size
+    batches = []
+    for start in range(0, len(order), window):
+        chunk = order[start : start + window]
+        chunk = chunk[np.argsort([lengths[i] for i in chunk], kind="stable")]
+        batches.extend(chunk[i : i + size] for i in range(0, len(chunk), size))
+    return [batches[i] for i in rng.permutation(len(batches))]
 
 
 def _class_batches(
