@@ -108,7 +108,7 @@ def fine_tune_encoder(
     trainable = [p for p in model.parameters() if p.requires_grad]
     if options.objective == "classify":
         batches = _shuffled_batches([len(t) for t in texts], options, rng)
-        centroids = _centroids(torch, model, encode, texts, labels, n_classes)
+        centroids = _centroids(torch, model, encode, texts, labels, n_classes, report)
         head = torch.nn.Parameter(centroids)
         groups = [
             {"params": trainable, "lr": options.learning_rate},
@@ -230,13 +230,23 @@ def _centroids(
     texts: Sequence[str],
     labels: npt.NDArray[np.int64],
     n_classes: int,
+    report: Progress,
+    per_class: int = 16,
 ) -> Any:
+    """Each intent's mean base vector, from at most ``per_class`` of its messages (a
+    starting point for the head; more messages would only cost time)."""
+    rng = np.random.default_rng(0)
+    rows = np.concatenate(
+        [rng.permutation(np.flatnonzero(labels == c))[:per_class] for c in range(n_classes)]
+    )
     model.eval()
     sums = torch.zeros((n_classes, model.config.hidden_size))
     with torch.no_grad():
-        for start in range(0, len(texts), 128):
-            vectors = encode(texts[start : start + 128])
-            sums.index_add_(0, torch.from_numpy(labels[start : start + 128]), vectors)
+        for start in range(0, len(rows), 128):
+            report("starting the head at the intents' centroids", start, len(rows))
+            chunk = rows[start : start + 128]
+            vectors = encode([texts[i] for i in chunk])
+            sums.index_add_(0, torch.from_numpy(labels[chunk]), vectors)
     return torch.nn.functional.normalize(sums, dim=-1)
 
 
