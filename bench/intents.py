@@ -83,10 +83,10 @@ def _progress(stage: str, done: int, total: int) -> None:
 
 
 def _train(
-    name: str, train: list[Any], embedder: OnnxEmbedder, threads: int, max_steps: int | None
+    name: str, train: list[Any], embedder: OnnxEmbedder, threads: int, tuning_args: dict[str, Any]
 ) -> Any:
     if name in FINE_TUNED:
-        tuning = {**asdict(FINE_TUNED[name]), "threads": threads, "max_steps": max_steps}
+        tuning = {**asdict(FINE_TUNED[name]), "threads": threads, **tuning_args}
         return train_fine_tuned_model(
             train,
             lambda data: OnnxEmbedder(OnnxEmbedderOptions(threads=threads), model_data=data),
@@ -98,13 +98,27 @@ def _train(
     return train_intent_model(train, embedder if uses_embedder else None, options)
 
 
+def _per_intent(examples: list[Any], n: int) -> list[Any]:
+    """A tenant-sized training set: ``n`` messages per label, drawn with a fixed seed."""
+    order = np.random.default_rng(0).permutation(len(examples))
+    taken: dict[str, int] = {}
+    kept = []
+    for i in order:
+        label = examples[i].label
+        if taken.get(label, 0) < n:
+            taken[label] = taken.get(label, 0) + 1
+            kept.append(examples[i])
+    return kept
+
+
 def run(
     datasets: Path,
     sets: list[str],
     configs: list[str],
     threads: int,
     out: Path,
-    max_steps: int | None = None,
+    tuning_args: dict[str, Any],
+    per_intent: int | None = None,
 ) -> list[dict[str, Any]]:
     lenient = DatasetOptions(min_examples_per_label=1, drop_exact_duplicates=True)
     embedder = OnnxEmbedder(OnnxEmbedderOptions(threads=threads))
@@ -112,12 +126,16 @@ def run(
     rows: list[dict[str, Any]] = []
     for dataset in sets:
         train = load_examples(datasets / dataset / "train.jsonl", lenient)
+        if per_intent:
+            train = _per_intent(train, per_intent)
         test = load_examples(datasets / dataset / "test.jsonl", lenient)
         for name in configs:
             started = time.perf_counter()
-            model = _train(name, train, embedder, threads, max_steps)
+            model = _train(name, train, embedder, threads, tuning_args)
             seconds = time.perf_counter() - started
             row: dict[str, Any] = {"dataset": dataset, "config": name, "train_seconds": seconds}
+            row["train_examples"] = len(train)
+            row["fine_tune_args"] = tuning_args
             row["heldout_accuracy"] = model.report.heldout_accuracy
             if model.report.fine_tune is not None:
                 row["fine_tune"] = model.report.fine_tune
@@ -190,6 +208,8 @@ def main() -> None:
     parser.add_argument("--configs", default=",".join(CONFIGS))
     parser.add_argument("--sets", default="banking77,clinc150")
     parser.add_argument("--max-steps", type=int, default=None, help="cap fine-tuning steps")
+    parser.add_argument("--epochs", type=float, default=None, help="fine-tuning epochs")
+    parser.add_argument("--per-intent", type=int, default=None, help="train on N per label")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--out", default="bench/results/intents.json", type=Path)
     args = parser.parse_args()
@@ -199,7 +219,10 @@ def main() -> None:
         parser.error(f"unknown configs {unknown}; known: {[*CONFIGS, *FINE_TUNED]}")
     print(_HEADER)
     sets = [s.strip() for s in args.sets.split(",") if s.strip()]
-    rows = run(args.datasets, sets, configs, args.threads, args.out, args.max_steps)
+    tuning_args: dict[str, Any] = {"max_steps": args.max_steps}
+    if args.epochs is not None:
+        tuning_args["epochs"] = args.epochs
+    rows = run(args.datasets, sets, configs, args.threads, args.out, tuning_args, args.per_intent)
     print("\n" + _HEADER)
     for row in rows:
         print(_line(row))

@@ -26,12 +26,16 @@ LABELS = {"balance", "book_flight", "weather", "translate", "oos"}
 TINY = FineTuneOptions(max_steps=3, batch_size=8, max_tokens=32, threads=1)
 
 
-@pytest.fixture
-def small_file(tmp_path: Path) -> Path:
-    rows = [json.loads(line) for line in (SAMPLE / "train.jsonl").read_text().splitlines()]
-    path = tmp_path / "small.jsonl"
+def _subset(name: str, folder: Path) -> Path:
+    rows = [json.loads(line) for line in (SAMPLE / name).read_text().splitlines()]
+    path = folder / f"small-{name}"
     path.write_text("".join(json.dumps(r) + "\n" for r in rows if r["label"] in LABELS))
     return path
+
+
+@pytest.fixture
+def small_file(tmp_path: Path) -> Path:
+    return _subset("train.jsonl", tmp_path)
 
 
 def test_a_fine_tuned_model_carries_its_encoder_and_rolls_back_like_any_version(
@@ -108,8 +112,9 @@ def test_cli_fine_tune_prints_the_report_and_eval_keeps_its_keys(
     )
     report = json.loads(trained.stdout)["report"]
     assert report["fine_tune"]["steps"] >= 1
+    small_test = _subset("test.jsonl", small_file.parent)
     evaluated = subprocess.run(
-        [*command, "eval", str(SAMPLE / "test.jsonl"), "--tenant", "acme", "--json"],
+        [*command, "eval", str(small_test), "--tenant", "acme", "--json"],
         env=cli_env,
         capture_output=True,
         text=True,
