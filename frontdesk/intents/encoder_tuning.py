@@ -194,7 +194,7 @@ def _shuffled_batches(
     order = np.concatenate([rng.permutation(n) for _ in range(math.ceil(options.epochs) or 1)])
     order = order[: _steps(n, options) * size]
     window = 16 * size
-    batches = []
+    batches: list[npt.NDArray[np.intp]] = []
     for start in range(0, len(order), window):
         chunk = order[start : start + window]
         chunk = chunk[np.argsort([lengths[i] for i in chunk], kind="stable")]
