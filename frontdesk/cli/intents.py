@@ -12,6 +12,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from frontdesk.cli.context import console, open_frontdesk
+from frontdesk.intents.encoder_tuning import FineTuneOptions
 
 intents_app = typer.Typer(help="Train and manage the intent model.", no_args_is_help=True)
 TenantOption = Annotated[str, typer.Option("--tenant", "-t", help="Tenant name.")]
@@ -25,8 +26,29 @@ def train(
     file: FileArgument,
     tenant: TenantOption,
     as_json: Annotated[bool, typer.Option("--json", help="Print the training report.")] = False,
+    fine_tune: Annotated[
+        bool,
+        typer.Option(
+            "--fine-tune",
+            help="Adapt the sentence encoder to FILE too (minutes; needs frontdesk[train]).",
+        ),
+    ] = False,
+    objective: Annotated[
+        str, typer.Option(help="Fine-tuning objective: classify or contrastive.")
+    ] = "classify",
+    epochs: Annotated[float, typer.Option(min=0.01, help="Fine-tuning epochs.")] = 1.0,
 ) -> None:
     """Train on FILE and make the model active. A bad file changes nothing."""
+    if objective not in ("classify", "contrastive"):
+        console.print("[red]error:[/red] --objective must be classify or contrastive")
+        raise typer.Exit(2)
+    tuning = (
+        FineTuneOptions(
+            objective="classify" if objective == "classify" else "contrastive", epochs=epochs
+        )
+        if fine_tune
+        else None
+    )
     with open_frontdesk() as frontdesk:
         tenant_id = frontdesk.tenants.get_tenant(tenant).id
         columns = (TextColumn("[bold]{task.description}"), BarColumn(), TimeElapsedColumn())
@@ -36,7 +58,7 @@ def train(
             def progress(stage: str, done: int, total: int) -> None:
                 bar.update(task, description=stage, completed=done, total=total or None)
 
-            info = frontdesk.intents.train_file(tenant_id, file, progress)
+            info = frontdesk.intents.train_file(tenant_id, file, progress, tuning)
     if as_json:
         typer.echo(json.dumps({"version": info.version, "report": info.report}, default=str))
         return
@@ -47,6 +69,13 @@ def train(
         f"macro-F1 {report['heldout_macro_f1']:.3f}, ECE {report['heldout_ece']:.3f}, "
         f"trained in {report['train_seconds']:.1f} s."
     )
+    tuned = report.get("fine_tune")
+    if tuned:
+        console.print(
+            f"Encoder fine-tuned ({tuned['objective']}, {tuned['steps']} steps, "
+            f"{tuned['encoder_seconds']:.0f} s), stored as {tuned['precision']} ONNX "
+            f"({tuned['encoder_bytes'] / 1e6:.1f} MB) with the model."
+        )
 
 
 @intents_app.command("eval")

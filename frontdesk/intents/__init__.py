@@ -4,6 +4,8 @@
 ``train_intent_model`` fits, calibrates and tunes the OOS threshold on a held-out split;
 ``IntentModel.predict`` gives an :class:`IntentPrediction`; ``dump_model``/``load_model``
 store it as a portable artifact whose content hash is ``IntentModel.version``.
+``tuned.train_fine_tuned_model`` adapts the encoder first (``encoder_tuning``, torch from the
+``[train]`` extra) and stores the exported ONNX encoder inside that artifact.
 """
 
 from frontdesk.intents.artifact import dump_model, from_parts, load_model

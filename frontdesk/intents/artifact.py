@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -19,6 +20,7 @@ import numpy as np
 from frontdesk.errors import ConfigurationError, InvalidInputError
 from frontdesk.intents.features import FeatureBuilder
 from frontdesk.intents.model import (
+    ENCODER,
     FORMAT,
     FORMAT_VERSION,
     Arrays,
@@ -35,6 +37,8 @@ from frontdesk.retrieval.protocols import Embedder
 
 _ZIP_DATE = (2020, 1, 1, 0, 0, 0)
 
+EncoderLoader = Callable[[bytes], Embedder]
+
 
 def dump_model(model: IntentModel) -> bytes:
     """The artifact as bytes (a zip); store it as a blob, keyed by ``model.version``."""
@@ -50,8 +54,11 @@ def dump_model(model: IntentModel) -> bytes:
     return out.getvalue()
 
 
-def load_model(data: bytes, embedder: Embedder | None) -> IntentModel:
-    """Load an artifact written by :func:`dump_model`; ``embedder`` must match its model id."""
+def load_model(
+    data: bytes, embedder: Embedder | None, load_encoder: EncoderLoader | None = None
+) -> IntentModel:
+    """Load an artifact written by :func:`dump_model`; ``embedder`` must match its model id,
+    unless the model carries its own fine-tuned encoder, which ``load_encoder`` runs."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             manifest = json.loads(archive.read("manifest.json"))
@@ -59,10 +66,15 @@ def load_model(data: bytes, embedder: Embedder | None) -> IntentModel:
                 arrays: Arrays = {name: npz[name] for name in npz.files}
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise InvalidInputError(f"not an intent model artifact: {exc}") from None
-    return from_parts(manifest, arrays, embedder)
+    return from_parts(manifest, arrays, embedder, load_encoder)
 
 
-def from_parts(manifest: dict[str, Any], arrays: Arrays, embedder: Embedder | None) -> IntentModel:
+def from_parts(
+    manifest: dict[str, Any],
+    arrays: Arrays,
+    embedder: Embedder | None,
+    load_encoder: EncoderLoader | None = None,
+) -> IntentModel:
     """Rebuild a model from :func:`to_parts` output, checking format, hash and embedder."""
     if manifest.get("format") != FORMAT or manifest.get("format_version") != FORMAT_VERSION:
         raise InvalidInputError(
@@ -74,6 +86,11 @@ def from_parts(manifest: dict[str, Any], arrays: Arrays, embedder: Embedder | No
     if expected is not None and expected != hash_parts(body, arrays):
         raise InvalidInputError("intent model artifact is corrupt: its content hash does not match")
     embedding = body["embedding"]
+    encoder = arrays[ENCODER].tobytes() if ENCODER in arrays else None
+    if encoder is not None:
+        if load_encoder is None:
+            raise ConfigurationError("this intent model carries a fine-tuned encoder to load")
+        embedder = load_encoder(encoder)
     if embedding is not None:
         if embedder is None:
             raise ConfigurationError(
@@ -106,6 +123,7 @@ def from_parts(manifest: dict[str, Any], arrays: Arrays, embedder: Embedder | No
         threshold=float(body["threshold"]),
         report=_report_from_dict(body["report"]),
         options=dict(body["options"]),
+        encoder=encoder,
     )
 
 

@@ -66,6 +66,7 @@ class TrainingReport:
     threshold: float
     train_seconds: float
     intents: tuple[IntentStats, ...] = field(default_factory=tuple)
+    fine_tune: dict[str, Any] | None = None  # the encoder's adaptation, when fine-tuned
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,8 +91,10 @@ class IntentModel:
         threshold: float,
         report: TrainingReport,
         options: dict[str, object],
+        encoder: bytes | None = None,
     ) -> None:
         self.features = features
+        self.encoder = encoder  # ONNX bytes of a fine-tuned encoder, stored with the model
         self.head = head
         self.temperature = temperature
         self.threshold = threshold
@@ -125,6 +128,21 @@ class IntentModel:
             threshold=threshold,
             report=replace(self.report, threshold=threshold),
             options=self.options,
+            encoder=self.encoder,
+        )
+
+    def with_encoder(
+        self, encoder: bytes, *, report: TrainingReport, options: dict[str, object]
+    ) -> IntentModel:
+        """A copy that carries ``encoder``, the ONNX bytes its embedder runs."""
+        return IntentModel(
+            self.features,
+            self.head,
+            temperature=self.temperature,
+            threshold=self.threshold,
+            report=report,
+            options=options,
+            encoder=encoder,
         )
 
     def predict(self, text: str, top_k: int = 3) -> IntentPrediction:
@@ -174,6 +192,7 @@ FORMAT = "frontdesk.intent-model"
 FORMAT_VERSION = 1
 
 Arrays = dict[str, npt.NDArray[Any]]
+ENCODER = "encoder_onnx"
 
 
 def to_parts(model: IntentModel) -> tuple[dict[str, Any], Arrays]:
@@ -205,6 +224,9 @@ def to_parts(model: IntentModel) -> tuple[dict[str, Any], Arrays]:
     }
     for i, vectorizer in enumerate(model.features.vectorizers):
         arrays[f"idf_{i}"] = vectorizer.idf
+    if model.encoder is not None:
+        # Inside the hashed arrays: the version covers the encoder, and rollback restores it.
+        arrays[ENCODER] = np.frombuffer(model.encoder, dtype=np.uint8)
     return manifest, arrays
 
 
@@ -215,6 +237,8 @@ def contenthash_parts(model: IntentModel) -> str:
 
 def _report_to_dict(report: TrainingReport) -> dict[str, Any]:
     fields = {k: getattr(report, k) for k in TrainingReport.__slots__ if k != "intents"}
+    if fields["fine_tune"] is None:  # keeps the versions of models without one unchanged
+        del fields["fine_tune"]
     fields["intents"] = [
         {k: getattr(stats, k) for k in IntentStats.__slots__} for stats in report.intents
     ]

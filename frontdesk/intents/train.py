@@ -72,11 +72,8 @@ def train_intent_model(
     )
     started = time.perf_counter()
     texts = [e.text for e in examples]
-    labels = sorted({e.label for e in examples if not e.out_of_scope})
-    if any(e.out_of_scope for e in examples):
-        labels.append(OUT_OF_SCOPE)
+    labels, targets = label_targets(examples)
     index = {label: i for i, label in enumerate(labels)}
-    targets = np.array([index[e.label] for e in examples])
 
     vectors = _embed(texts, embedder, options.embedding_weight, report)
     fit_rows, heldout_rows = stratified_split(targets, options.heldout_fraction, options.seed)
@@ -131,6 +128,15 @@ def train_intent_model(
         report=training,
         options=options_to_dict(options),
     )
+
+
+def label_targets(examples: Sequence[LabelledExample]) -> tuple[list[str], npt.NDArray[np.int_]]:
+    """The class labels (in-scope sorted, then OOS if present) and each example's index."""
+    labels = sorted({e.label for e in examples if not e.out_of_scope})
+    if any(e.out_of_scope for e in examples):
+        labels.append(OUT_OF_SCOPE)
+    index = {label: i for i, label in enumerate(labels)}
+    return labels, np.array([index[e.label] for e in examples])
 
 
 def options_to_dict(options: TrainOptions) -> dict[str, object]:

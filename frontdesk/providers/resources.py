@@ -81,8 +81,15 @@ class Resources:
             if self._intents is None:
                 from frontdesk.services.intents import IntentService
 
-                self._intents = IntentService(self.database, lambda: embedder)
+                self._intents = IntentService(self.database, lambda: embedder, _tuned_encoder)
             return self._intents
+
+
+def _tuned_encoder(data: bytes) -> Embedder:
+    """An intent model's fine-tuned encoder (ONNX bytes), run like the default one."""
+    from frontdesk.providers.embedders.onnx_minilm import OnnxEmbedder
+
+    return OnnxEmbedder(model_data=data)
 
 
 @functools.cache

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
-from frontdesk.errors import NotFoundError
+from frontdesk.errors import ConfigurationError, NotFoundError
 from frontdesk.intents import (
     EvaluationReport,
     IntentModel,
@@ -26,6 +26,8 @@ from frontdesk.intents import (
     load_model,
     train_intent_model,
 )
+from frontdesk.intents.encoder_tuning import FineTuneOptions
+from frontdesk.intents.tuned import EncoderLoader, train_fine_tuned_model
 from frontdesk.retrieval.protocols import Embedder
 from frontdesk.storage.db import Database
 from frontdesk.storage.repos import intents as repo
@@ -36,9 +38,17 @@ _CACHED_MODELS = 32
 
 
 class IntentService:
-    def __init__(self, database: Database, embedder: Callable[[], Embedder]) -> None:
+    def __init__(
+        self,
+        database: Database,
+        embedder: Callable[[], Embedder],
+        load_encoder: EncoderLoader | None = None,
+    ) -> None:
+        """``load_encoder`` runs a fine-tuned encoder's ONNX bytes (needed to train or load
+        a fine-tuned model)."""
         self._db = database
         self._embedder = embedder
+        self._load_encoder = load_encoder
         self._models: OrderedDict[tuple[str, str], IntentModel] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -48,9 +58,16 @@ class IntentService:
         examples: list[LabelledExample],
         options: TrainOptions | None = None,
         progress: Progress | None = None,
+        fine_tune: FineTuneOptions | None = None,
     ) -> IntentModelInfo:
-        """Train on ``examples``, store the model and make it the tenant's active one."""
-        model = train_intent_model(examples, self._embedder(), options, progress)
+        """Train on ``examples``, store the model and make it the tenant's active one;
+        with ``fine_tune``, the encoder is adapted too and stored with the model."""
+        if fine_tune is None:
+            model = train_intent_model(examples, self._embedder(), options, progress)
+        else:
+            model = train_fine_tuned_model(
+                examples, self._encoder_loader(), options, fine_tune, progress
+            )
         report = asdict(model.report)
         with self._db.transaction() as session:
             info = repo.save_and_activate(
@@ -60,9 +77,13 @@ class IntentService:
         return info
 
     def train_file(
-        self, tenant_id: str, path: Path, progress: Progress | None = None
+        self,
+        tenant_id: str,
+        path: Path,
+        progress: Progress | None = None,
+        fine_tune: FineTuneOptions | None = None,
     ) -> IntentModelInfo:
-        return self.train(tenant_id, load_examples(path), progress=progress)
+        return self.train(tenant_id, load_examples(path), progress=progress, fine_tune=fine_tune)
 
     def evaluate_file(self, tenant_id: str, path: Path) -> EvaluationReport:
         model = self.active_model(tenant_id)
@@ -95,9 +116,14 @@ class IntentService:
             if cached is not None:
                 return cached
             data = repo.artifact(session, tenant_id, version)
-        model = load_model(data, self._embedder())
+        model = load_model(data, self._embedder(), self._load_encoder)
         self._remember(tenant_id, model)
         return model
+
+    def _encoder_loader(self) -> EncoderLoader:
+        if self._load_encoder is None:
+            raise ConfigurationError("fine-tuning needs an encoder loader for ONNX bytes")
+        return self._load_encoder
 
     def _remember(self, tenant_id: str, model: IntentModel) -> None:
         with self._lock:

@@ -6,9 +6,13 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable
+from dataclasses import asdict
 from typing import Any
 
+from pydantic import TypeAdapter
+
 from frontdesk.intents.dataset import LabelledExample
+from frontdesk.intents.encoder_tuning import FineTuneOptions
 from frontdesk.jobs.tasks import Slice, TaskContext, TaskRegistry, TaskSpec
 from frontdesk.services.intents import IntentService
 from frontdesk.services.knowledge import KnowledgeService
@@ -20,8 +24,13 @@ def ingest_payload(items: list[tuple[str, bytes]]) -> dict[str, Any]:
     return {"files": [{"uri": uri, "data": base64.b64encode(data).decode()} for uri, data in items]}
 
 
-def examples_payload(examples: list[LabelledExample]) -> dict[str, Any]:
-    return {"examples": [[e.text, e.label, e.row] for e in examples]}
+def examples_payload(
+    examples: list[LabelledExample], fine_tune: FineTuneOptions | None = None
+) -> dict[str, Any]:
+    payload: dict[str, Any] = {"examples": [[e.text, e.label, e.row] for e in examples]}
+    if fine_tune is not None:
+        payload["fine_tune"] = asdict(fine_tune)
+    return payload
 
 
 def _reader(data: str) -> Callable[[], bytes]:
@@ -48,10 +57,14 @@ def ingest_task(knowledge: KnowledgeService) -> TaskSpec:
 def train_intents_task(intents: Callable[[], IntentService]) -> TaskSpec:
     def run(context: TaskContext, payload: dict[str, Any]) -> Slice:
         examples = [LabelledExample(str(t), str(lb), int(r)) for t, lb, r in payload["examples"]]
+        tuning = payload.get("fine_tune")
         info = intents().train(
             context.tenant_id,
             examples,
             progress=lambda stage, done, total: context.progress(done, total, stage),
+            fine_tune=None
+            if tuning is None
+            else TypeAdapter(FineTuneOptions).validate_python(tuning),
         )
         return Slice({"version": info.version, "report": info.report})
 

@@ -6,13 +6,14 @@ from datetime import datetime
 from pathlib import PurePath
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, UploadFile
+from fastapi import APIRouter, File, Query, UploadFile
 from pydantic import BaseModel
 
 from frontdesk.api.deps import AdminKey, FrontdeskDep, StaffKey
 from frontdesk.api.routes.knowledge import JobPublic
 from frontdesk.errors import InvalidInputError
 from frontdesk.intents import parse_examples
+from frontdesk.intents.encoder_tuning import FineTuneOptions
 from frontdesk.services.tasks import examples_payload
 from frontdesk.storage.repos.intents import IntentModelInfo
 
@@ -59,16 +60,23 @@ def train(
     frontdesk: FrontdeskDep,
     principal: AdminKey,
     file: Annotated[UploadFile, File(description="CSV or JSONL of text,label rows")],
+    fine_tune: Annotated[
+        bool, Query(description="Adapt the sentence encoder too (needs frontdesk[train]).")
+    ] = False,
 ) -> JobPublic:
     """Validate the examples now (a bad file is a 422 naming the row or label and changes
-    nothing), then train in the background; the new model becomes active when done."""
+    nothing), then train in the background; the new model becomes active when done.
+    ``fine_tune`` adapts the encoder to these examples first (minutes, not seconds)."""
     suffix = PurePath(file.filename or "").suffix.lower()
     if suffix not in {".csv", ".jsonl"}:
         raise InvalidInputError("the examples file must be .csv or .jsonl", field="file")
     examples = parse_examples(file.file.read(), "csv" if suffix == ".csv" else "jsonl")
     return JobPublic.of(
         frontdesk.jobs.submit(
-            principal.tenant_id, "train_intents", examples_payload(examples), len(examples)
+            principal.tenant_id,
+            "train_intents",
+            examples_payload(examples, FineTuneOptions() if fine_tune else None),
+            len(examples),
         )
     )
 

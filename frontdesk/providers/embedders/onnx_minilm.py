@@ -51,8 +51,14 @@ class OnnxEmbedderOptions:
 class OnnxEmbedder:
     """Mean-pooled, L2-normalised sentence vectors from a BERT-style ONNX encoder."""
 
-    def __init__(self, options: OnnxEmbedderOptions | None = None) -> None:
+    def __init__(
+        self, options: OnnxEmbedderOptions | None = None, *, model_data: bytes | None = None
+    ) -> None:
+        """``model_data``: the ONNX encoder itself (a fine-tuned one stored with an intent
+        model) instead of ``options.model_path``; same inputs, output and tokenizer."""
         self.options = options or OnnxEmbedderOptions()
+        self._model_data = model_data
+        self._data_digest = None if model_data is None else hashlib.sha256(model_data).hexdigest()
         self._session: Any = None
         self._tokenizer: Any = None
         self._dimension: int | None = None
@@ -60,6 +66,8 @@ class OnnxEmbedder:
     @property
     def model_id(self) -> str:
         """Identifies the vector space: vectors from different ids must not be mixed."""
+        if self._data_digest is not None:
+            return f"onnx:tuned:{self._data_digest[:12]}:{self.options.max_tokens}"
         path = Path(self.options.model_path) if self.options.model_path else _default_model_path()
         digest = hashlib.sha256(str(path.name).encode() + str(path.stat().st_size).encode())
         return f"onnx:{path.stem}:{digest.hexdigest()[:12]}:{self.options.max_tokens}"
@@ -82,15 +90,14 @@ class OnnxEmbedder:
             if self.options.tokenizer_path
             else _default_tokenizer_path()
         )
-        for path in (model, tokenizer):
+        for path in (tokenizer,) if self._model_data is not None else (model, tokenizer):
             if not path.exists():
                 raise ConfigurationError(f"embedding model file not found: {path}")
         session_options = ort.SessionOptions()
         session_options.intra_op_num_threads = self.options.threads or (os.cpu_count() or 1)
         session_options.inter_op_num_threads = 1
-        session = ort.InferenceSession(
-            str(model), session_options, providers=["CPUExecutionProvider"]
-        )
+        source = self._model_data if self._model_data is not None else str(model)
+        session = ort.InferenceSession(source, session_options, providers=["CPUExecutionProvider"])
         tok = Tokenizer.from_file(str(tokenizer))
         tok.enable_truncation(max_length=self.options.max_tokens)
         tok.no_padding()
