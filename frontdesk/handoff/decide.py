@@ -104,6 +104,13 @@ class HandoffDecider:
     bias: float = -4.5
     max_failures: int = 2  # unanswered turns in a row before a person takes over
     handoff_on_low_confidence: bool = False
+    # Below this evidence (the cited passage's cosine) the turn is not answered whatever
+    # the model says: the model was fitted where evidence was higher, and a one-entry
+    # knowledge base otherwise "answers" any question with its only entry.
+    min_evidence: float = 0.0
+    # ``answer_score`` for a generator that gives none (an LLM, or the extractive fallback
+    # without a sentence model): the release sets the mean of the turns it was fitted on.
+    answer_score_absent: float = 0.0
 
     def __post_init__(self) -> None:
         if not 0.0 < self.threshold < 1.0:
@@ -145,7 +152,7 @@ class HandoffDecider:
             "shape_missed": float(details.get("shape_missed", 0.0)),
             "answer_similarity": float(details.get("answer_similarity", state.confidence)),
             # the extractive generator's sentence model: how likely its best sentence answers
-            "answer_score": float(details.get("answer_score", 0.0)),
+            "answer_score": float(details.get("answer_score", self.answer_score_absent)),
             # found by the multilingual index: every word-based signal above is blind to it
             "cross_language": float(cross_language),
             "out_of_scope": 1.0 if details.get("out_of_scope") else 0.0,
@@ -163,7 +170,8 @@ class HandoffDecider:
         if wants_a_person(state.text):
             return self._handoff(state, EscalationReason.REQUESTED_HUMAN, Priority.HIGH, {})
         features = self.features(state)
-        confidence = self.probability(features) if state.citations else 0.0
+        grounded = bool(state.citations) and features["evidence"] >= self.min_evidence
+        confidence = self.probability(features) if grounded else 0.0
         state.details["evidence"] = round(state.confidence, 4)
         state.confidence = round(confidence, 4)
         scores = {"confidence": state.confidence, **features}

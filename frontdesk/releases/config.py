@@ -174,6 +174,10 @@ def default_release() -> ReleaseConfig:
                     },
                     "bias": -6.365,
                     "threshold": 0.55,
+                    # No dev turn's evidence was below 0.25: below 0.2 nothing is answered.
+                    "min_evidence": 0.2,
+                    # the dev turns' mean, for an LLM generator (which gives no answer_score)
+                    "answer_score_absent": 0.749,
                     "max_failures": 2,
                 },
             ),

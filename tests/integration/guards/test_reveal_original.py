@@ -25,6 +25,8 @@ def test_original_is_refused_until_the_admin_enables_it(client, acme, globex) ->
         "retention_days": None,
         "languages": [],
         "messages": {},
+        "llm_daily_tokens": None,
+        "llm_daily_cost": None,
     }
     assert (
         client.patch(
@@ -45,6 +47,8 @@ def test_original_is_refused_until_the_admin_enables_it(client, acme, globex) ->
         "retention_days": None,
         "languages": [],
         "messages": {},
+        "llm_daily_tokens": None,
+        "llm_daily_cost": None,
     }
     revealed = client.get(url, headers=acme.auth("agent"))
     assert revealed.status_code == 200
@@ -61,6 +65,8 @@ def test_original_is_refused_until_the_admin_enables_it(client, acme, globex) ->
         "retention_days": None,
         "languages": [],
         "messages": {},
+        "llm_daily_tokens": None,
+        "llm_daily_cost": None,
     }
 
 

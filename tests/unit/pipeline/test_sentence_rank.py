@@ -120,6 +120,28 @@ def test_the_decide_stage_reads_the_answer_score() -> None:
     plain = _state(QUESTION, [INTRO, SCHEDULE])
     ExtractiveGenerator(name="generate", max_sentences=1).run(plain)
     assert decider.features(plain)["answer_score"] == 0.0
+    # A generator without the model (an LLM) gets the value the release was fitted around.
+    assert HandoffDecider(name="d", answer_score_absent=0.75).features(plain)[
+        "answer_score"
+    ] == pytest.approx(0.75)
+
+
+def test_below_the_evidence_floor_nothing_is_answered() -> None:
+    """A one-entry knowledge base must not answer any question with its only entry."""
+    only = Passage(
+        chunk_id="plus",
+        title="How much does the Plus plan cost?",
+        score=1.0,
+        text="Q: How much does the Plus plan cost? A: Plus costs 9.99 euros a month.",
+        metadata={"document_id": "faq", "answer": "Plus costs 9.99 euros a month.", "dense": 0.05},
+    )
+    generous = {"weights": {"evidence": 0.0}, "bias": 10.0}  # the model alone would answer
+    for floor, outcome in ((0.0, "answered"), (0.2, "no_answer")):
+        state = _state("What is the capital of Australia?", [only])
+        ExtractiveGenerator(name="generate").run(state)
+        HandoffDecider(name="decide", min_evidence=floor, **generous).run(state)
+        assert state.outcome is not None
+        assert state.outcome.value == outcome
 
 
 def test_with_the_rules_choosing_the_model_scores_the_sentences_said() -> None:
