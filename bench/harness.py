@@ -85,6 +85,9 @@ class Instance:
     def serve(self) -> Iterator[str]:
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        # Accepted connections inherit this: without it every response waits ~40 ms on
+        # Nagle and the client's delayed ACK, a cost `frontdesk serve` (host/port) lacks.
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
         config = uvicorn.Config(
