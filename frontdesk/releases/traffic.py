@@ -129,7 +129,7 @@ class RolloutTraffic:
         self.shadows: ShadowRunner = LocalShadows(self.book)
         self._running: dict[str, tuple[str, Rollout]] = {}  # rollout id: (tenant, rollout)
         self._checked: dict[str, float] = {}
-        self._flushed = 0.0
+        self._cycled = 0.0  # the loop's last flush and check
         self._flush_lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -188,7 +188,9 @@ class RolloutTraffic:
                     log.exception("rollout bookkeeping failed tenant=%s", turn.tenant_id)
                 finally:
                     self._inbox.task_done()
-            if time.monotonic() - self._flushed >= self._flush_every_s:
+            # Its own clock: ``drain`` flushes too, and must not keep postponing the checks.
+            if time.monotonic() - self._cycled >= self._flush_every_s:
+                self._cycled = time.monotonic()
                 try:
                     self._flush()
                     self._check()
@@ -215,7 +217,6 @@ class RolloutTraffic:
 
     def _flush(self) -> None:
         with self._flush_lock:
-            self._flushed = time.monotonic()
             seen, dropped = self._batch.take()
             if seen or dropped:
                 self._rollouts.record_batch(seen, dropped)
