@@ -335,11 +335,12 @@ class AsyncClient(BaseAsyncClient):
         """``GET /v1/intents``"""
         return await self._send(knowledge.list_intents())
 
-    async def train_intents(self, file: FileItem) -> JobPublic:
-        """Train from a CSV or JSONL of text,label rows: a job to follow.
+    async def train_intents(self, file: FileItem, *, fine_tune: bool = False) -> JobPublic:
+        """Train from a CSV or JSONL of text,label rows: a job to follow. ``fine_tune``
+        adapts the sentence encoder to the examples first (minutes, not seconds).
 
         ``POST /v1/intents/train``"""
-        return await self._send(knowledge.train_intents(file))
+        return await self._send(knowledge.train_intents(file, fine_tune=fine_tune))
 
     async def list_intent_models(self) -> list[IntentModelPublic]:
         """``GET /v1/intents/models``"""
