@@ -26,10 +26,13 @@ from frontdesk.domain.replies import (
     POINTER_INTRO,
 )
 from frontdesk.pipeline.protocols import StageReport
+from frontdesk.pipeline.stages.existence import unnamed
 from frontdesk.pipeline.stages.needs_person import PersonNeeded, needs_person
 from frontdesk.pipeline.stages.smalltalk import ROUTE as SMALLTALK
 from frontdesk.pipeline.state import TurnState
+from frontdesk.retrieval.rarity import IDF_COVERAGE, MISSING_IDF
 from frontdesk.retrieval.text import analyze
+from frontdesk.retrieval.types import Passage
 
 _HUMAN_REQUEST = re.compile(
     r"\b(talk|speak|chat|connect me|put me through|transfer me)\b.{0,30}\b"
@@ -59,6 +62,8 @@ DEFAULT_WEIGHTS = {
     "answer_similarity": 0.0,
     "answer_score": 0.0,
     "cross_language": 0.0,
+    "idf_coverage": 0.0,
+    "missing_idf": 0.0,
     "out_of_scope": -1.0,
     "frustration": -1.0,
     "prior_failures": -0.5,
@@ -73,6 +78,29 @@ def _passage_coverage(state: TurnState) -> float:
     top = state.passages[0]
     found = set(analyze(" ".join((top.title, *top.heading_path, top.text))))
     return len(terms & found) / len(terms)
+
+
+def _answering_passage(state: TurnState) -> Passage | None:
+    """The passage the reply cites first (the top one when it cites none)."""
+    if state.citations:
+        cited = state.citations[0].chunk_id
+        for passage in state.passages:
+            if passage.chunk_id == cited:
+                return passage
+    return state.passages[0] if state.passages else None
+
+
+def _rarity(state: TurnState, cross_language: bool) -> tuple[float, float]:
+    """The answering passage's IDF-weighted coverage of the question and the rarest
+    question term it lacks (:mod:`frontdesk.retrieval.rarity`); a passage found across
+    languages shares no words with the question, so it is neither."""
+    passage = _answering_passage(state)
+    if passage is None:
+        return 0.0, 1.0
+    if cross_language:
+        return float(state.confidence), 0.0
+    meta = passage.metadata
+    return float(meta.get(IDF_COVERAGE, 0.0)), float(meta.get(MISSING_IDF, 0.0))
 
 
 def wants_a_person(text: str) -> bool:
@@ -111,6 +139,9 @@ class HandoffDecider:
     # ``answer_score`` for a generator that gives none (an LLM, or the extractive fallback
     # without a sentence model): the release sets the mean of the turns it was fitted on.
     answer_score_absent: float = 0.0
+    # "Do you offer X?" is answered only from a passage that names X
+    # (:mod:`frontdesk.pipeline.stages.existence`).
+    existence_check: bool = False
 
     def __post_init__(self) -> None:
         if not 0.0 < self.threshold < 1.0:
@@ -136,6 +167,7 @@ class HandoffDecider:
             # A question in another language than the passage shares no words with it:
             # its word coverage is unobserved, not zero. The dense evidence stands in.
             coverage = passage_coverage = float(state.confidence)
+        idf_coverage, missing_idf = _rarity(state, cross_language)
         return {
             "evidence": state.confidence,
             "coverage": coverage,
@@ -155,6 +187,11 @@ class HandoffDecider:
             "answer_score": float(details.get("answer_score", self.answer_score_absent)),
             # found by the multilingual index: every word-based signal above is blind to it
             "cross_language": float(cross_language),
+            # the answering passage's IDF-weighted share of the question's words, and the
+            # rarest question word it lacks: "student" in "student discount?" answered
+            # from the promo-code article
+            "idf_coverage": idf_coverage,
+            "missing_idf": missing_idf,
             "out_of_scope": 1.0 if details.get("out_of_scope") else 0.0,
             "frustration": 1.0 if is_frustrated(state.text, state.flags) else 0.0,
             "prior_failures": float(prior_failures(state)),
@@ -171,6 +208,10 @@ class HandoffDecider:
             return self._handoff(state, EscalationReason.REQUESTED_HUMAN, Priority.HIGH, {})
         features = self.features(state)
         grounded = bool(state.citations) and features["evidence"] >= self.min_evidence
+        unnamed = self._unnamed(state) if grounded and self.existence_check else []
+        if unnamed:
+            state.details["existence_unnamed"] = unnamed
+            grounded = False
         confidence = self.probability(features) if grounded else 0.0
         state.details["evidence"] = round(state.confidence, 4)
         state.confidence = round(confidence, 4)
@@ -201,6 +242,16 @@ class HandoffDecider:
         state.citations = []
         state.escalation_reason = "no_knowledge" if no_knowledge else reason.value
         return StageReport(scores=scores, flags=[state.escalation_reason])
+
+    def _unnamed(self, state: TurnState) -> list[str]:
+        passage = _answering_passage(state)
+        if passage is None or (state.language or "en") != "en":
+            return []
+        faq_answer = passage.metadata.get("answer")
+        source = " ".join(
+            (passage.title, *passage.heading_path, passage.text, str(faq_answer or ""))
+        )
+        return unnamed(state.text, source)
 
     def _person_needed(
         self,

@@ -28,6 +28,7 @@ from frontdesk.knowledge.pg_query import search_sql
 from frontdesk.knowledge.pg_sync import query_tsquery, sync_tenant, vector_literal
 from frontdesk.retrieval.hybrid import HybridOptions
 from frontdesk.retrieval.protocols import Embedder
+from frontdesk.retrieval.rarity import annotate, term_weights
 from frontdesk.retrieval.spelling import SpellingCorrector, correctable
 from frontdesk.retrieval.text import analyze
 from frontdesk.retrieval.types import Chunk, Passage
@@ -39,8 +40,13 @@ log = logging.getLogger(__name__)
 _CHECK = text(
     "SELECT (SELECT version FROM knowledge_versions WHERE tenant_id = :tenant),"
     " (SELECT version FROM search_state WHERE tenant_id = :tenant),"
-    " ARRAY(SELECT term FROM term_search WHERE tenant_id = :tenant AND term = ANY(:terms))"
+    " ARRAY(SELECT term FROM term_search WHERE tenant_id = :tenant AND term = ANY(:terms)"
+    " ORDER BY term),"
+    " ARRAY(SELECT df FROM term_search WHERE tenant_id = :tenant AND term = ANY(:terms)"
+    " ORDER BY term),"
+    " (SELECT chunks FROM search_state WHERE tenant_id = :tenant)"
 )
+_DF = text("SELECT term, df FROM term_search WHERE tenant_id = :tenant AND term = ANY(:terms)")
 
 
 _tuned: set[int] = set()  # engines whose connections carry the HNSW settings
@@ -130,18 +136,21 @@ class PgKnowledge:
             return []
         counts = Counter(analyze(query))
         with self._db.engine.connect() as connection:
-            current, built, known = connection.execute(
-                _CHECK, {"tenant": tenant_id, "terms": list(counts)}
-            ).one()
+            check = {"tenant": tenant_id, "terms": list(counts)}
+            current, built, known, dfs, chunks = connection.execute(_CHECK, check).one()
             if not current:
                 return []
             if built != current:
                 connection.commit()
                 self.sync(tenant_id)
-                known = connection.execute(
-                    _CHECK, {"tenant": tenant_id, "terms": list(counts)}
-                ).one()[2]
+                _, _, known, dfs, chunks = connection.execute(_CHECK, check).one()
+            df = dict(zip(known, dfs, strict=True))
             terms = self._corrected(tenant_id, int(current), counts, set(known), connection)
+            fixed = [t for t in terms if t not in counts]  # spelling corrections
+            if fixed:
+                found = connection.execute(_DF, {"tenant": tenant_id, "terms": fixed}).all()
+                df.update({term: int(count) for term, count in found})
+            weights = term_weights(terms, lambda t: int(df.get(t, 0)), int(chunks or 0))
             rows = connection.execute(
                 self._sql,
                 {
@@ -156,7 +165,9 @@ class PgKnowledge:
                     "b": self._options.bm25_b,
                 },
             ).all()
-        return [_passage(row) for row in rows]
+        passages = [_passage(row) for row in rows]
+        annotate(passages, weights)
+        return passages
 
     def _corrected(
         self,

@@ -60,6 +60,10 @@ class QueryExpander:
                     out[term] = best
         return out
 
+    def correction(self, term: str) -> str | None:
+        """The knowledge-base term an unknown analysed term would be replaced by."""
+        return None if term in self.index.vocabulary else self._closest(term)
+
     def _correct(self, terms: dict[str, float]) -> dict[str, float]:
         fixed: dict[str, float] = {}
         for term, weight in terms.items():

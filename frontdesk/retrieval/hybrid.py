@@ -28,6 +28,7 @@ from frontdesk.retrieval.dense import DenseIndex, top_rows
 from frontdesk.retrieval.expansion import ExpansionOptions, QueryExpander
 from frontdesk.retrieval.fusion import Normalization, normalize_array, rrf
 from frontdesk.retrieval.protocols import Embedder, Reranker
+from frontdesk.retrieval.rarity import annotate, term_weights
 from frontdesk.retrieval.rerank import compute_features
 from frontdesk.retrieval.text import analyze
 from frontdesk.retrieval.titles import TitleIndex
@@ -147,7 +148,10 @@ class HybridRetriever:
         the dense side embeds ``query``.
         """
         candidates = self.rank(query, k, keyword_query=keyword_query)
-        return [_passage(c) for c in candidates[:k]]
+        passages = [_passage(c) for c in candidates[:k]]
+        terms = [self.expander.correction(t) or t for t in analyze(query)]
+        annotate(passages, term_weights(terms, self.bm25.document_frequency, len(self.bm25)))
+        return passages
 
     def rank(self, query: str, k: int, *, keyword_query: str | None = None) -> list[Candidate]:
         """Like :meth:`search` but returns the candidates with all their signals."""

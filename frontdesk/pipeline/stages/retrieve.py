@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from frontdesk.pipeline.protocols import KnowledgeBase, StageReport
 from frontdesk.pipeline.stages.evidence import HOP_KEY, TICKET_HEADROOM, separate, similarity_of
 from frontdesk.pipeline.state import Passage, TurnState
+from frontdesk.retrieval.rarity import IDF_COVERAGE, MISSING_IDF
 
 
 @dataclass
@@ -67,7 +68,10 @@ class KnowledgeRetriever:
         # Not among the question's own passages: it takes the last servable place, with the
         # lowest servable scores, so the decide stage's signals are never raised by the hop.
         weakest = evidence.served[-1]
-        low = {k: weakest.metadata.get(k) for k in ("dense", "dense_title", "bm25")}
+        low = {
+            k: weakest.metadata.get(k)
+            for k in ("dense", "dense_title", "bm25", IDF_COVERAGE, MISSING_IDF)
+        }
         hop = replace(target, score=weakest.score, metadata={**marked, **low})
         kept = [p for p in found if p.chunk_id != weakest.chunk_id]
         served_before = evidence.served[:-1]

@@ -1,0 +1,64 @@
+"""Questions whether something exists: only a source that names it can answer.
+
+"Do you offer a student discount?" shares "discount" with the promo-code article, and the
+extractive generator quotes it with confidence; the article never mentions students, so
+it neither confirms nor denies what was asked. A customer asking whether the company has,
+offers or supports *X* ("is there X", "do you have X", "can I get X") gets an answer only
+from a passage that names every part of *X*; otherwise the help center does not say, and
+the honest reply is a decline (or a person). English only, like the generator's word
+matching; other languages are left to the confidence model.
+"""
+
+from __future__ import annotations
+
+import re
+
+from frontdesk.retrieval.text import analyze, words
+
+_ASKS_EXISTENCE = re.compile(
+    r"^\s*(?:hi|hello|hey)?[,!\s]*"
+    r"(?:do you (?:guys )?(?:offer|have|sell|provide|support|do|give)"
+    r"|does \w+ (?:offer|have|sell|provide|support)"
+    r"|is there|are there|(?:can|could) i get(?! (?:my|the|it|this|that|our|them|back)\b))"
+    r"\b(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+# Where the thing asked about ends: a new clause starts ("…a way I should tape…").
+_CLAUSE = frozenset(
+    "i we you they he she it that which who whom whose to so if when where while because "
+    "instead and or but than like".split()
+)
+# Words that name no particular thing: "is there a way to…" asks how, not whether.
+_VAGUE = frozenset(
+    "way ways option options possibility chance thing things kind sort type special "
+    "any anything something some other else more better easier faster quick quicker "
+    "possible available".split()
+)
+
+
+_MAX_TERMS = 4
+
+
+def asked_object(question: str) -> list[str]:
+    """The analysed terms naming what an existence question asks about (empty when the
+    message is not one, or names nothing in particular)."""
+    match = _ASKS_EXISTENCE.match(question.strip())
+    if match is None:
+        return []
+    kept: list[str] = []
+    for word in words(match.group("rest")):
+        if word in _CLAUSE:
+            break
+        if word not in _VAGUE:
+            kept.append(word)
+    # the head of the phrase: a long tail ("…per client that I can give to…") is detail
+    return sorted(set(analyze(" ".join(kept))[:_MAX_TERMS]))
+
+
+def unnamed(question: str, source: str) -> list[str]:
+    """The terms of what ``question`` asks exists that ``source`` never uses."""
+    asked = asked_object(question)
+    if not asked:
+        return []
+    named = set(analyze(source))
+    return [term for term in asked if term not in named]
