@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from frontdesk.handoff.decide import HandoffDecider
 from frontdesk.pipeline.stages.existence import asked_object, unnamed
+from frontdesk.pipeline.stages.generate import ExtractiveGenerator
+from frontdesk.pipeline.state import Passage, TurnState
 
 
 @pytest.mark.parametrize(
@@ -38,3 +41,30 @@ def test_a_long_tail_is_detail_not_the_thing() -> None:
     asked = asked_object("is there a report of my reverse charge sales per client that i can give")
     assert len(asked) <= 4
     assert "client" not in asked or "report" in asked
+
+
+def test_the_decide_stage_declines_what_the_cited_passage_does_not_name() -> None:
+    promo = Passage(
+        chunk_id="promo",
+        title="Promo codes",
+        score=1.0,
+        text="Promo codes give you a discount on labels. Enter the code at checkout.",
+        metadata={"document_id": "promo", "dense": 0.6},
+    )
+    generous = {"weights": {"evidence": 0.0}, "bias": 10.0}  # the model alone would answer
+    outcomes = {}
+    for check in (False, True):
+        state = TurnState(
+            tenant_id="t",
+            conversation_id="c",
+            text="Do you offer a student discount?",
+            query="Do you offer a student discount?",
+            passages=[promo],
+        )
+        ExtractiveGenerator(name="generate").run(state)
+        HandoffDecider(name="decide", existence_check=check, **generous).run(state)
+        assert state.outcome is not None
+        outcomes[check] = state.outcome.value
+        if check:
+            assert state.details["existence_unnamed"] == ["student"]
+    assert outcomes == {False: "answered", True: "no_answer"}
