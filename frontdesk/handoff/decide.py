@@ -90,17 +90,25 @@ def _answering_passage(state: TurnState) -> Passage | None:
     return state.passages[0] if state.passages else None
 
 
+def _cited_passages(state: TurnState) -> list[Passage]:
+    """The passages the reply quotes (the top one when it cites none)."""
+    cited = {c.chunk_id for c in state.citations}
+    quoted = [p for p in state.passages if p.chunk_id in cited]
+    return quoted or state.passages[:1]
+
+
 def _rarity(state: TurnState, cross_language: bool) -> tuple[float, float]:
-    """The answering passage's IDF-weighted coverage of the question and the rarest
-    question term it lacks (:mod:`frontdesk.retrieval.rarity`); a passage found across
-    languages shares no words with the question, so it is neither."""
-    passage = _answering_passage(state)
-    if passage is None:
+    """How much of the question the reply's sources hold, by IDF weight, and the rarest
+    question term none of them has (:mod:`frontdesk.retrieval.rarity`); a passage found
+    across languages shares no words with the question, so it is neither."""
+    quoted = _cited_passages(state)
+    if not quoted:
         return 0.0, 1.0
     if cross_language:
         return float(state.confidence), 0.0
-    meta = passage.metadata
-    return float(meta.get(IDF_COVERAGE, 0.0)), float(meta.get(MISSING_IDF, 0.0))
+    coverage = max(float(p.metadata.get(IDF_COVERAGE, 0.0)) for p in quoted)
+    missing = min(float(p.metadata.get(MISSING_IDF, 0.0)) for p in quoted)
+    return coverage, missing
 
 
 def wants_a_person(text: str) -> bool:
@@ -187,9 +195,9 @@ class HandoffDecider:
             "answer_score": float(details.get("answer_score", self.answer_score_absent)),
             # found by the multilingual index: every word-based signal above is blind to it
             "cross_language": float(cross_language),
-            # the answering passage's IDF-weighted share of the question's words, and the
-            # rarest question word it lacks: "student" in "student discount?" answered
-            # from the promo-code article
+            # the best IDF-weighted share of the question's words a quoted passage holds,
+            # and the rarest question word each lacks: "student" in "student discount?"
+            # answered from the promo-code article
             "idf_coverage": idf_coverage,
             "missing_idf": missing_idf,
             "out_of_scope": 1.0 if details.get("out_of_scope") else 0.0,
