@@ -630,21 +630,34 @@ def simulate_webhooks(events: int = 200, replicas: int = 2) -> dict[str, Any]:
         frontdesk.close()
 
 
-def retime(path: Path, days: int, repeat: int) -> dict[str, Any]:
+def retime(where: str, days: int, repeat: int) -> dict[str, Any]:
+    """Time the summaries again on a database an earlier ``--keep`` run left: a SQLite
+    file or a PostgreSQL URL. Migrates it first (a new rollup table is filled from the
+    existing rows by its migration)."""
+    postgres = where.startswith("postgresql")
     settings = Settings(
         _env_file=None,
-        data_dir=path.parent,
-        database_url=f"sqlite:///{path}",
+        data_dir=Path(tempfile.mkdtemp(prefix="fd-ops-retime-")) if postgres else Path(where).parent,
+        database_url=where if postgres else f"sqlite:///{where}",
         secret_key="bench-secret-0123456789",
     )
     frontdesk = Frontdesk(settings)
     try:
+        started = time.perf_counter()
+        frontdesk.init()
+        migrate_s = round(time.perf_counter() - started, 1)
         tenant = frontdesk.tenants.get_tenant("busy")
         with frontdesk.database.transaction() as session:
             turns = session.execute(
                 text("SELECT count(*) FROM turns WHERE speaker = 'assistant'")
             ).scalar_one()
-        return {"turns": turns, "summary": time_summaries(frontdesk.stats, tenant.id, days, repeat)}
+        return {
+            "backend": "postgres" if postgres else "sqlite",
+            "turns": turns,
+            "migrate_s": migrate_s,
+            "load_average": round(os.getloadavg()[0], 1),
+            "summary": time_summaries(frontdesk.stats, tenant.id, days, repeat),
+        }
     finally:
         frontdesk.close()
 
@@ -679,8 +692,11 @@ def main() -> None:
     )
     parser.add_argument(
         "--existing",
-        type=Path,
-        help="time the summaries on a SQLite file an earlier run left (skips loading)",
+        help="time the summaries on a SQLite file or PostgreSQL URL a --keep run left",
+    )
+    parser.add_argument("--db-prefix", default="ops_bench", help="PostgreSQL database name prefix")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the database (print where) for --existing"
     )
     args = parser.parse_args()
     commit = _commit()  # the code that runs, not HEAD when a long run ends
@@ -689,7 +705,7 @@ def main() -> None:
         print(json.dumps(retimed, indent=2))
         if args.write:
             existing = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-            key = f"sqlite_{retimed['turns']}"
+            key = f"{retimed['backend']}_{retimed['turns']}"
             existing[key] = {**existing.get(key, {}), "summary": retimed["summary"]}
             RESULTS.write_text(json.dumps(existing, indent=2) + "\n")
         return
@@ -714,7 +730,7 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="fd-ops-bench-"))
     admin = None
     database_url = f"sqlite:///{tmp}/fd.db"
-    name = f"ops_bench_{uuid.uuid4().hex[:8]}"
+    name = f"{args.db_prefix}_{uuid.uuid4().hex[:8]}"
     if args.backend == "postgres":
         admin = create_engine(
             args.postgres.replace("postgresql://", "postgresql+psycopg://"),
@@ -762,9 +778,12 @@ def main() -> None:
         }
     finally:
         frontdesk.close()
+        if args.keep:
+            print(f"kept: {tmp / 'fd.db' if admin is None else database_url}", file=sys.stderr)
         if admin is not None:
-            with admin.connect() as connection:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            if not args.keep:
+                with admin.connect() as connection:
+                    connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             admin.dispose()
     print(json.dumps(result, indent=2))
     if args.write:
