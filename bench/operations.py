@@ -745,8 +745,8 @@ def main() -> None:
         print(json.dumps(retimed, indent=2))
         if args.write:
             existing = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-            key = f"{retimed['backend']}_{retimed['turns']}"
-            existing[key] = {**existing.get(key, {}), "summary": retimed["summary"]}
+            key = f"{retimed['backend']}_{retimed['turns']}_retimed"
+            existing[key] = {"commit": commit, **retimed}
             RESULTS.write_text(json.dumps(existing, indent=2) + "\n")
         return
     if args.webhooks:

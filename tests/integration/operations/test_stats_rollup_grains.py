@@ -219,6 +219,8 @@ QUERIES: list[tuple[datetime, datetime, Bucket, str | None]] = [
     # across the release switch, by hour, within one month and across a month's end
     (datetime(2026, 5, 10, 9, tzinfo=UTC), datetime(2026, 5, 24, 3, tzinfo=UTC), "hour", None),
     (datetime(2026, 1, 29, 22, tzinfo=UTC), datetime(2026, 2, 3, 1, tzinfo=UTC), "hour", None),
+    # a few days by week: one bucket
+    (datetime(2026, 5, 10, 9, tzinfo=UTC), datetime(2026, 5, 14, 3, tzinfo=UTC), "week", None),
     # exactly whole months
     (datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 4, 1, tzinfo=UTC), "day", None),
 ]
