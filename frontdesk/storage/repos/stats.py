@@ -64,9 +64,11 @@ def add(
 def _upsert(
     session: Session, table: type[RollupRow], period: str, rows: list[dict[str, Any]]
 ) -> None:
+    # One statement executed for many rows: its compiled form is cached (a multi-row
+    # VALUES of a varying length would be compiled again for every turn).
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(table).values(rows)
+    statement = insert(table)
     statement = statement.on_conflict_do_update(
         index_elements=["tenant_id", period, "release_id", "name"],
         set_={
@@ -74,7 +76,7 @@ def _upsert(
             "total": table.total + statement.excluded.total,
         },
     )
-    session.execute(statement)
+    session.execute(statement, rows)
 
 
 def refresh_months(session: Session, tenant_id: str, start: datetime, end: datetime) -> None:
