@@ -4,7 +4,8 @@ Ranges are whole hours: ``from`` is rounded down and ``to`` up to the hour, and 
 response says which hours it covers. Totals read whole months from the monthly rows,
 whole days from the daily rows and the edges from the hourly ones (the same sums);
 series read hourly or daily rows. Percentiles come from the 5% latency histogram; each
-series point's p95 is found in SQL from its merged histogram.
+series point's p95 is found from its merged histogram by the repository (in SQL on
+PostgreSQL).
 """
 
 from __future__ import annotations

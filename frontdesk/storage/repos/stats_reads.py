@@ -3,7 +3,8 @@ bucket's latency percentile, from the coarsest rows that cover the range exactly
 (``stats_periods``). Always filtered by tenant.
 
 Percentiles of series buckets are computed in SQL from the merged latency histograms
-(one row per bucket comes back, not one per bucket and histogram bin), with the same
+on PostgreSQL (one row per bucket comes back, not one per bucket and histogram bin), and
+on SQLite while reading the histogram rows once in bin order, both with the same
 rule as ``frontdesk.operations.summary.percentile_ms``: the first bin, in bin order,
 whose running count reaches ``q`` times the bucket's count. Bin names have three digits
 (``latency:%03d``, any latency below 10^21 ms), so name order is bin order.
