@@ -42,6 +42,8 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import create_engine, insert, text, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -50,8 +52,14 @@ from frontdesk import Frontdesk, Settings  # noqa: E402
 from frontdesk.domain.conversation import Outcome, Speaker, Turn  # noqa: E402
 from frontdesk.operations.rollups import LATENCY_RATIO, turn_increments  # noqa: E402
 from frontdesk.operations.summary import StatsReader, SummaryQuery  # noqa: E402
-from frontdesk.storage.ops_tables import AlertRuleRow, StatsDailyRow, StatsHourlyRow  # noqa: E402
+from frontdesk.storage.ops_tables import (  # noqa: E402
+    AlertRuleRow,
+    StatsDailyRow,
+    StatsHourlyRow,
+    StatsMonthlyRow,
+)
 from frontdesk.storage.repos import stats as stats_repo  # noqa: E402
+from frontdesk.storage.repos.stats_periods import month_of  # noqa: E402
 from frontdesk.storage.tables import ConversationRow, TurnRow  # noqa: E402
 from frontdesk.testing.http import serve as serve_http  # noqa: E402
 from frontdesk.testing.webhooks import WebhookReceiver  # noqa: E402
@@ -312,7 +320,7 @@ def vector_rollups(
         for b in np.unique(bucket):
             chosen = bucket == b
             counters[f"latency:{int(b):03d}"] = (chosen, np.where(chosen, latency, 0.0))
-        hourly, daily = [], []
+        hourly, daily, monthly = [], [], []
         for name, (mask, values) in counters.items():
             counts = np.bincount(group[mask], minlength=48)
             totals = np.bincount(group[mask], weights=values[mask], minlength=48)
@@ -342,10 +350,35 @@ def vector_rollups(
                             "total": float(totals[release::2].sum()),
                         }
                     )
+                    monthly.append(
+                        {
+                            "tenant_id": tenant_id,
+                            "month": month_of(midnight),
+                            "release_id": "r2" if release else "r1",
+                            "name": name,
+                            "count": c,
+                            "total": float(totals[release::2].sum()),
+                        }
+                    )
         with frontdesk.database.engine.begin() as connection:
             connection.execute(insert(StatsHourlyRow), hourly)
             connection.execute(insert(StatsDailyRow), daily)
+            _add_monthly(connection, monthly)
     return {"rollups_s": round(time.perf_counter() - started, 1)}
+
+
+def _add_monthly(connection: Any, rows: list[dict[str, Any]]) -> None:
+    """Add a day's counters to their month's rows (an upsert, as ``stats_repo.add``)."""
+    postgres = connection.dialect.name == "postgresql"
+    statement = (postgresql_insert if postgres else sqlite_insert)(StatsMonthlyRow)
+    statement = statement.on_conflict_do_update(
+        index_elements=["tenant_id", "month", "release_id", "name"],
+        set_={
+            "count": StatsMonthlyRow.count + statement.excluded.count,
+            "total": StatsMonthlyRow.total + statement.excluded.total,
+        },
+    )
+    connection.execute(statement, rows)
 
 
 def sql_turn_rows(frontdesk: Frontdesk, tenant_id: str, n: int, days: int) -> dict[str, float]:
@@ -454,6 +487,9 @@ def time_summaries(reader: StatsReader, tenant_id: str, days: int, repeat: int) 
             summary = reader.summary(query)
             timings.append((time.perf_counter() - started) * 1000)
         timings.sort()
+        started = time.perf_counter()
+        hourly = reader.summary(query, coarsest="hour")  # the reference: hourly rows only
+        hourly_ms = (time.perf_counter() - started) * 1000
         out[name] = {
             "days": span,
             "turns": summary["turns"],
@@ -462,6 +498,8 @@ def time_summaries(reader: StatsReader, tenant_id: str, days: int, repeat: int) 
             "top_unanswered": summary["top_unanswered"][0]["count"]
             if summary["top_unanswered"]
             else 0,
+            "hourly_rows_only_ms": round(hourly_ms, 1),
+            "same_as_hourly_rows_only": hourly == summary,
         }
     return out
 
@@ -630,21 +668,36 @@ def simulate_webhooks(events: int = 200, replicas: int = 2) -> dict[str, Any]:
         frontdesk.close()
 
 
-def retime(path: Path, days: int, repeat: int) -> dict[str, Any]:
+def retime(where: str, days: int, repeat: int) -> dict[str, Any]:
+    """Time the summaries again on a database an earlier ``--keep`` run left: a SQLite
+    file or a PostgreSQL URL. Migrates it first (a new rollup table is filled from the
+    existing rows by its migration)."""
+    postgres = where.startswith("postgresql")
     settings = Settings(
         _env_file=None,
-        data_dir=path.parent,
-        database_url=f"sqlite:///{path}",
+        data_dir=Path(tempfile.mkdtemp(prefix="fd-ops-retime-"))
+        if postgres
+        else Path(where).parent,
+        database_url=where if postgres else f"sqlite:///{where}",
         secret_key="bench-secret-0123456789",
     )
     frontdesk = Frontdesk(settings)
     try:
+        started = time.perf_counter()
+        frontdesk.init()
+        migrate_s = round(time.perf_counter() - started, 1)
         tenant = frontdesk.tenants.get_tenant("busy")
         with frontdesk.database.transaction() as session:
             turns = session.execute(
                 text("SELECT count(*) FROM turns WHERE speaker = 'assistant'")
             ).scalar_one()
-        return {"turns": turns, "summary": time_summaries(frontdesk.stats, tenant.id, days, repeat)}
+        return {
+            "backend": "postgres" if postgres else "sqlite",
+            "turns": turns,
+            "migrate_s": migrate_s,
+            "load_average": round(os.getloadavg()[0], 1),
+            "summary": time_summaries(frontdesk.stats, tenant.id, days, repeat),
+        }
     finally:
         frontdesk.close()
 
@@ -679,8 +732,11 @@ def main() -> None:
     )
     parser.add_argument(
         "--existing",
-        type=Path,
-        help="time the summaries on a SQLite file an earlier run left (skips loading)",
+        help="time the summaries on a SQLite file or PostgreSQL URL a --keep run left",
+    )
+    parser.add_argument("--db-prefix", default="ops_bench", help="PostgreSQL database name prefix")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the database (print where) for --existing"
     )
     args = parser.parse_args()
     commit = _commit()  # the code that runs, not HEAD when a long run ends
@@ -689,8 +745,8 @@ def main() -> None:
         print(json.dumps(retimed, indent=2))
         if args.write:
             existing = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-            key = f"sqlite_{retimed['turns']}"
-            existing[key] = {**existing.get(key, {}), "summary": retimed["summary"]}
+            key = f"{retimed['backend']}_{retimed['turns']}_retimed"
+            existing[key] = {"commit": commit, **retimed}
             RESULTS.write_text(json.dumps(existing, indent=2) + "\n")
         return
     if args.webhooks:
@@ -714,7 +770,7 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="fd-ops-bench-"))
     admin = None
     database_url = f"sqlite:///{tmp}/fd.db"
-    name = f"ops_bench_{uuid.uuid4().hex[:8]}"
+    name = f"{args.db_prefix}_{uuid.uuid4().hex[:8]}"
     if args.backend == "postgres":
         admin = create_engine(
             args.postgres.replace("postgresql://", "postgresql+psycopg://"),
@@ -762,9 +818,12 @@ def main() -> None:
         }
     finally:
         frontdesk.close()
+        if args.keep:
+            print(f"kept: {tmp / 'fd.db' if admin is None else database_url}", file=sys.stderr)
         if admin is not None:
-            with admin.connect() as connection:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            if not args.keep:
+                with admin.connect() as connection:
+                    connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             admin.dispose()
     print(json.dumps(result, indent=2))
     if args.write:

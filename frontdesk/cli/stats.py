@@ -38,7 +38,7 @@ def stats(
         bool,
         typer.Option(
             "--rebuild",
-            help="First recompute the hourly rollups of the range from the stored turns "
+            help="First recompute the rollups of the range from the stored turns "
             "(turns stored before this version; safe to repeat).",
         ),
     ] = False,

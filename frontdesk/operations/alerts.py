@@ -28,6 +28,7 @@ from frontdesk.operations.webhooks import enqueue_event
 from frontdesk.storage.db import Database
 from frontdesk.storage.repos import alerts as repo
 from frontdesk.storage.repos import stats as stats_repo
+from frontdesk.storage.repos import stats_reads
 from frontdesk.storage.repos import tenants as tenants_repo
 from frontdesk.storage.repos.stats import Counter
 from frontdesk.storage.tables import utcnow
@@ -229,9 +230,9 @@ class AlertDesk:
         if rule.metric is AlertMetric.LLM_BUDGET_USED:
             measured = self._budget(session, tenant_id, now)
         else:
-            current = stats_repo.totals(session, tenant_id, start, end, None)
+            current = stats_reads.totals(session, tenant_id, start, end, None)
             previous = (
-                stats_repo.totals(
+                stats_reads.totals(
                     session, tenant_id, start - PREVIOUS_WEEK, end - PREVIOUS_WEEK, None
                 )
                 if rule.metric is AlertMetric.CONFIDENCE_DROP

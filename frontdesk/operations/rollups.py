@@ -1,4 +1,4 @@
-"""What each stored turn and feedback adds to the hourly rollups.
+"""What each stored turn and feedback adds to the rollups (per hour, day and month).
 
 Counters are named; ``count`` counts events and ``total`` sums a value:
 
@@ -108,7 +108,8 @@ def turn_increments(turn: Turn) -> dict[str, tuple[int, float]]:
 
 
 def record_turn(session: Session, tenant_id: str, turn: Turn) -> None:
-    """Add an assistant turn to its hour's rollups (in the caller's transaction)."""
+    """Add an assistant turn to its hour's, day's and month's rollups (in the caller's
+    transaction)."""
     repo.add(
         session,
         tenant_id,
@@ -166,5 +167,6 @@ def rebuild(session: Session, tenant_id: str, start: datetime, end: datetime) ->
     for feedback in repo.feedback(session, tenant_id, start, end):
         merge(feedback.created_at, feedback.release_id or NO_RELEASE, feedback_increments(feedback))
     for (hour, release), increments in sums.items():
-        repo.add(session, tenant_id, release, hour, increments)
+        repo.add(session, tenant_id, release, hour, increments, monthly=False)
+    repo.refresh_months(session, tenant_id, start, end)
     return turns

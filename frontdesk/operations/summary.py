@@ -1,7 +1,11 @@
-"""The summary of a tenant's turns over a time range, read from the hourly rollups.
+"""The summary of a tenant's turns over a time range, read from the rollups.
 
 Ranges are whole hours: ``from`` is rounded down and ``to`` up to the hour, and the
-response says which hours it covers. Percentiles come from the 5% latency histogram.
+response says which hours it covers. Totals read whole months from the monthly rows,
+whole days from the daily rows and the edges from the hourly ones (the same sums);
+series read hourly or daily rows. Percentiles come from the 5% latency histogram; each
+series point's p95 is found from its merged histogram by the repository (in SQL on
+PostgreSQL).
 """
 
 from __future__ import annotations
@@ -18,7 +22,9 @@ from frontdesk.operations.questions import group_questions
 from frontdesk.operations.rollups import bucket_upper_ms
 from frontdesk.storage.db import Database
 from frontdesk.storage.repos import stats as repo
+from frontdesk.storage.repos import stats_reads as reads
 from frontdesk.storage.repos.stats import Counter
+from frontdesk.storage.repos.stats_periods import Grain
 
 Bucket = Literal["hour", "day", "week"]
 HOUR = timedelta(hours=1)
@@ -98,14 +104,14 @@ def _count(counters: dict[str, Counter], name: str) -> int:
     return found.count if found else 0
 
 
-def headline(counters: dict[str, Counter]) -> dict[str, Any]:
+def headline(counters: dict[str, Counter], p95_ms: float | None) -> dict[str, Any]:
     """The numbers of one period: the summary's top level and each series point."""
     turns = _count(counters, "turns")
     return {
         "turns": turns,
         "answered_rate": _rate(_count(counters, "outcome:answered"), turns),
         "escalation_rate": _rate(_count(counters, "outcome:handoff"), turns),
-        "p95_ms": percentile_ms(counters, 0.95),
+        "p95_ms": p95_ms,
         "mean_confidence": _mean(counters.get("confidence")),
         "safety_trigger_rate": _rate(_count(counters, "safety"), turns),
         "error_rate": _rate(_count(counters, "errors"), turns),
@@ -156,7 +162,7 @@ class StatsReader:
         self, tenant_id: str, start: datetime, end: datetime, release_id: str | None = None
     ) -> dict[str, Counter]:
         with self._db.transaction() as session:
-            return repo.totals(session, tenant_id, start, end, release_id)
+            return reads.totals(session, tenant_id, start, end, release_id)
 
     def rebuild(self, tenant_id: str, start: datetime, end: datetime) -> int:
         """Recompute the rollups of the whole days holding ``[start, end)`` from stored turns."""
@@ -166,22 +172,27 @@ class StatsReader:
         with self._db.transaction() as session:
             return rollups.rebuild(session, tenant_id, first, last)
 
-    def summary(self, query: SummaryQuery) -> dict[str, Any]:
+    def summary(self, query: SummaryQuery, *, coarsest: Grain = "month") -> dict[str, Any]:
+        """The summary of ``query``. ``coarsest`` caps the rollups read ("hour" reads
+        only hourly rows: the reference the coarser path is tested against)."""
         q = query.normalised()
-        by_day = q.bucket != "hour"
+        bucket = q.bucket or "hour"
         with self._db.transaction() as session:
-            counters = repo.totals(session, q.tenant_id, q.start, q.end, q.release_id)
-            periods = repo.series(
+            counters = reads.totals(
+                session, q.tenant_id, q.start, q.end, q.release_id, coarsest=coarsest
+            )
+            periods = reads.series(
                 session,
                 q.tenant_id,
                 q.start,
                 q.end,
                 q.release_id,
-                by_day=by_day,
+                bucket=bucket,
                 names=_SERIES_NAMES,
-                prefixes=("latency:",),
+                quantile=0.95,
+                coarsest=coarsest,
             )
-            releases = repo.release_starts(session, q.tenant_id, q.start, q.end)
+            releases = reads.release_starts(session, q.tenant_id, q.start, q.end, coarsest)
             failed = repo.questions_without_answer(
                 session,
                 q.tenant_id,
@@ -198,33 +209,21 @@ class StatsReader:
             "to": q.end.isoformat(),
             "release": q.release_id,
             "bucket": q.bucket,
-            **headline(counters),
+            **headline(counters, percentile_ms(counters, 0.95)),
             **details(counters),
-            "series": self._series(q, periods),
+            "series": [
+                {
+                    "start": start.isoformat(),
+                    **headline(periods.counters.get(start, {}), _upper_ms(periods, start)),
+                }
+                for start in reads.bucket_starts(q.start, q.end, bucket)
+            ],
             "releases": [{"release": r, "first_seen": t.isoformat()} for r, t in releases],
             "top_unanswered": group_questions(unanswered, TOP_QUESTIONS),
             "top_escalated": group_questions(escalated, TOP_QUESTIONS),
         }
 
-    @staticmethod
-    def _series(
-        q: SummaryQuery, periods: dict[datetime, dict[str, Counter]]
-    ) -> list[dict[str, Any]]:
-        """One point per bucket across the whole range, empty buckets included."""
-        step = {"hour": HOUR, "day": timedelta(days=1), "week": timedelta(days=7)}[
-            q.bucket or "hour"
-        ]
-        first = q.start if q.bucket == "hour" else q.start.replace(hour=0)
-        points = []
-        moment = first
-        while moment < q.end:
-            merged: dict[str, Counter] = {}
-            day = moment
-            while day < moment + step:
-                for name, c in periods.get(day, {}).items():
-                    old = merged.get(name, Counter(0, 0.0))
-                    merged[name] = Counter(old.count + c.count, old.total + c.total)
-                day += HOUR if q.bucket == "hour" else timedelta(days=1)
-            points.append({"start": moment.isoformat(), **headline(merged)})
-            moment += step
-        return points
+
+def _upper_ms(periods: reads.SeriesRows, start: datetime) -> float | None:
+    found = periods.percentile_bin.get(start)
+    return None if found is None else round(bucket_upper_ms(found), 1)

@@ -1,21 +1,26 @@
-"""Hourly stats rollups: add to counters in the caller's transaction, and read them back
-summed over a range. Always filtered by tenant."""
+"""Stats rollups, written: add to the hourly, daily and monthly counters in the caller's
+transaction (``stats_reads`` sums them over ranges), and the stored turns they come
+from. Always filtered by tenant."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, or_, select
+from sqlalchemy import delete, func, insert, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm import Session
 
 from frontdesk.domain.conversation import Outcome, Speaker, Turn
 from frontdesk.domain.handoff import Feedback
-from frontdesk.storage.ops_tables import StatsDailyRow, StatsHourlyRow
+from frontdesk.storage.ops_tables import StatsDailyRow, StatsHourlyRow, StatsMonthlyRow
 from frontdesk.storage.records import from_row
-from frontdesk.storage.tables import FeedbackRow, TurnRow
+from frontdesk.storage.repos.stats_periods import month_of, months, next_month
+from frontdesk.storage.tables import FeedbackRow, TurnRow, UTCDateTime
+
+RollupRow = StatsHourlyRow | StatsDailyRow | StatsMonthlyRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,48 +39,73 @@ def add(
     release_id: str,
     moment: datetime,
     increments: Mapping[str, tuple[int, float]],
+    *,
+    monthly: bool = True,
 ) -> None:
-    """Add ``(count, total)`` to each named counter of the hour holding ``moment``, as
-    one upsert. Names are sorted so concurrent writers lock rows in the same order
-    (no deadlocks on PostgreSQL)."""
+    """Add ``(count, total)`` to each named counter of the hour holding ``moment``, and
+    of its day and month, as one upsert per table. Names are sorted so concurrent
+    writers lock rows in the same order (no deadlocks on PostgreSQL). ``monthly=False``
+    leaves the monthly rows to ``refresh_months`` (a rebuild)."""
     if not increments:
         return
     hour = hour_of(moment)
     day = hour.replace(hour=0)
     rows = [
-        {
-            "tenant_id": tenant_id,
-            "hour": hour,
-            "release_id": release_id,
-            "name": name,
-            "day": day,
-            "count": count,
-            "total": total,
-        }
-        for name, (count, total) in sorted(increments.items())
+        {"tenant_id": tenant_id, "release_id": release_id, "name": name, "count": c, "total": t}
+        for name, (c, t) in sorted(increments.items())
     ]
+    _upsert(session, StatsHourlyRow, "hour", [{**row, "hour": hour, "day": day} for row in rows])
+    _upsert(session, StatsDailyRow, "day", [{**row, "day": day} for row in rows])
+    if monthly:
+        month = month_of(day)
+        _upsert(session, StatsMonthlyRow, "month", [{**row, "month": month} for row in rows])
+
+
+def _upsert(
+    session: Session, table: type[RollupRow], period: str, rows: list[dict[str, Any]]
+) -> None:
+    # One statement executed for many rows: its compiled form is cached (a multi-row
+    # VALUES of a varying length would be compiled again for every turn).
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(StatsHourlyRow).values(rows)
+    statement = insert(table)
     statement = statement.on_conflict_do_update(
-        index_elements=["tenant_id", "hour", "release_id", "name"],
+        index_elements=["tenant_id", period, "release_id", "name"],
         set_={
-            "count": StatsHourlyRow.count + statement.excluded.count,
-            "total": StatsHourlyRow.total + statement.excluded.total,
+            "count": table.count + statement.excluded.count,
+            "total": table.total + statement.excluded.total,
         },
     )
-    session.execute(statement)
-    daily = insert(StatsDailyRow).values(
-        [{k: v for k, v in row.items() if k != "hour"} for row in rows]
-    )
-    daily = daily.on_conflict_do_update(
-        index_elements=["tenant_id", "day", "release_id", "name"],
-        set_={
-            "count": StatsDailyRow.count + daily.excluded.count,
-            "total": StatsDailyRow.total + daily.excluded.total,
-        },
-    )
-    session.execute(daily)
+    session.execute(statement, rows)
+
+
+def refresh_months(session: Session, tenant_id: str, start: datetime, end: datetime) -> None:
+    """Recompute the tenant's monthly rows of every month ``[start, end)`` touches from
+    its daily rows (after a rebuild changed some of those days)."""
+    for month in months(start, end):
+        session.execute(
+            delete(StatsMonthlyRow).where(
+                StatsMonthlyRow.tenant_id == tenant_id, StatsMonthlyRow.month == month
+            )
+        )
+        summed = (
+            select(
+                StatsDailyRow.tenant_id,
+                literal(month, UTCDateTime()),
+                StatsDailyRow.release_id,
+                StatsDailyRow.name,
+                func.sum(StatsDailyRow.count),
+                func.sum(StatsDailyRow.total),
+            )
+            .where(
+                StatsDailyRow.tenant_id == tenant_id,
+                StatsDailyRow.day >= month,
+                StatsDailyRow.day < next_month(month),
+            )
+            .group_by(StatsDailyRow.tenant_id, StatsDailyRow.release_id, StatsDailyRow.name)
+        )
+        columns = ["tenant_id", "month", "release_id", "name", "count", "total"]
+        session.execute(insert(StatsMonthlyRow).from_select(columns, summed))
 
 
 def day_totals(
@@ -93,95 +123,6 @@ def day_totals(
         .group_by(StatsDailyRow.name)
     )
     return {str(n): Counter(int(c or 0), float(t or 0.0)) for n, c, t in session.execute(query)}
-
-
-def _in_range(
-    tenant_id: str, start: datetime, end: datetime, release_id: str | None
-) -> list[ColumnElement[bool]]:
-    conditions = [
-        StatsHourlyRow.tenant_id == tenant_id,
-        StatsHourlyRow.hour >= start,
-        StatsHourlyRow.hour < end,
-    ]
-    if release_id is not None:
-        conditions.append(StatsHourlyRow.release_id == release_id)
-    return conditions
-
-
-def totals(
-    session: Session, tenant_id: str, start: datetime, end: datetime, release_id: str | None
-) -> dict[str, Counter]:
-    """Every counter summed over the hours in ``[start, end)`` (from the daily rows when
-    the range is whole days)."""
-    table, _, where = _source(tenant_id, start, end, release_id, by_day=True)
-    query = (
-        select(table.name, func.sum(table.count), func.sum(table.total))
-        .where(*where)
-        .group_by(table.name)
-    )
-    return {str(n): Counter(int(c or 0), float(t or 0.0)) for n, c, t in session.execute(query)}
-
-
-def _source(
-    tenant_id: str, start: datetime, end: datetime, release_id: str | None, *, by_day: bool
-) -> tuple[
-    type[StatsHourlyRow] | type[StatsDailyRow],
-    InstrumentedAttribute[datetime],
-    list[ColumnElement[bool]],
-]:
-    """Which table a query reads (daily over whole days, else hourly), its period column
-    and the tenant/range/release conditions."""
-    if by_day and _midnight(start) and _midnight(end):
-        where = [
-            StatsDailyRow.tenant_id == tenant_id,
-            StatsDailyRow.day >= start,
-            StatsDailyRow.day < end,
-        ]
-        if release_id is not None:
-            where.append(StatsDailyRow.release_id == release_id)
-        return StatsDailyRow, StatsDailyRow.day, where
-    period = StatsHourlyRow.day if by_day else StatsHourlyRow.hour
-    return StatsHourlyRow, period, _in_range(tenant_id, start, end, release_id)
-
-
-def series(
-    session: Session,
-    tenant_id: str,
-    start: datetime,
-    end: datetime,
-    release_id: str | None,
-    *,
-    by_day: bool,
-    names: Iterable[str] | None = None,
-    prefixes: Iterable[str] = (),
-) -> dict[datetime, dict[str, Counter]]:
-    """Counters per hour (or per day), for the given names and name prefixes. Per day
-    over whole days, the daily table is read instead of the hourly one."""
-    table, period, where = _source(tenant_id, start, end, release_id, by_day=by_day)
-    query = select(period, table.name, func.sum(table.count), func.sum(table.total)).where(*where)
-    conditions: list[ColumnElement[bool]] = []
-    if names is not None:
-        conditions.append(table.name.in_(list(names)))
-    conditions.extend(table.name.startswith(prefix) for prefix in prefixes)
-    if conditions:
-        query = query.where(or_(*conditions))
-    query = query.group_by(period, table.name)
-    out: dict[datetime, dict[str, Counter]] = {}
-    for moment, name, count, total in session.execute(query):
-        key = _utc(moment)
-        out.setdefault(key, {})[str(name)] = Counter(int(count or 0), float(total or 0.0))
-    return out
-
-
-def release_starts(
-    session: Session, tenant_id: str, start: datetime, end: datetime
-) -> list[tuple[str, datetime]]:
-    """Each release's first hour with turns in the range (the dashboard's markers; its
-    first day when the range is whole days)."""
-    table, period, where = _source(tenant_id, start, end, None, by_day=True)
-    query = select(table.release_id, func.min(period)).where(*where, table.name == "turns")
-    rows = session.execute(query.group_by(table.release_id))
-    return sorted(((str(r), _utc(h)) for r, h in rows), key=lambda pair: pair[1])
 
 
 def questions_without_answer(
@@ -232,17 +173,13 @@ def questions_without_answer(
     return out
 
 
-def _midnight(moment: datetime) -> bool:
-    return moment == moment.replace(hour=0, minute=0, second=0, microsecond=0)
-
-
 def _utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def clear(session: Session, tenant_id: str, start: datetime, end: datetime) -> int:
     """Delete the tenant's counters of the whole days in ``[start, end)`` (before a
-    rebuild), hourly and daily."""
+    rebuild), hourly and daily; ``refresh_months`` then redoes the months around them."""
     session.execute(
         delete(StatsDailyRow).where(
             StatsDailyRow.tenant_id == tenant_id,
@@ -250,7 +187,13 @@ def clear(session: Session, tenant_id: str, start: datetime, end: datetime) -> i
             StatsDailyRow.day < end,
         )
     )
-    result = session.execute(delete(StatsHourlyRow).where(*_in_range(tenant_id, start, end, None)))
+    result = session.execute(
+        delete(StatsHourlyRow).where(
+            StatsHourlyRow.tenant_id == tenant_id,
+            StatsHourlyRow.hour >= start,
+            StatsHourlyRow.hour < end,
+        )
+    )
     return int(getattr(result, "rowcount", 0) or 0)
 
 
