@@ -60,16 +60,19 @@ class TicketNames:
         return add_names(session, tenant_id, names, "ticket")
 
 
-def learn_from_metadata(session: Session, tenant_id: str, metadata: Mapping[str, object]) -> int:
+def learn_from_metadata(
+    session: Session, tenant_id: str, conversation_id: str, metadata: Mapping[str, object]
+) -> int:
     """A handoff ticket's conversation names its customer (an integration's contact)."""
     names = [str(metadata[k]) for k in METADATA_KEYS if isinstance(metadata.get(k), str)]
-    return add_names(session, tenant_id, [n for n in names if person_like(n, ())], "ticket")
+    people = [n for n in names if person_like(n, ())]
+    return add_names(session, tenant_id, people, "ticket", conversation_id)
 
 
-def learn_from_greeting(session: Session, tenant_id: str, reply: str) -> int:
+def learn_from_greeting(session: Session, tenant_id: str, conversation_id: str, reply: str) -> int:
     """An agent's reply on a ticket greets the customer by name ("Hi Jane, ...")."""
     sentences = split_sentences(reply)[:1]
     greeted = greeting_name(sentences[0].text) if sentences else None
     if greeted is None or not person_like(greeted.text, ()):
         return 0
-    return add_names(session, tenant_id, [greeted.text], "ticket")
+    return add_names(session, tenant_id, [greeted.text], "ticket", conversation_id)

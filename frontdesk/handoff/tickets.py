@@ -78,7 +78,7 @@ def open_ticket_in(
     the extractive one) was written before: never call a model here."""
     conversation = conversations_repo.get(session, tenant_id, conversation_id)
     turns = conversation.turns
-    learn_from_metadata(session, tenant_id, conversation.metadata)
+    learn_from_metadata(session, tenant_id, conversation_id, conversation.metadata)
     ticket = repo.open_ticket(
         session,
         tenant_id,
@@ -339,7 +339,7 @@ class TicketDesk:
                 },
             )
             repo.touch(session, tenant_id, ticket_id)
-            learn_from_greeting(session, tenant_id, text)
+            learn_from_greeting(session, tenant_id, ticket.conversation_id, text)
         if was_assigned_to != principal.owner_id:
             self._log_assigned(principal, ticket)
         self._events.turn(tenant_id, turn)

@@ -127,6 +127,9 @@ class TenantNameRow(Base):
     )
     name: Mapped[str] = mapped_column(String(100), primary_key=True)
     source: Mapped[str] = mapped_column(String(16))  # ticket | tenant
+    # The conversation whose ticket taught it (erasing or expiring that conversation
+    # removes the name); none for names from ingested ticket files or the tenant.
+    conversation_id: Mapped[str | None] = mapped_column(String(32), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

@@ -13,9 +13,16 @@ from frontdesk.storage.tables import TenantNameRow
 SOURCES = ("ticket", "tenant")
 
 
-def add_names(session: Session, tenant_id: str, names: Iterable[str], source: str) -> int:
-    """Store the names not yet listed; returns how many were new. A name the tenant adds
-    that was learned from a ticket becomes the tenant's (it outlives the ticket)."""
+def add_names(
+    session: Session,
+    tenant_id: str,
+    names: Iterable[str],
+    source: str,
+    conversation_id: str | None = None,
+) -> int:
+    """Store the names not yet listed; returns how many were new. ``conversation_id``:
+    the conversation a ticket name came from (its erasure removes the name). A name the
+    tenant adds that was learned from a ticket becomes the tenant's (it outlives it)."""
     if source not in SOURCES:
         raise ValueError(f"source must be one of {SOURCES}")
     keys = {k for k in (name_key(n) for n in names) if len(k) >= 2}
@@ -30,10 +37,14 @@ def add_names(session: Session, tenant_id: str, names: Iterable[str], source: st
         )
     }
     for key in keys - set(existing):
-        session.add(TenantNameRow(tenant_id=tenant_id, name=key, source=source))
+        session.add(
+            TenantNameRow(
+                tenant_id=tenant_id, name=key, source=source, conversation_id=conversation_id
+            )
+        )
     if source == "tenant":
         for row in existing.values():
-            row.source = "tenant"
+            row.source, row.conversation_id = "tenant", None
     session.flush()
     return len(keys - set(existing))
 

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from frontdesk.privacy import ErasureRequest
 from frontdesk.runtime import Frontdesk
 
 # A surname no rule or model here knows as a name, standing where no cue points at it.
@@ -58,9 +59,16 @@ def test_an_agent_greeting_on_a_ticket_and_a_tenant_added_name_are_listed(
     frontdesk.handoff.reply(agent, ticket.id, "Hi Vsevolod, the refund went out today.")
     assert ("vsevolod", "ticket") in frontdesk.tenants.names(acme.id)
     assert "Vsevolod" not in _stored(frontdesk, acme.id, "Vsevolod is asking about it again.")
+    # Erasing the conversation erases the name its ticket taught the list.
+    receipt = frontdesk.privacy.erase(
+        acme.id, ErasureRequest(None, conversation.id, None), actor="test"
+    )
+    assert receipt["removed"]["names"] == 1
+    assert "vsevolod" not in dict(frontdesk.tenants.names(acme.id))
 
-    assert frontdesk.tenants.add_names(acme.id, ["Kaisa Mäkelä", "Vsevolod"]) == 1
-    assert dict(frontdesk.tenants.names(acme.id))["vsevolod"] == "tenant"  # now the tenant's
+    assert frontdesk.tenants.add_names(acme.id, ["Kaisa Mäkelä", "Vsevolod"]) == 2
+    assert frontdesk.tenants.add_names(acme.id, ["VSEVOLOD"]) == 0
+    assert dict(frontdesk.tenants.names(acme.id))["vsevolod"] == "tenant"
     stored = _stored(frontdesk, acme.id, "KAISA MÄKELÄ wrote to us; Mäkelä wants a call back.")
     assert "Mäkelä" not in stored
     assert "MÄKELÄ" not in stored

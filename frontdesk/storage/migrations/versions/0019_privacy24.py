@@ -27,9 +27,12 @@ def upgrade() -> None:
         ),
         sa.Column("name", sa.String(100), primary_key=True),
         sa.Column("source", sa.String(16), nullable=False),
+        sa.Column("conversation_id", sa.String(32), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     )
+    op.create_index("ix_tenant_names_conversation_id", "tenant_names", ["conversation_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_tenant_names_conversation_id", table_name="tenant_names")
     op.drop_table("tenant_names")
