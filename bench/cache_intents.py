@@ -1,7 +1,7 @@
 """Answer cache on public paraphrases: banking77 / clinc150 test utterances grouped by intent.
 
     .venv/bin/python bench/cache_intents.py [--dataset banking77|clinc150] [--per-intent 4]
-                                           [--intents 0] [--write]
+                                           [--intents 0] [--split test|dev] [--write]
 
 The knowledge base answers every intent once: one FAQ row per intent whose question is
 the intent's first *train* utterance, whose answer is three more train utterances of it
@@ -14,6 +14,9 @@ A served answer's intent is the ``url`` of its first citation. A cache hit is *f
 when that intent is not the question's; *cache-caused* when, in addition, a Frontdesk
 with the cache off (same questions, same order) cites the right intent for it.
 Latency: wall time of ``post_message``.
+
+``--split dev`` asks *train* utterances the KB does not hold (the fifth onwards of each
+intent) instead of test ones: what the re-verification was tuned on; ``test`` is reported.
 """
 
 from __future__ import annotations
@@ -47,7 +50,7 @@ def _rows(path: Path) -> list[dict[str, Any]]:
 
 
 def build(
-    dataset: str, per_intent: int, intents: int, seed: int
+    dataset: str, per_intent: int, intents: int, seed: int, split: str = "test"
 ) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
     """(FAQ rows, questions) for the dataset."""
     train: dict[str, list[str]] = defaultdict(list)
@@ -67,9 +70,12 @@ def build(
         for label in labels
     ]
     test: dict[str, list[str]] = defaultdict(list)
-    for row in _rows(DATASETS / dataset / "test.jsonl"):
-        if row["label"] in train and row["label"] in labels:
-            test[row["label"]].append(row["text"])
+    if split == "dev":  # train utterances the KB does not hold
+        test.update({label: train[label][4:] for label in labels})
+    else:
+        for row in _rows(DATASETS / dataset / "test.jsonl"):
+            if row["label"] in train and row["label"] in labels:
+                test[row["label"]].append(row["text"])
     questions = [
         {"text": text, "intent": label}
         for label in labels
@@ -93,15 +99,31 @@ class Desk:
         self.fd.knowledge.ingest_paths(self.tenant, [path])
 
     def ask(self, text: str) -> tuple[str, str | None, float]:
-        """(cache result, cited intent, ms)."""
+        """(cache result, cited intent, ms); ``last`` keeps the turn's citations."""
         conversation = self.fd.conversations.create(self.tenant)
         started = time.perf_counter()
         turn = self.fd.conversations.post_message(self.tenant, conversation.id, text).turn
         ms = (time.perf_counter() - started) * 1000
+        self.last = [str(c.get("url") or "").rsplit("/", 1)[-1] for c in turn.citations or []]
+        stage = next((t for t in turn.trace or [] if t.get("name") == "cache"), {})
+        entry = turn.details.get("cache_entry")
+        self.checks = {
+            "similarity": stage.get("scores", {}).get("similarity"),
+            **{k: turn.details.get(k) for k in ("evidence", "coverage", "confidence")},
+            "cached_question": self._question_of(entry) if entry else None,
+        }
         cited = None
         if turn.outcome is not None and turn.outcome.value == "answered" and turn.citations:
             cited = str(turn.citations[0].get("url") or "").rsplit("/", 1)[-1] or None
         return str(turn.details.get("cache", "miss")), cited, ms
+
+    def _question_of(self, entry: str) -> str | None:
+        from sqlalchemy import select
+
+        from frontdesk.storage.cache_tables import AnswerCacheRow
+
+        with self.fd.database.transaction() as session:
+            return session.scalar(select(AnswerCacheRow.question).where(AnswerCacheRow.id == entry))
 
 
 def _p(values: list[float], q: float) -> float | None:
@@ -111,8 +133,10 @@ def _p(values: list[float], q: float) -> float | None:
     return round(ordered[int(q * (len(ordered) - 1))], 1)
 
 
-def run(dataset: str, per_intent: int, intents: int, seed: int) -> dict[str, Any]:
-    faq, questions = build(dataset, per_intent, intents, seed)
+def run(
+    dataset: str, per_intent: int, intents: int, seed: int, split: str = "test"
+) -> dict[str, Any]:
+    faq, questions = build(dataset, per_intent, intents, seed, split)
     with tempfile.TemporaryDirectory() as off_dir:
         reference = Desk(Path(off_dir), "off", faq)
         fresh = {q["text"]: reference.ask(q["text"])[1] for q in questions}
@@ -125,14 +149,17 @@ def run(dataset: str, per_intent: int, intents: int, seed: int) -> dict[str, Any
             result, cited, ms = desk.ask(q["text"])
             latency[result].append(ms)
             if result != "miss":
-                hits.append({**q, "via": result, "cited": cited, "reference": fresh[q["text"]]})
+                hits.append(
+                    {**q, "via": result, "cited": cited, "citations": desk.last,
+                     "reference": fresh[q["text"]], **desk.checks}
+                )  # fmt: skip
         release = desk.fd.release
         desk.fd.close()
     false = [h for h in hits if h["cited"] != h["intent"]]
     caused = [h for h in false if h["reference"] == h["intent"]]
     answered_right = sum(fresh[q["text"]] == q["intent"] for q in questions)
     return {
-        **stamp(release, split="test", dataset=f"{dataset} (test utterances; KB from train)"),
+        **stamp(release, split=split, dataset=f"{dataset} ({split} utterances; KB from train)"),
         "dataset": dataset,
         "seed": seed,
         "intents": len(faq),
@@ -149,6 +176,7 @@ def run(dataset: str, per_intent: int, intents: int, seed: int) -> dict[str, Any
             k: {"p50": _p(v, 0.5), "p95": _p(v, 0.95), "n": len(v)} for k, v in latency.items()
         },
         "false_hit_examples": false[:20],
+        "hit_list": hits,
     }
 
 
@@ -158,9 +186,11 @@ def main() -> None:
     parser.add_argument("--per-intent", type=int, default=4)
     parser.add_argument("--intents", type=int, default=0, help="sample this many (0: all)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--split", choices=["test", "dev"], default="test")
+    parser.add_argument("--label", default="", help="key of the run in the results file")
     parser.add_argument("--write", action="store_true", help=f"add the run to {RESULTS}")
     args = parser.parse_args()
-    result = run(args.dataset, args.per_intent, args.intents, args.seed)
+    result = run(args.dataset, args.per_intent, args.intents, args.seed, args.split)
     lat = result["latency_ms"]
     print(
         f"{args.dataset}: {result['questions']} questions over {result['intents']} intents; "
@@ -176,7 +206,8 @@ def main() -> None:
         print("  false hit:", example)
     if args.write:
         runs = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-        runs[args.dataset] = result
+        key = args.dataset if args.split == "test" else f"{args.dataset}_dev"
+        runs[args.label or key] = result
         RESULTS.write_text(json.dumps(runs, indent=2) + "\n")
 
 

@@ -22,6 +22,7 @@ from frontdesk.guards import TextVault
 from frontdesk.guards.pii.identifiers import IdentifierHasher
 from frontdesk.handoff.service import HandoffService
 from frontdesk.handoff.summaries import summarizer_for
+from frontdesk.handoff.ticket_names import TicketNames
 from frontdesk.integrations.chatwoot.bridge import ChatwootBridge
 from frontdesk.integrations.chatwoot.config import ChatwootConfig
 from frontdesk.integrations.chatwoot.delivery import ChatwootDelivery
@@ -105,7 +106,10 @@ class Frontdesk:
             on_change=lambda degraded: self.metrics.redis_state("live_events", degraded),
         )
         self.knowledge = KnowledgeService(
-            self.database, self.resources.embedder, settings.max_upload_bytes
+            self.database,
+            self.resources.embedder,
+            settings.max_upload_bytes,
+            ticket_names=TicketNames(),
         )
         self.handoff = HandoffService(
             self.database,

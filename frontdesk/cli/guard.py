@@ -25,15 +25,16 @@ def check(
 ) -> None:
     """Redact PII and score injection, abuse and language, as the tenant's release would."""
     with open_frontdesk() as frontdesk:
-        frontdesk.tenants.get_tenant(tenant)
+        tenant_id = frontdesk.tenants.get_tenant(tenant).id
         stage = next((s for s in frontdesk.pipeline.stages if isinstance(s, InputGuardStage)), None)
         if stage is None:
             raise ConfigurationError(f"release {frontdesk.release.id} has no input guard stage")
         stage.warm_up()
+        names = stage.names_of(tenant_id)  # the tenant's customers' names, as in a turn
         texts = (line.rstrip("\n") for line in sys.stdin) if text == "-" else iter([text])
         for line_number, item in enumerate(texts, start=1):
             try:
-                result = stage.guards.check(item).to_dict()
+                result = stage.guards.check(item, names=names).to_dict()
             except FrontdeskError as exc:
                 result = {"error": exc.message, "line": line_number}
             if as_json:

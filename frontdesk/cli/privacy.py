@@ -92,3 +92,31 @@ def retention(
             f"{tenant_id}: erased {receipt['removed']['conversations']} conversations "
             f"last active before {receipt['cutoff']}"
         )
+
+
+@privacy_app.command("names")
+def names(
+    tenant: TenantOption,
+    add: Annotated[
+        list[str] | None, typer.Option("--add", help="A person name to redact (repeatable).")
+    ] = None,
+    remove: Annotated[
+        list[str] | None, typer.Option("--remove", help="A listed name to drop (repeatable).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """The tenant's person names, redacted in its customers' messages wherever they
+    stand: names learned from its tickets, plus any added here."""
+    with open_frontdesk() as frontdesk:
+        tenant_id = frontdesk.tenants.get_tenant(tenant).id
+        added = frontdesk.tenants.add_names(tenant_id, add) if add else 0
+        removed = frontdesk.tenants.remove_names(tenant_id, remove) if remove else 0
+        listed = frontdesk.tenants.names(tenant_id)
+    if as_json:
+        rows = [{"name": n, "source": s} for n, s in listed]
+        typer.echo(json.dumps({"added": added, "removed": removed, "names": rows}))
+        return
+    table = Table("name", "source", title=f"{len(listed)} names (+{added}, -{removed})")
+    for name, source in listed:
+        table.add_row(name, source)
+    console.print(table)

@@ -7,9 +7,10 @@ redacted text is built from the normalised text so no hidden characters are stor
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 from frontdesk.errors import FrontdeskError
@@ -17,6 +18,7 @@ from frontdesk.guards.abuse import ProfanityDetector
 from frontdesk.guards.injection.detector import InjectionGuard, build_scorer
 from frontdesk.guards.language import LanguageDetector
 from frontdesk.guards.normalize import NormalizedText, normalize
+from frontdesk.guards.pii.listed_names import ListedNames
 from frontdesk.guards.pii.redactor import PiiRedactor, apply_redaction
 from frontdesk.guards.policy import GuardPolicy, InjectionAction
 from frontdesk.guards.types import (
@@ -60,16 +62,19 @@ class InputGuards:
         if self.policy.language_detection:
             self.language.warm_up()
 
-    def check(self, text: str, language: str | None = None) -> InputGuardResult:
+    def check(
+        self, text: str, language: str | None = None, names: ListedNames | None = None
+    ) -> InputGuardResult:
         """Check one customer message; fails closed (``handoff``) if a detector breaks.
         ``language``: the conversation's, when already decided (redaction depends on it).
+        ``names``: the tenant's listed person names (:meth:`listed_names`).
 
         Raises :class:`~frontdesk.errors.InvalidInputError` (empty) or
         :class:`~frontdesk.errors.PayloadTooLargeError` (over ``max_chars``).
         """
         normalized = normalize(text, max_chars=self.policy.max_chars)
         try:
-            return self._check(normalized, language)
+            return self._check(normalized, language, names)
         except FrontdeskError:
             raise
         except Exception:
@@ -84,7 +89,14 @@ class InputGuards:
                 action=GuardAction.HANDOFF,
             )
 
-    def _check(self, normalized: NormalizedText, language_hint: str | None) -> InputGuardResult:
+    def listed_names(self, names: Iterable[str]) -> ListedNames:
+        """``names`` (a tenant's) compiled for :meth:`check`; English words only ever
+        match as part of a full name. Cached per list: a tenant's list changes rarely."""
+        return _compiled(tuple(sorted(names)), self.redactor.english_words)
+
+    def _check(
+        self, normalized: NormalizedText, language_hint: str | None, names: ListedNames | None
+    ) -> InputGuardResult:
         clean = normalized.text
         policy = self.policy
         timings: dict[str, float] = {}
@@ -114,7 +126,7 @@ class InputGuards:
         redacted = clean
         if policy.pii_redaction:
             with _timed(timings, "pii"):
-                found = self.redactor.find(clean, language_hint or other_language)
+                found = self.redactor.find(clean, language_hint or other_language, names)
                 redacted = apply_redaction(clean, found)
                 for span in found:
                     start, end = normalized.to_original(span.start, span.end)
@@ -163,6 +175,11 @@ def _clearly_other(language: LanguageResult | None, text: str) -> str | None:
     if language.score < 0.9 or len(text.split()) < 3:
         return None
     return language.language
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(names: tuple[str, ...], english: frozenset[str]) -> ListedNames:
+    return ListedNames.build(names, english)
 
 
 @contextmanager

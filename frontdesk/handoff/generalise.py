@@ -114,15 +114,30 @@ def redact_example(text: str, finder: PiiFinder) -> str:
     return tidy("".join(out))
 
 
-def _names(customer: str, reply: str, finder: PiiFinder) -> set[str]:
+def customer_names(customer: str, reply: str, finder: PiiFinder) -> set[str]:
+    """The people a ticket names, as written: who the agent greets, who introduces or
+    signs themselves, multi-word names the finder sees in the customer's message, and
+    the name in their e-mail address ("jane.doe@..." → "jane doe"). What the tenant's
+    name list learns from a ticket (:mod:`frontdesk.guards.pii.listed_names`)."""
+    found, local_tokens = _found_names(customer, reply, finder)
+    mailbox_names = {" ".join(tokens) for tokens in local_tokens if len(tokens) >= 2}
+    return {n for n in found if any(_name_token(t) for t in n.split())} | mailbox_names
+
+
+def _found_names(
+    customer: str, reply: str, finder: PiiFinder
+) -> tuple[list[str], list[tuple[str, ...]]]:
     found: list[str] = []
     mailboxes = emails(customer) + emails(reply)
-    local_tokens = {
-        token.lower()
+    local_tokens = [
+        tuple(
+            token.lower()
+            for token in re.split(r"[._\-+\d]+", e.text.split("@")[0])
+            if len(token) >= 3 and token.lower() not in ROLE_MAILBOXES
+        )
         for e in mailboxes
-        for token in re.split(r"[._\-+\d]+", e.text.split("@")[0])
-        if len(token) >= 3 and token.lower() not in ROLE_MAILBOXES
-    }
+    ]
+    known = {t for tokens in local_tokens for t in tokens}
     for sentence in split_sentences(reply)[:1] + split_sentences(customer)[:1]:
         greeted = greeting_name(sentence.text)
         if greeted is not None:
@@ -140,11 +155,16 @@ def _names(customer: str, reply: str, finder: PiiFinder) -> set[str]:
             if (
                 (len(tokens) >= 2 and text is customer)
                 or span.source == "pattern"
-                or any(t.lower() in local_tokens for t in tokens)
+                or any(t.lower() in known for t in tokens)
             ):
                 found.append(surface)
+    return found, local_tokens
+
+
+def _names(customer: str, reply: str, finder: PiiFinder) -> set[str]:
+    found, local_tokens = _found_names(customer, reply, finder)
     names = {t for name in found for t in re.split(r"[\s,]+", name) if _name_token(t)}
-    return names | {t.capitalize() for t in local_tokens}
+    return names | {t.capitalize() for tokens in local_tokens for t in tokens}
 
 
 def _name_token(token: str) -> bool:

@@ -29,6 +29,7 @@ from frontdesk.handoff import priority as priorities
 from frontdesk.handoff.decide import is_frustrated
 from frontdesk.handoff.events import HandoffEvents
 from frontdesk.handoff.summaries import SummaryWriter, summarize
+from frontdesk.handoff.ticket_names import learn_from_greeting, learn_from_metadata
 from frontdesk.monitoring.metrics import Metrics
 from frontdesk.operations import rollups
 from frontdesk.operations.webhooks import enqueue_event
@@ -75,7 +76,9 @@ def open_ticket_in(
     """Inside the caller's transaction: switch the conversation to a person and open
     (or reuse) its ticket. The caller holds the conversation lock, so ``summary`` (else
     the extractive one) was written before: never call a model here."""
-    turns = conversations_repo.get(session, tenant_id, conversation_id).turns
+    conversation = conversations_repo.get(session, tenant_id, conversation_id)
+    turns = conversation.turns
+    learn_from_metadata(session, tenant_id, conversation_id, conversation.metadata)
     ticket = repo.open_ticket(
         session,
         tenant_id,
@@ -336,6 +339,7 @@ class TicketDesk:
                 },
             )
             repo.touch(session, tenant_id, ticket_id)
+            learn_from_greeting(session, tenant_id, ticket.conversation_id, text)
         if was_assigned_to != principal.owner_id:
             self._log_assigned(principal, ticket)
         self._events.turn(tenant_id, turn)

@@ -33,6 +33,7 @@ KINDS = (
     "identifiers",
     "knowledge_flagged",
     "cache_entries",
+    "names",  # names their tickets taught the tenant's redaction list
 )
 
 

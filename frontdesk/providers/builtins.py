@@ -19,6 +19,7 @@ from frontdesk.pipeline.stages.smalltalk import SmalltalkRouter
 from frontdesk.providers.registry import ComponentRegistry, StageFactory
 from frontdesk.providers.resources import Resources
 from frontdesk.retrieval.hybrid import HybridOptions
+from frontdesk.storage.repos.tenant_names import list_names
 from frontdesk.storage.repos.tenants import get_tenant
 
 
@@ -50,11 +51,19 @@ def _decider(name: str, params: dict[str, Any], _res: Resources) -> Stage:
     return HandoffDecider(name=name, **params)
 
 
-def _input_guards(name: str, params: dict[str, Any], _res: Resources) -> Stage:
+def _input_guards(name: str, params: dict[str, Any], res: Resources) -> Stage:
     refuse_above = float(params.pop("refuse_injection_above", 0.9))
     policy = GuardPolicy.model_validate(params)
+
+    def tenant_names(tenant_id: str) -> list[str]:
+        with res.database.transaction() as session:
+            return [name for name, _source in list_names(session, tenant_id)]
+
     return InputGuardStage(
-        name=name, guards=shared_input_guards(policy), refuse_injection_above=refuse_above
+        name=name,
+        guards=shared_input_guards(policy),
+        refuse_injection_above=refuse_above,
+        tenant_names=tenant_names,
     )
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from frontdesk.errors import InvalidInputError, PayloadTooLargeError
+from frontdesk.handoff.ticket_names import TicketNames
 from frontdesk.knowledge.loaders import (
     SUPPORTED,
     LoadedChunk,
@@ -80,8 +81,11 @@ class KnowledgeService:
         embedder: Callable[[], Embedder],
         max_file_bytes: int,
         screen: ChunkScreen | None = None,
+        ticket_names: TicketNames | None = None,
     ) -> None:
         self._db = database
+        # Resolved tickets teach the tenant's name list its customers' names.
+        self._ticket_names = ticket_names
         self._embedder = embedder
         self._max_file_bytes = max_file_bytes
         self._screen = screen or ChunkScreen()
@@ -128,6 +132,8 @@ class KnowledgeService:
                 info = repo.replace_document(
                     session, tenant_id, doc_uri, document, mine, embedder.model_id
                 )
+                if document.kind == "tickets" and self._ticket_names is not None:
+                    self._ticket_names.learn(session, tenant_id, _ticket_pairs(document))
             (outcome.updated if doc_uri in existing else outcome.added).append(doc_uri)
             outcome.chunks += info.chunk_count
             outcome.quarantined += sum(c.quarantine is not None for c in document.chunks)
@@ -251,3 +257,11 @@ def _embedding_text(chunk: LoadedChunk) -> str:
     return Chunk(
         id="", text=chunk.text, title=chunk.title, heading_path=chunk.heading_path
     ).embedding_text()
+
+
+def _ticket_pairs(document: LoadedDocument) -> list[tuple[str, str]]:
+    """(customer message, agent reply) of each ticket of a tickets document."""
+    return [
+        (str(c.metadata.get("question", "")), str(c.metadata.get("answer", "")))
+        for c in document.chunks
+    ]

@@ -12,6 +12,7 @@ from frontdesk.gateway.keys import display_prefix, generate_key, hash_key, looks
 from frontdesk.operations.alerts import ensure_budget_rule, seed_default_rules
 from frontdesk.storage.db import Database
 from frontdesk.storage.repos import agents as agents_repo
+from frontdesk.storage.repos import tenant_names as names_repo
 from frontdesk.storage.repos import tenants as repo
 from frontdesk.storage.tables import utcnow
 
@@ -33,6 +34,20 @@ class TenantService:
     def get_tenant(self, name: str) -> Tenant:
         with self._db.transaction() as session:
             return repo.get_tenant_by_name(session, name)
+
+    def names(self, tenant_id: str) -> list[tuple[str, str]]:
+        """(name, source) of the person names redacted in the tenant's messages."""
+        with self._db.transaction() as session:
+            return names_repo.list_names(session, tenant_id)
+
+    def add_names(self, tenant_id: str, names: list[str], source: str = "tenant") -> int:
+        """List ``names`` (new ones; returns how many) for redaction in every message."""
+        with self._db.transaction() as session:
+            return names_repo.add_names(session, tenant_id, names, source)
+
+    def remove_names(self, tenant_id: str, names: list[str]) -> int:
+        with self._db.transaction() as session:
+            return names_repo.remove_names(session, tenant_id, names)
 
     def settings_of(self, tenant_id: str) -> TenantSettings:
         with self._db.transaction() as session:

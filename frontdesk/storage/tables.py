@@ -115,6 +115,24 @@ class CustomerIdentifierRow(Base):
     )
 
 
+class TenantNameRow(Base):
+    """A person name the input guard redacts in this tenant's messages wherever it stands:
+    a customer's own name learned from their ticket (``source`` ``ticket``), or one the
+    tenant added (``tenant``). Stored casefolded, tenant-scoped."""
+
+    __tablename__ = "tenant_names"
+
+    tenant_id: Mapped[str] = mapped_column(
+        ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True
+    )
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    source: Mapped[str] = mapped_column(String(16))  # ticket | tenant
+    # The conversation whose ticket taught it (erasing or expiring that conversation
+    # removes the name); none for names from ingested ticket files or the tenant.
+    conversation_id: Mapped[str | None] = mapped_column(String(32), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class ErasureRow(Base):
     """The audit record of one erasure: who asked, by what (the subject only as a keyed
     hash), and what was removed."""

@@ -120,11 +120,14 @@ _NAME_CONTEXT = re.compile(
     re.UNICODE,
 )
 # After an explicit "name is"/"name:" a customer may type the name in lowercase.
+_LOWER_NAME_WORD = r"[a-zà-öø-ÿ\u0100-\u017f][a-zà-öø-ÿ\u0100-\u017f'\u2019-]+"
 _NAME_STATED = re.compile(
-    r"\b(?i:(?:my|first|last|maiden|full|sur|given|family)\s*name\s*(?:is|:|\?))[ \t]+"
-    r"(?P<name>[a-zà-öø-ÿ\u0100-\u017f][a-zà-öø-ÿ\u0100-\u017f'\u2019-]+"
-    r"(?:[ ][a-zà-öø-ÿ\u0100-\u017f][a-zà-öø-ÿ\u0100-\u017f'\u2019-]+)?)"
-    r"(?=[ \t]*(?:$|[.,;!?\n]))",
+    r"(?:\b(?i:(?:my|first|last|maiden|full|sur|given|family)\s*name\s*(?:is|:|\?))"
+    # A form's bare "name:" field, at the start of the text or of a line.
+    r"|(?:^|(?<=\n))[ \t]*(?i:name)[ \t]*:)[ \t]+"
+    rf"(?P<name>{_LOWER_NAME_WORD}(?:[ ](?:[a-z]\.?(?=[ ])|{_LOWER_NAME_WORD})){{0,2}})"
+    # ... then the end of the sentence or line, or the form's next field ("address:").
+    r"(?=[ \t]*(?:$|[.,;!?\n]|[ \t]{2,}|[ \t]+[a-z-]+[ \t]*:))",
     re.UNICODE,
 )
 _NOT_NAMES = frozenset(
@@ -134,6 +137,10 @@ _NOT_NAMES = frozenset(
 )
 # A name in an address block stops where the address starts ("Mrs. Ann Lee Apt. 5 ...").
 _ADDRESS_WORD = re.compile(rf"^(?:{_UNIT}|{_STREET_WORDS})\.?$")
+# A form's next field after the name ("Name: Lena Wirth Address: ..." on one line).
+_FIELD_WORD = re.compile(
+    r"^(?i:phone|tel|mobile|e-?mail|address|website|date|dob|title|company)?:?$|.*:$"
+)
 
 
 # A house number, then street words that the cores above do not know ("0269 Stensås
@@ -292,7 +299,11 @@ def find_introduced_names(text: str) -> Iterator[PiiSpan]:
         for m in pattern.finditer(text):
             words = m.group("name").split(" ")
             kept = 0
-            while kept < len(words) and not _ADDRESS_WORD.match(words[kept]):
+            while (
+                kept < len(words)
+                and not _ADDRESS_WORD.match(words[kept])
+                and not _FIELD_WORD.match(words[kept])
+            ):
                 kept += 1
             if kept == 0 or words[0].capitalize() in _NOT_NAMES:
                 continue

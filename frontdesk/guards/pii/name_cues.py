@@ -26,15 +26,23 @@ _RUN = (
     rf"(?:{_WORD})(?:[ ](?:{_WORD}|(?:van|von|de|da|del|der|den|ten|ter|la|le)(?=[ ])))" + "{0,3}"
 )
 _MARKER = r"[ \t]*(?:[>?*|-][ \t]*)*"
+# Where a line ended: a line break, or two or more spaces (a block pasted as one line,
+# or a form's fields padded apart).
+_BREAK = r"(?:[ \t]*\n|[ \t]{2,}(?=\S))"
 # The first line of the text (after quote markers) with nothing but a name on it.
-_BLOCK_HEAD = re.compile(rf"^[\s>?*|-]*(?P<name>{_RUN})[ \t]*\n", re.UNICODE)
+_BLOCK_HEAD = re.compile(rf"^[\s>?*|-]*(?P<name>{_RUN}){_BREAK}", re.UNICODE)
 # First M. Last: a single capital between two capitalised words is a middle initial.
 _INITIALLED = re.compile(
     rf"(?<![\w.])(?P<name>[{_UPPER}][\w'\u2019-]*[^\W\d_][ ][{_UPPER}]\.?[ ]"
     rf"[{_UPPER}][\w'\u2019-]*[^\W\d_])(?![\w])",
     re.UNICODE,
 )
-_SPEAKER = re.compile(rf"(?:^|\n){_MARKER}(?P<name>{_RUN}):[ \t]*[\"\u201c]", re.UNICODE)
+# A speaker label: at a line start, or right after the previous speaker's closing quote.
+_SPEAKER = re.compile(
+    rf"(?:^|\n|(?<=[\"\u201d][ \t])){_MARKER}"
+    rf"(?P<name>{_RUN}):[ \t]*[\"\u201c]",
+    re.UNICODE,
+)
 _VERB_CUE = re.compile(
     rf"\b(?:said|says|asked|asks|told|tells|replied|replies|wrote|writes|"
     rf"(?:was|is|am|were|are|be)[ ](?:called|named))[ ](?P<name>{_RUN})",
@@ -48,7 +56,7 @@ _VOCATIVE = re.compile(
 )
 _LOWER_WORD = r"[a-zà-öø-ÿ][a-zà-öø-ÿ'\u2019-]+"
 _LOWER_HEAD = re.compile(
-    rf"^[\s>?*|-]*(?P<name>{_LOWER_WORD}(?:[ ](?:{_LOWER_WORD}|[a-z]\.?)){{1,3}})[ \t]*\n",
+    rf"^[\s>?*|-]*(?P<name>{_LOWER_WORD}(?:[ ](?:{_LOWER_WORD}|[a-z]\.?)){{1,3}}){_BREAK}",
     re.UNICODE,
 )
 _PARTICLES = frozenset("van von de da del der den ten ter la le".split())
@@ -83,7 +91,7 @@ def find_cued_names(text: str, gaz: NameGazetteer, has_contact: bool) -> Iterato
     """PERSON spans by position. ``has_contact``: the text holds other PII (an e-mail,
     phone or address), which makes a name-only first line a signature."""
     lowercase = not any(c.isupper() for c in text)
-    if has_contact and text.count("\n") >= 2:
+    if has_contact and len(re.findall(_BREAK, text)) >= 2:
         head = (_LOWER_HEAD if lowercase else _BLOCK_HEAD).match(text)
         if head is not None:
             words = head.group("name").split()

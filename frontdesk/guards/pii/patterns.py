@@ -40,12 +40,21 @@ _ID_CONTEXT = re.compile(
 )
 _IPV4 = re.compile(r"(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?![\w.])")
 _IPV6 = re.compile(r"(?<![\w:])(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}(?![\w:])")
+# International formats as people write them: a country code (also in parentheses,
+# "(+358)"), a trunk zero in parentheses ("+44 (0)20 ..."), an area code in parentheses
+# followed by one block ("(0161) 4960066"), a country code before one block ("+39
+# 0925141776"), "/" between area and number ("06-1/417-7763"), an extension ("x150").
+_EXTENSION = r"(?:[ ]?(?:x|ext\.?)[ ]?\d{1,6})?"
 _PHONE = re.compile(
-    r"(?<![\w+(])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,5}\)[\s.-]?)?"
-    r"\d{2,5}(?:[\s.-]\d{2,5}){0,3}[\s.-]\d{2,8}(?![\w])"
+    r"(?<![\w+(])(?:\+\d{1,3}[\s.-]?|\(\+\d{1,3}\)[ ]?|\d{1,2}[ ](?=\())?(?:\(0\)[ ]?)?"
+    r"(?:\(\d{1,5}\)[\s.-]?)?"
+    rf"\d{{1,5}}(?:[\s./-]\d{{1,5}}){{0,3}}[\s.-]\d{{2,8}}{_EXTENSION}(?![\w])"
+    r"|(?<![\w+(])(?:\+\d{1,3}[ ]?|\(\+\d{1,3}\)[ ]?)(?:\(0\)[ ]?)?\d{6,12}(?![\w])"
+    r"|(?<![\w+(])\(\d{2,5}\)[ -]?\d{5,10}(?![\w])"
     r"|(?<![\w+])\+\d{8,14}(?![\w])"
     r"|(?<![\w])0\d{8,11}(?![\w])"
 )
+_EXTENSION_AT_END = re.compile(r"[ ]?(?:x|ext\.?)[ ]?\d{1,6}$")
 _DATE_LIKE = re.compile(
     r"^(?:\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4}|\d{1,2}[-./]\d{4})$"
 )
@@ -126,7 +135,7 @@ def _phone(text: str) -> Iterator[PiiSpan]:
         ):
             continue
         candidate = m.group()
-        digits = digits_of(candidate)
+        digits = digits_of(_EXTENSION_AT_END.sub("", candidate))
         if not 7 <= len(digits) <= 15:
             continue
         if _DATE_LIKE.match(candidate) or _YEAR_RUN.match(candidate):

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from frontdesk.guards.pii.address import find_addresses, find_introduced_names
+from frontdesk.guards.pii.listed_names import ListedNames
 from frontdesk.guards.pii.name_cues import find_cued_names
 from frontdesk.guards.pii.names import NameGazetteer, find_gazetteer_names
 from frontdesk.guards.pii.ner import PresidioNer
@@ -27,6 +28,9 @@ _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _NOT_PERSON_LABELS = _PLACE_LABELS | {"NORP"}
 # spaCy tags many all-caps tokens and stray words as people; keep names that look like names.
 _NAME_TOKEN = re.compile(r"^[^\W\d_][\w'\u2019.-]*$", re.UNICODE)
+_LINE_END = re.compile(r"\n|[ \t]{2,}")
+# Form and signature field labels spaCy reads as a name ("Personal Info: Phone: ...").
+_FIELD_WORDS = frozenset("personal info information phone e-mail email website address".split())
 
 
 def placeholder(label: str) -> str:
@@ -92,12 +96,26 @@ class PiiRedactor:
             if self._gazetteer is None and self.ner.model_path is not None:
                 self._gazetteer = NameGazetteer.load(self.ner.model_path)
 
-    def find(self, text: str, language: str | None = None) -> list[PiiSpan]:
+    @property
+    def english_words(self) -> frozenset[str]:
+        """English words (once ``warm_up`` loaded the name lists; else none)."""
+        return self._gazetteer.english if self._gazetteer is not None else frozenset()
+
+    @property
+    def surnames(self) -> frozenset[str]:
+        return self._gazetteer.surnames if self._gazetteer is not None else frozenset()
+
+    def find(
+        self, text: str, language: str | None = None, names: ListedNames | None = None
+    ) -> list[PiiSpan]:
         """Non-overlapping PII spans of ``text``, sorted by start. ``language``: the
         message's, when known; the NER model and the name list are English, and on other
         languages they take capitalised nouns for names ("Lieferadresse" → <PERSON>), so
-        only the patterns run there."""
+        only the patterns run there. ``names``: the tenant's listed names (its customers'
+        own), redacted in every language."""
         spans = find_structured(text, self.labels)
+        if names and "PERSON" in self.labels:
+            spans.extend(names.find(text))
         places: list[PiiSpan] = []
         if "ADDRESS" in self.labels:
             spans.extend(find_addresses(text))
@@ -110,9 +128,15 @@ class PiiRedactor:
             for entity in entities:
                 surface = text[entity.start : entity.end]
                 if entity.label == "PERSON" and "PERSON" in self.labels:
-                    # spaCy runs a name on into the next line ("Allan\nEchocardiographer").
-                    surface = surface.split("\n", 1)[0].rstrip()
-                    if surface and all(_NAME_TOKEN.match(t) for t in surface.split()):
+                    # spaCy runs a name on into the next line ("Allan\nEchocardiographer"),
+                    # or the next field of a block pasted as one line ("Jamie Pratt  Clerk").
+                    surface = _LINE_END.split(surface, 1)[0].rstrip()
+                    words = surface.split()
+                    if (
+                        words
+                        and all(_NAME_TOKEN.match(t) for t in words)
+                        and not any(t.casefold().rstrip(":") in _FIELD_WORDS for t in words)
+                    ):
                         end = entity.start + len(surface)
                         spans.append(PiiSpan(entity.start, end, "PERSON", 0.85, "ner"))
                 elif entity.label in _PLACE_LABELS and "ADDRESS" in self.labels:
@@ -131,8 +155,10 @@ class PiiRedactor:
             spans = _merge_addresses(text, spans, places)
         return _resolve(s for s in spans if s.label in self.labels)
 
-    def redact(self, text: str, language: str | None = None) -> RedactionResult:
-        spans = self.find(text, language)
+    def redact(
+        self, text: str, language: str | None = None, names: ListedNames | None = None
+    ) -> RedactionResult:
+        spans = self.find(text, language, names)
         return RedactionResult(apply_redaction(text, spans), tuple(spans))
 
 

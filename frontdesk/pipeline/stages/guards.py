@@ -6,7 +6,7 @@ so only the redacted text is ever persisted or shown to a model.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from frontdesk.domain.conversation import Outcome
@@ -19,6 +19,7 @@ from frontdesk.guards import (
     OutputCheckInput,
     OutputGuards,
 )
+from frontdesk.guards.pii.listed_names import ListedNames
 from frontdesk.pipeline.protocols import StageReport
 from frontdesk.pipeline.state import TurnState
 
@@ -33,13 +34,23 @@ class InputGuardStage:
     name: str
     guards: InputGuards = field(default_factory=InputGuards)
     refuse_injection_above: float = 0.9
+    # The tenant's listed person names (its customers' own, learned from their tickets,
+    # and any it added): ``tenant_names(tenant_id)``; none when unset.
+    tenant_names: Callable[[str], Iterable[str]] | None = None
     screens_input = True
 
     def warm_up(self) -> None:
         self.guards.warm_up()
 
+    def names_of(self, tenant_id: str) -> ListedNames | None:
+        """The tenant's listed names, compiled for :meth:`InputGuards.check`."""
+        if self.tenant_names is None:
+            return None
+        return self.guards.listed_names(self.tenant_names(tenant_id))
+
     def run(self, state: TurnState) -> StageReport:
-        result = self.guards.check(state.text, state.language)
+        names = self.names_of(state.tenant_id)
+        result = self.guards.check(state.text, state.language, names)
         state.text = result.redacted_text
         state.details["pii_labels"] = sorted({span.label for span in result.pii})
         state.details["language"] = result.language.language if result.language else None

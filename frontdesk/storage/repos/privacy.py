@@ -20,6 +20,7 @@ from frontdesk.storage.tables import (
     DocumentRow,
     ErasureRow,
     FeedbackRow,
+    TenantNameRow,
     TicketRow,
     TurnRow,
     utcnow,
@@ -75,8 +76,9 @@ def expired_conversations(
 
 
 def erase_conversations(session: Session, tenant_id: str, ids: list[str]) -> Counter[str]:
-    """Delete the conversations with their turns, tickets, feedback, identifier digests
-    and the cache entries first answered in them; quarantine knowledge promoted from them
+    """Delete the conversations with their turns, tickets, feedback, identifier digests,
+    the names their tickets taught the tenant's name list and the cache entries first
+    answered in them; quarantine knowledge promoted from them
     for review. Counts per kind."""
     removed: Counter[str] = Counter()
     if not ids:
@@ -105,6 +107,7 @@ def erase_conversations(session: Session, tenant_id: str, ids: list[str]) -> Cou
         ("tickets", TicketRow),
         ("turns", TurnRow),
         ("identifiers", CustomerIdentifierRow),
+        ("names", TenantNameRow),  # their name, learned from their ticket
     ):
         result = session.execute(
             delete(table).where(table.tenant_id == tenant_id, table.conversation_id.in_(ids))

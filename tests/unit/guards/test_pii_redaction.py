@@ -235,3 +235,26 @@ def test_names_found_by_where_they_stand(ner_redactor: PiiRedactor) -> None:
     assert people("Our plan is called Premium, can I upgrade?") == set()
     assert people('Phone: "+1" is the prefix') == set()
     assert people("Thanks, Support!") == set()
+
+
+@pytest.mark.slow
+def test_blocks_pasted_as_one_line_keep_their_names_and_lose_their_labels(
+    ner_redactor: PiiRedactor,
+) -> None:
+    """What ``frontdesk guard check -`` reads: one text a line, line breaks gone; two or
+    more spaces and a form's next field still mark where a line ended."""
+
+    def people(text: str) -> set[str]:
+        return {k for k, v in labels(text, ner_redactor).items() if v == "PERSON"}
+
+    signature = (
+        "Oskari Leinonen  Warehouse clerk  Personal Info: Phone: 040 123 4567  "
+        "E-mail: oskari@example.com"
+    )
+    assert people(signature) == {"Oskari Leinonen"}
+    assert people("name:    tuomas k. virtanen address:     12 main street") == {
+        "tuomas k. virtanen"
+    }
+    assert people("Date: 2021-01-01 Name: Kaisu Mäki Phone: 040 765 4321") == {"Kaisu Mäki"}
+    assert people('Ilmari: "Where is it?" Tellervo:"In the depot".') == {"Ilmari", "Tellervo"}
+    assert people("Hello  World  Personal Info: Phone: 040 123 4567") == set()
