@@ -7,8 +7,8 @@ background: ahead at start-up (``prebuild``), and again whenever the knowledge c
 for a tenant that has one. A question waits at most ``wait_s`` for a build; after that it
 searches the index it has (results limited to chunks that still exist and are servable)
 or, before the first build finishes, gets ``None`` and the caller searches the default
-index. Passage vectors come from the on-disk :class:`VectorCache`, so a rebuild embeds
-only new texts.
+index. Passage vectors come from a :class:`VectorStore` (the database's, in the server), so
+a restart or a rebuild embeds only new texts and loads the others.
 """
 
 from __future__ import annotations
@@ -16,9 +16,8 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Sequence
-from pathlib import Path
 
-from frontdesk.knowledge.vector_cache import VectorCache
+from frontdesk.knowledge.vector_cache import VectorStore
 from frontdesk.retrieval.hybrid import HybridOptions, HybridRetriever, title_text
 from frontdesk.retrieval.multilingual import CosineScale, PassageQueryEmbedder, QuerySide
 from frontdesk.retrieval.types import Chunk, Passage
@@ -39,7 +38,7 @@ class MultilingualIndexes:
     def __init__(
         self,
         encoder: PassageQueryEmbedder,
-        cache_path: Path,
+        store: VectorStore,
         scale: CosineScale = DEFAULT_SCALE,
         wait_s: float | None = None,
     ) -> None:
@@ -47,7 +46,7 @@ class MultilingualIndexes:
         self.encoder = encoder
         self.scale = scale
         self.wait_s = wait_s
-        self._cache = VectorCache(cache_path, encoder.model_id, encoder.dimension)
+        self._store = store
         self._indexes: dict[_Key, tuple[int, HybridRetriever]] = {}
         self._builds: dict[_Key, threading.Thread] = {}
         self._lock = threading.Lock()
@@ -115,19 +114,28 @@ class MultilingualIndexes:
             # Spelling correction snaps words to the knowledge base's (English)
             # vocabulary: for a question in another language it turns words into others.
             index = HybridRetriever(QuerySide(self.encoder), options)
+            texts = [c.embedding_text() for c in chunks]
+            titles = sorted({title_text(c) for c in chunks} - {""})
             if chunks:
                 embed = self.encoder.embed_passages
-                vectors = self._cache.vectors([c.embedding_text() for c in chunks], embed)
-                titles = sorted({title_text(c) for c in chunks} - {""})
-                title_vectors = dict(zip(titles, self._cache.vectors(titles, embed), strict=True))
+                vectors = self._store.vectors(tenant_id, texts, embed)
+                title_vectors = dict(
+                    zip(titles, self._store.vectors(tenant_id, titles, embed), strict=True)
+                )
                 index.add(chunks, vectors, title_vectors)
         except Exception:  # a failed build leaves the last index (or the default) in use
             log.exception("multilingual index build failed tenant=%s v%s", tenant_id, version)
             return
         with self._lock:
             current = self._indexes.get(key)
-            if current is None or current[0] < version:
+            newest = current is None or current[0] < version
+            if newest:
                 self._indexes[key] = (version, index)
+        if newest:
+            try:  # vectors of edited or deleted knowledge go; a failure only keeps them
+                self._store.keep_only(tenant_id, [*texts, *titles])
+            except Exception:
+                log.exception("stale multilingual vectors not pruned tenant=%s", tenant_id)
         log.info(
             "multilingual index built tenant=%s v%s (%d chunks)", tenant_id, version, len(chunks)
         )

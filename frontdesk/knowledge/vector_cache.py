@@ -1,9 +1,9 @@
-"""Passage vectors of a slow encoder, kept on disk by model and text hash.
+"""Where the multilingual index gets its passage vectors (:class:`VectorStore`), and a
+store in a SQLite file of its own (:class:`VectorCache`).
 
-The multilingual encoder takes a few minutes for a help center, so its vectors are
-computed once per text and kept in a small SQLite file under the data directory: an
-index rebuild, a restart or another tenant with the same text reuses them. Each replica
-keeps its own file (a cache, never the source of truth).
+The server keeps them in its database (:mod:`frontdesk.knowledge.stored_vectors`);
+the file store serves what has no database (the benchmarks): computed once per model and
+text hash, shared by every tenant of the file, never pruned.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -20,7 +21,22 @@ import numpy.typing as npt
 Vectors = npt.NDArray[np.float32]
 # Small batches: the encoder is locked per batch, and a question waits for the batch in
 # flight before its own vector is computed.
-_BATCH = 8
+BATCH = 8
+
+
+class VectorStore(Protocol):
+    """Passage vectors of one encoder, by text."""
+
+    def vectors(
+        self, tenant_id: str, texts: Sequence[str], embed: Callable[[list[str]], Vectors]
+    ) -> Vectors:
+        """One row per text, in order; texts not stored yet are embedded with ``embed``
+        (in small batches) and stored."""
+        ...
+
+    def keep_only(self, tenant_id: str, texts: Sequence[str]) -> int:
+        """Forget the tenant's vectors of other texts (a store may keep them); how many."""
+        ...
 
 
 class VectorCache:
@@ -40,8 +56,11 @@ class VectorCache:
     def _connect(self) -> sqlite3.Connection:
         return sqlite3.connect(self._path, timeout=30)
 
-    def vectors(self, texts: Sequence[str], embed: Callable[[list[str]], Vectors]) -> Vectors:
-        """The vector of every text, embedding (and storing) only those not cached."""
+    def vectors(
+        self, tenant_id: str, texts: Sequence[str], embed: Callable[[list[str]], Vectors]
+    ) -> Vectors:
+        """The vector of every text, embedding (and storing) only those not cached; the
+        file is shared by all tenants."""
         hashes = [hashlib.sha256(t.encode()).hexdigest() for t in texts]
         found: dict[str, Vectors] = {}
         with self._lock, self._connect() as db:
@@ -58,8 +77,8 @@ class VectorCache:
         missing = list(dict.fromkeys(h for h in hashes if h not in found))
         by_hash = dict(zip(hashes, texts, strict=True))
         # Stored batch by batch: an interrupted build keeps what it already embedded.
-        for start in range(0, len(missing), _BATCH):
-            batch = missing[start : start + _BATCH]
+        for start in range(0, len(missing), BATCH):
+            batch = missing[start : start + BATCH]
             computed = embed([by_hash[h] for h in batch])
             with self._lock, self._connect() as db:
                 db.executemany(
@@ -73,3 +92,6 @@ class VectorCache:
         if not hashes:
             return np.zeros((0, self._dimension), dtype=np.float32)
         return np.stack([found[h] for h in hashes]).astype(np.float32)
+
+    def keep_only(self, tenant_id: str, texts: Sequence[str]) -> int:
+        return 0  # shared by tenants: another may still have the texts

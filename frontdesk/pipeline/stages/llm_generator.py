@@ -154,6 +154,7 @@ class LlmGenerator:
             passages=passages,
             question=state.text,
             history=state.history,
+            reply_language=state.reply_language,
         )
         relay = DraftRelay(state.drafts, self.canary) if state.drafts is not None else None
         outcome = ask_in_order(

