@@ -1,7 +1,7 @@
 """multilingual passage vectors in the database
 
 Revision ID: 0019_ml17
-Revises: 0018_reliability
+Revises: 0019_privacy24
 Create Date: 2026-12-06 11:00:00.000000
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0019_ml17"
-down_revision = "0018_reliability"
+down_revision = "0019_privacy24"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """per-tenant person names for redaction (customers' names from their tickets)
 
 Revision ID: 0019_privacy24
-Revises: 0018_reliability
+Revises: 0019_ops19
 Create Date: 2026-12-06 11:00:00.000000
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0019_privacy24"
-down_revision = "0018_reliability"
+down_revision = "0019_ops19"
 branch_labels = None
 depends_on = None
 
