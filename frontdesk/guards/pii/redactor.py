@@ -33,6 +33,15 @@ _LINE_END = re.compile(r"\n|[ \t]{2,}")
 _FIELD_WORDS = frozenset("personal info information phone e-mail email website address".split())
 
 
+def _cut_at_line_end(text: str, span: PiiSpan) -> PiiSpan:
+    """A name run ends where a line did: "Oskari Leinonen  Warehouse clerk" pasted as one
+    line is a name, then a job title."""
+    first = _LINE_END.split(text[span.start : span.end], 1)[0].rstrip()
+    if not first or len(first) == span.end - span.start:
+        return span
+    return PiiSpan(span.start, span.start + len(first), span.label, span.score, span.source)
+
+
 def placeholder(label: str) -> str:
     return f"<{label}>"
 
@@ -148,9 +157,8 @@ class PiiRedactor:
                 spans.extend(find_cued_names(text, self._gazetteer, contact))
                 people = [s for s in spans if s.label == "PERSON"]
                 other_pii = [(s.start, s.end) for s in spans if s.label != "PERSON"]
-                spans.extend(
-                    find_gazetteer_names(text, self._gazetteer, people, blocked, other_pii)
-                )
+                found = find_gazetteer_names(text, self._gazetteer, people, blocked, other_pii)
+                spans.extend(_cut_at_line_end(text, span) for span in found)
         if "ADDRESS" in self.labels:
             spans = _merge_addresses(text, spans, places)
         return _resolve(s for s in spans if s.label in self.labels)
