@@ -67,11 +67,17 @@ def _installed_cli(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+# Vectors of the tenant's own knowledge, stored by whichever search computes them first
+# (the multilingual index, for eval's non-English rows): a cache, not something eval records.
+CACHES = frozenset({"passage_vectors"})
+
+
 def _row_counts(frontdesk: Frontdesk) -> dict[str, int]:
     with frontdesk.database.transaction() as session:
         return {
             table.name: int(session.scalar(select(func.count()).select_from(table)) or 0)
             for table in Base.metadata.sorted_tables
+            if table.name not in CACHES
         }
 
 
