@@ -17,6 +17,7 @@ from frontdesk.guards.output.leak import check_leak
 from frontdesk.guards.output.rules import check_rules, on_fail_action
 from frontdesk.guards.output.text import split_sentences
 from frontdesk.guards.output.urls import check_urls
+from frontdesk.guards.language import LanguageDetector
 from frontdesk.guards.policy import GuardPolicy, OnFail
 from frontdesk.guards.types import (
     Finding,
@@ -25,6 +26,12 @@ from frontdesk.guards.types import (
     OutputGuardResult,
     strongest,
 )
+
+
+# py3langid's probability above which a text's language counts as known (over its 97
+# languages a clear one-sentence Spanish answer scores ~0.8; a paragraph ~0.99)
+_SURE_ANSWER = 0.75
+_SURE_SOURCE = 0.9
 
 
 class OutputGuards:
@@ -39,10 +46,22 @@ class OutputGuards:
     ) -> None:
         self.policy = policy or GuardPolicy()
         self.scorer = scorer or LinearInjectionDetector()
+        self.languages = LanguageDetector()
 
     def warm_up(self) -> None:
-        """Load the injection detector (AI-directed sentences); the rest is text processing."""
+        """Load the injection detector (AI-directed sentences) and the language detector
+        (answers translated from their sources); the rest is text processing."""
         self.scorer.warm_up()
+        self.languages.warm_up()
+
+    def translated(self, item: OutputCheckInput) -> bool:
+        """The answer and its sources are each clearly in a language, and not the same."""
+        source = " ".join(p.text for p in item.cited)
+        if not source.strip() or not item.answer.strip():
+            return False
+        answer, cited = self.languages.check(item.answer), self.languages.check(source)
+        sure = answer.score >= _SURE_ANSWER and cited.score >= _SURE_SOURCE
+        return sure and answer.language != cited.language
 
     def check(self, item: OutputCheckInput) -> OutputGuardResult:
         policy = self.policy
@@ -59,6 +78,7 @@ class OutputGuards:
             min_support=policy.min_support,
             action=on_fail_action(policy.grounding_on_fail),
             drop=policy.grounding_on_fail is OnFail.DROP_SENTENCE,
+            translated=self.translated(item),
         )
         findings += grounding.findings
         timings["grounding"] = _ms(started)
