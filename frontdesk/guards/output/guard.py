@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 
 from frontdesk.guards.injection.detector import InjectionScorer, LinearInjectionDetector
+from frontdesk.guards.language import LanguageDetector
 from frontdesk.guards.output.actions import check_action_claims
 from frontdesk.guards.output.ai_directed import check_ai_directed
 from frontdesk.guards.output.citations import check_citations
@@ -17,7 +18,6 @@ from frontdesk.guards.output.leak import check_leak
 from frontdesk.guards.output.rules import check_rules, on_fail_action
 from frontdesk.guards.output.text import split_sentences
 from frontdesk.guards.output.urls import check_urls
-from frontdesk.guards.language import LanguageDetector
 from frontdesk.guards.policy import GuardPolicy, OnFail
 from frontdesk.guards.types import (
     Finding,
@@ -26,7 +26,6 @@ from frontdesk.guards.types import (
     OutputGuardResult,
     strongest,
 )
-
 
 # py3langid's probability above which a text's language counts as known (over its 97
 # languages a clear one-sentence Spanish answer scores ~0.8; a paragraph ~0.99)
