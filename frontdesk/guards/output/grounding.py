@@ -7,12 +7,13 @@ share of the sentence's content words found in the cited text is its support sco
 An answer written in another language than its sources (an LLM answering a German
 customer from an English article) shares no words with them: a correct Spanish answer lost
 every sentence, and German nouns, capitalised by grammar, read as unknown names. For such
-an answer (``translated``) only the language-independent facts are checked: numbers and
-amounts; its support score is not measured (1.0).
+a sentence (``translated`` says which) only the language-independent facts are checked:
+numbers and amounts; its support score is not measured (1.0).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from frontdesk.guards.output.text import (
@@ -60,7 +61,7 @@ def check_grounding(
     min_support: float,
     action: GuardAction,
     drop: bool,
-    translated: bool = False,
+    translated: Callable[[str], bool] | None = None,
 ) -> GroundingReport:
     source = " ".join(p.text for p in item.cited)
     source_numbers = {value for _, value in numbers(source)}
@@ -76,7 +77,7 @@ def check_grounding(
                             f"{surface!r} does not appear in the cited text",
                             action, sentence.index, drop)
                 )  # fmt: skip
-        if translated:
+        if translated is not None and translated(sentence.text):
             support.append(1.0)
             continue
         for name in _names(sentence.text):

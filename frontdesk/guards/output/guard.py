@@ -16,7 +16,7 @@ from frontdesk.guards.output.grounding import check_grounding
 from frontdesk.guards.output.identifiers import check_identifiers
 from frontdesk.guards.output.leak import check_leak
 from frontdesk.guards.output.rules import check_rules, on_fail_action
-from frontdesk.guards.output.text import split_sentences
+from frontdesk.guards.output.text import split_sentences, strip_citations
 from frontdesk.guards.output.urls import check_urls
 from frontdesk.guards.policy import GuardPolicy, OnFail
 from frontdesk.guards.types import (
@@ -53,14 +53,20 @@ class OutputGuards:
         self.scorer.warm_up()
         self.languages.warm_up()
 
-    def translated(self, item: OutputCheckInput) -> bool:
-        """The answer and its sources are each clearly in a language, and not the same."""
+    def translation_check(self, item: OutputCheckInput) -> Callable[[str], bool]:
+        """Whether a sentence of the answer is clearly in another language than its
+        sources (which must be clearly in one); judged per sentence, since a small model
+        may start in German and go on in English."""
         source = " ".join(p.text for p in item.cited)
-        if not source.strip() or not item.answer.strip():
-            return False
-        answer, cited = self.languages.check(item.answer), self.languages.check(source)
-        sure = answer.score >= _SURE_ANSWER and cited.score >= _SURE_SOURCE
-        return sure and answer.language != cited.language
+        cited = self.languages.check(source) if source.strip() else None
+        if cited is None or cited.score < _SURE_SOURCE:
+            return lambda _sentence: False
+
+        def translated(sentence: str) -> bool:
+            found = self.languages.check(sentence)
+            return found.score >= _SURE_ANSWER and found.language != cited.language
+
+        return translated
 
     def check(self, item: OutputCheckInput) -> OutputGuardResult:
         policy = self.policy
@@ -77,7 +83,7 @@ class OutputGuards:
             min_support=policy.min_support,
             action=on_fail_action(policy.grounding_on_fail),
             drop=policy.grounding_on_fail is OnFail.DROP_SENTENCE,
-            translated=self.translated(item),
+            translated=self.translation_check(item),
         )
         findings += grounding.findings
         timings["grounding"] = _ms(started)
@@ -116,7 +122,7 @@ class OutputGuards:
         kept = [s.text for s in sentences if s.index not in dropped]
         answer = " ".join(kept + rules.append) if dropped or rules.append else item.answer
         action = strongest(*(f.action for f in findings))
-        if sentences and not kept:
+        if sentences and not any(_says_something(text) for text in kept):
             findings.append(
                 Finding("output", "answer_empty_after_guards",
                         "every sentence was dropped", GuardAction.HANDOFF)
@@ -130,6 +136,11 @@ class OutputGuards:
             dropped_sentences=tuple(dropped),
             timings_ms=timings,
         )
+
+
+def _says_something(sentence: str) -> bool:
+    """More than citation markers: an answer of "[1]" alone says nothing."""
+    return any(ch.isalpha() for ch in strip_citations(sentence))
 
 
 def _ms(started: float) -> float:
