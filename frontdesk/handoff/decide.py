@@ -25,9 +25,11 @@ from frontdesk.domain.replies import (
     POINTER_HANDOFF,
     POINTER_INTRO,
 )
+from frontdesk.guards.output.text import split_sentences
 from frontdesk.pipeline.protocols import StageReport
 from frontdesk.pipeline.stages.existence import unnamed
 from frontdesk.pipeline.stages.needs_person import PersonNeeded, needs_person
+from frontdesk.pipeline.stages.quantities import broken_bound
 from frontdesk.pipeline.stages.smalltalk import ROUTE as SMALLTALK
 from frontdesk.pipeline.state import TurnState
 from frontdesk.retrieval.rarity import IDF_COVERAGE, MISSING_IDF
@@ -150,6 +152,9 @@ class HandoffDecider:
     # "Do you offer X?" is answered only from a passage that names X
     # (:mod:`frontdesk.pipeline.stages.existence`).
     existence_check: bool = False
+    # "How much is a 10 kg parcel?" is not answered by a sentence about parcels "up to
+    # 2 kg" (:mod:`frontdesk.pipeline.stages.quantities`).
+    quantity_check: bool = False
 
     def __post_init__(self) -> None:
         if not 0.0 < self.threshold < 1.0:
@@ -220,6 +225,10 @@ class HandoffDecider:
         if unnamed:
             state.details["existence_unnamed"] = unnamed
             grounded = False
+        broken = self._broken_bound(state) if grounded and self.quantity_check else None
+        if broken:
+            state.details["quantity_bound_broken"] = broken
+            grounded = False
         confidence = self.probability(features) if grounded else 0.0
         state.details["evidence"] = round(state.confidence, 4)
         state.confidence = round(confidence, 4)
@@ -260,6 +269,13 @@ class HandoffDecider:
             (passage.title, *passage.heading_path, passage.text, str(faq_answer or ""))
         )
         return unnamed(state.text, source)
+
+    def _broken_bound(self, state: TurnState) -> str | None:
+        """A bound in the reply's first sentence the customer's quantity breaks."""
+        if (state.language or "en") != "en":
+            return None
+        first = split_sentences(state.answer)
+        return broken_bound(state.text, first[0].text) if first else None
 
     def _person_needed(
         self,

@@ -182,6 +182,8 @@ def default_release() -> ReleaseConfig:
                     # "Do you offer X?" only from a passage naming X (dev: declines "can I
                     # get tracking updates on WhatsApp", keeps every dev answer)
                     "existence_check": True,
+                    # "how much is a 10 kg parcel?" not from "a Small parcel (up to 2 kg)"
+                    "quantity_check": True,
                     # the dev turns' mean, for an LLM generator (which gives no answer_score)
                     "answer_score_absent": 0.749,
                     "max_failures": 2,

@@ -3,10 +3,17 @@
 Two checks per sentence, both cheap and explainable (no NLI model runs offline here):
 facts (numbers, amounts, dates, capitalised names) must appear in the cited text, and the
 share of the sentence's content words found in the cited text is its support score.
+
+An answer written in another language than its sources (an LLM answering a German
+customer from an English article) shares no words with them: a correct Spanish answer lost
+every sentence, and German nouns, capitalised by grammar, read as unknown names. For such
+a sentence (``translated`` says which) only the language-independent facts are checked:
+numbers and amounts; its support score is not measured (1.0).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from frontdesk.guards.output.text import (
@@ -49,7 +56,12 @@ def _names(sentence: str) -> list[str]:
 
 
 def check_grounding(
-    item: OutputCheckInput, *, min_support: float, action: GuardAction, drop: bool
+    item: OutputCheckInput,
+    *,
+    min_support: float,
+    action: GuardAction,
+    drop: bool,
+    translated: Callable[[str], bool] | None = None,
 ) -> GroundingReport:
     source = " ".join(p.text for p in item.cited)
     source_numbers = {value for _, value in numbers(source)}
@@ -65,6 +77,9 @@ def check_grounding(
                             f"{surface!r} does not appear in the cited text",
                             action, sentence.index, drop)
                 )  # fmt: skip
+        if translated is not None and translated(sentence.text):
+            support.append(1.0)
+            continue
         for name in _names(sentence.text):
             lowered = name.lower()
             if lowered not in source_words and stem(name) not in source_stems:

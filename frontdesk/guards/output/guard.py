@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 
 from frontdesk.guards.injection.detector import InjectionScorer, LinearInjectionDetector
+from frontdesk.guards.language import LanguageDetector
 from frontdesk.guards.output.actions import check_action_claims
 from frontdesk.guards.output.ai_directed import check_ai_directed
 from frontdesk.guards.output.citations import check_citations
@@ -15,7 +16,7 @@ from frontdesk.guards.output.grounding import check_grounding
 from frontdesk.guards.output.identifiers import check_identifiers
 from frontdesk.guards.output.leak import check_leak
 from frontdesk.guards.output.rules import check_rules, on_fail_action
-from frontdesk.guards.output.text import split_sentences
+from frontdesk.guards.output.text import split_sentences, strip_citations
 from frontdesk.guards.output.urls import check_urls
 from frontdesk.guards.policy import GuardPolicy, OnFail
 from frontdesk.guards.types import (
@@ -25,6 +26,11 @@ from frontdesk.guards.types import (
     OutputGuardResult,
     strongest,
 )
+
+# py3langid's probability above which a text's language counts as known (over its 97
+# languages a clear one-sentence Spanish answer scores ~0.8; a paragraph ~0.99)
+_SURE_ANSWER = 0.75
+_SURE_SOURCE = 0.9
 
 
 class OutputGuards:
@@ -39,10 +45,28 @@ class OutputGuards:
     ) -> None:
         self.policy = policy or GuardPolicy()
         self.scorer = scorer or LinearInjectionDetector()
+        self.languages = LanguageDetector()
 
     def warm_up(self) -> None:
-        """Load the injection detector (AI-directed sentences); the rest is text processing."""
+        """Load the injection detector (AI-directed sentences) and the language detector
+        (answers translated from their sources); the rest is text processing."""
         self.scorer.warm_up()
+        self.languages.warm_up()
+
+    def translation_check(self, item: OutputCheckInput) -> Callable[[str], bool]:
+        """Whether a sentence of the answer is clearly in another language than its
+        sources (which must be clearly in one); judged per sentence, since a small model
+        may start in German and go on in English."""
+        source = " ".join(p.text for p in item.cited)
+        cited = self.languages.check(source) if source.strip() else None
+        if cited is None or cited.score < _SURE_SOURCE:
+            return lambda _sentence: False
+
+        def translated(sentence: str) -> bool:
+            found = self.languages.check(sentence)
+            return found.score >= _SURE_ANSWER and found.language != cited.language
+
+        return translated
 
     def check(self, item: OutputCheckInput) -> OutputGuardResult:
         policy = self.policy
@@ -59,6 +83,7 @@ class OutputGuards:
             min_support=policy.min_support,
             action=on_fail_action(policy.grounding_on_fail),
             drop=policy.grounding_on_fail is OnFail.DROP_SENTENCE,
+            translated=self.translation_check(item),
         )
         findings += grounding.findings
         timings["grounding"] = _ms(started)
@@ -97,7 +122,7 @@ class OutputGuards:
         kept = [s.text for s in sentences if s.index not in dropped]
         answer = " ".join(kept + rules.append) if dropped or rules.append else item.answer
         action = strongest(*(f.action for f in findings))
-        if sentences and not kept:
+        if sentences and not any(_says_something(text) for text in kept):
             findings.append(
                 Finding("output", "answer_empty_after_guards",
                         "every sentence was dropped", GuardAction.HANDOFF)
@@ -111,6 +136,11 @@ class OutputGuards:
             dropped_sentences=tuple(dropped),
             timings_ms=timings,
         )
+
+
+def _says_something(sentence: str) -> bool:
+    """More than citation markers: an answer of "[1]" alone says nothing."""
+    return any(ch.isalpha() for ch in strip_citations(sentence))
 
 
 def _ms(started: float) -> float:

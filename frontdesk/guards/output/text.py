@@ -92,5 +92,9 @@ def numbers(text: str) -> list[tuple[str, str]]:
     return found
 
 
+def strip_citations(text: str) -> str:
+    return _CITATION.sub(" ", text)
+
+
 def citation_markers(text: str) -> list[int]:
     return [int(n) for n in _CITATION.findall(text)]

@@ -123,3 +123,39 @@ def test_answer_with_every_sentence_dropped_is_handed_off() -> None:
     result = check("Approval is guaranteed.", rule_policy(OnFail.DROP_SENTENCE))
     assert result.action is GuardAction.HANDOFF
     assert "answer_empty_after_guards" in result.flags
+
+
+def test_an_answer_translated_from_its_sources_is_checked_on_its_numbers_only() -> None:
+    """A Spanish or German answer from an English article shares no words with it: its
+    sentences are kept (German nouns are not unknown names), its numbers still checked."""
+    spanish = "Los reembolsos se pagan en 5 días hábiles a la tarjeta original [1]."
+    assert check(spanish).answer == spanish
+    german = "Eine Ersatzkarte kostet 5 EUR und kommt in 3 bis 7 Tagen an [1]."
+    result = check(german)
+    assert result.answer == german
+    assert "ungrounded_name" not in result.flags
+    wrong = check("Eine Ersatzkarte kostet 9 EUR und kommt in 3 bis 7 Tagen an [1].")
+    assert "ungrounded_number" in wrong.flags
+    assert wrong.dropped_sentences == (0,)
+
+
+def test_an_english_answer_from_english_sources_is_still_checked_word_by_word() -> None:
+    result = check("We also give every customer a free loyalty bonus voucher [1].")
+    assert "unsupported_sentence" in result.flags
+
+
+def test_translated_sentences_are_judged_one_by_one() -> None:
+    """A small model starts in German and goes on in English: the German sentence is
+    checked on its numbers, the English one word by word as before."""
+    result = check(
+        "Eine Ersatzkarte kostet 5 EUR und kommt in 3 bis 7 Tagen bei Ihnen an [1]. "
+        "We also give every customer a free loyalty bonus voucher."
+    )
+    assert result.answer.startswith("Eine Ersatzkarte kostet 5 EUR")
+    assert result.dropped_sentences == (1,)
+
+
+def test_an_answer_left_with_only_citation_markers_is_handed_off() -> None:
+    result = check("We also give every customer a free loyalty bonus voucher. [1]")
+    assert result.action is GuardAction.HANDOFF
+    assert "answer_empty_after_guards" in result.flags

@@ -1,4 +1,6 @@
-"""Existence questions ("do you offer X?") are answered only from a source naming X."""
+"""Checks the decide stage makes on what a reply says: an existence question ("do you
+offer X?") is answered only from a source naming X, and a price for another size class
+does not answer the customer's quantity."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ import pytest
 from frontdesk.handoff.decide import HandoffDecider
 from frontdesk.pipeline.stages.existence import asked_object, unnamed
 from frontdesk.pipeline.stages.generate import ExtractiveGenerator
+from frontdesk.pipeline.stages.quantities import broken_bound
 from frontdesk.pipeline.state import Passage, TurnState
 
 
@@ -67,4 +70,36 @@ def test_the_decide_stage_declines_what_the_cited_passage_does_not_name() -> Non
         outcomes[check] = state.outcome.value
         if check:
             assert state.details["existence_unnamed"] == ["student"]
+    assert outcomes == {False: "answered", True: "no_answer"}
+
+
+def test_a_price_for_another_size_class_does_not_answer_the_customers_quantity() -> None:
+    small = "A Small parcel (up to 2 kg, max. 60 x 30 x 15 cm) costs €4.49 in Germany."
+    assert broken_bound("how much is it to send a 10kg parcel to austria", small) == "up to 2 kg"
+    assert broken_bound("what does a 1.5 kg parcel cost?", small) is None
+    assert broken_bound("price for a 50 cm box?", "Bulky parcels (over 120 cm) cost €12 more.")
+    # not a question about the price: the limit it breaks is the answer
+    lockers = "Lockers accept Small and Medium parcels only: up to **5 kg**."
+    assert broken_bound("the locker didn't open for my parcel, it's about 9 kg", lockers) is None
+
+
+def test_the_decide_stage_declines_a_price_for_another_size_class() -> None:
+    prices = Passage(
+        chunk_id="prices",
+        title="Parcel sizes and prices",
+        score=1.0,
+        text="A Small parcel (up to 2 kg) costs €4.49 with Standard delivery.",
+        metadata={"document_id": "prices", "dense": 0.7},
+    )
+    generous = {"weights": {"evidence": 0.0}, "bias": 10.0}
+    outcomes = {}
+    for check in (False, True):
+        question = "how much does it cost to send a 10 kg parcel?"
+        state = TurnState(
+            tenant_id="t", conversation_id="c", text=question, query=question, passages=[prices]
+        )
+        ExtractiveGenerator(name="generate").run(state)
+        HandoffDecider(name="decide", quantity_check=check, **generous).run(state)
+        assert state.outcome is not None
+        outcomes[check] = state.outcome.value
     assert outcomes == {False: "answered", True: "no_answer"}
