@@ -285,7 +285,7 @@ class Frontdesk:
         self.handoff.close()
         self.events.close()
         self.pipeline.close()
-        self.resources.local_models.close()
+        self.resources.close()
         self.liveness.close()
         if self.tracing is not None:
             self.tracing.close()  # flushes the spans still batched

@@ -17,7 +17,7 @@ import logging
 import threading
 from collections.abc import Sequence
 
-from frontdesk.knowledge.vector_cache import VectorStore
+from frontdesk.knowledge.vector_cache import Vectors, VectorStore
 from frontdesk.retrieval.hybrid import HybridOptions, HybridRetriever, title_text
 from frontdesk.retrieval.multilingual import CosineScale, PassageQueryEmbedder, QuerySide
 from frontdesk.retrieval.types import Chunk, Passage
@@ -29,6 +29,10 @@ log = logging.getLogger(__name__)
 DEFAULT_SCALE = CosineScale(slope=4.2891, intercept=-3.2089)
 
 _Key = tuple[str, HybridOptions]
+
+
+class _Closing(Exception):
+    """The application is closing: a build stops between two batches."""
 
 
 class MultilingualIndexes:
@@ -50,9 +54,20 @@ class MultilingualIndexes:
         self._indexes: dict[_Key, tuple[int, HybridRetriever]] = {}
         self._builds: dict[_Key, threading.Thread] = {}
         self._lock = threading.Lock()
+        self._closing = threading.Event()
 
     def warm_up(self) -> None:
         self.encoder.warm_up()
+
+    def close(self, timeout_s: float = 30.0) -> None:
+        """Stop the builds between two batches and wait for them, so none touches the
+        database after the application closed it (a connection checked out of a disposed
+        pool is left open until the garbage collector finds it)."""
+        self._closing.set()
+        with self._lock:
+            running = list(self._builds.values())
+        for thread in running:
+            thread.join(timeout_s)
 
     def has_index(self, tenant_id: str, options: HybridOptions) -> bool:
         return (tenant_id, _own(options)) in self._indexes
@@ -70,6 +85,8 @@ class MultilingualIndexes:
             running = self._builds.get(key)
             if running is not None and running.is_alive():
                 return running
+            if self._closing.is_set():
+                return None
             thread = threading.Thread(
                 target=self._build,
                 args=(key, version, list(chunks)),
@@ -117,12 +134,19 @@ class MultilingualIndexes:
             texts = [c.embedding_text() for c in chunks]
             titles = sorted({title_text(c) for c in chunks} - {""})
             if chunks:
-                embed = self.encoder.embed_passages
+
+                def embed(batch: list[str]) -> Vectors:
+                    if self._closing.is_set():
+                        raise _Closing
+                    return self.encoder.embed_passages(batch)
+
                 vectors = self._store.vectors(tenant_id, texts, embed)
                 title_vectors = dict(
                     zip(titles, self._store.vectors(tenant_id, titles, embed), strict=True)
                 )
                 index.add(chunks, vectors, title_vectors)
+        except _Closing:
+            return
         except Exception:  # a failed build leaves the last index (or the default) in use
             log.exception("multilingual index build failed tenant=%s v%s", tenant_id, version)
             return

@@ -76,6 +76,13 @@ class Resources:
                 )
             return self._multilingual
 
+    def close(self) -> None:
+        """Stop what runs in the background on the database (multilingual index builds)
+        and the local model servers."""
+        if self._multilingual is not None:
+            self._multilingual.close()
+        self.local_models.close()
+
     def intents(self) -> IntentService:
         """Per-tenant intent models (shared by the pipeline, the API and the CLI)."""
         embedder = self.embedder()
