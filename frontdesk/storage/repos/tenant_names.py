@@ -66,4 +66,4 @@ def remove_names(session: Session, tenant_id: str, names: Iterable[str]) -> int:
             TenantNameRow.tenant_id == tenant_id, TenantNameRow.name.in_(keys)
         )
     )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return int(getattr(result, "rowcount", 0) or 0)  # as the other repos read it

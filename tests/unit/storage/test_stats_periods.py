@@ -11,8 +11,8 @@ import pytest
 from frontdesk.storage.repos.stats_periods import Grain, months, next_month, pieces
 
 
-def _at(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=UTC)  # type: ignore[misc]
+def _at(year: int, month: int, day: int, hour: int = 0) -> datetime:
+    return datetime(year, month, day, hour, tzinfo=UTC)
 
 
 def test_a_ragged_year_reads_hours_then_days_then_months_then_days_then_hours() -> None:
