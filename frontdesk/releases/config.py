@@ -112,6 +112,8 @@ def default_release() -> ReleaseConfig:
                     "require_new_terms": False,
                     # a sentence pointing at a list chunked elsewhere ("the methods below")
                     "dangling_penalty": 0.3,
+                    # "a 4 kg box": the price-table row for up to 5 kg, not the 2 kg one
+                    "quantity_fit": 1.0,
                     # How likely a sentence answers the question: fitted on the dev rows by
                     # `.venv/bin/python bench/sentence_fit.py --C 0.1` (cross-validated, its
                     # best probability tells right replies from wrong ones at AUC 0.76);

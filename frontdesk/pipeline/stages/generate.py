@@ -25,6 +25,7 @@ from frontdesk.domain.replies import NO_EVIDENCE_ANSWER, NO_KNOWLEDGE_ANSWER
 from frontdesk.pipeline.protocols import StageReport
 from frontdesk.pipeline.stages.answer_shape import AnswerShape, answer_shape
 from frontdesk.pipeline.stages.evidence import HOP_KEY
+from frontdesk.pipeline.stages.quantities import broken_bound, fitting_row
 from frontdesk.pipeline.stages.sentence_rank import SentenceModel, Similarity, sentence_candidates
 from frontdesk.pipeline.stages.sentences import units
 from frontdesk.pipeline.state import Passage, TurnState
@@ -56,6 +57,10 @@ class ExtractiveGenerator:
     rank_depth: int = 5
     follow_ratio: float = 0.0
     model_chooses: bool = True
+    # A question naming a weight or length ("a 4 kg box"): the table row covering it
+    # gains this, the passage's other rows with such a bound lose it, and a passage whose
+    # first sentence sets a bound the quantity breaks ("up to 2 kg") answers last.
+    quantity_fit: float = 0.0
     embedder: Embedder | None = field(default=None, repr=False)
     _vectors: dict[str, npt.NDArray[np.float32]] = field(
         default_factory=dict, init=False, repr=False
@@ -152,7 +157,7 @@ class ExtractiveGenerator:
         chosen: list[tuple[int, str]] = []
         covered: set[str] = set()
         shape = answer_shape(state.text)
-        for index in self._order(state.passages, shape)[: self.max_passages]:
+        for index in self._order(state.passages, shape, state.text)[: self.max_passages]:
             picked = _best_sentences(
                 state.passages[index],
                 query_terms,
@@ -164,6 +169,8 @@ class ExtractiveGenerator:
                 shape if self.shape_bonus else None,
                 self.shape_bonus,
                 self.dangling_penalty,
+                state.text if self.quantity_fit else None,
+                self.quantity_fit,
             )
             new_terms = set(analyze(" ".join(picked))) & query_terms
             if chosen and self.require_new_terms and not new_terms - covered:
@@ -220,12 +227,14 @@ class ExtractiveGenerator:
         every = [(c.passage, c.text, p) for c, p in zip(candidates, probability, strict=True)]
         return chosen, every
 
-    def _order(self, passages: list[Passage], shape: AnswerShape) -> list[int]:
+    def _order(self, passages: list[Passage], shape: AnswerShape, question: str) -> list[int]:
         """Retrieval order, except that when the question asks for a kind of fact the top
         passage does not state, the first of the next ``shape_lookahead`` passages that
         does state one answers first."""
         # A passage a matching resolved ticket led to (retrieve's ticket hop) answers first.
         order = sorted(range(len(passages)), key=lambda i: not passages[i].metadata.get(HOP_KEY))
+        if self.quantity_fit:
+            order.sort(key=lambda i: _breaks_bound(question, passages[i]))
         if not shape.kinds or self.shape_lookahead <= 0 or not passages:
             return order
         if shape.stated_in(_servable_text(passages[order[0]])):
@@ -234,6 +243,12 @@ class ExtractiveGenerator:
             if shape.stated_in(_servable_text(passages[index])):
                 return [index, *(i for i in order if i != index)]
         return order
+
+
+def _breaks_bound(question: str, passage: Passage) -> bool:
+    """The passage's first sentence sets a bound the question's quantity breaks."""
+    found = units(_servable_text(passage))
+    return bool(found) and broken_bound(question, found[0].text) is not None
 
 
 def _servable_text(passage: Passage) -> str:
@@ -280,6 +295,8 @@ def _best_sentences(
     shape: AnswerShape | None = None,
     shape_bonus: float = 0.0,
     dangling_penalty: float = 0.0,
+    question: str | None = None,
+    quantity_fit: float = 0.0,
 ) -> list[str]:
     """A FAQ entry's answer as a whole; otherwise the passage's most on-topic sentences,
     kept in their original order so the reply reads naturally."""
@@ -307,6 +324,15 @@ def _best_sentences(
             s + (shape_bonus if shape.stated_in(c) else 0.0)
             for s, c in zip(score, candidates, strict=True)
         ]
-    ranked = sorted(range(len(candidates)), key=lambda i: -score[i])
+    wrong_rows: set[int] = set()  # rows for another weight or length than the customer's
+    if question is not None and quantity_fit:
+        rows = [i for i, u in enumerate(found) if u.row]
+        fit, bounded = fitting_row(question, [found[i].text for i in rows])
+        if fit is not None:
+            score[rows[fit]] += quantity_fit
+            wrong_rows = {i for n, i in enumerate(rows) if n in bounded and n != fit}
+    ranked = [
+        i for i in sorted(range(len(candidates)), key=lambda i: -score[i]) if i not in wrong_rows
+    ]
     keep = sorted(i for i in ranked[:limit] if overlap[i] > 0 or cosine[i] >= min_similarity)
     return [candidates[i] for i in keep] or candidates[:1]

@@ -73,3 +73,25 @@ def broken_bound(question: str, sentence: str) -> str | None:
                 if quantity.dimension == bound.dimension and breaks(quantity.value, bound.value):
                     return match.group(0).replace("*", "")
     return None
+
+
+def fitting_row(question: str, rows: list[str]) -> tuple[int | None, set[int]]:
+    """For a question naming a quantity ("a 4 kg box"): the table row that covers it (the
+    one whose first quantity of that kind is the smallest at or above it: "Max. weight
+    5 kg: …") and every row that states a quantity of that kind. ``(None, set())`` when
+    the question names none or no row fits."""
+    asked = asked_quantities(question)
+    if not asked:
+        return None, set()
+    quantity = asked[0]
+    bounds: dict[int, float] = {}
+    for index, row in enumerate(rows):
+        for number, unit in _QUANTITY.findall(row):
+            bound = _quantity(number, unit)
+            if bound.dimension == quantity.dimension:
+                bounds[index] = bound.value
+                break
+    covering = [i for i, value in bounds.items() if value >= quantity.value]
+    if not covering:
+        return None, set(bounds)
+    return min(covering, key=lambda i: (bounds[i], i)), set(bounds)

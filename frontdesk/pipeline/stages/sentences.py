@@ -29,22 +29,47 @@ MAX_ITEMS = 8  # a longer list is cut: the reply stays short
 class Unit:
     text: str
     dangling: bool = False  # announces a list the passage does not hold
+    row: bool = False  # a table row, its cells named by the header
 
 
-def _lines(text: str) -> list[tuple[str, bool]]:
-    """(text, is a list item or table row) per meaningful line; table rules dropped."""
-    out: list[tuple[str, bool]] = []
-    for line in text.splitlines():
-        stripped = line.strip()
+def _cells(line: str) -> list[str]:
+    return [c.strip() for c in line.strip("|").split("|")]
+
+
+def _row(header: list[str] | None, cells: list[str]) -> str:
+    """A table row that reads on its own: each cell after its column's heading ("Max.
+    weight 5 kg: Zone 2 €17.99, Zone 3 €21.99"); cells joined by "·" without a header."""
+    if header is None or len(header) != len(cells):
+        text = " · ".join(c for c in cells if c)
+    else:
+        named = [f"{h} {c}" if h and c else c for h, c in zip(header, cells, strict=True)]
+        first, rest = named[0], ", ".join(n for n in named[1:] if n)
+        text = f"{first}: {rest}" if first and rest else first or rest
+    # a full stop: rows quoted one after another read as sentences
+    return text if not text or text.endswith((".", "!", "?")) else f"{text}."
+
+
+def _lines(text: str) -> list[tuple[str, bool, bool]]:
+    """(text, is a list item or table row, is a table row) per meaningful line; table rules
+    dropped, and a table's header row named in each of its rows instead of standing alone."""
+    out: list[tuple[str, bool, bool]] = []
+    raw = [line.strip() for line in text.splitlines()]
+    header: list[str] | None = None
+    for number, stripped in enumerate(raw):
         if not stripped or _TABLE_RULE.match(stripped) or _COMMENT.match(stripped):
             continue
         if stripped.startswith("|"):
-            cells = [c.strip() for c in stripped.strip("|").split("|")]
-            out.append((" · ".join(c for c in cells if c), True))
-        elif _LIST_MARK.match(stripped):
-            out.append((_LIST_MARK.sub("", stripped), True))
+            following = raw[number + 1] if number + 1 < len(raw) else ""
+            if _TABLE_RULE.match(following):
+                header = _cells(stripped)  # the header row: named in each row below
+                continue
+            out.append((_row(header, _cells(stripped)), True, True))
+            continue
+        header = None
+        if _LIST_MARK.match(stripped):
+            out.append((_LIST_MARK.sub("", stripped), True, False))
         else:
-            out.append((stripped, False))
+            out.append((stripped, False, False))
     return out
 
 
@@ -55,8 +80,11 @@ def units(text: str) -> list[Unit]:
     out: list[Unit] = []
     index = 0
     while index < len(lines):
-        line, is_item = lines[index]
+        line, is_item, is_row = lines[index]
         index += 1
+        if is_row:  # one unit: "Max. weight 5 kg" must not end a sentence
+            out.append(Unit(line, row=True))
+            continue
         sentences = [line[s:e].strip() for s, e in split_sentences(line)]
         list_follows = index < len(lines) and lines[index][1]
         for position, sentence in enumerate(sentences):

@@ -9,7 +9,7 @@ import pytest
 from frontdesk.handoff.decide import HandoffDecider
 from frontdesk.pipeline.stages.existence import asked_object, unnamed
 from frontdesk.pipeline.stages.generate import ExtractiveGenerator
-from frontdesk.pipeline.stages.quantities import broken_bound
+from frontdesk.pipeline.stages.quantities import broken_bound, fitting_row
 from frontdesk.pipeline.state import Passage, TurnState
 
 
@@ -103,3 +103,53 @@ def test_the_decide_stage_declines_a_price_for_another_size_class() -> None:
         assert state.outcome is not None
         outcomes[check] = state.outcome.value
     assert outcomes == {False: "answered", True: "no_answer"}
+
+
+def test_a_weight_picks_the_table_row_that_covers_it() -> None:
+    rows = [
+        "Max. weight 2 kg: Zone 2 €12.99.",
+        "Max. weight 5 kg: Zone 2 €17.99.",
+        "Max. weight 10 kg: Zone 2 €24.99.",
+    ]
+    assert fitting_row("what does it cost to mail a 4 kg box", rows) == (1, {0, 1, 2})
+    assert fitting_row("price for a 5kg parcel", rows) == (1, {0, 1, 2})
+    assert fitting_row("how much for 0.5 kg", rows)[0] == 0
+    assert fitting_row("how much for 40 kg", rows) == (None, {0, 1, 2})  # none covers it
+    assert fitting_row("how much is a parcel to austria", rows) == (None, set())
+
+
+def test_the_generator_answers_with_the_row_for_the_customers_weight() -> None:
+    table = Passage(
+        chunk_id="prices",
+        title="Parcel sizes and prices",
+        score=1.0,
+        text=(
+            "| Size class | Max. weight | Price |\n|---|---|---|\n"
+            "| Small | 2 kg | €4.49 |\n| Medium | 5 kg | €6.49 |\n| Large | 10 kg | €8.99 |"
+        ),
+        metadata={"document_id": "prices", "dense": 0.7},
+    )
+    small = Passage(
+        chunk_id="faq",
+        title="How much does it cost to send a parcel?",
+        score=1.2,
+        text="A Small parcel (up to 2 kg) costs €4.49 with Standard delivery.",
+        metadata={"document_id": "faq", "dense": 0.8},
+    )
+    question = "how much is a 10 kg parcel within germany"
+    replies = {}
+    for fit in (0.0, 1.0):
+        state = TurnState(
+            tenant_id="t",
+            conversation_id="c",
+            text=question,
+            query=question,
+            passages=[small, table],
+        )
+        ExtractiveGenerator(name="generate", quantity_fit=fit, max_sentences=2).run(state)
+        replies[fit] = state.answer
+    # without it: the FAQ's Small-parcel price first, and rows for other weights
+    assert replies[0.0].startswith("A Small parcel")
+    # with it: the row that covers 10 kg, first, and no row for another weight
+    assert replies[1.0].startswith("Size class Large: Max. weight 10 kg, Price €8.99.")
+    assert "Medium" not in replies[1.0]

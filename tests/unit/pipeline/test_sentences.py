@@ -32,7 +32,23 @@ def test_a_list_announced_below_but_chunked_elsewhere_is_dangling() -> None:
 
 def test_table_rows_follow_the_sentence_that_announces_them() -> None:
     text = "Prices for the sizes below:\n\n| Size | Price |\n|---|---|\n| S | €4 |\n| L | €9 |"
-    assert units(text) == [Unit("Prices for the sizes below:\n- Size · Price\n- S · €4\n- L · €9")]
+    assert units(text) == [Unit("Prices for the sizes below:\n- Size S: Price €4.\n- Size L: Price €9.")]
+
+
+def test_a_table_row_names_its_cells_by_the_header_and_stays_one_unit() -> None:
+    # "Max. weight" must not end a sentence, and "2 kg · €12.99" alone means nothing.
+    text = (
+        "| Max. weight | Zone 2 | Zone 5 |\n|---|---|---|\n"
+        "| 2 kg | €12.99 | €34.99 |\n| 5 kg | €17.99 | €49.99 |"
+    )
+    assert units(text) == [
+        Unit("Max. weight 2 kg: Zone 2 €12.99, Zone 5 €34.99.", row=True),
+        Unit("Max. weight 5 kg: Zone 2 €17.99, Zone 5 €49.99.", row=True),
+    ]
+
+
+def test_rows_of_a_table_chunked_without_its_header_keep_their_cells() -> None:
+    assert units("| 10 kg | €24.99 | €69.99 |") == [Unit("10 kg · €24.99 · €69.99.", row=True)]
 
 
 def test_plain_lists_and_comments() -> None:
