@@ -74,12 +74,14 @@ DEFAULT_PATTERNS: Final[Mapping[EscalationReason, tuple[str, ...]]] = {
         r"!{3,}|\?{3,}",
     ),
     R.CASE_ACTION: (
-        # A specific parcel, claim or invoice and an action on it.
+        # A specific parcel, claim, invoice, gift card or account and an action on it.
         rf"{_ID}.{{0,80}}\b(set|change|switch|cancel|stop|redirect|hold|return|abandon|"
         r"refund|reopen|resend|re-?deliver|update|correct|fix|escalate|investigate|"
-        r"credit|compensate|delete|void)\b",
+        r"credit|compensate|delete|void|raise|increase|extend|unlock|unblock|transfer|"
+        r"send (it|them|this|that)\b.{0,25}\bagain)\b",
         r"\b(set|change|switch|cancel|stop|redirect|hold|return|abandon|refund|reopen|resend|"
-        r"re-?deliver|update|correct|fix|escalate|investigate|credit|compensate|delete|void)"
+        r"re-?deliver|update|correct|fix|escalate|investigate|credit|compensate|delete|void|"
+        r"raise|increase|extend|unlock|unblock|transfer)"
         rf"\b.{{0,80}}{_ID}",
         r"\bcharged (me )?(twice|double|two times)\b|\bdouble charged\b|\bduplicate charge\b",
     ),
@@ -91,6 +93,11 @@ DEFAULT_PATTERNS: Final[Mapping[EscalationReason, tuple[str, ...]]] = {
         rf"(change|update|replace|correct|edit|delete|remove) (the |my )?(account'?s? )?"
         rf"{_ACCOUNT_FIELD}",
         r"\b(please|can you|could you|kindly) (delete|close|merge|unlock) (my|the) account\b",
+        # security settings and roles only an agent can change for the customer
+        r"\b(please|can you|could you|would you|kindly|i need you to) (reset|disable|remove|"
+        r"turn off|switch off) (my|the|our) (2fa|two[- ]factor( authentication)?|"
+        r"authenticator)\b",
+        r"\bmake me (the |an? )?(account )?(owner|admin|administrator)\b",
     ),
     R.REFUND_REQUEST: (
         r"\b(refund|reimburse|compensate) me\b",

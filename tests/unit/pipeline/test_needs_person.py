@@ -26,6 +26,10 @@ RULES = default_rules()
         ("my parcel PY123 should be set to abandon", "case_action"),
         ("Please cancel shipment PY4820193746DE", "case_action"),
         ("reopen claim CLM-55123 please", "case_action"),
+        ("the gift card GC-882301 never arrived, please send it to her again", "case_action"),
+        ("raise the daily api limit for ACC-60999 to 40,000 requests please", "case_action"),
+        ("please reset my 2fa, my phone was stolen", "account_change"),
+        ("our owner left, please make me the owner of the account", "account_change"),
         ("I want to make a complaint about your driver", "complaint"),
         ("This is the worst service ever", "complaint"),
         ("this is unacceptable, I'll take legal action", "legal_threat"),
@@ -56,6 +60,9 @@ def test_requests_complaints_and_threats_need_a_person(text: str, reason: str) -
         "What format do your tracking numbers have?",
         "can I change the delivery address after sending?",
         "Can I cancel my Plus plan?",
+        "how do I reset my 2fa?",
+        "how do I make someone else the owner?",
+        "what is the daily api limit?",
     ],
 )
 def test_how_to_questions_do_not_need_a_person(text: str) -> None:

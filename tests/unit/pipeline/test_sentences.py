@@ -32,7 +32,9 @@ def test_a_list_announced_below_but_chunked_elsewhere_is_dangling() -> None:
 
 def test_table_rows_follow_the_sentence_that_announces_them() -> None:
     text = "Prices for the sizes below:\n\n| Size | Price |\n|---|---|\n| S | €4 |\n| L | €9 |"
-    assert units(text) == [Unit("Prices for the sizes below:\n- Size S: Price €4.\n- Size L: Price €9.")]
+    assert units(text) == [
+        Unit("Prices for the sizes below:\n- Size S: Price €4.\n- Size L: Price €9.")
+    ]
 
 
 def test_a_table_row_names_its_cells_by_the_header_and_stays_one_unit() -> None:
