@@ -13,6 +13,7 @@ from frontdesk.api.deps import AdminKey, FrontdeskDep, StaffKey
 from frontdesk.api.routes.knowledge import JobPublic
 from frontdesk.errors import InvalidInputError
 from frontdesk.intents import parse_examples
+from frontdesk.intents.dataset import TRAINING
 from frontdesk.intents.encoder_tuning import FineTuneOptions
 from frontdesk.services.tasks import examples_payload
 from frontdesk.storage.repos.intents import IntentModelInfo
@@ -65,12 +66,13 @@ def train(
     ] = False,
 ) -> JobPublic:
     """Validate the examples now (a bad file is a 422 naming the row or label and changes
-    nothing), then train in the background; the new model becomes active when done.
+    nothing; exact duplicates are merged, the same text under two labels is refused), then
+    train in the background; the new model becomes active when done.
     ``fine_tune`` adapts the encoder to these examples first (minutes, not seconds)."""
     suffix = PurePath(file.filename or "").suffix.lower()
     if suffix not in {".csv", ".jsonl"}:
         raise InvalidInputError("the examples file must be .csv or .jsonl", field="file")
-    examples = parse_examples(file.file.read(), "csv" if suffix == ".csv" else "jsonl")
+    examples = parse_examples(file.file.read(), "csv" if suffix == ".csv" else "jsonl", TRAINING)
     return JobPublic.of(
         frontdesk.jobs.submit(
             principal.tenant_id,
