@@ -6,10 +6,12 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from frontdesk.runtime import Frontdesk
+from frontdesk.testing.wait import wait_for_job
 
 pytestmark = pytest.mark.slow
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "banking77_intents_sample"
@@ -60,3 +62,17 @@ def test_training_refuses_one_text_under_two_labels_naming_both_rows(
     assert "rows 1 and 61" in refused.stderr
     assert "'atm_support' and 'change_pin'" in refused.stderr
     assert frontdesk.intents.models(acme.id) == []
+
+
+def test_the_api_merges_exact_duplicates_and_counts_them(client: Any, acme: Any) -> None:
+    accepted = client.post(
+        "/v1/intents/train",
+        files={"file": ("train.jsonl", (SAMPLE / "train.jsonl").read_bytes(), "application/json")},
+        headers=acme.auth("admin"),
+    )
+    assert accepted.status_code == 202, accepted.text
+    assert accepted.json()["total"] == 58
+    job = wait_for_job(client, accepted.json()["id"], acme.auth("admin"), timeout_s=120)
+    assert job["status"] == "succeeded", job
+    assert job["result"]["duplicates_merged"] == 2
+    assert job["result"]["report"]["examples"] == 58
