@@ -10,6 +10,7 @@ from frontdesk.cli import (
     admin,
     ask,
     audit,
+    export,
     guard,
     integrations,
     intents,
@@ -41,6 +42,7 @@ app.command()(stats.stats)
 app.command()(worker.worker)
 app.command(name="migrate-to")(migrate.migrate_to)
 app.add_typer(knowledge.knowledge_app, name="knowledge")
+app.add_typer(export.export_app, name="export")
 app.add_typer(guard.guard_app, name="guard")
 app.add_typer(intents.intents_app, name="intents")
 app.add_typer(admin.tenants_app, name="tenants")

@@ -5,6 +5,10 @@ A file has one example per row with a ``text`` and a ``label``; the label ``oos`
 label :data:`OUT_OF_SCOPE`. Every problem raises :class:`InvalidInputError` (or
 :class:`PayloadTooLargeError` for an oversized file) naming the 1-based line or the label,
 so a tenant can fix the file; nothing is trained from a file that fails.
+
+Public sets repeat themselves (BANKING77's train split has 4 exact duplicates, its test
+split 1), so :data:`TRAINING` merges exact duplicates and refuses only a text under two
+labels, and :data:`EVALUATION` scores any labelled set as it is.
 """
 
 from __future__ import annotations
@@ -24,6 +28,9 @@ OUT_OF_SCOPE = "out_of_scope"
 _OOS_ALIASES = frozenset({"oos", "out_of_scope", "out-of-scope"})
 
 FileFormat = Literal["csv", "jsonl"]
+Duplicates = Literal["refuse", "merge", "keep"]
+"""What to do with a repeated text: refuse the file; merge repeats of the same (text,
+label) into the first and refuse a text under two labels; or keep every row as it is."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +52,22 @@ class DatasetOptions:
     max_bytes: int = 20 * 1024 * 1024
     max_text_chars: int = 2_000
     min_labels: int = 2
-    drop_exact_duplicates: bool = False  # same text, same label: keep the first, no error
+    duplicates: Duplicates = "refuse"
+
+
+TRAINING = DatasetOptions(duplicates="merge")
+"""What ``intents train`` accepts: 5 examples per intent, exact duplicates merged."""
+EVALUATION = DatasetOptions(duplicates="keep", min_examples_per_label=1, min_labels=0)
+"""What ``intents eval`` accepts: any labelled set, every row scored as it is."""
+
+
+@dataclass(frozen=True, slots=True)
+class ExampleSet:
+    """Validated examples and the exact duplicates found: ``(row, row of the first copy)``
+    pairs, merged away (``merge``) or still in ``examples`` (``keep``)."""
+
+    examples: list[LabelledExample]
+    duplicates: tuple[tuple[int, int], ...] = ()
 
 
 def canonical_label(label: str) -> str:
@@ -56,6 +78,11 @@ def canonical_label(label: str) -> str:
 
 def load_examples(path: str | Path, options: DatasetOptions | None = None) -> list[LabelledExample]:
     """Read and validate a ``.csv`` or ``.jsonl`` file (size checked before reading)."""
+    return load_example_set(path, options).examples
+
+
+def load_example_set(path: str | Path, options: DatasetOptions | None = None) -> ExampleSet:
+    """:func:`load_examples` with the exact duplicates it found."""
     options = options or DatasetOptions()
     file = Path(path)
     if not file.is_file():
@@ -67,13 +94,20 @@ def load_examples(path: str | Path, options: DatasetOptions | None = None) -> li
             f"{options.max_bytes:,} bytes: split it or raise the limit",
             field="file",
         )
-    return parse_examples(file.read_bytes(), _format_of(file), options)
+    return parse_example_set(file.read_bytes(), _format_of(file), options)
 
 
 def parse_examples(
     data: bytes, file_format: FileFormat, options: DatasetOptions | None = None
 ) -> list[LabelledExample]:
     """Parse and validate uploaded bytes (an API body) in ``file_format``."""
+    return parse_example_set(data, file_format, options).examples
+
+
+def parse_example_set(
+    data: bytes, file_format: FileFormat, options: DatasetOptions | None = None
+) -> ExampleSet:
+    """:func:`parse_examples` with the exact duplicates it found."""
     options = options or DatasetOptions()
     if len(data) > options.max_bytes:
         raise PayloadTooLargeError(
@@ -83,18 +117,21 @@ def parse_examples(
     text = _decode(data)
     rows = _parse_csv(text) if file_format == "csv" else _parse_jsonl(text)
     examples = [_example(row, raw_text, raw_label, options) for row, raw_text, raw_label in rows]
-    if options.drop_exact_duplicates:
+    duplicates = exact_duplicates(examples)
+    if options.duplicates == "merge":
         examples = drop_exact_duplicates(examples)
     validate_examples(examples, options)
-    return examples
+    return ExampleSet(examples, duplicates)
 
 
 def validate_examples(
     examples: Sequence[LabelledExample], options: DatasetOptions | None = None
 ) -> None:
-    """Check a whole set: duplicates, conflicting labels, too few examples or labels."""
+    """Check a whole set: duplicates, conflicting labels, too few examples or labels
+    (``keep`` checks no duplicates: an evaluation set is scored as it is)."""
     options = options or DatasetOptions()
-    _check_duplicates(examples)
+    if options.duplicates != "keep":
+        _check_duplicates(examples)
     counts = Counter(e.label for e in examples if not e.out_of_scope)
     thin = sorted((n, label) for label, n in counts.items() if n < options.min_examples_per_label)
     if thin:
@@ -104,12 +141,26 @@ def validate_examples(
             f"each intent needs at least {options.min_examples_per_label} examples: {listed}{more}",
             field="label",
         )
+    if not examples:
+        raise InvalidInputError("no examples: the file has no text,label rows", field="file")
     if len(counts) < options.min_labels:
         raise InvalidInputError(
             f"need examples for at least {options.min_labels} intents "
             f"(out-of-scope rows do not count); found {len(counts)}",
             field="label",
         )
+
+
+def exact_duplicates(examples: Sequence[LabelledExample]) -> tuple[tuple[int, int], ...]:
+    """``(row, first row)`` for every repeat of an earlier (text, label) pair."""
+    first: dict[tuple[str, str], int] = {}
+    found = []
+    for index, example in enumerate(examples, start=1):
+        row = example.row or index
+        seen = first.setdefault((example.text, example.label), row)
+        if seen != row:
+            found.append((row, seen))
+    return tuple(found)
 
 
 def drop_exact_duplicates(examples: Sequence[LabelledExample]) -> list[LabelledExample]:

@@ -22,10 +22,10 @@ from frontdesk.intents import (
     TrainOptions,
     dump_model,
     evaluate,
-    load_examples,
     load_model,
     train_intent_model,
 )
+from frontdesk.intents.dataset import EVALUATION, TRAINING, load_example_set
 from frontdesk.intents.encoder_tuning import FineTuneOptions
 from frontdesk.intents.tuned import EncoderLoader, train_fine_tuned_model
 from frontdesk.retrieval.protocols import Embedder
@@ -82,14 +82,21 @@ class IntentService:
         path: Path,
         progress: Progress | None = None,
         fine_tune: FineTuneOptions | None = None,
+        merged: Callable[[tuple[tuple[int, int], ...]], None] | None = None,
     ) -> IntentModelInfo:
-        return self.train(tenant_id, load_examples(path), progress=progress, fine_tune=fine_tune)
+        """Train on a file whose exact duplicates are merged (``merged`` hears which, before
+        training starts); the same text under two labels is refused."""
+        loaded = load_example_set(path, TRAINING)
+        if merged is not None and loaded.duplicates:
+            merged(loaded.duplicates)
+        return self.train(tenant_id, loaded.examples, progress=progress, fine_tune=fine_tune)
 
     def evaluate_file(self, tenant_id: str, path: Path) -> EvaluationReport:
+        """Score the active model on any labelled file, every row as it is."""
         model = self.active_model(tenant_id)
         if model is None:
             raise NotFoundError("this tenant has no intent model yet: run frontdesk intents train")
-        return evaluate(model, load_examples(path))
+        return evaluate(model, load_example_set(path, EVALUATION).examples)
 
     def activate(self, tenant_id: str, version: str) -> IntentModelInfo:
         with self._db.transaction() as session:

@@ -25,11 +25,16 @@ def ingest_payload(items: list[tuple[str, bytes]]) -> dict[str, Any]:
 
 
 def examples_payload(
-    examples: list[LabelledExample], fine_tune: FineTuneOptions | None = None
+    examples: list[LabelledExample],
+    fine_tune: FineTuneOptions | None = None,
+    duplicates_merged: int = 0,
 ) -> dict[str, Any]:
+    """``duplicates_merged``: exact duplicates the upload held, reported in the result."""
     payload: dict[str, Any] = {"examples": [[e.text, e.label, e.row] for e in examples]}
     if fine_tune is not None:
         payload["fine_tune"] = asdict(fine_tune)
+    if duplicates_merged:
+        payload["duplicates_merged"] = duplicates_merged
     return payload
 
 
@@ -66,7 +71,8 @@ def train_intents_task(intents: Callable[[], IntentService]) -> TaskSpec:
             if tuning is None
             else TypeAdapter(FineTuneOptions).validate_python(tuning),
         )
-        return Slice({"version": info.version, "report": info.report})
+        result = {"version": info.version, "report": info.report}
+        return Slice(result | {"duplicates_merged": int(payload.get("duplicates_merged", 0))})
 
     return TaskSpec(run)
 

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from frontdesk.api.deps import AdminKey, FrontdeskDep, StaffKey
 from frontdesk.api.routes.knowledge import JobPublic
 from frontdesk.errors import InvalidInputError
-from frontdesk.intents import parse_examples
+from frontdesk.intents.dataset import TRAINING, parse_example_set
 from frontdesk.intents.encoder_tuning import FineTuneOptions
 from frontdesk.services.tasks import examples_payload
 from frontdesk.storage.repos.intents import IntentModelInfo
@@ -65,19 +65,19 @@ def train(
     ] = False,
 ) -> JobPublic:
     """Validate the examples now (a bad file is a 422 naming the row or label and changes
-    nothing), then train in the background; the new model becomes active when done.
+    nothing; exact duplicates are merged, counted in the job's ``duplicates_merged``, and the
+    same text under two labels is refused), then train in the background; the new model
+    becomes active when done.
     ``fine_tune`` adapts the encoder to these examples first (minutes, not seconds)."""
     suffix = PurePath(file.filename or "").suffix.lower()
     if suffix not in {".csv", ".jsonl"}:
         raise InvalidInputError("the examples file must be .csv or .jsonl", field="file")
-    examples = parse_examples(file.file.read(), "csv" if suffix == ".csv" else "jsonl")
+    loaded = parse_example_set(file.file.read(), "csv" if suffix == ".csv" else "jsonl", TRAINING)
+    payload = examples_payload(
+        loaded.examples, FineTuneOptions() if fine_tune else None, len(loaded.duplicates)
+    )
     return JobPublic.of(
-        frontdesk.jobs.submit(
-            principal.tenant_id,
-            "train_intents",
-            examples_payload(examples, FineTuneOptions() if fine_tune else None),
-            len(examples),
-        )
+        frontdesk.jobs.submit(principal.tenant_id, "train_intents", payload, len(loaded.examples))
     )
 
 

@@ -15,6 +15,7 @@ from frontdesk.intents import (
     parse_examples,
     validate_examples,
 )
+from frontdesk.intents.dataset import EVALUATION, TRAINING, load_example_set
 
 SMALL = DatasetOptions(min_examples_per_label=2)
 
@@ -95,7 +96,7 @@ def test_exact_duplicate_names_both_rows(tmp_path: Path) -> None:
 
 def test_exact_duplicates_can_be_dropped_on_request(tmp_path: Path) -> None:
     lines = [*_good_lines(), '{"text": "how do I top up", "label": "top_up"}']
-    options = DatasetOptions(min_examples_per_label=2, drop_exact_duplicates=True)
+    options = DatasetOptions(min_examples_per_label=2, duplicates="merge")
     assert len(load_examples(_jsonl(tmp_path, lines), options)) == 5
 
 
@@ -157,3 +158,38 @@ def test_in_memory_duplicates_are_numbered_by_position() -> None:
     examples = [LabelledExample("a", "x"), LabelledExample("b", "x"), LabelledExample("a", "x")]
     with pytest.raises(InvalidInputError, match=r"rows 1 and 3"):
         validate_examples(examples, SMALL)
+
+
+def test_training_merges_exact_duplicates_and_lists_them(tmp_path: Path) -> None:
+    lines = [*_good_lines(), '{"text": "  how do I top up\\n", "label": "top_up"}']
+    lines += [f'{{"text": "top up {i}", "label": "top_up"}}' for i in range(3)]
+    lines += [f'{{"text": "card {i}", "label": "card_arrival"}}' for i in range(3)]
+    loaded = load_example_set(_jsonl(tmp_path, lines), TRAINING)
+    assert loaded.duplicates == ((6, 3),)
+    assert [e.text for e in loaded.examples].count("how do I top up") == 1
+    assert len(loaded.examples) == 11
+
+
+def test_training_still_refuses_one_text_under_two_labels(tmp_path: Path) -> None:
+    lines = [*_good_lines(), '{"text": "where is my card", "label": "top_up"}']
+    options = DatasetOptions(min_examples_per_label=2, duplicates="merge")
+    with pytest.raises(InvalidInputError, match=r"rows 1 and 6: .*'card_arrival' and 'top_up'"):
+        load_examples(_jsonl(tmp_path, lines), options)
+
+
+def test_evaluation_takes_any_labelled_set_as_it_is(tmp_path: Path) -> None:
+    lines = [
+        '{"text": "where is my card", "label": "card_arrival"}',
+        '{"text": "where is my card", "label": "card_arrival"}',
+        '{"text": "close my account", "label": "close_account"}',
+    ]
+    loaded = load_example_set(_jsonl(tmp_path, lines), EVALUATION)
+    assert [e.row for e in loaded.examples] == [1, 2, 3]
+    assert loaded.duplicates == ((2, 1),)
+
+
+def test_evaluation_refuses_an_empty_file(tmp_path: Path) -> None:
+    path = tmp_path / "empty.jsonl"
+    path.write_text("\n", encoding="utf-8")
+    with pytest.raises(InvalidInputError, match=r"no examples"):
+        load_examples(path, EVALUATION)

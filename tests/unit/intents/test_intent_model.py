@@ -198,3 +198,20 @@ def test_training_validates_examples() -> None:
     examples += [LabelledExample("only one", "b")]
     with pytest.raises(InvalidInputError, match="'b' has 1"):
         train_intent_model(examples, None)
+
+
+@pytest.mark.slow
+def test_closed_set_accuracy_scores_in_scope_messages_without_rejection(
+    model: IntentModel, test_set: list[LabelledExample]
+) -> None:
+    report = evaluate(model, test_set)
+    in_scope = [e for e in test_set if not e.out_of_scope]
+    best = [p.top_k[0].label for p in model.predict_batch([e.text for e in in_scope])]
+    closed = sum(b == e.label for b, e in zip(best, in_scope, strict=True)) / len(in_scope)
+    assert report.closed_set_accuracy == pytest.approx(closed)
+    assert report.rejection_threshold == model.threshold
+    # Rejection turns right answers into wrong ones, never the reverse.
+    assert report.in_scope_accuracy <= report.closed_set_accuracy
+    assert report.closed_set_accuracy - report.false_rejection_rate <= report.in_scope_accuracy
+    everything = evaluate(model.with_threshold(0.0), in_scope)
+    assert everything.false_rejection_rate <= report.false_rejection_rate
