@@ -91,6 +91,13 @@
     "form button{border:0;border-radius:8px;background:#2457d6;color:#fff;padding:0 14px;font:inherit;font-weight:600;cursor:pointer}",
     "form button:disabled{opacity:.6;cursor:default}",
     ".sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}",
+    // A long placeholder ("Conversation ended. Write to start again…") stays on one line
+    // instead of being cut in half by the box's height.
+    "textarea:placeholder-shown{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}",
+    // Phones: the panel is centred with equal margins, and text is 16px, below which
+    // mobile browsers zoom the page into the box on focus.
+    "@media (max-width:480px){.panel{right:12px;width:calc(100vw - 24px);bottom:76px;height:min(560px,calc(100vh - 96px))}",
+    ".launcher{right:12px;bottom:16px}textarea{font-size:16px}}",
   ].join("\n");
 
   function requestId() {
@@ -263,6 +270,10 @@
     return { customer: T.widget_you, assistant: T.widget_assistant, agent: T.widget_team }[role] || role;
   }
 
+  function whoLabel(role) {
+    return el("span", { class: "who", "data-role": role, text: who(role) });
+  }
+
   function renderTurn(turn) {
     if (!turn || !turn.id || rendered[turn.id]) return;
     if (turn.role === "customer") {
@@ -276,7 +287,7 @@
     var node = el("div", {
       class: "msg " + turn.role, "data-testid": "fd-msg-" + turn.role, "data-turn-id": turn.id,
       "data-outcome": turn.outcome,
-    }, [el("span", { class: "who", text: who(turn.role) })]);
+    }, [whoLabel(turn.role)]);
     if (turn.role === "assistant") {
       node.appendChild(answerBody(turn.text, turn.citations));
       var cited = sources(turn.citations);
@@ -311,6 +322,9 @@
     input.placeholder = closed ? T.widget_placeholder_closed : T.widget_placeholder;
     if (closed) showCsat();
     else csat.hidden = true;
+    // The banner or the CSAT question takes room from the log: keep the newest message,
+    // often the agent's last reply, in view.
+    scrollDown();
   }
 
   function showCsat() {
@@ -413,14 +427,14 @@
   function draftBubble() {
     var text = el("span", { class: "text", dir: "auto" });
     var node = el("div", { class: "msg assistant draft", "data-testid": "fd-msg-draft", "aria-busy": "true" }, [
-      el("span", { class: "who", text: who("assistant") }), text,
+      whoLabel("assistant"), text,
     ]);
     return { node: node, text: text, shown: false };
   }
 
   function sendMessage(text) {
     var node = el("div", { class: "msg customer pending", "data-testid": "fd-msg-customer" }, [
-      el("span", { class: "who", text: who("customer") }),
+      whoLabel("customer"),
       el("span", { class: "text", dir: "auto", text: text }),
     ]);
     log.appendChild(node);
@@ -583,6 +597,20 @@
     closeButton.setAttribute("aria-label", T.widget_close);
     var legend = csat.querySelector("legend");
     if (legend) legend.textContent = T.csat_prompt;
+    // Bubbles shown before the texts arrived (the first reply in a new language).
+    log.querySelectorAll(".who[data-role]").forEach(function (node) {
+      node.textContent = who(node.getAttribute("data-role"));
+    });
+    log.querySelectorAll(".rate").forEach(function (bar) {
+      bar.setAttribute("aria-label", T.widget_helpful_question);
+      [["fd-thumb-up", T.widget_helpful], ["fd-thumb-down", T.widget_not_helpful]].forEach(function (pair) {
+        var button = bar.querySelector('[data-testid="' + pair[0] + '"]');
+        if (button) { button.setAttribute("aria-label", pair[1]); button.title = pair[1]; }
+      });
+      var note = bar.querySelector('[data-testid="fd-rating-note"]');
+      if (note && bar.querySelector('[aria-pressed="true"]')) note.textContent = T.widget_feedback_thanks;
+    });
+    log.querySelectorAll(".sources").forEach(function (list) { list.setAttribute("aria-label", T.widget_sources); });
   }
 
   function mount() {

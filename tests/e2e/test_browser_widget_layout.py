@@ -1,0 +1,107 @@
+"""The widget as a customer on a phone sees it: centred with equal margins, text large
+enough that the browser does not zoom, the agent's last reply still in view when the CSAT
+question appears, the "conversation ended" placeholder on one line, and every label of
+earlier bubbles in the language the assistant switched to. Real server, real Chromium."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+PHONE = {"width": 375, "height": 667}
+AGENT_REPLY = "Hi, I'm Sam from Parcelly. Parcels can weigh up to 31.5 kg on every service."
+
+
+def _in_view(page: Page, testid: str) -> bool:
+    """Whether the last element with ``testid`` lies fully inside the widget's log."""
+    return bool(
+        page.evaluate(
+            """testid => {
+                const root = document.querySelector('#frontdesk-widget').shadowRoot;
+                const log = root.querySelector('[data-testid="fd-messages"]').getBoundingClientRect();
+                const all = root.querySelectorAll(`[data-testid="${testid}"]`);
+                const box = all[all.length - 1].getBoundingClientRect();
+                return box.top >= log.top - 1 && box.bottom <= log.bottom + 1;
+            }""",
+            testid,
+        )
+    )
+
+
+def test_on_a_phone_the_agents_reply_stays_in_view_when_asked_to_rate(
+    served: Any, browser: Browser, watch: Any
+) -> None:
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = watch(context.new_page())
+    page.set_default_timeout(15_000)
+    page.goto(f"{served.base}/demo?key={served.widget}")
+    page.get_by_test_id("fd-launcher").click()
+
+    panel = page.get_by_test_id("fd-panel")
+    box = panel.bounding_box()
+    assert box is not None
+    left, right = box["x"], PHONE["width"] - (box["x"] + box["width"])
+    assert left >= 8
+    assert abs(left - right) <= 1, (left, right)
+    font = page.get_by_test_id("fd-input").evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+    assert font >= 16
+
+    # Two answers fill the log; then the customer asks for a person.
+    for question in ("What is the maximum weight of a parcel?", "How much does a pickup cost?"):
+        count = page.get_by_test_id("fd-msg-assistant").count()
+        page.get_by_test_id("fd-input").fill(question)
+        page.get_by_test_id("fd-input").press("Enter")
+        expect(page.get_by_test_id("fd-msg-assistant")).to_have_count(count + 1, timeout=60_000)
+    page.get_by_test_id("fd-handoff").click()
+    expect(page.get_by_test_id("fd-handoff-banner")).to_be_visible()
+
+    with httpx.Client(
+        base_url=served.base, headers={"Authorization": f"Bearer {served.agent}"}, timeout=10
+    ) as api:
+        ticket = api.get("/v1/tickets").json()[0]
+        api.post(f"/v1/tickets/{ticket['id']}/assign").raise_for_status()
+        api.post(f"/v1/tickets/{ticket['id']}/reply", json={"text": AGENT_REPLY}).raise_for_status()
+        expect(page.get_by_test_id("fd-msg-agent")).to_contain_text(AGENT_REPLY)
+        api.post(f"/v1/tickets/{ticket['id']}/resolve").raise_for_status()
+
+    # The CSAT question takes room from the log; the reply it asks about stays visible.
+    expect(page.get_by_test_id("fd-csat")).to_be_visible()
+    page.wait_for_timeout(300)
+    assert _in_view(page, "fd-msg-agent")
+    # "Conversation ended. Write to start again…" is one line, not cut in half.
+    textarea = page.get_by_test_id("fd-input")
+    expect(textarea).to_have_attribute("placeholder", "Conversation ended. Write to start again…")
+    assert textarea.evaluate("e => getComputedStyle(e).whiteSpace") == "nowrap"
+    watch.shot(page, "widget-phone-csat.png")
+    # Typing wraps again.
+    textarea.fill("a long message " * 6)
+    assert textarea.evaluate("e => getComputedStyle(e).whiteSpace") != "nowrap"
+    assert watch.errors == []
+
+
+def test_bubbles_shown_before_a_language_switch_are_relabelled(
+    served: Any, browser: Browser, watch: Any
+) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 860}, locale="en-US")
+    page = watch(context.new_page())
+    page.set_default_timeout(15_000)
+    page.goto(f"{served.base}/demo?key={served.widget}")
+    page.get_by_test_id("fd-launcher").click()
+    page.get_by_test_id("fd-input").fill("Hallo, wie viel kostet eine Abholung?")
+    page.get_by_test_id("fd-input").press("Enter")
+    reply = page.get_by_test_id("fd-msg-assistant").first
+    expect(reply).to_have_attribute("lang", "de", timeout=60_000)
+    expect(page.get_by_test_id("fd-send")).to_have_text("Senden")
+
+    # The customer's bubble and the reply were drawn with the English texts: both follow.
+    expect(page.get_by_test_id("fd-msg-customer").first.locator(".who")).to_have_text("Sie")
+    expect(reply.locator(".who")).to_have_text("Assistent")
+    thumb = reply.get_by_test_id("fd-thumb-up")
+    if thumb.count():
+        expect(thumb).to_have_attribute("aria-label", "Hilfreich")
+    assert watch.errors == []
