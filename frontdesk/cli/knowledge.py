@@ -10,7 +10,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from frontdesk.cli.context import console, open_frontdesk
+from frontdesk.cli.context import console, open_frontdesk, whole
 from frontdesk.runtime import Frontdesk
 from frontdesk.services.knowledge import IngestReport
 
@@ -75,7 +75,7 @@ def knowledge_list(tenant: Annotated[str, typer.Option("--tenant", "-t")]) -> No
     """List the tenant's documents."""
     with open_frontdesk() as frontdesk:
         documents = frontdesk.knowledge.list_documents(frontdesk.tenants.get_tenant(tenant).id)
-    table = Table("id", "kind", "title", "chunks", "updated")
+    table = Table(whole("id"), "kind", "title", "chunks", "updated")
     for document in documents:
         table.add_row(
             document.id,
@@ -103,7 +103,7 @@ def knowledge_quarantine(
     if as_json:
         typer.echo(json.dumps([chunk.to_dict() for chunk in held], ensure_ascii=False))
         return
-    table = Table("chunk", "document", "status", "score", "reason", "excerpt")
+    table = Table(whole("chunk"), "document", "status", "score", "reason", "excerpt")
     for chunk in held:
         table.add_row(
             chunk.chunk_id,

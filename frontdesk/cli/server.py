@@ -30,7 +30,7 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Interface to bind.")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
 ) -> None:
-    """Serve the API (and, as they land, the widget and the agent console)."""
+    """Serve the API, the chat widget, the agent console, the dashboard and the API docs."""
     import uvicorn
 
     from frontdesk.api.app import create_app
