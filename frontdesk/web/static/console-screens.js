@@ -94,7 +94,10 @@
       else if (error.field === "title") $("canned-title").focus();
     });
   });
-  $("canned-new").addEventListener("click", function () { editCanned(null); });
+  $("canned-new").addEventListener("click", function () {
+    editCanned(null);
+    say("canned-status", ""); // "Saved …" was about the previous reply
+  });
   C.register("replies", loadCannedList);
 
   /* ---- team (admins) ---- */
