@@ -6,6 +6,8 @@ Real server, real Chromium."""
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -96,6 +98,13 @@ def test_drafts_stay_with_their_ticket_and_the_header_fits_the_state(
     expect(page).to_have_url(f"{served.base}/dashboard")
     expect(page.get_by_test_id("kpis")).to_be_visible()
     expect(page.get_by_test_id("dashboard-login")).to_be_hidden()
+    # "Last 7 days" (the default range) covers 7 whole UTC days, today included.
+    expect(page.get_by_test_id("range")).to_have_value("168")
+    expect(page.get_by_test_id("dashboard-status")).to_contain_text("Updated")
+    shown = re.findall(r"\d{4}-\d{2}-\d{2}", page.get_by_test_id("dashboard-status").inner_text())
+    first, last = (date.fromisoformat(day) for day in shown)
+    assert (last - first).days == 7
+    assert last == datetime.now(UTC).date() + timedelta(days=1)
 
     # Signing out hides what needs a key again.
     page.goto(f"{served.base}/console")
