@@ -105,3 +105,62 @@ def test_bubbles_shown_before_a_language_switch_are_relabelled(
     if thumb.count():
         expect(thumb).to_have_attribute("aria-label", "Hilfreich")
     assert watch.errors == []
+
+
+def test_a_message_that_did_not_go_out_can_be_sent_again(
+    served: Any, browser: Browser, watch: Any
+) -> None:
+    page = watch(browser.new_context(viewport={"width": 1280, "height": 860}).new_page())
+    page.set_default_timeout(15_000)
+    page.goto(f"{served.base}/demo?key={served.widget}")
+    page.get_by_test_id("fd-launcher").click()
+
+    # The network drops: the customer is told so in words, and keeps what they typed.
+    page.route("**/v1/conversations**", lambda route: route.abort())
+    page.get_by_test_id("fd-input").fill("How much does a pickup cost?")
+    page.get_by_test_id("fd-input").press("Enter")
+    error = page.get_by_test_id("fd-send-error")
+    expect(error).to_have_text(
+        "Not sent: We couldn't reach the chat service. Check your connection and try again."
+    )
+    colour = error.evaluate("e => getComputedStyle(e).color")
+    assert colour == "rgb(130, 7, 30)"  # readable on the pink of a failed message
+    watch.shot(page, "widget-not-sent.png")
+
+    page.unroute("**/v1/conversations**")
+    page.get_by_test_id("fd-retry").click()
+    expect(page.get_by_test_id("fd-msg-assistant")).to_contain_text("3.50", timeout=60_000)
+    expect(page.get_by_test_id("fd-send-error")).to_have_count(0)
+    expect(page.get_by_test_id("fd-msg-customer")).to_have_count(1)
+    # The browser logs the refused requests; they are the point of this test.
+    assert all("ERR_FAILED" in e or "Failed to load" in e for e in watch.errors), watch.errors
+
+
+def test_a_wrong_key_tells_the_customer_the_chat_is_unavailable(
+    served: Any, browser: Browser, watch: Any
+) -> None:
+    page = watch(browser.new_context(locale="de-DE").new_page())
+    page.set_default_timeout(15_000)
+    page.goto(f"{served.base}/demo?key=fdk_{'A' * 43}")
+    page.get_by_test_id("fd-launcher").click()
+    page.get_by_test_id("fd-input").fill("Hallo")
+    page.get_by_test_id("fd-input").press("Enter")
+    # Not "unknown API key": that is for the site's owner, in the browser console.
+    expect(page.get_by_test_id("fd-send-error")).to_contain_text("isn't available right now")
+    # The key cannot fetch the German texts either: the English ones stay.
+    expect(page.get_by_test_id("fd-messages")).to_have_attribute("aria-label", "Conversation")
+
+
+def test_the_widgets_own_labels_follow_the_language(
+    served: Any, browser: Browser, watch: Any
+) -> None:
+    page = watch(browser.new_context(locale="de-DE").new_page())
+    page.set_default_timeout(15_000)
+    page.goto(f"{served.base}/demo?key={served.widget}")
+    page.get_by_test_id("fd-launcher").click()
+    expect(page.get_by_test_id("fd-send")).to_have_text("Senden")
+    expect(page.get_by_test_id("fd-messages")).to_have_attribute("aria-label", "Unterhaltung")
+    expect(page.locator("#frontdesk-widget form")).to_have_attribute(
+        "aria-label", "Nachricht senden"
+    )
+    assert watch.errors == []

@@ -35,6 +35,14 @@
     csat_prompt: "How did we do? Rate this conversation from 1 to 5.",
     csat_thanks: "Thanks for rating this conversation.",
     widget_handoff_banner: "A person from our team will reply here.",
+    widget_not_sent: "Not sent", widget_retry: "Try again",
+    widget_offline: "We couldn't reach the chat service. Check your connection and try again.",
+    widget_unavailable: "The chat isn't available right now. Please try again later.",
+    widget_team_failed: "Couldn't reach the team", widget_rating_failed: "Couldn't send your rating",
+    widget_feedback_failed: "Couldn't send your feedback",
+    widget_conversation: "Conversation", widget_send_form: "Send a message",
+    csat_score_1: "1 of 5, very bad", csat_score_2: "2 of 5, bad", csat_score_3: "3 of 5, okay",
+    csat_score_4: "4 of 5, good", csat_score_5: "5 of 5, very good",
   };
   var textsLanguage = null;
   var TITLE = CUSTOM_TITLE || T.widget_title;
@@ -69,6 +77,8 @@
     ".pending{opacity:.7}",
     ".draft .text::after{content:\"\\258D\";opacity:.5;margin-left:1px}",
     ".failed{background:#ffebe9;color:#82071e;border:1px solid #ff8182}",
+    ".failed .who{color:#82071e}",
+    ".failed .retry{display:block;margin-top:6px;border:1px solid #82071e;border-radius:6px;background:#fff;color:#82071e;padding:3px 8px;font:inherit;font-size:12px;cursor:pointer}",
     "sup a{color:#2457d6;text-decoration:none;font-weight:600;padding:0 1px}",
     ".sources{margin:6px 0 0;padding:0 0 0 18px;font-size:12px}",
     ".sources a{color:#2457d6}",
@@ -120,7 +130,7 @@
   });
   var log = el("div", {
     class: "log", role: "log", "aria-live": "polite", "aria-relevant": "additions",
-    "aria-label": "Conversation", tabindex: "0", "data-testid": "fd-messages",
+    "aria-label": T.widget_conversation, tabindex: "0", "data-testid": "fd-messages",
   });
   var banner = el("div", { class: "banner", role: "status", hidden: true, "data-testid": "fd-handoff-banner", text: T.widget_handoff_banner });
   var handoffButton = el("button", { type: "button", "data-testid": "fd-handoff", text: T.widget_handoff });
@@ -131,7 +141,7 @@
     "aria-label": T.widget_message_label, "data-testid": "fd-input",
   });
   var send = el("button", { type: "submit", "data-testid": "fd-send", text: T.widget_send });
-  var form = el("form", { "aria-label": "Send a message" }, [input, send]);
+  var form = el("form", { "aria-label": T.widget_send_form }, [input, send]);
   var newButton = el("button", { type: "button", "data-testid": "fd-new", title: T.widget_new_title, text: T.widget_new });
   var closeButton = el("button", { type: "button", "aria-label": T.widget_close, "data-testid": "fd-close", text: "✕" });
   var heading = el("h2", { text: TITLE });
@@ -248,7 +258,7 @@
           })
           .catch(function (error) {
             up.disabled = down.disabled = false;
-            note.textContent = "Couldn't send: " + error.message;
+            note.textContent = T.widget_feedback_failed + ": " + customerError(error);
           });
       };
     }
@@ -336,11 +346,10 @@
       return;
     }
     var scores = el("div", { class: "scores" });
-    var labels = ["very bad", "bad", "okay", "good", "very good"];
     for (var score = 1; score <= 5; score++) {
       scores.appendChild(el("button", {
         type: "button", "data-testid": "fd-csat-" + score, "data-score": score,
-        "aria-label": score + " of 5, " + labels[score - 1], text: String(score),
+        "aria-label": T["csat_score_" + score], text: String(score),
         on: { click: rateConversation(score) },
       }));
     }
@@ -365,7 +374,7 @@
         })
         .catch(function (error) {
           csat.querySelectorAll("button").forEach(function (b) { b.disabled = false; });
-          systemNote("Couldn't send your rating: " + error.message, "fd-error");
+          systemNote(T.widget_rating_failed + ": " + customerError(error), "fd-error");
         });
     };
   }
@@ -483,10 +492,26 @@
           return;
         }
         node.classList.add("failed");
-        node.appendChild(el("span", { class: "who", text: "Not sent: " + error.message }));
+        // What was typed is not lost: one click sends it again.
+        node.appendChild(el("span", { class: "who", "data-testid": "fd-send-error", text: T.widget_not_sent + ": " + customerError(error) }));
+        node.appendChild(el("button", {
+          type: "button", class: "retry", "data-testid": "fd-retry", text: T.widget_retry,
+          on: { click: function () { if (busy) return; node.parentNode.removeChild(node); sendMessage(text); } },
+        }));
         if (error.status === 404) forget();
       })
       .then(function () { setBusy(false); });
+  }
+
+  // What a customer can act on: a network failure or an unusable key is said in their
+  // language (the site's owner finds the technical reason in the browser console).
+  function customerError(error) {
+    if (!error.status) return T.widget_offline;
+    if (error.status === 401 || error.status === 403 || error.status >= 500) {
+      console.warn("frontdesk widget:", error.status, error.message);
+      return T.widget_unavailable;
+    }
+    return error.message;
   }
 
   function setBusy(value) {
@@ -505,7 +530,7 @@
       .then(function () { setStatus("human"); })
       .catch(function (error) {
         if (error.status === 409) return load(conversationId); // already with a person
-        systemNote("Couldn't reach the team: " + error.message, "fd-error");
+        systemNote(T.widget_team_failed + ": " + customerError(error), "fd-error");
       })
       .then(function () { handoffButton.disabled = false; });
   }
@@ -597,6 +622,11 @@
     closeButton.setAttribute("aria-label", T.widget_close);
     var legend = csat.querySelector("legend");
     if (legend) legend.textContent = T.csat_prompt;
+    log.setAttribute("aria-label", T.widget_conversation);
+    form.setAttribute("aria-label", T.widget_send_form);
+    csat.querySelectorAll("[data-score]").forEach(function (b) {
+      b.setAttribute("aria-label", T["csat_score_" + b.getAttribute("data-score")]);
+    });
     // Bubbles shown before the texts arrived (the first reply in a new language).
     log.querySelectorAll(".who[data-role]").forEach(function (node) {
       node.textContent = who(node.getAttribute("data-role"));
