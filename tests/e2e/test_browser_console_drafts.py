@@ -112,3 +112,34 @@ def test_drafts_stay_with_their_ticket_and_the_header_fits_the_state(
     expect(page.get_by_test_id("suggestions-toggle")).to_be_hidden()
     expect(page.get_by_test_id("suggestions-panel")).to_be_hidden()
     assert watch.errors == []
+
+
+@pytest.mark.parametrize("width", [390, 768])
+def test_console_and_dashboard_fit_a_narrow_window(
+    served: Any, browser: Browser, watch: Any, width: int
+) -> None:
+    _ticket(served.base, served.widget, "How much does a pickup cost?")
+    page = watch(browser.new_context(viewport={"width": width, "height": 800}).new_page())
+    page.set_default_timeout(15_000)
+    page.goto(f"{served.base}/console")
+    page.get_by_test_id("console-key").fill(served.agent)
+    page.get_by_test_id("console-key-submit").click()
+    expect(page.get_by_test_id("ticket-item")).to_have_count(1)
+
+    def fits() -> None:
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        for control in page.locator("header button:visible, header a:visible").all():
+            box = control.bounding_box()
+            assert box is not None
+            assert box["x"] + box["width"] <= width, control.inner_text()
+
+    fits()
+    # The ticket's summary shows the question, not only "Customer writes in …".
+    summary = page.get_by_test_id("ticket-item").locator(".summary")
+    assert summary.evaluate("e => e.getBoundingClientRect().height") > 30
+    page.get_by_test_id("nav-dashboard").click()
+    expect(page.get_by_test_id("kpis")).to_be_visible()
+    expect(page.get_by_test_id("chart-turns")).to_be_visible()
+    fits()
+    watch.shot(page, f"dashboard-{width}.png")
+    assert watch.errors == []
