@@ -92,6 +92,7 @@ def demo(
         f"  widget  {widget_key}\n"
         f"Open the demo help center with the chat widget:\n  {base}/demo?key={widget_key}\n"
         f"Open the agent console (sign in with the admin key):\n  {base}/console\n"
+        f"and the dashboard (the same key):\n  {base}/dashboard\n"
         "Or try the API:\n"
         f"  curl -s -X POST {base}/v1/conversations -H 'Authorization: Bearer {widget_key}'\n"
         f"  curl -s -X POST {base}/v1/conversations/<id>/messages "

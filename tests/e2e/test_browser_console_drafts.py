@@ -143,3 +143,19 @@ def test_console_and_dashboard_fit_a_narrow_window(
     fits()
     watch.shot(page, f"dashboard-{width}.png")
     assert watch.errors == []
+
+
+def test_an_empty_team_says_how_to_add_someone(served: Any, browser: Browser, watch: Any) -> None:
+    page = watch(browser.new_context(viewport={"width": 1400, "height": 900}).new_page())
+    page.set_default_timeout(15_000)
+    page.goto(f"{served.base}/console")
+    page.get_by_test_id("console-key").fill(served.admin)
+    page.get_by_test_id("console-key-submit").click()
+    page.get_by_test_id("nav-team").click()
+    expect(page.get_by_test_id("agents-empty")).to_contain_text("No agent accounts yet")
+    page.get_by_test_id("agent-name").fill("Sam Lee")
+    page.get_by_test_id("agent-email").fill("sam@parcelly.example")
+    page.get_by_test_id("agent-create").click()
+    expect(page.get_by_test_id("agent-row")).to_have_count(1)
+    expect(page.get_by_test_id("agents-empty")).to_have_count(0)
+    assert watch.errors == []

@@ -87,3 +87,11 @@ def test_help_reads_as_sentences() -> None:
     # The docstring is wrapped in the source; the help must not break where it does.
     assert "and load the demo help center" in output
     assert "as they land" not in output
+
+
+def test_demo_prints_where_the_dashboard_is(cli_env: dict[str, str], tmp_path: Path) -> None:
+    empty = tmp_path / "no-knowledge"
+    empty.mkdir()
+    output = _run(cli_env, "demo", "--knowledge", str(empty))
+    assert "/console" in output
+    assert "/dashboard" in output
