@@ -164,3 +164,20 @@ def test_the_widgets_own_labels_follow_the_language(
         "aria-label", "Nachricht senden"
     )
     assert watch.errors == []
+
+
+def test_asking_for_a_person_by_keyboard_keeps_the_focus_in_the_widget(
+    served: Any, browser: Browser, watch: Any
+) -> None:
+    page = watch(browser.new_context(viewport={"width": 1280, "height": 860}).new_page())
+    page.set_default_timeout(15_000)
+    page.goto(f"{served.base}/demo?key={served.widget}")
+    page.get_by_test_id("fd-launcher").click()
+    page.get_by_test_id("fd-handoff").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("fd-handoff-banner")).to_be_visible()
+    # The button hid itself; the focus went to the message box, not to the page.
+    expect(page.get_by_test_id("fd-input")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(page.get_by_test_id("fd-panel")).to_be_hidden()
+    assert watch.errors == []

@@ -528,7 +528,11 @@
       .then(function (id) {
         return api("POST", "/v1/conversations/" + id + "/handoff", { reason: "requested_human" });
       })
-      .then(function () { setStatus("human"); })
+      .then(function () {
+        setStatus("human");
+        // The button just hid itself: keep the keyboard in the widget (Escape, typing).
+        input.focus();
+      })
       .catch(function (error) {
         if (error.status === 409) return load(conversationId); // already with a person
         systemNote(T.widget_team_failed + ": " + customerError(error), "fd-error");
