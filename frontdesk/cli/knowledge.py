@@ -11,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from frontdesk.cli.context import console, open_frontdesk, whole
+from frontdesk.knowledge.loaders import SUPPORTED
 from frontdesk.runtime import Frontdesk
 from frontdesk.services.knowledge import IngestReport
 
@@ -66,6 +67,14 @@ def ingest(
             )
         for uri, error in report.failed.items():
             console.print(f"[red]failed[/red] {uri}: {error}")
+        seen = report.added or report.updated or report.unchanged or report.removed
+        if not seen and not report.failed:
+            # An empty folder, or files of other types: say so instead of "0 added".
+            console.print(
+                "[yellow]No supported files found[/yellow] in "
+                + ", ".join(str(p) for p in paths)
+                + f" (supported: {', '.join(sorted(SUPPORTED))})."
+            )
     if report.failed:
         raise typer.Exit(1)
 

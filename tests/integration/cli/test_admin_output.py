@@ -95,3 +95,16 @@ def test_demo_prints_where_the_dashboard_is(cli_env: dict[str, str], tmp_path: P
     output = _run(cli_env, "demo", "--knowledge", str(empty))
     assert "/console" in output
     assert "/dashboard" in output
+
+
+def test_ingesting_a_folder_with_nothing_to_load_says_so(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    _run(cli_env, "init")
+    _run(cli_env, "tenants", "create", "acme")
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "notes.docx").write_bytes(b"not a supported type")
+    output = _run(cli_env, "ingest", str(folder), "--tenant", "acme")
+    assert "No supported files found" in output
+    assert ".md" in output
