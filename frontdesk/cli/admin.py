@@ -166,11 +166,8 @@ def keys_list(
     if as_json:
         typer.echo(json.dumps([_key_json(key) for key in keys]))
         return
-    table = Table(
-        whole("id"), whole("prefix", 13), "role", "name", "created", "last used", "status"
-    )
-    for key in keys:
-        table.add_row(
+    rows = [
+        (
             key.id,
             key.prefix + "…",
             key.role.value,
@@ -179,6 +176,22 @@ def keys_list(
             f"{key.last_used_at:%Y-%m-%d %H:%M}" if key.last_used_at else "never",
             "active" if key.active else "revoked",
         )
+        for key in keys
+    ]
+    if console.width < 120:
+        # Too narrow for seven columns with the ids whole: two lines per key.
+        for key_id, prefix, role, name, created, used, state in rows:
+            console.print(f"{key_id}  {prefix}  {role}  {state}", highlight=False)
+            console.print(
+                f"    {name or '(no name)'} · created {created} · last used {used}",
+                highlight=False,
+            )
+        return
+    table = Table(
+        whole("id"), whole("prefix", 13), "role", "name", "created", "last used", "status"
+    )
+    for row in rows:
+        table.add_row(*row)
     console.print(table)
 
 

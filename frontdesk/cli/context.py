@@ -20,7 +20,7 @@ console = Console(stderr=True, soft_wrap=True)
 def whole(header: str, width: int = 32) -> Column:
     """A table column for values another command takes (key, document, chunk ids): never
     shortened with "…" or wrapped, however narrow the terminal; other columns give way."""
-    return Column(header, no_wrap=True, min_width=width)
+    return Column(header, no_wrap=True, min_width=width, overflow="fold")
 
 
 @contextmanager

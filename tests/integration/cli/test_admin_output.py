@@ -37,6 +37,9 @@ def test_ids_are_whole_on_a_narrow_terminal_and_the_listed_prefix_revokes(
 
     listed = _run(cli_env, "keys", "list", "--tenant", "acme")
     assert key_id.group(1) in listed
+    # Role and state are words, not "ag…" and "ac…".
+    assert re.search(r"\bagent\b", listed)
+    assert re.search(r"\bactive\b", listed)
     prefix = re.search(r"fdk_[A-Za-z0-9_-]{8}…", listed)
     assert prefix is not None, listed
     as_json = json.loads(_run(cli_env, "keys", "list", "--tenant", "acme", "--json"))
