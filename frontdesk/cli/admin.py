@@ -9,11 +9,13 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from frontdesk.cli.context import console, open_frontdesk
-from frontdesk.domain.tenant import KeyRole
+from frontdesk.cli.context import console, open_frontdesk, whole
+from frontdesk.domain.tenant import ApiKeyInfo, KeyRole
 from frontdesk.errors import InvalidInputError
 
-tenants_app = typer.Typer(help="Create and list tenants (one per company).", no_args_is_help=True)
+tenants_app = typer.Typer(
+    help="Create, configure and list tenants (one per company).", no_args_is_help=True
+)
 keys_app = typer.Typer(help="Create, list and revoke API keys.", no_args_is_help=True)
 
 TenantOption = Annotated[str, typer.Option("--tenant", "-t", help="Tenant name.")]
@@ -156,13 +158,16 @@ def keys_create(
 def keys_list(
     tenant: TenantOption,
     all_keys: Annotated[bool, typer.Option("--all", help="Include revoked keys.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list.")] = False,
 ) -> None:
     """List a tenant's keys (never the keys themselves)."""
     with open_frontdesk() as frontdesk:
         keys = frontdesk.tenants.list_keys(tenant, include_revoked=all_keys)
-    table = Table("id", "prefix", "role", "name", "created", "last used", "status")
-    for key in keys:
-        table.add_row(
+    if as_json:
+        typer.echo(json.dumps([_key_json(key) for key in keys]))
+        return
+    rows = [
+        (
             key.id,
             key.prefix + "…",
             key.role.value,
@@ -171,7 +176,35 @@ def keys_list(
             f"{key.last_used_at:%Y-%m-%d %H:%M}" if key.last_used_at else "never",
             "active" if key.active else "revoked",
         )
+        for key in keys
+    ]
+    if console.width < 120:
+        # Too narrow for seven columns with the ids whole: two lines per key.
+        for key_id, prefix, role, name, created, used, state in rows:
+            console.print(f"{key_id}  {prefix}  {role}  {state}", highlight=False)
+            console.print(
+                f"    {name or '(no name)'} · created {created} · last used {used}",
+                highlight=False,
+            )
+        return
+    table = Table(
+        whole("id"), whole("prefix", 13), "role", "name", "created", "last used", "status"
+    )
+    for row in rows:
+        table.add_row(*row)
     console.print(table)
+
+
+def _key_json(key: ApiKeyInfo) -> dict[str, object]:
+    return {
+        "id": key.id,
+        "prefix": key.prefix,
+        "role": key.role.value,
+        "name": key.name,
+        "created_at": key.created_at.isoformat(),
+        "last_used_at": key.last_used_at.isoformat() if key.last_used_at else None,
+        "active": key.active,
+    }
 
 
 @keys_app.command("revoke")
@@ -180,6 +213,8 @@ def keys_revoke(
     key_id: Annotated[str, typer.Argument(help="The key's id or its displayed prefix.")],
 ) -> None:
     """Revoke a key: requests with it get 401 from now on."""
+    # The prefix is shown as "fdk_q5UY7D94…": accept it as copied, ellipsis and all.
+    key_id = key_id.strip().removesuffix("…").removesuffix("...")
     with open_frontdesk() as frontdesk:
         info = frontdesk.tenants.revoke_key(tenant, key_id)
     console.print(f"Revoked key {info.id} ({info.prefix}…, {info.role.value}).")

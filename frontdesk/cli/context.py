@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from rich.console import Console
+from rich.table import Column
 
 from frontdesk.errors import ConfigurationError
 from frontdesk.releases.config import ReleaseConfig
@@ -14,6 +15,12 @@ from frontdesk.settings import Settings
 
 # Human-facing output goes to stderr so stdout stays clean for scripts (keys, JSON).
 console = Console(stderr=True, soft_wrap=True)
+
+
+def whole(header: str, width: int = 32) -> Column:
+    """A table column for values another command takes (key, document, chunk ids): never
+    shortened with "…" or wrapped, however narrow the terminal; other columns give way."""
+    return Column(header, no_wrap=True, min_width=width, overflow="fold")
 
 
 @contextmanager

@@ -10,7 +10,8 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from frontdesk.cli.context import console, open_frontdesk
+from frontdesk.cli.context import console, open_frontdesk, whole
+from frontdesk.knowledge.loaders import SUPPORTED
 from frontdesk.runtime import Frontdesk
 from frontdesk.services.knowledge import IngestReport
 
@@ -66,6 +67,14 @@ def ingest(
             )
         for uri, error in report.failed.items():
             console.print(f"[red]failed[/red] {uri}: {error}")
+        seen = report.added or report.updated or report.unchanged or report.removed
+        if not seen and not report.failed:
+            # An empty folder, or files of other types: say so instead of "0 added".
+            console.print(
+                "[yellow]No supported files found[/yellow] in "
+                + ", ".join(str(p) for p in paths)
+                + f" (supported: {', '.join(sorted(SUPPORTED))})."
+            )
     if report.failed:
         raise typer.Exit(1)
 
@@ -75,7 +84,7 @@ def knowledge_list(tenant: Annotated[str, typer.Option("--tenant", "-t")]) -> No
     """List the tenant's documents."""
     with open_frontdesk() as frontdesk:
         documents = frontdesk.knowledge.list_documents(frontdesk.tenants.get_tenant(tenant).id)
-    table = Table("id", "kind", "title", "chunks", "updated")
+    table = Table(whole("id"), "kind", "title", "chunks", "updated")
     for document in documents:
         table.add_row(
             document.id,
@@ -103,7 +112,7 @@ def knowledge_quarantine(
     if as_json:
         typer.echo(json.dumps([chunk.to_dict() for chunk in held], ensure_ascii=False))
         return
-    table = Table("chunk", "document", "status", "score", "reason", "excerpt")
+    table = Table(whole("chunk"), "document", "status", "score", "reason", "excerpt")
     for chunk in held:
         table.add_row(
             chunk.chunk_id,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import sys
 
 import typer
@@ -52,6 +53,25 @@ app.add_typer(audit.audit_app, name="audit")
 app.add_typer(releases.releases_app, name="releases")
 app.add_typer(releases.rollout_app, name="rollout")
 app.add_typer(integrations.integrations_app, name="integrations")
+
+
+def _unwrap(doc: str) -> str:
+    """A docstring's paragraphs each on one line: rich help keeps single line breaks, so
+    source-wrapped docstrings would break mid-sentence in ``--help``."""
+    paragraphs = inspect.cleandoc(doc).split("\n\n")
+    return "\n\n".join(" ".join(line.strip() for line in p.splitlines()) for p in paragraphs)
+
+
+def _unwrap_help(typer_app: typer.Typer) -> None:
+    for command in typer_app.registered_commands:
+        if command.help is None and command.callback is not None and command.callback.__doc__:
+            command.help = _unwrap(command.callback.__doc__)
+    for group in typer_app.registered_groups:
+        if group.typer_instance is not None:
+            _unwrap_help(group.typer_instance)
+
+
+_unwrap_help(app)
 
 
 def run() -> None:

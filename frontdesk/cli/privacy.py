@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from frontdesk.cli.context import console, open_frontdesk
+from frontdesk.errors import InvalidInputError
 from frontdesk.privacy import ErasureRequest
 
 privacy_app = typer.Typer(
@@ -39,6 +40,9 @@ def erase(
     """Erase one customer: conversations, turns (and encrypted originals), tickets,
     feedback and CSAT comments; knowledge promoted from them is quarantined for review.
     Give exactly one of --customer, --conversation, --identifier."""
+    # Checked here so the message names the options, not the API's fields.
+    if sum(value is not None for value in (customer, conversation, identifier)) != 1:
+        raise InvalidInputError("give exactly one of --customer, --conversation or --identifier")
     request = ErasureRequest(customer, conversation, identifier)
     with open_frontdesk() as frontdesk:
         tenant_id = frontdesk.tenants.get_tenant(tenant).id
@@ -60,6 +64,8 @@ def export(
 ) -> None:
     """Print everything stored about one customer as JSON (a data-subject access
     request), original messages decrypted. Give --customer or --identifier."""
+    if (customer is None) == (identifier is None):
+        raise InvalidInputError("give exactly one of --customer or --identifier")
     with open_frontdesk() as frontdesk:
         tenant_id = frontdesk.tenants.get_tenant(tenant).id
         archive = frontdesk.privacy.export(tenant_id, customer_id=customer, identifier=identifier)

@@ -30,7 +30,7 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Interface to bind.")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
 ) -> None:
-    """Serve the API (and, as they land, the widget and the agent console)."""
+    """Serve the API, the chat widget, the agent console, the dashboard and the API docs."""
     import uvicorn
 
     from frontdesk.api.app import create_app
@@ -92,6 +92,7 @@ def demo(
         f"  widget  {widget_key}\n"
         f"Open the demo help center with the chat widget:\n  {base}/demo?key={widget_key}\n"
         f"Open the agent console (sign in with the admin key):\n  {base}/console\n"
+        f"and the dashboard (the same key):\n  {base}/dashboard\n"
         "Or try the API:\n"
         f"  curl -s -X POST {base}/v1/conversations -H 'Authorization: Bearer {widget_key}'\n"
         f"  curl -s -X POST {base}/v1/conversations/<id>/messages "

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from frontdesk.domain.conversation import Speaker, Turn
 from frontdesk.guards.output.actions import action_claims
 from frontdesk.guards.output.entities import (
     Entity,
@@ -88,17 +89,29 @@ def generalise(
     finder: PiiFinder,
     *,
     subject: str | None = None,
+    agent_names: Iterable[str] = (),
 ) -> FaqDraft:
     """A general FAQ entry drafted from ``customer``'s message and the agent's ``reply``,
     and what was taken out (by kind). ``subject`` (a ticket's title) is a fallback
-    question when nothing general is left of the customer's message."""
+    question when nothing general is left of the customer's message. ``agent_names`` are
+    the names the replying agents go by (a canned reply's "this is {{agent_name}}")."""
     removed: Counter[str] = Counter()
-    names = _names(customer, reply, finder)
+    names = _names(customer, reply, finder) | {n.strip() for n in agent_names if n.strip()}
     question = _question(customer, finder, names, removed)
     if not question and subject:
         question = _clean_inline(subject, finder, names, removed)
     answer = _answer(reply, customer, names, removed)
     return FaqDraft(question, answer, [Removal(k, n) for k, n in sorted(removed.items())])
+
+
+def agent_names(turns: Iterable[Turn]) -> set[str]:
+    """The names agents replied under (stored with each agent turn)."""
+    found: set[str] = set()
+    for turn in turns:
+        agent = turn.details.get("agent") if turn.speaker is Speaker.AGENT else None
+        if isinstance(agent, dict) and isinstance(agent.get("name"), str):
+            found.add(agent["name"])
+    return found
 
 
 def redact_example(text: str, finder: PiiFinder) -> str:

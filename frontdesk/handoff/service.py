@@ -16,7 +16,7 @@ from frontdesk.errors import ConfigurationError
 from frontdesk.guards.pii.redactor import PiiRedactor
 from frontdesk.handoff.events import HandoffEvents
 from frontdesk.handoff.feedback import FeedbackBook, Redactor
-from frontdesk.handoff.generalise import FaqDraft, PiiFinder, generalise
+from frontdesk.handoff.generalise import FaqDraft, PiiFinder, agent_names, generalise
 from frontdesk.handoff.notes import Notebook
 from frontdesk.handoff.promotion import FaqSource, FaqWriter, Promoter
 from frontdesk.handoff.suggestions import Searcher, Suggester, Suggestion
@@ -158,7 +158,9 @@ class HandoffService:
         messages and the agents' replies, with everything personal taken out."""
         turns = self.desk.view(tenant_id, ticket_id).conversation.turns
         reply = " ".join(t.text for t in turns if t.speaker == Speaker.AGENT)
-        return generalise(open_questions(turns), reply, self._finder())
+        return generalise(
+            open_questions(turns), reply, self._finder(), agent_names=agent_names(turns)
+        )
 
     def add_faq(
         self, principal: Principal, question: str, answer: str, source: FaqSource | None

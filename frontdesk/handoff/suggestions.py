@@ -23,7 +23,13 @@ import numpy.typing as npt
 
 from frontdesk.domain.conversation import Speaker
 from frontdesk.domain.handoff import EscalationReason, TicketQuery, TicketStatus
-from frontdesk.handoff.generalise import FaqDraft, PiiFinder, generalise, redact_example
+from frontdesk.handoff.generalise import (
+    FaqDraft,
+    PiiFinder,
+    agent_names,
+    generalise,
+    redact_example,
+)
 from frontdesk.pipeline.stages.evidence import TICKET_KEY
 from frontdesk.retrieval.protocols import Embedder
 from frontdesk.retrieval.types import Passage
@@ -53,6 +59,7 @@ class Candidate:
     customer: str  # the customer's message (stored redacted for handoffs)
     reply: str  # the agent's reply; "" for an unanswered question
     subject: str | None = None
+    agents: tuple[str, ...] = ()  # the names the replying agents go by
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +162,8 @@ class Suggester:
                 if ticket.status == TicketStatus.RESOLVED:
                     reply = " ".join(t.text for t in turns if t.speaker == Speaker.AGENT)
                     if reply.strip():
-                        found.append(Candidate("ticket", ticket.id, customer, reply))
+                        agents = tuple(sorted(agent_names(turns)))
+                        found.append(Candidate("ticket", ticket.id, customer, reply, None, agents))
                         answered.add(ticket.conversation_id)
                         continue
                 if ticket.reason == EscalationReason.LOW_CONFIDENCE.value:
@@ -176,7 +184,10 @@ class Suggester:
         if not items:
             return []
         finder = self._finder()
-        drafts = [generalise(c.customer, c.reply, finder, subject=c.subject) for c in items]
+        drafts = [
+            generalise(c.customer, c.reply, finder, subject=c.subject, agent_names=c.agents)
+            for c in items
+        ]
         texts = [d.question or c.subject or c.customer for d, c in zip(drafts, items, strict=True)]
         vectors = self._embedder().embed(texts)
         suggestions: list[Suggestion] = []

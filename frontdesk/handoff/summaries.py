@@ -35,9 +35,9 @@ def summarize(turns: list[Turn], reason: str) -> str:
     asked = [t.text for t in _questions(turns)]
     parts = []
     if asked:
-        parts.append(f"Customer asked: {asked[0]}")
+        parts.append(f"Customer asked: {_sentence(asked[0])}")
         if len(asked) > 1:
-            parts.append(f"Latest message: {asked[-1]}")
+            parts.append(f"Latest message: {_sentence(asked[-1])}")
     language = next(
         (
             str(t.details["language"])
@@ -61,6 +61,13 @@ def summarize(turns: list[Turn], reason: str) -> str:
     )
     summary = " ".join(parts)
     return summary if len(summary) <= SUMMARY_CHARS else summary[: SUMMARY_CHARS - 1] + "…"
+
+
+def _sentence(text: str) -> str:
+    """``text`` ending as a sentence: customers often leave the full stop out, and the next
+    part of the summary would read as part of their message."""
+    text = text.strip()
+    return text if text.endswith((".", "?", "!", "…", "。", "\uff1f", "\uff01")) else text + "."
 
 
 def _questions(turns: list[Turn]) -> list[Turn]:

@@ -49,7 +49,12 @@ DONE_BY_US = re.compile(
     re.IGNORECASE,
 )
 # Tax and account numbers the reference-id patterns do not know (ATU12345678).
-CODE = re.compile(r"\b(?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{8,}\b")
+# Codes like "GC882301X", and Frontdesk's own lowercase hex ids (a canned reply's
+# {{ticket_id}}), which belong to one customer's case as much.
+CODE = re.compile(
+    r"\b(?:(?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{8,}"
+    r"|(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{16,})\b"
+)
 # The noun an identifier follows ("invoice INV-1", "account ACC-2") goes with it.
 ID_NOUN = re.compile(
     r"(?i:\b(?:invoices?|orders?|claims?|receipts?|accounts?|tickets?|cases?|references?"

@@ -94,7 +94,10 @@
       else if (error.field === "title") $("canned-title").focus();
     });
   });
-  $("canned-new").addEventListener("click", function () { editCanned(null); });
+  $("canned-new").addEventListener("click", function () {
+    editCanned(null);
+    say("canned-status", ""); // "Saved …" was about the previous reply
+  });
   C.register("replies", loadCannedList);
 
   /* ---- team (admins) ---- */
@@ -111,6 +114,11 @@
     return C.api("GET", "/v1/agents").then(function (list) {
       var body = $("agents");
       body.textContent = "";
+      if (!list.length) {
+        body.appendChild(el("tr", { "data-testid": "agents-empty" }, [
+          el("td", { colspan: "5", class: "empty", text: "No agent accounts yet: add one above. Keys made with 'frontdesk keys create' are not listed here." }),
+        ]));
+      }
       list.forEach(function (agent) {
         var toggle = el("button", { type: "button", "data-testid": "agent-toggle", "aria-label": (agent.active ? "Disable " : "Enable ") + agent.name, on: { click: function () {
           C.api("PATCH", "/v1/agents/" + encodeURIComponent(agent.id), { disabled: agent.active })

@@ -17,6 +17,9 @@
   var unread = {}; // conversation id -> count of customer turns since last viewed
   var selected = null; // the open ticket, with .conversation
   var renderedTurns = {}; // turn id -> element, for the open ticket
+  // Unsent reply and note per ticket: switching tickets must never carry a reply written
+  // for one customer over to another.
+  var drafts = {}; // ticket id -> {reply, note}
   var stream = null;
 
   function $(id) { return document.getElementById(id); }
@@ -50,11 +53,21 @@
   }
 
   /* ---- sign in ---- */
+  // Header controls that need a key: hidden while signed out.
+  function signedInControls(visible) {
+    ["suggestions-toggle", "help-toggle", "sign-out"].forEach(function (id) { $(id).hidden = !visible; });
+    $("nav").hidden = !visible;
+    if (!visible) {
+      $("suggestions-panel").hidden = true;
+      $("app").classList.remove("with-suggestions");
+      $("suggestions-toggle").setAttribute("aria-expanded", "false");
+    }
+  }
+
   function showLogin(message) {
     if (stream) stream.abort();
     document.querySelectorAll("main.screen, #app").forEach(function (m) { m.hidden = true; });
-    $("sign-out").hidden = true;
-    $("nav").hidden = true;
+    signedInControls(false);
     $("whoami").textContent = "";
     $("login").hidden = false;
     $("login-error").textContent = message || "";
@@ -143,6 +156,8 @@
   $("suggestions-toggle").addEventListener("click", function () {
     var panel = $("suggestions-panel");
     var opening = panel.hidden;
+    // The panel sits beside the queue: from another screen, go to the queue to show it.
+    if (opening && $("app").hidden && window.FrontdeskConsole.show) window.FrontdeskConsole.show("queue");
     panel.hidden = !opening;
     $("app").classList.toggle("with-suggestions", opening);
     $("suggestions-toggle").setAttribute("aria-expanded", String(opening));
@@ -162,8 +177,7 @@
     }).then(function (list) {
       $("login").hidden = true;
       $("app").hidden = false;
-      $("sign-out").hidden = false;
-      $("nav").hidden = false;
+      signedInControls(true);
       $("whoami").textContent = me.name + " · " + me.tenant + " · " + me.role;
       document.body.classList.toggle("is-admin", me.role === "admin");
       document.querySelectorAll("[data-admin]").forEach(function (node) { node.hidden = me.role !== "admin"; });
@@ -248,7 +262,12 @@
     var text = input.value.trim();
     if (!text || !selected) return;
     api("POST", "/v1/tickets/" + encodeURIComponent(selected.id) + "/notes", { text: text })
-      .then(function (note) { input.value = ""; appendNote(note); notify("Note added (agents only)."); })
+      .then(function (note) {
+        if (selected && selected.id === note.ticket_id) input.value = "";
+        if (drafts[note.ticket_id]) drafts[note.ticket_id].note = "";
+        appendNote(note);
+        notify("Note added (agents only).");
+      })
       .catch(function (error) { notify("Note not added: " + error.message, true); });
   });
 
@@ -302,6 +321,7 @@
     key = "";
     me = null;
     selected = null;
+    drafts = {};
     $("detail-body").hidden = true;
     $("detail-empty").hidden = false;
     showLogin("");
@@ -400,6 +420,7 @@
     return api("GET", "/v1/tickets/" + encodeURIComponent(id))
       .then(function (ticket) {
         var changed = !selected || selected.id !== ticket.id;
+        if (changed) keepDrafts(selected, ticket);
         selected = ticket;
         tickets[ticket.id] = stripConversation(ticket);
         if (ticket.conversation) delete unread[ticket.conversation.id || ticket.conversation_id];
@@ -414,6 +435,13 @@
         renderQueue();
       })
       .catch(function (error) { notify("Couldn't open the ticket: " + error.message, true); });
+  }
+
+  function keepDrafts(previous, next) {
+    if (previous) drafts[previous.id] = { reply: $("reply-input").value, note: $("note-input").value };
+    var saved = drafts[next.id] || { reply: "", note: "" };
+    $("reply-input").value = saved.reply;
+    $("note-input").value = saved.note;
   }
 
   function stripConversation(ticket) {
@@ -593,10 +621,12 @@
     if (!text || !selected) return;
     var button = $("reply-form").querySelector("button");
     button.disabled = true;
-    api("POST", "/v1/tickets/" + encodeURIComponent(selected.id) + "/reply", { text: text })
+    var ticketId = selected.id;
+    api("POST", "/v1/tickets/" + encodeURIComponent(ticketId) + "/reply", { text: text })
       .then(function (turn) {
-        input.value = "";
-        appendTurn(turn);
+        if (selected && selected.id === ticketId) input.value = "";
+        delete drafts[ticketId];
+        if (selected && selected.id === ticketId) appendTurn(turn);
         notify("Reply sent.");
       })
       .catch(function (error) { notify("Reply not sent: " + error.message, true); })

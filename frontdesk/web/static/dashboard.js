@@ -40,8 +40,9 @@
     var to = new Date();
     var from = new Date(to.getTime() - hours * 3600 * 1000);
     if (hours > 48) { // whole UTC days: the server then reads its daily rollups
-      from.setUTCHours(0, 0, 0, 0);
+      // "Last 7 days" is today and the 6 before it: 7 days, not 8.
       to.setUTCHours(24, 0, 0, 0);
+      from = new Date(to.getTime() - hours * 3600 * 1000);
     }
     var params = new URLSearchParams({ from: from.toISOString(), to: to.toISOString() });
     params.set("bucket", hours <= 48 ? "hour" : "day");

@@ -35,6 +35,14 @@
     csat_prompt: "How did we do? Rate this conversation from 1 to 5.",
     csat_thanks: "Thanks for rating this conversation.",
     widget_handoff_banner: "A person from our team will reply here.",
+    widget_not_sent: "Not sent", widget_retry: "Try again",
+    widget_offline: "We couldn't reach the chat service. Check your connection and try again.",
+    widget_unavailable: "The chat isn't available right now. Please try again later.",
+    widget_team_failed: "Couldn't reach the team", widget_rating_failed: "Couldn't send your rating",
+    widget_feedback_failed: "Couldn't send your feedback",
+    widget_conversation: "Conversation", widget_send_form: "Send a message",
+    csat_score_1: "1 of 5, very bad", csat_score_2: "2 of 5, bad", csat_score_3: "3 of 5, okay",
+    csat_score_4: "4 of 5, good", csat_score_5: "5 of 5, very good",
   };
   var textsLanguage = null;
   var TITLE = CUSTOM_TITLE || T.widget_title;
@@ -69,6 +77,8 @@
     ".pending{opacity:.7}",
     ".draft .text::after{content:\"\\258D\";opacity:.5;margin-left:1px}",
     ".failed{background:#ffebe9;color:#82071e;border:1px solid #ff8182}",
+    ".failed .who{color:#82071e}",
+    ".failed .retry{display:block;margin-top:6px;border:1px solid #82071e;border-radius:6px;background:#fff;color:#82071e;padding:3px 8px;font:inherit;font-size:12px;cursor:pointer}",
     "sup a{color:#2457d6;text-decoration:none;font-weight:600;padding:0 1px}",
     ".sources{margin:6px 0 0;padding:0 0 0 18px;font-size:12px}",
     ".sources a{color:#2457d6}",
@@ -91,6 +101,13 @@
     "form button{border:0;border-radius:8px;background:#2457d6;color:#fff;padding:0 14px;font:inherit;font-weight:600;cursor:pointer}",
     "form button:disabled{opacity:.6;cursor:default}",
     ".sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}",
+    // A long placeholder ("Conversation ended. Write to start again…") stays on one line
+    // instead of being cut in half by the box's height.
+    "textarea:placeholder-shown{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}",
+    // Phones: the panel is centred with equal margins, and text is 16px, below which
+    // mobile browsers zoom the page into the box on focus.
+    "@media (max-width:480px){.panel{right:12px;width:calc(100vw - 24px);bottom:76px;height:min(560px,calc(100vh - 96px))}",
+    ".launcher{right:12px;bottom:16px}textarea{font-size:16px}}",
   ].join("\n");
 
   function requestId() {
@@ -113,7 +130,7 @@
   });
   var log = el("div", {
     class: "log", role: "log", "aria-live": "polite", "aria-relevant": "additions",
-    "aria-label": "Conversation", tabindex: "0", "data-testid": "fd-messages",
+    "aria-label": T.widget_conversation, tabindex: "0", "data-testid": "fd-messages",
   });
   var banner = el("div", { class: "banner", role: "status", hidden: true, "data-testid": "fd-handoff-banner", text: T.widget_handoff_banner });
   var handoffButton = el("button", { type: "button", "data-testid": "fd-handoff", text: T.widget_handoff });
@@ -124,7 +141,7 @@
     "aria-label": T.widget_message_label, "data-testid": "fd-input",
   });
   var send = el("button", { type: "submit", "data-testid": "fd-send", text: T.widget_send });
-  var form = el("form", { "aria-label": "Send a message" }, [input, send]);
+  var form = el("form", { "aria-label": T.widget_send_form }, [input, send]);
   var newButton = el("button", { type: "button", "data-testid": "fd-new", title: T.widget_new_title, text: T.widget_new });
   var closeButton = el("button", { type: "button", "aria-label": T.widget_close, "data-testid": "fd-close", text: "✕" });
   var heading = el("h2", { text: TITLE });
@@ -240,8 +257,9 @@
             save({ rated: rated });
           })
           .catch(function (error) {
+            if (error.status === 409) { note.textContent = T.widget_feedback_thanks; return; } // rated already
             up.disabled = down.disabled = false;
-            note.textContent = "Couldn't send: " + error.message;
+            note.textContent = T.widget_feedback_failed + ": " + customerError(error);
           });
       };
     }
@@ -263,6 +281,10 @@
     return { customer: T.widget_you, assistant: T.widget_assistant, agent: T.widget_team }[role] || role;
   }
 
+  function whoLabel(role) {
+    return el("span", { class: "who", "data-role": role, text: who(role) });
+  }
+
   function renderTurn(turn) {
     if (!turn || !turn.id || rendered[turn.id]) return;
     if (turn.role === "customer") {
@@ -276,7 +298,7 @@
     var node = el("div", {
       class: "msg " + turn.role, "data-testid": "fd-msg-" + turn.role, "data-turn-id": turn.id,
       "data-outcome": turn.outcome,
-    }, [el("span", { class: "who", text: who(turn.role) })]);
+    }, [whoLabel(turn.role)]);
     if (turn.role === "assistant") {
       node.appendChild(answerBody(turn.text, turn.citations));
       var cited = sources(turn.citations);
@@ -311,6 +333,9 @@
     input.placeholder = closed ? T.widget_placeholder_closed : T.widget_placeholder;
     if (closed) showCsat();
     else csat.hidden = true;
+    // The banner or the CSAT question takes room from the log: keep the newest message,
+    // often the agent's last reply, in view.
+    scrollDown();
   }
 
   function showCsat() {
@@ -322,11 +347,10 @@
       return;
     }
     var scores = el("div", { class: "scores" });
-    var labels = ["very bad", "bad", "okay", "good", "very good"];
     for (var score = 1; score <= 5; score++) {
       scores.appendChild(el("button", {
         type: "button", "data-testid": "fd-csat-" + score, "data-score": score,
-        "aria-label": score + " of 5, " + labels[score - 1], text: String(score),
+        "aria-label": T["csat_score_" + score], text: String(score),
         on: { click: rateConversation(score) },
       }));
     }
@@ -351,7 +375,7 @@
         })
         .catch(function (error) {
           csat.querySelectorAll("button").forEach(function (b) { b.disabled = false; });
-          systemNote("Couldn't send your rating: " + error.message, "fd-error");
+          systemNote(T.widget_rating_failed + ": " + customerError(error), "fd-error");
         });
     };
   }
@@ -413,14 +437,14 @@
   function draftBubble() {
     var text = el("span", { class: "text", dir: "auto" });
     var node = el("div", { class: "msg assistant draft", "data-testid": "fd-msg-draft", "aria-busy": "true" }, [
-      el("span", { class: "who", text: who("assistant") }), text,
+      whoLabel("assistant"), text,
     ]);
     return { node: node, text: text, shown: false };
   }
 
   function sendMessage(text) {
     var node = el("div", { class: "msg customer pending", "data-testid": "fd-msg-customer" }, [
-      el("span", { class: "who", text: who("customer") }),
+      whoLabel("customer"),
       el("span", { class: "text", dir: "auto", text: text }),
     ]);
     log.appendChild(node);
@@ -469,10 +493,26 @@
           return;
         }
         node.classList.add("failed");
-        node.appendChild(el("span", { class: "who", text: "Not sent: " + error.message }));
+        // What was typed is not lost: one click sends it again.
+        node.appendChild(el("span", { class: "who", "data-testid": "fd-send-error", text: T.widget_not_sent + ": " + customerError(error) }));
+        node.appendChild(el("button", {
+          type: "button", class: "retry", "data-testid": "fd-retry", text: T.widget_retry,
+          on: { click: function () { if (busy) return; node.parentNode.removeChild(node); sendMessage(text); } },
+        }));
         if (error.status === 404) forget();
       })
       .then(function () { setBusy(false); });
+  }
+
+  // What a customer can act on: a network failure or an unusable key is said in their
+  // language (the site's owner finds the technical reason in the browser console).
+  function customerError(error) {
+    if (!error.status) return T.widget_offline;
+    if (error.status === 401 || error.status === 403 || error.status >= 500) {
+      console.warn("frontdesk widget:", error.status, error.message);
+      return T.widget_unavailable;
+    }
+    return error.message;
   }
 
   function setBusy(value) {
@@ -488,10 +528,14 @@
       .then(function (id) {
         return api("POST", "/v1/conversations/" + id + "/handoff", { reason: "requested_human" });
       })
-      .then(function () { setStatus("human"); })
+      .then(function () {
+        setStatus("human");
+        // The button just hid itself: keep the keyboard in the widget (Escape, typing).
+        input.focus();
+      })
       .catch(function (error) {
         if (error.status === 409) return load(conversationId); // already with a person
-        systemNote("Couldn't reach the team: " + error.message, "fd-error");
+        systemNote(T.widget_team_failed + ": " + customerError(error), "fd-error");
       })
       .then(function () { handoffButton.disabled = false; });
   }
@@ -583,6 +627,25 @@
     closeButton.setAttribute("aria-label", T.widget_close);
     var legend = csat.querySelector("legend");
     if (legend) legend.textContent = T.csat_prompt;
+    log.setAttribute("aria-label", T.widget_conversation);
+    form.setAttribute("aria-label", T.widget_send_form);
+    csat.querySelectorAll("[data-score]").forEach(function (b) {
+      b.setAttribute("aria-label", T["csat_score_" + b.getAttribute("data-score")]);
+    });
+    // Bubbles shown before the texts arrived (the first reply in a new language).
+    log.querySelectorAll(".who[data-role]").forEach(function (node) {
+      node.textContent = who(node.getAttribute("data-role"));
+    });
+    log.querySelectorAll(".rate").forEach(function (bar) {
+      bar.setAttribute("aria-label", T.widget_helpful_question);
+      [["fd-thumb-up", T.widget_helpful], ["fd-thumb-down", T.widget_not_helpful]].forEach(function (pair) {
+        var button = bar.querySelector('[data-testid="' + pair[0] + '"]');
+        if (button) { button.setAttribute("aria-label", pair[1]); button.title = pair[1]; }
+      });
+      var note = bar.querySelector('[data-testid="fd-rating-note"]');
+      if (note && bar.querySelector('[aria-pressed="true"]')) note.textContent = T.widget_feedback_thanks;
+    });
+    log.querySelectorAll(".sources").forEach(function (list) { list.setAttribute("aria-label", T.widget_sources); });
   }
 
   function mount() {

@@ -88,3 +88,14 @@ def test_pages_stay_out_of_the_api_schema(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     assert not {"/widget.js", "/console", "/demo"} & set(paths)
     assert not any(p.startswith("/static") for p in paths)
+
+
+@pytest.mark.parametrize("path", ["/docs", "/redoc"])
+def test_the_api_docs_may_load_images_only_from_here(client: TestClient, path: str) -> None:
+    """Reading the docs contacts no third party: ReDoc's logo and Swagger's validator
+    badge live on other sites."""
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response.headers["content-security-policy"] == "img-src 'self' data:"
+    if path == "/docs":
+        assert '"validatorUrl": null' in response.text

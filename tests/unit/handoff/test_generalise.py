@@ -90,6 +90,24 @@ def test_redacted_placeholders_in_stored_messages_do_not_reach_the_draft(finder)
     assert draft.answer == "You can change it under Settings > Security."
 
 
+def test_a_canned_reply_leaves_no_agent_name_or_ticket_id_in_the_draft(finder) -> None:
+    """What a canned reply filled in ({{agent_name}}, {{ticket_id}}) is this ticket's."""
+    draft = generalise(
+        "How do I print a return label?",
+        "Hi there, this is demo admin. Open Returns in your account to print a return "
+        "label. Your ticket is 65a0f0290397475a86edfd5be070cb5b, if you write again.",
+        finder,
+        agent_names={"demo admin"},
+    )
+    assert draft.answer == "Open Returns in your account to print a return label."
+    removed = {r.kind: r.count for r in draft.removed}
+    assert removed["name"] == 1
+    assert removed["id"] == 1
+    # Hex-looking words of a policy stay: only long hex strings with digits are ids.
+    kept = generalise("Why?", "Use the code field for coffee cafe deals.", finder)
+    assert kept.answer == "Use the code field for coffee cafe deals."
+
+
 def test_examples_show_placeholders_instead_of_personal_data(finder) -> None:
     example = redact_example(
         "Where is PY4820193746DE? \u2013 Jane Doe (jane.doe@example.com)", finder

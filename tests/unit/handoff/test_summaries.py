@@ -47,3 +47,14 @@ def test_only_small_talk_is_still_summarised() -> None:
         ),
     ]
     assert summarize(turns, "customer_request").startswith("Customer asked: hello")
+
+
+def test_a_message_without_a_full_stop_does_not_run_into_the_next_part() -> None:
+    turns = [
+        _turn(1, Speaker.CUSTOMER, "How do I track my parcel?"),
+        _turn(2, Speaker.ASSISTANT, "…", outcome=Outcome.ANSWERED, in_reply_to="t1"),
+        _turn(3, Speaker.CUSTOMER, "I want to talk to a person"),
+    ]
+    summary = summarize(turns, "requested_human")
+    assert "Latest message: I want to talk to a person. Handed over: requested human" in summary
+    assert summary.startswith("Customer asked: How do I track my parcel? Latest")
