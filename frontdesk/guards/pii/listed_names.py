@@ -25,6 +25,9 @@ _BUSINESS = frozenset(
     "bau café cafe studio studios shop store group team".split()
 )
 _WORD = re.compile(r"[^\W\d_](?:[\w'\u2019-]*[^\W\d_])?", re.UNICODE)
+# A lone name word this short is a name in lowercase text only inside a listed full name:
+# short names are also abbreviations and words (max, min, eve, art).
+_SHORT = 3
 MAX_NAME_CHARS = 100
 
 
@@ -87,6 +90,8 @@ class ListedNames:
             word = m.group()
             if word.casefold() not in self.words or not (lowercase or word[:1].isupper()):
                 continue
+            if lowercase and len(word) <= _SHORT:
+                continue  # "what's the max size" is not Max Mustermann; "max mustermann" is
             if any(s.start <= m.start() and m.end() <= s.end for s in spans):
                 continue
             spans.append(PiiSpan(m.start(), m.end(), "PERSON", 0.8, "tenant"))

@@ -41,3 +41,11 @@ def test_what_a_ticket_may_teach_looks_like_a_person() -> None:
     assert not person_like("Harbour Café", ENGLISH)
     assert person_like("Tom Grant", ENGLISH, surnames={"grant"})
     assert name_key("  Aino   Rintanen ") == "aino rintanen"
+
+
+def test_a_short_name_alone_in_lowercase_text_is_a_word() -> None:
+    # found using the demo: a customer "Max Mustermann" made "what's the max size" a name
+    names = ["Max Mustermann"]
+    assert found(names, "what's the max size of a parcel") == []
+    assert found(names, "max mustermann here") == ["max mustermann"]
+    assert found(names, "Max wrote again") == ["Max"]  # title case still looks like a name
