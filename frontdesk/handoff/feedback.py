@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from frontdesk.domain.conversation import Speaker, Turn
 from frontdesk.domain.handoff import Feedback
-from frontdesk.errors import ConflictError, InvalidInputError
+from frontdesk.errors import InvalidInputError
 from frontdesk.monitoring.metrics import Metrics
 from frontdesk.operations import rollups
 from frontdesk.operations.webhooks import enqueue_event
@@ -46,10 +46,6 @@ class FeedbackBook:
             turn = conversations_repo.get_turn(session, tenant_id, conversation_id, turn_id)
             if turn.speaker is not Speaker.ASSISTANT:
                 raise InvalidInputError("feedback is given on assistant answers", field="turn_id")
-            # One rating per answer: the widget key is public, and a second click or a
-            # script must not weigh an answer twice in the stats.
-            if repo.has_feedback(session, tenant_id, conversation_id, "thumbs", turn_id):
-                raise ConflictError("this answer is already rated")
             feedback = repo.add_feedback(
                 session,
                 tenant_id,

@@ -254,23 +254,6 @@ def add_feedback(
     return _feedback(row)
 
 
-def has_feedback(
-    session: Session, tenant_id: str, conversation_id: str, kind: str, turn_id: str | None
-) -> bool:
-    """Whether this conversation (``turn_id`` None) or turn already has feedback of ``kind``."""
-    found = session.scalar(
-        select(FeedbackRow.id)
-        .where(
-            FeedbackRow.tenant_id == tenant_id,
-            FeedbackRow.conversation_id == conversation_id,
-            FeedbackRow.kind == kind,
-            FeedbackRow.turn_id.is_(None) if turn_id is None else FeedbackRow.turn_id == turn_id,
-        )
-        .limit(1)
-    )
-    return found is not None
-
-
 def list_feedback(session: Session, tenant_id: str, limit: int) -> list[Feedback]:
     rows = session.scalars(
         select(FeedbackRow)

@@ -257,7 +257,6 @@
             save({ rated: rated });
           })
           .catch(function (error) {
-            if (error.status === 409) { note.textContent = T.widget_feedback_thanks; return; } // rated already
             up.disabled = down.disabled = false;
             note.textContent = T.widget_feedback_failed + ": " + customerError(error);
           });
