@@ -69,8 +69,7 @@ def tenant_data(frontdesk: Frontdesk, acme: Any, tmp_path: Path) -> Path:
     for question, ratings in (
         ("How much does the Plus plan cost?", ["up"]),
         ("How do I cancel my subscription?", ["up"]),
-        # rated down: not an approved answer (an answer takes one rating: 409 after that)
-        ("What does the Plus plan cost per month?", ["down"]),
+        ("What does the Plus plan cost per month?", ["up", "down"]),  # withdrawn
     ):
         conversation_id, turn_id = _answer(frontdesk, acme.id, question)
         for rating in ratings:
