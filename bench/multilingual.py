@@ -136,6 +136,27 @@ def language_id() -> dict[str, Any]:
             kept += int(resolver.decide(follow_up, history).language == language)
             total += 1
     out["sticky_follow_ups_kept"] = {"kept": kept, "n": total, "rate": round(kept / total, 4)}
+    # Switching: after that first message, a 3+ word message in another language (or the
+    # same) moves the conversation to it (or keeps it); a third language is a wrong switch.
+    switched = switches = stayed = same = wrong = 0
+    for language, messages in CHAT_MESSAGES.items():
+        first = next(m for m in messages if bucket(m) == "7+ words")
+        history = [HistoryTurn("customer", first, language=resolver.decide(first).language)]
+        for other, texts in CHAT_MESSAGES.items():
+            for text in (t for t in texts if bucket(t) != "1-2 words"):
+                got = resolver.decide(text, history).language
+                wrong += int(got not in (language, other))
+                if other == language:
+                    stayed, same = stayed + int(got == language), same + 1
+                else:
+                    switched, switches = switched + int(got == other), switches + 1
+    out["language_changes"] = {
+        "switched": switched,
+        "n_other": switches,
+        "kept_same": stayed,
+        "n_same": same,
+        "wrong_language": wrong,
+    }
     return out
 
 
@@ -333,6 +354,13 @@ def render(results: dict[str, Any]) -> str:
     )
     sticky = lang["sticky_follow_ups_kept"]
     lines.append(f"Ambiguous follow-ups that kept the language: {sticky['kept']}/{sticky['n']}")
+    changes = lang.get("language_changes")
+    if changes:
+        lines.append(
+            f"3+ word messages in another language that switched to it: {changes['switched']}/"
+            f"{changes['n_other']}; in the same language, kept: {changes['kept_same']}/"
+            f"{changes['n_same']}; switched to a third language: {changes['wrong_language']}"
+        )
     ret = results["retrieval"]
     rows = []
     for language in ("en", "de", "fr", "es"):

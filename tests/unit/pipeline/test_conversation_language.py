@@ -92,3 +92,10 @@ def test_replies_are_in_a_language_the_tenant_serves(languages) -> None:
         "Wie ändere ich meine Lieferadresse?", tenant_languages=("en", "fr")
     )
     assert (decision.language, decision.reply_language) == ("de", "en")
+
+
+def test_a_plain_message_in_another_language_moves_the_conversation(languages) -> None:
+    # found using the demo: a German conversation stayed German for this (lingua 0.36)
+    decision = languages.decide("I want to talk to a person", _in("de"), None, ("en",))
+    assert (decision.language, decision.reason) == ("en", "detected")
+    assert languages.decide("ok danke", _in("de"), None, ("en",)).language == "de"
