@@ -31,6 +31,8 @@ _NAME_TOKEN = re.compile(r"^[^\W\d_][\w'\u2019.-]*$", re.UNICODE)
 _LINE_END = re.compile(r"\n|[ \t]{2,}")
 # Form and signature field labels spaCy reads as a name ("Personal Info: Phone: ...").
 _FIELD_WORDS = frozenset("personal info information phone e-mail email website address".split())
+# Chat shorthand spaCy may take for a name in lowercase text ("what's the max size").
+_SHORTHAND = frozenset("max min approx pls plz thx asap".split())
 
 
 def _cut_at_line_end(text: str, span: PiiSpan) -> PiiSpan:
@@ -145,6 +147,7 @@ class PiiRedactor:
                         words
                         and all(_NAME_TOKEN.match(t) for t in words)
                         and not any(t.casefold().rstrip(":") in _FIELD_WORDS for t in words)
+                        and not self._lowercase_word(text, words)
                     ):
                         end = entity.start + len(surface)
                         spans.append(PiiSpan(entity.start, end, "PERSON", 0.85, "ner"))
@@ -162,6 +165,14 @@ class PiiRedactor:
         if "ADDRESS" in self.labels:
             spans = _merge_addresses(text, spans, places)
         return _resolve(s for s in spans if s.label in self.labels)
+
+    def _lowercase_word(self, text: str, words: list[str]) -> bool:
+        """A one-word "name" in an all-lowercase message that is an English word or chat
+        shorthand: spaCy's guess, not a person ("what's the max size of a parcel")."""
+        if len(words) != 1 or any(c.isupper() for c in text):
+            return False
+        word = words[0].casefold()
+        return word in _SHORTHAND or word in self.english_words
 
     def redact(
         self, text: str, language: str | None = None, names: ListedNames | None = None

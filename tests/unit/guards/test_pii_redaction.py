@@ -106,6 +106,15 @@ def ner_redactor() -> PiiRedactor:
 
 
 @pytest.mark.slow
+def test_chat_shorthand_in_lowercase_text_is_not_a_name(ner_redactor: PiiRedactor) -> None:
+    # found using the demo: spaCy took "max" for a person and the question was declined
+    assert ner_redactor.redact("what's the max size of a parcel").text == (
+        "what's the max size of a parcel"
+    )
+    assert "PERSON" in labels("My name is Max Mustermann.", ner_redactor).values()
+
+
+@pytest.mark.slow
 def test_gazetteer_finds_names_spacy_calls_organisations(ner_redactor: PiiRedactor) -> None:
     text = "Have you met Homero Portillo from Acme Corp?"
     assert labels(text, ner_redactor).get("Homero Portillo") == "PERSON"
