@@ -25,7 +25,7 @@ from frontdesk.domain.replies import NO_EVIDENCE_ANSWER, NO_KNOWLEDGE_ANSWER
 from frontdesk.pipeline.protocols import StageReport
 from frontdesk.pipeline.stages.answer_shape import AnswerShape, answer_shape
 from frontdesk.pipeline.stages.evidence import HOP_KEY
-from frontdesk.pipeline.stages.quantities import broken_bound, fitting_row
+from frontdesk.pipeline.stages.quantities import asked_quantities, broken_bound, fitting_row
 from frontdesk.pipeline.stages.sentence_rank import SentenceModel, Similarity, sentence_candidates
 from frontdesk.pipeline.stages.sentences import units
 from frontdesk.pipeline.state import Passage, TurnState
@@ -233,7 +233,9 @@ class ExtractiveGenerator:
         does state one answers first."""
         # A passage a matching resolved ticket led to (retrieve's ticket hop) answers first.
         order = sorted(range(len(passages)), key=lambda i: not passages[i].metadata.get(HOP_KEY))
-        if self.quantity_fit:
+        # Only a question naming a weight or length can break a bound: most never do, and
+        # the check splits every passage into sentences.
+        if self.quantity_fit and asked_quantities(question):
             order.sort(key=lambda i: _breaks_bound(question, passages[i]))
         if not shape.kinds or self.shape_lookahead <= 0 or not passages:
             return order
