@@ -84,3 +84,9 @@ class RateLimitedError(FrontdeskError):
 class ServiceUnavailableError(FrontdeskError):
     status_code = 503
     code = "unavailable"
+
+    def __init__(
+        self, message: str, *, field: str | None = None, retry_after_s: float | None = None
+    ) -> None:
+        super().__init__(message, field=field)
+        self.retry_after_s = retry_after_s

@@ -65,6 +65,12 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = Field(
         120, ge=0, description="Requests per minute per API key; 0 turns rate limiting off."
     )
+    turn_slots: int = Field(
+        0,
+        ge=0,
+        description="Customer messages answered at once by one process; more wait, taken "
+        "in turn per API key so one key's burst cannot hold up the others. 0: two per CPU.",
+    )
     auth_failures_per_minute: int = Field(
         30,
         ge=0,

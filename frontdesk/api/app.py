@@ -31,6 +31,7 @@ from frontdesk.api.routes import (
     tickets,
     webhooks,
 )
+from frontdesk.gateway.fair_share import TurnSlots, default_slots
 from frontdesk.gateway.limits import BodySizeLimit
 from frontdesk.gateway.ratelimit import build_rate_limiter
 from frontdesk.gateway.text import InvalidTextGuard
@@ -97,6 +98,7 @@ def create_app(settings: Settings | None = None, *, instance: Frontdesk | None =
         what="without a valid API key from this address",
         on_change=_redis_reporter(app, "auth_failure_limit"),
     )
+    app.state.turn_slots = TurnSlots(settings.turn_slots or default_slots())
     install_error_handlers(app)
     app.add_middleware(InvalidTextGuard)  # inside CORS, so its 422 carries CORS headers
     # Keys travel in the Authorization header, never in cookies, so any site may embed the

@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 
 from frontdesk.domain.tenant import KeyRole, Principal
 from frontdesk.errors import AuthenticationError, PermissionDeniedError
+from frontdesk.gateway.fair_share import TurnSlots
 from frontdesk.gateway.ratelimit import RateLimiter
 from frontdesk.monitoring.context import bind_tenant
 from frontdesk.runtime import Frontdesk
@@ -65,3 +66,12 @@ def require(*roles: KeyRole) -> Callable[[Principal], Principal]:
 AnyKey = Annotated[Principal, Depends(require(KeyRole.ADMIN, KeyRole.AGENT, KeyRole.WIDGET))]
 StaffKey = Annotated[Principal, Depends(require(KeyRole.ADMIN, KeyRole.AGENT))]
 AdminKey = Annotated[Principal, Depends(require(KeyRole.ADMIN))]
+
+
+def turn_slots(request: Request) -> TurnSlots:
+    """This process's answering capacity, shared fairly between API keys."""
+    slots: TurnSlots = request.app.state.turn_slots
+    return slots
+
+
+TurnSlotsDep = Annotated[TurnSlots, Depends(turn_slots)]

@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from frontdesk.errors import FrontdeskError, RateLimitedError
+from frontdesk.errors import FrontdeskError, RateLimitedError, ServiceUnavailableError
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +34,7 @@ def _body(code: str, message: str, field: str | None = None) -> dict[str, dict[s
 async def _frontdesk_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, FrontdeskError)
     headers = {}
-    if isinstance(exc, RateLimitedError):
+    if isinstance(exc, RateLimitedError | ServiceUnavailableError) and exc.retry_after_s:
         headers["Retry-After"] = str(max(1, round(exc.retry_after_s)))
     if exc.status_code == 401:
         headers["WWW-Authenticate"] = "Bearer"

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 import httpx
 
+from frontdesk.gateway.fair_share import network_wait
 from frontdesk.llm.config import ProviderConfig
 from frontdesk.llm.errors import (
     LlmError,
@@ -75,6 +76,12 @@ class HttpTransport:
         self, path: str, payload: dict[str, Any], deadline: float, parse: Callable[[str], T]
     ) -> tuple[T, int]:
         """``parse`` of the response body, and the attempts it took."""
+        with network_wait():  # the model computes elsewhere: another turn may use the CPU
+            return self._post(path, payload, deadline, parse)
+
+    def _post(
+        self, path: str, payload: dict[str, Any], deadline: float, parse: Callable[[str], T]
+    ) -> tuple[T, int]:
         attempts = 0
         last: LlmError | None = None
         while attempts <= self.config.max_retries:
@@ -101,6 +108,12 @@ class HttpTransport:
         self, path: str, payload: dict[str, Any], deadline: float
     ) -> tuple[httpx.Response, int]:
         """A started response (the caller closes it) and the attempts it took."""
+        with network_wait():
+            return self._open_stream(path, payload, deadline)
+
+    def _open_stream(
+        self, path: str, payload: dict[str, Any], deadline: float
+    ) -> tuple[httpx.Response, int]:
         attempts = 0
         while True:
             attempts += 1

@@ -20,7 +20,7 @@ from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
-from frontdesk.api.deps import AnyKey, FrontdeskDep
+from frontdesk.api.deps import AnyKey, FrontdeskDep, TurnSlotsDep
 from frontdesk.domain.conversation import Speaker
 from frontdesk.domain.public import TurnPublic
 from frontdesk.domain.tenant import Principal
@@ -67,7 +67,7 @@ def list_models(frontdesk: FrontdeskDep, principal: AnyKey) -> dict[str, Any]:
     responses={200: {"content": {"text/event-stream": {}}}},
 )
 def chat_completions(
-    body: ChatCompletionRequest, frontdesk: FrontdeskDep, principal: AnyKey
+    body: ChatCompletionRequest, frontdesk: FrontdeskDep, principal: AnyKey, slots: TurnSlotsDep
 ) -> Any:
     """One customer message in OpenAI's format; the grounded answer (or a handoff notice)
     back as an assistant message, with numbered sources in the text and the structured
@@ -86,12 +86,13 @@ def chat_completions(
         if m.role in ("user", "assistant") and m.text().strip()
     ]
     conversation_id, new = _conversation(frontdesk, principal, body, earlier)
-    posted = frontdesk.conversations.post_message(
-        principal.tenant_id,
-        conversation_id,
-        last.text(),
-        prior=earlier if new else None,
-    )
+    with slots.turn(principal.key_id):
+        posted = frontdesk.conversations.post_message(
+            principal.tenant_id,
+            conversation_id,
+            last.text(),
+            prior=earlier if new else None,
+        )
     turn = TurnPublic.of(posted.turn)
     outcome = "queued" if posted.queued else turn.outcome
     content = QUEUED_REPLY if posted.queued else _with_sources(turn)

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
-from frontdesk.api.deps import AnyKey, FrontdeskDep, StaffKey
+from frontdesk.api.deps import AnyKey, FrontdeskDep, StaffKey, TurnSlotsDep
 from frontdesk.api.reply_stream import stream_reply
 from frontdesk.api.schemas import (
     ConversationCreate,
@@ -94,6 +94,7 @@ def post_message(
     response: Response,
     frontdesk: FrontdeskDep,
     principal: AnyKey,
+    slots: TurnSlotsDep,
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
     stream: Annotated[bool, Query(description="Answer as server-sent events")] = False,
 ) -> TurnPublic | StreamingResponse:
@@ -102,9 +103,10 @@ def post_message(
         raise InvalidInputError("Idempotency-Key must not be blank", field="Idempotency-Key")
 
     def post(observer: ReplyObserver | None = None) -> PostedReply:
-        return frontdesk.conversations.post_message(
-            principal.tenant_id, conversation_id, body.text, idempotency_key, observer=observer
-        )
+        with slots.turn(principal.key_id):
+            return frontdesk.conversations.post_message(
+                principal.tenant_id, conversation_id, body.text, idempotency_key, observer=observer
+            )
 
     def rendered(posted: PostedReply) -> tuple[int, TurnPublic, dict[str, str]]:
         return _rendered(posted, principal)
