@@ -137,7 +137,8 @@ class Traffic:
         for client in self.clients:
             client.close()
 
-    def turn(self, key: str | None = None) -> tuple[float, int]:
+    def turn(self, key: str | None = None) -> tuple[float, int, float]:
+        """Latency of the message, its status, and when it was sent (perf_counter)."""
         with self.lock:
             n = self.count
             self.count += 1
@@ -146,16 +147,16 @@ class Traffic:
         try:
             created = client.post("/v1/conversations", headers=headers)
             if created.status_code != 201:
-                return 0.0, created.status_code
+                return 0.0, created.status_code, time.perf_counter()
             started = time.perf_counter()
             reply = client.post(
                 f"/v1/conversations/{created.json()['id']}/messages",
                 json={"text": random.choice(QUESTIONS)},
                 headers=headers,
             )
-            return time.perf_counter() - started, reply.status_code
+            return time.perf_counter() - started, reply.status_code, started
         except httpx.TransportError:
-            return 0.0, 0
+            return 0.0, 0, time.perf_counter()
 
     def open_loop(self, rate: float, seconds: float, key: str | None = None) -> dict[str, Any]:
         """Arrivals every 1/rate s for ``seconds``; waits for every answer."""
@@ -170,16 +171,22 @@ class Traffic:
                 futures.append(pool.submit(self.turn, key))
             results = [f.result() for f in futures]
         elapsed = time.perf_counter() - started
-        ok = [latency for latency, status in results if status == 201]
+        ok = [latency for latency, status, _ in results if status == 201]
         return {
             "rate": rate,
             "turns": len(results),
             "ok": len(ok),
             "errors": len(results) - len(ok),
-            "statuses": sorted({status for _, status in results}),
+            "statuses": sorted({status for _, status, _ in results}),
             "p50_s": round(p(ok, 0.5), 3),
             "p95_s": round(p(ok, 0.95), 3),
             "completed_per_s": round(len(ok) / elapsed, 2),
+            # (seconds after the step began that the message was sent, its latency)
+            "samples": [
+                [round(sent - started, 2), round(latency, 3)]
+                for latency, status, sent in results
+                if status == 201
+            ],
         }
 
 
@@ -355,6 +362,10 @@ def main() -> None:
                     "FRONTDESK_DATA_DIR": str(work / "pg"),
                     "FRONTDESK_DATABASE_URL": url,
                     "FRONTDESK_REDIS_URL": args.redis,
+                    # both replicas share this host's CPUs (docs: replicas on one host)
+                    "FRONTDESK_TURN_SLOTS": os.environ.get(
+                        "FRONTDESK_TURN_SLOTS", str(max(1, (os.cpu_count() or 2) // 2))
+                    ),
                 }
                 results["postgres_2_replicas"] = run_setup("postgres", env, 2, args, work)
             finally:

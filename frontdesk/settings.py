@@ -69,7 +69,7 @@ class Settings(BaseSettings):
         0,
         ge=0,
         description="Customer messages answered at once by one process; more wait, taken "
-        "in turn per API key so one key's burst cannot hold up the others. 0: two per CPU.",
+        "in turn per API key so one key's burst cannot hold up the others. 0: one per CPU.",
     )
     auth_failures_per_minute: int = Field(
         30,

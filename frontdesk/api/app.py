@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
+from anyio import to_thread
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.concurrency import run_in_threadpool
@@ -61,6 +62,11 @@ def create_app(settings: Settings | None = None, *, instance: Frontdesk | None =
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = instance is None
+        # Turns waiting for a slot wait in a worker thread: with anyio's default 40, a
+        # burst from one key would hold every thread and queue the others' requests
+        # (even reads) behind it in arrival order. Waiting threads cost little.
+        threads = to_thread.current_default_thread_limiter()
+        threads.total_tokens = max(threads.total_tokens, app.state.turn_slots.thread_budget())
         running = instance or Frontdesk(settings)
         app.state.frontdesk = running
         await run_in_threadpool(running.warm_up)

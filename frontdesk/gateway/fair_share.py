@@ -34,8 +34,9 @@ _held: ContextVar[_Held | None] = ContextVar("frontdesk_turn_slot", default=None
 
 
 def default_slots() -> int:
-    """Two turns per CPU: one computes while the other reads or writes the database."""
-    return 2 * (os.cpu_count() or 1)
+    """One turn per CPU: answering is CPU work (embedding, search, scoring), and a turn
+    waiting on an LLM lends its slot. Replicas sharing a host should split its CPUs."""
+    return os.cpu_count() or 1
 
 
 class TurnSlots:
@@ -61,6 +62,11 @@ class TurnSlots:
         finally:
             _held.reset(token)
             self._release()
+
+    def thread_budget(self) -> int:
+        """Worker threads the server needs so that turns queued here never hold up other
+        requests: the running turns, a full queue for a few keys, and room for reads."""
+        return self.slots + 4 * self.max_waiting_per_key + 40
 
     def waiting(self) -> int:
         with self._lock:
