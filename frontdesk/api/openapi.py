@@ -28,7 +28,8 @@ _DESCRIPTIONS = {
     "413": "The request body is over the size limit",
     "422": "A field is missing or malformed (``field`` names it)",
     "429": "Too many requests for this key or address; see Retry-After",
-    "503": "A dependency (database, Redis, models) is not available",
+    "503": "A dependency (database, Redis, models) is not available, or too many messages "
+    "are waiting to be answered; see Retry-After",
 }
 _REF = {"$ref": "#/components/schemas/ErrorBody"}
 
