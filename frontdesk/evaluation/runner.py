@@ -21,7 +21,8 @@ from frontdesk.evaluation.scoring import CitedSource, Reply, RowResult, judge
 from frontdesk.evaluation.sources import SourceLookup
 from frontdesk.pipeline.runner import Pipeline
 from frontdesk.pipeline.state import HistoryTurn, TurnState
-from frontdesk.services.conversations import HISTORY_TURNS, validated_text
+from frontdesk.services.acceptance import HISTORY_TURNS
+from frontdesk.services.conversations import validated_text
 
 
 @dataclass(frozen=True, slots=True)
