@@ -3,7 +3,7 @@
  * candidate and the latest rollout with both arms' figures, every release with "Promote"
  * (the evaluation gate decides; its reasons are shown when it refuses), "Roll back
  * production", "Stop rollout", and the audit log. Reads /v1/tenant/me (the key's role), then
- * for an admin /v1/releases, /v1/rollouts and /v1/audit; for any other key it stays hidden.
+ * for an admin /v1/releases, /v1/rollouts/latest and /v1/audit; for any other key it stays hidden.
  */
 var FrontdeskReleases = (function () {
   "use strict";
@@ -120,7 +120,8 @@ var FrontdeskReleases = (function () {
         if (releases === null) return null;
         return Promise.all([
           releases,
-          api("GET", "/v1/rollouts").catch(function (error) { if (error.status === 404) return null; throw error; }),
+          // Never having started a rollout is normal: null, not a 404 in the console.
+          api("GET", "/v1/rollouts/latest").then(function (found) { return found.rollout; }),
           api("GET", "/v1/audit?limit=20"),
         ]);
       })
