@@ -53,9 +53,10 @@ var FrontdeskReleases = (function () {
     if (!r) {
       rollout.appendChild(el("span", { "class": "meta", text: "No rollout yet. Start one with frontdesk rollout start or POST /v1/rollouts." }));
     } else {
+      // The share is already a percent (canary 1-50, ab 1-99): 5 is 5%.
       rollout.appendChild(el("div", {}, [
         el("span", { "class": "badge " + (r.state === "running" ? "firing" : "resolved"), text: r.state.replace(/_/g, " ") }),
-        el("span", { text: " " + r.mode + " " + Math.round(r.share * 100) + "% · " + r.candidate + " vs " + r.production + " · since " + when(r.started_at) }),
+        el("span", { "data-testid": "releases-rollout-what", text: " " + r.mode + " " + r.share + "% · " + r.candidate + " vs " + r.production + " · since " + when(r.started_at) }),
       ]));
       rollout.appendChild(el("div", { "class": "meta" }, [arm("candidate", r.candidate_stats), el("span", { text: " · " }), arm("production", r.production_stats)]));
       if (r.trigger) rollout.appendChild(el("div", { "class": "meta", text: "trigger: " + JSON.stringify(r.trigger) }));
