@@ -416,6 +416,12 @@ class AsyncClient(BaseAsyncClient):
         """``GET /v1/rollouts``"""
         return await self._send(releases.rollout_status())
 
+    async def latest_rollout(self) -> dict[str, Any]:
+        """``{"rollout": status}``, or ``{"rollout": None}`` before the first rollout.
+
+        ``GET /v1/rollouts/latest``"""
+        return await self._send(releases.latest_rollout())
+
     async def stop_rollout(self) -> dict[str, Any]:
         """``POST /v1/rollouts/stop``"""
         return await self._send(releases.stop_rollout())

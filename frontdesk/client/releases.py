@@ -83,6 +83,12 @@ def rollout_status() -> Call[dict[str, Any]]:
     return Call(as_dict)
 
 
+@route("GET", "/v1/rollouts/latest")
+def latest_rollout() -> Call[dict[str, Any]]:
+    """``{"rollout": status}``, or ``{"rollout": None}`` before the first rollout."""
+    return Call(as_dict)
+
+
 @route("POST", "/v1/rollouts/stop")
 def stop_rollout() -> Call[dict[str, Any]]:
     return Call(as_dict)

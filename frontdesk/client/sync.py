@@ -408,6 +408,12 @@ class Client(BaseClient):
         """``GET /v1/rollouts``"""
         return self._send(releases.rollout_status())
 
+    def latest_rollout(self) -> dict[str, Any]:
+        """``{"rollout": status}``, or ``{"rollout": None}`` before the first rollout.
+
+        ``GET /v1/rollouts/latest``"""
+        return self._send(releases.latest_rollout())
+
     def stop_rollout(self) -> dict[str, Any]:
         """``POST /v1/rollouts/stop``"""
         return self._send(releases.stop_rollout())

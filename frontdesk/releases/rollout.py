@@ -195,8 +195,18 @@ class RolloutService:
 
     def status(self, tenant_id: str) -> dict[str, Any]:
         """The contract's shape: id, candidate, production, mode, share, state, trigger and
-        both arms' figures."""
-        rollout = self.latest(tenant_id)
+        both arms' figures. :class:`NotFoundError` when the tenant never started one."""
+        return self._status(self.latest(tenant_id))
+
+    def status_or_none(self, tenant_id: str) -> dict[str, Any] | None:
+        """:meth:`status`, or None when the tenant never started a rollout (a normal state,
+        which a dashboard shows without an error)."""
+        with self._db.transaction() as session:
+            rollout = repo.latest_or_none(session, tenant_id)
+        return None if rollout is None else self._status(rollout)
+
+    def _status(self, rollout: Rollout) -> dict[str, Any]:
+        tenant_id = rollout.tenant_id
         candidate, production = self.compare(rollout)
         with self._db.transaction() as session:
             names = self._names(session, rollout)

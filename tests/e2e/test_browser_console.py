@@ -329,6 +329,16 @@ def test_knowledge_screen_upload_reingest_quarantine_delete(
         expect(page.get_by_test_id("passage").first).to_contain_text("80 EUR")
         rows.filter(has_text="insurance.md").get_by_test_id("document-delete").click()
         expect(rows.filter(has_text="insurance.md")).to_have_count(0)
+
+    # A file with no text is not "done": the console says it was not added, and why.
+    blank = tmp_path / "blank.md"
+    blank.write_text("")
+    page.get_by_test_id("upload-files").set_input_files(str(blank))
+    page.get_by_test_id("upload-submit").click()
+    status = page.get_by_test_id("knowledge-status")
+    expect(status).to_have_text("blank.md: not added (no text found to index).")
+    expect(status).to_have_class(re.compile(r"\bbad\b"))
+    expect(rows.filter(has_text="blank.md")).to_have_count(0)
     assert watch.errors == []
 
 

@@ -83,6 +83,15 @@ def test_drafts_stay_with_their_ticket_and_the_header_fits_the_state(
     expect(page.get_by_test_id("suggestions-panel")).to_be_visible()
     expect(page.get_by_test_id("suggestions-toggle")).to_have_attribute("aria-expanded", "true")
     expect(page.get_by_test_id("nav-queue")).to_have_attribute("aria-current", "page")
+    # Loading, or with nothing to suggest (both answered questions), the panel is as tall
+    # as its text: the queue and the open ticket stay in view, not below a blank area.
+    expect(page.get_by_test_id("suggestions-status")).not_to_have_text("")
+    panel = page.get_by_test_id("suggestions-panel").bounding_box()
+    queue = page.locator("section.queue").bounding_box()
+    assert panel is not None
+    assert queue is not None
+    assert panel["height"] < 200, panel
+    assert queue["y"] <= panel["y"] + panel["height"] + 4, (panel, queue)
 
     # A new canned reply does not say the previous one was just saved.
     page.get_by_test_id("nav-replies").click()

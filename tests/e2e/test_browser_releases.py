@@ -1,7 +1,7 @@
 """The dashboard's releases panel in a real browser against a real server: an admin sees
 which release serves production, the registry and the audit log, is refused by the
-evaluation gate with its reasons, and rolls production back with one click; an agent key
-never sees the panel. Headless Debian Chromium via Playwright."""
+evaluation gate with its reasons, rolls production back with one click, and sees and stops a
+canary; an agent key never sees the panel. Headless Debian Chromium via Playwright."""
 
 from __future__ import annotations
 
@@ -79,6 +79,9 @@ def test_an_admin_sees_the_registry_and_rolls_production_back(
         expect(agent_page.get_by_test_id("releases")).to_be_hidden()
 
         page = _sign_in(browser, watch, base, keys["admin"])
+        # No turns yet: no rates either ("–", as for latency), not "0.0% answered".
+        for kpi in ("kpi-answered", "kpi-escalated", "kpi-safety", "kpi-p95"):
+            expect(page.get_by_test_id(kpi)).to_have_text("–")
         panel = page.get_by_test_id("releases")
         expect(panel.get_by_test_id("releases-production")).to_contain_text("wide@2")
         expect(panel.get_by_test_id("release")).to_have_count(3)
@@ -86,6 +89,7 @@ def test_an_admin_sees_the_registry_and_rolls_production_back(
         expect(production.locator(".badge")).to_have_text("production")
         expect(production.get_by_test_id("release-promote")).to_have_count(0)
         expect(panel.get_by_test_id("releases-audit")).to_contain_text("promote forced")
+        expect(panel.get_by_test_id("releases-rollout")).to_contain_text("No rollout yet")
 
         # Promoting without a labelled evaluation set: the gate refuses and says why.
         panel.locator("[data-release='next@3']").get_by_test_id("release-promote").click()
@@ -102,6 +106,22 @@ def test_an_admin_sees_the_registry_and_rolls_production_back(
         assert admin.get("/v1/releases").json()["labels"]["production"] == "strict@1"
         watch.shot(page, "dashboard-releases.png")
 
-    # What the browser reported: the refused promotion (409) and "no rollout yet" (404).
+        # A 5% canary reads as 5% (the share is a percent already), and Stop ends it.
+        started = admin.post(
+            "/v1/rollouts", json={"candidate": "next@3", "mode": "canary", "share": 5}
+        )
+        assert started.status_code == 201, started.text
+        page.reload()
+        rollout = page.get_by_test_id("releases").get_by_test_id("releases-rollout")
+        expect(rollout.get_by_test_id("releases-rollout-what")).to_contain_text(
+            "canary 5% · next@3 vs strict@1"
+        )
+        watch.shot(page, "dashboard-rollout.png")
+        rollout.get_by_test_id("releases-stop").click()
+        expect(page.get_by_test_id("releases-message")).to_have_text("Rollout stopped.")
+        assert admin.get("/v1/rollouts").json()["state"] == "stopped"
+
+    # What the browser reported: the refused promotion (409) only. Never having started a
+    # rollout is a normal state, not a 404 in the console.
     assert watch.errors
-    assert all(" 409 " in e or " 404 " in e for e in watch.errors), watch.errors
+    assert all(" 409 " in e for e in watch.errors), watch.errors

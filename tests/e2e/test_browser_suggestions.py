@@ -58,6 +58,10 @@ def test_an_agent_approves_a_suggested_entry_and_customers_get_it(
         assert "Lisa" not in broken.get_by_test_id("suggestion-answer").input_value()
         expect(broken).to_contain_text("Removed:")
         watch.shot(console, "console-suggestions.png")
+        # Many suggestions scroll inside the panel: at most 64% of the window's height.
+        box = panel.bounding_box()
+        assert box is not None
+        assert box["height"] <= 0.64 * 900 + 1, box
 
         # Dismissing hides one suggestion; approving writes the entry.
         count = suggestions.count()

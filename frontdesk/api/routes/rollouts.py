@@ -47,6 +47,13 @@ def rollout_status(frontdesk: FrontdeskDep, principal: AdminKey) -> dict[str, An
     return frontdesk.rollouts.status(principal.tenant_id)
 
 
+@router.get("/latest")
+def latest_rollout(frontdesk: FrontdeskDep, principal: AdminKey) -> dict[str, Any]:
+    """The latest rollout as ``{"rollout": ...}``, ``{"rollout": null}`` while the tenant
+    has never started one (``GET /v1/rollouts`` answers 404 then)."""
+    return {"rollout": frontdesk.rollouts.status_or_none(principal.tenant_id)}
+
+
 @router.post("/stop")
 def stop_rollout(frontdesk: FrontdeskDep, principal: AdminKey) -> dict[str, Any]:
     frontdesk.rollouts.stop(principal.tenant_id, actor_of(principal))

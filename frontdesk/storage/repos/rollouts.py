@@ -64,16 +64,21 @@ def active(session: Session, tenant_id: str) -> Rollout | None:
     return None if row is None else _rollout(row)
 
 
-def latest(session: Session, tenant_id: str) -> Rollout:
+def latest_or_none(session: Session, tenant_id: str) -> Rollout | None:
     row = session.scalar(
         select(RolloutRow)
         .where(RolloutRow.tenant_id == tenant_id)
         .order_by(RolloutRow.started_at.desc())
         .limit(1)
     )
-    if row is None:
+    return None if row is None else _rollout(row)
+
+
+def latest(session: Session, tenant_id: str) -> Rollout:
+    found = latest_or_none(session, tenant_id)
+    if found is None:
         raise NotFoundError("this tenant has never started a rollout")
-    return _rollout(row)
+    return found
 
 
 def finish(

@@ -62,6 +62,22 @@
     }).catch(function (error) { say("Couldn't load documents: " + error.message, true); });
   }
 
+  // A job succeeds even when some of its files could not be read (empty, no text, bad
+  // encoding): those are named with the reason, never reported as "done".
+  function sayIngested(what, result) {
+    var failed = result.failed || {};
+    var uris = Object.keys(failed);
+    if (!uris.length) { say(what + ": done."); return; }
+    function reason(uri) {
+      var text = String(failed[uri]);
+      return text.indexOf(uri + ": ") === 0 ? text.slice(uri.length + 2) : text;
+    }
+    var loaded = ["added", "updated", "unchanged"].reduce(function (n, k) { return n + (result[k] || []).length; }, 0);
+    if (!loaded && uris.length === 1) { say(what + ": not added (" + reason(uris[0]) + ").", true); return; }
+    var named = uris.map(function (uri) { return fileName(uri) + " (" + reason(uri) + ")"; }).join(", ");
+    say(what + (loaded ? ": done, except " : ": not added: ") + named + ".", true);
+  }
+
   function waitForJob(job, what) {
     say(what + ": ingesting…");
     function poll() {
@@ -69,7 +85,7 @@
         if (state.status === "queued" || state.status === "running" || state.status === "cancelling") {
           return new Promise(function (resolve) { setTimeout(resolve, 500); }).then(poll);
         }
-        if (state.status === "succeeded") say(what + ": done.");
+        if (state.status === "succeeded") sayIngested(what, state.result || {});
         else say(what + ": " + state.status + (state.error ? " (" + state.error + ")" : ""), true);
         loadDocuments();
         loadQuarantine();

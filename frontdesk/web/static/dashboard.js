@@ -51,12 +51,14 @@
   }
 
   function renderKpis(s) {
+    // A range without turns has no rates: "–", as for latency, not "0.0% answered".
+    function rate(v) { return s.turns ? percent(v) : "–"; }
     $("kpi-turns").textContent = String(s.turns);
-    $("kpi-answered").textContent = percent(s.answered_rate);
-    $("kpi-escalated").textContent = percent(s.escalation_rate);
+    $("kpi-answered").textContent = rate(s.answered_rate);
+    $("kpi-escalated").textContent = rate(s.escalation_rate);
     $("kpi-p95").textContent = s.p95_ms === null ? "–" : Math.round(s.p95_ms) + " ms";
     $("kpi-confidence").textContent = number(s.mean_confidence, 2);
-    $("kpi-safety").textContent = percent(s.safety_trigger_rate);
+    $("kpi-safety").textContent = rate(s.safety_trigger_rate);
     $("kpi-csat").textContent = s.csat_mean === null ? "–" : number(s.csat_mean, 1) + " / 5";
     $("kpi-tokens").textContent = s.tokens + " · " + number(s.cost, 4);
   }

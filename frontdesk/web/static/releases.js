@@ -3,7 +3,7 @@
  * candidate and the latest rollout with both arms' figures, every release with "Promote"
  * (the evaluation gate decides; its reasons are shown when it refuses), "Roll back
  * production", "Stop rollout", and the audit log. Reads /v1/tenant/me (the key's role), then
- * for an admin /v1/releases, /v1/rollouts and /v1/audit; for any other key it stays hidden.
+ * for an admin /v1/releases, /v1/rollouts/latest and /v1/audit; for any other key it stays hidden.
  */
 var FrontdeskReleases = (function () {
   "use strict";
@@ -53,9 +53,10 @@ var FrontdeskReleases = (function () {
     if (!r) {
       rollout.appendChild(el("span", { "class": "meta", text: "No rollout yet. Start one with frontdesk rollout start or POST /v1/rollouts." }));
     } else {
+      // The share is already a percent (canary 1-50, ab 1-99): 5 is 5%.
       rollout.appendChild(el("div", {}, [
         el("span", { "class": "badge " + (r.state === "running" ? "firing" : "resolved"), text: r.state.replace(/_/g, " ") }),
-        el("span", { text: " " + r.mode + " " + Math.round(r.share * 100) + "% · " + r.candidate + " vs " + r.production + " · since " + when(r.started_at) }),
+        el("span", { "data-testid": "releases-rollout-what", text: " " + r.mode + " " + r.share + "% · " + r.candidate + " vs " + r.production + " · since " + when(r.started_at) }),
       ]));
       rollout.appendChild(el("div", { "class": "meta" }, [arm("candidate", r.candidate_stats), el("span", { text: " · " }), arm("production", r.production_stats)]));
       if (r.trigger) rollout.appendChild(el("div", { "class": "meta", text: "trigger: " + JSON.stringify(r.trigger) }));
@@ -120,7 +121,8 @@ var FrontdeskReleases = (function () {
         if (releases === null) return null;
         return Promise.all([
           releases,
-          api("GET", "/v1/rollouts").catch(function (error) { if (error.status === 404) return null; throw error; }),
+          // Never having started a rollout is normal: null, not a 404 in the console.
+          api("GET", "/v1/rollouts/latest").then(function (found) { return found.rollout; }),
           api("GET", "/v1/audit?limit=20"),
         ]);
       })

@@ -28,7 +28,10 @@
     widget_handoff: "Talk to a person", widget_placeholder: "Ask a question…",
     widget_placeholder_closed: "Conversation ended. Write to start again…",
     widget_message_label: "Your message", widget_send: "Send", widget_new: "New",
-    widget_new_title: "Start a new conversation", widget_sources: "Sources", widget_source: "Source",
+    widget_new_title: "Start a new conversation",
+    widget_new_confirm: "A person from our team is looking after this conversation. If you start a new one, their reply won't reach you here.",
+    widget_new_confirm_yes: "Start new", widget_new_confirm_no: "Keep this conversation",
+    widget_sources: "Sources", widget_source: "Source",
     widget_helpful_question: "Was this answer helpful?", widget_helpful: "Helpful",
     widget_not_helpful: "Not helpful", widget_feedback_thanks: "Thanks for your feedback.",
     widget_you: "You", widget_assistant: "Assistant", widget_team: "Support team",
@@ -87,7 +90,13 @@
     ".rate button[aria-pressed=true]{background:#ddf4ff;border-color:#54aeff;color:#0969da}",
     ".rate button:disabled{cursor:default}",
     ".banner{padding:8px 12px;background:#fff8c5;border-top:1px solid #e3c76b;font-size:13px}",
-    ".banner[hidden],.csat[hidden],.actions[hidden],form[hidden]{display:none}",
+    ".banner[hidden],.csat[hidden],.actions[hidden],.leave[hidden],form[hidden]{display:none}",
+    // Asked before "New" leaves a conversation a person is answering.
+    ".leave{padding:10px 12px;background:#fff8c5;border-bottom:1px solid #e3c76b;font-size:13px}",
+    ".leave p{margin:0 0 8px}",
+    ".leave .choices{display:flex;flex-wrap:wrap;gap:8px;justify-content:flex-end}",
+    ".leave button{border:1px solid #2457d6;border-radius:6px;background:#fff;color:#2457d6;padding:4px 10px;font:inherit;font-size:13px;cursor:pointer}",
+    ".leave button.keep{background:#2457d6;color:#fff}",
     ".csat{padding:10px 12px;border-top:1px solid #d0d7de;background:#fff}",
     ".csat fieldset{border:0;margin:0;padding:0}",
     ".csat legend{font-weight:600;margin-bottom:6px}",
@@ -145,12 +154,18 @@
   var newButton = el("button", { type: "button", "data-testid": "fd-new", title: T.widget_new_title, text: T.widget_new });
   var closeButton = el("button", { type: "button", "aria-label": T.widget_close, "data-testid": "fd-close", text: "✕" });
   var heading = el("h2", { text: TITLE });
+  var leaveText = el("p", { id: "fd-leave-text", text: T.widget_new_confirm });
+  var leaveYes = el("button", { type: "button", "data-testid": "fd-new-confirm", text: T.widget_new_confirm_yes });
+  var leaveNo = el("button", { type: "button", class: "keep", "data-testid": "fd-new-cancel", text: T.widget_new_confirm_no });
+  var leave = el("div", {
+    class: "leave", role: "group", "aria-labelledby": "fd-leave-text", hidden: true, "data-testid": "fd-new-ask",
+  }, [leaveText, el("div", { class: "choices" }, [leaveYes, leaveNo])]);
   var panel = el("section", {
     id: "fd-panel", class: "panel", role: "dialog", "aria-label": TITLE + " chat", hidden: true,
     "data-testid": "fd-panel",
   }, [
     el("header", {}, [heading, newButton, closeButton]),
-    log, banner, csat, actions, form,
+    leave, log, banner, csat, actions, form,
   ]);
   root.appendChild(launcher);
   root.appendChild(panel);
@@ -326,6 +341,7 @@
     if (!next) return;
     status = next;
     banner.hidden = status !== "human";
+    if (status !== "human") askedToLeave(false); // nothing left to lose
     actions.hidden = status !== "bot";
     // A closed conversation reopens (with the bot) when the customer writes again.
     var closed = status === "closed";
@@ -580,9 +596,27 @@
   }
   launcher.addEventListener("click", function () { toggle(panel.hidden); });
   closeButton.addEventListener("click", function () { toggle(false); });
-  panel.addEventListener("keydown", function (e) { if (e.key === "Escape") toggle(false); });
+  panel.addEventListener("keydown", function (e) {
+    if (e.key !== "Escape") return;
+    if (!leave.hidden) askedToLeave(false); // Escape answers "keep" before it closes the chat
+    else toggle(false);
+  });
   handoffButton.addEventListener("click", requestHuman);
-  newButton.addEventListener("click", function () { forget(); input.focus(); });
+  // A person may be writing a reply to this conversation: the widget shows one
+  // conversation, so leaving it is asked first (the safe choice has the focus).
+  function askedToLeave(shown) {
+    if (!shown && leave.contains(root.activeElement)) newButton.focus();
+    leave.hidden = !shown;
+    // Focus inside the group: a screen reader reads its question with the button.
+    if (shown) leaveNo.focus();
+  }
+  newButton.addEventListener("click", function () {
+    if (status === "human" && conversationId) { askedToLeave(leave.hidden); return; }
+    forget();
+    input.focus();
+  });
+  leaveYes.addEventListener("click", function () { forget(); input.focus(); });
+  leaveNo.addEventListener("click", function () { askedToLeave(false); input.focus(); });
   form.addEventListener("submit", function (e) {
     e.preventDefault();
     var text = input.value.trim();
@@ -623,6 +657,9 @@
     if (!busy) send.textContent = T.widget_send;
     newButton.textContent = T.widget_new;
     newButton.title = T.widget_new_title;
+    leaveText.textContent = T.widget_new_confirm;
+    leaveYes.textContent = T.widget_new_confirm_yes;
+    leaveNo.textContent = T.widget_new_confirm_no;
     closeButton.setAttribute("aria-label", T.widget_close);
     var legend = csat.querySelector("legend");
     if (legend) legend.textContent = T.csat_prompt;

@@ -50,6 +50,7 @@ def test_an_admin_manages_releases_and_rollouts(client, acme) -> None:
     assert started.status_code == 201, started.text
     status = client.get("/v1/rollouts", headers=admin).json()
     assert status.keys() >= ROLLOUT_KEYS
+    assert client.get("/v1/rollouts/latest", headers=admin).json() == {"rollout": status}
     assert (status["state"], status["mode"], status["share"]) == ("running", "canary", 5.0)
     conversation = client.post("/v1/conversations", json={}, headers=acme.auth("widget")).json()
     reply = client.post(
@@ -101,3 +102,12 @@ def test_refusals_are_clear_and_change_nothing(client, acme, globex) -> None:
     promote = client.post("/v1/releases/1/promote", json={}, headers=admin)
     assert promote.status_code == 409
     assert "labelled set" in promote.json()["error"]["message"]
+
+
+def test_no_rollout_yet_is_a_normal_state_for_latest_and_a_404_for_status(client, acme) -> None:
+    admin = acme.auth("admin")
+    latest = client.get("/v1/rollouts/latest", headers=admin)
+    assert (latest.status_code, latest.json()) == (200, {"rollout": None})
+    assert client.get("/v1/rollouts", headers=admin).status_code == 404  # unchanged contract
+    for role in ("agent", "widget"):
+        assert client.get("/v1/rollouts/latest", headers=acme.auth(role)).status_code == 403

@@ -113,6 +113,7 @@ MATRIX: dict[tuple[str, str], tuple[tuple[str, ...], Any]] = {
     ("post", "/v1/releases/{release}/label"): (ADMIN, {"label": "candidate"}),
     ("post", "/v1/releases/{release}/promote"): (ADMIN, {"force": True}),
     ("get", "/v1/rollouts"): (ADMIN, None),
+    ("get", "/v1/rollouts/latest"): (ADMIN, None),
     ("post", "/v1/rollouts"): (ADMIN, {"candidate": "{release}", "mode": "canary", "share": 5}),
     ("post", "/v1/rollouts/stop"): (ADMIN, None),
     ("get", "/v1/stats/summary"): (STAFF, None),
