@@ -43,6 +43,26 @@ _HUMAN_REQUEST = re.compile(
     r"|\bagent\s*please\b",
     re.IGNORECASE,
 )
+# The same request in the other languages the widget speaks: a verb of talking near a
+# word for a person (German and Dutch put "mit/met <person>" before the verb), or a bare
+# "a human, please"; "is the agent fee refundable" and "bist du ein Mensch?" (small talk)
+# stay questions.
+_TALK = (
+    r"sprechen|reden|verbinden|verbinde|sprich|spreken|praten|verbind|parler|passer|"
+    r"hablar|comunicar|parlare|passare|falar|transferir"
+)
+_SOMEONE = (
+    r"mensch(en)?|person|mitarbeiter(in)?|berater(in)?|agenten|kundendienst|medewerker|"
+    r"humain|personne|conseill[eè]re?|op[ée]rat(eur|rice)|humano|persona|agente|"
+    r"asesor(a)?|operador(a)?|umano|operatore|operatrice|pessoa|atendente"
+)
+_HUMAN_REQUEST_ELSEWHERE = re.compile(
+    rf"\b({_TALK})\b.{{0,40}}\b({_SOMEONE})\b"
+    rf"|\b(mit|met)\s+(\w+\s+){{0,2}}({_SOMEONE})\b.{{0,25}}\b({_TALK})\b"
+    r"|\b(mensch|mitarbeiter|medewerker|humain|humano|umano|pessoa)\s*(bitte|alstublieft|"
+    r"s'il vous pla[iî]t|por favor|per favore)\b",
+    re.IGNORECASE,
+)
 _FRUSTRATION = re.compile(
     r"\b(useless|ridiculous|terrible|awful|pathetic|not helpful|doesn'?t help|stupid bot|"
     r"waste of time|fed up|unacceptable|still not|again\?)\b|!{3,}|\?{3,}",
@@ -114,7 +134,7 @@ def _rarity(state: TurnState, cross_language: bool) -> tuple[float, float]:
 
 
 def wants_a_person(text: str) -> bool:
-    return bool(_HUMAN_REQUEST.search(text))
+    return bool(_HUMAN_REQUEST.search(text) or _HUMAN_REQUEST_ELSEWHERE.search(text))
 
 
 def is_frustrated(text: str, flags: list[str]) -> bool:

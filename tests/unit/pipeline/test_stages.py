@@ -165,6 +165,29 @@ def test_requests_for_a_person_are_recognised() -> None:
         assert not wants_a_person(text), text
 
 
+def test_requests_for_a_person_are_recognised_in_the_widget_languages() -> None:
+    for text in [
+        "Ich möchte mit einem Menschen sprechen",
+        "kann ich bitte mit einem Mitarbeiter reden?",
+        "Je voudrais parler à un conseiller",
+        "puis-je parler à une personne ?",
+        "Quiero hablar con una persona",
+        "Ik wil met een medewerker spreken",
+        "Vorrei parlare con un operatore",
+        "Quero falar com um atendente",
+        "Mensch bitte",
+        "humano por favor",
+    ]:
+        assert wants_a_person(text), text
+    for text in [
+        "Bist du ein Mensch?",
+        "Wie ändere ich die Person auf dem Konto?",
+        "¿Cuánto cuesta por persona?",
+        "Qual é o número de telefone do suporte?",
+    ]:
+        assert not wants_a_person(text), text
+
+
 def test_the_decide_signals_see_a_missing_fact() -> None:
     prices = Passage(
         chunk_id="p1",
