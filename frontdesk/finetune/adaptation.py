@@ -134,6 +134,7 @@ class RetrievalAdaptation:
         vectors = self._embed_knowledge(tenant_id, adapted, report)
         report("scoring the adapted encoder", 0, 1)
         after = score(adapted, corpus.chunks, golds, self._options, known=vectors)
+        report("scoring the adapted encoder", 1, 1)
         activated = after.ndcg > before.ndcg + min_gain
         result = AdaptReport(
             base_ndcg=before.ndcg,

@@ -35,6 +35,7 @@ FOLDERS = ("refunds", "tracking", "claims", "shipping")
 CONTRACT = {"base_ndcg", "adapted_ndcg", "activated", "pairs", "seconds"}
 QUERY = "my parcel has said in transit for a week, can you look for it"
 FRONTDESK = str(Path(sys.executable).parent / "frontdesk")
+TINY = AdaptOptions(max_steps=1, batch_size=8, max_tokens=64)
 
 
 @pytest.fixture
@@ -136,7 +137,7 @@ def test_pairs_come_from_the_faq_thumbs_up_answers_and_resolved_tickets(
 def test_the_command_reports_the_contract_and_activates_only_on_improvement(
     frontdesk: Frontdesk, tenant: str, cli_env: dict[str, str]
 ) -> None:
-    result = _adapt(cli_env, "--tenant", "acme", "--json", "--max-steps", "2")
+    result = _adapt(cli_env, "--tenant", "acme", "--json", "--max-steps", "1")
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert set(report) >= CONTRACT
@@ -165,13 +166,13 @@ def test_an_activated_adapter_serves_the_tenant_and_revert_restores_the_base_sea
     assert all(encoder is None for _, _, encoder in base)
 
     # As the API runs it: a job with progress; min_gain -1 activates whatever it scores.
-    payload = adapt_payload(AdaptOptions(max_steps=1), min_gain=-1.0)
+    payload = adapt_payload(TINY, min_gain=-1.0)
     job = frontdesk.jobs.submit(tenant, "adapt_retrieval", payload, 20)
     done = frontdesk.jobs.wait(job.id, timeout=900)
     assert done.status == "succeeded", done.error
     assert done.result["activated"] is True
     version = done.result["version"]
-    assert done.done > 0  # progress was reported
+    assert done.done == done.total > 0  # progress was reported to the end
 
     adapted = _ranking(frontdesk, tenant)
     assert {encoder for _, _, encoder in adapted} == {f"adapted:{version}"}
@@ -202,7 +203,10 @@ def test_an_activated_adapter_serves_the_tenant_and_revert_restores_the_base_sea
     assert again.returncode == 0, again.stderr
     assert json.loads(again.stdout) == {"active": version}
     assert _ranking(frontdesk, tenant) == adapted
-    listed = CliRunner().invoke(app, ["knowledge", "adapters", "--tenant", "acme", "--json"])
+    listed = CliRunner().invoke(
+        app, ["knowledge", "adapters", "--tenant", "acme", "--json"], env=cli_env
+    )
+    assert listed.exit_code == 0, listed.output
     assert [row["version"] for row in json.loads(listed.stdout) if row["active"]] == [version]
 
 
@@ -212,7 +216,7 @@ def test_a_run_that_does_not_improve_keeps_the_base_encoder_and_stores_nothing(
     base = _ranking(frontdesk, tenant)
     version = _knowledge_version(frontdesk, tenant)
     # A gain of more than 1.0 in nDCG is impossible: the rule must say no.
-    report = frontdesk.adaptation.adapt(tenant, AdaptOptions(max_steps=1), min_gain=1.0)
+    report = frontdesk.adaptation.adapt(tenant, TINY, min_gain=1.0)
     assert report.activated is False
     assert report.version is None
     assert frontdesk.adaptation.adapters(tenant) == []
@@ -242,3 +246,21 @@ def test_bad_input_is_refused_with_a_clear_message_and_changes_nothing(
     assert nothing.returncode == 2
     assert "no retrieval adapter" in nothing.stderr + nothing.stdout
     assert _row_counts(frontdesk) == before
+
+
+def test_the_api_refuses_too_few_pairs_before_queueing_and_lists_no_adapter(
+    client: Any, frontdesk: Frontdesk, acme: Any
+) -> None:
+    refused = client.post("/v1/knowledge/adapt", json={}, headers=acme.auth("admin"))
+    assert refused.status_code == 422, refused.text
+    assert "at least 10" in refused.json()["error"]["message"]
+    assert client.post("/v1/knowledge/adapt", headers=acme.auth("agent")).status_code == 403
+    unknown = client.post(
+        "/v1/knowledge/adapt", json={"epochs": 1, "x": 1}, headers=acme.auth("admin")
+    )
+    assert unknown.status_code == 422
+    assert client.get("/v1/knowledge/adapters", headers=acme.auth("agent")).json() == []
+    reverted = client.post("/v1/knowledge/adapters/revert", headers=acme.auth("admin"))
+    assert reverted.json() == {"active": None, "previous": None}
+    missing = client.post("/v1/knowledge/adapters/abc/activate", headers=acme.auth("admin"))
+    assert missing.status_code == 404
