@@ -7,7 +7,8 @@ entry's own question -> its passage (covidqa_faq), plus the train-half questions
 gold passage. The loss is the in-batch-negatives softmax (each question against every
 passage of its batch) with one BM25 hard negative per question: the best-ranked BM25
 passage that is not gold. The encoder is the served all-MiniLM-L6-v2, tuned from its fp32
-weights with the same loader and ONNX export as ``intents train --fine-tune``, and scored
+weights by the trainer of ``frontdesk knowledge adapt`` (the loader and ONNX export of
+``intents train --fine-tune``), and scored
 as the int8 ONNX the product would serve, dense only, on the test half; base = the served
 int8 encoder.
 
@@ -21,11 +22,9 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import math
 import sys
-import time
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -36,22 +35,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from retrieval_common import ranking_metrics
 from retrieval_data import Dataset, load_covidqa, load_mtrag
 
-from frontdesk.intents.encoder_tuning import FineTuneOptions, _export, _load
+from frontdesk.knowledge.adapt.training import AdaptOptions, TrainingPair, fine_tune_retrieval
 from frontdesk.providers.embedders.onnx_minilm import OnnxEmbedder
 from frontdesk.retrieval.bm25 import BM25Index
 from frontdesk.retrieval.hybrid import HybridRetriever
-
-
-@dataclass(frozen=True)
-class AdaptOptions:
-    epochs: float = 1.0
-    batch_size: int = 16
-    learning_rate: float = 2e-5
-    scale: float = 20.0
-    max_tokens: int = 256
-    max_steps: int | None = None
-    threads: int = 2
-    seed: int = 0
 
 
 def split(query_id: str) -> str:
@@ -86,82 +73,21 @@ def adapt(
     texts: dict[str, str],
     pairs: Sequence[tuple[str, str]],
     negatives: Sequence[str],
-    golds: dict[str, set[str]],
     options: AdaptOptions,
 ) -> tuple[bytes, bytes, dict[str, Any]]:
-    torch, model, tokenizer = _load(
-        FineTuneOptions(threads=options.threads, max_tokens=options.max_tokens)
-    )
-    torch.manual_seed(options.seed)
-    rng = np.random.default_rng(options.seed)
+    """The product's trainer (``knowledge adapt``): same loader, loss and ONNX export."""
 
-    def encode(batch: Sequence[str]) -> Any:
-        encodings = tokenizer.encode_batch(list(batch))
-        width = max(len(e.ids) for e in encodings)
-        ids = torch.zeros((len(batch), width), dtype=torch.long)
-        mask = torch.zeros((len(batch), width), dtype=torch.long)
-        for row, encoding in enumerate(encodings):
-            ids[row, : len(encoding.ids)] = torch.tensor(encoding.ids)
-            mask[row, : len(encoding.ids)] = 1
-        hidden = model(input_ids=ids, attention_mask=mask).last_hidden_state
-        weights = mask.unsqueeze(-1).to(hidden.dtype)
-        pooled = (hidden * weights).sum(dim=1) / weights.sum(dim=1).clamp(min=1e-9)
-        return torch.nn.functional.normalize(pooled, dim=-1)
+    def progress(stage: str, done: int, total: int) -> None:
+        if stage.startswith("adapting") and done:
+            print(f"  step {done}/{total}", flush=True)
 
-    steps = max(1, math.ceil(options.epochs * len(pairs) / options.batch_size))
-    if options.max_steps:
-        steps = min(steps, options.max_steps)
-    order = np.concatenate([rng.permutation(len(pairs)) for _ in range(math.ceil(options.epochs))])
-    trainable = [p for p in model.parameters() if p.requires_grad]
-    optimizer = torch.optim.AdamW(trainable, lr=options.learning_rate, weight_decay=0.01)
-    warmup = max(1, steps // 10)
-    schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: min((s + 1) / warmup, max(0.0, (steps - s) / steps))
-    )
-    model.train()
-    started = time.perf_counter()
-    losses = []
-    for step in range(steps):
-        rows = order[step * options.batch_size : (step + 1) * options.batch_size]
-        if len(rows) < 2:
-            break
-        questions = [pairs[i][0] for i in rows]
-        passages = [pairs[i][1] for i in rows]
-        # Passages of the batch, then its hard negatives (a passage appears once).
-        columns = list(dict.fromkeys(passages + [negatives[i] for i in rows if negatives[i]]))
-        q = encode(questions)
-        p = encode([texts[c] for c in columns])
-        logits = options.scale * q @ p.T
-        target = torch.tensor([columns.index(c) for c in passages])
-        # A passage that is also gold for this question (several relevant passages) is no
-        # negative: masked out.
-        also_gold = torch.tensor(
-            [
-                [c != passage and c in golds[question] for c in columns]
-                for question, passage in zip(questions, passages, strict=True)
-            ]
-        )
-        logits = logits.masked_fill(also_gold, -1e4)
-        loss = torch.nn.functional.cross_entropy(logits, target)
-        optimizer.zero_grad()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(trainable, 1.0)
-        optimizer.step()
-        schedule.step()
-        losses.append(float(loss.item()))
-        print(f"  step {step + 1}/{steps} loss {losses[-1]:.3f}", flush=True)
-    model.eval()
-    fp32, int8 = _export(torch, model)
-    return (
-        fp32,
-        int8,
-        {
-            "steps": len(losses),
-            "train_seconds": round(time.perf_counter() - started, 1),
-            "first_loss": round(losses[0], 4) if losses else None,
-            "final_loss": round(losses[-1], 4) if losses else None,
-        },
-    )
+    training = [
+        TrainingPair(question, passage, negative)
+        for (question, passage), negative in zip(pairs, negatives, strict=True)
+    ]
+    tuned = fine_tune_retrieval(texts, training, options, progress)
+    info = {"steps": tuned.steps, "train_seconds": tuned.seconds, "final_loss": tuned.final_loss}
+    return tuned.fp32, tuned.int8, info
 
 
 def dense_ndcg(embedder: OnnxEmbedder, dataset: Dataset, query_ids: set[str]) -> dict[str, Any]:
@@ -198,7 +124,7 @@ def run_one(dataset: Dataset, options: AdaptOptions, hybrid: bool) -> dict[str, 
     before_train = dense_ndcg(base, dataset, train_ids)
     base_hybrid = hybrid_ndcg(base, dataset, test_ids) if hybrid else None
     print(f"{dataset.name}: {len(pairs)} pairs; base test nDCG@10 {before['ndcg@10']}", flush=True)
-    fp32, int8, info = adapt(texts, pairs, negatives, golds, options)
+    fp32, int8, info = adapt(texts, pairs, negatives, options)
     scored = {}
     for precision, data in (("int8", int8), ("fp32", fp32)):
         tuned = OnnxEmbedder(model_data=data)
@@ -215,7 +141,7 @@ def run_one(dataset: Dataset, options: AdaptOptions, hybrid: bool) -> dict[str, 
         "hard_negatives": sum(1 for n in negatives if n),
         "train_queries": len(train_ids),
         "test_queries": len(test_ids),
-        "options": options.__dict__,
+        "options": asdict(options),
         "base": {"test": before, "train": before_train, "test_hybrid": base_hybrid},
         "adapted": scored,
         **info,
@@ -237,8 +163,7 @@ def main() -> None:
     parser.add_argument("--no-hybrid", action="store_true", help="skip the hybrid scores")
     parser.add_argument("--out", type=Path, default=Path("bench/results/adapt.json"))
     args = parser.parse_args()
-    options = replace(
-        AdaptOptions(),
+    options = AdaptOptions(
         epochs=args.epochs,
         max_steps=args.max_steps,
         learning_rate=args.learning_rate,

@@ -18,6 +18,7 @@ import redis
 from frontdesk.errors import ConfigurationError, InvalidInputError
 from frontdesk.evaluation.gate import EvalGate
 from frontdesk.evaluation.sources import database_sources
+from frontdesk.finetune.adaptation import RetrievalAdaptation, adapt_retrieval_task
 from frontdesk.guards import TextVault
 from frontdesk.guards.pii.identifiers import IdentifierHasher
 from frontdesk.handoff.service import HandoffService
@@ -31,6 +32,7 @@ from frontdesk.jobs.inprocess import InProcessQueue
 from frontdesk.jobs.pgqueue import PostgresQueue
 from frontdesk.jobs.queue import JobQueue
 from frontdesk.jobs.runner import JobRunner
+from frontdesk.knowledge.backend import KnowledgeSearch
 from frontdesk.live.factory import build_event_bus
 from frontdesk.monitoring.metrics import Metrics
 from frontdesk.monitoring.tracing import Tracing
@@ -44,7 +46,7 @@ from frontdesk.pipeline.runner import Pipeline
 from frontdesk.pipeline.stages.retrieve import KnowledgeRetriever
 from frontdesk.privacy import PrivacyService
 from frontdesk.providers.registry import ComponentRegistry, load_registry
-from frontdesk.providers.resources import Resources
+from frontdesk.providers.resources import Resources, tuned_encoder
 from frontdesk.releases.audit import AuditLog
 from frontdesk.releases.config import ReleaseConfig, load_release
 from frontdesk.releases.follower import ReleaseFollower
@@ -149,6 +151,7 @@ class Frontdesk:
         )
         self.privacy = PrivacyService(self.database, vault, identifiers)
         self.intents = self.resources.intents()
+        self.adaptation = self._retrieval_adaptation()
         self.jobs = self._job_queue()
         if isinstance(self.jobs, PostgresQueue):
             # Workers exist: shadow samples run there, off the serving replicas.
@@ -176,10 +179,32 @@ class Frontdesk:
         self.chatwoot = ChatwootBridge(self.database, config, delivery, vault)
         self.integrations = IntegrationsLoop(delivery, self.settings.operations_interval_s)
 
+    def _retrieval_adaptation(self) -> RetrievalAdaptation:
+        """``knowledge adapt``, scored with this release's retrieval options."""
+        knowledge = next(
+            (
+                stage.knowledge
+                for stage in self.pipeline.stages
+                if isinstance(stage, KnowledgeRetriever)
+                and isinstance(stage.knowledge, KnowledgeSearch)
+            ),
+            None,
+        )
+        return RetrievalAdaptation(
+            self.database,
+            self.resources.embedder,
+            self.resources.adapters(),
+            tuned_encoder,
+            options=None if knowledge is None else knowledge.options,
+            in_process=(lambda: True) if knowledge is None else knowledge.in_process,
+        )
+
     def _job_queue(self) -> JobQueue:
         """Named tasks through one queue interface: threads here, or PostgreSQL and
         ``frontdesk worker`` processes (``FRONTDESK_JOB_QUEUE``)."""
-        runner = JobRunner(self.database, build_tasks(self.knowledge, lambda: self.intents))
+        tasks = build_tasks(self.knowledge, lambda: self.intents)
+        tasks.register("adapt_retrieval", adapt_retrieval_task(lambda: self.adaptation))
+        runner = JobRunner(self.database, tasks)
         if self.settings.job_queue == "inprocess":
             return InProcessQueue(self.database, runner, liveness=self.liveness)
         if self.settings.is_sqlite:

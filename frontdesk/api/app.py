@@ -14,6 +14,7 @@ import frontdesk
 from frontdesk.api.errors import install_error_handlers
 from frontdesk.api.openapi import install_openapi
 from frontdesk.api.routes import (
+    adapters,
     agents,
     alerts,
     canned,
@@ -134,6 +135,7 @@ def create_app(settings: Settings | None = None, *, instance: Frontdesk | None =
     app.include_router(keys.router)
     app.include_router(knowledge.router)
     app.include_router(intents.router)
+    app.include_router(adapters.router)
     app.include_router(tickets.router)
     app.include_router(agents.router)
     app.include_router(canned.router)

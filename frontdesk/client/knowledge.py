@@ -1,9 +1,11 @@
-"""Knowledge documents, search, quarantine, FAQ suggestions, intents and jobs."""
+"""Knowledge documents, search, quarantine, FAQ suggestions, retrieval adapters, intents
+and jobs."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from frontdesk.api.routes.adapters import AdapterPublic, AdapterState
 from frontdesk.api.routes.intents import IntentModelPublic, IntentPublic
 from frontdesk.api.routes.knowledge import (
     DocumentPublic,
@@ -92,3 +94,30 @@ def list_intent_models() -> Call[list[IntentModelPublic]]:
 @route("POST", "/v1/intents/models/{version}/activate")
 def activate_intent_model(version: str) -> Call[IntentModelPublic]:
     return Call(one(IntentModelPublic), {"version": version})
+
+
+@route("POST", "/v1/knowledge/adapt")
+def adapt_retrieval(
+    *, epochs: float = 3.0, max_steps: int | None = None, min_gain: float = 0.0
+) -> Call[JobPublic]:
+    """Fine-tune the retrieval encoder on the tenant's own pairs: a job to follow, whose
+    result says whether the adapted encoder is now used (only when it scored higher)."""
+    return Call(
+        one(JobPublic), json={"epochs": epochs, "max_steps": max_steps, "min_gain": min_gain}
+    )
+
+
+@route("GET", "/v1/knowledge/adapters")
+def list_retrieval_adapters() -> Call[list[AdapterPublic]]:
+    return Call(many(AdapterPublic))
+
+
+@route("POST", "/v1/knowledge/adapters/revert")
+def revert_retrieval_adapter() -> Call[AdapterState]:
+    """Search with the base encoder again."""
+    return Call(one(AdapterState))
+
+
+@route("POST", "/v1/knowledge/adapters/{version}/activate")
+def activate_retrieval_adapter(version: str) -> Call[AdapterState]:
+    return Call(one(AdapterState), {"version": version})

@@ -18,6 +18,7 @@ from frontdesk.api.operations_schemas import (
     WebhookDeliveryPublic,
     WebhookPublic,
 )
+from frontdesk.api.routes.adapters import AdapterPublic, AdapterState
 from frontdesk.api.routes.integrations import ChatwootConfigure, ChatwootConfigured, ChatwootPublic
 from frontdesk.api.routes.intents import IntentModelPublic, IntentPublic
 from frontdesk.api.routes.knowledge import (
@@ -341,6 +342,32 @@ class Client(BaseClient):
     def activate_intent_model(self, version: str) -> IntentModelPublic:
         """``POST /v1/intents/models/{version}/activate``"""
         return self._send(knowledge.activate_intent_model(version))
+
+    def adapt_retrieval(
+        self, *, epochs: float = 3.0, max_steps: int | None = None, min_gain: float = 0.0
+    ) -> JobPublic:
+        """Fine-tune the retrieval encoder on the tenant's own pairs: a job to follow,
+        whose result says whether the adapted encoder is now used (only when it scored
+        higher).
+
+        ``POST /v1/knowledge/adapt``"""
+        return self._send(
+            knowledge.adapt_retrieval(epochs=epochs, max_steps=max_steps, min_gain=min_gain)
+        )
+
+    def list_retrieval_adapters(self) -> list[AdapterPublic]:
+        """``GET /v1/knowledge/adapters``"""
+        return self._send(knowledge.list_retrieval_adapters())
+
+    def revert_retrieval_adapter(self) -> AdapterState:
+        """Search with the base encoder again.
+
+        ``POST /v1/knowledge/adapters/revert``"""
+        return self._send(knowledge.revert_retrieval_adapter())
+
+    def activate_retrieval_adapter(self, version: str) -> AdapterState:
+        """``POST /v1/knowledge/adapters/{version}/activate``"""
+        return self._send(knowledge.activate_retrieval_adapter(version))
 
     def create_release(self, document: str, *, label: str | None = None) -> dict[str, Any]:
         """A new release from its YAML or JSON text; ``label="candidate"`` labels it.

@@ -5,6 +5,8 @@ question and the agent's reply), answers rated thumbs-up, promoted FAQ entries a
 resolved tickets; redacts PII with the release's input guard; adds the help-center passages
 the pipeline would retrieve for the question; drops repeated questions and any that match
 the tenant's evaluation set; and renders chat JSONL (:mod:`~frontdesk.finetune.formats`).
+:mod:`~frontdesk.finetune.adaptation` (``knowledge adapt``) tunes the retrieval encoder on
+the tenant's (question -> passage) pairs (:mod:`~frontdesk.finetune.retrieval_pairs`).
 """
 
 from frontdesk.finetune.export import ExportReport, FinetuneExporter, export_finetune

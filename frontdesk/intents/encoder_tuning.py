@@ -85,25 +85,13 @@ def fine_tune_encoder(
     """Adapt the encoder to ``texts`` labelled ``targets`` (class indices) and export it."""
     options = options or FineTuneOptions()
     report = progress or (lambda stage, done, total: None)
-    torch, model, tokenizer = _load(options)
+    torch, model, tokenizer = load_encoder(options.threads, options.max_tokens)
     started = time.perf_counter()
     n_classes = int(targets.max()) + 1
     labels = np.asarray(targets, dtype=np.int64)
     rng = np.random.default_rng(options.seed)
     torch.manual_seed(options.seed)
-
-    def encode(batch: Sequence[str]) -> Any:
-        encodings = tokenizer.encode_batch(list(batch))
-        width = max(len(e.ids) for e in encodings)
-        ids = torch.zeros((len(batch), width), dtype=torch.long)
-        mask = torch.zeros((len(batch), width), dtype=torch.long)
-        for row, encoding in enumerate(encodings):
-            ids[row, : len(encoding.ids)] = torch.tensor(encoding.ids)
-            mask[row, : len(encoding.ids)] = 1
-        hidden = model(input_ids=ids, attention_mask=mask).last_hidden_state
-        weights = mask.unsqueeze(-1).to(hidden.dtype)
-        pooled = (hidden * weights).sum(dim=1) / weights.sum(dim=1).clamp(min=1e-9)
-        return torch.nn.functional.normalize(pooled, dim=-1)
+    encode = pooled_encoder(torch, model, tokenizer)
 
     trainable = [p for p in model.parameters() if p.requires_grad]
     if options.objective == "classify":
@@ -144,7 +132,7 @@ def fine_tune_encoder(
     report(_STAGE, len(batches), len(batches))
     model.eval()
     report("exporting the encoder to ONNX", 0, 1)
-    fp32, int8 = _export(torch, model)
+    fp32, int8 = export_onnx(torch, model)
     report("exporting the encoder to ONNX", 1, 1)
     return TunedEncoder(
         fp32=fp32,
@@ -155,7 +143,10 @@ def fine_tune_encoder(
     )
 
 
-def _load(options: FineTuneOptions) -> tuple[Any, Any, Any]:
+def load_encoder(threads: int = 2, max_tokens: int = 64) -> tuple[Any, Any, Any]:
+    """``(torch, model, tokenizer)``: the served encoder's fp32 weights ready to train on
+    ``threads`` CPU threads (word embeddings frozen), and its tokenizer truncating at
+    ``max_tokens``. Raises :class:`ConfigurationError` without the training extra."""
     model_dir = base_model_dir()
     try:
         # Imported by name: the type checker need not read torch, and serving never loads it.
@@ -167,16 +158,36 @@ def _load(options: FineTuneOptions) -> tuple[Any, Any, Any]:
         ) from None
     from tokenizers import Tokenizer
 
-    torch.set_num_threads(max(1, options.threads))
+    torch.set_num_threads(max(1, threads))
     transformers.utils.logging.disable_progress_bar()
     model = transformers.AutoModel.from_pretrained(str(model_dir), local_files_only=True)
     # The word embeddings (half the weights) stay frozen: a tenant's few thousand messages
     # touch few rows, and leaving them out makes each step cheaper.
     model.embeddings.word_embeddings.weight.requires_grad_(False)
     tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
-    tokenizer.enable_truncation(max_length=options.max_tokens)
+    tokenizer.enable_truncation(max_length=max_tokens)
     tokenizer.no_padding()
     return torch, model, tokenizer
+
+
+def pooled_encoder(torch: Any, model: Any, tokenizer: Any) -> Callable[[Sequence[str]], Any]:
+    """Texts -> the unit-length mean-pooled vectors the ONNX embedder serves, as a torch
+    tensor that gradients flow through (what every training objective compares)."""
+
+    def encode(batch: Sequence[str]) -> Any:
+        encodings = tokenizer.encode_batch(list(batch))
+        width = max(len(e.ids) for e in encodings)
+        ids = torch.zeros((len(batch), width), dtype=torch.long)
+        mask = torch.zeros((len(batch), width), dtype=torch.long)
+        for row, encoding in enumerate(encodings):
+            ids[row, : len(encoding.ids)] = torch.tensor(encoding.ids)
+            mask[row, : len(encoding.ids)] = 1
+        hidden = model(input_ids=ids, attention_mask=mask).last_hidden_state
+        weights = mask.unsqueeze(-1).to(hidden.dtype)
+        pooled = (hidden * weights).sum(dim=1) / weights.sum(dim=1).clamp(min=1e-9)
+        return torch.nn.functional.normalize(pooled, dim=-1)
+
+    return encode
 
 
 def _steps(n: int, options: FineTuneOptions) -> int:
@@ -281,7 +292,9 @@ class _LastHiddenState:
         return Wrapper()
 
 
-def _export(torch: Any, model: Any) -> tuple[bytes, bytes]:
+def export_onnx(torch: Any, model: Any) -> tuple[bytes, bytes]:
+    """The trained ``model`` as ONNX bytes with the served encoder's inputs and output:
+    fp32, and int8 (per-channel dynamic quantisation)."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     wrapper = _LastHiddenState.wrap(torch, model)

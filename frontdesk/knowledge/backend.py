@@ -14,6 +14,7 @@ import threading
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from frontdesk.knowledge.adapted import AdaptedEncoders
 from frontdesk.knowledge.index import StoredKnowledge
 from frontdesk.knowledge.multilingual_index import MultilingualIndexes
 from frontdesk.knowledge.pg_index import PgKnowledge
@@ -58,8 +59,10 @@ class KnowledgeSearch:
         options: HybridOptions | None = None,
         multilingual: MultilingualIndexes | None = None,
         prebuild_multilingual: bool = True,
+        adapters: AdaptedEncoders | None = None,
     ) -> None:
         self._db = database
+        self._adapters = adapters
         self._prebuild_multilingual = prebuild_multilingual
         self._embedder = embedder
         self._options = options or HybridOptions()
@@ -97,8 +100,18 @@ class KnowledgeSearch:
                 self._options,
                 multilingual=self._multilingual,
                 prebuild_multilingual=self._prebuild_multilingual,
+                adapters=self._adapters,
             )
         return self._memory
+
+    @property
+    def options(self) -> HybridOptions:
+        return self._options
+
+    def in_process(self) -> bool:
+        """Whether tenants are searched by the in-process index (which serves adapted
+        retrieval encoders) rather than inside PostgreSQL."""
+        return not isinstance(self.backend, PgKnowledge)
 
     def warm_up(self) -> None:
         self.backend.warm_up()

@@ -2,22 +2,27 @@
 
 Each process keeps one in-memory hybrid index per tenant, built from the chunks and
 vectors in the database. A per-tenant version number (bumped by every ingestion or
-deletion) tells every replica, on its next search, that its index is stale.
+deletion, and by activating or reverting a retrieval adapter) tells every replica, on its
+next search, that its index is stale. A tenant with an active adapter (``knowledge
+adapt``) gets an index whose query and passage vectors are its adapted encoder's, and its
+passages say so (``ENCODER_KEY``).
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from dataclasses import replace
 
 import numpy as np
 import numpy.typing as npt
 from sqlalchemy.exc import SQLAlchemyError
 
+from frontdesk.knowledge.adapted import AdaptedEncoders
 from frontdesk.knowledge.multilingual_index import MultilingualIndexes
 from frontdesk.retrieval.hybrid import HybridOptions, HybridRetriever, title_text
 from frontdesk.retrieval.protocols import Embedder, Reranker
-from frontdesk.retrieval.types import Chunk, Passage
+from frontdesk.retrieval.types import ENCODER_KEY, Chunk, Passage
 from frontdesk.storage.db import Database
 from frontdesk.storage.repos import knowledge as repo
 
@@ -36,10 +41,14 @@ class StoredKnowledge:
         reranker: Reranker | None = None,
         multilingual: MultilingualIndexes | None = None,
         prebuild_multilingual: bool = True,
+        adapters: AdaptedEncoders | None = None,
     ) -> None:
         """``prebuild_multilingual``: build the multilingual indexes in the background at
-        ``warm_up`` (otherwise on a tenant's first non-English question)."""
+        ``warm_up`` (otherwise on a tenant's first non-English question). ``adapters``:
+        the tenants' adapted encoders (None: every tenant searches with ``embedder``)."""
         self._db = database
+        self._adapters = adapters
+        self._adapted: dict[str, str] = {}  # tenant -> the adapter version its index uses
         self._prebuild_multilingual = prebuild_multilingual
         self._multilingual = multilingual
         self._chunks: dict[str, tuple[int, list[Chunk]]] = {}  # what the indexes were built from
@@ -82,7 +91,12 @@ class StoredKnowledge:
             # Still building after its wait: the default index answers fewer non-English
             # questions, but now rather than in minutes.
             log.info("multilingual index not ready, default index searched tenant=%s", tenant_id)
-        return index.search(query, k)
+        found = index.search(query, k)
+        adapter = self._adapted.get(tenant_id)
+        if adapter is None:
+            return found
+        marker = f"adapted:{adapter}"
+        return [replace(p, metadata={**p.metadata, ENCODER_KEY: marker}) for p in found]
 
     def chunk_count(self, tenant_id: str) -> int:
         with self._db.transaction() as session:
@@ -103,30 +117,41 @@ class StoredKnowledge:
             with self._db.transaction() as session:
                 version = repo.version(session, tenant_id)
                 stored = repo.all_chunks(session, tenant_id, self._embedder.model_id)
+                adapter = (
+                    None
+                    if self._adapters is None
+                    else self._adapters.active_version(session, tenant_id)
+                )
             index = HybridRetriever(self._embedder, self._options, self._reranker)
-            if stored:
-                chunks = [
-                    Chunk(
-                        id=c.id,
-                        text=c.text,
-                        title=c.title,
-                        url=c.url,
-                        heading_path=c.heading_path,
-                        position=c.position,
-                        metadata={**c.metadata, "document_id": c.document_key},
-                    )
-                    for c in stored
-                ]
+            chunks = [as_chunk(c) for c in stored]
+            if adapter is not None and stored:
+                index = self._adapted_index(tenant_id, adapter, chunks)
+            elif stored:
                 index.add(chunks, np.stack([c.vector for c in stored]), self._titles(chunks))
-            else:
-                chunks = []
             self._chunks[tenant_id] = (version, chunks)
             self._indexes[tenant_id] = (version, index)
+            if adapter is not None:
+                self._adapted[tenant_id] = adapter
+            else:
+                self._adapted.pop(tenant_id, None)
             multilingual = self._multilingual
             if multilingual is not None and multilingual.has_index(tenant_id, self._options):
                 # This tenant gets non-English questions: refresh theirs in the background.
                 multilingual.prebuild(tenant_id, version, chunks, self._options)
             return index
+
+    def _adapted_index(self, tenant_id: str, version: str, chunks: list[Chunk]) -> HybridRetriever:
+        """An index whose query, body and title vectors are the tenant's adapted encoder's
+        (stored vectors read back; texts added since the adaptation embedded now)."""
+        assert self._adapters is not None
+        embedder = self._adapters.embedder(tenant_id, version)
+        titles = sorted({title_text(c) for c in chunks} - {""})
+        texts = [c.embedding_text() for c in chunks]
+        vectors = self._adapters.vectors(tenant_id, embedder, texts + titles)
+        index = HybridRetriever(embedder, self._options, self._reranker)
+        title_vectors = dict(zip(titles, vectors[len(texts) :], strict=True))
+        index.add(chunks, vectors[: len(texts)], title_vectors)
+        return index
 
     def _titles(self, chunks: list[Chunk]) -> dict[str, Vector]:
         """Title vectors, embedding only titles not seen in an earlier rebuild."""
@@ -135,3 +160,16 @@ class StoredKnowledge:
         if missing:
             self._title_vectors.update(zip(missing, self._embedder.embed(missing), strict=True))
         return {t: self._title_vectors[t] for t in titles}
+
+
+def as_chunk(stored: repo.StoredChunk) -> Chunk:
+    """A stored chunk as the retrievers index it (its document's key in the metadata)."""
+    return Chunk(
+        id=stored.id,
+        text=stored.text,
+        title=stored.title,
+        url=stored.url,
+        heading_path=stored.heading_path,
+        position=stored.position,
+        metadata={**stored.metadata, "document_id": stored.document_key},
+    )

@@ -6,6 +6,7 @@ import functools
 import threading
 from typing import TYPE_CHECKING
 
+from frontdesk.knowledge.adapted import AdaptedEncoders
 from frontdesk.knowledge.backend import KnowledgeSearch
 from frontdesk.llm.breaker import BreakerBoard
 from frontdesk.llm.local_pool import LocalModelPool
@@ -30,6 +31,7 @@ class Resources:
         self._intents: IntentService | None = None
         self._knowledge: dict[tuple[HybridOptions, bool], KnowledgeSearch] = {}
         self._multilingual: MultilingualIndexes | None = None
+        self._adapters: AdaptedEncoders | None = None
         self._lock = threading.Lock()
         # One circuit breaker per LLM provider, shared by every pipeline of this process.
         self.breakers = BreakerBoard()
@@ -48,6 +50,7 @@ class Resources:
         database is PostgreSQL, else the per-tenant in-process indexes."""
         embedder = self.embedder()
         indexes = self.multilingual() if multilingual else None
+        adapters = self.adapters()
         with self._lock:
             key = (options, multilingual)
             if key not in self._knowledge:
@@ -57,8 +60,16 @@ class Resources:
                     options,
                     multilingual=indexes,
                     prebuild_multilingual=self.settings.multilingual_prebuild,
+                    adapters=adapters,
                 )
             return self._knowledge[key]
+
+    def adapters(self) -> AdaptedEncoders:
+        """The tenants' adapted retrieval encoders (``knowledge adapt``), loaded on use."""
+        with self._lock:
+            if self._adapters is None:
+                self._adapters = AdaptedEncoders(self.database, tuned_encoder)
+            return self._adapters
 
     def multilingual(self) -> MultilingualIndexes:
         """Cross-language indexes (multilingual-e5-small); passage vectors are stored in
@@ -90,12 +101,13 @@ class Resources:
             if self._intents is None:
                 from frontdesk.services.intents import IntentService
 
-                self._intents = IntentService(self.database, lambda: embedder, _tuned_encoder)
+                self._intents = IntentService(self.database, lambda: embedder, tuned_encoder)
             return self._intents
 
 
-def _tuned_encoder(data: bytes) -> Embedder:
-    """An intent model's fine-tuned encoder (ONNX bytes), run like the default one."""
+def tuned_encoder(data: bytes) -> Embedder:
+    """A fine-tuned encoder (ONNX bytes: an intent model's or a retrieval adapter's), run
+    like the default one."""
     from frontdesk.providers.embedders.onnx_minilm import OnnxEmbedder
 
     return OnnxEmbedder(model_data=data)

@@ -52,6 +52,11 @@ class Candidate:
     features: dict[str, float] = field(default_factory=dict)
 
 
+# In a passage's metadata when a tenant's adapted retrieval encoder found it
+# (``knowledge adapt``): "adapted:<version>"; the retrieve stage records it on the trace.
+ENCODER_KEY = "encoder"
+
+
 @dataclass(frozen=True, slots=True)
 class Passage:
     """A retrieved piece of knowledge with the score the retriever gave it."""

@@ -1,4 +1,5 @@
-"""Passage vectors of a second encoder (the multilingual one), kept per tenant.
+"""Passage vectors of a second encoder (the multilingual one, or a tenant's adapted one),
+kept per tenant, and the adapted encoders themselves.
 
 The default embedder's vectors live on ``chunks``; the multilingual encoder's are derived
 data a restart would otherwise recompute for minutes, so they are stored here, keyed by
@@ -9,10 +10,13 @@ the tenant.
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, LargeBinary, String
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from frontdesk.storage.tables import Base
+from frontdesk.storage.tables import Base, UTCDateTime, utcnow
 
 
 class PassageVectorRow(Base):
@@ -24,3 +28,22 @@ class PassageVectorRow(Base):
     model: Mapped[str] = mapped_column(String(120), primary_key=True)
     text_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     vector: Mapped[bytes] = mapped_column(LargeBinary)  # float32, the model's dimension
+
+
+class RetrievalAdapterRow(Base):
+    """A retrieval encoder adapted to the tenant's own pairs (int8 ONNX bytes) and
+    whether the tenant's dense retrieval uses it. ``version`` is the artifact's hash."""
+
+    __tablename__ = "retrieval_adapters"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "version", name="uq_retrieval_adapters_version"),
+        Index("ix_retrieval_adapters_tenant", "tenant_id", "active"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
+    version: Mapped[str] = mapped_column(String(64))
+    artifact: Mapped[bytes] = mapped_column(LargeBinary)
+    report: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    active: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

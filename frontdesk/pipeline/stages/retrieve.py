@@ -20,6 +20,7 @@ from frontdesk.pipeline.protocols import KnowledgeBase, StageReport
 from frontdesk.pipeline.stages.evidence import HOP_KEY, TICKET_HEADROOM, separate, similarity_of
 from frontdesk.pipeline.state import Passage, TurnState
 from frontdesk.retrieval.rarity import IDF_COVERAGE, MISSING_IDF
+from frontdesk.retrieval.types import ENCODER_KEY
 
 
 @dataclass
@@ -95,6 +96,9 @@ class KnowledgeRetriever:
         hop = state.details.get("ticket_hop")
         if hop is not None:
             detail["ticket_hop"] = hop
+        encoder = found[0].metadata.get(ENCODER_KEY) if found else None
+        if encoder is not None:  # the tenant's adapted retrieval encoder (knowledge adapt)
+            detail["encoder"] = encoder
         return StageReport(
             scores={
                 "passages": float(len(passages)),

@@ -104,6 +104,11 @@ def promoted_entries(session: Session, tenant_id: str) -> list[KnowledgePair]:
     )
 
 
+def faq_entries(session: Session, tenant_id: str) -> list[KnowledgePair]:
+    """Every FAQ entry: loaded from files and promoted by agents."""
+    return _pairs(session, tenant_id, DocumentRow.kind == "faq", "promoted_from")
+
+
 def ingested_tickets(session: Session, tenant_id: str) -> list[KnowledgePair]:
     """Resolved tickets loaded from files (documents of kind ``tickets``)."""
     return _pairs(session, tenant_id, DocumentRow.kind == "tickets", "ticket")
