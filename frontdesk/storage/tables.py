@@ -311,7 +311,10 @@ class FeedbackRow(Base):
     """Thumbs on an answer, or a CSAT score for a conversation."""
 
     __tablename__ = "feedback"
-    __table_args__ = (Index("ix_feedback_tenant_created", "tenant_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_feedback_tenant_created", "tenant_id", "created_at"),
+        Index("ix_feedback_conversation", "conversation_id"),  # erasure, cascades
+    )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
