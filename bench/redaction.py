@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/redaction.py [--split dev|eval|all] [--label NAME] [--write]
     .venv/bin/python bench/redaction.py --cli --tenant demo   # through the real CLI
+    .venv/bin/python bench/redaction.py --set multilingual [--cli]   # de/fr/es/nl/it/pt
 
 The input guards are built from the shipped release's ``input_guard`` stage, exactly as
 ``frontdesk guard check`` builds them, and every text of the shared pii_presidio_synth
@@ -17,6 +18,12 @@ Character metrics (whitespace ignored):
   labels, or a city/region/postcode that is part of an address); ``strict`` counts only
   the in-scope labels;
 * latency p50/p95 of one ``InputGuards.check`` per message.
+
+``--set multilingual`` scores the small labelled set of the six languages of the
+multilingual issue (``bench/data/pii_multilingual.jsonl``, made by
+``bench/pii_multilingual_data.py``: no labelled non-English PII set is in the shared
+datasets), per language and per entity type; ``--split eval`` is its test split (144
+texts), ``--split dev`` the messages rules may be developed on.
 
 ``--cli`` pipes the texts (newlines turned into spaces, which keeps the offsets) through
 ``frontdesk guard check - --json`` and scores the spans it prints, to show the numbers
@@ -46,6 +53,7 @@ from frontdesk.guards import GuardPolicy, InputGuards  # noqa: E402
 from frontdesk.releases.config import default_release  # noqa: E402
 
 DATA = Path("/work/shared/datasets/pii_presidio_synth/test.jsonl")
+MULTILINGUAL = ROOT / "bench" / "data" / "pii_multilingual.jsonl"
 RESULTS = ROOT / "bench" / "results" / "redaction.json"
 IN_SCOPE = (
     "PERSON", "STREET_ADDRESS", "CREDIT_CARD", "PHONE_NUMBER", "EMAIL_ADDRESS", "IBAN_CODE",
@@ -192,9 +200,18 @@ def ordinary(guards: InputGuards, per_set: int) -> dict[str, Any]:
     return out
 
 
-def run(split: str, cli_tenant: str | None, ordinary_n: int = 0) -> dict[str, Any]:
+def run(
+    split: str, cli_tenant: str | None, ordinary_n: int = 0, dataset: str = "presidio"
+) -> dict[str, Any]:
     logging.disable(logging.WARNING)
-    rows = load(DATA, split)
+    path = MULTILINGUAL if dataset == "multilingual" else DATA
+    if dataset == "multilingual":
+        every = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+        rows = [
+            r for r in every if split == "all" or r["split"] == {"eval": "test"}.get(split, split)
+        ]
+    else:
+        rows = load(path, split)
     guards = release_guards()
     if cli_tenant:
         predictions = cli_predictions([r["text"] for r in rows], cli_tenant)
@@ -205,11 +222,20 @@ def run(split: str, cli_tenant: str | None, ordinary_n: int = 0) -> dict[str, An
         predict = python_predictor(guards)
         via = "InputGuards.check of the release's input_guard stage (what guard check runs)"
     result = {
-        **stamp(default_release(), split=split, dataset=str(DATA)),
+        **stamp(
+            default_release(),
+            split=split,
+            dataset=str(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path),
+        ),
         "via": via,
         "scores": score(rows, predict),
         "latency": latency(guards, [r["text"] for r in rows]),
     }
+    languages = sorted({r["lang"] for r in rows if r.get("lang")})
+    if languages:
+        result["by_language"] = {
+            lang: score([r for r in rows if r.get("lang") == lang], predict) for lang in languages
+        }
     if ordinary_n:
         result["ordinary_text"] = ordinary(guards, ordinary_n)
     return result
@@ -231,6 +257,23 @@ def render(result: dict[str, Any]) -> str:
     lines += ["", "| predicted label | chars | precision |", "|---|---|---|"]
     for label, v in s["precision_by_predicted_label"].items():
         lines.append(f"| {label} | {v['chars']} | {v['precision']:.3f} |")
+    by_language = result.get("by_language", {})
+    if by_language:
+        entities = sorted({e for v in by_language.values() for e in v["recall_by_entity"]})
+        lines += [
+            "",
+            "| language | texts | precision | recall | F2 | " + " | ".join(entities) + " |",
+            "|---" * (5 + len(entities)) + "|",
+        ]
+        for lang, v in by_language.items():
+            cells = [
+                f"{v['recall_by_entity'][e]['recall']:.2f}" if e in v["recall_by_entity"] else "-"
+                for e in entities
+            ]
+            lines.append(
+                f"| {lang} | {v['n_docs']} | {v['precision']:.3f} | {v['recall']:.3f} | "
+                f"{v['f2']:.3f} | " + " | ".join(cells) + " |"
+            )
     for name, v in result.get("ordinary_text", {}).items():
         lines.append(
             f"ordinary {name}: {v['messages_redacted']} of {v['messages']} messages redacted: "
@@ -242,6 +285,13 @@ def render(result: dict[str, Any]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--split", choices=["dev", "eval", "all"], default="eval")
+    parser.add_argument(
+        "--set",
+        dest="dataset",
+        choices=["presidio", "multilingual"],
+        default="presidio",
+        help="pii_presidio_synth (English) or the de/fr/es/nl/it/pt set",
+    )
     parser.add_argument("--cli", action="store_true", help="score the CLI's output")
     parser.add_argument("--tenant", default="demo", help="tenant for --cli")
     parser.add_argument(
@@ -249,11 +299,14 @@ def main() -> None:
     )
     parser.add_argument("--write", action="store_true", help=f"add the run to {RESULTS}")
     args = parser.parse_args()
-    result = run(args.split, args.tenant if args.cli else None, args.ordinary)
+    multilingual = args.dataset == "multilingual"
+    ordinary_n = 0 if multilingual else args.ordinary
+    result = run(args.split, args.tenant if args.cli else None, ordinary_n, args.dataset)
     print(render(result))
     if args.write:
         runs = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-        runs[f"{args.split}{'_cli' if args.cli else ''}"] = result
+        name = "multilingual" if multilingual else args.split
+        runs[f"{name}{'_cli' if args.cli else ''}"] = result
         RESULTS.write_text(json.dumps(runs, indent=2) + "\n")
 
 

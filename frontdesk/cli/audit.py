@@ -49,7 +49,9 @@ def fairness(
     CSAT and latency, and the gap to the best segment; gaps above the threshold that the
     intervals confirm are flagged. Without --eval it reads the stored turns."""
     rows = load_rows(eval_file) if eval_file is not None else None
-    with open_frontdesk(warm=rows is not None) as frontdesk:
+    # Labelled rows wait for the multilingual index, as frontdesk eval does: scoring the
+    # fallback would make every non-English row look wrong.
+    with open_frontdesk(warm=rows is not None, complete_indexes=rows is not None) as frontdesk:
         tenant_id = frontdesk.tenants.get_tenant(tenant).id
         if rows is None:
             observations = from_turns(frontdesk.database, tenant_id, by, days)

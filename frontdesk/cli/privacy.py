@@ -37,9 +37,11 @@ def erase(
     identifier: IdentifierOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the receipt as JSON.")] = False,
 ) -> None:
-    """Erase one customer: conversations, turns (and encrypted originals), tickets,
-    feedback and CSAT comments; knowledge promoted from them is quarantined for review.
-    Give exactly one of --customer, --conversation, --identifier."""
+    """Erase one customer: conversations, turns (and encrypted originals), tickets and
+    agents' notes, feedback and CSAT comments, cache entries, webhook events naming them,
+    names their tickets taught, and (by --customer) their ingested resolved tickets;
+    knowledge promoted from them is quarantined for review. Give exactly one of
+    --customer, --conversation, --identifier."""
     # Checked here so the message names the options, not the API's fields.
     if sum(value is not None for value in (customer, conversation, identifier)) != 1:
         raise InvalidInputError("give exactly one of --customer, --conversation or --identifier")

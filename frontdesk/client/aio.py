@@ -543,6 +543,16 @@ class AsyncClient(BaseAsyncClient):
             operations.stats_summary(start, end, release=release, bucket=bucket)
         )
 
+    async def stats_fairness(
+        self, *, by: str = "language", days: float = 30, threshold: float = 0.1, min_n: int = 5
+    ) -> dict[str, Any]:
+        """The fairness audit of the stored turns of the last ``days``, segmented ``by``.
+
+        ``GET /v1/stats/fairness``"""
+        return await self._send(
+            operations.stats_fairness(by=by, days=days, threshold=threshold, min_n=min_n)
+        )
+
     async def list_alert_rules(self) -> list[AlertRulePublic]:
         """``GET /v1/alerts/rules``"""
         return await self._send(operations.list_alert_rules())

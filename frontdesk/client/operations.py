@@ -33,6 +33,15 @@ def stats_summary(
     return Call(as_dict, params=params)
 
 
+@route("GET", "/v1/stats/fairness")
+def stats_fairness(
+    *, by: str = "language", days: float = 30, threshold: float = 0.1, min_n: int = 5
+) -> Call[dict[str, Any]]:
+    """The fairness audit of the stored turns of the last ``days``, segmented ``by``."""
+    params = {"by": by, "days": days, "threshold": threshold, "min_n": min_n}
+    return Call(as_dict, params=params)
+
+
 @route("GET", "/v1/alerts/rules")
 def list_alert_rules() -> Call[list[AlertRulePublic]]:
     return Call(many(AlertRulePublic))

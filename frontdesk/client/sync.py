@@ -533,6 +533,16 @@ class Client(BaseClient):
         ``GET /v1/stats/summary``"""
         return self._send(operations.stats_summary(start, end, release=release, bucket=bucket))
 
+    def stats_fairness(
+        self, *, by: str = "language", days: float = 30, threshold: float = 0.1, min_n: int = 5
+    ) -> dict[str, Any]:
+        """The fairness audit of the stored turns of the last ``days``, segmented ``by``.
+
+        ``GET /v1/stats/fairness``"""
+        return self._send(
+            operations.stats_fairness(by=by, days=days, threshold=threshold, min_n=min_n)
+        )
+
     def list_alert_rules(self) -> list[AlertRulePublic]:
         """``GET /v1/alerts/rules``"""
         return self._send(operations.list_alert_rules())

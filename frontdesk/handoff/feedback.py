@@ -13,6 +13,7 @@ from frontdesk.monitoring.metrics import Metrics
 from frontdesk.operations import rollups
 from frontdesk.operations.webhooks import enqueue_event
 from frontdesk.storage.db import Database
+from frontdesk.storage.ids import new_id
 from frontdesk.storage.repos import answer_cache as cache_repo
 from frontdesk.storage.repos import conversations as conversations_repo
 from frontdesk.storage.repos import handoff as repo
@@ -22,7 +23,9 @@ Redactor = Callable[[str, str], str]
 
 
 class FeedbackBook:
-    """Comments are customer text: redacted like messages before they are stored."""
+    """Comments are customer text: redacted like messages before they are stored. One
+    CSAT per conversation and one thumbs per answer: a second one replaces the first
+    (a customer may change their mind; the stats count the latest once)."""
 
     def __init__(
         self, database: Database, metrics: Metrics, redact: Redactor | None = None
@@ -46,7 +49,7 @@ class FeedbackBook:
             turn = conversations_repo.get_turn(session, tenant_id, conversation_id, turn_id)
             if turn.speaker is not Speaker.ASSISTANT:
                 raise InvalidInputError("feedback is given on assistant answers", field="turn_id")
-            feedback = repo.add_feedback(
+            feedback, replaced = repo.add_feedback(
                 session,
                 tenant_id,
                 conversation_id,
@@ -56,8 +59,8 @@ class FeedbackBook:
                 turn_id=turn_id,
                 release_id=turn.release_id,
             )
-            rollups.record_feedback(session, tenant_id, feedback)
-            _enqueue(session, tenant_id, feedback)
+            rollups.record_feedback(session, tenant_id, feedback, replaced)
+            _enqueue(session, tenant_id, feedback, replaced)
             evicted = _evict_cached(session, tenant_id, turn) if rating == "down" else 0
         self._metrics.observe_feedback(feedback.kind, feedback.value)
         self._metrics.observe_cache_evictions(evicted)
@@ -69,7 +72,7 @@ class FeedbackBook:
         comment = self._clean(tenant_id, comment)
         with self._db.transaction() as session:
             conversations_repo.get(session, tenant_id, conversation_id)
-            feedback = repo.add_feedback(
+            feedback, replaced = repo.add_feedback(
                 session,
                 tenant_id,
                 conversation_id,
@@ -79,8 +82,8 @@ class FeedbackBook:
                 turn_id=None,
                 release_id=None,
             )
-            rollups.record_feedback(session, tenant_id, feedback)
-            _enqueue(session, tenant_id, feedback)
+            rollups.record_feedback(session, tenant_id, feedback, replaced)
+            _enqueue(session, tenant_id, feedback, replaced)
         self._metrics.observe_feedback(feedback.kind, feedback.value)
         return feedback
 
@@ -104,8 +107,12 @@ def _evict_cached(session: Session, tenant_id: str, turn: Turn) -> int:
     )
 
 
-def _enqueue(session: Session, tenant_id: str, feedback: Feedback) -> None:
-    """``feedback.created`` for webhooks; the comment is customer text and stays out."""
+def _enqueue(
+    session: Session, tenant_id: str, feedback: Feedback, replaced: list[Feedback]
+) -> None:
+    """``feedback.created`` for webhooks; the comment is customer text and stays out. A
+    changed rating keeps its feedback id and is a new event (``replaced``: the value it
+    had)."""
     data = {
         "feedback_id": feedback.id,
         "conversation_id": feedback.conversation_id,
@@ -114,4 +121,7 @@ def _enqueue(session: Session, tenant_id: str, feedback: Feedback) -> None:
         "value": feedback.value,
         "release_id": feedback.release_id,
     }
-    enqueue_event(session, tenant_id, "feedback.created", data, event_id=feedback.id)
+    if replaced:
+        data["replaced"] = replaced[0].value
+    event_id = new_id() if replaced else feedback.id
+    enqueue_event(session, tenant_id, "feedback.created", data, event_id=event_id)

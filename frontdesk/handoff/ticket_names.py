@@ -6,7 +6,8 @@ the agent greets them, they sign or introduce themselves, their e-mail address s
 it. Those names go to the tenant's list (:mod:`frontdesk.storage.repos.tenant_names`),
 which the input guard redacts in that tenant's messages only.
 
-Learned from: resolved tickets ingested as knowledge (customer message + agent reply),
+Learned from: resolved tickets ingested as knowledge (customer message + agent reply,
+tied to the row's ``customer_id`` when it has one),
 a handoff ticket's conversation metadata (``name``/``customer_name``), and the
 greeting of an agent's reply on a ticket.
 """
@@ -51,13 +52,20 @@ class TicketNames:
             n for n in customer_names(customer, reply, finder) if person_like(n, english, surnames)
         }
 
-    def learn(self, session: Session, tenant_id: str, tickets: Iterable[tuple[str, str]]) -> int:
-        """Add the names of ``tickets`` ((customer message, agent reply) pairs) to the
-        tenant's list, in the caller's transaction; returns how many were new."""
-        names: set[str] = set()
-        for customer, reply in tickets:
-            names |= self.names_in(customer, reply)
-        return add_names(session, tenant_id, names, "ticket")
+    def learn(
+        self, session: Session, tenant_id: str, tickets: Iterable[tuple[str, str, str | None]]
+    ) -> int:
+        """Add the names of ``tickets`` ((customer message, agent reply, customer id)) to
+        the tenant's list, in the caller's transaction, each tied to its ticket's customer
+        id when the file gives one (an erasure by that id removes them); returns how many
+        were new."""
+        by_customer: dict[str | None, set[str]] = {}
+        for customer, reply, customer_id in tickets:
+            by_customer.setdefault(customer_id, set()).update(self.names_in(customer, reply))
+        return sum(
+            add_names(session, tenant_id, names, "ticket", customer_id=customer_id)
+            for customer_id, names in by_customer.items()
+        )
 
 
 def learn_from_metadata(

@@ -371,6 +371,13 @@ def _faq(
     )
 
 
+def _customer_of(row: dict[str, Any]) -> dict[str, str]:
+    """The tenant's id for the ticket's customer, when the export gives one: an erasure
+    or access request by that id finds the ticket and the names it taught."""
+    customer = str(row.get("customer_id") or "").strip()
+    return {"customer_id": customer[:128]} if customer else {}
+
+
 def _tickets(
     name: str, rows: list[dict[str, Any]], content_hash: str, clean: _Sanitizer
 ) -> LoadedDocument:
@@ -391,7 +398,8 @@ def _tickets(
                 position=number - 1,
                 tokens=estimate_tokens(text),
                 url=None,
-                metadata={"answer": answer, "question": question, "ticket": ticket},
+                metadata={"answer": answer, "question": question, "ticket": ticket}
+                | _customer_of(row),
             )
         )
     return LoadedDocument(

@@ -9,7 +9,8 @@ Counters are named; ``count`` counts events and ``total`` sums a value:
 - ``escalation:<reason>``, ``safety`` (turns with any trigger) and ``safety:<kind>``;
 - ``tokens``, ``cost``, ``cache_hit`` (an LLM provider's prompt cache);
 - ``answer_cache:exact``, ``answer_cache:semantic`` (replies served from the answer cache);
-- ``thumbs:up``, ``thumbs:down``, ``csat`` and ``csat:<score>``.
+- ``thumbs:up``, ``thumbs:down``, ``csat`` and ``csat:<score>`` (a changed rating
+  counts once, as its latest value).
 
 They are added in the transaction that stores the turn, so the rollups are exact and
 the same on every replica.
@@ -18,7 +19,7 @@ the same on every replica.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -125,7 +126,14 @@ def feedback_increments(feedback: Feedback) -> dict[str, tuple[int, float]]:
     return {"csat": (1, float(feedback.value)), f"csat:{feedback.value}": (1, 0.0)}
 
 
-def record_feedback(session: Session, tenant_id: str, feedback: Feedback) -> None:
+def record_feedback(
+    session: Session, tenant_id: str, feedback: Feedback, replaced: Iterable[Feedback] = ()
+) -> None:
+    """Count ``feedback`` and take back what the ratings it ``replaced`` had added (in
+    their own hours), so a changed rating counts once, as its latest value."""
+    for old in replaced:
+        taken_back = {name: (-c, -t) for name, (c, t) in feedback_increments(old).items()}
+        repo.add(session, tenant_id, old.release_id or NO_RELEASE, old.created_at, taken_back)
     release = feedback.release_id or NO_RELEASE
     repo.add(session, tenant_id, release, feedback.created_at, feedback_increments(feedback))
 

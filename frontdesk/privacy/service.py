@@ -34,6 +34,10 @@ KINDS = (
     "knowledge_flagged",
     "cache_entries",
     "names",  # names their tickets taught the tenant's redaction list
+    "knowledge_tickets",  # their resolved tickets ingested from a file, by customer id
+    "notes",  # agents' notes on their tickets
+    "webhook_events",  # outbox rows naming their conversations
+    "helpdesk_messages",  # a help desk's (Chatwoot's) copies of their messages
 )
 
 
@@ -78,6 +82,8 @@ class PrivacyService:
             if scope == "conversation" and not ids:
                 raise NotFoundError(f"conversation {subject!r} not found")
             counts = repo.erase_conversations(session, tenant_id, ids)
+            if scope == "customer":
+                counts.update(repo.erase_ingested_tickets(session, tenant_id, subject))
             removed = {kind: int(counts.get(kind, 0)) for kind in KINDS}
             record = repo.record_erasure(
                 session,
@@ -87,6 +93,7 @@ class PrivacyService:
                 subject_digest=self._hasher.digest(subject),
                 removed=removed,
             )
+        self._db.purge_deleted()
         return {**record, "scope": scope, "removed": removed}
 
     def export(
@@ -97,12 +104,23 @@ class PrivacyService:
         scope, subject = ErasureRequest(customer_id=customer_id, identifier=identifier).scope()
         with self._db.transaction() as session:
             ids = self._conversations(session, tenant_id, scope, subject)
-            if not ids:
+            ingested = (
+                repo.ingested_tickets_of(session, tenant_id, subject) if scope == "customer" else []
+            )
+            if not ids and not ingested:
                 raise NotFoundError(f"nothing is stored about {scope} {subject!r}")
             conversations = [conversations_repo.get(session, tenant_id, i) for i in ids]
             metadata = repo.metadata_of(session, tenant_id, ids)
             tickets = repo.tickets_of(session, tenant_id, ids)
             feedback = repo.feedback_of(session, tenant_id, ids)
+            knowledge_tickets = [
+                {
+                    "ticket": str(c.metadata_.get("ticket", "")),
+                    "customer_message": str(c.metadata_.get("question", "")),
+                    "agent_reply": str(c.metadata_.get("answer", "")),
+                }
+                for c in ingested
+            ]
         return {
             "subject": {scope: subject},
             "conversations": [self._conversation(c, metadata.get(c.id, {})) for c in conversations],
@@ -128,6 +146,8 @@ class PrivacyService:
                 }
                 for f in feedback
             ],
+            # Their resolved tickets the tenant ingested as knowledge (by customer id).
+            "knowledge_tickets": knowledge_tickets,
         }
 
     def apply_retention(
@@ -161,6 +181,7 @@ class PrivacyService:
                 subject_digest=self._hasher.digest(f"before {cutoff.isoformat()}"),
                 removed=removed,
             )
+        self._db.purge_deleted()
         return {**record, **summary}
 
     def apply_retention_everywhere(self, now: datetime | None = None) -> dict[str, Any]:

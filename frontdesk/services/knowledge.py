@@ -259,9 +259,13 @@ def _embedding_text(chunk: LoadedChunk) -> str:
     ).embedding_text()
 
 
-def _ticket_pairs(document: LoadedDocument) -> list[tuple[str, str]]:
-    """(customer message, agent reply) of each ticket of a tickets document."""
+def _ticket_pairs(document: LoadedDocument) -> list[tuple[str, str, str | None]]:
+    """(customer message, agent reply, customer id) of each ticket of a tickets document."""
     return [
-        (str(c.metadata.get("question", "")), str(c.metadata.get("answer", "")))
+        (
+            str(c.metadata.get("question", "")),
+            str(c.metadata.get("answer", "")),
+            str(c.metadata["customer_id"]) if c.metadata.get("customer_id") else None,
+        )
         for c in document.chunks
     ]

@@ -44,7 +44,10 @@ class CannedReplyRow(Base):
 
 class TicketNoteRow(Base):
     __tablename__ = "ticket_notes"
-    __table_args__ = (Index("ix_ticket_notes_tenant_ticket", "tenant_id", "ticket_id"),)
+    __table_args__ = (
+        Index("ix_ticket_notes_tenant_ticket", "tenant_id", "ticket_id"),
+        Index("ix_ticket_notes_ticket", "ticket_id"),  # a ticket's deletion cascades here
+    )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))

@@ -21,7 +21,9 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 def _configure_sqlite(engine: Engine) -> None:
     """WAL for concurrent readers; ``BEGIN IMMEDIATE`` so writers queue on the busy
-    timeout instead of failing when two transactions upgrade to write at once."""
+    timeout instead of failing when two transactions upgrade to write at once;
+    ``secure_delete`` so an erased customer's rows are overwritten in the file, not left in
+    its free pages."""
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -31,6 +33,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -65,6 +68,24 @@ class Database:
     def ping(self) -> None:
         with self.engine.connect() as connection:
             connection.execute(text("SELECT 1"))
+
+    def purge_deleted(self) -> bool:
+        """Leave no copy of deleted rows in the database's files, after an erasure:
+        SQLite's write-ahead log still holds the pages as they were before the delete until
+        it is checkpointed and truncated. PostgreSQL keeps dead rows until (auto)vacuum and
+        its WAL until the next checkpoint: nothing to do here. ``False``: a reader kept the
+        log from being truncated (the next checkpoint does it)."""
+        if not self.is_sqlite:
+            return True
+        raw = self.engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            row = cursor.fetchone()
+            cursor.close()
+        finally:
+            raw.close()
+        return row is None or not row[0]  # (busy, log frames, checkpointed frames)
 
     def _alembic_config(self) -> Config:
         config = Config()

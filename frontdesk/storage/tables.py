@@ -121,6 +121,7 @@ class TenantNameRow(Base):
     tenant added (``tenant``). Stored casefolded, tenant-scoped."""
 
     __tablename__ = "tenant_names"
+    __table_args__ = (Index("ix_tenant_names_customer_id", "tenant_id", "customer_id"),)
 
     tenant_id: Mapped[str] = mapped_column(
         ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True
@@ -130,6 +131,9 @@ class TenantNameRow(Base):
     # The conversation whose ticket taught it (erasing or expiring that conversation
     # removes the name); none for names from ingested ticket files or the tenant.
     conversation_id: Mapped[str | None] = mapped_column(String(32), index=True)
+    # The customer id of the ingested ticket that taught it (its ``customer_id`` field):
+    # an erasure by that customer id removes the name.
+    customer_id: Mapped[str | None] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
@@ -307,7 +311,10 @@ class FeedbackRow(Base):
     """Thumbs on an answer, or a CSAT score for a conversation."""
 
     __tablename__ = "feedback"
-    __table_args__ = (Index("ix_feedback_tenant_created", "tenant_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_feedback_tenant_created", "tenant_id", "created_at"),
+        Index("ix_feedback_conversation", "conversation_id"),  # erasure, cascades
+    )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))

@@ -140,6 +140,11 @@ def test_the_dashboard_shows_the_week_and_turns_gaps_into_knowledge(
     expect(question.locator(".count")).to_have_text("\u00d72")
     expect(question).to_contain_text(re.compile("antarctica", re.IGNORECASE))
     expect(page.get_by_test_id("alert-rules").get_by_test_id("alert-rule")).to_have_count(6)
+    # Served alike? The three English turns make one language row, nothing to flag.
+    fairness = page.get_by_test_id("fairness")
+    expect(fairness.get_by_test_id("fairness-row")).to_have_count(1)
+    expect(fairness.get_by_test_id("fairness-row").first).to_contain_text("3")
+    expect(fairness.get_by_test_id("fairness-flags")).to_contain_text("No gap")
 
     # The alert loop in the server fires the rule; a reload shows it in the history.
     firing = page.get_by_test_id("alert-history").locator("[data-state=firing]")

@@ -144,7 +144,8 @@ def request_person(
 def thumbs(
     conversation_id: str, body: ThumbsCreate, frontdesk: FrontdeskDep, principal: AnyKey
 ) -> FeedbackPublic:
-    """Thumbs up or down on one assistant answer, with an optional comment."""
+    """Thumbs up or down on one assistant answer, with an optional comment. A second
+    rating of the same answer replaces the first (same id; the stats count the latest)."""
     feedback = frontdesk.handoff.add_thumbs(
         principal.tenant_id, conversation_id, body.turn_id, body.rating, body.comment
     )
@@ -155,7 +156,8 @@ def thumbs(
 def csat(
     conversation_id: str, body: CsatCreate, frontdesk: FrontdeskDep, principal: AnyKey
 ) -> FeedbackPublic:
-    """Customer satisfaction, 1 to 5, for the conversation."""
+    """Customer satisfaction, 1 to 5, for the conversation. A second score replaces the
+    first (same id; the stats count the latest)."""
     feedback = frontdesk.handoff.add_csat(
         principal.tenant_id, conversation_id, body.score, body.comment
     )

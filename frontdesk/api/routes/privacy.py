@@ -33,8 +33,11 @@ class ErasureReceipt(BaseModel):
 @router.post("/erasures", status_code=201, response_model=ErasureReceipt)
 def erase(body: ErasureCreate, frontdesk: FrontdeskDep, principal: AdminKey) -> dict[str, Any]:
     """Erase one customer: their conversations, turns (redacted text and encrypted
-    originals), tickets and summaries, feedback and CSAT comments; knowledge promoted from
-    their conversations is quarantined for review. Exactly one of the three fields."""
+    originals), tickets and summaries with agents' notes, feedback and CSAT comments,
+    answer cache entries, identifier digests, webhook events and help-desk copies naming
+    them, the names their tickets taught the name list, and (by ``customer_id``) their
+    resolved tickets ingested from a file; knowledge promoted from their conversations is
+    quarantined for review. Exactly one of the three fields."""
     request = ErasureRequest(body.customer_id, body.conversation_id, body.identifier)
     return frontdesk.privacy.erase(principal.tenant_id, request, actor=principal.key_id)
 

@@ -106,17 +106,43 @@ _NOT_PLACES = frozenset(
 # A capitalised name word; Latin Extended-A letters ("Ludmiła") and inner capitals
 # ("LeBatelier", "McDonald") included.
 _NAME_WORD = r"[A-ZÀ-ÖØ-Þ\u0100-\u017f](?:[a-zà-öø-ÿ\u0100-\u017f'\u2019-]|[A-Z](?=[a-z]))+"
+# Particles inside a name ("Matthijs de Jong", "Herr van der Dussen"), only before a
+# capitalised word, so "Ana de vacaciones" stays "Ana".
+_NAME_PARTICLE = (
+    r"(?:van|von|de|der|den|da|di|del|della|dos|das|do|du|le|la|ten|ter|zu)"
+    r"(?=[ ](?:(?:der|den|de|la|le)[ ])?[A-ZÀ-ÖØ-Þ])"
+)
+_NAMED = (
+    rf"(?:{_NAME_PARTICLE}[ ]){{0,2}}{_NAME_WORD}"
+    rf"(?:[ ](?:[A-Z]\.?(?=[ ])|{_NAME_WORD}|{_NAME_PARTICLE})){{0,4}}"
+)
+# The customary sign-offs of the other catalogue languages: the name follows on the same
+# line or the next ("Bien à vous,\nClaire Martin").
+_NAME_SIGNED = re.compile(
+    r"\b(?i:(?:beste|liebe|herzliche|freundliche)\s+grüße|grüße|gruß|bien\s+à\s+vous|"
+    r"(?:bien\s+)?cordialement|salutations|amicalement|un\s+saludo|saludos(?:\s+cordiales)?|"
+    r"atentamente|un\s+abrazo|groetjes|groeten|met\s+vriendelijke\s+groet(?:en)?|"
+    r"hartelijke\s+groet(?:en)?|saluti|cordiali\s+saluti|distinti\s+saluti|un\s+saluto|"
+    r"cumprimentos|com\s+os\s+melhores\s+cumprimentos|atenciosamente|abraços)"
+    r",?(?:[ \t]+|[ \t]*\n[ \t]*)"
+    rf"(?P<name>{_NAMED})",
+    re.UNICODE,
+)
 _NAME_CONTEXT = re.compile(
     r"(?:\b(?i:my\s+name\s+is|name\s*:|i\s+am|i'm|signed,?|regards,?|sincerely,?|dear|"
     r"(?:first|last|maiden|full|sur|given|family)\s*name(?:\s+is|\s*\?|\s*:)|"
     # The same introductions in the other catalogue languages (de, fr, es, nl, it, pt).
     r"ich\s+hei(?:ß|ss)e|mein\s+name\s+ist|je\s+m['\u2019]appelle|mon\s+nom\s+est|"
     r"me\s+llamo|mi\s+nombre\s+es|ik\s+heet|mijn\s+naam\s+is|mi\s+chiamo|"
-    r"il\s+mio\s+nome\s+è|me\s+chamo|meu\s+nome\s+é|"
+    r"il\s+mio\s+nome\s+è|me\s+chamo|chamo-me|meu\s+nome\s+é|hier\s+(?:ist|spricht)|"
+    r"je\s+suis|ik\s+ben|io\s+sono|yo\s+soy|eu\s+sou|"
     r"mit\s+freundlichen\s+grüßen,?|viele\s+grüße,?|cordialement,?|atentamente,?|saludos,?|"
     r"met\s+vriendelijke\s+groet,?|cordiali\s+saluti,?|atenciosamente,?)"
-    r"|\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Herr|Frau|Mme|Sr|Sra|Dhr|Mevr)\.?)[ \t]+"
-    rf"(?P<name>{_NAME_WORD}(?:[ ](?:[A-Z]\.?(?=[ ])|{_NAME_WORD})){{0,3}})",
+    r"|\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Herr|Frau|Mme|Mlle|Sr|Sra|Srta|Dhr|Mevr|Sig|Sig\.ra)\.?"
+    # Forms of address written out, any case ("el señor García", "il signor Rossi").
+    r"|\b(?i:monsieur|madame|mademoiselle|señor|señora|señorita|meneer|mevrouw|signor|"
+    r"signora|signorina|senhor|senhora))[ \t]+"
+    rf"(?P<name>{_NAMED})",
     re.UNICODE,
 )
 # After an explicit "name is"/"name:" a customer may type the name in lowercase.
@@ -134,6 +160,11 @@ _NOT_NAMES = frozenset(
     "Not Sure Sorry Looking Trying Having Going Still Unable Interested Writing Calling "
     "Here Glad Happy Afraid New Just Very So Also Back From In On At With The A An "
     "Me You Him Her It Them Us This That Today Yesterday Tomorrow".split()
+)
+# A form of address after an introduction ("hier ist Frau Schmidt") is not the name.
+_FORMS_OF_ADDRESS = frozenset(
+    "Mr Mrs Ms Miss Dr Prof Herr Frau Madame Monsieur Mademoiselle Señor Señora Señorita "
+    "Meneer Mevrouw Signor Signora Signorina Senhor Senhora".split()
 )
 # A name in an address block stops where the address starts ("Mrs. Ann Lee Apt. 5 ...").
 _ADDRESS_WORD = re.compile(rf"^(?:{_UNIT}|{_STREET_WORDS})\.?$")
@@ -295,9 +326,12 @@ def find_addresses(text: str) -> Iterator[PiiSpan]:
 
 def find_introduced_names(text: str) -> Iterator[PiiSpan]:
     """Names a customer introduces ("my name is ...", "Mrs. ...", "Regards, ...")."""
-    for pattern in (_NAME_CONTEXT, _NAME_STATED):
+    for pattern in (_NAME_CONTEXT, _NAME_STATED, _NAME_SIGNED):
         for m in pattern.finditer(text):
             words = m.group("name").split(" ")
+            start = m.start("name")
+            while len(words) > 1 and words[0].rstrip(".") in _FORMS_OF_ADDRESS:
+                start += len(words.pop(0)) + 1
             kept = 0
             while (
                 kept < len(words)
@@ -307,5 +341,5 @@ def find_introduced_names(text: str) -> Iterator[PiiSpan]:
                 kept += 1
             if kept == 0 or words[0].capitalize() in _NOT_NAMES:
                 continue
-            end = m.start("name") + len(" ".join(words[:kept]))
-            yield PiiSpan(m.start("name"), end, "PERSON", 0.6, "pattern")
+            end = start + len(" ".join(words[:kept]))
+            yield PiiSpan(start, end, "PERSON", 0.6, "pattern")

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from frontdesk.guards.pii.address import find_addresses, find_introduced_names
+from frontdesk.guards.pii.address_eu import find_european_addresses
 from frontdesk.guards.pii.listed_names import ListedNames
 from frontdesk.guards.pii.name_cues import find_cued_names
 from frontdesk.guards.pii.names import NameGazetteer, find_gazetteer_names
@@ -130,6 +131,7 @@ class PiiRedactor:
         places: list[PiiSpan] = []
         if "ADDRESS" in self.labels:
             spans.extend(find_addresses(text))
+            spans.extend(find_european_addresses(text))
         if "PERSON" in self.labels:
             spans.extend(find_introduced_names(text))
         if self.ner is not None and language in (None, "en"):

@@ -237,7 +237,30 @@ def add_feedback(
     comment: str,
     turn_id: str | None,
     release_id: str | None,
-) -> Feedback:
+) -> tuple[Feedback, list[Feedback]]:
+    """Store a rating; returns it and the ones it replaced. A conversation has one CSAT and
+    an answer one thumbs: a second replaces the first (the customer changed their mind,
+    the latest counts), keeping its id."""
+    existing = session.scalars(
+        select(FeedbackRow)
+        .where(
+            FeedbackRow.tenant_id == tenant_id,
+            FeedbackRow.conversation_id == conversation_id,
+            FeedbackRow.kind == kind,
+            FeedbackRow.turn_id.is_(None) if turn_id is None else FeedbackRow.turn_id == turn_id,
+        )
+        .order_by(FeedbackRow.created_at.desc())
+        .with_for_update()
+    ).all()
+    if existing:
+        row, *older = existing
+        replaced = [_feedback(r) for r in existing]
+        for duplicate in older:  # stored twice before a rating replaced the last one
+            session.delete(duplicate)
+        row.value, row.comment, row.release_id = value, comment, release_id
+        row.created_at = utcnow()
+        session.flush()
+        return _feedback(row), replaced
     row = FeedbackRow(
         id=new_id(),
         tenant_id=tenant_id,
@@ -251,7 +274,7 @@ def add_feedback(
     )
     session.add(row)
     session.flush()
-    return _feedback(row)
+    return _feedback(row), []
 
 
 def list_feedback(session: Session, tenant_id: str, limit: int) -> list[Feedback]:

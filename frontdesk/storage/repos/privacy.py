@@ -7,12 +7,16 @@ from collections import Counter
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import ColumnElement, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from frontdesk.storage.console_tables import TicketNoteRow
 from frontdesk.storage.ids import new_id
+from frontdesk.storage.integration_tables import ChatwootConversationRow, ChatwootMessageRow
+from frontdesk.storage.ops_tables import WebhookDeliveryRow
 from frontdesk.storage.repos.answer_cache import erase_for_conversations
 from frontdesk.storage.repos.knowledge import bump_version
+from frontdesk.storage.repos.tenant_names import remove_customer_names
 from frontdesk.storage.tables import (
     ChunkRow,
     ConversationRow,
@@ -76,10 +80,10 @@ def expired_conversations(
 
 
 def erase_conversations(session: Session, tenant_id: str, ids: list[str]) -> Counter[str]:
-    """Delete the conversations with their turns, tickets, feedback, identifier digests,
-    the names their tickets taught the tenant's name list and the cache entries first
-    answered in them; quarantine knowledge promoted from them
-    for review. Counts per kind."""
+    """Delete the conversations with their turns, tickets and agents' notes, feedback,
+    identifier digests, the names their tickets taught the tenant's name list, the cache
+    entries first answered in them, webhook events naming them and a help desk's copies of
+    their messages; quarantine knowledge promoted from them for review. Counts per kind."""
     removed: Counter[str] = Counter()
     if not ids:
         return removed
@@ -100,6 +104,7 @@ def erase_conversations(session: Session, tenant_id: str, ids: list[str]) -> Cou
         )
     )
     removed["knowledge_flagged"] = _flag_promoted(session, tenant_id, tickets, customer_turns)
+    removed.update(_erase_outboxes(session, tenant_id, ids, tickets))
     # Answers first given to them: their question is their words.
     removed["cache_entries"] = erase_for_conversations(session, tenant_id, ids)
     for kind, table in (
@@ -119,6 +124,93 @@ def erase_conversations(session: Session, tenant_id: str, ids: list[str]) -> Cou
         )
     )
     removed["conversations"] = int(getattr(result, "rowcount", 0) or 0)
+    return removed
+
+
+def erase_ingested_tickets(session: Session, tenant_id: str, customer_id: str) -> Counter[str]:
+    """Delete the resolved tickets of ``customer_id`` ingested as knowledge (rows of a
+    tickets file that named them in ``customer_id``: their words, not the tenant's) and the
+    names those tickets taught the tenant's name list. Counts per kind."""
+    removed: Counter[str] = Counter()
+    theirs = _ingested_ticket_chunks(tenant_id, customer_id)
+    documents = list(session.scalars(select(ChunkRow.document_id).where(*theirs).distinct()))
+    result = session.execute(delete(ChunkRow).where(*theirs))
+    removed["knowledge_tickets"] = int(getattr(result, "rowcount", 0) or 0)
+    if removed["knowledge_tickets"]:
+        for document in documents:  # the file's chunk count stays true
+            left = (
+                select(func.count())
+                .select_from(ChunkRow)
+                .where(ChunkRow.tenant_id == tenant_id, ChunkRow.document_id == document)
+            )
+            session.execute(
+                update(DocumentRow)
+                .where(DocumentRow.tenant_id == tenant_id, DocumentRow.id == document)
+                .values(chunk_count=left.scalar_subquery())
+            )
+        bump_version(session, tenant_id)  # every replica and search index drops them
+    removed["names"] = remove_customer_names(session, tenant_id, customer_id)
+    return removed
+
+
+def ingested_tickets_of(session: Session, tenant_id: str, customer_id: str) -> list[ChunkRow]:
+    return list(
+        session.scalars(
+            select(ChunkRow)
+            .where(*_ingested_ticket_chunks(tenant_id, customer_id))
+            .order_by(ChunkRow.document_id, ChunkRow.position)
+        )
+    )
+
+
+def _ingested_ticket_chunks(tenant_id: str, customer_id: str) -> list[ColumnElement[bool]]:
+    tickets = select(DocumentRow.id).where(
+        DocumentRow.tenant_id == tenant_id, DocumentRow.kind == "tickets"
+    )
+    return [
+        ChunkRow.tenant_id == tenant_id,
+        ChunkRow.document_id.in_(tickets),
+        ChunkRow.metadata_["customer_id"].as_string() == customer_id,
+    ]
+
+
+def _erase_outboxes(
+    session: Session, tenant_id: str, ids: list[str], tickets: list[str]
+) -> Counter[str]:
+    """What hangs off the conversations outside the conversation tables: agents' notes on
+    their tickets, webhook events naming them (sent or not), and a help desk's copies of
+    their messages (the Chatwoot event holds the contact's name and e-mail address)."""
+    removed: Counter[str] = Counter()
+    notes = session.execute(
+        delete(TicketNoteRow).where(
+            TicketNoteRow.tenant_id == tenant_id, TicketNoteRow.ticket_id.in_(tickets)
+        )
+    )
+    removed["notes"] = int(getattr(notes, "rowcount", 0) or 0)
+    events = session.execute(
+        delete(WebhookDeliveryRow).where(
+            WebhookDeliveryRow.tenant_id == tenant_id,
+            WebhookDeliveryRow.payload[("data", "conversation_id")].as_string().in_(ids),
+        )
+    )
+    removed["webhook_events"] = int(getattr(events, "rowcount", 0) or 0)
+    chatwoot = select(ChatwootConversationRow.chatwoot_id).where(
+        ChatwootConversationRow.tenant_id == tenant_id,
+        ChatwootConversationRow.conversation_id.in_(ids),
+    )
+    messages = session.execute(
+        delete(ChatwootMessageRow).where(
+            ChatwootMessageRow.tenant_id == tenant_id,
+            ChatwootMessageRow.chatwoot_conversation_id.in_(chatwoot),
+        )
+    )
+    removed["helpdesk_messages"] = int(getattr(messages, "rowcount", 0) or 0)
+    session.execute(
+        delete(ChatwootConversationRow).where(
+            ChatwootConversationRow.tenant_id == tenant_id,
+            ChatwootConversationRow.conversation_id.in_(ids),
+        )
+    )
     return removed
 
 

@@ -19,10 +19,12 @@ def add_names(
     names: Iterable[str],
     source: str,
     conversation_id: str | None = None,
+    customer_id: str | None = None,
 ) -> int:
     """Store the names not yet listed; returns how many were new. ``conversation_id``:
-    the conversation a ticket name came from (its erasure removes the name). A name the
-    tenant adds that was learned from a ticket becomes the tenant's (it outlives it)."""
+    the conversation a ticket name came from, ``customer_id``: the customer of an ingested
+    ticket it came from (erasing either removes the name). A name the tenant adds that was
+    learned from a ticket becomes the tenant's (it outlives it)."""
     if source not in SOURCES:
         raise ValueError(f"source must be one of {SOURCES}")
     keys = {k for k in (name_key(n) for n in names) if len(k) >= 2}
@@ -39,12 +41,16 @@ def add_names(
     for key in keys - set(existing):
         session.add(
             TenantNameRow(
-                tenant_id=tenant_id, name=key, source=source, conversation_id=conversation_id
+                tenant_id=tenant_id,
+                name=key,
+                source=source,
+                conversation_id=conversation_id,
+                customer_id=customer_id,
             )
         )
     if source == "tenant":
         for row in existing.values():
-            row.source, row.conversation_id = "tenant", None
+            row.source, row.conversation_id, row.customer_id = "tenant", None, None
     session.flush()
     return len(keys - set(existing))
 
@@ -67,3 +73,15 @@ def remove_names(session: Session, tenant_id: str, names: Iterable[str]) -> int:
         )
     )
     return int(getattr(result, "rowcount", 0) or 0)  # as the other repos read it
+
+
+def remove_customer_names(session: Session, tenant_id: str, customer_id: str) -> int:
+    """The names that ingested tickets of ``customer_id`` taught the list."""
+    result = session.execute(
+        delete(TenantNameRow).where(
+            TenantNameRow.tenant_id == tenant_id,
+            TenantNameRow.customer_id == customer_id,
+            TenantNameRow.source == "ticket",
+        )
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

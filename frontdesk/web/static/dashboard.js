@@ -1,7 +1,8 @@
 /*
  * Frontdesk dashboard: how the assistant is doing over a range, the questions it could not
  * answer (with "add to knowledge"), alerts, and for admins the releases panel
- * (/static/releases.js). Reads GET /v1/stats/summary, /v1/alerts/rules and /v1/alerts with an
+ * (/static/releases.js), and whether customers of each language are served alike. Reads
+ * GET /v1/stats/summary, /v1/stats/fairness, /v1/alerts/rules and /v1/alerts with an
  * agent or admin key kept in sessionStorage (shared with the console).
  */
 (function () {
@@ -167,6 +168,47 @@
     });
   }
 
+  function fairnessQuery() {
+    var days = Number($("controls").elements.range.value) / 24;
+    return "/v1/stats/fairness?" + new URLSearchParams({ by: "language", days: String(days) }).toString();
+  }
+
+  function rateCell(segment, metric) {
+    var interval = segment.intervals[metric];
+    return el("td", {}, [
+      el("span", { text: percent(segment[metric]) }),
+      el("span", { "class": "ci", text: interval ? "(" + percent(interval[0]) + "–" + percent(interval[1]) + ")" : "" }),
+    ]);
+  }
+
+  function renderFairness(report) {
+    var flagged = {};
+    report.flagged.forEach(function (f) { flagged[f.value] = (flagged[f.value] || []).concat(words(f.metric)); });
+    var rows = $("fairness-rows");
+    rows.replaceChildren();
+    if (!report.segments.length) {
+      rows.appendChild(el("tr", {}, [el("td", { colspan: 7, "class": "empty", text: "No answered turns in this range." })]));
+    }
+    report.segments.forEach(function (s) {
+      rows.appendChild(el("tr", { "class": flagged[s.value] ? "flagged" : "", "data-testid": "fairness-row",
+                                  "data-segment": s.value }, [
+        el("td", { text: s.value }),
+        el("td", { text: String(s.n) }),
+        rateCell(s, "escalation_rate"),
+        rateCell(s, "refusal_rate"),
+        el("td", { text: s.csat_mean === null ? "–" : number(s.csat_mean, 1) }),
+        el("td", { text: s.p50_ms === null ? "–" : Math.round(s.p50_ms) + " ms" }),
+        el("td", { text: s.n >= report.min_n ? percent(s.gap) : "too few" }),
+      ]));
+    });
+    $("fairness-flags").textContent = report.flagged.length
+      ? report.flagged.map(function (f) {
+          return f.value + ": " + words(f.metric) + " " + percent(f.gap) + " worse than " + f.best;
+        }).join(" · ")
+      : "No gap above " + percent(report.threshold) + " that the intervals confirm.";
+    $("fairness-flags").className = report.flagged.length ? "flags error" : "flags";
+  }
+
   function fillReleases(releases) {
     var select = $("controls").elements.release;
     var chosen = select.value;
@@ -184,7 +226,7 @@
     return api("GET", query())
       .then(function (summary) {
         return Promise.all([summary, api("GET", "/v1/alerts/rules"), api("GET", "/v1/alerts?limit=50"),
-                            FrontdeskReleases.load($("releases"), api)]);
+                            FrontdeskReleases.load($("releases"), api), api("GET", fairnessQuery())]);
       })
       .then(function (results) {
         var summary = results[0];
@@ -194,6 +236,7 @@
         renderQuestions($("unanswered"), summary.top_unanswered, true, "Nothing unanswered in this range.");
         renderQuestions($("escalated"), summary.top_escalated, false, "No handoffs in this range.");
         renderAlerts(results[1], results[2]);
+        renderFairness(results[4]);
         $("login").hidden = true;
         $("app").hidden = false;
         $("controls").hidden = false;

@@ -47,6 +47,14 @@ def test_a_segment_escalated_far_more_often_is_flagged(
         {"value": "free", "metric": "escalation_rate", "gap": 1.0, "best": "gold"}
     ]
     assert _audit(cli_env, "--by", "channel")["flagged"] == []  # one channel: nothing to compare
+    # The dashboard's panel reads the same audit from the API (agents and admins only).
+    api = client.get("/v1/stats/fairness", params={"by": "tier"}, headers=acme.auth("agent"))
+    assert api.status_code == 200, api.text
+    assert api.json()["segments"] == report["segments"]
+    assert api.json()["flagged"] == report["flagged"]
+    assert client.get("/v1/stats/fairness", headers=widget).status_code == 403
+    bad = client.get("/v1/stats/fairness", params={"days": 0}, headers=acme.auth("agent"))
+    assert bad.status_code == 422
 
 
 def test_a_labelled_set_adds_accuracy_per_language(

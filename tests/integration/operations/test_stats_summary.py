@@ -68,30 +68,49 @@ def test_the_summary_counts_stored_turns_feedback_and_groups_unanswered_question
     _say(client, widget, "do you ship parcel to the Moon")
     _say(client, widget, "Which football team won the league in 1970?")
     cid = str(answered["conversation_id"])
+    other = str(_say(client, widget, "How much does the Plus plan cost?")["conversation_id"])
     thumbs = {"turn_id": answered["id"], "rating": "up"}
     assert client.post(f"/v1/conversations/{cid}/feedback", json=thumbs, headers=widget).is_success
+    # A customer who changes their mind counts once, as their latest rating.
+    changed = {"turn_id": answered["id"], "rating": "down"}
+    first = client.post(f"/v1/conversations/{cid}/feedback", json=changed, headers=widget)
+    again = client.post(f"/v1/conversations/{cid}/feedback", json=thumbs, headers=widget)
+    assert first.status_code == again.status_code == 201
+    assert first.json()["id"] == again.json()["id"]
+    for score in (1, 4):  # a second CSAT replaces the first
+        csat = client.post(f"/v1/conversations/{cid}/csat", json={"score": score}, headers=widget)
+        assert csat.status_code == 201, csat.text
     assert client.post(
-        f"/v1/conversations/{cid}/csat", json={"score": 4}, headers=widget
-    ).is_success
-    assert client.post(
-        f"/v1/conversations/{cid}/csat", json={"score": 5}, headers=widget
+        f"/v1/conversations/{other}/csat", json={"score": 5}, headers=widget
     ).is_success
 
     response = client.get("/v1/stats/summary", params=_range(), headers=acme.auth("agent"))
     assert response.status_code == 200, response.text
     summary = response.json()
     assert set(summary) >= CONTRACT
-    assert summary["turns"] == 4
-    assert summary["conversations"] == 4
-    assert summary["answered_rate"] == 0.25
-    assert summary["outcomes"]["answered"] == 1
+    assert summary["turns"] == 5
+    assert summary["conversations"] == 5
+    assert summary["answered_rate"] == 0.4
+    assert summary["outcomes"]["answered"] == 2
     assert summary["p95_ms"] is not None
     assert summary["p95_ms"] > 0
     assert summary["p50_ms"] <= summary["p95_ms"] <= summary["p99_ms"]
     assert 0 < summary["mean_confidence"] <= 1
-    assert sum(summary["confidence_histogram"]) == 4
-    assert summary["csat_mean"] == 4.5
+    assert sum(summary["confidence_histogram"]) == 5
+    assert summary["csat_mean"] == 4.5  # (4 + 5) / 2: the replaced 1 is not counted
     assert summary["thumbs_up"] == 1
+    assert summary["thumbs_down"] == 0
+    # Recomputed from the stored rows, the rollups agree: the replaced ratings are gone.
+    now = datetime.now(UTC)
+    frontdesk.stats.rebuild(acme.id, now - timedelta(hours=2), now + timedelta(hours=1))
+    rebuilt = client.get("/v1/stats/summary", params=_range(), headers=acme.auth("agent"))
+    assert (rebuilt.json()["csat_mean"], rebuilt.json()["thumbs_up"]) == (4.5, 1)
+    feedback = client.get("/v1/feedback", headers=acme.auth("agent")).json()
+    assert sorted((f["kind"], f["value"]) for f in feedback) == [
+        ("csat", 4),
+        ("csat", 5),
+        ("thumbs", 1),
+    ]
     assert summary["tokens"] == 0
     assert summary["cost"] == 0.0
     assert set(summary["stage_mean_ms"]) >= {"input_guard", "retrieve", "decide"}
@@ -101,7 +120,7 @@ def test_the_summary_counts_stored_turns_feedback_and_groups_unanswered_question
     assert "ship parcel" in top[0]["question"].lower()
     assert [group["count"] for group in top] == [2, 1]
     assert "jane.doe@example.com" not in json.dumps(summary)
-    assert sum(point["turns"] for point in summary["series"]) == 4
+    assert sum(point["turns"] for point in summary["series"]) == 5
     assert summary["bucket"] == "hour"
     assert len(summary["series"]) in (3, 4)
     assert [r["release"] for r in summary["releases"]] == [frontdesk.pipeline.release_id]

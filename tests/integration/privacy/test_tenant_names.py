@@ -49,6 +49,45 @@ def test_names_learned_from_ingested_tickets_are_redacted_for_that_tenant_only(
     assert "Rintanen" in _stored(frontdesk, globex.id, MESSAGE)
 
 
+def test_erasing_a_customer_id_removes_their_ingested_tickets_and_the_names_they_taught(
+    frontdesk: Frontdesk, acme, globex, tmp_path: Path
+) -> None:
+    theirs = {**TICKET, "customer_id": "crm-77"}
+    someone_else = {
+        "id": "T-2",
+        "customer_id": "crm-78",
+        "customer_message": "Where is my invoice? Regards, Oskari Leinonen",
+        "agent_reply": "Hi Oskari, it is under Billing.",
+    }
+    untied = {**TICKET, "id": "T-3", "customer_message": "Late again. Thanks, Ilmari Jokela"}
+    tickets = tmp_path / "tickets.jsonl"
+    tickets.write_text("".join(json.dumps(t) + "\n" for t in (theirs, someone_else, untied)))
+    for tenant in (acme, globex):
+        frontdesk.knowledge.ingest_paths(tenant.id, [tickets])
+    assert {"aino rintanen", "oskari leinonen", "ilmari jokela"} <= set(
+        dict(frontdesk.tenants.names(acme.id))
+    )
+    archive = frontdesk.privacy.export(acme.id, customer_id="crm-77")
+    assert archive["conversations"] == []  # they never chatted: the archive is their ticket
+    assert [t["ticket"] for t in archive["knowledge_tickets"]] == ["T-1"]
+    assert "Aino Rintanen" in archive["knowledge_tickets"][0]["customer_message"]
+
+    receipt = frontdesk.privacy.erase(acme.id, ErasureRequest("crm-77", None, None), actor="test")
+    assert receipt["removed"]["knowledge_tickets"] == 1
+    assert receipt["removed"]["names"] >= 1
+    names = set(dict(frontdesk.tenants.names(acme.id)))
+    assert not {n for n in names if "rintanen" in n or n == "aino"}
+    assert {"oskari leinonen", "ilmari jokela"} <= names  # others, and the untied row, stay
+    assert "Rintanen" in _stored(frontdesk, acme.id, MESSAGE)
+    (document,) = frontdesk.knowledge.list_documents(acme.id)
+    assert document.chunk_count == 2
+    hits = [p.text for p in frontdesk.search(acme.id, "Aino Rintanen parcel late", 10)]
+    assert not any("Rintanen" in text for text in hits)
+    # The same customer id at another company is another customer.
+    assert "aino rintanen" in dict(frontdesk.tenants.names(globex.id))
+    assert frontdesk.privacy.export(globex.id, customer_id="crm-77")["knowledge_tickets"]
+
+
 def test_an_agent_greeting_on_a_ticket_and_a_tenant_added_name_are_listed(
     frontdesk: Frontdesk, acme
 ) -> None:

@@ -267,3 +267,40 @@ def test_blocks_pasted_as_one_line_keep_their_names_and_lose_their_labels(
     assert people("Date: 2021-01-01 Name: Kaisu Mäki Phone: 040 765 4321") == {"Kaisu Mäki"}
     assert people('Ilmari: "Where is it?" Tellervo:"In the depot".') == {"Ilmari", "Tellervo"}
     assert people("Hello  World  Personal Info: Phone: 040 123 4567") == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("Bitte an Hauptstraße 12, 10115 Berlin liefern.", "Hauptstraße 12, 10115 Berlin"),
+        ("Livrez au 12, rue de la Paix, 75002 Paris.", "12, rue de la Paix, 75002 Paris"),
+        ("Mi dirección es Calle Mayor 5, 28013 Madrid, gracias", "Calle Mayor 5, 28013 Madrid"),
+        ("Adres: Keizersgracht 123, 1015 CJ Amsterdam", "Keizersgracht 123, 1015 CJ Amsterdam"),
+        ("Spedite a Via Roma 10, 00184 Roma, grazie", "Via Roma 10, 00184 Roma"),
+        ("Morada: Rua Augusta, 100, 1100-053 Lisboa", "Rua Augusta, 100, 1100-053 Lisboa"),
+    ],
+)
+def test_european_street_addresses_are_one_span(text: str, address: str) -> None:
+    """Street, then house number, then postcode and town, as the other catalogue
+    languages write them."""
+    assert labels(text) == {address: "ADDRESS"}
+
+
+def test_a_postcode_without_a_street_is_not_an_address() -> None:
+    assert labels("In 2024 Berlin was busy; order 12345 Shipped to you.") == {}
+    assert labels("The Platz was full. 80331 München is far.") == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Bien à vous,\nClaire Martin", "Claire Martin"),
+        ("Mijn naam is Sanne de Vries, waar is mijn pakket?", "Sanne de Vries"),
+        ("Ieri il signor Rossi ha chiamato per il ritiro.", "Rossi"),
+        ("Hallo, hier ist Frau Schmidt, wo bleibt mein Paket?", "Schmidt"),
+        ("Um abraço e cumprimentos, João Pereira", "João Pereira"),
+        ("Me llamo Ana de vacaciones", "Ana"),
+    ],
+)
+def test_sign_offs_forms_of_address_and_particles_in_other_languages(text: str, name: str) -> None:
+    assert labels(text) == {name: "PERSON"}
