@@ -2,7 +2,7 @@
 indexes that make erasing a customer with many conversations fast
 
 Revision ID: 0020_privacy24b
-Revises: 0019_ml17
+Revises: 0020_adapt23
 Create Date: 2026-12-06 18:00:00.000000
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0020_privacy24b"
-down_revision = "0019_ml17"
+down_revision = "0020_adapt23"
 branch_labels = None
 depends_on = None
 
