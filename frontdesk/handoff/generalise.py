@@ -39,6 +39,7 @@ from frontdesk.handoff.ticket_text import (
     CODE,
     DONE_BY_US,
     GREETING,
+    HOLDING,
     ID_NOUN,
     LABEL_START,
     PLACEHOLDER,
@@ -61,8 +62,8 @@ class PiiFinder(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class Removal:
-    kind: str  # greeting | sign_off | pleasantry | name | email | phone | id | url | amount
-    #            | action_claim | case_detail | personal_data
+    kind: str  # greeting | sign_off | pleasantry | holding | name | email | phone | id | url
+    #            | amount | action_claim | case_detail | personal_data
     count: int
 
     def to_dict(self) -> dict[str, object]:
@@ -333,6 +334,8 @@ def _drop_reason(
     """Why a sentence of the reply cannot be part of a general answer, if it cannot."""
     if not text or PLEASANTRY.match(text):
         return "pleasantry"
+    if HOLDING.match(text):
+        return "holding"
     if _claims_action(text):
         return "action_claim"
     if name_pattern is not None and name_pattern.search(text):

@@ -22,6 +22,18 @@ PLEASANTRY = re.compile(
     r"|all the best|great news|good news)\b",
     re.IGNORECASE,
 )
+# The agent holding the line while they look ("Let me check that for you."): says nothing
+# a later customer could use.
+HOLDING = re.compile(
+    r"^(?:let me (?:check|look|see|find out|have a look|take a look|ask)"
+    r"|(?:one|a|just a) (?:moment|sec|second|minute)|give me a (?:moment|sec|second|minute)"
+    r"|bear with me|hang on|hold on|please (?:hold|wait)"
+    r"|i'?(?:ll| will) (?:check|look into|look at|find out|get back|ask|have a look)"
+    r"|(?:i'?m|i am|we'?re|we are) (?:checking|looking into|looking at|on it)"
+    r"|we'?(?:ll| will) (?:check|look into|find out|get back)"
+    r"|checking (?:now|on (?:that|this|it)))\b",
+    re.IGNORECASE,
+)
 SIGN_OFF_WORDS = re.compile(
     r"(?:^|[\s,.!])(?:thanks|thank you|cheers|regards|best|kind regards|best regards)"
     r"[\s,!.]*$",
