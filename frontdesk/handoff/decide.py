@@ -24,14 +24,17 @@ from frontdesk.domain.replies import (
     NO_KNOWLEDGE_ANSWER,
     POINTER_HANDOFF,
     POINTER_INTRO,
+    WARMING_UP_ANSWER,
 )
 from frontdesk.guards.output.text import split_sentences
 from frontdesk.pipeline.protocols import StageReport
 from frontdesk.pipeline.stages.existence import unnamed
+from frontdesk.pipeline.stages.llm_answers import GROUNDED, written_by_llm
 from frontdesk.pipeline.stages.needs_person import PersonNeeded, needs_person
 from frontdesk.pipeline.stages.quantities import broken_bound
 from frontdesk.pipeline.stages.smalltalk import ROUTE as SMALLTALK
 from frontdesk.pipeline.state import TurnState
+from frontdesk.retrieval.multilingual import WARMING
 from frontdesk.retrieval.rarity import IDF_COVERAGE, MISSING_IDF
 from frontdesk.retrieval.text import analyze
 from frontdesk.retrieval.types import Passage
@@ -146,8 +149,9 @@ class HandoffDecider:
     # the model says: the model was fitted where evidence was higher, and a one-entry
     # knowledge base otherwise "answers" any question with its only entry.
     min_evidence: float = 0.0
-    # ``answer_score`` for a generator that gives none (an LLM, or the extractive fallback
-    # without a sentence model): the release sets the mean of the turns it was fitted on.
+    # ``answer_score`` for a generator that gives none (the extractive fallback without a
+    # sentence model, an LLM whose answer no output guard checked): the release sets the
+    # mean of the turns it was fitted on.
     answer_score_absent: float = 0.0
     # "Do you offer X?" is answered only from a passage that names X
     # (:mod:`frontdesk.pipeline.stages.existence`).
@@ -196,8 +200,9 @@ class HandoffDecider:
             # absent from the reply; the reply's closest sentence to the question
             "shape_missed": float(details.get("shape_missed", 0.0)),
             "answer_similarity": float(details.get("answer_similarity", state.confidence)),
-            # the extractive generator's sentence model: how likely its best sentence answers
-            "answer_score": float(details.get("answer_score", self.answer_score_absent)),
+            # the extractive generator's sentence model: how likely its best sentence answers;
+            # for a model's answer, how much of it the output guard found grounded
+            "answer_score": self._answer_score(state),
             # found by the multilingual index: every word-based signal above is blind to it
             "cross_language": float(cross_language),
             # the best IDF-weighted share of the question's words a quoted passage holds,
@@ -209,6 +214,18 @@ class HandoffDecider:
             "frustration": 1.0 if is_frustrated(state.text, state.flags) else 0.0,
             "prior_failures": float(prior_failures(state)),
         }
+
+    def _answer_score(self, state: TurnState) -> float:
+        """An LLM's answer has no sentence model behind it: its evidence is the output
+        guard's grounding check (:data:`GROUNDED`: the share of the answer kept, times its
+        support). Without one (a release without an output guard) it gets the value the
+        release was fitted around, as the extractive fallback without a sentence model
+        does."""
+        if written_by_llm(state):
+            grounded = state.details.get(GROUNDED)
+            if isinstance(grounded, int | float):
+                return float(grounded)
+        return float(state.details.get("answer_score", self.answer_score_absent))
 
     def probability(self, features: dict[str, float]) -> float:
         z = self.bias + sum(self.weights.get(name, 0.0) * value for name, value in features.items())
@@ -252,6 +269,12 @@ class HandoffDecider:
             if features["out_of_scope"]
             else EscalationReason.LOW_CONFIDENCE
         )
+        if state.details.get(WARMING) and not no_knowledge:
+            # Not found because the multilingual index is still being built, perhaps: a
+            # customer is not declined because of our warm-up; a person answers.
+            report = self._handoff(state, reason, Priority.NORMAL, scores)
+            state.answer = WARMING_UP_ANSWER
+            return StageReport(scores=scores, flags=[*report.flags, WARMING])
         if self.handoff_on_low_confidence and not no_knowledge:
             return self._handoff(state, reason, Priority.NORMAL, scores)
         state.outcome = Outcome.NO_ANSWER

@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from frontdesk.knowledge.multilingual_index import MultilingualIndexes
 from frontdesk.retrieval.hybrid import HybridOptions, HybridRetriever, title_text
+from frontdesk.retrieval.multilingual import warming
 from frontdesk.retrieval.protocols import Embedder, Reranker
 from frontdesk.retrieval.types import Chunk, Passage
 from frontdesk.storage.db import Database
@@ -80,8 +81,9 @@ class StoredKnowledge:
             if found is not None:
                 return found
             # Still building after its wait: the default index answers fewer non-English
-            # questions, but now rather than in minutes.
+            # questions, but now rather than in minutes (marked, for the decide stage).
             log.info("multilingual index not ready, default index searched tenant=%s", tenant_id)
+            return warming(index.search(query, k))
         return index.search(query, k)
 
     def chunk_count(self, tenant_id: str) -> int:
