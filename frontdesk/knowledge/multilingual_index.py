@@ -170,19 +170,30 @@ class MultilingualIndexes:
         try:
             # Loaded here, off the request path: the first question needs it for its vector.
             self.encoder.warm_up()
-            parts: list[Vectors] = []
+            # Shortest texts first: a partial index then holds as many chunks as it can
+            # (FAQ entries, short and the most asked, come early); the complete index
+            # keeps the knowledge's order.
+            order = sorted(range(len(chunks)), key=lambda i: len(texts[i]))
+            vectors: dict[int, Vectors] = {}
             title_vectors: dict[str, Vectors] = {}
-            for start in range(0, len(chunks), PARTIAL_EVERY):
-                done = start + PARTIAL_EVERY
-                parts.append(self._store.vectors(tenant_id, texts[start:done], embed))
-                titles = sorted({title_text(c) for c in chunks[start:done]} - {""})
+            for start in range(0, len(order), PARTIAL_EVERY):
+                step = order[start : start + PARTIAL_EVERY]
+                found = self._store.vectors(tenant_id, [texts[i] for i in step], embed)
+                vectors.update(zip(step, found, strict=True))
+                titles = sorted({title_text(chunks[i]) for i in step} - {""})
                 new = [t for t in titles if t not in title_vectors]
                 title_vectors.update(
                     zip(new, self._store.vectors(tenant_id, new, embed), strict=True)
                 )
-                if embedded and done < len(chunks):
-                    self._publish_partial(key, version, chunks[:done], parts, title_vectors)
-            index = self._index(chunks, parts, title_vectors, options)
+                if embedded and start + PARTIAL_EVERY < len(order):
+                    ready = sorted(vectors)
+                    self._publish_partial(
+                        key, version, [chunks[i] for i in ready],
+                        [vectors[i] for i in ready], title_vectors,
+                    )  # fmt: skip
+            index = self._index(
+                chunks, [vectors[i] for i in range(len(chunks))], title_vectors, options
+            )
         except _Closing:
             self._drop_partial(key)
             return
@@ -208,7 +219,7 @@ class MultilingualIndexes:
     def _index(
         self,
         chunks: Sequence[Chunk],
-        parts: list[Vectors],
+        vectors: list[Vectors],
         title_vectors: dict[str, Vectors],
         options: HybridOptions,
     ) -> HybridRetriever:
@@ -216,7 +227,7 @@ class MultilingualIndexes:
         # vocabulary: for a question in another language it turns words into others.
         index = HybridRetriever(QuerySide(self.encoder), options)
         if chunks:
-            index.add(chunks, np.concatenate(parts), dict(title_vectors))
+            index.add(chunks, np.stack(vectors), dict(title_vectors))
         return index
 
     def _publish_partial(
@@ -224,14 +235,14 @@ class MultilingualIndexes:
         key: _Key,
         version: int,
         chunks: Sequence[Chunk],
-        parts: list[Vectors],
+        vectors: list[Vectors],
         title_vectors: dict[str, Vectors],
     ) -> None:
         """Serve what is embedded so far, unless an earlier complete index serves."""
         with self._lock:
             if key in self._indexes and key not in self._partial:
                 return
-        index = self._index(chunks, parts, title_vectors, key[1])
+        index = self._index(chunks, vectors, title_vectors, key[1])
         with self._lock:
             if key not in self._indexes or key in self._partial:
                 self._indexes[key] = (version, index)
