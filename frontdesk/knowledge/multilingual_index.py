@@ -141,14 +141,14 @@ class MultilingualIndexes:
         if built is None:
             return None
         built_version, index = built
-        if partial:
-            return warming(self.scale.passages(index.search(query, k)))
         if built_version == version:
-            return self.scale.passages(index.search(query, k))
-        # An older index may hold chunks deleted or quarantined since: never serve those.
-        servable = {chunk.id for chunk in chunks}
-        found = [p for p in index.search(query, k * 2) if p.chunk_id in servable]
-        return self.scale.passages(found[:k])
+            found = index.search(query, k)
+        else:
+            # An older index may hold chunks deleted or quarantined since: never serve those.
+            servable = {chunk.id for chunk in chunks}
+            found = [p for p in index.search(query, k * 2) if p.chunk_id in servable][:k]
+        passages = self.scale.passages(found)
+        return warming(passages) if partial else passages
 
     def _current(self, key: _Key) -> tuple[tuple[int, HybridRetriever] | None, bool]:
         """The index a search uses now, and whether it is a first build's partial one."""
