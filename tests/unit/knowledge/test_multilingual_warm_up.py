@@ -6,7 +6,6 @@ build can be held between batches (the real encoder: tests/integration/knowledge
 from __future__ import annotations
 
 import threading
-import zlib
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -19,8 +18,9 @@ from frontdesk.knowledge.vector_cache import VectorCache
 from frontdesk.retrieval.hybrid import HybridOptions
 from frontdesk.retrieval.multilingual import WARMING
 from frontdesk.retrieval.types import Chunk
+from frontdesk.testing.encoders import HashingEncoder as HeldEncoder
 
-DIMENSION = 64
+DIMENSION = HeldEncoder.dimension
 TOPICS = ["redirect parcel address", "password reset link", "refund label credit"]
 CHUNKS = [
     Chunk(
@@ -32,40 +32,6 @@ CHUNKS = [
 ]
 # A first build embeds the shortest texts first: c5 and c4 (a password chunk) go first.
 FIRST_STEP = {"c4", "c5"}
-
-
-class HeldEncoder:
-    """Bag-of-words vectors; after ``hold_after`` passage batches it waits for ``go``."""
-
-    model_id = "hashing-test"
-    dimension = DIMENSION
-
-    def __init__(self, hold_after: int | None = None) -> None:
-        self.hold_after = hold_after
-        self.batches = 0
-        self.go = threading.Event()
-        self.held = threading.Event()
-
-    def warm_up(self) -> None:
-        return None
-
-    def _vectors(self, texts: Sequence[str]) -> np.ndarray:
-        out = np.zeros((len(texts), DIMENSION), dtype=np.float32)
-        for row, text in enumerate(texts):
-            for word in text.lower().replace(",", " ").replace(".", " ").split():
-                out[row, zlib.crc32(word.encode()) % DIMENSION] += 1.0
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        return out / np.maximum(norms, 1e-9)
-
-    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
-        return self._vectors(texts)
-
-    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
-        if self.hold_after is not None and self.batches >= self.hold_after:
-            self.held.set()
-            assert self.go.wait(30)
-        self.batches += 1
-        return self._vectors(texts)
 
 
 @pytest.fixture(autouse=True)
