@@ -36,7 +36,8 @@ class HashingEncoder:
             for word in text.lower().replace(",", " ").replace(".", " ").split():
                 out[row, zlib.crc32(word.encode()) % self.dimension] += 1.0
         norms = np.linalg.norm(out, axis=1, keepdims=True)
-        return (out / np.maximum(norms, 1e-9)).astype(np.float32)
+        normalised: Vectors = (out / np.maximum(norms, 1e-9)).astype(np.float32)
+        return normalised
 
     def embed_queries(self, texts: Sequence[str]) -> Vectors:
         return self._vectors(texts)
