@@ -28,6 +28,7 @@ from frontdesk.domain.replies import (
 )
 from frontdesk.guards.output.text import split_sentences
 from frontdesk.pipeline.protocols import StageReport
+from frontdesk.pipeline.stages.answer_shape import answer_shape
 from frontdesk.pipeline.stages.existence import unnamed
 from frontdesk.pipeline.stages.llm_answers import GROUNDED, written_by_llm
 from frontdesk.pipeline.stages.needs_person import PersonNeeded, needs_person
@@ -52,6 +53,7 @@ _FRUSTRATION = re.compile(
     re.IGNORECASE,
 )
 _FAILED = {Outcome.NO_ANSWER.value, Outcome.CLARIFY.value}
+_MARKERS = re.compile(r"\s*\[\d+(?:,\s*\d+)*\]")
 
 DEFAULT_WEIGHTS = {
     "evidence": 10.0,
@@ -116,6 +118,16 @@ def _rarity(state: TurnState, cross_language: bool) -> tuple[float, float]:
     return coverage, missing
 
 
+def _answer_covers(state: TurnState) -> tuple[float, float]:
+    """The share of the question's terms the answer holds, and 1.0 when the question asks
+    for a kind of fact the answer does not state (0.0 otherwise)."""
+    terms = set(analyze(state.text))
+    said = _MARKERS.sub("", state.answer)
+    coverage = len(terms & set(analyze(said))) / len(terms) if terms else 0.0
+    shape = answer_shape(state.text)
+    return coverage, float(bool(shape.kinds) and not shape.stated_in(said))
+
+
 def wants_a_person(text: str) -> bool:
     return bool(_HUMAN_REQUEST.search(text))
 
@@ -178,6 +190,12 @@ class HandoffDecider:
         top = state.passages[0] if state.passages else None
         bm25 = float(top.metadata.get("bm25", 0.0)) if top is not None else 0.0
         coverage = float(details.get("coverage", 0.0))
+        shape_missed = float(details.get("shape_missed", 0.0))
+        if written_by_llm(state):
+            # What the extractive generator measures on the sentences it quotes, measured
+            # on the model's answer: how much of the question it covers, and whether it
+            # states the kind of fact asked for (an amount, a time, ...).
+            coverage, shape_missed = _answer_covers(state)
         passage_coverage = _passage_coverage(state)
         cross_language = top is not None and "dense_multilingual" in top.metadata
         if cross_language:
@@ -198,7 +216,7 @@ class HandoffDecider:
             "ticket_support": float(details.get("ticket_support", 0.0)),
             # the extractive generator's: the asked kind of fact (an amount, a time…) is
             # absent from the reply; the reply's closest sentence to the question
-            "shape_missed": float(details.get("shape_missed", 0.0)),
+            "shape_missed": shape_missed,
             "answer_similarity": float(details.get("answer_similarity", state.confidence)),
             # the extractive generator's sentence model: how likely its best sentence answers;
             # for a model's answer, how much of it the output guard found grounded

@@ -100,3 +100,24 @@ def test_a_question_not_found_while_the_index_warms_up_is_handed_over_not_declin
     assert warming.citations == []
     assert warming.escalation_reason == "low_confidence"
     assert WARMING in report.flags
+
+
+def test_an_english_llm_answer_is_measured_for_coverage_and_the_fact_asked_for() -> None:
+    decider = _default_decider()
+    question = "How much does a small parcel cost?"
+
+    def english(answer: str) -> TurnState:
+        state = _state(answer, llm=LLM, **{GROUNDED: 1.0})
+        state.text = state.query = question
+        state.language = "en"
+        state.passages = [
+            Passage(p.chunk_id, p.text, p.title, p.score, metadata={"dense": 0.6, "bm25": 3.0})
+            for p in (PRICE, OTHER)
+        ]
+        return state
+
+    priced = decider.features(english("A Small parcel costs €4.49 with Standard delivery. [1]"))
+    assert priced["coverage"] == 0.75  # small, parcel, cost of much, small, parcel, cost
+    assert priced["shape_missed"] == 0.0
+    vague = decider.features(english("Small parcels are sent with Standard delivery. [1]"))
+    assert vague["shape_missed"] == 1.0  # an amount was asked for and none is stated
