@@ -147,7 +147,7 @@ def service_finder() -> PiiRedactor:
 OTHER_LANGUAGE_QUESTIONS = [
     "Wie kann ich die Lieferadresse meines Pakets ändern?",
     "Wie viel kostet ein kleines Paket innerhalb Deutschlands?",
-    "Comment puis-je supprimer mon compte et mes données ?",
+    "Comment puis-je supprimer mon compte et mes données?",
     "¿Cómo puedo cambiar la dirección de entrega de mi paquete?",
     "Hoe kan ik het afleveradres van mijn pakket wijzigen?",
     "Come posso cambiare l'indirizzo di consegna del pacco?",
