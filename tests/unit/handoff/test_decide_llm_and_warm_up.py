@@ -101,6 +101,13 @@ def test_a_question_not_found_while_the_index_warms_up_is_handed_over_not_declin
     assert warming.escalation_reason == "low_confidence"
     assert WARMING in report.flags
 
+    # Even a confident answer from a half-built index is not served (on the demo such
+    # answers were wrong): a person answers.
+    confident = _state("A Small parcel costs €4.49. [1]", llm=LLM, **{GROUNDED: 1.0, WARMING: True})
+    decider.run(confident)
+    assert confident.outcome is Outcome.HANDOFF
+    assert confident.answer == WARMING_UP_ANSWER
+
 
 def test_an_english_llm_answer_is_measured_for_coverage_and_the_fact_asked_for() -> None:
     decider = _default_decider()
