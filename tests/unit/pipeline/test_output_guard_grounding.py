@@ -57,3 +57,28 @@ def test_an_llm_answer_gets_its_grounded_share_and_an_extractive_one_none() -> N
     )
     stage.run(fallback)
     assert GROUNDED not in fallback.details
+
+
+def test_an_llm_answer_with_nothing_found_in_its_sources_is_not_grounded() -> None:
+    """A translated sentence is checked on its numbers only; one with no number and no
+    word of the sources (an incomplete "go to the page") is no evidence."""
+    account = Passage(
+        chunk_id="faq-3",
+        title="How do I delete my account?",
+        score=0.6,
+        text="Go to Settings > Account > Delete account. Your account is deleted after a "
+        "30-day grace period, during which you can reactivate it by signing in.",
+    )
+    stage = OutputGuardStage(name="output_guard")
+    state = TurnState(
+        tenant_id="t",
+        conversation_id="c",
+        text="Comment puis-je supprimer mon compte ?",
+        passages=[account],
+    )
+    state.answer = "Pour supprimer votre compte, vous devez aller à la page [1]"
+    state.citations = [citation_for(1, account)]
+    state.details["llm"] = LLM
+    stage.run(state)
+    assert state.outcome is None  # the guard let it through: the decide stage weighs it
+    assert state.details[GROUNDED] == 0.0
