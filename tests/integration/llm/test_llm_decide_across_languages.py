@@ -23,11 +23,11 @@ pytestmark = pytest.mark.slow
 
 RELEASE = Path(__file__).resolve().parents[3] / "examples" / "releases" / "local-llm.json"
 FAQ = """question,answer
-How much does a Small parcel cost?,"A Small parcel (up to 2 kg) costs €4.49 with Standard delivery."
+How much does a Small parcel cost?,"A Small parcel (up to 2 kg, max. 60 x 30 x 15 cm) costs €4.49 with Standard delivery on the Basic plan. Plus members get 15% off and Business members 25% off."
 How do I delete my account?,"Go to Settings > Account > Delete account. It is deleted after 30 days."
 When is live chat open?,"Live chat is open every day from 07:00 to 22:00 CET."
 """
-QUESTION = "Wie viel kostet ein kleines Paket?"
+QUESTION = "Wie viel kostet ein kleines Paket innerhalb Deutschlands?"  # demo-143
 
 
 def _release(server: LocalLlamaServer) -> ReleaseConfig:
