@@ -120,6 +120,7 @@ def child_restart(data_dir: Path, row_id: str, limit_s: float) -> dict[str, Any]
     finally:
         fd.close()
     correct = bool(attempts) and attempts[-1]["correct"]
+    before = [a["outcome"] for a in attempts if not a["correct"]]
     import frontdesk
 
     return {
@@ -127,6 +128,7 @@ def child_restart(data_dir: Path, row_id: str, limit_s: float) -> dict[str, Any]
         "warm_up_s": round(warm_s, 2),
         "first_correct_s": round(done, 2) if correct else None,
         "wrong_or_declined_before": sum(not a["correct"] for a in attempts),
+        "outcomes_before": {o: before.count(o) for o in sorted(set(before), key=str)},
         "attempts": attempts,
     }
 
@@ -202,6 +204,7 @@ def scenario(
         "all_first_correct_s": [r["first_correct_s"] for r in results],
         "warm_up_s": [r["warm_up_s"] for r in results],
         "wrong_or_declined_before": [r["wrong_or_declined_before"] for r in results],
+        "outcomes_before": [r.get("outcomes_before") for r in results],
         "runs": results,
     }
 
@@ -224,6 +227,13 @@ def main() -> None:
     parser.add_argument("--before-revision", default="0018_reliability")
     parser.add_argument("--seed", type=Path, help="an fd.db with the demo and its vectors")
     parser.add_argument(
+        "--same-schema-before",
+        type=Path,
+        help="an older checkout at this schema revision: its restarts with and without "
+        "stored vectors, on a copy of the same database",
+    )
+    parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument(
         "--cold-before", action="store_true", help="also the older code without its file cache"
     )
     args = parser.parse_args()
@@ -236,6 +246,8 @@ def main() -> None:
         seed_now(args.seed, now)
     else:
         _child(["--child", "setup", str(now)], None)
+    pristine = args.data_dir / "pristine.db"  # the other scenarios empty the vector table
+    _copy_db(now / "fd.db", pristine)
     out["scenarios"]["vectors stored (now)"] = scenario(
         "vectors stored", now, args.row, args.runs, args.limit, lambda: None
     )
@@ -258,17 +270,33 @@ def main() -> None:
     out["scenarios"]["no vectors stored (now)"] = scenario(
         "no vectors stored", now, args.row, 1, args.limit, lambda: _empty_vector_table(now)
     )
+    if args.same_schema_before is not None:
+        older = args.data_dir / "before-same-schema"
+
+        def reseed() -> None:
+            older.mkdir(parents=True, exist_ok=True)
+            _copy_db(pristine, older / "fd.db")
+
+        reseed()
+        out["scenarios"]["before, vectors stored"] = scenario(
+            "before, vectors stored", older, args.row, args.runs, args.limit, reseed,
+            args.same_schema_before,
+        )  # fmt: skip
+        out["scenarios"]["before, no vectors stored"] = scenario(
+            "before, no vectors stored", older, args.row, 1, args.limit,
+            lambda: _empty_vector_table(older), args.same_schema_before,
+        )  # fmt: skip
     if args.before_checkout is not None and args.cold_before:
         out["scenarios"]["before, no file cache"] = scenario(
             "before, no file cache", before, args.row, 1, args.limit,
             lambda: shutil.rmtree(cache, ignore_errors=True), args.before_checkout,
         )  # fmt: skip
     out |= stamp(dataset=f"examples/demo-helpcenter {args.row}")
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(json.dumps(out, indent=2) + "\n")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(out, indent=2) + "\n")
     rows = [
         [name, s["first_correct_s"], s["all_first_correct_s"], s["warm_up_s"],
-         s["wrong_or_declined_before"]]
+         s["wrong_or_declined_before"], s["outcomes_before"]]
         for name, s in out["scenarios"].items()
     ]  # fmt: skip
     from harness import table
@@ -276,7 +304,7 @@ def main() -> None:
     print(
         table(
             f"Restart: time to the first correct German answer ({args.row}), s",
-            ["scenario", "median s", "runs s", "warm_up s", "wrong/declined before"],
+            ["scenario", "median s", "runs s", "warm_up s", "not correct before", "their outcomes"],
             rows,
         )
     )

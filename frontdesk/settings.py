@@ -133,8 +133,9 @@ class Settings(BaseSettings):
         ge=0,
         description="How long a non-English question waits for its tenant's multilingual "
         "index while it is built in the background (minutes for a help center on first "
-        "start); after that it searches the index it has, or the default one. Empty: wait "
-        "for the build (frontdesk eval always does).",
+        "start); after that it searches the index it has (a first build's part embedded "
+        "so far), or the default one, and a question not answered meanwhile is handed to "
+        "a person. Empty: wait for the build (frontdesk eval always does).",
     )
     multilingual_prebuild: bool = Field(
         True,

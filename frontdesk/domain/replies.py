@@ -24,6 +24,14 @@ FALLBACK_ANSWER = (
     "Sorry, something went wrong on our side while answering. "
     "Please try again, or ask to talk to a person."
 )
+# A question in another language asked while the tenant's multilingual index is still
+# being built for the first time (minutes after a new help center or the first start):
+# not declined because of our warm-up, handed to a person.
+WARMING_UP_ANSWER = (
+    "One moment, please: I'm still getting ready to answer questions in your language, so "
+    "I'm passing this to a person from our team. They will reply here, usually within a "
+    "few minutes during opening hours."
+)
 POINTER_INTRO = "Here is how it works:"
 POINTER_HANDOFF = (
     "A colleague from our team will take over and reply here, usually within a few "

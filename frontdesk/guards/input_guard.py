@@ -18,6 +18,7 @@ from frontdesk.guards.abuse import ProfanityDetector
 from frontdesk.guards.injection.detector import InjectionGuard, build_scorer
 from frontdesk.guards.language import LanguageDetector
 from frontdesk.guards.normalize import NormalizedText, normalize
+from frontdesk.guards.pii.language import clearly_other
 from frontdesk.guards.pii.listed_names import ListedNames
 from frontdesk.guards.pii.redactor import PiiRedactor, apply_redaction
 from frontdesk.guards.policy import GuardPolicy, InjectionAction
@@ -121,7 +122,7 @@ class InputGuards:
                 note("language_not_supported", GuardAction.FLAG)
 
         # English models (NER, profanity) misread a message clearly in another language.
-        other_language = _clearly_other(language, clean)
+        other_language = clearly_other(language, clean)
         spans: list[PiiSpan] = []
         redacted = clean
         if policy.pii_redaction:
@@ -160,21 +161,6 @@ class InputGuards:
     def check_chunk(self, text: str) -> InjectionResult:
         """Indirect-injection score of a knowledge chunk (windowed; for ingestion)."""
         return self.injection.check_document(text)
-
-
-# Languages whose text the English models misread (capitalised nouns taken for names by
-# the NER, the article "die" taken for a threat by the profanity model).
-_OTHER_CHAT_LANGUAGES = frozenset({"de", "fr", "es", "nl", "it", "pt"})
-
-
-def _clearly_other(language: LanguageResult | None, text: str) -> str | None:
-    """The message's language when it is clearly one of those; otherwise ``None`` (and
-    the NER runs: a missed name costs more than a redacted noun)."""
-    if language is None or language.language not in _OTHER_CHAT_LANGUAGES:
-        return None
-    if language.score < 0.9 or len(text.split()) < 3:
-        return None
-    return language.language
 
 
 @functools.lru_cache(maxsize=256)

@@ -49,7 +49,9 @@ class HandoffService:
         self.feedback_book = FeedbackBook(database, metrics, redact)
         self.promoter = Promoter(database, knowledge)
         # Names in tickets need NER (signatures, colleagues); loaded on the first draft.
-        self._redactor = PiiRedactor(ner=True)
+        # Tickets and questions come without a language: a German "Wie" opening a
+        # question is not a name (the English NER stays off clearly non-English text).
+        self._redactor = PiiRedactor(ner=True, detect_language=True)
         self._redactor_ready = False
         self._redactor_lock = threading.Lock()
         self.suggester = (

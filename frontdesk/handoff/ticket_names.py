@@ -33,7 +33,7 @@ class TicketNames:
     """Finds names in tickets with the NER redactor (loaded on the first ticket)."""
 
     def __init__(self, redactor: PiiRedactor | None = None) -> None:
-        self._redactor = redactor or PiiRedactor(ner=True)
+        self._redactor = redactor or PiiRedactor(ner=True, detect_language=True)
         self._ready = False
         self._lock = threading.Lock()
 

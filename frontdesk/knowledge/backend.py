@@ -84,7 +84,11 @@ class KnowledgeSearch:
                 return self._in_process()
             if ready:
                 self._chosen = PgKnowledge(
-                    self._db, self._embedder, self._options, self._multilingual
+                    self._db,
+                    self._embedder,
+                    self._options,
+                    self._multilingual,
+                    prebuild_multilingual=self._prebuild_multilingual,
                 )
             else:
                 if not self._db.is_sqlite:

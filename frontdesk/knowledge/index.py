@@ -21,6 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from frontdesk.knowledge.adapted import AdaptedEncoders
 from frontdesk.knowledge.multilingual_index import MultilingualIndexes
 from frontdesk.retrieval.hybrid import HybridOptions, HybridRetriever, title_text
+from frontdesk.retrieval.multilingual import warming
 from frontdesk.retrieval.protocols import Embedder, Reranker
 from frontdesk.retrieval.types import ENCODER_KEY, Chunk, Passage
 from frontdesk.storage.db import Database
@@ -89,9 +90,13 @@ class StoredKnowledge:
             if found is not None:
                 return found
             # Still building after its wait: the default index answers fewer non-English
-            # questions, but now rather than in minutes.
+            # questions, but now rather than in minutes (marked, for the decide stage).
             log.info("multilingual index not ready, default index searched tenant=%s", tenant_id)
-        found = index.search(query, k)
+            return warming(self._marked(tenant_id, index.search(query, k)))
+        return self._marked(tenant_id, index.search(query, k))
+
+    def _marked(self, tenant_id: str, found: list[Passage]) -> list[Passage]:
+        """Passages found with a tenant's adapted encoder say so (the trace shows it)."""
         adapter = self._adapted.get(tenant_id)
         if adapter is None:
             return found

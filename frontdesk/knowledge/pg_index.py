@@ -27,6 +27,7 @@ from frontdesk.knowledge.multilingual_index import MultilingualIndexes
 from frontdesk.knowledge.pg_query import search_sql
 from frontdesk.knowledge.pg_sync import query_tsquery, sync_tenant, vector_literal
 from frontdesk.retrieval.hybrid import HybridOptions
+from frontdesk.retrieval.multilingual import warming
 from frontdesk.retrieval.protocols import Embedder
 from frontdesk.retrieval.rarity import annotate, term_weights
 from frontdesk.retrieval.spelling import SpellingCorrector, correctable
@@ -83,8 +84,12 @@ class PgKnowledge:
         embedder: Embedder,
         options: HybridOptions | None = None,
         multilingual: MultilingualIndexes | None = None,
+        prebuild_multilingual: bool = True,
     ) -> None:
+        """``prebuild_multilingual``: build the multilingual indexes in the background at
+        ``warm_up`` (otherwise on a tenant's first non-English question)."""
         self._db = database
+        self._prebuild_multilingual = prebuild_multilingual
         self._embedder = embedder
         self._options = options or HybridOptions()
         self._multilingual = multilingual
@@ -108,6 +113,12 @@ class PgKnowledge:
             return
         for tenant_id in tenant_ids:
             self.sync(tenant_id)
+            if self._multilingual is not None and self._prebuild_multilingual:
+                # A restart loads the stored vectors before the first question in another
+                # language comes (it used to start the build, wait 3 s and fall back).
+                version, chunks = self._tenant_chunks(tenant_id)
+                if version:
+                    self._multilingual.prebuild(tenant_id, version, chunks, self._options)
 
     def sync(self, tenant_id: str) -> bool:
         with self._db.engine.begin() as connection:
@@ -126,6 +137,10 @@ class PgKnowledge:
                 return found
             # Still building after its wait: searched here now rather than in minutes.
             log.info("multilingual index not ready, default search tenant=%s", tenant_id)
+            return warming(self._default(tenant_id, query, k))
+        return self._default(tenant_id, query, k)
+
+    def _default(self, tenant_id: str, query: str, k: int) -> list[Passage]:
         return self.search_vector(tenant_id, query, self._embedder.embed([query])[0], k)
 
     def search_vector(
@@ -206,18 +221,24 @@ class PgKnowledge:
         """Questions in other languages search the in-process multilingual index, built
         from the tenant's chunks (its vectors are another model's, not in PostgreSQL)."""
         assert self._multilingual is not None
+        version, chunks = self._tenant_chunks(tenant_id)
+        if version == 0:
+            return []
+        return self._multilingual.search(tenant_id, version, chunks, self._options, query, k)
+
+    def _tenant_chunks(self, tenant_id: str) -> tuple[int, list[Chunk]]:
+        """The tenant's knowledge version and chunks (cached per version)."""
         with self._db.transaction() as session:
             version = repo.version(session, tenant_id)
         if version == 0:
-            return []
+            return 0, []
         with self._lock:
             cached = self._chunks.get(tenant_id)
             if cached is None or cached[0] != version:
                 with self._db.transaction() as session:
                     stored = repo.all_chunks(session, tenant_id, self._embedder.model_id)
-                chunks = [_chunk(c) for c in stored]
-                self._chunks[tenant_id] = cached = (version, chunks)
-        return self._multilingual.search(tenant_id, version, cached[1], self._options, query, k)
+                self._chunks[tenant_id] = cached = (version, [_chunk(c) for c in stored])
+        return cached
 
 
 def _chunk(stored: repo.StoredChunk) -> Chunk:

@@ -93,3 +93,15 @@ class CosineScale:
         """Least squares over pairs of cosines of the same query-passage pairs."""
         slope, intercept = np.polyfit(np.asarray(multilingual), np.asarray(default), 1)
         return cls(round(float(slope), 4), round(float(intercept), 4))
+
+
+# Passage metadata: found while the tenant's multilingual index is still being built for
+# the first time (by the default index, or by the part embedded so far), so a question in
+# another language may miss the passage that answers it. The decide stage hands such a
+# question to a person with a "one moment" rather than decline it because of the warm-up.
+WARMING = "multilingual_warming"
+
+
+def warming(found: Sequence[Passage]) -> list[Passage]:
+    """``found`` marked as searched before the multilingual index was complete."""
+    return [replace(p, metadata={**p.metadata, WARMING: True}) for p in found]

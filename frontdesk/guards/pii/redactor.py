@@ -13,6 +13,7 @@ from pathlib import Path
 
 from frontdesk.guards.pii.address import find_addresses, find_introduced_names
 from frontdesk.guards.pii.address_eu import find_european_addresses
+from frontdesk.guards.pii.language import OtherLanguage
 from frontdesk.guards.pii.listed_names import ListedNames
 from frontdesk.guards.pii.name_cues import find_cued_names
 from frontdesk.guards.pii.names import NameGazetteer, find_gazetteer_names
@@ -97,12 +98,19 @@ class PiiRedactor:
         labels: Iterable[str] = PII_LABELS,
         ner: bool = False,
         ner_model_path: Path | None = None,
+        detect_language: bool = False,
     ) -> None:
+        """``detect_language``: for text redacted without its language (tickets and
+        questions mined for FAQ drafts), detect it, and keep the English name finders off
+        text clearly in another chat language, as the message path does."""
         self.labels = frozenset(labels)
         self.ner = PresidioNer(ner_model_path) if ner else None
         self._gazetteer: NameGazetteer | None = None
+        self._other_language = OtherLanguage() if detect_language and ner else None
 
     def warm_up(self) -> None:
+        if self._other_language is not None:
+            self._other_language.warm_up()
         if self.ner is not None:
             self.ner.warm_up()
             if self._gazetteer is None and self.ner.model_path is not None:
@@ -124,7 +132,10 @@ class PiiRedactor:
         message's, when known; the NER model and the name list are English, and on other
         languages they take capitalised nouns for names ("Lieferadresse" → <PERSON>), so
         only the patterns run there. ``names``: the tenant's listed names (its customers'
-        own), redacted in every language."""
+        own), redacted in every language. Without ``language`` a redactor made with
+        ``detect_language`` detects it."""
+        if language is None and self._other_language is not None:
+            language = self._other_language(text)
         spans = find_structured(text, self.labels)
         if names and "PERSON" in self.labels:
             spans.extend(names.find(text))

@@ -19,8 +19,11 @@ from frontdesk.guards import (
     OutputCheckInput,
     OutputGuards,
 )
+from frontdesk.guards.output.text import content_stems, numbers, split_sentences
 from frontdesk.guards.pii.listed_names import ListedNames
+from frontdesk.guards.types import OutputGuardResult
 from frontdesk.pipeline.protocols import StageReport
+from frontdesk.pipeline.stages.llm_answers import GROUNDED, written_by_llm
 from frontdesk.pipeline.state import TurnState
 
 
@@ -133,6 +136,11 @@ class OutputGuardStage:
             state.outcome = Outcome.NO_ANSWER
             state.escalation_reason = "policy"
         else:
+            if written_by_llm(state):
+                sources = " ".join(
+                    passages[c.chunk_id].text for c in state.citations if c.chunk_id in passages
+                )
+                state.details[GROUNDED] = _grounded(state.answer, result, sources)
             state.answer = result.answer
             state.citations = [c for c in state.citations if f"[{c.number}]" in result.answer]
             state.details["support"] = round(result.support_score, 4)
@@ -149,3 +157,23 @@ class OutputGuardStage:
                 ],
             },
         )
+
+
+def _grounded(answer: str, result: OutputGuardResult, sources: str) -> float:
+    """The share of a model's answer the guard let through (sentences not dropped) times
+    its support (content words found in the sources). A sentence translated from its
+    sources is checked on its numbers only and counts as supported, so an answer of which
+    nothing (no number, no word) could be found in the sources gets 0: "vous devez aller à
+    la page [1]" is not evidence. The extractive generator quotes its sources, so this is
+    only measured for an LLM's answers."""
+    sentences = len(split_sentences(answer))
+    if not sentences:
+        return 0.0
+    kept_text = result.answer
+    checked = {v for _, v in numbers(kept_text)} & {v for _, v in numbers(sources)} or (
+        content_stems(kept_text) & content_stems(sources)
+    )
+    if not checked:
+        return 0.0
+    kept = 1.0 - len(result.dropped_sentences) / sentences
+    return round(max(0.0, kept) * result.support_score, 4)

@@ -8,9 +8,18 @@ import re
 from collections.abc import Sequence
 
 from frontdesk.llm.prompts import AnswerPayload
-from frontdesk.pipeline.state import DraftSink
+from frontdesk.pipeline.state import DraftSink, TurnState
 
 MARKER = re.compile(r"\s*\[(\d+(?:\s*,\s*\d+)*)\]")
+# ``state.details`` key: how much of an LLM's answer the output guard kept and found
+# supported by its sources, in [0, 1] (the LLM path's evidence for the decide stage).
+GROUNDED = "llm_grounded"
+
+
+def written_by_llm(state: TurnState) -> bool:
+    """Whether the turn's answer is a model's (not the extractive fallback's)."""
+    record = state.details.get("llm")
+    return isinstance(record, dict) and record.get("provider") is not None
 
 
 def rewrite_markers(answer: str, renumber: dict[int, int]) -> str:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from frontdesk.pipeline.protocols import KnowledgeBase, StageReport
 from frontdesk.pipeline.stages.evidence import HOP_KEY, TICKET_HEADROOM, separate, similarity_of
 from frontdesk.pipeline.state import Passage, TurnState
+from frontdesk.retrieval.multilingual import WARMING
 from frontdesk.retrieval.rarity import IDF_COVERAGE, MISSING_IDF
 from frontdesk.retrieval.types import ENCODER_KEY
 
@@ -87,6 +88,10 @@ class KnowledgeRetriever:
         state.passages = passages
         state.details["ticket_support"] = round(evidence.ticket_support, 4)
         flags: list[str] = []
+        if any(p.metadata.get(WARMING) for p in found):
+            # Searched before the multilingual index was complete (see the decide stage).
+            state.details[WARMING] = True
+            flags.append(WARMING)
         if not passages:
             empty = self.knowledge.chunk_count(state.tenant_id) == 0
             flags.append("no_knowledge" if empty else "no_results")

@@ -5,6 +5,7 @@ PostgreSQL finds exactly what the in-process index finds on the demo help center
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,12 +14,15 @@ from sqlalchemy import text
 
 from frontdesk.knowledge.backend import KnowledgeSearch
 from frontdesk.knowledge.index import StoredKnowledge
+from frontdesk.knowledge.multilingual_index import MultilingualIndexes
 from frontdesk.knowledge.pg_index import PgKnowledge
+from frontdesk.knowledge.vector_cache import VectorCache
 from frontdesk.providers.resources import _shared_embedder
 from frontdesk.retrieval.hybrid import HybridOptions
 from frontdesk.retrieval.rarity import IDF_COVERAGE, MISSING_IDF
 from frontdesk.runtime import Frontdesk
 from frontdesk.storage.db import Database
+from frontdesk.testing.encoders import HashingEncoder
 from tests.conftest import PostgresDatabases, _settings
 
 DEMO = Path(__file__).resolve().parents[3] / "examples" / "demo-helpcenter"
@@ -191,3 +195,29 @@ def test_postgres_without_pgvector_searches_in_process_and_says_so(
         assert isinstance(search.backend, StoredKnowledge)
     assert "no pgvector" in caplog.text
     database.dispose()
+
+
+def test_warm_up_starts_the_multilingual_build_on_either_backend(
+    search_backend: Frontdesk, tmp_path: Path
+) -> None:
+    """A restart loads the stored multilingual vectors before the first question in
+    another language (PostgreSQL searches used to start the build on that question)."""
+    tenant = _tenant(search_backend, "acme")
+    search_backend.knowledge.ingest_bytes(tenant, "faq.csv", FAQ)
+    encoder = HashingEncoder()
+    indexes = MultilingualIndexes(
+        encoder, VectorCache(tmp_path / "vectors.sqlite", encoder.model_id, encoder.dimension)
+    )
+    options = HybridOptions()
+    search = KnowledgeSearch(
+        search_backend.database, _shared_embedder(), options, multilingual=indexes
+    )
+    search.warm_up()
+    for _ in range(300):
+        if indexes.has_index(tenant, options):
+            break
+        time.sleep(0.1)
+    assert indexes.has_index(tenant, options)
+    found = search.search(tenant, "refund card days", 1, language="de")
+    assert found[0].title == "How do I get a refund?"
+    indexes.close()

@@ -31,7 +31,12 @@ def test_every_catalogue_translates_every_text(language: str) -> None:
 
 
 def test_english_texts_are_the_replies_stages_write() -> None:
-    for text in (replies.HANDOFF_ANSWER, replies.REFUSAL, replies.CLARIFY_REPLY):
+    for text in (
+        replies.HANDOFF_ANSWER,
+        replies.REFUSAL,
+        replies.CLARIFY_REPLY,
+        replies.WARMING_UP_ANSWER,
+    ):
         assert english_key_of(text) is not None
     for text in DEFAULT_REPLIES.values():
         assert english_key_of(text) is not None

@@ -131,3 +131,58 @@ def test_suggestion_ids_are_stable_for_the_same_sources() -> None:
     first = suggestion_id([("ticket", "T-1"), ("question", "q2")])
     assert first == suggestion_id([("question", "q2"), ("ticket", "T-1")])
     assert first != suggestion_id([("ticket", "T-1")])
+
+
+@pytest.fixture(scope="module")
+def service_finder() -> PiiRedactor:
+    """The redactor the handoff service gives the suggested-FAQ miner: tickets and
+    unanswered questions come without their language."""
+    redactor = PiiRedactor(ner=True, detect_language=True)
+    redactor.warm_up()
+    return redactor
+
+
+# Questions customers ask in the other chat languages; the English NER took the
+# capitalised first word ("Wie", "Comment", "Hoe") or a noun for a person.
+OTHER_LANGUAGE_QUESTIONS = [
+    "Wie kann ich die Lieferadresse meines Pakets ändern?",
+    "Wie viel kostet ein kleines Paket innerhalb Deutschlands?",
+    "Comment puis-je supprimer mon compte et mes données?",
+    "¿Cómo puedo cambiar la dirección de entrega de mi paquete?",
+    "Hoe kan ik het afleveradres van mijn pakket wijzigen?",
+    "Come posso cambiare l'indirizzo di consegna del pacco?",
+    "Como posso alterar o endereço de entrega da minha encomenda?",
+]
+
+
+@pytest.mark.parametrize("question", OTHER_LANGUAGE_QUESTIONS)
+def test_a_question_in_another_language_keeps_its_words_in_examples_and_drafts(
+    question: str, service_finder: PiiRedactor
+) -> None:
+    assert redact_example(question, service_finder) == question
+    draft = generalise(question, "", service_finder)
+    assert draft.question == question
+    assert "name" not in {r.kind for r in draft.removed}
+
+
+def test_the_language_aware_finder_still_removes_names_from_english_tickets(
+    service_finder: PiiRedactor,
+) -> None:
+    for ticket in TICKETS:
+        customer, reply = ticket["customer_message"], ticket["agent_reply"]
+        draft = generalise(customer, reply, service_finder, subject=ticket["subject"])
+        text = f"{draft.question}\n{draft.answer}"
+        for name in NAMES:
+            assert re.search(rf"\b{re.escape(name)}\b", text) is None, (ticket["id"], name)
+    assert "Jane" not in redact_example("Where is my parcel? \u2013 Jane Doe", service_finder)
+
+
+def test_a_german_sign_off_name_still_goes_without_the_english_ner(
+    service_finder: PiiRedactor,
+) -> None:
+    draft = generalise(
+        "Wie kann ich die Lieferadresse ändern? \u2013 Felix Müller (felix.mueller@example.com)",
+        "",
+        service_finder,
+    )
+    assert draft.question == "Wie kann ich die Lieferadresse ändern?"
