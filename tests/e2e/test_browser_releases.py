@@ -79,9 +79,9 @@ def test_an_admin_sees_the_registry_and_rolls_production_back(
         expect(agent_page.get_by_test_id("releases")).to_be_hidden()
 
         page = _sign_in(browser, watch, base, keys["admin"])
-        # No turns yet: no rates either ("–", as for latency), not "0.0% answered".
+        # No turns yet: no rates either (an en dash, as for latency), not "0.0% answered".
         for kpi in ("kpi-answered", "kpi-escalated", "kpi-safety", "kpi-p95"):
-            expect(page.get_by_test_id(kpi)).to_have_text("–")
+            expect(page.get_by_test_id(kpi)).to_have_text("\u2013")
         panel = page.get_by_test_id("releases")
         expect(panel.get_by_test_id("releases-production")).to_contain_text("wide@2")
         expect(panel.get_by_test_id("release")).to_have_count(3)
