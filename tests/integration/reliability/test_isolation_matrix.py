@@ -121,6 +121,7 @@ MATRIX: dict[tuple[str, str], tuple[tuple[str, ...], Any]] = {
     ("post", "/v1/rollouts"): (ADMIN, {"candidate": "{release}", "mode": "canary", "share": 5}),
     ("post", "/v1/rollouts/stop"): (ADMIN, None),
     ("get", "/v1/stats/summary"): (STAFF, None),
+    ("get", "/v1/stats/fairness"): (STAFF, None),
     ("get", "/v1/alerts"): (STAFF, None),
     ("get", "/v1/alerts/rules"): (STAFF, None),
     ("post", "/v1/alerts/rules"): (ADMIN, {}),
