@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -12,6 +13,9 @@ from sqlalchemy import select
 
 from frontdesk.runtime import Frontdesk
 from frontdesk.storage.tables import Base
+
+# The venv this test runs in, wherever the checkout is.
+FRONTDESK = str(Path(sys.executable).parent / "frontdesk")
 
 EMAIL = "jane.doe@example.com"
 PHONE = "+49 170 5550123"
@@ -176,18 +180,18 @@ def test_the_cli_erases_and_exports(
     ).json()["id"]
     _say(client, cid, f"my e-mail is {EMAIL}", acme.auth("widget"))
     exported = subprocess.run(
-        [".venv/bin/frontdesk", "privacy", "export", "--tenant", "acme", "--customer", CUSTOMER],
+        [FRONTDESK, "privacy", "export", "--tenant", "acme", "--customer", CUSTOMER],
         capture_output=True, text=True, env=cli_env, check=True,
     )  # fmt: skip
     assert json.loads(exported.stdout)["conversations"][0]["id"] == cid
     erased = subprocess.run(
-        [".venv/bin/frontdesk", "privacy", "erase", "--tenant", "acme", "--conversation", cid,
+        [FRONTDESK, "privacy", "erase", "--tenant", "acme", "--conversation", cid,
          "--json"],
         capture_output=True, text=True, env=cli_env, check=True,
     )  # fmt: skip
     assert json.loads(erased.stdout.splitlines()[-1])["removed"]["conversations"] == 1
     bad = subprocess.run(
-        [".venv/bin/frontdesk", "privacy", "erase", "--tenant", "acme"],
+        [FRONTDESK, "privacy", "erase", "--tenant", "acme"],
         capture_output=True, text=True, env=cli_env,
     )  # fmt: skip
     assert bad.returncode == 2

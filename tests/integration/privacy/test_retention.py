@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from datetime import timedelta
+from pathlib import Path
 
 import httpx
 from fastapi.testclient import TestClient
@@ -18,6 +20,9 @@ from frontdesk.settings import Settings
 from frontdesk.storage.tables import ConversationRow, utcnow
 from frontdesk.testing.http import serve
 from frontdesk.testing.wait import wait_for
+
+# The venv this test runs in, wherever the checkout is.
+FRONTDESK = str(Path(sys.executable).parent / "frontdesk")
 
 
 def _conversation(client: TestClient, tenant, text: str) -> str:
@@ -58,7 +63,7 @@ def test_retention_erases_old_conversations_only(
     assert bad.status_code == 422
 
     ran = subprocess.run(
-        [".venv/bin/frontdesk", "privacy", "retention", "--json"],
+        [FRONTDESK, "privacy", "retention", "--json"],
         capture_output=True, text=True, env=cli_env, check=True,
     )  # fmt: skip
     receipts = json.loads(ran.stdout.splitlines()[-1])
