@@ -183,6 +183,10 @@ _LOOSE_CORE = re.compile(
     r"(?P<number>[ ]\d{1,5}[A-Za-z]?\b\.?)?",
     re.UNICODE,
 )
+# "2 weeks, order 12345": a number of time units is a duration, not a house number.
+_DURATION = re.compile(
+    r"\d+[ ](?:second|minute|hour|day|night|week|month|year|time)s?\b", re.IGNORECASE
+)
 _ADDRESS_CUE = re.compile(
     r"(?i:\baddress(?:\s+is)?|\blive[sd]?\s+(?:at|in|on)|\bliving\s+(?:at|in|on)|"
     r"\blocated\s+(?:at|in|on)|\b(?:send|ship|deliver|mail|post|return|forward)\w*"
@@ -315,6 +319,8 @@ def find_addresses(text: str) -> Iterator[PiiSpan]:
             yield PiiSpan(start, end, "ADDRESS", 0.6, "pattern")
     for pattern in loose:
         for m in pattern.finditer(shape):
+            if _DURATION.match(shape, m.start()):
+                continue
             end, parts = _continue(shape, m.end(), titled)
             tail = shape[m.end() : end]
             cue = _ADDRESS_CUE.search(text, max(0, m.start() - 60), m.start()) is not None

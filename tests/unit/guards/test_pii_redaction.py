@@ -286,6 +286,13 @@ def test_european_street_addresses_are_one_span(text: str, address: str) -> None
     assert labels(text) == {address: "ADDRESS"}
 
 
+def test_a_duration_before_an_order_number_is_not_an_address() -> None:
+    # Seen in the console: a ticket titled "it's been <ADDRESS>".
+    assert labels("it's been 2 weeks, order 12345") == {}
+    assert labels("waited 3 days, Order 55123 still missing") == {}
+    assert labels("I live at 12 Weeks Road, Springfield 12345") != {}
+
+
 def test_a_postcode_without_a_street_is_not_an_address() -> None:
     assert labels("In 2024 Berlin was busy; order 12345 Shipped to you.") == {}
     assert labels("The Platz was full. 80331 München is far.") == {}
