@@ -36,7 +36,6 @@ from frontdesk.jobs.tasks import Slice, TaskContext, TaskSpec
 from frontdesk.knowledge.adapt.evaluation import score
 from frontdesk.knowledge.adapt.training import AdaptOptions, fine_tune_retrieval
 from frontdesk.knowledge.adapted import AdaptedEncoders, EncoderLoader
-from frontdesk.knowledge.index import as_chunk
 from frontdesk.retrieval.hybrid import HybridOptions, title_text
 from frontdesk.retrieval.protocols import Embedder
 from frontdesk.storage.db import Database
@@ -169,7 +168,7 @@ class RetrievalAdaptation:
         adapted encoder's space, by text: scored now, stored if it is activated."""
         with self._db.transaction() as session:
             stored = knowledge_repo.all_chunks(session, tenant_id, self._embedder().model_id)
-        chunks = [as_chunk(c) for c in stored]
+        chunks = [c.as_chunk() for c in stored]
         texts = list(dict.fromkeys([c.embedding_text() for c in chunks]))
         texts += sorted({title_text(c) for c in chunks} - {""} - set(texts))
         stage = "embedding the knowledge with the adapted encoder"

@@ -27,7 +27,6 @@ import numpy.typing as npt
 from frontdesk.finetune.matching import normalise
 from frontdesk.finetune.sources import handoff_pair
 from frontdesk.knowledge.adapt.training import TrainingPair
-from frontdesk.knowledge.index import as_chunk
 from frontdesk.pipeline.stages.evidence import TICKET_KEY
 from frontdesk.retrieval.bm25 import BM25Index
 from frontdesk.retrieval.types import Chunk
@@ -77,7 +76,7 @@ def load_corpus(database: Database, tenant_id: str, embedding_model: str) -> Cor
     with database.transaction() as session:
         stored = knowledge_repo.all_chunks(session, tenant_id, embedding_model)
     kept = [c for c in stored if TICKET_KEY not in c.metadata]
-    chunks = [as_chunk(c) for c in kept]
+    chunks = [c.as_chunk() for c in kept]
     vectors = np.stack([c.vector for c in kept]) if kept else np.zeros((0, 0), np.float32)
     return Corpus(chunks, vectors.astype(np.float32))
 

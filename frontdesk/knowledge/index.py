@@ -128,7 +128,7 @@ class StoredKnowledge:
                     else self._adapters.active_version(session, tenant_id)
                 )
             index = HybridRetriever(self._embedder, self._options, self._reranker)
-            chunks = [as_chunk(c) for c in stored]
+            chunks = [c.as_chunk() for c in stored]
             if adapter is not None and stored:
                 index = self._adapted_index(tenant_id, adapter, chunks)
             elif stored:
@@ -165,16 +165,3 @@ class StoredKnowledge:
         if missing:
             self._title_vectors.update(zip(missing, self._embedder.embed(missing), strict=True))
         return {t: self._title_vectors[t] for t in titles}
-
-
-def as_chunk(stored: repo.StoredChunk) -> Chunk:
-    """A stored chunk as the retrievers index it (its document's key in the metadata)."""
-    return Chunk(
-        id=stored.id,
-        text=stored.text,
-        title=stored.title,
-        url=stored.url,
-        heading_path=stored.heading_path,
-        position=stored.position,
-        metadata={**stored.metadata, "document_id": stored.document_key},
-    )

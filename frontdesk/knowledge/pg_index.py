@@ -237,20 +237,8 @@ class PgKnowledge:
             if cached is None or cached[0] != version:
                 with self._db.transaction() as session:
                     stored = repo.all_chunks(session, tenant_id, self._embedder.model_id)
-                self._chunks[tenant_id] = cached = (version, [_chunk(c) for c in stored])
+                self._chunks[tenant_id] = cached = (version, [c.as_chunk() for c in stored])
         return cached
-
-
-def _chunk(stored: repo.StoredChunk) -> Chunk:
-    return Chunk(
-        id=stored.id,
-        text=stored.text,
-        title=stored.title,
-        url=stored.url,
-        heading_path=stored.heading_path,
-        position=stored.position,
-        metadata={**stored.metadata, "document_id": stored.document_key},
-    )
 
 
 def _passage(row: Any) -> Passage:

@@ -18,6 +18,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from frontdesk.errors import ConflictError, NotFoundError
+from frontdesk.retrieval.types import Chunk
 from frontdesk.storage.ids import new_id
 from frontdesk.storage.records import from_row
 from frontdesk.storage.tables import ChunkRow, DocumentRow, KnowledgeVersionRow, utcnow
@@ -100,6 +101,18 @@ class StoredChunk:
     text: str
     metadata: dict[str, Any]
     vector: npt.NDArray[np.float32]
+
+    def as_chunk(self) -> Chunk:
+        """The chunk as the retrievers index it (its document's key in the metadata)."""
+        return Chunk(
+            id=self.id,
+            text=self.text,
+            title=self.title,
+            url=self.url,
+            heading_path=self.heading_path,
+            position=self.position,
+            metadata={**self.metadata, "document_id": self.document_key},
+        )
 
 
 @dataclass(frozen=True, slots=True)
