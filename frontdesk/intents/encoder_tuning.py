@@ -123,13 +123,25 @@ def fine_tune_encoder(
             loss = torch.nn.functional.cross_entropy(logits, batch_labels)
         else:
             loss = _supervised_contrastive(torch, vectors, batch_labels, options.scale)
-        optimizer.zero_grad()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(trainable, 1.0)
-        optimizer.step()
-        schedule.step()
-        loss_value = float(loss.item())
+        loss_value = optimiser_step(torch, loss, optimizer, schedule, trainable)
     report(_STAGE, len(batches), len(batches))
+    return exported(torch, model, report, len(batches), started, loss_value)
+
+
+def optimiser_step(torch: Any, loss: Any, optimizer: Any, schedule: Any, params: Any) -> float:
+    """One step on ``loss`` (gradients clipped at norm 1); the loss as a number."""
+    optimizer.zero_grad()
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(params, 1.0)
+    optimizer.step()
+    schedule.step()
+    return float(loss.item())
+
+
+def exported(
+    torch: Any, model: Any, report: Progress, steps: int, started: float, loss: float
+) -> TunedEncoder:
+    """The trained ``model`` exported to ONNX (fp32 and int8), with how training went."""
     model.eval()
     report("exporting the encoder to ONNX", 0, 1)
     fp32, int8 = export_onnx(torch, model)
@@ -137,9 +149,9 @@ def fine_tune_encoder(
     return TunedEncoder(
         fp32=fp32,
         int8=int8,
-        steps=len(batches),
+        steps=steps,
         seconds=round(time.perf_counter() - started, 3),
-        final_loss=round(loss_value, 4),
+        final_loss=round(loss, 4),
     )
 
 

@@ -12,19 +12,20 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from frontdesk.intents.encoder_tuning import (
+    Progress,
     TunedEncoder,
-    export_onnx,
+    exported,
     load_encoder,
+    optimiser_step,
     pooled_encoder,
 )
 
-Progress = Callable[[str, int, int], None]
 _STAGE = "adapting the retrieval encoder"
 
 
@@ -91,24 +92,9 @@ def fine_tune_retrieval(
             [[c != p.passage and c in golds[p.question] for c in columns] for p in chosen]
         )
         loss = torch.nn.functional.cross_entropy(logits.masked_fill(also_gold, -1e4), target)
-        optimizer.zero_grad()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(trainable, 1.0)
-        optimizer.step()
-        schedule.step()
-        loss_value = float(loss.item())
+        loss_value = optimiser_step(torch, loss, optimizer, schedule, trainable)
     report(_STAGE, len(batches), len(batches))
-    model.eval()
-    report("exporting the encoder to ONNX", 0, 1)
-    fp32, int8 = export_onnx(torch, model)
-    report("exporting the encoder to ONNX", 1, 1)
-    return TunedEncoder(
-        fp32=fp32,
-        int8=int8,
-        steps=len(batches),
-        seconds=round(time.perf_counter() - started, 3),
-        final_loss=round(loss_value, 4),
-    )
+    return exported(torch, model, report, len(batches), started, loss_value)
 
 
 def _batches(n: int, options: AdaptOptions, rng: np.random.Generator) -> list[list[int]]:
