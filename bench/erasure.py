@@ -71,13 +71,14 @@ BATCH = 2000
 
 
 @contextmanager
-def sqlite_database() -> Iterator[Database]:
+def migrated(database_url: str) -> Iterator[Database]:
+    """A migrated database at ``database_url`` (a scratch data directory beside it)."""
     folder = Path(tempfile.mkdtemp(prefix="frontdesk-erasure-"))
     settings = Settings(
         _env_file=None,
         env="test",
         data_dir=folder,
-        database_url=f"sqlite:///{folder / 'frontdesk.db'}",
+        database_url=database_url.replace("{folder}", str(folder)),
         secret_key=SECRET.decode(),
     )
     database = Database(settings)
@@ -89,25 +90,21 @@ def sqlite_database() -> Iterator[Database]:
 
 
 @contextmanager
+def sqlite_database() -> Iterator[Database]:
+    with migrated("sqlite:///{folder}/frontdesk.db") as database:
+        yield database
+
+
+@contextmanager
 def postgres_database(server: str) -> Iterator[Database]:
     admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f"DROP DATABASE IF EXISTS {PG_DATABASE}"))
         connection.execute(text(f"CREATE DATABASE {PG_DATABASE}"))
-    folder = Path(tempfile.mkdtemp(prefix="frontdesk-erasure-"))
-    settings = Settings(
-        _env_file=None,
-        env="test",
-        data_dir=folder,
-        database_url=f"{server}/{PG_DATABASE}",
-        secret_key=SECRET.decode(),
-    )
-    database = Database(settings)
-    database.migrate()
     try:
-        yield database
+        with migrated(f"{server}/{PG_DATABASE}") as database:
+            yield database
     finally:
-        database.dispose()
         with admin.connect() as connection:
             connection.execute(text(f"DROP DATABASE IF EXISTS {PG_DATABASE}"))
         admin.dispose()
