@@ -31,6 +31,7 @@ from frontdesk.storage import (  # noqa: F401
     cache_tables,
     integration_tables,
     ops_tables,
+    release_tables,
     vector_tables,
 )
 from frontdesk.storage.db import Database

@@ -11,13 +11,8 @@ from frontdesk.domain.release import Label, StoredRelease
 from frontdesk.errors import NotFoundError
 from frontdesk.storage.ids import new_id
 from frontdesk.storage.records import from_row
-from frontdesk.storage.tables import (
-    EvalSetRow,
-    ReleaseLabelRow,
-    ReleaseRow,
-    ReleaseStateRow,
-    utcnow,
-)
+from frontdesk.storage.release_tables import ReleaseLabelRow, ReleaseRow, ReleaseStateRow
+from frontdesk.storage.tables import EvalSetRow, utcnow
 
 
 def _release(row: ReleaseRow) -> StoredRelease:

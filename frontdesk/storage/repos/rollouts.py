@@ -13,7 +13,8 @@ from frontdesk.domain.release import Arm, Observation, Rollout, RolloutMode, Rol
 from frontdesk.errors import NotFoundError
 from frontdesk.storage.ids import new_id
 from frontdesk.storage.records import from_row
-from frontdesk.storage.tables import FeedbackRow, RolloutObservationRow, RolloutRow, utcnow
+from frontdesk.storage.release_tables import RolloutObservationRow, RolloutRow
+from frontdesk.storage.tables import FeedbackRow, utcnow
 
 
 def _rollout(row: RolloutRow) -> Rollout:

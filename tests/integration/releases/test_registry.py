@@ -12,7 +12,7 @@ from frontdesk.domain.release import Actor, Label
 from frontdesk.errors import ConflictError, InvalidInputError, NotFoundError
 from frontdesk.runtime import Frontdesk
 from frontdesk.settings import Settings
-from frontdesk.storage.tables import ReleaseRow
+from frontdesk.storage.release_tables import ReleaseRow
 from frontdesk.testing.releases import as_text, release_document, stage_param
 from frontdesk.testing.wait import wait_for
 
