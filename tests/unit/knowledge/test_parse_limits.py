@@ -8,7 +8,8 @@ import time
 import pytest
 
 from frontdesk.errors import InvalidInputError
-from frontdesk.knowledge.loaders import ParseLimits, load_document
+from frontdesk.knowledge.loaders import load_document
+from frontdesk.knowledge.pdf import ParseLimits
 from frontdesk.testing.pdf import make_pdf, make_pdf_bomb
 
 
