@@ -69,11 +69,14 @@ class KnowledgeRetriever:
             return found
         hop = find_membership(words, found)
         # The membership table is rarely among the question's passages: search for the
-        # words the passages lack (the name is usually one), each alone, then all words.
+        # words the passages lack (the name is usually one), some words alone, then all.
         served = separate(found, self.top_k).served
         unmatched = [w for w in words if not any(_names(p.text, w) for p in served)]
-        for attempt in (unmatched, *([w] for w in unmatched[:3]), words):
-            if hop is not None or not attempt:
+        longest = sorted(words, key=len, reverse=True)[:2]  # names are long words
+        singles = [[w] for w in dict.fromkeys([*unmatched[:2], *longest])]
+        attempts = [a for a in dict.fromkeys(map(tuple, [unmatched, *singles, words])) if a]
+        for attempt in attempts[:5]:
+            if hop is not None:
                 break
             extra = separate(
                 self.knowledge.search(
