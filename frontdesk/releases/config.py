@@ -91,11 +91,18 @@ def default_release() -> ReleaseConfig:
                 params={"routes": {}, "canned": {}, "out_of_scope_route": "answer"},
             ),
             # A message closer to a resolved ticket than to any article is also searched
-            # with that ticket's reply, whose article answers first (bench/answer_dev.py).
+            # with that ticket's reply, whose article answers first; a price or time asked
+            # for a member of a listed category ("to Austria") is searched with the
+            # category ("Zone 2") (bench/answer_dev.py).
             StageSpec(
                 name="retrieve",
                 type="knowledge_retriever",
-                params={"top_k": 5, "ticket_hop": True, "ticket_hop_margin": 0.03},
+                params={
+                    "top_k": 5,
+                    "ticket_hop": True,
+                    "ticket_hop_margin": 0.03,
+                    "category_hop": True,
+                },
             ),
             StageSpec(
                 name="generate",

@@ -24,6 +24,7 @@ from frontdesk.domain.conversation import Citation
 from frontdesk.domain.replies import NO_EVIDENCE_ANSWER, NO_KNOWLEDGE_ANSWER
 from frontdesk.pipeline.protocols import StageReport
 from frontdesk.pipeline.stages.answer_shape import AnswerShape, answer_shape
+from frontdesk.pipeline.stages.category_hop import CATEGORY, CATEGORY_MEMBER, rows_without
 from frontdesk.pipeline.stages.evidence import HOP_KEY
 from frontdesk.pipeline.stages.quantities import asked_quantities, broken_bound, fitting_row
 from frontdesk.pipeline.stages.sentence_rank import SentenceModel, Similarity, sentence_candidates
@@ -327,12 +328,17 @@ def _best_sentences(
             for s, c in zip(score, candidates, strict=True)
         ]
     wrong_rows: set[int] = set()  # rows for another weight or length than the customer's
+    for key in (CATEGORY_MEMBER, CATEGORY):  # the category hop: the rows naming its find
+        name = passage.metadata.get(key)
+        if isinstance(name, str):
+            rows = [i for i, u in enumerate(found) if u.row]
+            wrong_rows |= {rows[n] for n in rows_without(name, [found[i].text for i in rows])}
     if question is not None and quantity_fit:
         rows = [i for i, u in enumerate(found) if u.row]
         fit, bounded = fitting_row(question, [found[i].text for i in rows])
         if fit is not None:
             score[rows[fit]] += quantity_fit
-            wrong_rows = {i for n, i in enumerate(rows) if n in bounded and n != fit}
+            wrong_rows |= {i for n, i in enumerate(rows) if n in bounded and n != fit}
     ranked = [
         i for i in sorted(range(len(candidates)), key=lambda i: -score[i]) if i not in wrong_rows
     ]

@@ -10,13 +10,26 @@ With ``ticket_hop``, a message that reads more like a past ticket than like any 
 which names the policy that resolved it in the help center's own words; the article passage
 that search finds first is marked (``HOP_KEY``) for the generator to answer from first, and
 joins the passages if the question alone did not find it. The ticket is never served.
+
+With ``category_hop``, a question naming a member of a category the answer is filed under
+("… to Austria" where prices are by zone) is searched again with the category's name; see
+:mod:`frontdesk.pipeline.stages.category_hop`.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from frontdesk.pipeline.protocols import KnowledgeBase, StageReport
+from frontdesk.pipeline.stages.answer_shape import answer_shape
+from frontdesk.pipeline.stages.category_hop import (
+    CATEGORY,
+    CATEGORY_MEMBER,
+    asks_for_category_fact,
+    candidate_words,
+    find_membership,
+)
 from frontdesk.pipeline.stages.evidence import HOP_KEY, TICKET_HEADROOM, separate, similarity_of
 from frontdesk.pipeline.state import Passage, TurnState
 from frontdesk.retrieval.multilingual import WARMING
@@ -31,6 +44,7 @@ class KnowledgeRetriever:
     top_k: int = 5
     ticket_hop: bool = False
     ticket_hop_margin: float = 0.0  # how much closer than any article the ticket must be
+    category_hop: bool = False
 
     def warm_up(self) -> None:
         self.knowledge.warm_up()
@@ -42,7 +56,60 @@ class KnowledgeRetriever:
         )
         if self.ticket_hop:
             found = self._hop(state, found)
+        if self.category_hop and asks_for_category_fact(state.text):
+            found = self._category_hop(state, query, found)
         return self.report(state, found)
+
+    def _category_hop(self, state: TurnState, query: str, found: list[Passage]) -> list[Passage]:
+        """``found`` led by the passage that answers for the category the question's
+        member belongs to, followed by the passage stating the membership."""
+        language = state.language or "en"
+        words = candidate_words(query)
+        if not words:
+            return found
+        hop = find_membership(words, found)
+        # The membership table is rarely among the question's passages: search for the
+        # words the passages lack (the name is usually one), some words alone, then all.
+        served = separate(found, self.top_k).served
+        unmatched = [w for w in words if not any(_names(p.text, w) for p in served)]
+        longest = sorted(words, key=len, reverse=True)[:2]  # names are long words
+        singles = [[w] for w in dict.fromkeys([*unmatched[:2], *longest])]
+        attempts = [a for a in dict.fromkeys(map(tuple, [unmatched, *singles, words])) if a]
+        for attempt in attempts[:5]:
+            if hop is not None:
+                break
+            extra = separate(
+                self.knowledge.search(
+                    state.tenant_id, " ".join(attempt), self.top_k, language=language
+                ),
+                self.top_k,
+            ).served
+            hop = find_membership(words, extra)
+            found = [*found, *(p for p in extra if p.chunk_id not in _ids(found))]
+        if hop is None:
+            return found
+        label = re.compile(rf"\b{re.escape(hop.label)}\b", re.IGNORECASE)
+        again = separate(
+            self.knowledge.search(
+                state.tenant_id,
+                f"{query} {hop.label}",
+                2 * self.top_k + TICKET_HEADROOM,
+                language=language,
+            ),
+            2 * self.top_k,
+        ).served
+        naming = [p for p in again if p.chunk_id != hop.chunk_id and label.search(p.text)]
+        shape = answer_shape(state.text)  # the price table, not a note naming the zone
+        target = next((p for p in naming if shape.stated_in(p.text)), None)
+        membership = next((p for p in found if p.chunk_id == hop.chunk_id), None)
+        if target is None or membership is None:
+            return found
+        state.details["category_hop"] = {"member": hop.member, "label": hop.label}
+        lead = [
+            replace(target, metadata={**target.metadata, HOP_KEY: True, CATEGORY: hop.label}),
+            replace(membership, metadata={**membership.metadata, CATEGORY_MEMBER: hop.member}),
+        ]
+        return [*lead, *(p for p in found if p.chunk_id not in _ids(lead))]
 
     def _hop(self, state: TurnState, found: list[Passage]) -> list[Passage]:
         """``found`` with the passage a closely matching ticket's reply points to first."""
@@ -101,6 +168,9 @@ class KnowledgeRetriever:
         hop = state.details.get("ticket_hop")
         if hop is not None:
             detail["ticket_hop"] = hop
+        category = state.details.get("category_hop")
+        if category is not None:
+            detail["category_hop"] = category
         encoder = found[0].metadata.get(ENCODER_KEY) if found else None
         if encoder is not None:  # the tenant's adapted retrieval encoder (knowledge adapt)
             detail["encoder"] = encoder
@@ -113,3 +183,11 @@ class KnowledgeRetriever:
             flags=flags,
             detail=detail,
         )
+
+
+def _ids(passages: list[Passage]) -> set[str]:
+    return {p.chunk_id for p in passages}
+
+
+def _names(text: str, word: str) -> bool:
+    return re.search(rf"\b{re.escape(word)}\b", text, re.IGNORECASE) is not None

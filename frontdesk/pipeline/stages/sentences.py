@@ -42,7 +42,11 @@ def _row(header: list[str] | None, cells: list[str]) -> str:
     if header is None or len(header) != len(cells):
         text = " · ".join(c for c in cells if c)
     else:
-        named = [f"{h} {c}" if h and c else c for h, c in zip(header, cells, strict=True)]
+        named = [
+            # "Zone" over "Zone 2 - Neighbours" is said once
+            f"{h} {c}" if h and c and not c.lower().startswith(h.lower()) else c
+            for h, c in zip(header, cells, strict=True)
+        ]
         first, rest = named[0], ", ".join(n for n in named[1:] if n)
         text = f"{first}: {rest}" if first and rest else first or rest
     # a full stop: rows quoted one after another read as sentences

@@ -1,0 +1,97 @@
+"""Prices filed under a category: "a 4 kg parcel to Austria" is answered from the zone's
+column, through the real pipeline of the default release (real embedder and database)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from frontdesk.runtime import Frontdesk
+
+pytestmark = pytest.mark.slow
+
+PRICES = """# Parcel sizes, weights and prices
+<!-- url: https://help.example.com/prices -->
+
+The price of a label depends on the parcel size class and the destination zone.
+
+## Size classes within Germany (Zone 1)
+
+| Size class | Max. weight | Price |
+|---|---|---|
+| Small | 2 kg | €4.49 |
+| Medium | 5 kg | €6.49 |
+| Large | 10 kg | €8.99 |
+
+## International prices (by weight)
+
+| Max. weight | Zone 2 | Zone 3 |
+|---|---|---|
+| 2 kg | €12.99 | €15.99 |
+| 5 kg | €17.99 | €21.99 |
+| 10 kg | €24.99 | €29.99 |
+"""
+ZONES = """# Shipping zones: where can I send parcels?
+<!-- url: https://help.example.com/zones -->
+
+Prices and delivery times depend on the destination zone.
+
+| Zone | Destinations |
+|---|---|
+| Zone 1 \u2013 Domestic | Germany |
+| Zone 2 \u2013 Neighbours | Austria, Belgium, Denmark, France, Netherlands, Poland |
+| Zone 3 \u2013 Rest of EU | All other EU member states, e.g. Italy, Spain, Sweden, Greece |
+"""
+FAQ = (
+    "question,answer,url\n"
+    "How much does it cost to send a small parcel within Germany?,"
+    '"A Small parcel (up to 2 kg) costs €4.49.",https://help.example.com/small\n'
+)
+
+
+@pytest.fixture
+def helpcenter(frontdesk: Frontdesk, acme, tmp_path: Path) -> str:
+    root = tmp_path / "helpcenter"
+    root.mkdir()
+    (root / "prices.md").write_text(PRICES)
+    (root / "zones.md").write_text(ZONES)
+    (root / "faq.csv").write_text(FAQ)
+    report = frontdesk.knowledge.ingest_paths(acme.id, [root])
+    assert report.failed == {}
+    return str(acme.id)
+
+
+def _ask(frontdesk: Frontdesk, tenant_id: str, message: str):  # type: ignore[no-untyped-def]
+    conversation = frontdesk.conversations.create(tenant_id)
+    return frontdesk.conversations.post_message(tenant_id, conversation.id, message).turn
+
+
+@pytest.mark.parametrize(
+    ("question", "label", "price", "wrong"),
+    [
+        ("what does it cost to mail a 4 kg box to my mum in austria", "Zone 2", "€17.99", "€6.49"),
+        ("how much to send 9kg to spain", "Zone 3", "€29.99", "€8.99"),
+    ],
+)
+def test_a_country_is_priced_by_its_zone(
+    frontdesk: Frontdesk, helpcenter: str, question: str, label: str, price: str, wrong: str
+) -> None:
+    turn = _ask(frontdesk, helpcenter, question)
+    retrieve = next(s for s in turn.trace if s["name"] == "retrieve")
+    assert retrieve["detail"]["category_hop"]["label"] == label
+    assert price in turn.text, turn.text
+    assert wrong not in turn.text  # the domestic price list is another case
+    assert {c["url"] for c in turn.citations} >= {
+        "https://help.example.com/prices",
+        "https://help.example.com/zones",
+    }
+
+
+def test_a_question_without_a_listed_member_does_not_hop(
+    frontdesk: Frontdesk, helpcenter: str
+) -> None:
+    turn = _ask(frontdesk, helpcenter, "how much is a 2 kg parcel within germany")
+    retrieve = next(s for s in turn.trace if s["name"] == "retrieve")
+    assert "category_hop" not in retrieve["detail"]
+    assert "€4.49" in turn.text, turn.text
