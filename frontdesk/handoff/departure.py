@@ -12,10 +12,12 @@ from dataclasses import dataclass
 
 from frontdesk.domain.conversation import ConversationStatus
 from frontdesk.domain.handoff import Ticket
+from frontdesk.handoff import priority
 from frontdesk.handoff.events import HandoffEvents
 from frontdesk.storage.db import Database
 from frontdesk.storage.repos import conversations as conversations_repo
 from frontdesk.storage.repos import handoff as repo
+from frontdesk.storage.tables import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +52,7 @@ class Departures:
                 conversation_id,
                 changed.id,
             )
-            self._events.ticket(tenant_id, changed)
+            self._events.ticket(tenant_id, priority.effective(changed, utcnow()))
         if closing:
             self._events.status(tenant_id, conversation_id, status, None)
         return Departure(conversation_id, status, ticket)
@@ -60,4 +62,4 @@ class Departures:
         with self._db.transaction() as session:
             changed = repo.set_customer_left(session, tenant_id, conversation_id, False)
         if changed is not None:
-            self._events.ticket(tenant_id, changed)
+            self._events.ticket(tenant_id, priority.effective(changed, utcnow()))

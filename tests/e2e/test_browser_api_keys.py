@@ -11,6 +11,8 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests.e2e.test_browser_console import _axe
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
@@ -54,6 +56,7 @@ def test_an_admin_creates_embeds_and_revokes_a_widget_key(
     expect(new_row).to_contain_text("widget")
     expect(new_row).to_contain_text("active")
     watch.shot(page, "console-api-keys.png")
+    _axe(page, "API keys")
 
     asked: list[str] = []
 

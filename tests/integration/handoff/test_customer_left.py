@@ -28,6 +28,7 @@ def test_leaving_marks_the_waiting_ticket_until_an_agent_resolves_it(client, acm
     assert [t["id"] for t in queue] == [ticket["id"]]
     marked = queue[0]["customer_left_at"]
     assert marked is not None
+    assert queue[0]["priority"] == "low"  # nobody waits for the answer: the end of the queue
     detail = client.get(f"/v1/tickets/{ticket['id']}", headers=agent).json()
     assert detail["customer_left_at"] == marked
 
