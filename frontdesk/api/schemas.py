@@ -46,6 +46,14 @@ class TicketRef(BaseModel):
     status: str
 
 
+class ConversationLeft(BaseModel):
+    conversation_id: str
+    status: str = Field(description="The conversation's status afterwards")
+    ticket: TicketRef | None = Field(
+        description="Its ticket still waiting for a person, now marked as left by the customer"
+    )
+
+
 class ConversationPublic(BaseModel):
     id: str
     status: str
@@ -130,6 +138,12 @@ class TicketPublic(BaseModel):
     created_at: datetime
     updated_at: datetime
     resolved_at: datetime | None
+    customer_left_at: datetime | None = Field(
+        None,
+        description="When the customer left the conversation (POST /v1/conversations/{id}/"
+        "leave) while it waited for a person: a reply would reach nobody, resolve it. "
+        "Cleared if they write again.",
+    )
 
     @classmethod
     def of(cls, ticket: Ticket) -> TicketPublic:
@@ -149,6 +163,7 @@ class TicketPublic(BaseModel):
             created_at=ticket.created_at,
             updated_at=ticket.updated_at,
             resolved_at=ticket.resolved_at,
+            customer_left_at=ticket.customer_left_at,
         )
 
 

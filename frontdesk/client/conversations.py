@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from frontdesk.api.schemas import (
+    ConversationLeft,
     ConversationPublic,
     FeedbackPublic,
     OriginalText,
@@ -51,6 +52,12 @@ def post_message(
 def request_person(conversation_id: str) -> Call[TicketPublic]:
     """The customer asks for a person: a ticket in the agents' queue."""
     return Call(one(TicketPublic), {"conversation_id": conversation_id})
+
+
+@route("POST", "/v1/conversations/{conversation_id}/leave")
+def leave_conversation(conversation_id: str) -> Call[ConversationLeft]:
+    """The customer left: a waiting ticket is marked so, else the conversation closes."""
+    return Call(one(ConversationLeft), {"conversation_id": conversation_id})
 
 
 @route("POST", "/v1/conversations/{conversation_id}/feedback")

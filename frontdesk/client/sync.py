@@ -30,6 +30,7 @@ from frontdesk.api.routes.knowledge import (
 from frontdesk.api.routes.privacy import ErasureReceipt
 from frontdesk.api.routes.tenant import BudgetPublic, Caller, WidgetMessages
 from frontdesk.api.schemas import (
+    ConversationLeft,
     ConversationPublic,
     FaqDraftPublic,
     FeedbackPublic,
@@ -92,6 +93,12 @@ class Client(BaseClient):
 
         ``POST /v1/conversations/{conversation_id}/handoff``"""
         return self._send(conversations.request_person(conversation_id))
+
+    def leave_conversation(self, conversation_id: str) -> ConversationLeft:
+        """The customer left: a waiting ticket is marked so, else the conversation closes.
+
+        ``POST /v1/conversations/{conversation_id}/leave``"""
+        return self._send(conversations.leave_conversation(conversation_id))
 
     def thumbs(
         self, conversation_id: str, turn_id: str, rating: str, *, comment: str | None = None

@@ -77,6 +77,8 @@ class Ticket:
     created_at: datetime
     updated_at: datetime
     resolved_at: datetime | None
+    # When the customer left the conversation while it waited for a person; None: still there.
+    customer_left_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

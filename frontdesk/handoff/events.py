@@ -26,6 +26,9 @@ def ticket_json(ticket: Ticket) -> dict[str, Any]:
         "created_at": ticket.created_at.isoformat(),
         "updated_at": ticket.updated_at.isoformat(),
         "resolved_at": ticket.resolved_at.isoformat() if ticket.resolved_at else None,
+        "customer_left_at": (
+            ticket.customer_left_at.isoformat() if ticket.customer_left_at else None
+        ),
     }
 
 

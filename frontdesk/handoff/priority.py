@@ -3,7 +3,8 @@ reason and the customer's sentiment (safety and legal threats urgent; asking for
 frustration, complaints and repeated failures high; the bot simply not knowing normal);
 a frustrated message while waiting raises it to high; and a ticket nobody has taken
 climbs a level after 15 minutes of waiting and another after an hour, so the queue's
-order follows how long customers have been left alone."""
+order follows how long customers have been left alone. A ticket whose customer left
+waits for nobody: low, at the end of the queue, until they write again."""
 
 from __future__ import annotations
 
@@ -27,7 +28,10 @@ def at_least(priority: Priority, floor: Priority) -> Priority:
 
 def effective(ticket: Ticket, now: datetime) -> Ticket:
     """``ticket`` with its priority raised by how long it has waited untaken (an assigned
-    ticket has a person on it; a resolved one waits for nobody)."""
+    ticket has a person on it; a resolved one waits for nobody), or lowered to low when its
+    customer left (nobody waits for an answer there)."""
+    if ticket.customer_left_at is not None and ticket.status is not TicketStatus.RESOLVED:
+        return replace(ticket, priority=Priority.LOW)
     if ticket.status is not TicketStatus.OPEN:
         return ticket
     waited = now - ticket.created_at

@@ -14,6 +14,7 @@ from frontdesk.domain.handoff import Feedback, Ticket
 from frontdesk.domain.tenant import Principal
 from frontdesk.errors import ConfigurationError
 from frontdesk.guards.pii.redactor import PiiRedactor
+from frontdesk.handoff.departure import Departure, Departures
 from frontdesk.handoff.events import HandoffEvents
 from frontdesk.handoff.feedback import FeedbackBook, Redactor
 from frontdesk.handoff.generalise import FaqDraft, PiiFinder, agent_names, generalise
@@ -46,6 +47,7 @@ class HandoffService:
         self.summaries = SummaryWriter(database, summarizer)
         self.desk = TicketDesk(database, self.events, metrics, self.summaries)
         self.notebook = Notebook(database, self.events)
+        self.departures = Departures(database, self.events)
         self.feedback_book = FeedbackBook(database, metrics, redact)
         self.promoter = Promoter(database, knowledge)
         # Names in tickets need NER (signatures, colleagues); loaded on the first draft.
@@ -86,6 +88,9 @@ class HandoffService:
 
     def request_person(self, tenant_id: str, conversation_id: str) -> Ticket:
         return self.desk.request_person(tenant_id, conversation_id)
+
+    def leave(self, tenant_id: str, conversation_id: str) -> Departure:
+        return self.departures.leave(tenant_id, conversation_id)
 
     def add_thumbs(
         self, tenant_id: str, conversation_id: str, turn_id: str, rating: str, comment: str
@@ -183,6 +188,7 @@ class HandoffService:
         """A customer wrote in a conversation a person handles: tell the agents (and the
         customer's other open tabs), and raise the ticket's priority if they are upset."""
         self.events.turn(tenant_id, turn)
+        self.departures.came_back(tenant_id, turn.conversation_id)
         self.desk.customer_wrote(tenant_id, turn)
 
     def publish_reopened(self, tenant_id: str, conversation_id: str) -> None:

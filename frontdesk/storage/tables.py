@@ -305,6 +305,8 @@ class TicketRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The customer said they left (the widget's "Start new"); cleared if they write again.
+    customer_left_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class FeedbackRow(Base):

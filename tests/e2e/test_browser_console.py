@@ -259,10 +259,22 @@ def test_canned_reply_screen_and_shortcut_help(desk: Served, browser: Browser, w
             page.get_by_test_id("canned-item").filter(has_text="Refund timing (EU)")
         ).to_have_count(1)
     _axe(page, "canned replies")
-    page.get_by_test_id("canned-item").filter(has_text="Refund timing (EU)").get_by_test_id(
-        "canned-delete"
-    ).click()
+    # Deleting asks first (the team shares these): "Cancel" keeps the reply.
+    asked: list[str] = []
+
+    def answer(dialog: Any, accept: bool) -> None:
+        asked.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    delete = page.get_by_test_id("canned-item").filter(has_text="Refund timing (EU)")
+    page.once("dialog", lambda dialog: answer(dialog, False))
+    delete.get_by_test_id("canned-delete").click()
+    expect(page.get_by_test_id("canned-item").filter(has_text="Refund timing")).to_have_count(1)
+    page.once("dialog", lambda dialog: answer(dialog, True))
+    delete.get_by_test_id("canned-delete").click()
     expect(page.get_by_test_id("canned-item").filter(has_text="Refund timing")).to_have_count(0)
+    assert len(asked) == 2
+    assert "Refund timing (EU)" in asked[0]
 
     with timed("shortcut help overlay"):
         page.get_by_test_id("help-toggle").focus()
@@ -303,12 +315,29 @@ def test_knowledge_screen_upload_reingest_quarantine_delete(
 
     upload = tmp_path / "insurance.md"
     upload.write_text(POISONED)
+    uploads: list[str] = []
+    page.on(
+        "request",
+        lambda r: (
+            uploads.append(r.url)
+            if r.method == "POST" and r.url.endswith("/v1/knowledge/documents")
+            else None
+        ),
+    )
     with timed("upload, quarantine release, re-ingest, delete"):
         page.get_by_test_id("upload-files").set_input_files(str(upload))
-        page.get_by_test_id("upload-submit").click()
+        # A second submit while the first is sent or ingested sends nothing more.
+        busy = page.evaluate(
+            """() => { const f = document.getElementById("upload-form");
+                       f.requestSubmit(); f.requestSubmit();
+                       return document.getElementById("upload-submit").disabled; }"""
+        )
+        assert busy
         expect(page.get_by_test_id("knowledge-status")).to_have_text(
             "insurance.md: done.", timeout=60_000
         )
+        expect(page.get_by_test_id("upload-submit")).to_be_enabled()
+        assert len(uploads) == 1
         expect(rows.filter(has_text="insurance.md")).to_have_count(1)
         held = page.get_by_test_id("quarantined-chunk")
         expect(held).to_have_count(1)

@@ -11,6 +11,7 @@ from frontdesk.api.deps import AnyKey, FrontdeskDep, StaffKey, TurnSlotsDep
 from frontdesk.api.reply_stream import stream_reply
 from frontdesk.api.schemas import (
     ConversationCreate,
+    ConversationLeft,
     ConversationPublic,
     CsatCreate,
     FeedbackPublic,
@@ -138,6 +139,21 @@ def request_person(
 ) -> TicketPublic:
     """The customer asks for a person: the conversation goes to the agents' queue."""
     return TicketPublic.of(frontdesk.handoff.request_person(principal.tenant_id, conversation_id))
+
+
+@router.post("/{conversation_id}/leave", response_model=ConversationLeft)
+def leave(conversation_id: str, frontdesk: FrontdeskDep, principal: AnyKey) -> ConversationLeft:
+    """The customer left the conversation (the widget's "Start new"). A ticket waiting for
+    a person stays in the agents' queue marked ``customer_left_at``, for an agent to
+    resolve; without one the conversation is closed. Writing again undoes either; saying
+    it twice changes nothing more."""
+    left = frontdesk.handoff.leave(principal.tenant_id, conversation_id)
+    ticket = None
+    if left.ticket is not None:
+        ticket = TicketRef(id=left.ticket.id, status=left.ticket.status.value)
+    return ConversationLeft(
+        conversation_id=left.conversation_id, status=left.status.value, ticket=ticket
+    )
 
 
 @router.post("/{conversation_id}/feedback", status_code=201, response_model=FeedbackPublic)

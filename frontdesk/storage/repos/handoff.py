@@ -215,6 +215,23 @@ def resolve(session: Session, tenant_id: str, ticket_id: str) -> Ticket:
     return ticket
 
 
+def set_customer_left(
+    session: Session, tenant_id: str, conversation_id: str, left: bool
+) -> Ticket | None:
+    """Mark (or unmark) the conversation's unresolved ticket as left by its customer; the
+    ticket when that changed it, else None (none open, or already so)."""
+    ticket = current_ticket(session, tenant_id, conversation_id)
+    if ticket is None or (ticket.customer_left_at is not None) is left:
+        return None
+    now = utcnow()
+    session.execute(
+        update(TicketRow)
+        .where(TicketRow.tenant_id == tenant_id, TicketRow.id == ticket.id)
+        .values(customer_left_at=now if left else None, updated_at=now)
+    )
+    return get_ticket(session, tenant_id, ticket.id)
+
+
 def touch(session: Session, tenant_id: str, ticket_id: str) -> None:
     session.execute(
         update(TicketRow)

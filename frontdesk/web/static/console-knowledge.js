@@ -10,6 +10,7 @@
   var el = C.el;
   var documents = [];
   var reingestTarget = null;
+  var uploading = false; // an upload is being sent or ingested
 
   function $(id) { return document.getElementById(id); }
 
@@ -33,7 +34,7 @@
     shown.forEach(function (doc) {
       var actions = [];
       if (isAdmin()) {
-        actions.push(el("button", { type: "button", "data-testid": "document-reingest", "aria-label": "Re-ingest " + doc.title + " from a new file", on: { click: function () {
+        actions.push(el("button", { type: "button", disabled: uploading, "data-testid": "document-reingest", "aria-label": "Re-ingest " + doc.title + " from a new file", on: { click: function () {
           reingestTarget = doc;
           $("reingest-file").click();
         } } }, ["Re-ingest…"]));
@@ -106,11 +107,30 @@
       .catch(function (error) { say("Upload failed: " + error.message, true); });
   }
 
+  // One upload at a time: a second click while the first is sent or ingested would queue
+  // the same files again. Re-ingesting waits too.
+  function setUploading(value) {
+    uploading = value;
+    var button = $("upload-submit");
+    button.disabled = value;
+    button.textContent = value ? "Uploading…" : "Upload";
+    $("upload-files").disabled = value;
+    $("upload-form").setAttribute("aria-busy", String(value));
+    document.querySelectorAll('[data-testid="document-reingest"]').forEach(function (b) { b.disabled = value; });
+  }
+
+  function uploadOnce(files, what) {
+    if (uploading) return Promise.resolve();
+    setUploading(true);
+    return upload(files, what).then(function () { setUploading(false); });
+  }
+
   $("upload-form").addEventListener("submit", function (e) {
     e.preventDefault();
+    if (uploading) return;
     var files = Array.prototype.slice.call($("upload-files").files || []);
     if (!files.length) { say("Choose one or more files first.", true); $("upload-files").focus(); return; }
-    upload(files, files.length === 1 ? files[0].name : files.length + " files").then(function () { $("upload-form").reset(); });
+    uploadOnce(files, files.length === 1 ? files[0].name : files.length + " files").then(function () { $("upload-form").reset(); });
   });
 
   // Re-ingest: the new file is uploaded under the document's own file name, so it
@@ -120,7 +140,7 @@
     var doc = reingestTarget;
     $("reingest-file").value = "";
     if (!file || !doc) return;
-    upload([new File([file], fileName(doc.uri), { type: file.type })], "Re-ingesting “" + doc.title + "”");
+    uploadOnce([new File([file], fileName(doc.uri), { type: file.type })], "Re-ingesting “" + doc.title + "”");
   });
 
   $("document-search").addEventListener("input", renderDocuments);

@@ -8,7 +8,7 @@
 
   var C = window.FrontdeskConsole;
   var el = C.el;
-  var SCREENS = { queue: "app", knowledge: "knowledge-screen", replies: "replies-screen", team: "team-screen", settings: "settings-screen" };
+  var SCREENS = { queue: "app", knowledge: "knowledge-screen", replies: "replies-screen", team: "team-screen", keys: "keys-screen", settings: "settings-screen" };
   var loaders = {};
 
   function $(id) { return document.getElementById(id); }
@@ -67,7 +67,9 @@
           el("p", { class: "hint", text: "by " + reply.created_by }),
           el("div", { class: "buttons" }, [
             el("button", { type: "button", "data-testid": "canned-edit", "aria-label": "Edit " + reply.title, on: { click: function () { editCanned(reply); } } }, ["Edit"]),
-            el("button", { type: "button", "data-testid": "canned-delete", "aria-label": "Delete " + reply.title, on: { click: function () {
+            el("button", { type: "button", class: "danger", "data-testid": "canned-delete", "aria-label": "Delete " + reply.title, on: { click: function () {
+              // Canned replies are shared by the whole team: a stray click must not lose one.
+              if (!window.confirm("Delete the canned reply “" + reply.title + "” for everyone on the team?")) return;
               C.api("DELETE", "/v1/canned-replies/" + encodeURIComponent(reply.id))
                 .then(function () { say("canned-status", "Deleted “" + reply.title + "”."); loadCannedList(); C.reloadCanned(); })
                 .catch(function (error) { say("canned-status", error.message, true); });
@@ -116,7 +118,7 @@
       body.textContent = "";
       if (!list.length) {
         body.appendChild(el("tr", { "data-testid": "agents-empty" }, [
-          el("td", { colspan: "5", class: "empty", text: "No agent accounts yet: add one above. Keys made with 'frontdesk keys create' are not listed here." }),
+          el("td", { colspan: "5", class: "empty", text: "No agent accounts yet: add one above. Keys without an agent account (e.g. made with 'frontdesk keys create') are on the API keys screen." }),
         ]));
       }
       list.forEach(function (agent) {

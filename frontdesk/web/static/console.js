@@ -389,6 +389,7 @@
           el("span", { class: "chip " + t.status, text: t.status }),
           el("span", { class: "chip " + t.priority, text: t.priority }),
           el("span", { text: words(t.reason) }),
+          left(t) ? el("span", { class: "chip left", "data-testid": "ticket-left", text: "customer left" }) : null,
           newCount ? el("span", { class: "badge", "data-testid": "ticket-unread", text: newCount + " new" }) : null,
         ]),
         el("span", { class: "summary", text: t.summary || "(no summary)" }),
@@ -450,10 +451,14 @@
     return copy;
   }
 
+  // The customer left the chat while the ticket waited (the widget's "Start new").
+  function left(ticket) { return ticket.status !== "resolved" && !!ticket.customer_left_at; }
+
   function renderMeta() {
     var t = selected;
     $("detail-title").textContent = t.summary || "Ticket " + t.id;
-    $("meta-status").textContent = t.status;
+    $("meta-status").textContent = t.status + (left(t) ? " · customer left " + ago(t.customer_left_at) : "");
+    $("left-notice").hidden = !left(t);
     $("meta-reason").textContent = words(t.reason);
     $("meta-priority").textContent = t.priority;
     $("meta-assignee").textContent = t.assignee ? t.assignee.name || t.assignee.key_id : "nobody";

@@ -234,7 +234,11 @@
         renderCharts(summary);
         fillReleases(summary.releases);
         renderQuestions($("unanswered"), summary.top_unanswered, true, "Nothing unanswered in this range.");
-        renderQuestions($("escalated"), summary.top_escalated, false, "No handoffs in this range.");
+        // A handoff asked for with "Talk to a person" answers no question, so it is counted
+        // as escalated without a question to list here: say so rather than "no handoffs".
+        renderQuestions($("escalated"), summary.top_escalated, false, summary.escalation_rate > 0
+          ? "No question to list: customers asked for a person with “Talk to a person”. Their tickets are in the console."
+          : "No handoffs in this range.");
         renderAlerts(results[1], results[2]);
         renderFairness(results[4]);
         $("login").hidden = true;

@@ -615,7 +615,16 @@
     forget();
     input.focus();
   });
-  leaveYes.addEventListener("click", function () { forget(); input.focus(); });
+  // Starting over from a conversation a person handles tells the team the customer left,
+  // so the ticket does not wait in their queue for an answer nobody will read.
+  leaveYes.addEventListener("click", function () {
+    var left = conversationId;
+    forget();
+    input.focus();
+    if (left) api("POST", "/v1/conversations/" + left + "/leave").catch(function (error) {
+      console.warn("frontdesk widget: couldn't say the customer left:", error.message);
+    });
+  });
   leaveNo.addEventListener("click", function () { askedToLeave(false); input.focus(); });
   form.addEventListener("submit", function (e) {
     e.preventDefault();

@@ -30,6 +30,7 @@ MATRIX: dict[tuple[str, str], tuple[tuple[str, ...], Any]] = {
     ("get", "/v1/conversations/{conversation_id}"): (ALL, None),
     ("post", "/v1/conversations/{conversation_id}/messages"): (ALL, {"text": "hello"}),
     ("post", "/v1/conversations/{conversation_id}/handoff"): (ALL, None),
+    ("post", "/v1/conversations/{conversation_id}/leave"): (ALL, None),
     ("post", "/v1/conversations/{conversation_id}/feedback"): (
         ALL,
         {"turn_id": "{turn_id}", "rating": "up"},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from frontdesk.domain.handoff import Priority, Ticket, TicketStatus
@@ -39,6 +40,14 @@ def test_taken_and_resolved_tickets_keep_their_priority() -> None:
     for status in (TicketStatus.ASSIGNED, TicketStatus.RESOLVED):
         ticket = _ticket(Priority.NORMAL, timedelta(hours=3), status)
         assert effective(ticket, NOW).priority is Priority.NORMAL
+
+
+def test_a_ticket_whose_customer_left_waits_for_nobody() -> None:
+    for status in (TicketStatus.OPEN, TicketStatus.ASSIGNED):
+        left = replace(_ticket(Priority.URGENT, timedelta(hours=3), status), customer_left_at=NOW)
+        assert effective(left, NOW).priority is Priority.LOW
+    resolved = _ticket(Priority.HIGH, timedelta(hours=3), TicketStatus.RESOLVED)
+    assert effective(replace(resolved, customer_left_at=NOW), NOW).priority is Priority.HIGH
 
 
 def test_queue_order_is_most_urgent_then_longest_wait() -> None:
