@@ -32,7 +32,8 @@ class PassageVectorRow(Base):
 
 class RetrievalAdapterRow(Base):
     """A retrieval encoder adapted to the tenant's own pairs (int8 ONNX bytes) and
-    whether the tenant's dense retrieval uses it. ``version`` is the artifact's hash."""
+    whether the tenant's dense retrieval uses it. ``version`` is the artifact's hash. Its
+    passage vectors are kept while it is active or the previous one (``activated_at``)."""
 
     __tablename__ = "retrieval_adapters"
     __table_args__ = (
@@ -47,3 +48,5 @@ class RetrievalAdapterRow(Base):
     report: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     active: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # When it last became the active one: the previous adapter is the latest other one.
+    activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

@@ -1,6 +1,8 @@
 """Stored retrieval adapters: at most one active per tenant, older versions kept so a
 revert or roll-forward needs no training. Activating or reverting bumps the tenant's
-knowledge version, so every replica rebuilds its index (and drops its cached answers)."""
+knowledge version, so every replica rebuilds its index (and drops its cached answers).
+Only the active adapter and the previous one (the last other one activated) keep their
+passage vectors (:func:`unkept`)."""
 
 from __future__ import annotations
 
@@ -60,6 +62,7 @@ def activate(session: Session, tenant_id: str, version: str) -> AdapterInfo:
         .values(active=False)
     )
     row.active = True
+    row.activated_at = utcnow()
     bump_version(session, tenant_id)
     session.flush()
     return _info(row)
@@ -95,6 +98,36 @@ def active_version(session: Session, tenant_id: str) -> str | None:
             RetrievalAdapterRow.tenant_id == tenant_id, RetrievalAdapterRow.active.is_(True)
         )
     )
+
+
+def active_row(session: Session, tenant_id: str) -> tuple[str, str] | None:
+    """The active adapter's (id, version): what the PostgreSQL search keys its vectors by."""
+    found = session.execute(
+        select(RetrievalAdapterRow.id, RetrievalAdapterRow.version).where(
+            RetrievalAdapterRow.tenant_id == tenant_id, RetrievalAdapterRow.active.is_(True)
+        )
+    ).first()
+    return None if found is None else (found[0], found[1])
+
+
+def unkept(session: Session, tenant_id: str) -> list[tuple[str, str]]:
+    """(id, version) of the adapters whose vectors may go: all but the active one and the
+    previous one (the most recently activated of the others; newest stored without one)."""
+    rows = session.execute(
+        select(
+            RetrievalAdapterRow.id,
+            RetrievalAdapterRow.version,
+            RetrievalAdapterRow.active,
+            RetrievalAdapterRow.activated_at,
+            RetrievalAdapterRow.created_at,
+        ).where(RetrievalAdapterRow.tenant_id == tenant_id)
+    ).all()
+    others = sorted(
+        (r for r in rows if not r.active),
+        key=lambda r: (r.activated_at is not None, r.activated_at or r.created_at, r.created_at),
+        reverse=True,
+    )
+    return [(r.id, r.version) for r in others[1:]]
 
 
 def artifact(session: Session, tenant_id: str, version: str) -> bytes:
