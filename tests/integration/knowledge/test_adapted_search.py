@@ -2,18 +2,17 @@
 in-process index (SQLite) and the search inside PostgreSQL with pgvector.
 
 No training here: an "adapter" is the served int8 encoder with some of its word
-embeddings nudged (:func:`nudged_encoder`), so its vectors differ from the base encoder's
+embeddings nudged (:func:`frontdesk.testing.encoders.nudged_encoder`), so its vectors differ from the base encoder's
 as a fine-tuned one's do, at no cost. ``test_retrieval_adaptation`` trains for real.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from pathlib import Path
 
-import numpy as np
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from frontdesk.knowledge.adapted import AdaptedEncoders
@@ -26,7 +25,8 @@ from frontdesk.retrieval.types import ENCODER_KEY
 from frontdesk.runtime import Frontdesk
 from frontdesk.storage.repos import adapters as repo
 from frontdesk.storage.repos import knowledge as knowledge_repo
-from tests.conftest import PostgresDatabases, _settings
+from frontdesk.testing.encoders import nudged_encoder
+from tests.conftest import PostgresDatabases, _settings, make_tenant
 
 DEMO = Path(__file__).resolve().parents[3] / "examples" / "demo-helpcenter"
 FOLDERS = ("refunds", "tracking", "claims")
@@ -40,48 +40,33 @@ QUERIES = (
 NEW_DOC = b"# Opening hours\n\nThe support desk answers from 9 to 5 on weekdays.\n"
 
 
-def nudged_encoder(seed: int) -> bytes:
-    """The served encoder with a seeded tenth of its word embeddings moved by up to 4
-    int8 steps: another vector space, and another version (the bytes' hash)."""
-    import onnx
-    from onnx import numpy_helper
-
-    from frontdesk.providers.embedders.onnx_minilm import _default_model_path
-
-    model = onnx.load(str(_default_model_path()))
-    [table] = [i for i in model.graph.initializer if i.name.endswith("word_embeddings.weight_q")]
-    weights = numpy_helper.to_array(table).astype(np.int16)
-    rng = np.random.default_rng(seed)
-    moved = rng.random(weights.shape) < 0.1
-    weights[moved] += rng.integers(-4, 5, size=int(moved.sum())).astype(np.int16)
-    table.CopyFrom(numpy_helper.from_array(np.clip(weights, -128, 127).astype(np.int8), table.name))
-    return bytes(model.SerializeToString())
-
-
 @pytest.fixture(scope="module")
 def encoders() -> list[bytes]:
     return [nudged_encoder(seed) for seed in (1, 2, 3)]
 
 
-@pytest.fixture(params=["in_process", pytest.param("postgres", marks=pytest.mark.postgres)])
-def frontdesk(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Frontdesk]:
-    """A migrated Frontdesk whose knowledge is searched by the backend under test."""
-    if request.param == "in_process":
-        url = f"sqlite:///{tmp_path / 'frontdesk.db'}"
-    else:
-        databases: PostgresDatabases = request.getfixturevalue("pgvector")
-        url = databases.create()
-    instance = Frontdesk(_settings(url, tmp_path / "data"))
-    instance.init()
-    yield instance
-    instance.close()
+@pytest.fixture
+def frontdesk(search_backend: Frontdesk) -> Frontdesk:
+    """Searched in process (SQLite) or in PostgreSQL with pgvector."""
+    return search_backend
 
 
 def _tenant(frontdesk: Frontdesk, name: str) -> str:
-    tenant = frontdesk.tenants.create_tenant(name).id
+    tenant = make_tenant(frontdesk, name).id
     report = frontdesk.knowledge.ingest_paths(tenant, [DEMO / "articles" / f for f in FOLDERS])
     assert report.failed == {}
     return tenant
+
+
+def _served_adapter(client: TestClient, frontdesk: Frontdesk, name: str) -> str | None:
+    """The retrieval adapter the tenant's release serves, as ``GET /v1/releases/status``
+    names it."""
+    key = frontdesk.tenants.issue_key(name, "admin")[0]
+    status = client.get("/v1/releases/status", headers={"Authorization": f"Bearer {key}"})
+    assert status.status_code == 200, status.text
+    models = status.json()["serving"]["models"]
+    assert models["intent_model"] is None
+    return models["retrieval_adapter"]  # type: ignore[no-any-return]
 
 
 def _stored(frontdesk: Frontdesk, tenant: str, data: bytes) -> str:
@@ -112,13 +97,16 @@ def _oracle(frontdesk: Frontdesk, tenant: str, data: bytes) -> HybridRetriever:
 
 @pytest.mark.slow
 def test_an_active_adapter_serves_only_its_tenant_and_revert_restores_the_base_search(
-    frontdesk: Frontdesk, encoders: list[bytes]
+    frontdesk: Frontdesk, client: TestClient, encoders: list[bytes]
 ) -> None:
     acme, globex = _tenant(frontdesk, "acme"), _tenant(frontdesk, "globex")
     base = {q: frontdesk.search(acme, q, 8) for q in QUERIES}
     other = {q: _ids(frontdesk.search(globex, q, 8)) for q in QUERIES}
     version = _stored(frontdesk, acme, encoders[0])
+    assert _served_adapter(client, frontdesk, "acme") is None
     frontdesk.adaptation.activate(acme, version[:10])
+    assert _served_adapter(client, frontdesk, "acme") == version
+    assert _served_adapter(client, frontdesk, "globex") is None
 
     oracle = _oracle(frontdesk, acme, encoders[0])
     for query in QUERIES:
@@ -136,6 +124,7 @@ def test_an_active_adapter_serves_only_its_tenant_and_revert_restores_the_base_s
 
     frontdesk.knowledge.delete_document(acme, hit.metadata["document_id"])
     assert frontdesk.adaptation.revert(acme) is not None
+    assert _served_adapter(client, frontdesk, "acme") is None
     for query in QUERIES:
         found = frontdesk.search(acme, query, 8)
         assert _ids(found) == _ids(base[query]), query
