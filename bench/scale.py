@@ -32,11 +32,11 @@ from sqlalchemy import text
 from stamp import stamp
 
 from frontdesk.knowledge.pg_index import PgKnowledge
-from frontdesk.knowledge.pg_sync import vector_literal
 from frontdesk.providers.embedders.onnx_minilm import OnnxEmbedder
 from frontdesk.retrieval.hybrid import HybridOptions
 from frontdesk.retrieval.text import content_words
 from frontdesk.retrieval.types import Chunk
+from frontdesk.storage.search_tables import vector_literal
 
 REPO = Path(__file__).resolve().parent.parent
 TOPICS, SUBTOPICS = 300, 10

@@ -196,7 +196,6 @@ class Frontdesk:
             self.resources.adapters(),
             tuned_encoder,
             options=None if knowledge is None else knowledge.options,
-            in_process=(lambda: True) if knowledge is None else knowledge.in_process,
         )
 
     def _job_queue(self) -> JobQueue:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -13,6 +13,7 @@ from frontdesk.domain.public import CitationPublic as CitationPublic
 from frontdesk.domain.public import StagePublic as StagePublic
 from frontdesk.domain.public import TurnPublic as TurnPublic
 from frontdesk.domain.tenant import ApiKeyInfo
+from frontdesk.storage.repos.artifacts import ArtifactInfo
 
 
 class ConversationCreate(BaseModel):
@@ -271,3 +272,19 @@ class FeedbackPublic(BaseModel):
 class OriginalText(BaseModel):
     turn_id: str
     text: str
+
+
+class ArtifactPublic(BaseModel):
+    """A stored version of one of the tenant's trained models (an intent model, a
+    retrieval adapter); ``report`` is its training run's."""
+
+    version: str
+    active: bool
+    report: dict[str, Any]
+    created_at: datetime
+
+    @classmethod
+    def of(cls, info: ArtifactInfo) -> Self:
+        return cls(
+            version=info.version, active=info.active, report=info.report, created_at=info.created_at
+        )

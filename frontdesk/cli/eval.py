@@ -24,6 +24,7 @@ from frontdesk.evaluation import (
     summarize,
 )
 from frontdesk.releases.config import ReleaseConfig, default_release
+from frontdesk.releases.models import tenant_models
 
 
 class SplitChoice(StrEnum):
@@ -81,8 +82,16 @@ def evaluate(
             task = bar.add_task("eval", total=len(rows))
             results = runner.run(tenant_id, rows, lambda _: bar.advance(task))
         used = frontdesk.release
+        models = tenant_models(frontdesk.database, tenant_id)
     report = summarize(results)
-    report["release"] = {"id": used.id, "version": used.version, "digest": used.digest}
+    # The tenant's own models are named with the release: a published figure says which
+    # intent model and retrieval adapter produced it (``releases/models.py``).
+    report["release"] = {
+        "id": used.id,
+        "version": used.version,
+        "digest": used.digest,
+        "models": models,
+    }
     report["split"] = None if split is None else split.value
     if out is not None:
         write_results(out, results)

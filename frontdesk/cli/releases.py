@@ -15,6 +15,7 @@ from frontdesk.cli.context import console, open_frontdesk
 from frontdesk.domain.release import Actor, Label, RolloutMode
 from frontdesk.errors import InvalidInputError
 from frontdesk.releases.document import to_yaml
+from frontdesk.releases.models import tenant_models
 from frontdesk.releases.registry import describe
 
 releases_app = typer.Typer(
@@ -194,11 +195,13 @@ def rollback(tenant: TenantOption) -> None:
 
 @releases_app.command("status")
 def status(tenant: TenantOption) -> None:
-    """Labels and what a replica built from this database serves (JSON)."""
+    """Labels and what a replica built from this database serves, with the tenant's own
+    models (JSON)."""
     with open_frontdesk() as frontdesk:
         tenant_id = frontdesk.tenants.get_tenant(tenant).id
         labels = frontdesk.releases.labels(tenant_id)
         serving = frontdesk.follower.status(tenant_id)
+        serving["models"] = tenant_models(frontdesk.database, tenant_id)
     typer.echo(json.dumps({"labels": labels, "serving": serving}))
 
 

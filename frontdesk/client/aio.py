@@ -395,7 +395,8 @@ class AsyncClient(BaseAsyncClient):
         return await self._send(releases.list_releases())
 
     async def release_status(self) -> dict[str, Any]:
-        """The labels and what this replica serves (and its last load failure).
+        """The labels and what this replica serves (and its last load failure), with the
+        tenant's own models (``serving.models``: intent model and retrieval adapter).
 
         ``GET /v1/releases/status``"""
         return await self._send(releases.release_status())

@@ -20,7 +20,8 @@ def list_releases() -> Call[dict[str, Any]]:
 
 @route("GET", "/v1/releases/status")
 def release_status() -> Call[dict[str, Any]]:
-    """The labels and what this replica serves (and its last load failure)."""
+    """The labels and what this replica serves (and its last load failure), with the
+    tenant's own models (``serving.models``: intent model and retrieval adapter)."""
     return Call(as_dict)
 
 

@@ -387,7 +387,8 @@ class Client(BaseClient):
         return self._send(releases.list_releases())
 
     def release_status(self) -> dict[str, Any]:
-        """The labels and what this replica serves (and its last load failure).
+        """The labels and what this replica serves (and its last load failure), with the
+        tenant's own models (``serving.models``: intent model and retrieval adapter).
 
         ``GET /v1/releases/status``"""
         return self._send(releases.release_status())

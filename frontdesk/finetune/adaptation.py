@@ -8,7 +8,9 @@ the held-out questions with the base and the adapted encoder through the served 
 retrieval, and only when the adapted one scores higher (by more than ``min_gain``) stores
 it, embeds the tenant's passages with it and activates it; otherwise it reports and the
 tenant keeps the base encoder. :meth:`revert` goes back to the base encoder and
-:meth:`activate` to any stored version, both without training.
+:meth:`activate` to any stored version, both without training. Either search serves the
+active adapter (in process, or in PostgreSQL with pgvector). An activation deletes the
+stored vectors of adapters older than the previous one (the revert target).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import TypeAdapter
 
-from frontdesk.errors import ConflictError, InvalidInputError, NotFoundError
+from frontdesk.errors import InvalidInputError, NotFoundError
 from frontdesk.finetune.retrieval_pairs import (
     MIN_PAIRS,
     TenantPairs,
@@ -80,24 +82,16 @@ class RetrievalAdaptation:
         adapters: AdaptedEncoders,
         load_encoder: EncoderLoader,
         options: HybridOptions | None = None,
-        in_process: Callable[[], bool] = lambda: True,
     ) -> None:
-        """``options``: the served retrieval's; ``in_process``: whether the tenants' search
-        runs in this process (adapted encoders are not served by the PostgreSQL search)."""
+        """``options``: the served retrieval's."""
         self._db = database
         self._embedder = embedder
         self._adapters = adapters
         self._load = load_encoder
         self._options = options or HybridOptions()
-        self._in_process = in_process
 
     def check(self, tenant_id: str) -> TenantPairs:
         """The tenant's pairs, or a refusal saying why adapting cannot start."""
-        if not self._in_process():
-            raise ConflictError(
-                "adapted retrieval is served by the in-process index; this install searches "
-                "in PostgreSQL (pgvector), which does not serve adapted encoders yet"
-            )
         found = collect_pairs(self._db, tenant_id, self._embedder().model_id)
         if len(found.pairs) < MIN_PAIRS:
             counts = ", ".join(f"{n} {kind}" for kind, n in sorted(found.sources().items()))
@@ -159,18 +153,23 @@ class RetrievalAdaptation:
             with self._db.transaction() as session:
                 repo.save(session, tenant_id, version, tuned.int8, result.to_dict())
                 repo.activate(session, tenant_id, version)
+            self._adapters.forget_unkept(tenant_id)
         return replace(result, seconds=_since(started))
 
-    def _embed_knowledge(
-        self, tenant_id: str, adapted: Embedder, report: Progress
-    ) -> dict[str, Vector]:
-        """Every passage and title of the tenant (tickets too: they are searched) in the
-        adapted encoder's space, by text: scored now, stored if it is activated."""
+    def _knowledge_texts(self, tenant_id: str) -> list[str]:
+        """Every passage and title text of the tenant (tickets too: they are searched)."""
         with self._db.transaction() as session:
             stored = knowledge_repo.all_chunks(session, tenant_id, self._embedder().model_id)
         chunks = [c.as_chunk() for c in stored]
         texts = list(dict.fromkeys([c.embedding_text() for c in chunks]))
-        texts += sorted({title_text(c) for c in chunks} - {""} - set(texts))
+        return texts + sorted({title_text(c) for c in chunks} - {""} - set(texts))
+
+    def _embed_knowledge(
+        self, tenant_id: str, adapted: Embedder, report: Progress
+    ) -> dict[str, Vector]:
+        """The tenant's passages and titles in the adapted encoder's space, by text: scored
+        now, stored if it is activated."""
+        texts = self._knowledge_texts(tenant_id)
         stage = "embedding the knowledge with the adapted encoder"
         vectors: dict[str, Vector] = {}
         for start in range(0, len(texts), _EMBED_BATCH):
@@ -185,7 +184,8 @@ class RetrievalAdaptation:
             return repo.list_adapters(session, tenant_id)
 
     def activate(self, tenant_id: str, version: str) -> AdapterInfo:
-        """Make a stored adapter (a version prefix) the tenant's again."""
+        """Make a stored adapter (a version prefix) the tenant's again; its passage vectors
+        are stored first (embedded if they were deleted), so no search waits for them."""
         matches = [a for a in self.adapters(tenant_id) if a.version.startswith(version)]
         if not matches:
             raise NotFoundError(f"no retrieval adapter {version!r} for this tenant")
@@ -194,8 +194,13 @@ class RetrievalAdaptation:
                 f"{version!r} matches {len(matches)} of this tenant's retrieval adapters",
                 field="version",
             )
+        chosen = matches[0].version
+        embedder = self._adapters.embedder(tenant_id, chosen)
+        self._adapters.vectors(tenant_id, embedder, self._knowledge_texts(tenant_id))
         with self._db.transaction() as session:
-            return repo.activate(session, tenant_id, matches[0].version)
+            info = repo.activate(session, tenant_id, chosen)
+        self._adapters.forget_unkept(tenant_id)
+        return info
 
     def revert(self, tenant_id: str) -> AdapterInfo | None:
         """Back to the base encoder; the adapter that was active (None: none was)."""

@@ -1,6 +1,9 @@
 """The tenants' adapted retrieval encoders as served: loaded once per version, with their
 passage and title vectors kept in ``passage_vectors`` (by model and text hash), so a
-restart, a new replica or a rebuild after an edit embeds only texts it has not seen.
+restart, a new replica or a rebuild after an edit embeds only texts it has not seen. Both
+searches read them there: the in-process index directly, the PostgreSQL search through
+its adapted search rows (:mod:`frontdesk.knowledge.pg_adapted`). Only the active adapter
+and the previous one keep them (:meth:`AdaptedEncoders.forget_unkept`).
 
 A tenant without an active adapter costs nothing here: the index rebuild (already keyed
 by the knowledge version, which activation and revert bump) asks once per rebuild.
@@ -16,6 +19,7 @@ import numpy as np
 import numpy.typing as npt
 from sqlalchemy.orm import Session
 
+from frontdesk.knowledge.pg_adapted import forget
 from frontdesk.knowledge.stored_vectors import StoredVectors
 from frontdesk.retrieval.protocols import Embedder
 from frontdesk.storage.db import Database
@@ -73,3 +77,23 @@ class AdaptedEncoders:
             return embedder.embed(batch)
 
         return store.vectors(tenant_id, texts, embed)
+
+    def vectors_of(self, tenant_id: str, version: str, texts: list[str]) -> Vectors:
+        """:meth:`vectors` of the tenant's adapter ``version``."""
+        return self.vectors(tenant_id, self.embedder(tenant_id, version), texts)
+
+    def forget_unkept(self, tenant_id: str) -> list[str]:
+        """Delete the stored vectors (by text, and the PostgreSQL search rows) of the
+        tenant's adapters other than the active and the previous one; their versions.
+        The adapters themselves stay: activating one again embeds the knowledge anew."""
+        with self._db.transaction() as session:
+            unkept = repo.unkept(session, tenant_id)
+        for _, version in unkept:
+            with self._db.transaction() as session:
+                data = repo.artifact(session, tenant_id, version)
+            model_id = self._load(data).model_id  # not warmed up: the id only
+            StoredVectors(self._db, model_id, 0).keep_only(tenant_id, [])
+        if unkept and not self._db.is_sqlite:
+            with self._db.engine.begin() as connection:
+                forget(connection, [adapter_id for adapter_id, _ in unkept])
+        return [version for _, version in unkept]

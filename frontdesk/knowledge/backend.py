@@ -89,6 +89,7 @@ class KnowledgeSearch:
                     self._options,
                     self._multilingual,
                     prebuild_multilingual=self._prebuild_multilingual,
+                    adapters=self._adapters,
                 )
             else:
                 if not self._db.is_sqlite:
@@ -111,11 +112,6 @@ class KnowledgeSearch:
     @property
     def options(self) -> HybridOptions:
         return self._options
-
-    def in_process(self) -> bool:
-        """Whether tenants are searched by the in-process index (which serves adapted
-        retrieval encoders) rather than inside PostgreSQL."""
-        return not isinstance(self.backend, PgKnowledge)
 
     def warm_up(self) -> None:
         self.backend.warm_up()

@@ -7,7 +7,9 @@ per tenant is held in the process except, for queries with a misspelt word, the 
 vocabulary for spelling correction. A search is two round trips: a check of the knowledge
 version and the query's known terms, then the search statement; a replica that finds the
 search rows behind the knowledge version brings them up to date first
-(:mod:`frontdesk.knowledge.pg_sync`).
+(:mod:`frontdesk.knowledge.pg_sync`). A tenant with an active adapted encoder (``knowledge
+adapt``) is searched with that encoder's query, body and title vectors, as in process,
+and its passages say so (``ENCODER_KEY``).
 """
 
 from __future__ import annotations
@@ -23,18 +25,20 @@ import numpy.typing as npt
 from sqlalchemy import Engine, event, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from frontdesk.knowledge.adapted import AdaptedEncoders
 from frontdesk.knowledge.multilingual_index import MultilingualIndexes
 from frontdesk.knowledge.pg_query import search_sql
-from frontdesk.knowledge.pg_sync import query_tsquery, sync_tenant, vector_literal
+from frontdesk.knowledge.pg_sync import query_tsquery, sync_tenant
 from frontdesk.retrieval.hybrid import HybridOptions
 from frontdesk.retrieval.multilingual import warming
 from frontdesk.retrieval.protocols import Embedder
 from frontdesk.retrieval.rarity import annotate, term_weights
 from frontdesk.retrieval.spelling import SpellingCorrector, correctable
 from frontdesk.retrieval.text import analyze
-from frontdesk.retrieval.types import Chunk, Passage
+from frontdesk.retrieval.types import ENCODER_KEY, Chunk, Passage
 from frontdesk.storage.db import Database
 from frontdesk.storage.repos import knowledge as repo
+from frontdesk.storage.search_tables import vector_literal
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +49,9 @@ _CHECK = text(
     " ORDER BY term),"
     " ARRAY(SELECT df FROM term_search WHERE tenant_id = :tenant AND term = ANY(:terms)"
     " ORDER BY term),"
-    " (SELECT chunks FROM search_state WHERE tenant_id = :tenant)"
+    " (SELECT chunks FROM search_state WHERE tenant_id = :tenant),"
+    " (SELECT id FROM retrieval_adapters WHERE tenant_id = :tenant AND active IS TRUE),"
+    " (SELECT version FROM retrieval_adapters WHERE tenant_id = :tenant AND active IS TRUE)"
 )
 _DF = text("SELECT term, df FROM term_search WHERE tenant_id = :tenant AND term = ANY(:terms)")
 
@@ -85,15 +91,19 @@ class PgKnowledge:
         options: HybridOptions | None = None,
         multilingual: MultilingualIndexes | None = None,
         prebuild_multilingual: bool = True,
+        adapters: AdaptedEncoders | None = None,
     ) -> None:
         """``prebuild_multilingual``: build the multilingual indexes in the background at
-        ``warm_up`` (otherwise on a tenant's first non-English question)."""
+        ``warm_up`` (otherwise on a tenant's first non-English question). ``adapters``:
+        the tenants' adapted encoders (None: every tenant searches with ``embedder``)."""
         self._db = database
+        self._adapters = adapters
         self._prebuild_multilingual = prebuild_multilingual
         self._embedder = embedder
         self._options = options or HybridOptions()
         self._multilingual = multilingual
         self._sql = text(search_sql(self._options))
+        self._adapted_sql = text(search_sql(self._options, adapted=True))
         tune_connections(database.engine, max(100, 2 * self._options.candidates))
         self._vocabularies: dict[str, tuple[int, SpellingCorrector]] = {}
         self._chunks: dict[str, tuple[int, list[Chunk]]] = {}  # multilingual searches only
@@ -121,8 +131,9 @@ class PgKnowledge:
                     self._multilingual.prebuild(tenant_id, version, chunks, self._options)
 
     def sync(self, tenant_id: str) -> bool:
+        adapted = None if self._adapters is None else self._adapters.vectors_of
         with self._db.engine.begin() as connection:
-            return sync_tenant(connection, tenant_id, self._embedder)
+            return sync_tenant(connection, tenant_id, self._embedder, adapted)
 
     def chunk_count(self, tenant_id: str) -> int:
         with self._db.transaction() as session:
@@ -141,24 +152,36 @@ class PgKnowledge:
         return self._default(tenant_id, query, k)
 
     def _default(self, tenant_id: str, query: str, k: int) -> list[Passage]:
-        return self.search_vector(tenant_id, query, self._embedder.embed([query])[0], k)
+        return self.search_vector(tenant_id, query, None, k)
 
     def search_vector(
-        self, tenant_id: str, query: str, vector: npt.NDArray[np.float32], k: int
+        self, tenant_id: str, query: str, vector: npt.NDArray[np.float32] | None, k: int
     ) -> list[Passage]:
-        """:meth:`search` (English) with the query's vector already computed."""
+        """:meth:`search` (English) with the query's base vector already computed (None:
+        computed here); a tenant with an active adapter has its query embedded by it."""
         if not query.strip() or k <= 0:
             return []
         counts = Counter(analyze(query))
         with self._db.engine.connect() as connection:
             check = {"tenant": tenant_id, "terms": list(counts)}
-            current, built, known, dfs, chunks = connection.execute(_CHECK, check).one()
+            current, built, known, dfs, chunks, adapter_id, adapter = connection.execute(
+                _CHECK, check
+            ).one()
             if not current:
                 return []
             if built != current:
                 connection.commit()
                 self.sync(tenant_id)
-                _, _, known, dfs, chunks = connection.execute(_CHECK, check).one()
+                _, _, known, dfs, chunks, adapter_id, adapter = connection.execute(
+                    _CHECK, check
+                ).one()
+            if self._adapters is None:
+                adapter = None
+            if adapter is not None:
+                assert self._adapters is not None
+                vector = self._adapters.embedder(tenant_id, adapter).embed([query])[0]
+            elif vector is None:
+                vector = self._embedder.embed([query])[0]
             df = dict(zip(known, dfs, strict=True))
             terms = self._corrected(tenant_id, int(current), counts, set(known), connection)
             fixed = [t for t in terms if t not in counts]  # spelling corrections
@@ -167,9 +190,10 @@ class PgKnowledge:
                 df.update({term: int(count) for term, count in found})
             weights = term_weights(terms, lambda t: int(df.get(t, 0)), int(chunks or 0))
             rows = connection.execute(
-                self._sql,
+                self._sql if adapter is None else self._adapted_sql,
                 {
                     "tenant": tenant_id,
+                    "adapter": adapter_id,
                     "vec": vector_literal(vector),
                     "terms": list(terms),
                     "weights": [float(w) for w in terms.values()],
@@ -180,7 +204,8 @@ class PgKnowledge:
                     "b": self._options.bm25_b,
                 },
             ).all()
-        passages = [_passage(row) for row in rows]
+        marker = None if adapter is None else f"adapted:{adapter}"
+        passages = [_passage(row, marker) for row in rows]
         annotate(passages, weights)
         return passages
 
@@ -241,7 +266,7 @@ class PgKnowledge:
         return cached
 
 
-def _passage(row: Any) -> Passage:
+def _passage(row: Any, encoder: str | None) -> Passage:
     heading_path: Sequence[str] = row.heading_path or ()
     return Passage(
         chunk_id=row.chunk_id,
@@ -258,5 +283,6 @@ def _passage(row: Any) -> Passage:
             "dense": float(row.body),
             "dense_title": float(row.title),
             "fused": float(row.fused),
+            **({} if encoder is None else {ENCODER_KEY: encoder}),
         },
     )

@@ -7,7 +7,9 @@ body and title vectors, and the in-process path's fusion (:mod:`frontdesk.retrie
 
 Every member of the union is scored on every signal and fused exactly as
 ``HybridRetriever._score`` does (same normalisations, weights, RRF ranks, tie-break by id).
-Always filtered by tenant; ``chunk_search`` only holds servable chunks.
+Always filtered by tenant; ``chunk_search`` only holds servable chunks. For a tenant with
+an active adapted encoder (``adapted``), the body and title vectors are that adapter's
+(``adapted_chunk_search``, ``adapted_title_search``) and so is the query vector.
 """
 
 from __future__ import annotations
@@ -45,16 +47,27 @@ def _fused(options: HybridOptions) -> str:
     return " + ".join(parts) or "0"
 
 
-def search_sql(options: HybridOptions) -> str:
+def search_sql(options: HybridOptions, adapted: bool = False) -> str:
     """The statement for ``options``; parameters: ``tenant``, ``vec`` (pgvector text),
     ``terms`` and ``weights`` (analysed query terms), ``tsquery``, ``n``, ``k``, ``k1``,
-    ``b``."""
+    ``b``; with ``adapted``, ``adapter`` (the active adapter's id) too."""
     titles = options.title_vectors
+    if adapted:  # the adapter's vectors, by chunk and by title
+        bodies, heads, head_id = "adapted_chunk_search", "adapted_title_search", "title_id"
+        mine = "tenant_id = :tenant AND adapter_id = :adapter"
+        body_join = (
+            "JOIN adapted_chunk_search a ON a.chunk_id = p.chunk_id AND a.adapter_id = :adapter"
+        )
+        body_vector, head_on = "a.embedding", "t.title_id = s.title_id AND t.adapter_id = :adapter"
+    else:
+        bodies, heads, head_id = "chunk_search", "title_search", "id"
+        mine = "tenant_id = :tenant"
+        body_join, body_vector, head_on = "", "s.embedding", "t.id = s.title_id"
     title_top = (
-        """,
+        f""",
 title_near AS (
-  SELECT id, embedding <#> (SELECT v FROM q) AS distance FROM title_search
-  WHERE tenant_id = :tenant ORDER BY embedding <#> (SELECT v FROM q) LIMIT :n
+  SELECT {head_id} AS id, embedding <#> (SELECT v FROM q) AS distance FROM {heads}
+  WHERE {mine} ORDER BY embedding <#> (SELECT v FROM q) LIMIT :n
 ),
 title_top AS (
   SELECT s.chunk_id FROM title_near t JOIN chunk_search s ON s.title_id = t.id
@@ -64,7 +77,7 @@ title_top AS (
         else ""
     )
     title_union = " UNION SELECT chunk_id FROM title_top" if titles else ""
-    title_join = "LEFT JOIN title_search t ON t.id = s.title_id" if titles else ""
+    title_join = f"LEFT JOIN {heads} t ON {head_on}" if titles else ""
     title_value = "-(t.embedding <#> (SELECT v FROM q))" if titles else "NULL::float8"
     return f"""
 WITH q AS (SELECT CAST(:vec AS vector) AS v),
@@ -96,7 +109,7 @@ kw_top AS (
   FROM kw WHERE bm25 > 0 ORDER BY bm25 DESC, chunk_id LIMIT :n
 ),
 body_top AS (
-  SELECT chunk_id FROM chunk_search WHERE tenant_id = :tenant
+  SELECT chunk_id FROM {bodies} WHERE {mine}
   ORDER BY embedding <#> (SELECT v FROM q) LIMIT :n
 ){title_top},
 pool AS (
@@ -104,9 +117,10 @@ pool AS (
 ),
 scored AS (
   SELECT p.chunk_id, coalesce(kw.bm25, 0) AS bm25,
-         -(s.embedding <#> (SELECT v FROM q)) AS body, {title_value} AS title_cos
+         -({body_vector} <#> (SELECT v FROM q)) AS body, {title_value} AS title_cos
   FROM pool p
   JOIN chunk_search s ON s.chunk_id = p.chunk_id
+  {body_join}
   LEFT JOIN kw ON kw.chunk_id = p.chunk_id
   {title_join}
 ),

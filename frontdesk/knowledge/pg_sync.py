@@ -6,7 +6,9 @@ the first search (or warm-up) of any replica brings them up to date under a per-
 advisory lock: rows of chunks no longer servable go, chunks not indexed yet are analysed
 (the in-process BM25 analyser, so both backends see the same terms) and inserted with
 their stored vectors, new title texts are embedded once, and the term and collection
-statistics BM25 needs are recomputed. Deleted chunks leave by foreign-key cascade.
+statistics BM25 needs are recomputed. Deleted chunks leave by foreign-key cascade. A
+tenant with an active adapted encoder also gets that adapter's vectors for every search
+row (:mod:`frontdesk.knowledge.pg_adapted`).
 """
 
 from __future__ import annotations
@@ -18,23 +20,19 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 from sqlalchemy import Connection, text
 
+from frontdesk.knowledge.pg_adapted import AdaptedVectors, active_adapter, sync_adapted
 from frontdesk.retrieval.hybrid import title_text
 from frontdesk.retrieval.protocols import Embedder
 from frontdesk.retrieval.text import analyze
 from frontdesk.retrieval.types import Chunk
+from frontdesk.storage.search_tables import vector_literal
 
 log = logging.getLogger(__name__)
 _BATCH = 500
 _MAX_TF = 256  # a tsvector keeps at most 256 positions per lexeme
 _MAX_LEXEME = 2046  # bytes; longer lexemes are not storable
-
-
-def vector_literal(vector: npt.NDArray[np.float32]) -> str:
-    """pgvector's text form; ``repr`` of the float32 values round-trips exactly."""
-    return "[" + ",".join(map(repr, np.asarray(vector, dtype=np.float32).tolist())) + "]"
 
 
 def _lexeme(term: str) -> str:
@@ -72,9 +70,11 @@ def sync_tenant(
     connection: Connection,
     tenant_id: str,
     embedder: Embedder,
+    adapted: AdaptedVectors | None = None,
 ) -> bool:
     """Bring the tenant's search rows up to its knowledge version inside the caller's
-    transaction; returns False when they already were."""
+    transaction; returns False when they already were. ``adapted``: the adapted encoders'
+    vectors (None: adapters are not served, as in-process without ``adapters``)."""
     lock_tenant(connection, tenant_id)
     current, built = connection.execute(
         text(
@@ -114,6 +114,9 @@ def sync_tenant(
         ),
         params,
     )
+    adapter = None if adapted is None else active_adapter(connection, tenant_id)
+    if adapter is not None and adapted is not None:
+        sync_adapted(connection, tenant_id, adapter, adapted)
     connection.execute(text("DELETE FROM term_search WHERE tenant_id = :t"), params)
     connection.execute(
         text(

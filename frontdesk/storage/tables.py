@@ -4,7 +4,7 @@ always filter on it, so a query can never see another tenant's rows."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
@@ -268,12 +268,10 @@ class JobRow(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class IntentModelRow(Base):
-    """A trained intent model (a portable zip artifact) and whether it is the tenant's
-    active one. ``version`` is the artifact's content hash."""
-
-    __tablename__ = "intent_models"
-    __table_args__ = (UniqueConstraint("tenant_id", "version", name="uq_intent_models_version"),)
+class ArtifactColumns:
+    """The columns of a tenant's versioned model artifacts (intent models, retrieval
+    adapters): the bytes, the training report, and whether it is the active one.
+    ``version`` is the artifact's content hash (:mod:`frontdesk.storage.repos.artifacts`)."""
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
@@ -282,6 +280,18 @@ class IntentModelRow(Base):
     report: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     active: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    if TYPE_CHECKING:  # the declarative constructor of the mapped classes
+
+        def __init__(self, **values: Any) -> None: ...
+
+
+class IntentModelRow(ArtifactColumns, Base):
+    """A trained intent model (a portable zip artifact) and whether it is the tenant's
+    active one."""
+
+    __tablename__ = "intent_models"
+    __table_args__ = (UniqueConstraint("tenant_id", "version", name="uq_intent_models_version"),)
 
 
 class TicketRow(Base):

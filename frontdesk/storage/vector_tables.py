@@ -11,12 +11,11 @@ the tenant.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, LargeBinary, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from frontdesk.storage.tables import Base, UTCDateTime, utcnow
+from frontdesk.storage.tables import ArtifactColumns, Base, UTCDateTime
 
 
 class PassageVectorRow(Base):
@@ -30,9 +29,10 @@ class PassageVectorRow(Base):
     vector: Mapped[bytes] = mapped_column(LargeBinary)  # float32, the model's dimension
 
 
-class RetrievalAdapterRow(Base):
+class RetrievalAdapterRow(ArtifactColumns, Base):
     """A retrieval encoder adapted to the tenant's own pairs (int8 ONNX bytes) and
-    whether the tenant's dense retrieval uses it. ``version`` is the artifact's hash."""
+    whether the tenant's dense retrieval uses it. Its passage vectors are kept while it is
+    active or the previous one (``activated_at``)."""
 
     __tablename__ = "retrieval_adapters"
     __table_args__ = (
@@ -40,10 +40,5 @@ class RetrievalAdapterRow(Base):
         Index("ix_retrieval_adapters_tenant", "tenant_id", "active"),
     )
 
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
-    version: Mapped[str] = mapped_column(String(64))
-    artifact: Mapped[bytes] = mapped_column(LargeBinary)
-    report: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    active: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # When it last became the active one: the previous adapter is the latest other one.
+    activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

@@ -1,6 +1,7 @@
 """A stand-in for the multilingual encoder in tests: bag-of-words vectors (deterministic,
 no model), and a build that can be held between batches to see what a search gets while
-an index is still being embedded."""
+an index is still being embedded. And a stand-in for a fine-tuned retrieval encoder
+(:func:`nudged_encoder`) that costs no training."""
 
 from __future__ import annotations
 
@@ -49,3 +50,21 @@ class HashingEncoder:
                 raise TimeoutError("the test never let the build go on")
         self.batches += 1
         return self._vectors(texts)
+
+
+def nudged_encoder(seed: int) -> bytes:
+    """The served encoder with a seeded tenth of its word embeddings moved by up to 4
+    int8 steps: another vector space, and another version (the bytes' hash)."""
+    import onnx  # the [train] extra's
+    from onnx import numpy_helper
+
+    from frontdesk.providers.embedders.onnx_minilm import _default_model_path
+
+    model = onnx.load(str(_default_model_path()))
+    [table] = [i for i in model.graph.initializer if i.name.endswith("word_embeddings.weight_q")]
+    weights = numpy_helper.to_array(table).astype(np.int16)
+    rng = np.random.default_rng(seed)
+    moved = rng.random(weights.shape) < 0.1
+    weights[moved] += rng.integers(-4, 5, size=int(moved.sum())).astype(np.int16)
+    table.CopyFrom(numpy_helper.from_array(np.clip(weights, -128, 127).astype(np.int8), table.name))
+    return bytes(model.SerializeToString())

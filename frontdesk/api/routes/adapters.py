@@ -3,17 +3,14 @@ adapted to its own pairs (a background job), the stored versions, revert and rol
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
-
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from frontdesk.api.deps import AdminKey, FrontdeskDep, StaffKey
 from frontdesk.api.routes.knowledge import JobPublic
+from frontdesk.api.schemas import ArtifactPublic
 from frontdesk.finetune.adaptation import adapt_payload
 from frontdesk.knowledge.adapt.training import AdaptOptions
-from frontdesk.storage.repos.adapters import AdapterInfo
 
 router = APIRouter(tags=["knowledge"])
 
@@ -28,17 +25,8 @@ class AdaptRequest(BaseModel):
     )
 
 
-class AdapterPublic(BaseModel):
-    version: str
-    active: bool
-    report: dict[str, Any]
-    created_at: datetime
-
-    @classmethod
-    def of(cls, info: AdapterInfo) -> AdapterPublic:
-        return cls(
-            version=info.version, active=info.active, report=info.report, created_at=info.created_at
-        )
+class AdapterPublic(ArtifactPublic):
+    """A stored retrieval adapter."""
 
 
 class AdapterState(BaseModel):

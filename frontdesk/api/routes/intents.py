@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import PurePath
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, File, Query, UploadFile
 from pydantic import BaseModel
 
 from frontdesk.api.deps import AdminKey, FrontdeskDep, StaffKey
 from frontdesk.api.routes.knowledge import JobPublic
+from frontdesk.api.schemas import ArtifactPublic
 from frontdesk.errors import InvalidInputError
 from frontdesk.intents.dataset import TRAINING, parse_example_set
 from frontdesk.intents.encoder_tuning import FineTuneOptions
 from frontdesk.services.tasks import examples_payload
-from frontdesk.storage.repos.intents import IntentModelInfo
 
 router = APIRouter(prefix="/v1/intents", tags=["intents"])
 
@@ -27,17 +26,8 @@ class IntentPublic(BaseModel):
     heldout_accuracy: float | None
 
 
-class IntentModelPublic(BaseModel):
-    version: str
-    active: bool
-    report: dict[str, Any]
-    created_at: datetime
-
-    @classmethod
-    def of(cls, info: IntentModelInfo) -> IntentModelPublic:
-        return cls(
-            version=info.version, active=info.active, report=info.report, created_at=info.created_at
-        )
+class IntentModelPublic(ArtifactPublic):
+    """A stored intent model."""
 
 
 @router.get("", response_model=list[IntentPublic])

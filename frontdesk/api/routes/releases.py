@@ -16,6 +16,7 @@ from frontdesk.domain.release import Actor, Label
 from frontdesk.domain.tenant import Principal
 from frontdesk.errors import InvalidInputError
 from frontdesk.releases.document import to_yaml
+from frontdesk.releases.models import tenant_models
 from frontdesk.releases.registry import describe
 
 router = APIRouter(prefix="/v1/releases", tags=["releases"])
@@ -70,11 +71,12 @@ def list_releases(frontdesk: FrontdeskDep, principal: AdminKey) -> dict[str, Any
 
 @router.get("/status")
 def serving_status(frontdesk: FrontdeskDep, principal: AdminKey) -> dict[str, Any]:
-    """The labels, and what this replica serves (with its last load failure, if any)."""
-    return {
-        "labels": frontdesk.releases.labels(principal.tenant_id),
-        "serving": frontdesk.follower.status(principal.tenant_id),
-    }
+    """The labels, and what this replica serves (with its last load failure, if any)
+    and with which of the tenant's own models (``serving.models``: the active intent model
+    and retrieval adapter versions, null for the base ones)."""
+    serving = frontdesk.follower.status(principal.tenant_id)
+    serving["models"] = tenant_models(frontdesk.database, principal.tenant_id)
+    return {"labels": frontdesk.releases.labels(principal.tenant_id), "serving": serving}
 
 
 @router.get("/diff")

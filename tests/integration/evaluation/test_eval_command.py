@@ -3,6 +3,7 @@ nothing written to the tenant's data."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -16,7 +17,9 @@ from typer.testing import CliRunner
 from frontdesk.cli.main import app
 from frontdesk.runtime import Frontdesk
 from frontdesk.settings import Settings
+from frontdesk.storage.repos import adapters as adapters_repo
 from frontdesk.storage.tables import Base
+from frontdesk.testing.encoders import nudged_encoder
 
 pytestmark = pytest.mark.slow
 
@@ -137,7 +140,31 @@ def test_eval_takes_a_split_and_a_release_file(
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert report["n"] == 5
     assert report["split"] == "dev"
-    assert report["release"] == {"id": "candidate", "version": 3, "digest": release.digest}
+    assert report["release"] == {
+        "id": "candidate",
+        "version": 3,
+        "digest": release.digest,
+        "models": {"intent_model": None, "retrieval_adapter": None},
+    }
+
+
+def test_the_report_names_the_retrieval_adapter_the_release_served(
+    frontdesk: Frontdesk, helpcenter_tenant: str, cli_env: None
+) -> None:
+    """A published figure says which of the tenant's models produced it: the release's
+    digest does not change when a tenant activates an adapter."""
+    tenant_id = frontdesk.tenants.get_tenant(helpcenter_tenant).id
+    data = nudged_encoder(1)
+    version = hashlib.sha256(data).hexdigest()
+    with frontdesk.database.transaction() as session:
+        adapters_repo.save(session, tenant_id, version, data, {})
+    frontdesk.adaptation.activate(tenant_id, version)
+    args = ["eval", str(EVAL_FILE), "-t", helpcenter_tenant, "--split", "dev", "--json"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["release"]["digest"] == frontdesk.release.digest
+    assert report["release"]["models"] == {"intent_model": None, "retrieval_adapter": version}
 
 
 def test_without_json_it_prints_a_table_and_the_failures(

@@ -28,6 +28,7 @@ from frontdesk.retrieval.types import ENCODER_KEY
 from frontdesk.runtime import Frontdesk
 from frontdesk.storage.repos import knowledge as knowledge_repo
 from frontdesk.storage.tables import Base
+from tests.conftest import PostgresDatabases
 
 pytestmark = pytest.mark.slow
 HELPCENTER = Path(__file__).resolve().parents[3] / "examples" / "demo-helpcenter"
@@ -39,8 +40,17 @@ TINY = AdaptOptions(max_steps=1, batch_size=8, max_tokens=64)
 
 
 @pytest.fixture
-def backend() -> str:
-    return "sqlite"  # adapted encoders are served by the in-process index
+def backend(request: pytest.FixtureRequest) -> str:
+    """SQLite, or (where a test asks) PostgreSQL with pgvector searching in the database."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture
+def database_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    if backend == "pgvector":
+        databases: PostgresDatabases = request.getfixturevalue("pgvector")
+        return databases.create()
+    return f"sqlite:///{tmp_path / 'frontdesk.db'}"
 
 
 def _slice(folder: Path) -> list[Path]:
@@ -157,6 +167,9 @@ def test_the_command_reports_the_contract_and_activates_only_on_improvement(
         assert report["version"] is None
 
 
+@pytest.mark.parametrize(
+    "backend", ["sqlite", pytest.param("pgvector", marks=pytest.mark.postgres)], indirect=True
+)
 def test_an_activated_adapter_serves_the_tenant_and_revert_restores_the_base_search(
     frontdesk: Frontdesk, tenant: str, globex: Any, cli_env: dict[str, str]
 ) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -38,20 +37,6 @@ POISONED = (
     b"insurance claims go to claims@cover-desk.example.\n"
 )
 SIGNALS = {"bm25", "dense", "dense_title", "fused", "document_id", "position", IDF_COVERAGE}
-
-
-@pytest.fixture(params=["in_process", pytest.param("postgres", marks=pytest.mark.postgres)])
-def search_backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Frontdesk]:
-    """A migrated Frontdesk whose knowledge is searched by the backend under test."""
-    if request.param == "in_process":
-        url = f"sqlite:///{tmp_path / 'frontdesk.db'}"
-    else:
-        databases: PostgresDatabases = request.getfixturevalue("pgvector")
-        url = databases.create()
-    instance = Frontdesk(_settings(url, tmp_path / "data"))
-    instance.init()
-    yield instance
-    instance.close()
 
 
 def _tenant(frontdesk: Frontdesk, name: str) -> str:

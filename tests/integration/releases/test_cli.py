@@ -53,6 +53,10 @@ def test_the_cli_contract(frontdesk: Frontdesk, acme, cli_env: None, tmp_path: P
     exported = json.loads(_run("releases", "export", first, "--tenant", "acme", "--json"))
     assert exported["id"] == "strict"
     assert "threshold: 0.9" in _run("releases", "export", first, "--tenant", "acme")
+    status = json.loads(_run("releases", "status", "--tenant", "acme"))
+    assert status["labels"] == {"candidate": "wide@2"}
+    # The tenant's own models beside the release: none trained, the base ones serve.
+    assert status["serving"]["models"] == {"intent_model": None, "retrieval_adapter": None}
 
     _run("rollout", "start", second, "--tenant", "acme", "--mode", "canary", "--share", "5")
     status = json.loads(_run("rollout", "status", "--tenant", "acme", "--json"))

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from frontdesk.knowledge.pg_sync import query_tsquery, terms_vector, vector_literal
+from frontdesk.knowledge.pg_sync import query_tsquery, terms_vector
+from frontdesk.storage.search_tables import vector_literal
 
 
 def test_each_term_carries_its_frequency_as_positions_and_the_length_counts_all() -> None:

@@ -26,7 +26,7 @@ def upgrade() -> None:
     connection = op.get_bind()
     if connection.dialect.name != "postgresql" or not pgvector_available(connection):
         return
-    create_schema(connection)
+    create_schema(connection, adapted=False)  # retrieval_adapters comes in 0020
 
 
 def downgrade() -> None:
