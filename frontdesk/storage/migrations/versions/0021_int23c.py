@@ -22,7 +22,7 @@ from frontdesk.storage.search_tables import (
 )
 
 revision = "0021_int23c"
-down_revision = "0020_privacy24b"
+down_revision = "0021_ux3_customer_left"
 branch_labels = None
 depends_on = None
 
