@@ -2,7 +2,7 @@
 PostgreSQL (pgvector)
 
 Revision ID: 0021_int23c
-Revises: 0020_privacy24b
+Revises: 0021_ux3_customer_left
 Create Date: 2026-12-06 21:45:00.000000
 
 ``activated_at`` tells which adapter was the previous one (its vectors are kept for a
