@@ -23,7 +23,8 @@ Character metrics (whitespace ignored):
 multilingual issue (``bench/data/pii_multilingual.jsonl``, made by
 ``bench/pii_multilingual_data.py``: no labelled non-English PII set is in the shared
 datasets), per language and per entity type; ``--split eval`` is its test split (144
-texts), ``--split dev`` the messages rules may be developed on.
+texts), ``--split dev`` and ``--split dev2`` (es/it/nl/pt, Round 5) the messages rules may
+be developed on.
 
 ``--cli`` pipes the texts (newlines turned into spaces, which keeps the offsets) through
 ``frontdesk guard check - --json`` and scores the spans it prints, to show the numbers
@@ -284,7 +285,12 @@ def render(result: dict[str, Any]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--split", choices=["dev", "eval", "all"], default="eval")
+    parser.add_argument(
+        "--split",
+        choices=["dev", "eval", "all", "dev2"],
+        default="eval",
+        help="dev2: the second dev split of the multilingual set (es, it, nl, pt)",
+    )
     parser.add_argument(
         "--set",
         dest="dataset",

@@ -25,7 +25,8 @@ Redactor = Callable[[str, str], str]
 class FeedbackBook:
     """Comments are customer text: redacted like messages before they are stored. One
     CSAT per conversation and one thumbs per answer: a second one replaces the first
-    (a customer may change their mind; the stats count the latest once)."""
+    (a customer may change their mind; the stats count the latest once), also when two
+    arrive at once (the database's unique index decides which was first)."""
 
     def __init__(
         self, database: Database, metrics: Metrics, redact: Redactor | None = None
@@ -62,7 +63,7 @@ class FeedbackBook:
             rollups.record_feedback(session, tenant_id, feedback, replaced)
             _enqueue(session, tenant_id, feedback, replaced)
             evicted = _evict_cached(session, tenant_id, turn) if rating == "down" else 0
-        self._metrics.observe_feedback(feedback.kind, feedback.value)
+        self._observe(feedback, replaced)
         self._metrics.observe_cache_evictions(evicted)
         return feedback
 
@@ -84,8 +85,13 @@ class FeedbackBook:
             )
             rollups.record_feedback(session, tenant_id, feedback, replaced)
             _enqueue(session, tenant_id, feedback, replaced)
-        self._metrics.observe_feedback(feedback.kind, feedback.value)
+        self._observe(feedback, replaced)
         return feedback
+
+    def _observe(self, feedback: Feedback, replaced: list[Feedback]) -> None:
+        """/metrics counts a rating once: its first value, then each change apart."""
+        before = replaced[0].value if replaced else None
+        self._metrics.observe_feedback(feedback.kind, feedback.value, before)
 
     def recent(self, tenant_id: str, limit: int = 1000) -> list[Feedback]:
         with self._db.transaction() as session:

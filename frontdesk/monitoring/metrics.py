@@ -55,8 +55,16 @@ class Metrics:
         )
         self.feedback = Counter(
             "frontdesk_feedback",
-            "Feedback received: thumbs up/down and CSAT scores.",
+            "Ratings given, each once: the first thumbs up/down on an answer and the first "
+            "CSAT score of a conversation (a changed rating is in frontdesk_feedback_changes).",
             ["kind", "value"],
+            registry=self.registry,
+        )
+        self.feedback_changes = Counter(
+            "frontdesk_feedback_changes",
+            "Ratings a customer changed, by the value before and after: ratings now at a "
+            "value = frontdesk_feedback{value} - changes{before=value} + changes{after=value}.",
+            ["kind", "before", "after"],
             registry=self.registry,
         )
         self.integration_calls = Counter(
@@ -183,8 +191,12 @@ class Metrics:
         if count:
             self.cache_evictions.inc(count)
 
-    def observe_feedback(self, kind: str, value: int) -> None:
-        self.feedback.labels(kind=kind, value=str(value)).inc()
+    def observe_feedback(self, kind: str, value: int, before: int | None = None) -> None:
+        """A rating: a first one (``before`` is None) or a change from ``before``."""
+        if before is None:
+            self.feedback.labels(kind=kind, value=str(value)).inc()
+        else:
+            self.feedback_changes.labels(kind=kind, before=str(before), after=str(value)).inc()
 
     def exposition(self) -> bytes:
         return generate_latest(self.registry)

@@ -84,6 +84,12 @@ class PrivacyService:
             counts = repo.erase_conversations(session, tenant_id, ids)
             if scope == "customer":
                 counts.update(repo.erase_ingested_tickets(session, tenant_id, subject))
+            elif scope == "identifier":  # also tickets that name them but no customer id
+                counts.update(
+                    repo.erase_ingested_tickets_naming(
+                        session, tenant_id, self._hasher.digest(subject), self._hasher.digests_in
+                    )
+                )
             removed = {kind: int(counts.get(kind, 0)) for kind in KINDS}
             record = repo.record_erasure(
                 session,
@@ -105,7 +111,11 @@ class PrivacyService:
         with self._db.transaction() as session:
             ids = self._conversations(session, tenant_id, scope, subject)
             ingested = (
-                repo.ingested_tickets_of(session, tenant_id, subject) if scope == "customer" else []
+                repo.ingested_tickets_of(session, tenant_id, subject)
+                if scope == "customer"
+                else repo.ingested_tickets_naming(
+                    session, tenant_id, self._hasher.digest(subject), self._hasher.digests_in
+                )
             )
             if not ids and not ingested:
                 raise NotFoundError(f"nothing is stored about {scope} {subject!r}")

@@ -326,6 +326,8 @@ class FeedbackRow(Base):
     __table_args__ = (
         Index("ix_feedback_tenant_created", "tenant_id", "created_at"),
         Index("ix_feedback_conversation", "conversation_id"),  # erasure, cascades
+        # One rating per answer and one CSAT per conversation, also when two arrive at once.
+        Index("uq_feedback_rating", "tenant_id", "conversation_id", "rating_key", unique=True),
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
@@ -337,6 +339,12 @@ class FeedbackRow(Base):
     comment: Mapped[str] = mapped_column(Text, default="")
     release_id: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # What is rated: "thumbs:<turn id>" or "csat:" (see :func:`rating_key`).
+    rating_key: Mapped[str] = mapped_column(String(64), server_default="")
+
+
+def rating_key(kind: str, turn_id: str | None) -> str:
+    return f"{kind}:{turn_id or ''}"
 
 
 class AuditRow(Base):

@@ -23,11 +23,18 @@ _STREET_WORD = (
     r"rue|avenue|av\.|boulevard|bd\.?|chemin|allée|place|impasse|quai|route|"
     r"calle|c/|cuesta|avenida|avda\.?|plaza|paseo|camino|carretera|ronda|travesía|pasaje|"
     r"via|viale|piazza|piazzale|corso|largo|vicolo|strada|contrada|"
-    r"rua|praça|travessa|estrada|alameda|beco|calçada|praceta|rotunda"
+    r"rua|praça|travessa|estrada|alameda|beco|calçada|praceta|rotunda|"
+    # Round 5 (the es/it/nl/pt dev2 split): more street types, and the abbreviations
+    # people type ("C. Omar Carnero 69", "R. de Basílio Teles, 36", "Av Amaral, 1").
+    r"glorieta|rambla|vial|cañada|urbanización|urbanizacion|acceso|callejón|callejon|"
+    r"c\.|rotonda|stretto|canale|incrocio|borgo|lungomare|vicoletto|"
+    r"r\.|av|avda|largo|rotunda|urbanização|quinta|"
+    r"boulevard"
 )
 _SUFFIX = (
     r"straße|strasse|str\.|weg|platz|gasse|allee|ring|damm|ufer|chaussee|steig|pfad|"
-    r"straat|laan|gracht|kade|singel|plein|hof|steeg|dijk|dreef|pad"
+    r"straat|laan|gracht|kade|singel|plein|hof|steeg|dijk|dreef|pad|"
+    r"baan|boulevard|markt|plantsoen|wal|park|erf"
 )
 _UPPER = "A-ZÀ-ÖØ-Þ"
 # The postcode and town: de/fr/es/it five digits, nl four digits and two letters,
@@ -36,7 +43,7 @@ _TAIL = re.compile(
     rf"(?<![\w-])(?:\d{{4}}-\d{{3}}|\d{{4}}[ ]?[A-Z]{{2}}|\d{{5}})[ ]+"
     rf"[{_UPPER}][\w'\u2019-]*"
     rf"(?:[ ](?:(?:[{_UPPER}][\w'\u2019-]*)|(?:de|do|da|dos|das|di|del|la|le|les|sur|am|an|"
-    rf"im|in|bei|aan|den|op)(?=[ ][{_UPPER}])))*",
+    rf"im|in|bei|aan|den|op)(?=(?:[ ](?:den|der|de|la|le))?[ ][{_UPPER}])))*",
     re.UNICODE,
 )
 _STREET = re.compile(
@@ -48,6 +55,8 @@ _STREET = re.compile(
 _NUMBER_FIRST = re.compile(r"(?<![\w,.])\d{1,4}(?:[ ]?(?:bis|ter|[a-z]))?,?[ ]$")
 # A sentence ends after a word, not after an initial ("Via G. Verdi 5").
 _SENTENCE_END = re.compile(r"(?:[^\W\d_]{3,}[.!?]|[!?])(?:\s|$)|\n", re.UNICODE)
+# A house number, or "S/N" (sin número / sem número) where a street has none.
+_HOUSE_NUMBER = re.compile(r"\d|(?<![\w])[Ss]/[Nn](?![\w])")
 _REACH = 90  # characters from a street word to its postcode, at most
 
 
@@ -58,7 +67,7 @@ def find_european_addresses(text: str) -> Iterator[PiiSpan]:
         between_start = None
         for street in _STREET.finditer(text, window_start, tail.start()):
             between = text[street.end() : tail.start()]
-            if re.search(r"\d", between) is None and not _NUMBER_FIRST.search(
+            if _HOUSE_NUMBER.search(between) is None and not _NUMBER_FIRST.search(
                 text[max(0, street.start() - 8) : street.start()]
             ):
                 continue  # no house number: a word that only looks like a street

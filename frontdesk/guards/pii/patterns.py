@@ -54,6 +54,15 @@ _PHONE = re.compile(
     r"|(?<![\w+])\+\d{8,14}(?![\w])"
     r"|(?<![\w])0\d{8,11}(?![\w])"
 )
+# A bare run of digits is an order number as often as a phone; after a call or phone word
+# of es/it/nl/pt ("richiamarmi al 3857116819", "bel me op 612345678") it is a phone.
+_CUED_BARE_PHONE = re.compile(
+    r"(?<![\w])(?i:(?:ri)?chiam\w*|telefon\w*|cellulare|llám\w*|llam[ae]\w*|móvil|"
+    r"teléfono|bel(?:t|len|me)?|mobiel\w*|telefoonnummer|ligu\w*|ligar|telemóvel|"
+    r"telefone|número|numero|nummer)"
+    r"(?:[ ]+[\w\u00c0-\u017f'-]+){0,2}[ ]+(?P<number>[1-9]\d{8,11})(?![\w])",
+    re.UNICODE,
+)
 _EXTENSION_AT_END = re.compile(r"[ ]?(?:x|ext\.?)[ ]?\d{1,6}$")
 _DATE_LIKE = re.compile(
     r"^(?:\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4}|\d{1,2}[-./]\d{4})$"
@@ -143,6 +152,8 @@ def _phone(text: str) -> Iterator[PiiSpan]:
         if candidate.count(".") >= 3 and ipv4_valid(candidate):
             continue
         yield PiiSpan(m.start(), m.end(), "PHONE", 0.7, "pattern")
+    for m in _CUED_BARE_PHONE.finditer(text):
+        yield PiiSpan(m.start("number"), m.end("number"), "PHONE", 0.6, "pattern")
 
 
 Finder = Callable[[str], Iterator[PiiSpan]]

@@ -8,7 +8,7 @@ Overlaps resolve in favour of checksum-validated identifiers, then the longer sp
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from frontdesk.guards.pii.address import find_addresses, find_introduced_names
@@ -17,6 +17,7 @@ from frontdesk.guards.pii.language import OtherLanguage
 from frontdesk.guards.pii.listed_names import ListedNames
 from frontdesk.guards.pii.name_cues import find_cued_names
 from frontdesk.guards.pii.names import NameGazetteer, find_gazetteer_names
+from frontdesk.guards.pii.names_eu import find_named_people, name_words
 from frontdesk.guards.pii.ner import PresidioNer
 from frontdesk.guards.pii.patterns import find_structured
 from frontdesk.guards.policy import PII_LABELS
@@ -140,11 +141,14 @@ class PiiRedactor:
         if names and "PERSON" in self.labels:
             spans.extend(names.find(text))
         places: list[PiiSpan] = []
+        european: list[PiiSpan] = []
         if "ADDRESS" in self.labels:
             spans.extend(find_addresses(text))
-            spans.extend(find_european_addresses(text))
+            european = list(find_european_addresses(text))
+            spans.extend(european)
         if "PERSON" in self.labels:
             spans.extend(find_introduced_names(text))
+            spans.extend(find_named_people(text))
         if self.ner is not None and language in (None, "en"):
             self.warm_up()
             entities = self.ner.entities(text)
@@ -177,7 +181,24 @@ class PiiRedactor:
                 spans.extend(_cut_at_line_end(text, span) for span in found)
         if "ADDRESS" in self.labels:
             spans = _merge_addresses(text, spans, places)
-        return _resolve(s for s in spans if s.label in self.labels)
+        tidy = self._tidy(text, spans, {s.end for s in european})
+        return _resolve(s for s in tidy if s.label in self.labels)
+
+    def _tidy(self, text: str, spans: list[PiiSpan], town_ends: set[int]) -> Iterator[PiiSpan]:
+        """Person spans keep their name-like words (a tenant's listed names stay whole);
+        an address whose town ends a sentence ("..., 13634 Sevilla.") leaves the full stop
+        (``town_ends``: where the street-first addresses end)."""
+        known = self._gazetteer.given | self._gazetteer.surnames if self._gazetteer else set()
+        for span in spans:
+            if span.label == "ADDRESS" and span.end - 1 in town_ends and text[span.end - 1] == ".":
+                yield PiiSpan(span.start, span.end - 1, span.label, span.score, span.source)
+                continue
+            if span.label != "PERSON" or span.source == "tenant":
+                yield span
+                continue
+            kept = name_words(text, span, known)
+            if kept is not None:
+                yield kept
 
     def _lowercase_word(self, text: str, words: list[str]) -> bool:
         """A one-word "name" in an all-lowercase message that is an English word or chat

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import case, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from frontdesk.domain.handoff import (
@@ -17,7 +18,7 @@ from frontdesk.domain.handoff import (
 from frontdesk.errors import ConflictError, NotFoundError
 from frontdesk.storage.ids import new_id
 from frontdesk.storage.records import from_row
-from frontdesk.storage.tables import FeedbackRow, TicketRow, utcnow
+from frontdesk.storage.tables import FeedbackRow, TicketRow, rating_key, utcnow
 
 
 def _ticket(row: TicketRow) -> Ticket:
@@ -255,43 +256,51 @@ def add_feedback(
     turn_id: str | None,
     release_id: str | None,
 ) -> tuple[Feedback, list[Feedback]]:
-    """Store a rating; returns it and the ones it replaced. A conversation has one CSAT and
+    """Store a rating; returns it and the one it replaced. A conversation has one CSAT and
     an answer one thumbs: a second replaces the first (the customer changed their mind,
-    the latest counts), keeping its id."""
-    existing = session.scalars(
+    the latest counts), keeping its id. Two first ratings at once: the unique index
+    ``uq_feedback_rating`` lets one insert; the other waits for it and replaces it."""
+    key = rating_key(kind, turn_id)
+    existing = _rating(session, tenant_id, conversation_id, key)
+    if existing is None:
+        row = FeedbackRow(
+            id=new_id(),
+            tenant_id=tenant_id,
+            conversation_id=conversation_id,
+            turn_id=turn_id,
+            kind=kind,
+            value=value,
+            comment=comment,
+            release_id=release_id,
+            rating_key=key,
+            created_at=utcnow(),
+        )
+        try:
+            with session.begin_nested():
+                session.add(row)
+                session.flush()
+            return _feedback(row), []
+        except IntegrityError:  # a concurrent first rating won: this one replaces it
+            existing = _rating(session, tenant_id, conversation_id, key)
+            if existing is None:
+                raise
+    replaced = [_feedback(existing)]
+    existing.value, existing.comment, existing.release_id = value, comment, release_id
+    existing.created_at = utcnow()
+    session.flush()
+    return _feedback(existing), replaced
+
+
+def _rating(session: Session, tenant_id: str, conversation_id: str, key: str) -> FeedbackRow | None:
+    return session.scalars(
         select(FeedbackRow)
         .where(
             FeedbackRow.tenant_id == tenant_id,
             FeedbackRow.conversation_id == conversation_id,
-            FeedbackRow.kind == kind,
-            FeedbackRow.turn_id.is_(None) if turn_id is None else FeedbackRow.turn_id == turn_id,
+            FeedbackRow.rating_key == key,
         )
-        .order_by(FeedbackRow.created_at.desc())
         .with_for_update()
-    ).all()
-    if existing:
-        row, *older = existing
-        replaced = [_feedback(r) for r in existing]
-        for duplicate in older:  # stored twice before a rating replaced the last one
-            session.delete(duplicate)
-        row.value, row.comment, row.release_id = value, comment, release_id
-        row.created_at = utcnow()
-        session.flush()
-        return _feedback(row), replaced
-    row = FeedbackRow(
-        id=new_id(),
-        tenant_id=tenant_id,
-        conversation_id=conversation_id,
-        turn_id=turn_id,
-        kind=kind,
-        value=value,
-        comment=comment,
-        release_id=release_id,
-        created_at=utcnow(),
-    )
-    session.add(row)
-    session.flush()
-    return _feedback(row), []
+    ).one_or_none()
 
 
 def list_feedback(session: Session, tenant_id: str, limit: int) -> list[Feedback]:

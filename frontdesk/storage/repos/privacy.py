@@ -3,11 +3,13 @@ hanging off them, always within one tenant."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from frontdesk.storage.console_tables import TicketNoteRow
@@ -16,7 +18,7 @@ from frontdesk.storage.integration_tables import ChatwootConversationRow, Chatwo
 from frontdesk.storage.ops_tables import WebhookDeliveryRow
 from frontdesk.storage.repos.answer_cache import erase_for_conversations
 from frontdesk.storage.repos.knowledge import bump_version
-from frontdesk.storage.repos.tenant_names import remove_customer_names
+from frontdesk.storage.repos.tenant_names import remove_customer_names, remove_names
 from frontdesk.storage.tables import (
     ChunkRow,
     ConversationRow,
@@ -131,8 +133,76 @@ def erase_ingested_tickets(session: Session, tenant_id: str, customer_id: str) -
     """Delete the resolved tickets of ``customer_id`` ingested as knowledge (rows of a
     tickets file that named them in ``customer_id``: their words, not the tenant's) and the
     names those tickets taught the tenant's name list. Counts per kind."""
+    removed = _erase_ticket_chunks(
+        session, tenant_id, _ingested_ticket_chunks(tenant_id, customer_id)
+    )
+    removed["names"] = remove_customer_names(session, tenant_id, customer_id)
+    return removed
+
+
+def erase_ingested_tickets_naming(
+    session: Session, tenant_id: str, digest: str, digests_in: Callable[[str], list[str]]
+) -> Counter[str]:
+    """Delete the ingested resolved tickets whose text holds the e-mail address or phone
+    number of ``digest`` (``digests_in``: the digests of the identifiers in a text), also
+    those without a customer id, and the names they taught the list: those tied to their
+    customer id, and, of the names tied to no customer, those the erased tickets hold and
+    no remaining ticket does. Counts per kind."""
+    rows = session.execute(
+        select(ChunkRow.id, ChunkRow.text, ChunkRow.metadata_).where(
+            ChunkRow.tenant_id == tenant_id, ChunkRow.document_id.in_(_ticket_documents(tenant_id))
+        )
+    ).all()
+    mine = {c.id for c in ingested_tickets_naming(session, tenant_id, digest, digests_in)}
+    theirs = [(i, text, dict(meta or {})) for i, text, meta in rows if i in mine]
+    if not theirs:
+        return Counter()
+    removed = _erase_ticket_chunks(
+        session,
+        tenant_id,
+        [ChunkRow.tenant_id == tenant_id, ChunkRow.id.in_([i for i, _, _ in theirs])],
+    )
+    customers = {str(meta["customer_id"]) for _, _, meta in theirs if meta.get("customer_id")}
+    names = sum(remove_customer_names(session, tenant_id, c) for c in customers)
+    erased = " ".join(text for _, text, _ in theirs).casefold()
+    kept = " ".join(text for i, text, _ in rows if i not in {j for j, _, _ in theirs}).casefold()
+    unowned = session.scalars(
+        select(TenantNameRow.name).where(
+            TenantNameRow.tenant_id == tenant_id,
+            TenantNameRow.source == "ticket",
+            TenantNameRow.customer_id.is_(None),
+            TenantNameRow.conversation_id.is_(None),
+        )
+    ).all()
+    learned = [n for n in unowned if _names_in(n, erased) and not _names_in(n, kept)]
+    if learned:
+        names += remove_names(session, tenant_id, learned)
+    removed["names"] = names
+    return removed
+
+
+def ingested_tickets_naming(
+    session: Session, tenant_id: str, digest: str, digests_in: Callable[[str], list[str]]
+) -> list[ChunkRow]:
+    """The tenant's ingested resolved tickets whose text holds the identifier of ``digest``."""
+    chunks = session.scalars(
+        select(ChunkRow)
+        .where(
+            ChunkRow.tenant_id == tenant_id, ChunkRow.document_id.in_(_ticket_documents(tenant_id))
+        )
+        .order_by(ChunkRow.document_id, ChunkRow.position)
+    )
+    return [c for c in chunks if digest in digests_in(c.text)]
+
+
+def _names_in(name: str, text: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text) is not None
+
+
+def _erase_ticket_chunks(
+    session: Session, tenant_id: str, theirs: list[ColumnElement[bool]]
+) -> Counter[str]:
     removed: Counter[str] = Counter()
-    theirs = _ingested_ticket_chunks(tenant_id, customer_id)
     documents = list(session.scalars(select(ChunkRow.document_id).where(*theirs).distinct()))
     result = session.execute(delete(ChunkRow).where(*theirs))
     removed["knowledge_tickets"] = int(getattr(result, "rowcount", 0) or 0)
@@ -149,7 +219,6 @@ def erase_ingested_tickets(session: Session, tenant_id: str, customer_id: str) -
                 .values(chunk_count=left.scalar_subquery())
             )
         bump_version(session, tenant_id)  # every replica and search index drops them
-    removed["names"] = remove_customer_names(session, tenant_id, customer_id)
     return removed
 
 
@@ -163,13 +232,16 @@ def ingested_tickets_of(session: Session, tenant_id: str, customer_id: str) -> l
     )
 
 
-def _ingested_ticket_chunks(tenant_id: str, customer_id: str) -> list[ColumnElement[bool]]:
-    tickets = select(DocumentRow.id).where(
+def _ticket_documents(tenant_id: str) -> Select[str]:
+    return select(DocumentRow.id).where(
         DocumentRow.tenant_id == tenant_id, DocumentRow.kind == "tickets"
     )
+
+
+def _ingested_ticket_chunks(tenant_id: str, customer_id: str) -> list[ColumnElement[bool]]:
     return [
         ChunkRow.tenant_id == tenant_id,
-        ChunkRow.document_id.in_(tickets),
+        ChunkRow.document_id.in_(_ticket_documents(tenant_id)),
         ChunkRow.metadata_["customer_id"].as_string() == customer_id,
     ]
 

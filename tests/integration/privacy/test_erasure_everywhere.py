@@ -156,3 +156,39 @@ def test_nothing_names_an_erased_customer_afterwards(
     # Logs carry ids, never what the customer wrote or who they are.
     logged = caplog.text.lower()
     assert [n for n in (EMAIL, "5550123", "jane", CUSTOMER) if n.lower() in logged] == []
+
+
+def test_an_erasure_by_e_mail_finds_ingested_tickets_without_a_customer_id(
+    client: TestClient, frontdesk: Frontdesk, acme, tmp_path: Path
+) -> None:
+    """A help desk export often has no customer id, only what the customer wrote: the
+    ticket with their address goes, with the names it taught; another customer's stays."""
+    theirs = {key: value for key, value in TICKET.items() if key != "customer_id"}
+    other = {
+        "id": "T-10",
+        "subject": "Refund",
+        "customer_message": "Where is my refund? Regards, Tuomas Virtanen (+358 40 1234567)",
+        "agent_reply": "Hi Tuomas, it is on its way.",
+    }
+    tickets = tmp_path / "tickets.jsonl"
+    tickets.write_text(json.dumps(theirs) + "\n" + json.dumps(other) + "\n")
+    frontdesk.knowledge.ingest_paths(acme.id, [tickets])
+    names_before = dict(frontdesk.tenants.names(acme.id))
+    assert "jane doe" in names_before or "jane" in names_before, names_before
+    assert _tables_naming(frontdesk, [EMAIL]), "the search must find the address first"
+    archive = frontdesk.privacy.export(acme.id, identifier=EMAIL)  # their access request
+    assert [t["ticket"] for t in archive["knowledge_tickets"]] == ["T-9"]
+
+    receipt = _post(
+        client, "/v1/privacy/erasures", {"identifier": EMAIL.upper()}, acme.auth("admin")
+    )
+
+    assert receipt["removed"]["knowledge_tickets"] == 1
+    assert receipt["removed"]["names"] >= 1
+    assert _tables_naming(frontdesk, [EMAIL, "Jane"]) == []
+    hits = frontdesk.search(acme.id, "Jane Doe parcel late refund", 10)
+    assert not [p.text for p in hits if "Jane" in p.text]
+    assert [p for p in hits if "Tuomas" in p.text]  # the other customer's ticket stays
+    names_after = dict(frontdesk.tenants.names(acme.id))
+    assert not [n for n in names_after if "jane" in n], names_after
+    assert [n for n in names_after if "tuomas" in n] == [n for n in names_before if "tuomas" in n]
