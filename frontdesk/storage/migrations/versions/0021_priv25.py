@@ -1,7 +1,7 @@
 """one rating per answer (thumbs) and per conversation (CSAT), enforced by the database
 
 Revision ID: 0021_priv25
-Revises: 0020_privacy24b
+Revises: 0021_int23c
 Create Date: 2026-12-06 22:00:00.000000
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0021_priv25"
-down_revision = "0020_privacy24b"
+down_revision = "0021_int23c"
 branch_labels = None
 depends_on = None
 
