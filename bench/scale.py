@@ -32,7 +32,7 @@ from sqlalchemy import text
 from stamp import stamp
 
 from frontdesk.knowledge.pg_index import PgKnowledge
-from frontdesk.knowledge.pg_sync import vector_literal
+from frontdesk.knowledge.pg_rows import vector_literal
 from frontdesk.providers.embedders.onnx_minilm import OnnxEmbedder
 from frontdesk.retrieval.hybrid import HybridOptions
 from frontdesk.retrieval.text import content_words
