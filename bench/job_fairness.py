@@ -1,13 +1,24 @@
-"""Chat latency while another tenant's bulk upload is ingested, with jobs in the API
-process (the embedded default) and in a separate ``frontdesk worker`` (PostgreSQL queue),
-and how long a third tenant's one-document upload waits behind the bulk one.
+"""Background jobs against chat, on real processes over a fresh PostgreSQL database.
 
-Real processes over a fresh PostgreSQL database: ``frontdesk serve`` (and ``frontdesk
-worker``), ``--clients`` concurrent chat clients posting demo questions for
-``--seconds``, first with no upload running (baseline), then during an upload of
-``--documents`` distinct synthetic articles.
+Fairness (the default): ``--clients`` concurrent chat clients post demo questions for
+``--seconds`` with no upload (baseline), then during another tenant's upload of
+``--documents`` distinct synthetic articles; a third tenant's one-article upload, sent at
+the start of that second phase, is timed. Jobs run in the API process (mode
+``in-process``, the embedded default) or in one ``frontdesk worker`` (mode ``worker``,
+PostgreSQL queue). With ``--replicas R`` the clients take turns across R ``frontdesk
+serve`` processes; the RSS of every process is read at the end. The issue's load scenario:
 
-    .venv/bin/python bench/job_fairness.py --documents 400 --clients 4 --seconds 30
+    .venv/bin/python bench/job_fairness.py --modes worker --replicas 2 --clients 32 \\
+        --documents 10000 --seconds 60
+
+Ingest rate (``--ingest-rate``): the same upload of ``--documents`` articles, as one
+request (or ``--uploads`` requests), with each number of workers in ``--workers``, no
+chat; documents/s and chunks/s from the first request to the last job's end, each on a
+fresh database. The slices of one job run one after another, so a second worker can only
+take another job.
+
+    .venv/bin/python bench/job_fairness.py --documents 200 --clients 4 --seconds 15
+    .venv/bin/python bench/job_fairness.py --ingest-rate --documents 500 --workers 1 2
 """
 
 from __future__ import annotations
@@ -17,7 +28,6 @@ import contextlib
 import json
 import os
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -33,16 +43,22 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from stack_common import (  # noqa: E402
+    articles,
+    cli,
+    environment,
+    fresh_database,
+    memory_mb,
+    process,
+    tenant_keys,
+    wait_ready,
+)
 from stamp import stamp  # noqa: E402
 
 from frontdesk.testing.http import free_port  # noqa: E402
 from frontdesk.testing.wait import wait_for  # noqa: E402
 
-RESULTS = ROOT / "bench" / "results" / "job_fairness.json"
-FRONTDESK = str(Path(sys.executable).parent / "frontdesk")
-ADMIN_URL = os.environ.get(
-    "FRONTDESK_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
-)
+RESULTS = ROOT / "bench" / "results"
 QUESTIONS = [
     json.loads(line)["question"]
     for line in (ROOT / "examples" / "demo-helpcenter" / "questions.jsonl").read_text().splitlines()
@@ -50,47 +66,8 @@ QUESTIONS = [
 ][:40]
 
 
-def _cli(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run([FRONTDESK, *args], env=env, capture_output=True, text=True, check=True)
-    return done.stdout
-
-
-@contextlib.contextmanager
-def _process(env: dict[str, str], log: Path, *args: str) -> Iterator[subprocess.Popen[bytes]]:
-    with log.open("wb") as sink:
-        process = subprocess.Popen([FRONTDESK, *args], env=env, stdout=sink, stderr=sink)
-    try:
-        yield process
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=30)
-
-
-def _articles(n: int, tag: str) -> list[tuple[str, tuple[str, bytes, str]]]:
-    return [
-        (
-            "files",
-            (
-                f"{tag}-{i}.md",
-                (
-                    f"# {tag} notice {i}\n\n"
-                    + " ".join(
-                        f"Depot {i}-{j} sorts parcels for route {j * i % 97} on weekday {j % 7}."
-                        for j in range(40)
-                    )
-                ).encode(),
-                "text/markdown",
-            ),
-        )
-        for i in range(n)
-    ]
-
-
-def _chat_load(base: str, widget: str, clients: int, seconds: float) -> dict[str, Any]:
+def _chat_load(bases: list[str], widget: str, clients: int, seconds: float) -> dict[str, Any]:
+    """Client ``n`` talks to replica ``n mod len(bases)``; a new conversation each turn."""
     latencies: list[float] = []
     errors = 0
     lock = threading.Lock()
@@ -99,19 +76,24 @@ def _chat_load(base: str, widget: str, clients: int, seconds: float) -> dict[str
     def client(n: int) -> None:
         nonlocal errors
         headers = {"Authorization": f"Bearer {widget}"}
-        with httpx.Client(base_url=base, timeout=120) as http:
+        with httpx.Client(base_url=bases[n % len(bases)], timeout=120) as http:
             i = n
             while time.monotonic() < stop:
-                cid = http.post("/v1/conversations", headers=headers).json()["id"]
                 started = time.perf_counter()
-                reply = http.post(
-                    f"/v1/conversations/{cid}/messages",
-                    json={"text": QUESTIONS[i % len(QUESTIONS)]},
-                    headers=headers,
-                )
+                try:
+                    cid = http.post("/v1/conversations", headers=headers).json()["id"]
+                    started = time.perf_counter()
+                    reply = http.post(
+                        f"/v1/conversations/{cid}/messages",
+                        json={"text": QUESTIONS[i % len(QUESTIONS)]},
+                        headers=headers,
+                    )
+                    ok = reply.status_code in (200, 201)
+                except (httpx.HTTPError, KeyError, ValueError):
+                    ok = False
                 took = time.perf_counter() - started
                 with lock:
-                    if reply.status_code in (200, 201):
+                    if ok:
                         latencies.append(took)
                     else:
                         errors += 1
@@ -126,85 +108,84 @@ def _chat_load(base: str, widget: str, clients: int, seconds: float) -> dict[str
     return {
         "turns": len(latencies),
         "turns_per_s": round(len(latencies) / seconds, 2),
-        "p50_ms": round(statistics.median(latencies) * 1000, 1),
-        "p95_ms": round(latencies[int(0.95 * (len(latencies) - 1))] * 1000, 1),
+        "p50_ms": round(statistics.median(latencies) * 1000, 1) if latencies else None,
+        "p95_ms": round(latencies[int(0.95 * (len(latencies) - 1))] * 1000, 1)
+        if latencies
+        else None,
         "errors": errors,
     }
 
 
-def _scenario(mode: str, args: argparse.Namespace, work: Path) -> dict[str, Any]:
-    name = f"fdbench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(
-        ADMIN_URL.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
-    )
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    env = {
-        **os.environ,
-        "FRONTDESK_DATABASE_URL": url,
-        "FRONTDESK_DATA_DIR": str(work / mode),
-        "FRONTDESK_SECRET_KEY": "bench-secret-0123456789abcdef",
-        "FRONTDESK_ENV": "test",
-        "FRONTDESK_RATE_LIMIT_PER_MINUTE": "0",
-        "FRONTDESK_JOB_QUEUE": "inprocess" if mode == "in-process" else "postgres",
-    }
-    try:
-        _cli(env, "init")
-        keys = {}
-        for tenant in ("chat", "bulk", "small"):
-            _cli(env, "tenants", "create", tenant)
-            keys[tenant] = {
-                role: _cli(env, "keys", "create", "--tenant", tenant, "--role", role).split()[-1]
-                for role in ("widget", "admin")
-            }
-        demo = ROOT / "examples" / "demo-helpcenter"
-        _cli(env, "ingest", str(demo / "articles"), str(demo / "faq.csv"), "--tenant", "chat")
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        with contextlib.ExitStack() as stack:
+@contextlib.contextmanager
+def _stack(
+    env: dict[str, str], work: Path, replicas: int, workers: int
+) -> Iterator[tuple[list[str], dict[str, int]]]:
+    """``replicas`` API servers and ``workers`` workers, ready: their URLs and pids."""
+    servers, pids = {}, {}
+    with contextlib.ExitStack() as stack:
+        for n in range(replicas):
+            port = free_port()
             server = stack.enter_context(
-                _process(env, work / f"{mode}-serve.log", "serve", "--port", str(port))
+                process(env, work / f"serve-{n}.log", "serve", "--port", str(port))
             )
-            if mode == "worker":
-                stack.enter_context(_process(env, work / "worker.log", "worker"))
+            servers[f"http://127.0.0.1:{port}"] = server
+            pids[f"serve-{n}"] = server.pid
+        for n in range(workers):
+            pids[f"worker-{n}"] = stack.enter_context(
+                process(env, work / f"worker-{n}.log", "worker")
+            ).pid
+        for base, server in servers.items():
+            wait_ready(base, server)
+        yield list(servers), pids
 
-            def ready() -> bool:
-                assert server.poll() is None, "the server exited"
-                try:
-                    return httpx.get(f"{base}/readyz", timeout=2).status_code == 200
-                except httpx.TransportError:
-                    return False
 
-            wait_for(ready, timeout_s=300, interval_s=0.5, what="the server")
-            baseline = _chat_load(base, keys["chat"]["widget"], args.clients, args.seconds)
-            with httpx.Client(base_url=base, timeout=300) as http:
+def _job_status(http: httpx.Client, job: str, auth: dict[str, str]) -> dict[str, Any]:
+    found: dict[str, Any] = http.get(f"/v1/jobs/{job}", headers=auth).json()
+    return found
+
+
+def _finished(http: httpx.Client, job: str, auth: dict[str, str]) -> dict[str, Any]:
+    def status() -> dict[str, Any] | None:
+        found = _job_status(http, job, auth)
+        return found if found["status"] in ("succeeded", "failed", "cancelled") else None
+
+    ended: dict[str, Any] = wait_for(status, timeout_s=7200, interval_s=0.5, what="the upload")
+    return ended
+
+
+def _fairness(mode: str, args: argparse.Namespace, work: Path) -> dict[str, Any]:
+    with fresh_database() as url:
+        env = environment(url, work, "inprocess" if mode == "in-process" else "postgres")
+        cli(env, "init")
+        keys = {tenant: tenant_keys(env, tenant) for tenant in ("chat", "bulk", "small")}
+        demo = ROOT / "examples" / "demo-helpcenter"
+        cli(env, "ingest", str(demo / "articles"), str(demo / "faq.csv"), "--tenant", "chat")
+        workers = 1 if mode == "worker" else 0
+        with _stack(env, work, args.replicas, workers) as (bases, pids):
+            widget = keys["chat"]["widget"]
+            baseline = _chat_load(bases, widget, args.clients, args.seconds)
+            with httpx.Client(base_url=bases[0], timeout=600) as http:
                 bulk_auth = {"Authorization": f"Bearer {keys['bulk']['admin']}"}
-                bulk = http.post(
-                    "/v1/knowledge/documents",
-                    files=_articles(args.documents, "bulk"),
-                    headers=bulk_auth,
-                ).json()["id"]
+                files = articles(args.documents, "bulk")
+                bulk = http.post("/v1/knowledge/documents", files=files, headers=bulk_auth)
+                bulk_id = bulk.json()["id"]
                 wait_for(
-                    lambda: http.get(f"/v1/jobs/{bulk}", headers=bulk_auth).json()["done"] > 0,
-                    timeout_s=300,
+                    lambda: _job_status(http, bulk_id, bulk_auth)["done"] > 0,
+                    timeout_s=600,
                     what="the bulk upload to start",
                 )
                 small_auth = {"Authorization": f"Bearer {keys['small']['admin']}"}
                 sent = time.monotonic()
                 small = http.post(
-                    "/v1/knowledge/documents", files=_articles(1, "small"), headers=small_auth
+                    "/v1/knowledge/documents", files=articles(1, "small"), headers=small_auth
                 ).json()["id"]
                 finished: list[float] = []
 
                 def watch() -> None:  # while the chat load runs
-                    with httpx.Client(base_url=base, timeout=300) as watcher:
+                    with httpx.Client(base_url=bases[-1], timeout=300) as watcher:
                         wait_for(
                             lambda: (
-                                watcher.get(f"/v1/jobs/{small}", headers=small_auth).json()[
-                                    "status"
-                                ]
-                                == "succeeded"
+                                _job_status(watcher, small, small_auth)["status"] == "succeeded"
                             ),
                             timeout_s=600,
                             interval_s=0.1,
@@ -214,22 +195,58 @@ def _scenario(mode: str, args: argparse.Namespace, work: Path) -> dict[str, Any]
 
                 watching = threading.Thread(target=watch)
                 watching.start()
-                during = _chat_load(base, keys["chat"]["widget"], args.clients, args.seconds)
+                during = _chat_load(bases, widget, args.clients, args.seconds)
+                memory = {name: memory_mb(pid) for name, pid in pids.items()}
                 watching.join()
-                small_wait = finished[0] - sent
-                progress = http.get(f"/v1/jobs/{bulk}", headers=bulk_auth).json()
-        return {
-            "mode": mode,
-            "baseline": baseline,
-            "during_ingest": during,
-            "p95_ratio": round(during["p95_ms"] / baseline["p95_ms"], 2),
-            "one_document_wait_s": round(small_wait, 2),
-            "bulk_done_after_chat": f"{progress['done']}/{progress['total']}",
-        }
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+                progress = _job_status(http, bulk_id, bulk_auth)
+    return {
+        "mode": mode,
+        "replicas": args.replicas,
+        "baseline": baseline,
+        "during_ingest": during,
+        "p95_ratio": round(during["p95_ms"] / baseline["p95_ms"], 2),
+        "one_document_wait_s": round(finished[0] - sent, 2),
+        "bulk_done_after_chat": f"{progress['done']}/{progress['total']}",
+        "memory_mb": memory,
+    }
+
+
+def _ingest_rate(workers: int, args: argparse.Namespace, work: Path) -> dict[str, Any]:
+    with fresh_database() as url:
+        env = environment(url, work, "postgres")
+        cli(env, "init")
+        print(f"workers {workers}: load average {os.getloadavg()[0]:.1f}", flush=True)
+        auth = {"Authorization": f"Bearer {tenant_keys(env, 'bulk')['admin']}"}
+        files = articles(args.documents, "bulk")
+        with (
+            _stack(env, work, 1, workers) as (bases, _pids),
+            httpx.Client(base_url=bases[0], timeout=600) as http,
+        ):
+            started = time.monotonic()
+            jobs = [
+                http.post(
+                    "/v1/knowledge/documents", files=files[part :: args.uploads], headers=auth
+                ).json()["id"]
+                for part in range(args.uploads)
+            ]
+            ended = [_finished(http, job, auth) for job in jobs]
+            took = time.monotonic() - started
+        engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+        with engine.connect() as connection:
+            chunks = int(connection.execute(text("SELECT count(*) FROM chunks")).scalar_one())
+            documents = int(connection.execute(text("SELECT count(*) FROM documents")).scalar_one())
+        engine.dispose()
+    assert all(job["status"] == "succeeded" for job in ended), ended
+    return {
+        "workers": workers,
+        "uploads": args.uploads,
+        "documents": documents,
+        "chunks": chunks,
+        "seconds": round(took, 1),
+        "documents_per_s": round(documents / took, 2),
+        "chunks_per_s": round(chunks / took, 2),
+        "load_average_1m_after": round(os.getloadavg()[0], 1),
+    }
 
 
 def main() -> None:
@@ -237,30 +254,56 @@ def main() -> None:
     parser.add_argument("--documents", type=int, default=400)
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--seconds", type=float, default=30.0)
-    args = parser.parse_args()
-    work = Path(os.environ.get("TMPDIR", "/tmp")) / f"fdbench-queue-{uuid.uuid4().hex[:6]}"
-    work.mkdir(parents=True)
-    rows = [_scenario(mode, args, work) for mode in ("in-process", "worker")]
-    print(
-        "| jobs | chat p50 / p95 ms (no upload) | chat p50 / p95 ms (during upload) | "
-        "p95 ratio | turns/s | errors | 1-document upload waited s |"
+    parser.add_argument("--modes", nargs="+", default=["in-process", "worker"])
+    parser.add_argument("--replicas", type=int, default=1)
+    parser.add_argument("--ingest-rate", action="store_true")
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument(
+        "--uploads", type=int, default=1, help="--ingest-rate: the documents in this many requests"
     )
-    print("|---|---|---|---|---|---|---|")
-    for row in rows:
-        b, d = row["baseline"], row["during_ingest"]
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args()
+    work = Path("/tmp") / f"fdbench-queue-{uuid.uuid4().hex[:6]}"
+    if args.ingest_rate:
+        rates = []
+        for workers in args.workers:
+            (work / f"workers-{workers}").mkdir(parents=True)
+            rates.append(_ingest_rate(workers, args, work / f"workers-{workers}"))
+            print(json.dumps(rates[-1]), flush=True)
+        print("| workers | uploads | documents | chunks | s | documents/s | chunks/s |")
+        print("|---|---|---|---|---|---|---|")
+        for r in rates:
+            print(
+                f"| {r['workers']} | {r['uploads']} | {r['documents']} | {r['chunks']} | "
+                f"{r['seconds']} | {r['documents_per_s']} | {r['chunks_per_s']} |"
+            )
+        out, result = args.out or RESULTS / "ingest_rate.json", {"rows": rates}
+    else:
+        rows = []
+        for mode in args.modes:
+            (work / mode).mkdir(parents=True)
+            rows.append(_fairness(mode, args, work / mode))
         print(
-            f"| {row['mode']} | {b['p50_ms']} / {b['p95_ms']} | {d['p50_ms']} / {d['p95_ms']} | "
-            f"{row['p95_ratio']} | {d['turns_per_s']} | {d['errors']} | "
-            f"{row['one_document_wait_s']} |"
+            "| jobs | replicas | chat p50 / p95 ms (no upload) | chat p50 / p95 ms (during) | "
+            "p95 ratio | turns/s | errors | 1-document upload waited s | RSS MB |"
         )
-    result = {
-        "documents": args.documents,
-        "clients": args.clients,
-        "seconds": args.seconds,
-        "rows": rows,
-        **stamp(dataset="examples/demo-helpcenter + synthetic articles"),
-    }
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n")
+        print("|---|---|---|---|---|---|---|---|---|")
+        for row in rows:
+            b, d = row["baseline"], row["during_ingest"]
+            rss = ", ".join(f"{k} {v['rss_mb']}" for k, v in row["memory_mb"].items())
+            print(
+                f"| {row['mode']} | {row['replicas']} | {b['p50_ms']} / {b['p95_ms']} | "
+                f"{d['p50_ms']} / {d['p95_ms']} | {row['p95_ratio']} | {d['turns_per_s']} | "
+                f"{d['errors']} | {row['one_document_wait_s']} | {rss} |"
+            )
+        out, result = (
+            args.out or RESULTS / "job_fairness.json",
+            {"clients": args.clients, "seconds": args.seconds, "rows": rows},
+        )
+    result = {"documents": args.documents, **result}
+    result.update(stamp(dataset="examples/demo-helpcenter + synthetic articles"))
+    out.write_text(json.dumps(result, indent=2) + "\n")
+    print(f"wrote {out}")
 
 
 if __name__ == "__main__":

@@ -28,7 +28,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from frontdesk.knowledge.adapted import AdaptedEncoders
 from frontdesk.knowledge.multilingual_index import MultilingualIndexes
 from frontdesk.knowledge.pg_query import search_sql
-from frontdesk.knowledge.pg_sync import query_tsquery, sync_tenant
+from frontdesk.knowledge.pg_rows import query_tsquery
+from frontdesk.knowledge.pg_sync import sync_tenant
 from frontdesk.retrieval.hybrid import HybridOptions
 from frontdesk.retrieval.multilingual import warming
 from frontdesk.retrieval.protocols import Embedder

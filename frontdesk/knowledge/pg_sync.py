@@ -9,54 +9,38 @@ their stored vectors, new title texts are embedded once, and the term and collec
 statistics BM25 needs are recomputed. Deleted chunks leave by foreign-key cascade. A
 tenant with an active adapted encoder also gets that adapter's vectors for every search
 row (:mod:`frontdesk.knowledge.pg_adapted`).
+
+A bulk import makes this a large sync, so it streams: the chunks to index come through a
+server-side cursor a few thousand at a time, and each batch goes back in one binary
+``COPY`` (:mod:`frontdesk.knowledge.pg_rows`: no text vectors to format or parse, no
+round trip per row); the statistics are two statements over the tenant's rows.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
 from sqlalchemy import Connection, text
 
 from frontdesk.knowledge.pg_adapted import AdaptedVectors, active_adapter, sync_adapted
+from frontdesk.knowledge.pg_rows import terms_binary, vector_binary
 from frontdesk.retrieval.hybrid import title_text
 from frontdesk.retrieval.protocols import Embedder
-from frontdesk.retrieval.text import analyze
 from frontdesk.retrieval.types import Chunk
 from frontdesk.storage.search_tables import vector_literal
 
 log = logging.getLogger(__name__)
-_BATCH = 500
-_MAX_TF = 256  # a tsvector keeps at most 256 positions per lexeme
-_MAX_LEXEME = 2046  # bytes; longer lexemes are not storable
-
-
-def _lexeme(term: str) -> str:
-    return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
-
-
-def terms_vector(keyword_text: str) -> tuple[str, int]:
-    """The ``tsvector`` literal of a chunk's analysed terms and its length in terms.
-
-    Each term gets positions ``1..tf``: the positions only carry the term frequency BM25
-    needs (``cardinality`` of the positions array), since phrase search is not used.
-    """
-    counts = Counter(analyze(keyword_text))
-    parts = [
-        f"{_lexeme(term)}:{','.join(str(p) for p in range(1, min(tf, _MAX_TF) + 1))}"
-        for term, tf in sorted(counts.items())
-        if len(term.encode()) <= _MAX_LEXEME
-    ]
-    return " ".join(parts), sum(counts.values())
-
-
-def query_tsquery(terms: Iterable[str]) -> str:
-    """A ``tsquery`` literal matching chunks with any of the (analysed) terms."""
-    return " | ".join(_lexeme(t) for t in terms if len(t.encode()) <= _MAX_LEXEME)
+_BATCH = 5000
+_COPY = (
+    "COPY chunk_search (chunk_id, tenant_id, embedding, title_id, terms, length)"
+    " FROM STDIN (FORMAT BINARY)"
+)
+# Binary COPY sends each field as the column's receive function reads it: the vector and
+# tsvector fields are pre-encoded bytes (pg_rows), which psycopg passes as they are.
+_COPY_TYPES = ["varchar", "varchar", "bytea", "int8", "bytea", "float4"]
 
 
 def lock_tenant(connection: Connection, tenant_id: str) -> None:
@@ -95,18 +79,7 @@ def sync_tenant(
         ),
         params,
     )
-    missing = connection.execute(
-        text(
-            "SELECT c.id, c.title, c.heading_path, c.text, c.vector FROM chunks c"
-            " JOIN documents d ON d.id = c.document_id"
-            " WHERE c.tenant_id = :t AND c.status <> 'quarantined' AND d.embedding_model = :model"
-            " AND NOT EXISTS (SELECT 1 FROM chunk_search s WHERE s.chunk_id = c.id)"
-            " ORDER BY c.document_id, c.position"
-        ),
-        params,
-    ).all()
-    for start in range(0, len(missing), _BATCH):
-        _insert(connection, tenant_id, missing[start : start + _BATCH], embedder)
+    added = _add_missing(connection, tenant_id, embedder, params)
     connection.execute(
         text(
             "DELETE FROM title_search t WHERE t.tenant_id = :t"
@@ -121,9 +94,9 @@ def sync_tenant(
     connection.execute(
         text(
             "INSERT INTO term_search (tenant_id, term, df)"
-            " SELECT CAST(:t AS varchar), u.lexeme, count(*)"
-            " FROM chunk_search s, unnest(s.terms) AS u"
-            " WHERE s.tenant_id = :t GROUP BY u.lexeme"
+            " SELECT CAST(:t AS varchar), lexeme, count(*)"
+            " FROM chunk_search s, unnest(tsvector_to_array(s.terms)) AS lexeme"
+            " WHERE s.tenant_id = :t GROUP BY lexeme"
         ),
         params,
     )
@@ -141,13 +114,36 @@ def sync_tenant(
         "search rows of tenant %s synced to version %s: %d new chunks in %.0f ms",
         tenant_id,
         current,
-        len(missing),
+        added,
         (time.perf_counter() - started) * 1000,
     )
     return True
 
 
-def _insert(
+def _add_missing(
+    connection: Connection, tenant_id: str, embedder: Embedder, params: dict[str, Any]
+) -> int:
+    """Index the tenant's servable chunks that have no search row yet; returns how many."""
+    missing = connection.execute(
+        text(
+            "SELECT c.id, c.title, c.heading_path, c.text, c.vector FROM chunks c"
+            " JOIN documents d ON d.id = c.document_id"
+            " WHERE c.tenant_id = :t AND c.status <> 'quarantined' AND d.embedding_model = :model"
+            " AND NOT EXISTS (SELECT 1 FROM chunk_search s WHERE s.chunk_id = c.id)"
+        ),
+        params,
+        # A server-side cursor. Unordered on purpose: the rows' order changes nothing
+        # searched, and sorting wide rows for a cursor took 13x the query itself.
+        execution_options={"yield_per": _BATCH},
+    )
+    added = 0
+    for rows in missing.partitions():
+        _copy(connection, tenant_id, rows, embedder)
+        added += len(rows)
+    return added
+
+
+def _copy(
     connection: Connection,
     tenant_id: str,
     rows: Sequence[Any],
@@ -158,28 +154,22 @@ def _insert(
         for r in rows
     ]
     title_ids = _title_ids(connection, tenant_id, chunks, embedder)
-    values = []
-    for chunk, row in zip(chunks, rows, strict=True):
-        terms, length = terms_vector(chunk.keyword_text())
-        vector = np.frombuffer(row.vector, dtype=np.float32)
-        values.append(
-            {
-                "chunk_id": chunk.id,
-                "t": tenant_id,
-                "embedding": vector_literal(vector),
-                "title_id": title_ids.get(title_text(chunk)),
-                "terms": terms,
-                "length": float(length),
-            }
-        )
-    connection.execute(
-        text(
-            "INSERT INTO chunk_search (chunk_id, tenant_id, embedding, title_id, terms, length)"
-            " VALUES (:chunk_id, :t, CAST(:embedding AS vector), :title_id,"
-            " CAST(:terms AS tsvector), :length)"
-        ),
-        values,
-    )
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    with driver.cursor() as cursor, cursor.copy(_COPY) as copy:
+        copy.set_types(_COPY_TYPES)
+        for chunk, row in zip(chunks, rows, strict=True):
+            terms, length = terms_binary(chunk.keyword_text())
+            copy.write_row(
+                (
+                    chunk.id,
+                    tenant_id,
+                    vector_binary(row.vector),
+                    title_ids.get(title_text(chunk)),
+                    terms,
+                    float(length),
+                )
+            )
 
 
 def _title_ids(
@@ -202,14 +192,19 @@ def _title_ids(
         )
     }
     new = [t for t in titles if t not in found]
-    vectors = dict(zip(new, embedder.embed(new), strict=True)) if new else {}
-    for title in new:
-        row_id = connection.execute(
+    if new:
+        inserted = connection.execute(
             text(
                 "INSERT INTO title_search (tenant_id, title, embedding)"
-                " VALUES (:t, :title, CAST(:embedding AS vector)) RETURNING id"
+                " SELECT CAST(:t AS varchar), u.title, CAST(u.embedding AS vector)"
+                " FROM unnest(CAST(:titles AS text[]), CAST(:embeddings AS text[]))"
+                " AS u(title, embedding) RETURNING id, title"
             ),
-            {"t": tenant_id, "title": title, "embedding": vector_literal(vectors[title])},
-        ).scalar_one()
-        found[title] = int(row_id)
+            {
+                "t": tenant_id,
+                "titles": new,
+                "embeddings": [vector_literal(v) for v in embedder.embed(new)],
+            },
+        )
+        found.update((title, int(row_id)) for row_id, title in inserted)
     return found

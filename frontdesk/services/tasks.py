@@ -1,11 +1,12 @@
 """The named background tasks, with JSON payloads so any process can run them:
-``ingest`` (uploaded files, in slices of ``INGEST_SLICE`` so a tenant's bulk upload takes
-turns with other tenants' work) and ``train_intents``."""
+``ingest`` (uploaded files, in slices of about ``INGEST_SLICE_S`` of work so a tenant's bulk
+upload takes turns with other tenants' work) and ``train_intents``."""
 
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import asdict
 from typing import Any
 
@@ -17,7 +18,9 @@ from frontdesk.jobs.tasks import Slice, TaskContext, TaskRegistry, TaskSpec
 from frontdesk.services.intents import IntentService
 from frontdesk.services.knowledge import KnowledgeService
 
-INGEST_SLICE = 10  # files per turn: a slice of ordinary documents takes about a second
+# A slice takes no new file after this much work (it always takes one): another tenant's
+# job waits at most about this long plus one file for its turn, whatever the files' sizes.
+INGEST_SLICE_S = 1.0
 
 
 def ingest_payload(items: list[tuple[str, bytes]]) -> dict[str, Any]:
@@ -42,18 +45,29 @@ def _reader(data: str) -> Callable[[], bytes]:
     return lambda: base64.b64decode(data)
 
 
-def ingest_task(knowledge: KnowledgeService) -> TaskSpec:
+def ingest_task(knowledge: KnowledgeService, slice_s: float = INGEST_SLICE_S) -> TaskSpec:
     def run(context: TaskContext, payload: dict[str, Any]) -> Slice:
         files = list(payload["files"])
-        now, rest = files[:INGEST_SLICE], files[INGEST_SLICE:]
+        taken = 0
+        deadline = time.monotonic() + slice_s
+
+        def items() -> Iterator[tuple[str, Callable[[], bytes]]]:
+            nonlocal taken
+            for file in files:
+                if taken and time.monotonic() >= deadline:
+                    return
+                taken += 1
+                yield str(file["uri"]), _reader(str(file["data"]))
+
         report = knowledge.ingest_items(
             context.tenant_id,
-            ((str(f["uri"]), _reader(str(f["data"]))) for f in now),
-            total=len(now),
+            items(),
+            total=len(files),
             progress=lambda done, _total, uri: context.progress(
                 context.done + done, context.total, uri
             ),
         )
+        rest = files[taken:]
         return Slice(report.to_dict(), {"files": rest} if rest else None)
 
     return TaskSpec(run)

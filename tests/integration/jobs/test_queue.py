@@ -4,11 +4,14 @@ with JSON payloads, tenants taking turns, cancellation, retries with backoff."""
 from __future__ import annotations
 
 import time
+from typing import Any
 
+import pytest
 from sqlalchemy import create_engine, text
 
+from frontdesk.jobs.tasks import TaskContext
 from frontdesk.runtime import Frontdesk
-from frontdesk.services.tasks import ingest_payload
+from frontdesk.services.tasks import ingest_payload, ingest_task
 from frontdesk.testing.wait import wait_for
 
 
@@ -41,6 +44,32 @@ def test_one_tenants_bulk_ingest_does_not_hold_another_tenants_document(
     finished = frontdesk.jobs.wait(bulk.id, timeout=600)
     assert (finished.status, finished.done) == ("succeeded", 150)
     assert sorted(finished.result["added"]) == sorted(uri for uri, _ in documents(150, "a"))
+
+
+def test_a_slice_of_an_upload_stops_taking_files_after_its_time(
+    frontdesk: Frontdesk, acme, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An upload yields to other tenants after about a second of work, not after a fixed
+    number of files; a file slower than the whole slice still goes through alone."""
+    ingest = frontdesk.knowledge.ingest_bytes
+
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(0.4)
+        return ingest(*args, **kwargs)
+
+    monkeypatch.setattr(frontdesk.knowledge, "ingest_bytes", slow)
+    context = TaskContext(acme.id, "job", 0, 20, lambda *_: None)
+    payload = ingest_payload(documents(20, "a"))
+    piece = ingest_task(frontdesk.knowledge, slice_s=1.0).run(context, payload)
+    assert piece.rest is not None
+    taken = 20 - len(piece.rest["files"])
+    assert 2 <= taken <= 3, taken  # files started at 0, 0.4+ and maybe 0.8+ s
+    assert len(piece.result["added"]) == taken
+    assert piece.rest["files"] == payload["files"][taken:]
+    one = ingest_task(frontdesk.knowledge, slice_s=0.0).run(context, piece.rest)
+    assert one.rest is not None
+    assert len(one.result["added"]) == 1
+    assert one.rest["files"] == payload["files"][taken + 1 :]
 
 
 def test_a_cancelled_job_stops_and_keeps_what_it_finished(frontdesk: Frontdesk, acme) -> None:
@@ -108,8 +137,6 @@ def test_a_failing_job_is_retried_with_backoff_and_succeeds(frontdesk: Frontdesk
 
 
 def test_a_payload_that_is_not_json_is_refused(frontdesk: Frontdesk, acme) -> None:
-    import pytest
-
     from frontdesk.errors import InvalidInputError
 
     with pytest.raises(InvalidInputError, match="not JSON"):

@@ -1,0 +1,125 @@
+"""Shared by the benchmarks that run real ``frontdesk serve`` / ``frontdesk worker``
+processes over a fresh PostgreSQL database: the database, the CLI, the processes, their
+memory, and distinct synthetic articles to upload."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+from sqlalchemy import create_engine, text
+
+from frontdesk.testing.wait import wait_for
+
+FRONTDESK = str(Path(sys.executable).parent / "frontdesk")
+ADMIN_URL = os.environ.get(
+    "FRONTDESK_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
+
+
+@contextlib.contextmanager
+def fresh_database() -> Iterator[str]:
+    """The URL of a new, empty database on the ``ADMIN_URL`` server, dropped after."""
+    name = f"fdbench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(
+        ADMIN_URL.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
+    )
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def environment(database_url: str, data_dir: Path, queue: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "FRONTDESK_DATABASE_URL": database_url,
+        "FRONTDESK_DATA_DIR": str(data_dir),
+        "FRONTDESK_SECRET_KEY": "bench-secret-0123456789abcdef",
+        "FRONTDESK_ENV": "test",
+        "FRONTDESK_RATE_LIMIT_PER_MINUTE": "0",
+        "FRONTDESK_JOB_QUEUE": queue,
+        "FRONTDESK_MAX_UPLOAD_BYTES": str(1 << 30),  # bulk uploads are one request here
+    }
+
+
+def cli(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run([FRONTDESK, *args], env=env, capture_output=True, text=True, check=True)
+    return done.stdout
+
+
+def tenant_keys(env: dict[str, str], tenant: str) -> dict[str, str]:
+    """Create ``tenant``; its widget and admin keys."""
+    cli(env, "tenants", "create", tenant)
+    return {
+        role: cli(env, "keys", "create", "--tenant", tenant, "--role", role).split()[-1]
+        for role in ("widget", "admin")
+    }
+
+
+@contextlib.contextmanager
+def process(env: dict[str, str], log: Path, *args: str) -> Iterator[subprocess.Popen[bytes]]:
+    """``frontdesk *args``, stopped (SIGTERM, then SIGKILL) on leaving."""
+    with log.open("wb") as sink:
+        running = subprocess.Popen([FRONTDESK, *args], env=env, stdout=sink, stderr=sink)
+    try:
+        yield running
+    finally:
+        running.terminate()
+        try:
+            running.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            running.kill()
+            running.wait(timeout=30)
+
+
+def wait_ready(base: str, server: subprocess.Popen[bytes]) -> None:
+    def ready() -> bool:
+        assert server.poll() is None, "the server exited"
+        try:
+            return httpx.get(f"{base}/readyz", timeout=2).status_code == 200
+        except httpx.TransportError:
+            return False
+
+    wait_for(ready, timeout_s=300, interval_s=0.5, what="the server")
+
+
+def memory_mb(pid: int) -> dict[str, float]:
+    """Resident set now and its peak (VmHWM), from ``/proc``."""
+    fields = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            fields[key] = round(int(value.split()[0]) / 1024, 1)
+    return {"rss_mb": fields["VmRSS"], "peak_mb": fields["VmHWM"]}
+
+
+def articles(n: int, tag: str) -> list[tuple[str, tuple[str, bytes, str]]]:
+    """``n`` distinct markdown articles of 40 sentences, as multipart ``files``."""
+    return [
+        (
+            "files",
+            (
+                f"{tag}-{i}.md",
+                (
+                    f"# {tag} notice {i}\n\n"
+                    + " ".join(
+                        f"Depot {i}-{j} sorts parcels for route {j * i % 97} on weekday {j % 7}."
+                        for j in range(40)
+                    )
+                ).encode(),
+                "text/markdown",
+            ),
+        )
+        for i in range(n)
+    ]
