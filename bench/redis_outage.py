@@ -22,7 +22,6 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -30,7 +29,7 @@ from pathlib import Path
 import httpx
 import redis
 from retrieval_common import latency_stats
-from sqlalchemy import create_engine, text
+from stack_common import fresh_database
 from stamp import stamp
 
 from frontdesk.testing.http import free_port
@@ -77,22 +76,6 @@ class RedisServer:
             self.process.kill()
             self.process.wait(timeout=10)
             self.process = None
-
-
-@contextmanager
-def _database(admin_url: str) -> Iterator[str]:
-    name = f"scale_bench_{uuid.uuid4().hex[:10]}"
-    engine = create_engine(
-        admin_url.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT"
-    )
-    with engine.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin_url.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with engine.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        engine.dispose()
 
 
 def _cli(env: dict[str, str], *args: str) -> str:
@@ -178,7 +161,7 @@ def main() -> None:
     server.start()
     with ExitStack() as stack:
         stack.callback(server.stop)
-        url = stack.enter_context(_database(admin))
+        url = stack.enter_context(fresh_database(admin))
         env = {
             **os.environ,
             "FRONTDESK_DATABASE_URL": url,

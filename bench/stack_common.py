@@ -24,16 +24,16 @@ ADMIN_URL = os.environ.get(
 
 
 @contextlib.contextmanager
-def fresh_database() -> Iterator[str]:
-    """The URL of a new, empty database on the ``ADMIN_URL`` server, dropped after."""
+def fresh_database(admin_url: str = ADMIN_URL) -> Iterator[str]:
+    """The URL of a new, empty database on the ``admin_url`` server, dropped after."""
     name = f"fdbench_{uuid.uuid4().hex[:10]}"
     admin = create_engine(
-        ADMIN_URL.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
+        admin_url.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
     )
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     try:
-        yield ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+        yield admin_url.rsplit("/", 1)[0] + f"/{name}"
     finally:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

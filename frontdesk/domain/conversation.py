@@ -75,6 +75,10 @@ class Turn:
     details: dict[str, Any] = field(default_factory=dict)
 
 
+# Conversation metadata: the widget's browser language, the prior for the conversation's.
+BROWSER_LANGUAGE = "browser_language"
+
+
 @dataclass(frozen=True, slots=True)
 class Conversation:
     id: str

@@ -22,12 +22,12 @@ from frontdesk.domain.handoff import (
     TicketQuery,
     TicketStatus,
 )
-from frontdesk.domain.replies import HANDOFF_ANSWER
 from frontdesk.domain.tenant import KeyRole, Principal
 from frontdesk.errors import ConflictError, InvalidInputError, PermissionDeniedError
 from frontdesk.handoff import priority as priorities
 from frontdesk.handoff.decide import is_frustrated
 from frontdesk.handoff.events import HandoffEvents
+from frontdesk.handoff.notice import handoff_notice
 from frontdesk.handoff.summaries import SummaryWriter, summarize
 from frontdesk.handoff.ticket_names import learn_from_greeting, learn_from_metadata
 from frontdesk.monitoring.metrics import Metrics
@@ -131,14 +131,15 @@ class TicketDesk:
             ticket = open_ticket_in(
                 session, tenant_id, conversation_id, reason, Priority.HIGH, summary=summary
             )
+            text, language = handoff_notice(session, tenant_id, conversation)
             turn = conversations_repo.append_turn(
                 session,
                 tenant_id,
                 conversation_id,
                 speaker=Speaker.ASSISTANT,
-                text=HANDOFF_ANSWER,
+                text=text,
                 outcome=Outcome.HANDOFF,
-                details={"escalation_reason": reason},
+                details={"escalation_reason": reason, **language},
             )
             rollups.record_turn(session, tenant_id, turn)
         self._metrics.escalations.labels(reason=reason).inc()

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from frontdesk.domain.conversation import ConversationStatus, Speaker, Turn
+from frontdesk.domain.conversation import BROWSER_LANGUAGE, ConversationStatus, Speaker, Turn
 from frontdesk.errors import ConflictError
 from frontdesk.operations.budgets import budget_status
 from frontdesk.storage.db import Database
@@ -23,7 +23,6 @@ from frontdesk.storage.repos import tenants as tenants_repo
 from frontdesk.storage.tables import utcnow
 
 HISTORY_TURNS = 10
-BROWSER_LANGUAGE = "browser_language"  # conversation metadata: the prior for its language
 # A keyed pending turn names the process answering it (``owner``): a retry takes it over
 # at once when that process is dead (crashed, killed), and in any case once the turn is
 # older than this (an owner alive but stuck).

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 from frontdesk.domain.catalogue import base_language
 from frontdesk.domain.conversation import (
+    BROWSER_LANGUAGE,
     Conversation,
     Outcome,
     Speaker,
@@ -37,7 +38,6 @@ from frontdesk.pipeline.state import HistoryTurn, TurnState
 from frontdesk.releases.follower import ReleaseFollower, Route
 from frontdesk.releases.traffic import RolloutTraffic, ShadowInput, observation
 from frontdesk.services.acceptance import (
-    BROWSER_LANGUAGE,
     HISTORY_TURNS,
     Accepted,
     TurnAcceptance,

@@ -114,3 +114,38 @@ def test_tenants_configure_sets_the_languages(frontdesk: Frontdesk, acme, cli_en
     result = runner.invoke(app, ["tenants", "configure", acme.name, "--languages", "en,xx"])
     assert result.exit_code != 0
     assert frontdesk.tenants.settings_of(acme.id).languages == ("en", "de", "fr")
+
+
+def _ask_for_a_person(client: TestClient, acme, conversation_id: str) -> dict:
+    response = client.post(
+        f"/v1/conversations/{conversation_id}/handoff", headers=acme.auth("widget")
+    )
+    assert response.status_code == 201, response.text
+    turns = client.get(f"/v1/conversations/{conversation_id}", headers=acme.auth("widget"))
+    return dict(turns.json()["turns"][-1])
+
+
+def test_talk_to_a_person_answers_in_the_conversations_language(client, acme) -> None:
+    conversation_id = _conversation(client, acme)
+    _say(client, acme, conversation_id, "Wie lange ist ein Versandlabel gültig?")
+    notice = _ask_for_a_person(client, acme, conversation_id)
+    assert notice["outcome"] == "handoff"
+    assert notice["text"].startswith("Ich gebe dieses Gespräch an eine Person")
+    assert (notice["language"], notice["reply_language"]) == ("de", "de")
+    # before any message: the browser's language
+    conversation_id = _conversation(client, acme, language="fr-FR")
+    notice = _ask_for_a_person(client, acme, conversation_id)
+    assert notice["reply_language"] == "fr"
+    assert notice["text"].startswith("Je transmets cette conversation")
+
+
+def test_talk_to_a_person_in_a_language_the_tenant_does_not_serve(client, acme) -> None:
+    response = client.patch(
+        "/v1/tenant/settings", json={"languages": ["en", "fr"]}, headers=acme.auth("admin")
+    )
+    assert response.status_code == 200, response.text
+    conversation_id = _conversation(client, acme)
+    _say(client, acme, conversation_id, "Wie ändere ich die Lieferadresse meines Pakets?")
+    notice = _ask_for_a_person(client, acme, conversation_id)
+    assert notice["text"].startswith("I'm passing this conversation to a person")
+    assert (notice["language"], notice["reply_language"]) == ("de", "en")
