@@ -9,6 +9,7 @@ as a fine-tuned one's do, at no cost. ``test_retrieval_adaptation`` trains for r
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ from frontdesk.knowledge.pg_index import PgKnowledge
 from frontdesk.providers.resources import _shared_embedder, tuned_encoder
 from frontdesk.retrieval.hybrid import HybridOptions, HybridRetriever, title_text
 from frontdesk.retrieval.rarity import IDF_COVERAGE, MISSING_IDF
-from frontdesk.retrieval.types import ENCODER_KEY
+from frontdesk.retrieval.types import ENCODER_KEY, Passage
 from frontdesk.runtime import Frontdesk
 from frontdesk.storage.repos import adapters as repo
 from frontdesk.storage.repos import knowledge as knowledge_repo
@@ -66,7 +67,9 @@ def _served_adapter(client: TestClient, frontdesk: Frontdesk, name: str) -> str 
     assert status.status_code == 200, status.text
     models = status.json()["serving"]["models"]
     assert models["intent_model"] is None
-    return models["retrieval_adapter"]  # type: ignore[no-any-return]
+    adapter = models["retrieval_adapter"]
+    assert adapter is None or isinstance(adapter, str)
+    return adapter
 
 
 def _stored(frontdesk: Frontdesk, tenant: str, data: bytes) -> str:
@@ -76,7 +79,7 @@ def _stored(frontdesk: Frontdesk, tenant: str, data: bytes) -> str:
     return version
 
 
-def _ids(found: list) -> list[str]:  # type: ignore[type-arg]
+def _ids(found: Sequence[Passage]) -> list[str]:
     return [p.chunk_id for p in found]
 
 

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from frontdesk.domain.conversation import Turn
 from frontdesk.runtime import Frontdesk
+from tests.conftest import TenantKeys
 
 pytestmark = pytest.mark.slow
 
@@ -51,7 +53,7 @@ FAQ = (
 
 
 @pytest.fixture
-def helpcenter(frontdesk: Frontdesk, acme, tmp_path: Path) -> str:
+def helpcenter(frontdesk: Frontdesk, acme: TenantKeys, tmp_path: Path) -> str:
     root = tmp_path / "helpcenter"
     root.mkdir()
     (root / "prices.md").write_text(PRICES)
@@ -62,7 +64,7 @@ def helpcenter(frontdesk: Frontdesk, acme, tmp_path: Path) -> str:
     return str(acme.id)
 
 
-def _ask(frontdesk: Frontdesk, tenant_id: str, message: str):  # type: ignore[no-untyped-def]
+def _ask(frontdesk: Frontdesk, tenant_id: str, message: str) -> Turn:
     conversation = frontdesk.conversations.create(tenant_id)
     return frontdesk.conversations.post_message(tenant_id, conversation.id, message).turn
 
