@@ -72,6 +72,7 @@ class KnowledgeRetriever:
         # words the passages lack (the name is usually one), some words alone, then all.
         served = separate(found, self.top_k).served
         unmatched = [w for w in words if not any(_names(p.text, w) for p in served)]
+        searched = list(found)
         longest = sorted(words, key=len, reverse=True)[:2]  # names are long words
         singles = [[w] for w in dict.fromkeys([*unmatched[:2], *longest])]
         attempts = [a for a in dict.fromkeys(map(tuple, [unmatched, *singles, words])) if a]
@@ -85,9 +86,9 @@ class KnowledgeRetriever:
                 self.top_k,
             ).served
             hop = find_membership(words, extra)
-            found = [*found, *(p for p in extra if p.chunk_id not in _ids(found))]
+            searched.extend(extra)
         if hop is None:
-            return found
+            return found  # as the question found them: side searches only look for the row
         label = re.compile(rf"\b{re.escape(hop.label)}\b", re.IGNORECASE)
         again = separate(
             self.knowledge.search(
@@ -101,7 +102,7 @@ class KnowledgeRetriever:
         naming = [p for p in again if p.chunk_id != hop.chunk_id and label.search(p.text)]
         shape = answer_shape(state.text)  # the price table, not a note naming the zone
         target = next((p for p in naming if shape.stated_in(p.text)), None)
-        membership = next((p for p in found if p.chunk_id == hop.chunk_id), None)
+        membership = next((p for p in searched if p.chunk_id == hop.chunk_id), None)
         if target is None or membership is None:
             return found
         state.details["category_hop"] = {"member": hop.member, "label": hop.label}
