@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 
 from frontdesk.pipeline.stages.answer_shape import answer_shape
+from frontdesk.pipeline.stages.sentences import Unit, units
 from frontdesk.pipeline.state import Passage
 from frontdesk.retrieval.text import content_words
 
@@ -76,6 +77,13 @@ def _label(first_cell: str) -> str:
     label = _LABEL_END.split(first_cell.replace("*", ""), maxsplit=1)[0].strip()
     # A category is a short name ("Zone 2", "Tier B"), not a sentence.
     return label if 0 < len(label.split()) <= 3 and not label.startswith("-") else ""
+
+
+def answer_units(passage: Passage) -> list[Unit]:
+    """The passage's answer units; a table of the hop's category keeps only its column
+    ("Max. weight 5 kg: Zone 2 €17.99", not every zone's price)."""
+    category = passage.metadata.get(CATEGORY)
+    return units(passage.text, category if isinstance(category, str) else None)
 
 
 def rows_without(name: str, rows: list[str]) -> set[int]:

@@ -24,7 +24,12 @@ from frontdesk.domain.conversation import Citation
 from frontdesk.domain.replies import NO_EVIDENCE_ANSWER, NO_KNOWLEDGE_ANSWER
 from frontdesk.pipeline.protocols import StageReport
 from frontdesk.pipeline.stages.answer_shape import AnswerShape, answer_shape
-from frontdesk.pipeline.stages.category_hop import CATEGORY, CATEGORY_MEMBER, rows_without
+from frontdesk.pipeline.stages.category_hop import (
+    CATEGORY,
+    CATEGORY_MEMBER,
+    answer_units,
+    rows_without,
+)
 from frontdesk.pipeline.stages.evidence import HOP_KEY
 from frontdesk.pipeline.stages.quantities import asked_quantities, broken_bound, fitting_row
 from frontdesk.pipeline.stages.sentence_rank import SentenceModel, Similarity, sentence_candidates
@@ -308,7 +313,8 @@ def _best_sentences(
         return [answer.strip()]
     if limit <= 0:
         return []
-    found = units(passage.text)
+    found = answer_units(passage)
+    category = passage.metadata.get(CATEGORY)
     if not found:
         return []
     candidates = [u.text for u in found]
@@ -327,6 +333,8 @@ def _best_sentences(
             s + (shape_bonus if shape.stated_in(c) else 0.0)
             for s, c in zip(score, candidates, strict=True)
         ]
+        if isinstance(category, str):  # the category's rows are what the hop came for
+            score = [s + (shape_bonus if u.row else 0.0) for s, u in zip(score, found, strict=True)]
     wrong_rows: set[int] = set()  # rows for another weight or length than the customer's
     for key in (CATEGORY_MEMBER, CATEGORY):  # the category hop: the rows naming its find
         name = passage.metadata.get(key)

@@ -71,7 +71,10 @@ class KnowledgeRetriever:
         # The membership table is rarely among the question's passages: search for the
         # words the passages lack (the name is usually one), some words alone, then all.
         served = separate(found, self.top_k).served
-        unmatched = [w for w in words if not any(_names(p.text, w) for p in served)]
+        # A word a passage's title or headings say ("how *much* does …") is not a name
+        # the passages lack.
+        shown = [" ".join((p.title, *p.heading_path, p.text)) for p in served]
+        unmatched = [w for w in words if not any(_names(text, w) for text in shown)]
         searched = list(found)
         longest = sorted(words, key=len, reverse=True)[:2]  # names are long words
         singles = [[w] for w in dict.fromkeys([*unmatched[:2], *longest])]
@@ -101,7 +104,12 @@ class KnowledgeRetriever:
         ).served
         naming = [p for p in again if p.chunk_id != hop.chunk_id and label.search(p.text)]
         shape = answer_shape(state.text)  # the price table, not a note naming the zone
-        target = next((p for p in naming if shape.stated_in(p.text)), None)
+        stating = [p for p in naming if shape.stated_in(p.text)]
+        # A table filed by the category ("| Zone 5 | 6-14 business days |") before prose
+        # that mentions it ("returns take … up to 3 weeks for Zone 5")
+        target = next((p for p in stating if _tabled(p.text, label)), None) or next(
+            iter(stating), None
+        )
         membership = next((p for p in searched if p.chunk_id == hop.chunk_id), None)
         if target is None or membership is None:
             return found
@@ -188,6 +196,11 @@ class KnowledgeRetriever:
 
 def _ids(passages: list[Passage]) -> set[str]:
     return {p.chunk_id for p in passages}
+
+
+def _tabled(text: str, label: re.Pattern[str]) -> bool:
+    """A table row (or header) of ``text`` names the category."""
+    return any(line.lstrip().startswith("|") and label.search(line) for line in text.splitlines())
 
 
 def _names(text: str, word: str) -> bool:

@@ -18,8 +18,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from frontdesk.pipeline.stages.answer_shape import AnswerShape
+from frontdesk.pipeline.stages.category_hop import answer_units
 from frontdesk.pipeline.stages.evidence import HOP_KEY
-from frontdesk.pipeline.stages.sentences import units
 from frontdesk.pipeline.state import Passage
 from frontdesk.retrieval.text import analyze
 
@@ -81,7 +81,7 @@ def sentence_candidates(
         if answer is not None:
             raw.append((index, answer, False, True))
             continue
-        for position, unit in enumerate(units(passage.text)):
+        for position, unit in enumerate(answer_units(passage)):
             raw.append((index, unit.text, unit.dangling, position == 0))
     if not raw:
         return []

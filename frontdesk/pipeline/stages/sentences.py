@@ -53,12 +53,23 @@ def _row(header: list[str] | None, cells: list[str]) -> str:
     return text if not text or text.endswith((".", "!", "?")) else f"{text}."
 
 
-def _lines(text: str) -> list[tuple[str, bool, bool]]:
+def _column(header: list[str], column: str | None) -> int | None:
+    """The index of the header cell naming ``column`` ("Zone 2"), never the first."""
+    if column is None:
+        return None
+    wanted = column.strip().lower()
+    named = [i for i, h in enumerate(header) if h.replace("*", "").strip().lower() == wanted]
+    return named[0] if named and named[0] > 0 else None
+
+
+def _lines(text: str, column: str | None = None) -> list[tuple[str, bool, bool]]:
     """(text, is a list item or table row, is a table row) per meaningful line; table rules
-    dropped, and a table's header row named in each of its rows instead of standing alone."""
+    dropped, and a table's header row named in each of its rows instead of standing alone.
+    With ``column`` a table with a column of that name keeps only it beside the first."""
     out: list[tuple[str, bool, bool]] = []
     raw = [line.strip() for line in text.splitlines()]
     header: list[str] | None = None
+    keep: int | None = None
     for number, stripped in enumerate(raw):
         if not stripped or _TABLE_RULE.match(stripped) or _COMMENT.match(stripped):
             continue
@@ -66,10 +77,16 @@ def _lines(text: str) -> list[tuple[str, bool, bool]]:
             following = raw[number + 1] if number + 1 < len(raw) else ""
             if _TABLE_RULE.match(following):
                 header = _cells(stripped)  # the header row: named in each row below
+                keep = _column(header, column)
                 continue
-            out.append((_row(header, _cells(stripped)), True, True))
+            cells = _cells(stripped)
+            if header is not None and keep is not None and len(cells) == len(header):
+                # "Max. weight 5 kg: Zone 2 €17.99", not every zone's price
+                out.append((_row([header[0], header[keep]], [cells[0], cells[keep]]), True, True))
+                continue
+            out.append((_row(header, cells), True, True))
             continue
-        header = None
+        header, keep = None, None
         if _LIST_MARK.match(stripped):
             out.append((_LIST_MARK.sub("", stripped), True, False))
         else:
@@ -77,10 +94,11 @@ def _lines(text: str) -> list[tuple[str, bool, bool]]:
     return out
 
 
-def units(text: str) -> list[Unit]:
+def units(text: str, column: str | None = None) -> list[Unit]:
     """The passage's sentences, list items and table rows in order; a sentence that
-    announces a list directly after it is joined with that list's items."""
-    lines = _lines(text)
+    announces a list directly after it is joined with that list's items. ``column``: a
+    table's column the answer is about (a category the question's member belongs to)."""
+    lines = _lines(text, column)
     out: list[Unit] = []
     index = 0
     while index < len(lines):

@@ -28,11 +28,11 @@ The price of a label depends on the parcel size class and the destination zone.
 
 ## International prices (by weight)
 
-| Max. weight | Zone 2 | Zone 3 |
-|---|---|---|
-| 2 kg | €12.99 | €15.99 |
-| 5 kg | €17.99 | €21.99 |
-| 10 kg | €24.99 | €29.99 |
+| Max. weight | Zone 2 | Zone 3 | Zone 4 |
+|---|---|---|---|
+| 2 kg | €12.99 | €15.99 | €34.99 |
+| 5 kg | €17.99 | €21.99 | €49.99 |
+| 10 kg | €24.99 | €29.99 | €69.99 |
 """
 ZONES = """# Shipping zones: where can I send parcels?
 <!-- url: https://help.example.com/zones -->
@@ -44,6 +44,7 @@ Prices and delivery times depend on the destination zone.
 | Zone 1 \u2013 Domestic | Germany |
 | Zone 2 \u2013 Neighbours | Austria, Belgium, Denmark, France, Netherlands, Poland |
 | Zone 3 \u2013 Rest of EU | All other EU member states, e.g. Italy, Spain, Sweden, Greece |
+| Zone 4 \u2013 Rest of the world | All other countries, e.g. USA, Canada, Japan |
 """
 FAQ = (
     "question,answer,url\n"
@@ -74,6 +75,8 @@ def _ask(frontdesk: Frontdesk, tenant_id: str, message: str) -> Turn:
     [
         ("what does it cost to mail a 4 kg box to my mum in austria", "Zone 2", "€17.99", "€6.49"),
         ("how much to send 9kg to spain", "Zone 3", "€29.99", "€8.99"),
+        # a short name among generic words ("much", "cost", "ship") is still looked up
+        ("how much does it cost to ship to the usa", "Zone 4", "€34.99", "€4.49"),
     ],
 )
 def test_a_country_is_priced_by_its_zone(
@@ -84,6 +87,9 @@ def test_a_country_is_priced_by_its_zone(
     assert retrieve["detail"]["category_hop"]["label"] == label
     assert price in turn.text, turn.text
     assert wrong not in turn.text  # the domestic price list is another case
+    # only the customer's zone is quoted from the price table
+    others = {"Zone 2", "Zone 3", "Zone 4"} - {label}
+    assert not any(f"{zone} €" in turn.text for zone in others), turn.text
     assert {c["url"] for c in turn.citations} >= {
         "https://help.example.com/prices",
         "https://help.example.com/zones",

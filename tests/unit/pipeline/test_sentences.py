@@ -49,6 +49,21 @@ def test_a_table_row_names_its_cells_by_the_header_and_stays_one_unit() -> None:
     ]
 
 
+def test_a_table_read_for_one_column_keeps_only_that_column() -> None:
+    # The customer's destination is in Zone 5: the other zones' prices are noise.
+    text = (
+        "| Max. weight | Zone 2 | Zone 5 |\n|---|---|---|\n"
+        "| 2 kg | €12.99 | €34.99 |\n| 5 kg | €17.99 | €49.99 |"
+    )
+    assert units(text, column="zone 5") == [
+        Unit("Max. weight 2 kg: Zone 5 €34.99.", row=True),
+        Unit("Max. weight 5 kg: Zone 5 €49.99.", row=True),
+    ]
+    # A table without such a column, and the first column, are read whole.
+    assert units(text, column="Zone 3") == units(text)
+    assert units(text, column="Max. weight") == units(text)
+
+
 def test_rows_of_a_table_chunked_without_its_header_keep_their_cells() -> None:
     assert units("| 10 kg | €24.99 | €69.99 |") == [Unit("10 kg · €24.99 · €69.99.", row=True)]
 
