@@ -19,7 +19,9 @@ _AMOUNT = re.compile(
 )
 _TIME = re.compile(
     r"\b\d+\s*(?:calendar |business |working )?(?:minutes?|hours?|days?|weeks?|months?|years?)\b"
-    r"|\b\d{1,2}[:.]\d{2}\b|\b(?:immediately|instantly|same day|next business day)\b",
+    # a clock time ("08:00", "3 pm"), never a price ("€12.99" is not a time)
+    r"|(?<![€$£\d.,])\b\d{1,2}:\d{2}\b|\b\d{1,2}(?:[:.]\d{2})?\s?(?:am|pm)\b"
+    r"|\b(?:immediately|instantly|same day|next business day)\b",
     re.I,
 )
 _PLACE = re.compile(r"\s>\s|\bgo to\b|\bselect\b|\bclick\b|\btap\b|\bopen\b", re.I)

@@ -93,10 +93,12 @@ class KnowledgeRetriever:
         if hop is None:
             return found  # as the question found them: side searches only look for the row
         label = re.compile(rf"\b{re.escape(hop.label)}\b", re.IGNORECASE)
+        # The message's own words with the category: a follow-up ("how long will it
+        # take?") searched with the earlier price question finds the price tables again.
         again = separate(
             self.knowledge.search(
                 state.tenant_id,
-                f"{query} {hop.label}",
+                f"{state.text} {hop.label}",
                 2 * self.top_k + TICKET_HEADROOM,
                 language=language,
             ),

@@ -46,6 +46,17 @@ Prices and delivery times depend on the destination zone.
 | Zone 3 \u2013 Rest of EU | All other EU member states, e.g. Italy, Spain, Sweden, Greece |
 | Zone 4 \u2013 Rest of the world | All other countries, e.g. USA, Canada, Japan |
 """
+DELIVERY = """# Delivery times
+<!-- url: https://help.example.com/delivery-times -->
+
+Delivery times are counted in business days.
+
+| Zone | Standard |
+|---|---|
+| Zone 1 \u2013 Domestic | 1\u20132 business days |
+| Zone 2 \u2013 Neighbours | 2\u20134 business days |
+| Zone 3 \u2013 Rest of EU | 3\u20136 business days |
+"""
 FAQ = (
     "question,answer,url\n"
     "How much does it cost to send a small parcel within Germany?,"
@@ -59,6 +70,7 @@ def helpcenter(frontdesk: Frontdesk, acme: TenantKeys, tmp_path: Path) -> str:
     root.mkdir()
     (root / "prices.md").write_text(PRICES)
     (root / "zones.md").write_text(ZONES)
+    (root / "delivery.md").write_text(DELIVERY)
     (root / "faq.csv").write_text(FAQ)
     report = frontdesk.knowledge.ingest_paths(acme.id, [root])
     assert report.failed == {}
@@ -103,3 +115,17 @@ def test_a_question_without_a_listed_member_does_not_hop(
     retrieve = next(s for s in turn.trace if s["name"] == "retrieve")
     assert "category_hop" not in retrieve["detail"]
     assert "€4.49" in turn.text, turn.text
+
+
+def test_a_follow_up_asking_how_long_is_answered_with_the_zones_time(
+    frontdesk: Frontdesk, helpcenter: str
+) -> None:
+    # It was answered with the price table again: the follow-up was searched with the
+    # earlier price question, and "€12.99" read as a clock time.
+    conversation = frontdesk.conversations.create(helpcenter)
+    post = frontdesk.conversations.post_message
+    first = post(helpcenter, conversation.id, "how much to send a 4 kg box to austria").turn
+    assert "€17.99" in first.text, first.text
+    turn = post(helpcenter, conversation.id, "and how long will it take?").turn
+    assert "2\u20134 business days" in turn.text, turn.text
+    assert "€" not in turn.text, turn.text

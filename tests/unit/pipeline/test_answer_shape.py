@@ -47,6 +47,16 @@ def test_questions_are_read_for_the_kind_of_fact_they_ask_for() -> None:
     assert not answer_shape("how much").stated_in("Plus is our most popular plan.")
 
 
+def test_a_price_is_not_a_time() -> None:
+    # "how long will it take" after a price question was answered with the price table:
+    # "€12.99" read as the clock time "12.99".
+    when = answer_shape("how long will it take")
+    assert not when.stated_in("| 2 kg | €12.99 | €15.99 |")
+    assert not when.stated_in("A Small parcel costs 4.49 on Basic.")
+    for stated in ("between 08:00 and 18:00", "by 3 pm", "at 9.30am", "in 1-2 business days"):
+        assert when.stated_in(stated), stated
+
+
 def test_the_sentence_stating_the_asked_amount_is_preferred() -> None:
     plain, shaped = _state("how much is the plus plan"), _state("how much is the plus plan")
     plain.passages = shaped.passages = [PLANS]
