@@ -67,6 +67,9 @@ class ExtractiveGenerator:
     # gains this, the passage's other rows with such a bound lose it, and a passage whose
     # first sentence sets a bound the quantity breaks ("up to 2 kg") answers last.
     quantity_fit: float = 0.0
+    # A later passage whose evidence is this far below the answering one's adds nothing
+    # ("how much is the Plus plan": the Business plan's price is another question).
+    follow_gap: float | None = None
     embedder: Embedder | None = field(default=None, repr=False)
     _vectors: dict[str, npt.NDArray[np.float32]] = field(
         default_factory=dict, init=False, repr=False
@@ -164,6 +167,10 @@ class ExtractiveGenerator:
         covered: set[str] = set()
         shape = answer_shape(state.text)
         for index in self._order(state.passages, shape, state.text)[: self.max_passages]:
+            if chosen and self.follow_gap is not None:
+                lead = evidence_of(state.passages[chosen[0][0]])
+                if evidence_of(state.passages[index]) < lead - self.follow_gap:
+                    break
             picked = _best_sentences(
                 state.passages[index],
                 query_terms,

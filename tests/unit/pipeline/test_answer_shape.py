@@ -100,3 +100,28 @@ def test_a_full_question_after_an_ok_still_starts_a_new_topic() -> None:
     state = TurnState(tenant_id="t", conversation_id="c", text=text, history=history)
     HistoryCondenser(name="context").run(state)
     assert state.query == text
+
+
+def test_a_far_weaker_second_passage_adds_nothing() -> None:
+    # "how much is the plus plan" quoted the Business plan's price after Plus's.
+    plus = Passage(
+        chunk_id="plus",
+        title="How much does the Plus plan cost?",
+        score=0.9,
+        text="Plus costs €9.99 per month.",
+        metadata={"dense": 0.98},
+    )
+    business = Passage(
+        chunk_id="business",
+        title="How much does the Business plan cost?",
+        score=0.5,
+        text="Business costs €49 per month.",
+        metadata={"dense": 0.62},
+    )
+    both, one = _state("how much is the plus plan"), _state("how much is the plus plan")
+    both.passages = one.passages = [plus, business]
+    ExtractiveGenerator(name="generate", require_new_terms=False).run(both)
+    ExtractiveGenerator(name="generate", require_new_terms=False, follow_gap=0.3).run(one)
+    assert [c.chunk_id for c in both.citations] == ["plus", "business"]
+    assert [c.chunk_id for c in one.citations] == ["plus"]
+    assert one.answer == "Plus costs €9.99 per month. [1]"
