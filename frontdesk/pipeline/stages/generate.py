@@ -167,9 +167,12 @@ class ExtractiveGenerator:
         covered: set[str] = set()
         shape = answer_shape(state.text)
         for index in self._order(state.passages, shape, state.text)[: self.max_passages]:
-            if chosen and self.follow_gap is not None:
+            passage = state.passages[index]
+            # The row naming the customer's category ("Zone 2 - Neighbours: … Austria")
+            # says why the price applies, however weakly it matches the question.
+            if chosen and self.follow_gap is not None and not passage.metadata.get(CATEGORY_MEMBER):
                 lead = evidence_of(state.passages[chosen[0][0]])
-                if evidence_of(state.passages[index]) < lead - self.follow_gap:
+                if evidence_of(passage) < lead - self.follow_gap:
                     break
             picked = _best_sentences(
                 state.passages[index],
