@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -60,7 +61,8 @@ def pgvector_server() -> Iterator[str]:
     try:
         yield server.get_uri()
     finally:
-        server.cleanup()
+        server.cleanup()  # removes data/, not the folder around it
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 class RedisServer:
