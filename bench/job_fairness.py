@@ -1,15 +1,19 @@
 """Background jobs against chat, on real processes over a fresh PostgreSQL database.
 
 Fairness (the default): ``--clients`` concurrent chat clients post demo questions for
-``--seconds`` with no upload (baseline), then during another tenant's upload of
-``--documents`` distinct synthetic articles; a third tenant's one-article upload, sent at
-the start of that second phase, is timed. Jobs run in the API process (mode
-``in-process``, the embedded default) or in one ``frontdesk worker`` (mode ``worker``,
-PostgreSQL queue). With ``--replicas R`` the clients take turns across R ``frontdesk
-serve`` processes; the RSS of every process is read at the end. The issue's load scenario:
+``--seconds`` with no upload (baseline, after ``--warm-up-s`` unmeasured), then during
+another tenant's upload of ``--documents`` distinct synthetic articles; a third tenant's
+one-article upload, sent at the start of that second phase, is timed. Jobs run in the API
+process (mode ``in-process``, the embedded default) or in one ``frontdesk worker`` (mode
+``worker``, PostgreSQL queue). With ``--replicas R`` the clients take turns across R
+``frontdesk serve`` processes; the RSS of every process is read at the end. ``--pgvector``
+starts a PostgreSQL 18 + pgvector from Python (search inside the database; else the server
+named by FRONTDESK_TEST_POSTGRES_URL), ``--redis`` a redis-server of the run's own (rate
+limits through it on every request). The upload goes in requests of ``--batch`` files (the
+API parses at most 1,000 files a request), one job each. The issue's load scenario:
 
     .venv/bin/python bench/job_fairness.py --modes worker --replicas 2 --clients 32 \\
-        --documents 10000 --seconds 60
+        --documents 10000 --seconds 60 --pgvector --redis
 
 Ingest rate (``--ingest-rate``): the same upload of ``--documents`` articles, as one
 request (or ``--uploads`` requests), with each number of workers in ``--workers``, no
@@ -44,12 +48,15 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from stack_common import (  # noqa: E402
+    ADMIN_URL,
     articles,
     cli,
     environment,
     fresh_database,
     memory_mb,
+    pgvector_server,
     process,
+    redis_server,
     tenant_keys,
     wait_ready,
 )
@@ -153,9 +160,34 @@ def _finished(http: httpx.Client, job: str, auth: dict[str, str]) -> dict[str, A
     return ended
 
 
+@contextlib.contextmanager
+def _services(args: argparse.Namespace) -> Iterator[tuple[str, str | None]]:
+    """The PostgreSQL admin URL and Redis URL (None: no Redis) the run uses."""
+    with contextlib.ExitStack() as stack:
+        admin = stack.enter_context(pgvector_server()) if args.pgvector else ADMIN_URL
+        yield admin, stack.enter_context(redis_server()) if args.redis else None
+
+
+def _upload(
+    http: httpx.Client, auth: dict[str, str], documents: int, batch: int, tag: str
+) -> list[str]:
+    """``documents`` articles in requests of at most ``batch`` files (the API parses at
+    most 1,000 files a request: Starlette's multipart limit); the jobs' ids."""
+    files = articles(documents, tag)
+    jobs = []
+    for start in range(0, documents, batch):
+        sent = http.post(
+            "/v1/knowledge/documents", files=files[start : start + batch], headers=auth
+        )
+        assert sent.status_code == 202, sent.text
+        jobs.append(str(sent.json()["id"]))
+    return jobs
+
+
 def _fairness(mode: str, args: argparse.Namespace, work: Path) -> dict[str, Any]:
-    with fresh_database() as url:
-        env = environment(url, work, "inprocess" if mode == "in-process" else "postgres")
+    with _services(args) as (admin, redis_url), fresh_database(admin) as url:
+        queue = "inprocess" if mode == "in-process" else "postgres"
+        env = environment(url, work, queue, redis_url)
         cli(env, "init")
         keys = {tenant: tenant_keys(env, tenant) for tenant in ("chat", "bulk", "small")}
         demo = ROOT / "examples" / "demo-helpcenter"
@@ -163,22 +195,23 @@ def _fairness(mode: str, args: argparse.Namespace, work: Path) -> dict[str, Any]
         workers = 1 if mode == "worker" else 0
         with _stack(env, work, args.replicas, workers) as (bases, pids):
             widget = keys["chat"]["widget"]
+            # Unmeasured: each replica's first turns (lazy loads) would inflate the baseline.
+            warm_up = _chat_load(bases, widget, args.clients, args.warm_up_s)
+            load = {"baseline": os.getloadavg()[0]}
             baseline = _chat_load(bases, widget, args.clients, args.seconds)
             with httpx.Client(base_url=bases[0], timeout=600) as http:
                 bulk_auth = {"Authorization": f"Bearer {keys['bulk']['admin']}"}
-                files = articles(args.documents, "bulk")
-                bulk = http.post("/v1/knowledge/documents", files=files, headers=bulk_auth)
-                bulk_id = bulk.json()["id"]
+                uploaded = time.monotonic()
+                bulk_jobs = _upload(http, bulk_auth, args.documents, args.batch, "bulk")
+                upload_s = time.monotonic() - uploaded
                 wait_for(
-                    lambda: _job_status(http, bulk_id, bulk_auth)["done"] > 0,
+                    lambda: any(_job_status(http, j, bulk_auth)["done"] > 0 for j in bulk_jobs),
                     timeout_s=600,
                     what="the bulk upload to start",
                 )
                 small_auth = {"Authorization": f"Bearer {keys['small']['admin']}"}
                 sent = time.monotonic()
-                small = http.post(
-                    "/v1/knowledge/documents", files=articles(1, "small"), headers=small_auth
-                ).json()["id"]
+                small = _upload(http, small_auth, 1, 1, "small")[0]
                 finished: list[float] = []
 
                 def watch() -> None:  # while the chat load runs
@@ -195,25 +228,34 @@ def _fairness(mode: str, args: argparse.Namespace, work: Path) -> dict[str, Any]
 
                 watching = threading.Thread(target=watch)
                 watching.start()
+                load["during_ingest"] = os.getloadavg()[0]
                 during = _chat_load(bases, widget, args.clients, args.seconds)
                 memory = {name: memory_mb(pid) for name, pid in pids.items()}
                 watching.join()
-                progress = _job_status(http, bulk_id, bulk_auth)
+                bulk = [_job_status(http, job, bulk_auth) for job in bulk_jobs]
+    done = sum(int(job["done"]) for job in bulk)
     return {
         "mode": mode,
         "replicas": args.replicas,
+        "redis": bool(args.redis),
+        "pgvector": bool(args.pgvector),
+        "warm_up": warm_up,
         "baseline": baseline,
         "during_ingest": during,
         "p95_ratio": round(during["p95_ms"] / baseline["p95_ms"], 2),
         "one_document_wait_s": round(finished[0] - sent, 2),
-        "bulk_done_after_chat": f"{progress['done']}/{progress['total']}",
+        "bulk_upload_requests": len(bulk_jobs),
+        "bulk_upload_s": round(upload_s, 1),
+        "bulk_done_after_chat": f"{done}/{args.documents}",
+        "bulk_failed_jobs": sum(job["status"] == "failed" for job in bulk),
+        "load_average_1m_at_start": {k: round(v, 1) for k, v in load.items()},
         "memory_mb": memory,
     }
 
 
 def _ingest_rate(workers: int, args: argparse.Namespace, work: Path) -> dict[str, Any]:
-    with fresh_database() as url:
-        env = environment(url, work, "postgres")
+    with _services(args) as (admin, redis_url), fresh_database(admin) as url:
+        env = environment(url, work, "postgres", redis_url)
         cli(env, "init")
         print(f"workers {workers}: load average {os.getloadavg()[0]:.1f}", flush=True)
         auth = {"Authorization": f"Bearer {tenant_keys(env, 'bulk')['admin']}"}
@@ -254,8 +296,17 @@ def main() -> None:
     parser.add_argument("--documents", type=int, default=400)
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--warm-up-s", type=float, default=15.0, help="chat, not measured")
     parser.add_argument("--modes", nargs="+", default=["in-process", "worker"])
     parser.add_argument("--replicas", type=int, default=1)
+    parser.add_argument(
+        "--pgvector",
+        action="store_true",
+        help="a PostgreSQL 18 + pgvector started from Python (search in the database), "
+        "not FRONTDESK_TEST_POSTGRES_URL's server",
+    )
+    parser.add_argument("--redis", action="store_true", help="a redis-server of the run's own")
+    parser.add_argument("--batch", type=int, default=1000, help="files per upload request")
     parser.add_argument("--ingest-rate", action="store_true")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument(

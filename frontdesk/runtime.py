@@ -201,7 +201,7 @@ class Frontdesk:
     def _job_queue(self) -> JobQueue:
         """Named tasks through one queue interface: threads here, or PostgreSQL and
         ``frontdesk worker`` processes (``FRONTDESK_JOB_QUEUE``)."""
-        tasks = build_tasks(self.knowledge, lambda: self.intents)
+        tasks = build_tasks(self.knowledge, self.database, lambda: self.intents)
         tasks.register("adapt_retrieval", adapt_retrieval_task(lambda: self.adaptation))
         runner = JobRunner(self.database, tasks)
         if self.settings.job_queue == "inprocess":

@@ -11,13 +11,13 @@ from __future__ import annotations
 import json
 import time
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from typing import Any
 
 from frontdesk.errors import ConflictError, InvalidInputError
-from frontdesk.jobs.runner import FINISHED
 from frontdesk.storage.db import Database
 from frontdesk.storage.repos import jobs as repo
-from frontdesk.storage.repos.jobs import JobInfo
+from frontdesk.storage.repos.jobs import FINISHED, JobInfo
 
 
 class JobQueue(ABC):
@@ -26,8 +26,17 @@ class JobQueue(ABC):
     def __init__(self, database: Database) -> None:
         self._db = database
 
-    def submit(self, tenant_id: str, task: str, payload: dict[str, Any], total: int) -> JobInfo:
-        """Record a queued job of ``task`` (whose kind it is) and queue it."""
+    def submit(
+        self,
+        tenant_id: str,
+        task: str,
+        payload: dict[str, Any],
+        total: int,
+        files: Sequence[tuple[str, bytes]] = (),
+    ) -> JobInfo:
+        """Record a queued job of ``task`` (whose kind it is) and queue it. ``files``
+        (``(uri, bytes)``) are stored with the job, once, for the task to read by
+        position: a payload crosses processes at every slice, so it stays small."""
         try:
             json.dumps(payload)
         except (TypeError, ValueError) as exc:
@@ -35,6 +44,7 @@ class JobQueue(ABC):
             raise InvalidInputError(f"job payload is not JSON: {exc}", field="payload") from None
         with self._db.transaction() as session:
             job = repo.create(session, tenant_id, task, total, owner=self._owner())
+            repo.add_files(session, tenant_id, job.id, files)
         self._enqueue(tenant_id, job.id, task, payload)
         return job
 

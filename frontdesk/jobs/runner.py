@@ -13,10 +13,9 @@ from frontdesk.errors import FrontdeskError
 from frontdesk.jobs.tasks import JobCancelled, TaskContext, TaskRegistry, merge_results
 from frontdesk.storage.db import Database
 from frontdesk.storage.repos import jobs as repo
+from frontdesk.storage.repos.jobs import FINISHED
 
 log = logging.getLogger(__name__)
-
-FINISHED = frozenset({"succeeded", "failed", "cancelled"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,17 +14,23 @@ from pydantic import TypeAdapter
 
 from frontdesk.intents.dataset import LabelledExample
 from frontdesk.intents.encoder_tuning import FineTuneOptions
+from frontdesk.jobs.queue import JobQueue
 from frontdesk.jobs.tasks import Slice, TaskContext, TaskRegistry, TaskSpec
 from frontdesk.services.intents import IntentService
 from frontdesk.services.knowledge import KnowledgeService
+from frontdesk.storage.db import Database
+from frontdesk.storage.repos import jobs as repo
+from frontdesk.storage.repos.jobs import JobInfo
 
 # A slice takes no new file after this much work (it always takes one): another tenant's
 # job waits at most about this long plus one file for its turn, whatever the files' sizes.
 INGEST_SLICE_S = 1.0
 
 
-def ingest_payload(items: list[tuple[str, bytes]]) -> dict[str, Any]:
-    return {"files": [{"uri": uri, "data": base64.b64encode(data).decode()} for uri, data in items]}
+def submit_ingest(jobs: JobQueue, tenant_id: str, items: list[tuple[str, bytes]]) -> JobInfo:
+    """Queue an upload: its files are stored with the job once; each slice's payload is
+    only the position of the next file (``{"next": n, "count": total}``)."""
+    return jobs.submit(tenant_id, "ingest", {"next": 0, "count": len(items)}, len(items), items)
 
 
 def examples_payload(
@@ -41,34 +47,58 @@ def examples_payload(
     return payload
 
 
-def _reader(data: str) -> Callable[[], bytes]:
-    return lambda: base64.b64decode(data)
+def _stored(database: Database, tenant_id: str, job_id: str) -> Callable[[int], tuple[str, bytes]]:
+    def read(position: int) -> tuple[str, bytes]:
+        with database.transaction() as session:
+            return repo.file_at(session, tenant_id, job_id, position)
+
+    return read
 
 
-def ingest_task(knowledge: KnowledgeService, slice_s: float = INGEST_SLICE_S) -> TaskSpec:
+def _given(data: bytes) -> Callable[[], bytes]:
+    return lambda: data
+
+
+def _legacy(files: list[dict[str, str]]) -> Callable[[int], tuple[str, bytes]]:
+    """A payload queued before the files were stored (``{"files": [...]}``)."""
+    return lambda n: (str(files[n]["uri"]), base64.b64decode(files[n]["data"]))
+
+
+def ingest_task(
+    knowledge: KnowledgeService, database: Database, slice_s: float = INGEST_SLICE_S
+) -> TaskSpec:
     def run(context: TaskContext, payload: dict[str, Any]) -> Slice:
-        files = list(payload["files"])
-        taken = 0
+        legacy: list[dict[str, str]] | None = payload.get("files")
+        if legacy is not None:
+            start, count, read = 0, len(legacy), _legacy(legacy)
+            base = context.done  # files finished before this slice
+        else:
+            start, count = int(payload["next"]), int(payload["count"])
+            read = _stored(database, context.tenant_id, context.job_id)
+            base = start  # a retried slice counts its files again from where it began
+        position = start
         deadline = time.monotonic() + slice_s
 
         def items() -> Iterator[tuple[str, Callable[[], bytes]]]:
-            nonlocal taken
-            for file in files:
-                if taken and time.monotonic() >= deadline:
+            nonlocal position
+            while position < count:
+                if position > start and time.monotonic() >= deadline:
                     return
-                taken += 1
-                yield str(file["uri"]), _reader(str(file["data"]))
+                uri, data = read(position)
+                position += 1
+                yield uri, _given(data)
 
         report = knowledge.ingest_items(
             context.tenant_id,
             items(),
-            total=len(files),
-            progress=lambda done, _total, uri: context.progress(
-                context.done + done, context.total, uri
-            ),
+            total=count,
+            progress=lambda done, _total, uri: context.progress(base + done, context.total, uri),
         )
-        rest = files[taken:]
-        return Slice(report.to_dict(), {"files": rest} if rest else None)
+        if position >= count:
+            return Slice(report.to_dict())
+        if legacy is not None:
+            return Slice(report.to_dict(), {"files": legacy[position:]})
+        return Slice(report.to_dict(), {"next": position, "count": count})
 
     return TaskSpec(run)
 
@@ -91,8 +121,10 @@ def train_intents_task(intents: Callable[[], IntentService]) -> TaskSpec:
     return TaskSpec(run)
 
 
-def build_tasks(knowledge: KnowledgeService, intents: Callable[[], IntentService]) -> TaskRegistry:
+def build_tasks(
+    knowledge: KnowledgeService, database: Database, intents: Callable[[], IntentService]
+) -> TaskRegistry:
     registry = TaskRegistry()
-    registry.register("ingest", ingest_task(knowledge))
+    registry.register("ingest", ingest_task(knowledge, database))
     registry.register("train_intents", train_intents_task(intents))
     return registry

@@ -1,6 +1,6 @@
 """Tables for operating Frontdesk: hourly, daily and monthly stats rollups, alert rules
-and their history, webhook subscriptions and their delivery log. Every row carries
-``tenant_id``."""
+and their history, webhook subscriptions and their delivery log, the files a queued job
+works through. Every row carries ``tenant_id``."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -158,3 +159,17 @@ class WebhookDeliveryRow(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class JobFileRow(Base):
+    """A file a job works through (an upload being ingested), stored once when the job is
+    submitted: the job's queued payload carries only the position of the next one, and
+    the rows go when the job finishes (:func:`frontdesk.storage.repos.jobs.set_state`)."""
+
+    __tablename__ = "job_files"
+
+    job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
+    uri: Mapped[str] = mapped_column(Text)
+    data: Mapped[bytes] = mapped_column(LargeBinary)

@@ -16,7 +16,7 @@ from frontdesk.errors import InvalidInputError
 from frontdesk.gateway.text import check_text
 from frontdesk.handoff.promotion import FaqSource
 from frontdesk.knowledge.loaders import SUPPORTED
-from frontdesk.services.tasks import ingest_payload
+from frontdesk.services.tasks import submit_ingest
 from frontdesk.storage.repos.jobs import JobInfo
 from frontdesk.storage.repos.knowledge import DocumentInfo, QuarantinedChunk
 
@@ -98,9 +98,7 @@ def upload_documents(
                 field="files",
             )
         items.append((f"upload/{name}", upload.file.read()))
-    return JobPublic.of(
-        frontdesk.jobs.submit(principal.tenant_id, "ingest", ingest_payload(items), len(items))
-    )
+    return JobPublic.of(submit_ingest(frontdesk.jobs, principal.tenant_id, items))
 
 
 @router.get("/v1/knowledge/documents", response_model=list[DocumentPublic])

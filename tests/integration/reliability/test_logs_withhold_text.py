@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from frontdesk.monitoring.logs import WithheldMessageFormatter
-from frontdesk.services.tasks import ingest_payload
+from frontdesk.services.tasks import submit_ingest
 
 from .conftest import served_process
 
@@ -97,9 +97,7 @@ def test_a_job_failing_in_the_database_reports_no_sql_or_document_text(
 ) -> None:
     _trap_inserts(settings.resolved_database_url, on=True, table="documents")
     try:
-        job = frontdesk.jobs.submit(
-            acme.id, "ingest", ingest_payload([("a.md", f"# Codes\n\n{SECRET}".encode())]), 1
-        )
+        job = submit_ingest(frontdesk.jobs, acme.id, [("a.md", f"# Codes\n\n{SECRET}".encode())])
         frontdesk.jobs.wait(job.id, timeout=120)
     finally:
         _trap_inserts(settings.resolved_database_url, on=False, table="documents")
