@@ -207,6 +207,7 @@ def summary(runs: list[RowRun]) -> dict[str, Any]:
                 "reply": r.result.reply.text,
                 "latency_ms": round(r.result.reply.latency_ms, 1),
                 "flags": list(r.result.reply.flags),
+                "confidence": r.result.reply.confidence,
                 "llm_answer": r.llm_answer,
                 "llm_correct": r.llm_correct,
                 "llm_language": r.llm_language,

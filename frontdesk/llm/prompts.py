@@ -12,7 +12,8 @@ Versions with a ``reply_hint`` end the user message, after the question block, w
 "Reply in <language>. End the answer with the number of the passage it uses, like [1]."
 for the turn's reply language: Qwen2.5-Coder answered cross-language questions right and in
 the customer's language only with this per-question hint (a system-prompt instruction alone
-did not; ../shared/MODELS.md, bench/multilingual_llm.py).
+did not; ../shared/MODELS.md, bench/multilingual_llm.py). ``answer-v5``/``-v6`` (= v3/v4)
+also ask to copy menu names, amounts, times and phone numbers as the passage writes them.
 
 The model answers ``{"answer": str, "citations": [int], "sufficient": bool}``.
 """
@@ -125,6 +126,21 @@ _REPLY_HINT = (
 )
 PROMPTS["answer-v3"] = replace(PROMPTS["answer-v1"], version="answer-v3", reply_hint=_REPLY_HINT)
 PROMPTS["answer-v4"] = replace(PROMPTS["answer-v2"], version="answer-v4", reply_hint=_REPLY_HINT)
+
+# v3/v4 and, in the hint, the passage's own words for what the customer must find or type:
+# translated, "Settings > Account" became "paramètres > Compte" (no such menu) and a phone
+# number was re-grouped, which the output guard rightly drops (bench/multilingual_llm.py).
+_REPLY_HINT_EXACT = (
+    "Reply in {language}. Copy menu and button names, amounts, times and phone numbers "
+    "exactly as the passage writes them. End the answer with the number of the passage it "
+    "uses, like [1]."
+)
+PROMPTS["answer-v5"] = replace(
+    PROMPTS["answer-v1"], version="answer-v5", reply_hint=_REPLY_HINT_EXACT
+)
+PROMPTS["answer-v6"] = replace(
+    PROMPTS["answer-v2"], version="answer-v6", reply_hint=_REPLY_HINT_EXACT
+)
 
 
 def reply_hint(prompt: PromptTemplate, reply_language: str | None) -> str:

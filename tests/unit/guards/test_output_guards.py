@@ -144,6 +144,28 @@ def test_an_english_answer_from_english_sources_is_still_checked_word_by_word() 
     assert "unsupported_sentence" in result.flags
 
 
+def test_a_translation_of_a_one_sentence_faq_answer_is_checked_on_its_numbers_only() -> None:
+    """A short FAQ answer is only 0.88 English over 97 languages (below the bar for
+    "clearly in one language"): the correct French answer to demo-148 lost its only
+    sentence to the word check. Among the languages served it is clearly English."""
+    faq = CitedPassage(
+        "faq-3", "The maximum weight is 31.5 kg per parcel on all services and zones.", 1
+    )
+    french = "Le poids maximum d'un colis est de 31.5 kg sur tous les services et zones. [1]"
+    result = check(french, cited=(faq,), retrieved=frozenset({"faq-3"}))
+    assert result.answer == french
+    assert result.action is GuardAction.ALLOW
+    wrong = check(french.replace("31.5", "35"), cited=(faq,), retrieved=frozenset({"faq-3"}))
+    assert "ungrounded_number" in wrong.flags
+    # An English answer to it is still checked word by word.
+    english = check(
+        "Every parcel gets a free loyalty voucher. [1]",
+        cited=(faq,),
+        retrieved=frozenset({"faq-3"}),
+    )
+    assert "unsupported_sentence" in english.flags
+
+
 def test_translated_sentences_are_judged_one_by_one() -> None:
     """A small model starts in German and goes on in English: the German sentence is
     checked on its numbers, the English one word by word as before."""

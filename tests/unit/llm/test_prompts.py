@@ -153,3 +153,32 @@ def test_the_reply_hint_names_any_language_and_defaults_to_english() -> None:
     assert last_line("sv").startswith("Reply in Swedish.")  # beyond the catalogues
     assert last_line("xx").startswith("Reply in xx.")  # unknown: the code as it is
     assert last_line("fr", "answer-v4").startswith("Reply in French.")
+
+
+def test_answer_v5_and_v6_ask_to_copy_menu_names_and_numbers_after_the_language() -> None:
+    v5 = build_messages(
+        "answer-v5",
+        canary="CANARY-42",
+        passages=PASSAGES[:1],
+        question="Comment supprimer mon compte ?",
+        reply_language="fr",
+    )
+    assert v5[1]["content"].endswith(
+        "</question>\nReply in French. Copy menu and button names, amounts, times and phone "
+        "numbers exactly as the passage writes them. End the answer with the number of the "
+        "passage it uses, like [1]."
+    )
+    assert v5[0] == _messages()[0]  # v1's system message: the same cached prefix
+    history = [HistoryTurn("customer", "Hallo"), HistoryTurn("bot", "Wie kann ich helfen?")]
+    v6 = build_messages(
+        "answer-v6",
+        canary=None,
+        passages=PASSAGES,
+        question="und express?",
+        history=history,
+        reply_language="de",
+    )
+    user = v6[1]["content"]
+    assert "<conversation>\nCustomer: Hallo\nSupport: Wie kann ich helfen?\n</conversation>" in user
+    assert user.splitlines()[-1].startswith("Reply in German. Copy menu and button names")
+    assert v6[0] == build_messages("answer-v4", canary=None, passages=PASSAGES, question="q")[0]
