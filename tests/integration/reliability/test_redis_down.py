@@ -103,7 +103,7 @@ def test_redis_down_is_degraded_not_an_outage(
             assert ready.status_code == 200, ready.text
             assert ready.json()["status"] == "degraded"
             assert ready.json()["checks"]["redis"].startswith("unreachable")
-            assert "rate limits are per replica" in ready.json()["checks"]["redis"]
+            assert "rate limits and turn shares are per replica" in ready.json()["checks"]["redis"]
             for n in range(5):
                 created = http.post("/v1/conversations", headers=widget)
                 turn = http.post(
