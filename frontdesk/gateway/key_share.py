@@ -80,6 +80,8 @@ end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[1])
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+redis.call('PEXPIRE', KEYS[1], 2 * tonumber(ARGV[3]))
+redis.call('PEXPIRE', KEYS[2], 2 * tonumber(ARGV[3]))
 local total = 0
 for _, slots in ipairs(redis.call('HVALS', KEYS[2])) do
   total = total + tonumber(slots)
