@@ -275,8 +275,8 @@ class Frontdesk:
             checks["redis"] = _redis_state(self.settings.redis_url)
             if checks["redis"] != "ok":
                 checks["redis"] += (
-                    "; rate limits are per replica and live updates reach this replica's "
-                    "streams only until it is back"
+                    "; rate limits and turn shares are per replica and live updates "
+                    "reach this replica's streams only until it is back"
                 )
                 if status == "ok":
                     status = "degraded"

@@ -71,6 +71,13 @@ class Settings(BaseSettings):
         description="Customer messages answered at once by one process; more wait, taken "
         "in turn per API key so one key's burst cannot hold up the others. 0: one per CPU.",
     )
+    key_turn_slots: int = Field(
+        0,
+        ge=0,
+        description="With Redis: customer messages of one API key answered at once across "
+        "every replica; more wait their turn. 0: half the live replicas' turn slots added "
+        "up (at least 1), so one key never takes the whole cluster.",
+    )
     auth_failures_per_minute: int = Field(
         30,
         ge=0,

@@ -34,6 +34,7 @@ from frontdesk.api.routes import (
     webhooks,
 )
 from frontdesk.gateway.fair_share import TurnSlots, default_slots
+from frontdesk.gateway.key_share import KeyShare
 from frontdesk.gateway.limits import BodySizeLimit
 from frontdesk.gateway.ratelimit import build_rate_limiter
 from frontdesk.gateway.text import InvalidTextGuard
@@ -78,6 +79,8 @@ def create_app(settings: Settings | None = None, *, instance: Frontdesk | None =
             yield
         finally:
             retention.stop()
+            if share is not None:
+                share.close()
             if owned:
                 running.close()
 
@@ -105,7 +108,20 @@ def create_app(settings: Settings | None = None, *, instance: Frontdesk | None =
         what="without a valid API key from this address",
         on_change=_redis_reporter(app, "auth_failure_limit"),
     )
-    app.state.turn_slots = TurnSlots(settings.turn_slots or default_slots())
+    slots = settings.turn_slots or default_slots()
+    # With Redis a key's turns are also capped across replicas: replicas sharing a host
+    # would otherwise run one key's burst on all of them at once.
+    share = (
+        KeyShare(
+            settings.redis_url,
+            slots,
+            cap=settings.key_turn_slots,
+            on_change=_redis_reporter(app, "turn_share"),
+        )
+        if settings.redis_url
+        else None
+    )
+    app.state.turn_slots = TurnSlots(slots, share=share)
     install_error_handlers(app)
     app.add_middleware(InvalidTextGuard)  # inside CORS, so its 422 carries CORS headers
     # Keys travel in the Authorization header, never in cookies, so any site may embed the

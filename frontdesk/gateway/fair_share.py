@@ -9,6 +9,10 @@ queues behind itself and another key's turn waits for at most one turn per busy 
 A turn that waits on the network (an LLM provider) is not using the CPU: the code that
 waits wraps it in :func:`network_wait`, which hands the slot on meanwhile and queues for
 one again afterwards.
+
+With Redis, a :class:`~frontdesk.gateway.key_share.KeyShare` also bounds each key's turns
+across every replica: a turn first waits for one of its key's cluster-wide slots (holding
+nothing of this process meanwhile), then for a slot here.
 """
 
 from __future__ import annotations
@@ -22,12 +26,14 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from frontdesk.errors import ServiceUnavailableError
+from frontdesk.gateway.key_share import KeyShare, Permit
 
 
 @dataclass
 class _Held:
     slots: TurnSlots
     key: str
+    permit: Permit | None
 
 
 _held: ContextVar[_Held | None] = ContextVar("frontdesk_turn_slot", default=None)
@@ -40,10 +46,18 @@ def default_slots() -> int:
 
 
 class TurnSlots:
-    def __init__(self, slots: int, *, max_waiting_per_key: int = 64, wait_s: float = 30.0):
+    def __init__(
+        self,
+        slots: int,
+        *,
+        max_waiting_per_key: int = 64,
+        wait_s: float = 30.0,
+        share: KeyShare | None = None,
+    ):
         if slots < 1:
             raise ValueError("slots must be at least 1")
         self.slots = slots
+        self.share = share
         self.max_waiting_per_key = max_waiting_per_key
         self.wait_s = wait_s
         self._lock = threading.Lock()
@@ -55,18 +69,28 @@ class TurnSlots:
     def turn(self, key: str) -> Iterator[None]:
         """Hold one slot for ``key`` while the block runs; 503 when the key's queue is
         full or no slot came within ``wait_s`` (nothing of the turn has run then)."""
-        self._acquire(key)
-        token = _held.set(_Held(self, key))
+        permit = self.share.acquire(key) if self.share else None
+        try:
+            self._acquire(key)
+        except BaseException:
+            if permit is not None and self.share is not None:
+                self.share.release(permit)
+            raise
+        held = _Held(self, key, permit)
+        token = _held.set(held)
         try:
             yield
         finally:
             _held.reset(token)
             self._release()
+            if held.permit is not None and self.share is not None:
+                self.share.release(held.permit)
 
     def thread_budget(self) -> int:
         """Worker threads the server needs so that turns queued here never hold up other
         requests: the running turns, a full queue for a few keys, and room for reads."""
-        return self.slots + 4 * self.max_waiting_per_key + 40
+        shared = 2 * self.share.max_waiting_per_key if self.share else 0
+        return self.slots + 4 * self.max_waiting_per_key + shared + 40
 
     def waiting(self) -> int:
         with self._lock:
@@ -124,8 +148,14 @@ def network_wait() -> Iterator[None]:
     if held is None:
         yield
         return
+    share = held.slots.share
     held.slots._release()
+    if share is not None and held.permit is not None:
+        share.release(held.permit)
+        held.permit = None
     try:
         yield
     finally:
+        if share is not None:
+            held.permit = share.acquire(held.key, bounded=False)
         held.slots._acquire(held.key, bounded=False)

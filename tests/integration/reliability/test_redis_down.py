@@ -103,7 +103,7 @@ def test_redis_down_is_degraded_not_an_outage(
             assert ready.status_code == 200, ready.text
             assert ready.json()["status"] == "degraded"
             assert ready.json()["checks"]["redis"].startswith("unreachable")
-            assert "rate limits are per replica" in ready.json()["checks"]["redis"]
+            assert "rate limits and turn shares are per replica" in ready.json()["checks"]["redis"]
             for n in range(5):
                 created = http.post("/v1/conversations", headers=widget)
                 turn = http.post(
@@ -115,9 +115,12 @@ def test_redis_down_is_degraded_not_an_outage(
                 assert created.status_code == 201, created.text
                 assert turn.status_code in (200, 201), turn.text
                 assert turn.json()["outcome"] in {"answered", "no_answer", "handoff"}
-            falling_back = [r for r in caplog.records if "fall back" in r.getMessage()]
-            assert len(falling_back) == 1  # once per transition, not once per request
+            falling_back = [r.getMessage() for r in caplog.records if "fall back" in r.getMessage()]
+            # once per part per transition, not once per request
+            assert len([m for m in falling_back if m.startswith("rate limits")]) == 1
+            assert len([m for m in falling_back if m.startswith("turn shares")]) == 1
             assert _fallback_gauge(http, "rate_limit") == 1.0
+            assert _fallback_gauge(http, "turn_share") == 1.0
 
             redis_server.start()
             assert http.get("/readyz").json()["status"] == "ok"
