@@ -75,8 +75,8 @@ class Settings(BaseSettings):
         0,
         ge=0,
         description="With Redis: customer messages of one API key answered at once across "
-        "every replica; more wait their turn. 0: half the live replicas' turn slots added "
-        "up (at least 1), so one key never takes the whole cluster.",
+        "every replica; more wait their turn. 0 (the default): no cap across replicas, "
+        "only each process's turn slots.",
     )
     auth_failures_per_minute: int = Field(
         30,

@@ -109,8 +109,9 @@ def create_app(settings: Settings | None = None, *, instance: Frontdesk | None =
         on_change=_redis_reporter(app, "auth_failure_limit"),
     )
     slots = settings.turn_slots or default_slots()
-    # With Redis a key's turns are also capped across replicas: replicas sharing a host
-    # would otherwise run one key's burst on all of them at once.
+    # With Redis a key's turns may also be capped across replicas: replicas sharing a host
+    # otherwise run one key's burst on all of them at once. Opt-in: a fixed cap also
+    # queues an ordinary key's turns behind each other under overload (bench/RESULTS.md).
     share = (
         KeyShare(
             settings.redis_url,
@@ -118,7 +119,7 @@ def create_app(settings: Settings | None = None, *, instance: Frontdesk | None =
             cap=settings.key_turn_slots,
             on_change=_redis_reporter(app, "turn_share"),
         )
-        if settings.redis_url
+        if settings.redis_url and settings.key_turn_slots
         else None
     )
     app.state.turn_slots = TurnSlots(slots, share=share)

@@ -78,4 +78,3 @@ def test_a_grounded_german_answer_from_an_english_source_is_served(
     assert turn.outcome == "answered", (turn.text, decide.scores, decide.flags)
     assert re.search(r"4[.,]49", turn.text)
     assert turn.language == "de"
-

@@ -81,7 +81,7 @@ def test_redis_down_is_degraded_not_an_outage(
     saying ``degraded`` and why, turns keep working under per-replica rate limits (logged
     once, metered), nothing answers 500, and the shared limits come back with Redis."""
     shared = settings.model_copy(
-        update={"redis_url": redis_server.url, "rate_limit_per_minute": 1000}
+        update={"redis_url": redis_server.url, "rate_limit_per_minute": 1000, "key_turn_slots": 2}
     )
     frontdesk = Frontdesk(shared)
     frontdesk.warm_up()
