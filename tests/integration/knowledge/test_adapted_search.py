@@ -19,7 +19,7 @@ from sqlalchemy import text
 from frontdesk.knowledge.adapted import AdaptedEncoders
 from frontdesk.knowledge.index import StoredKnowledge
 from frontdesk.knowledge.pg_index import PgKnowledge
-from frontdesk.providers.resources import _shared_embedder, tuned_encoder
+from frontdesk.providers.resources import shared_embedder, tuned_encoder
 from frontdesk.retrieval.hybrid import HybridOptions, HybridRetriever, title_text
 from frontdesk.retrieval.rarity import IDF_COVERAGE, MISSING_IDF
 from frontdesk.retrieval.types import ENCODER_KEY, Passage
@@ -27,7 +27,7 @@ from frontdesk.runtime import Frontdesk
 from frontdesk.storage.repos import adapters as repo
 from frontdesk.storage.repos import knowledge as knowledge_repo
 from frontdesk.testing.encoders import nudged_encoder
-from tests.conftest import PostgresDatabases, _settings, make_tenant
+from tests.conftest import PostgresDatabases, make_settings, make_tenant
 
 DEMO = Path(__file__).resolve().parents[3] / "examples" / "demo-helpcenter"
 FOLDERS = ("refunds", "tracking", "claims")
@@ -141,7 +141,7 @@ def test_postgres_finds_what_the_in_process_index_finds_with_the_same_adapter(
 ) -> None:
     """Same chunks, same order, same signals for a tenant with an active adapter, with
     either fusion the release can choose."""
-    frontdesk = Frontdesk(_settings(pgvector.create(), tmp_path / "data"))
+    frontdesk = Frontdesk(make_settings(pgvector.create(), tmp_path / "data"))
     frontdesk.init()
     try:
         tenant = _tenant(frontdesk, "demo")
@@ -149,10 +149,10 @@ def test_postgres_finds_what_the_in_process_index_finds_with_the_same_adapter(
         adapters = AdaptedEncoders(frontdesk.database, tuned_encoder)
         for options in (HybridOptions(), HybridOptions(fusion="rrf")):
             memory = StoredKnowledge(
-                frontdesk.database, _shared_embedder(), options, adapters=adapters
+                frontdesk.database, shared_embedder(), options, adapters=adapters
             )
             database = PgKnowledge(
-                frontdesk.database, _shared_embedder(), options, adapters=adapters
+                frontdesk.database, shared_embedder(), options, adapters=adapters
             )
             for query in QUERIES:
                 expected = memory.search(tenant, query, 8)

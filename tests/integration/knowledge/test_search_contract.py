@@ -16,13 +16,13 @@ from frontdesk.knowledge.index import StoredKnowledge
 from frontdesk.knowledge.multilingual_index import MultilingualIndexes
 from frontdesk.knowledge.pg_index import PgKnowledge
 from frontdesk.knowledge.vector_cache import VectorCache
-from frontdesk.providers.resources import _shared_embedder
+from frontdesk.providers.resources import shared_embedder
 from frontdesk.retrieval.hybrid import HybridOptions
 from frontdesk.retrieval.rarity import IDF_COVERAGE, MISSING_IDF
 from frontdesk.runtime import Frontdesk
 from frontdesk.storage.db import Database
 from frontdesk.testing.encoders import HashingEncoder
-from tests.conftest import PostgresDatabases, _settings
+from tests.conftest import PostgresDatabases, make_settings
 
 DEMO = Path(__file__).resolve().parents[3] / "examples" / "demo-helpcenter"
 FAQ = (
@@ -125,11 +125,11 @@ def test_postgres_finds_what_the_in_process_index_finds(
 ) -> None:
     """Same chunks, same order, same signals (to float precision) on the demo help
     center, with every option of fusion the release can choose."""
-    frontdesk = Frontdesk(_settings(pgvector.create(), tmp_path / "data"))
+    frontdesk = Frontdesk(make_settings(pgvector.create(), tmp_path / "data"))
     frontdesk.init()
     tenant = _tenant(frontdesk, "demo")
     frontdesk.knowledge.ingest_paths(tenant, [DEMO])
-    embedder = _shared_embedder()
+    embedder = shared_embedder()
     queries = [
         "how do I reset my password",
         "parcel damaged what now",
@@ -166,7 +166,7 @@ def test_postgres_finds_what_the_in_process_index_finds(
 def test_postgres_without_pgvector_searches_in_process_and_says_so(
     postgres: PostgresDatabases, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    settings = _settings(postgres.create(), tmp_path / "data")
+    settings = make_settings(postgres.create(), tmp_path / "data")
     database = Database(settings)
     database.migrate()
     with database.engine.connect() as connection:
@@ -175,7 +175,7 @@ def test_postgres_without_pgvector_searches_in_process_and_says_so(
         ).first()
     if has_vector is not None:
         pytest.skip("this PostgreSQL has pgvector")
-    search = KnowledgeSearch(database, _shared_embedder())
+    search = KnowledgeSearch(database, shared_embedder())
     with caplog.at_level(logging.WARNING, logger="frontdesk.knowledge.backend"):
         assert isinstance(search.backend, StoredKnowledge)
     assert "no pgvector" in caplog.text
@@ -195,7 +195,7 @@ def test_warm_up_starts_the_multilingual_build_on_either_backend(
     )
     options = HybridOptions()
     search = KnowledgeSearch(
-        search_backend.database, _shared_embedder(), options, multilingual=indexes
+        search_backend.database, shared_embedder(), options, multilingual=indexes
     )
     search.warm_up()
     for _ in range(300):

@@ -21,7 +21,7 @@ from frontdesk.storage.db import Database
 from frontdesk.storage.transfer import checksum, copy_database, tables
 from frontdesk.testing.releases import release_document
 from frontdesk.testing.wait import wait_for
-from tests.conftest import PostgresDatabases, TenantKeys, _psycopg, _settings, make_tenant
+from tests.conftest import PostgresDatabases, TenantKeys, make_settings, make_tenant, psycopg_url
 
 FAQ = (
     b"question,answer,url\n"
@@ -37,7 +37,7 @@ QUERIES = ("how can I get my money back", "when are you open on saturday", "trac
 def source(tmp_path: Path) -> Iterator[tuple[Settings, dict[str, TenantKeys]]]:
     """An embedded install with two tenants, knowledge, conversations, a ticket and
     feedback, all made through the API."""
-    settings = _settings(f"sqlite:///{tmp_path / 'frontdesk.db'}", tmp_path / "data")
+    settings = make_settings(f"sqlite:///{tmp_path / 'frontdesk.db'}", tmp_path / "data")
     frontdesk = Frontdesk(settings)
     frontdesk.init()
     frontdesk.warm_up()
@@ -134,9 +134,9 @@ def test_an_embedded_install_moves_to_postgresql_whole(
     assert "copied and verified" in result.output
     assert "search rows built in PostgreSQL for 2 tenants" in result.output
 
-    target_settings = _settings(target_url, tmp_path / "target-data")
+    target_settings = make_settings(target_url, tmp_path / "target-data")
     assert _checksums(target_settings) == before
-    engine = create_engine(_psycopg(target_url))
+    engine = create_engine(psycopg_url(target_url))
     with engine.connect() as connection:
         built = connection.execute(text("SELECT count(*) FROM chunk_search")).scalar_one()
     engine.dispose()
@@ -172,7 +172,7 @@ def test_an_embedded_install_moves_to_postgresql_whole(
 def test_a_failed_copy_leaves_the_target_empty_and_names_the_table(
     tmp_path: Path, postgres: PostgresDatabases
 ) -> None:
-    settings = _settings(f"sqlite:///{tmp_path / 'frontdesk.db'}", tmp_path / "data")
+    settings = make_settings(f"sqlite:///{tmp_path / 'frontdesk.db'}", tmp_path / "data")
     source = Database(settings)
     source.migrate()
     with source.engine.begin() as connection:
@@ -182,12 +182,12 @@ def test_a_failed_copy_leaves_the_target_empty_and_names_the_table(
             {"id": "t1", "n": "x" * 100, "c": "2026-12-06 00:00:00.000000"},
         )
     target_url = postgres.create()
-    target = Database(_settings(target_url, tmp_path / "target"))
+    target = Database(make_settings(target_url, tmp_path / "target"))
     with pytest.raises(
         ConfigurationError, match="copying table tenants failed, nothing was written"
     ):
         copy_database(source, target)
-    engine = create_engine(_psycopg(target_url))
+    engine = create_engine(psycopg_url(target_url))
     with engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM tenants")).scalar_one() == 0
     engine.dispose()
@@ -204,7 +204,7 @@ def test_the_target_must_be_postgresql(tmp_path: Path, monkeypatch: pytest.Monke
 
 @pytest.mark.postgres
 def test_sql_null_and_json_null_stay_apart(tmp_path: Path, postgres: PostgresDatabases) -> None:
-    settings = _settings(f"sqlite:///{tmp_path / 'frontdesk.db'}", tmp_path / "data")
+    settings = make_settings(f"sqlite:///{tmp_path / 'frontdesk.db'}", tmp_path / "data")
     source = Database(settings)
     source.migrate()
     with source.engine.begin() as connection:
@@ -222,7 +222,7 @@ def test_sql_null_and_json_null_stay_apart(tmp_path: Path, postgres: PostgresDat
             {"c": "2026-12-06 00:00:00.000000"},
         )
     target_url = postgres.create()
-    target = Database(_settings(target_url, tmp_path / "target"))
+    target = Database(make_settings(target_url, tmp_path / "target"))
     report = copy_database(source, target)
     assert report.verified
     with target.engine.connect() as connection:

@@ -8,6 +8,8 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
+from frontdesk.web.pages import STATIC_DIR
+
 
 @pytest.mark.parametrize(
     ("path", "content_type", "marker"),
@@ -53,6 +55,14 @@ def test_widget_script_carries_the_shared_module_inside_its_own_closure(
 def test_console_loads_the_shared_module_before_its_own_script(client: TestClient) -> None:
     html = client.get("/console").text
     assert html.index('src="/static/common.js"') < html.index('src="/static/console.js"')
+
+
+def test_console_loads_every_part_after_the_core_that_they_extend(client: TestClient) -> None:
+    html = client.get("/console").text
+    parts = re.findall(r'src="/static/(console-[\w-]+\.js)"', html)
+    assert sorted(parts) == sorted(path.name for path in STATIC_DIR.glob("console-*.js"))
+    core = html.index('src="/static/console.js"')
+    assert all(core < html.index(f'src="/static/{part}"') for part in parts)
 
 
 def test_console_forbids_scripts_and_connections_to_other_origins(client: TestClient) -> None:
