@@ -15,6 +15,7 @@ from pathlib import Path
 
 from frontdesk.errors import ConfigurationError
 from frontdesk.llm.config import ProviderConfig
+from frontdesk.llm.errors import LlmTransportError
 from frontdesk.llm.local import LocalLlamaServer
 from frontdesk.llm.models import MODELS, model_path
 
@@ -28,6 +29,7 @@ class LocalModelPool:
         self._data_dir = data_dir
         self._servers: dict[_ServerKey, LocalLlamaServer] = {}
         self._lock = threading.Lock()
+        self._closed = False
 
     def resolve(self, config: ProviderConfig) -> ProviderConfig:
         """``config`` itself when it has a base URL; else a copy pointing at the running
@@ -37,6 +39,13 @@ class LocalModelPool:
         path = self._gguf(config.local_model)
         key = (str(path), config.local_threads, config.local_context, config.local_parallel)
         with self._lock:
+            if self._closed:
+                # A summary drafted while the application closes must not start a server
+                # nobody will stop (one outlived a test's Frontdesk and hung the session).
+                raise LlmTransportError(
+                    "local model servers are stopped: the application is closing",
+                    provider=config.name,
+                )
             server = self._servers.get(key)
             if server is None:
                 log.info("starting a llama.cpp server for %s", path.name)
@@ -61,6 +70,7 @@ class LocalModelPool:
 
     def close(self) -> None:
         with self._lock:
+            self._closed = True
             servers, self._servers = list(self._servers.values()), {}
         for server in servers:
             server.stop()

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from frontdesk.api.schemas import TurnPublic
 from frontdesk.errors import ConfigurationError
 from frontdesk.llm.config import ProviderConfig
+from frontdesk.llm.errors import LlmTransportError
 from frontdesk.releases.config import load_release
 from frontdesk.runtime import Frontdesk
 from frontdesk.settings import Settings
@@ -72,3 +73,10 @@ def test_a_provider_needs_exactly_one_endpoint_and_a_real_model(tmp_path: Path) 
     pool = LocalModelPool(tmp_path)
     with pytest.raises(ConfigurationError, match="neither a packaged model"):
         pool.resolve(ProviderConfig(name="missing", local_model=str(tmp_path / "nope.gguf")))
+    # Once closed, no component can start a server that nobody would stop: the call fails
+    # like an unreachable provider, so the caller falls back.
+    (tmp_path / "tiny.gguf").write_bytes(b"GGUF")
+    pool.close()
+    with pytest.raises(LlmTransportError, match="application is closing"):
+        pool.resolve(ProviderConfig(name="late", local_model=str(tmp_path / "tiny.gguf")))
+    assert pool.running() == []
