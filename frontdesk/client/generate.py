@@ -24,7 +24,7 @@ from types import ModuleType
 from typing import Any
 
 from frontdesk.client import call
-from frontdesk.client.spec import MODULES, operations_of
+from frontdesk.client.spec import MODULES, declared_route, operations_of
 
 HERE = Path(__file__).resolve().parent
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -130,7 +130,7 @@ def _method(
         _imports(module, str(param.annotation), imports)
     _imports(module, returns, imports)
     doc = (inspect.getdoc(function) or "").split("\n\n")[0].replace("\n", " ")
-    route = " ".join(function.__frontdesk_route__)  # type: ignore[attr-defined]
+    route = " ".join(declared_route(function) or ())
     docline = _docstring(f"{doc}\n\n``{route}``" if doc else f"``{route}``")
     invoke = f"{_short(module)}.{name}({passed})"
     if flavour.asynchronous:

@@ -43,10 +43,6 @@ def prefix() -> Iterator[str]:
     client.close()
 
 
-def _share(prefix: str, **options: object) -> KeyShare:
-    return KeyShare(REDIS_URL, 1, prefix=prefix, **options)  # type: ignore[arg-type]
-
-
 def test_two_replicas_never_run_more_than_the_cap_of_one_key(
     frontdesk: Frontdesk, settings: Settings, acme, tenant_factory
 ) -> None:
@@ -128,7 +124,7 @@ def test_a_killed_holders_slot_is_reclaimed_after_its_lease(prefix: str) -> None
     holder = subprocess.Popen(
         [sys.executable, "-c", HOLDER, REDIS_URL, prefix], stdout=subprocess.PIPE, text=True
     )
-    waiter = _share(prefix, cap=1, lease_s=1.0, wait_s=0.3)
+    waiter = KeyShare(REDIS_URL, 1, prefix=prefix, cap=1, lease_s=1.0, wait_s=0.3)
     try:
         assert holder.stdout is not None
         assert holder.stdout.readline().strip() == "held"
