@@ -28,6 +28,14 @@ class CitationPublic(BaseModel):
     score: float = 0.0
 
 
+class RelatedArticlePublic(BaseModel):
+    """A help-center article close to a question the assistant declined."""
+
+    title: str
+    url: str | None = None
+    document_id: str | None = Field(None, description="The external id where the source gave one.")
+
+
 class TurnPublic(BaseModel):
     id: str
     conversation_id: str
@@ -63,6 +71,12 @@ class TurnPublic(BaseModel):
     in_reply_to: str | None
     release_id: str | None
     citations: list[CitationPublic]
+    related_articles: list[RelatedArticlePublic] = Field(
+        default_factory=list,
+        description="On a decline for want of evidence (outcome no_answer): up to 3 "
+        "help-center articles close to the question, best first, one per document; "
+        "empty otherwise.",
+    )
     trace: list[StagePublic]
     created_at: datetime
 
@@ -89,6 +103,12 @@ class TurnPublic(BaseModel):
             in_reply_to=turn.in_reply_to,
             release_id=turn.release_id,
             citations=[CitationPublic(**c) for c in turn.citations],
+            related_articles=[
+                RelatedArticlePublic(
+                    title=r["title"], url=r.get("url"), document_id=r.get("document_id")
+                )
+                for r in turn.details.get("related_articles") or []
+            ],
             trace=[StagePublic(**s) for s in turn.trace],
             created_at=turn.created_at,
         )

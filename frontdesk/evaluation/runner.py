@@ -13,12 +13,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from frontdesk.domain.conversation import Citation, Outcome
 from frontdesk.errors import InvalidInputError
 from frontdesk.evaluation.dataset import EvalRow
 from frontdesk.evaluation.scoring import CitedSource, Reply, RowResult, judge
 from frontdesk.evaluation.sources import SourceLookup
+from frontdesk.pipeline.related import DETAIL_KEY
 from frontdesk.pipeline.runner import Pipeline
 from frontdesk.pipeline.state import HistoryTurn, TurnState
 from frontdesk.services.acceptance import HISTORY_TURNS
@@ -95,6 +97,7 @@ class EvalRunner:
             escalation_reason=state.escalation_reason,
             earlier_outcomes=tuple(earlier),
             flags=tuple(state.flags),
+            related=self._related(tenant_id, state.details.get(DETAIL_KEY) or []),
         )
 
     def _turn(
@@ -133,4 +136,19 @@ class EvalRunner:
                 url=c.url,
             )
             for c in citations
+        )
+
+    def _related(
+        self, tenant_id: str, related: Sequence[dict[str, Any]]
+    ) -> tuple[CitedSource, ...]:
+        found = self._sources(tenant_id, [str(r["chunk_id"]) for r in related])
+        return tuple(
+            CitedSource(
+                number=number,
+                title=str(r["title"]),
+                document_key=r.get("document_id"),
+                uri=found.get(str(r["chunk_id"])),
+                url=r.get("url"),
+            )
+            for number, r in enumerate(related, start=1)
         )

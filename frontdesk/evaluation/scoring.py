@@ -51,6 +51,7 @@ class Reply:
     escalation_reason: str | None = None
     earlier_outcomes: tuple[str, ...] = ()  # of the replayed turns, in order
     flags: tuple[str, ...] = ()  # every stage's flags, as 'stage:flag'
+    related: tuple[CitedSource, ...] = ()  # articles offered with a decline, best first
 
 
 @dataclass(frozen=True, slots=True)

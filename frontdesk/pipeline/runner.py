@@ -12,6 +12,7 @@ from frontdesk.monitoring.tracing import end_stage, stage_span
 from frontdesk.pipeline.language import ConversationLanguage
 from frontdesk.pipeline.localise import localise
 from frontdesk.pipeline.protocols import Stage
+from frontdesk.pipeline.related import FLOOR, attach_related
 from frontdesk.pipeline.state import TurnState
 
 log = logging.getLogger(__name__)
@@ -35,6 +36,7 @@ class Pipeline:
         stages: Sequence[Stage],
         languages: ConversationLanguage | None = None,
         digest: str | None = None,
+        related_floor: float = FLOOR,
     ) -> None:
         names = [stage.name for stage in stages]
         if len(set(names)) != len(names):
@@ -43,6 +45,7 @@ class Pipeline:
         self.digest = digest or release_id  # the release's content: what a cache is keyed by
         self.stages = list(stages)
         self.languages = languages or ConversationLanguage()
+        self.related_floor = related_floor  # how close an article offered with a decline is
         screening = 0
         while screening < len(self.stages) and getattr(
             self.stages[screening], "screens_input", False
@@ -91,7 +94,9 @@ class Pipeline:
         took is recorded in ``state.details["language_steps"]``. A ``shortcut`` that
         answers (an exact cache hit, already localised) replaces the stages and the
         localising; a hook in ``after`` runs after the stage it names, and once it sets
-        the outcome (a semantic cache hit) the remaining stages are skipped."""
+        the outcome (a semantic cache hit) the remaining stages are skipped. A decline
+        for want of evidence carries the articles closest to the question
+        (:mod:`frontdesk.pipeline.related`)."""
         started = time.perf_counter()
         decision = self.languages.decide(
             state.text, state.history, state.language_prior, state.tenant_languages
@@ -105,6 +110,8 @@ class Pipeline:
             trace = short
         else:
             trace = self._run(state, self.answer_stages, after) if state.outcome is None else []
+        if short is None:
+            attach_related(state, self.related_floor)
         started = time.perf_counter()
         localised: dict[str, object] = {"localised": "cached"}
         if short is None:

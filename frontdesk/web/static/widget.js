@@ -31,7 +31,7 @@
     widget_new_title: "Start a new conversation",
     widget_new_confirm: "A person from our team is looking after this conversation. If you start a new one, their reply won't reach you here.",
     widget_new_confirm_yes: "Start new", widget_new_confirm_no: "Keep this conversation",
-    widget_sources: "Sources", widget_source: "Source",
+    widget_sources: "Sources", widget_source: "Source", widget_related: "These articles may help",
     widget_helpful_question: "Was this answer helpful?", widget_helpful: "Helpful",
     widget_not_helpful: "Not helpful", widget_feedback_thanks: "Thanks for your feedback.",
     widget_you: "You", widget_assistant: "Assistant", widget_team: "Support team",
@@ -85,6 +85,11 @@
     "sup a{color:#2457d6;text-decoration:none;font-weight:600;padding:0 1px}",
     ".sources{margin:6px 0 0;padding:0 0 0 18px;font-size:12px}",
     ".sources a{color:#2457d6}",
+    // Articles offered with a decline; logical padding so the bullets follow the text's side.
+    ".related{margin-top:6px;font-size:12px}",
+    ".related h3{margin:0;font-size:12px;font-weight:600;color:#57606a}",
+    ".related ul{margin:2px 0 0;padding:0;padding-inline-start:18px}",
+    ".related a{color:#2457d6}",
     ".rate{display:flex;gap:6px;align-items:center;margin-top:6px;font-size:12px;color:#57606a}",
     ".rate button{display:inline-flex;align-items:center;border:1px solid #d0d7de;background:#fff;color:#57606a;border-radius:6px;padding:3px 7px;cursor:pointer;font:inherit}",
     ".rate button[aria-pressed=true]{background:#ddf4ff;border-color:#54aeff;color:#0969da}",
@@ -237,6 +242,17 @@
     return list;
   }
 
+  // On a decline: the help-center articles closest to the question, as links.
+  function related(articles) {
+    if (!articles || !articles.length) return null;
+    var title = el("h3", { dir: "auto", "data-testid": "fd-related-heading", text: T.widget_related });
+    var list = el("ul", { "aria-label": T.widget_related });
+    articles.forEach(function (a) {
+      list.appendChild(el("li", { dir: "auto" }, [citationLink(a, a.title, "fd-related-link")]));
+    });
+    return el("div", { class: "related", role: "group", "data-testid": "fd-related" }, [title, list]);
+  }
+
   // Drawn, not an emoji: many systems have no emoji font.
   function thumb(down) {
     var NS = "http://www.w3.org/2000/svg";
@@ -317,6 +333,8 @@
       node.appendChild(answerBody(turn.text, turn.citations));
       var cited = sources(turn.citations);
       if (cited) node.appendChild(cited);
+      var offered = related(turn.related_articles);
+      if (offered) node.appendChild(offered);
       if (turn.outcome !== "handoff") node.appendChild(ratingBar(turn));
     } else {
       node.appendChild(el("span", { class: "text", dir: "auto", text: turn.text }));
@@ -691,6 +709,10 @@
       if (note && bar.querySelector('[aria-pressed="true"]')) note.textContent = T.widget_feedback_thanks;
     });
     log.querySelectorAll(".sources").forEach(function (list) { list.setAttribute("aria-label", T.widget_sources); });
+    log.querySelectorAll(".related").forEach(function (group) {
+      group.querySelector("h3").textContent = T.widget_related;
+      group.querySelector("ul").setAttribute("aria-label", T.widget_related);
+    });
   }
 
   function mount() {

@@ -1,0 +1,123 @@
+"""Which articles a declined turn offers: servable, close enough, one per document."""
+
+from __future__ import annotations
+
+import pytest
+
+from frontdesk.domain.conversation import Outcome
+from frontdesk.pipeline.related import (
+    DETAIL_KEY,
+    FLOOR,
+    LIMIT,
+    attach_related,
+    select_related,
+    wants_related,
+)
+from frontdesk.pipeline.state import Passage, TurnState
+
+
+def _passage(
+    chunk_id: str, dense: float, document: str | None = None, **metadata: object
+) -> Passage:
+    meta: dict[str, object] = {"dense": dense, **metadata}
+    if document is not None:
+        meta["document_id"] = document
+    return Passage(
+        chunk_id=chunk_id,
+        text="text",
+        title=f"Title {document or chunk_id}",
+        score=0.1,
+        url=f"https://help.example/{document or chunk_id}",
+        metadata=meta,
+    )
+
+
+def test_closest_first_one_per_document_at_most_three() -> None:
+    found = [
+        _passage("a1", 0.70, "a"),
+        _passage("b1", 0.80, "b"),
+        _passage("a2", 0.75, "a"),  # a's closer chunk stands for the document
+        _passage("c1", 0.66, "c"),
+        _passage("d1", 0.65, "d"),
+    ]
+    related = select_related(found, floor=0.5)
+    assert LIMIT == 3
+    assert [(r.document_id, r.chunk_id) for r in related] == [("b", "b1"), ("a", "a2"), ("c", "c1")]
+    assert related[0].title == "Title b"
+    assert related[0].url == "https://help.example/b"
+    assert related[0].score == 0.8
+
+
+def test_below_the_floor_is_noise() -> None:
+    found = [_passage("a1", 0.61, "a"), _passage("b1", 0.59, "b")]
+    assert [r.document_id for r in select_related(found, floor=0.6)] == ["a"]
+    assert select_related(found, floor=0.7) == []
+
+
+def test_the_title_vector_counts_when_closer_than_the_body() -> None:
+    found = [_passage("a1", 0.2, "a", dense_title=0.9)]
+    assert [r.score for r in select_related(found, floor=0.5)] == [0.9]
+
+
+def test_a_resolved_ticket_is_never_offered() -> None:
+    found = [
+        _passage("t1", 0.95, "tickets.jsonl", ticket="T-1", answer="I've refunded €7"),
+        _passage("a1", 0.7, "a"),
+    ]
+    assert [r.chunk_id for r in select_related(found, floor=0.5)] == ["a1"]
+
+
+def test_an_faq_entry_linking_an_offered_article_is_not_offered_twice() -> None:
+    article = _passage("a1", 0.8, "a")
+    faq = Passage(
+        chunk_id="f1",
+        text="text",
+        title="How much is it?",
+        score=0.1,
+        url=article.url,
+        metadata={"dense": 0.7, "document_id": "faq.csv#3", "question": "q", "answer": "x"},
+    )
+    other = _passage("b1", 0.6, "b")
+    assert [r.chunk_id for r in select_related([faq, article, other], floor=0.5)] == ["a1", "b1"]
+
+
+def _state(outcome: Outcome | None, reason: str | None = None, **details: object) -> TurnState:
+    state = TurnState(tenant_id="t", conversation_id="c", text="q")
+    state.outcome, state.escalation_reason = outcome, reason
+    state.details.update(details)
+    state.passages = [_passage("a1", 0.9, "a")]
+    return state
+
+
+def test_only_a_decline_for_want_of_evidence_offers_articles() -> None:
+    assert wants_related(_state(Outcome.NO_ANSWER, "low_confidence"))
+    assert wants_related(_state(Outcome.NO_ANSWER, "out_of_scope", route="answer"))
+    assert not wants_related(_state(Outcome.ANSWERED))
+    assert not wants_related(_state(Outcome.ANSWERED, route="smalltalk"))
+    assert not wants_related(_state(Outcome.REFUSED, "safety"))
+    assert not wants_related(_state(Outcome.HANDOFF, "low_confidence"))
+    assert not wants_related(_state(Outcome.CLARIFY))
+    # A blocked answer's sources may be what the guard caught; errors and an empty help
+    # center say nothing about the question.
+    for reason in ("policy", "error", "no_knowledge"):
+        assert not wants_related(_state(Outcome.NO_ANSWER, reason))
+
+
+@pytest.mark.parametrize(
+    ("outcome", "reason", "expected"),
+    [(Outcome.NO_ANSWER, "low_confidence", 1), (Outcome.REFUSED, "safety", 0)],
+)
+def test_the_turn_records_its_articles_or_an_empty_list(
+    outcome: Outcome, reason: str, expected: int
+) -> None:
+    state = _state(outcome, reason)
+    attach_related(state, FLOOR)
+    assert len(state.details[DETAIL_KEY]) == expected
+    if expected:
+        assert state.details[DETAIL_KEY][0] == {
+            "title": "Title a",
+            "url": "https://help.example/a",
+            "document_id": "a",
+            "chunk_id": "a1",
+            "score": 0.9,
+        }
