@@ -1,14 +1,17 @@
 """The floor of the related articles offered with a decline, chosen on the dev rows.
 
-    .venv/bin/python bench/related_dev.py [--split dev|test] [--floors 0.3 0.35 ...]
+    .venv/bin/python bench/related_dev.py [--split dev|test] [--floors 0.5 0.55 ...]
+        [--candidates FILE] [--rows]
 
 Both labelled help centers are ingested once and their rows of one split run through the
-default release as shipped, with every servable candidate kept (no floor). For each floor
-it prints, over the answerable rows (``expect: answer``) that were declined
-(``no_answer``), how often the suggestions hold a gold article (``gold_hit``) and hold any
-(``offered``); and over the rows the help center does not answer (``expect: decline``),
-how often any suggestion appears (``decline_offered``) and how many per row
-(``decline_mean``). Choose on ``dev``; ``test`` is for reporting only.
+default release as shipped. For every row the last turn's servable passages are kept (with
+their signals, in ``--candidates`` to re-score without re-running), and the selection rule
+(:func:`frontdesk.pipeline.related.select_related`) is applied at each floor. It prints,
+over the answerable rows (``expect: answer``) that were declined for want of evidence, how
+often the suggestions hold a gold article (``gold_hit``) and any article (``offered``);
+and over the rows the help center does not answer (``expect: decline``), how often any
+suggestion appears (``decline_offered``) and how many per row (``decline_mean``). Choose
+on ``dev``; ``test`` is for reporting only.
 """
 
 from __future__ import annotations
@@ -30,40 +33,127 @@ from harness import bench_settings  # noqa: E402
 from frontdesk import Frontdesk  # noqa: E402
 from frontdesk.evaluation import (  # noqa: E402
     EvalRunner,
-    RowResult,
     database_sources,
     gold_matches,
     load_rows,
     select_split,
 )
-from frontdesk.pipeline.related import DETAIL_KEY, FLOOR  # noqa: E402
+from frontdesk.evaluation.scoring import CitedSource  # noqa: E402
+from frontdesk.pipeline.related import FLOOR, select_related, wants_related  # noqa: E402
+from frontdesk.pipeline.state import Passage, TurnState  # noqa: E402
 from frontdesk.releases.config import default_release  # noqa: E402
 
-FLOORS = [0.0, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8]
+FLOORS = [0.0, 0.4, 0.45, 0.5, 0.525, 0.55, 0.575, 0.6, 0.625, 0.65, 0.7]
+
+
+class _Recording(EvalRunner):
+    """Keeps the state of the last turn it ran."""
+
+    last: TurnState | None = None
+
+    def _turn(self, tenant_id: str, conversation_id: str, text: str, history: Any) -> Any:
+        turn = super()._turn(tenant_id, conversation_id, text, history)
+        self.last = turn.state
+        return turn
+
+
+def collect(split: str) -> list[dict[str, Any]]:
+    """One record per row: what it expects, what the turn did, and its candidates."""
+    records: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for folder in HELPCENTERS:
+            rows = select_split(load_rows(folder / "eval.jsonl"), split)
+            fd = Frontdesk(bench_settings(Path(tmp) / folder.name))
+            try:
+                fd.init()
+                tenant = fd.tenants.create_tenant(folder.name)
+                fd.knowledge.ingest_paths(tenant.id, sources_of(folder))
+                pipeline = fd.registry.build_pipeline(default_release(), fd.resources)
+                pipeline.warm_up()
+                sources = database_sources(fd.database)
+                runner = _Recording(pipeline, sources, fd.settings.max_message_chars)
+                for row in rows:
+                    runner.last = None
+                    result = runner.iter(tenant.id, [row]).__next__()
+                    state = runner.last
+                    queued = result.reply.outcome == "queued" or state is None
+                    passages: list[Passage] = [] if queued or state is None else state.passages
+                    uris = sources(tenant.id, [p.chunk_id for p in passages])
+                    records.append(
+                        {
+                            "id": row.id,
+                            "expect": row.expect,
+                            "gold_docs": list(row.gold_docs),
+                            "outcome": result.reply.outcome,
+                            "reason": result.reply.escalation_reason,
+                            "wants": bool(
+                                state is not None and not queued and wants_related(state)
+                            ),
+                            "candidates": [
+                                {
+                                    "chunk_id": p.chunk_id,
+                                    "title": p.title,
+                                    "url": p.url,
+                                    "uri": uris.get(p.chunk_id),
+                                    "score": p.score,
+                                    "metadata": {
+                                        k: v
+                                        for k, v in p.metadata.items()
+                                        if isinstance(v, str | int | float | bool) or v is None
+                                    },
+                                }
+                                for p in passages
+                            ],
+                        }
+                    )
+                pipeline.close()
+            finally:
+                fd.close()
+    return records
+
+
+def offered(record: dict[str, Any], floor: float) -> list[dict[str, Any]]:
+    """The record's related articles at ``floor``, by the product's own rule."""
+    if not record["wants"]:
+        return []
+    by_id = {c["chunk_id"]: c for c in record["candidates"]}
+    passages = [
+        Passage(
+            chunk_id=c["chunk_id"],
+            text="",
+            title=c["title"],
+            score=c["score"],
+            url=c["url"],
+            metadata=c["metadata"],
+        )
+        for c in record["candidates"]
+    ]
+    return [by_id[r.chunk_id] for r in select_related(passages, floor)]
 
 
 def _rate(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-def at_floor(
-    results: list[RowResult], scores: dict[str, list[float]], floor: float
-) -> dict[str, Any]:
-    """The measures at ``floor``: a candidate list is cut where its scores fall below."""
-    declined = [r for r in results if r.row.expect == "answer" and r.reply.outcome == "no_answer"]
-    unanswerable = [r for r in results if r.row.expect == "decline"]
-
-    def kept(r: RowResult) -> list[Any]:
-        return [c for c, s in zip(r.reply.related, scores[r.row.id], strict=True) if s >= floor]
-
-    hits = sum(any(gold_matches(g, c) for g in r.row.gold_docs for c in kept(r)) for r in declined)
-    offered = sum(bool(kept(r)) for r in declined)
-    shown = [len(kept(r)) for r in unanswerable]
+def at_floor(records: list[dict[str, Any]], floor: float) -> dict[str, Any]:
+    declined = [r for r in records if r["expect"] == "answer" and r["wants"]]
+    unanswerable = [r for r in records if r["expect"] == "decline"]
+    hits = 0
+    any_offered = 0
+    for r in declined:
+        got = offered(r, floor)
+        any_offered += bool(got)
+        hits += any(
+            gold_matches(g, CitedSource(0, c["title"], c["metadata"].get("document_id"), c["uri"]))
+            for g in r["gold_docs"]
+            for c in got
+        )
+    shown = [len(offered(r, floor)) for r in unanswerable]
     return {
         "floor": floor,
         "declined_answerable": len(declined),
         "gold_hit": _rate(hits, len(declined)),
-        "offered": _rate(offered, len(declined)),
+        "offered": _rate(any_offered, len(declined)),
         "decline_rows": len(unanswerable),
         "decline_offered": _rate(sum(n > 0 for n in shown), len(unanswerable)),
         "decline_mean": round(sum(shown) / len(shown), 3) if shown else None,
@@ -74,53 +164,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", default="dev")
     parser.add_argument("--floors", nargs="*", type=float, default=None)
+    parser.add_argument("--candidates", type=Path, default=None)
     parser.add_argument("--rows", action="store_true", help="print each declined row")
     args = parser.parse_args()
-    floors = sorted({*(args.floors or FLOORS), FLOOR})
-    results: list[RowResult] = []
-    scores: dict[str, list[float]] = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        for folder in HELPCENTERS:
-            rows = select_split(load_rows(folder / "eval.jsonl"), args.split)
-            fd = Frontdesk(bench_settings(Path(tmp) / folder.name))
-            try:
-                fd.init()
-                tenant = fd.tenants.create_tenant(folder.name)
-                fd.knowledge.ingest_paths(tenant.id, sources_of(folder))
-                pipeline = fd.registry.build_pipeline(default_release(), fd.resources)
-                pipeline.related_floor = float("-inf")  # every candidate; floors cut below
-                pipeline.warm_up()
-                runner = _Recording(
-                    pipeline, database_sources(fd.database), fd.settings.max_message_chars
-                )
-                for result in runner.iter(tenant.id, rows):
-                    results.append(result)
-                    got = runner.last if result.reply.related else []
-                    scores[result.row.id] = [float(r["score"]) for r in got]
-                pipeline.close()
-            finally:
-                fd.close()
+    if args.candidates is not None and args.candidates.exists():
+        records = json.loads(args.candidates.read_text())
+    else:
+        records = collect(args.split)
+        if args.candidates is not None:
+            args.candidates.write_text(json.dumps(records))
     if args.rows:
-        for r in results:
-            if r.reply.outcome == "no_answer" and r.row.expect in ("answer", "decline"):
-                related = [
-                    (c.uri, s) for c, s in zip(r.reply.related, scores[r.row.id], strict=True)
-                ]
-                print(f"{r.row.id} {r.row.expect} {r.row.text!r} gold={list(r.row.gold_docs)}")
-                print(f"    {related}")
-    for floor in floors:
-        print(json.dumps({"split": args.split, **at_floor(results, scores, floor)}))
-
-
-class _Recording(EvalRunner):
-    """Keeps the related articles (with their closeness) of the last turn it ran."""
-
-    last: list[dict[str, Any]] = []
-
-    def _turn(self, tenant_id: str, conversation_id: str, text: str, history: Any) -> Any:
-        turn = super()._turn(tenant_id, conversation_id, text, history)
-        self.last = list(turn.state.details.get(DETAIL_KEY) or [])
-        return turn
+        for r in records:
+            if r["wants"] and r["expect"] in ("answer", "decline"):
+                shown = [(c["uri"], c["metadata"].get("dense")) for c in offered(r, FLOOR)]
+                print(f"{r['id']} {r['expect']} gold={r['gold_docs']} offered={shown}")
+    for floor in sorted({*(args.floors or FLOORS), FLOOR}):
+        print(json.dumps({"split": args.split, **at_floor(records, floor)}))
 
 
 if __name__ == "__main__":

@@ -245,7 +245,9 @@
   // On a decline: the help-center articles closest to the question, as links.
   function related(articles) {
     if (!articles || !articles.length) return null;
-    var title = el("h3", { dir: "auto", "data-testid": "fd-related-heading", text: T.widget_related });
+    // The heading is in the widget's language and takes the panel's direction; titles are
+    // the help center's and find their own.
+    var title = el("h3", { "data-testid": "fd-related-heading", text: T.widget_related });
     var list = el("ul", { "aria-label": T.widget_related });
     articles.forEach(function (a) {
       list.appendChild(el("li", { dir: "auto" }, [citationLink(a, a.title, "fd-related-link")]));
