@@ -43,7 +43,7 @@ from frontdesk.pipeline.related import FLOOR, select_related, wants_related  # n
 from frontdesk.pipeline.state import Passage, TurnState  # noqa: E402
 from frontdesk.releases.config import default_release  # noqa: E402
 
-FLOORS = [0.0, 0.4, 0.45, 0.5, 0.525, 0.55, 0.575, 0.6, 0.625, 0.65, 0.7]
+FLOORS = [0.0, 0.45, 0.5, 0.52, 0.53, 0.54, 0.55, 0.56, 0.58, 0.6, 0.65]
 
 
 class _Recording(EvalRunner):
