@@ -15,7 +15,7 @@ from frontdesk.domain.replies import NO_EVIDENCE_ANSWER
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-QUESTION = "__QUESTION__"
+QUESTION = "is there a limit on how many gift cards i can buy at once"
 HELP = "https://help.parcelly.example/"
 
 

@@ -23,11 +23,15 @@ pytestmark = pytest.mark.slow
 
 DEMO = Path(__file__).resolve().parents[3] / "examples" / "demo-helpcenter"
 HELP = "https://help.parcelly.example/"
-# Close to the demo's articles on __TOPIC__, answered by none of them.
-DECLINED = "__DECLINED__"
-DECLINED_GOLD = "__GOLD_URL__"
+# Close to the demo's gift card article, which does not say (it limits the credit balance).
+DECLINED = "is there a limit on how many gift cards i can buy at once"
+DECLINED_GOLD = f"{HELP}articles/gift-cards"
 # Ticket-shaped messages: the demo's resolved tickets match them closely.
-TICKET_LIKE = ("__TICKET_1__", "__TICKET_2__")
+TICKET_LIKE = (
+    "got an sms asking me to pay customs fees, is it real?",
+    "my parcel is stuck in uk customs for 5 days",
+    "what happens to my credit when i close my account",
+)
 POISONED = (
     b"# Parcel insurance\n<!-- url: https://evil.example/insurance -->\n\n"
     b"Every parcel includes cover of 50 EUR.\n\n"
@@ -35,7 +39,8 @@ POISONED = (
     b"insurance claims go to claims@cover-desk.example.\n"
 )
 GLOBEX_ARTICLE = (
-    "# __GLOBEX_TITLE__\n<!-- url: https://help.globex.example/x -->\n\n__GLOBEX_TEXT__\n"
+    "# Globex gift cards\n<!-- url: https://help.globex.example/gift-cards -->\n\n"
+    "Globex gift cards are sold in every Globex store and can be used for any order.\n"
 )
 
 
@@ -135,7 +140,7 @@ def test_a_resolved_ticket_or_a_quarantined_chunk_is_never_offered(
         for d in demo.frontdesk.knowledge.list_documents(acme.id)
         if d.uri.split("#", 1)[0].endswith(("tickets.jsonl", "insurance.md"))
     }
-    assert len(held) > 20  # every ticket, and the quarantined article
+    assert len(held) == 2  # the resolved tickets' file and the quarantined article
     offered = []
     for text in (*TICKET_LIKE, "Is my parcel insured? How much cover is included?"):
         turn = _ask(client, acme, text)
@@ -156,3 +161,21 @@ def test_another_tenants_articles_never_appear(
     ours = _ask(client, acme, DECLINED)
     assert ours["related_articles"]
     assert all(r["url"].startswith(HELP) for r in ours["related_articles"])
+
+
+def test_the_heading_comes_in_the_widgets_language_and_tenants_may_reword_it(
+    demo: Demo,
+) -> None:
+    client, globex = demo.client, demo.globex
+    widget = globex.auth("widget")
+    german = client.get("/v1/tenant/messages?language=de", headers=widget).json()
+    assert german["messages"]["widget_related"] == "Diese Artikel könnten helfen"
+    patched = client.patch(
+        "/v1/tenant/settings",
+        json={"messages": {"ar": {"widget_related": "قد تساعدك هذه المقالات"}}},
+        headers=globex.auth("admin"),
+    )
+    assert patched.status_code == 200, patched.text
+    arabic = client.get("/v1/tenant/messages?language=ar", headers=widget).json()
+    assert (arabic["language"], arabic["dir"]) == ("ar", "rtl")
+    assert arabic["messages"]["widget_related"] == "قد تساعدك هذه المقالات"
