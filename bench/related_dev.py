@@ -86,6 +86,7 @@ def collect(split: str) -> list[dict[str, Any]]:
                             "gold_docs": list(row.gold_docs),
                             "outcome": result.reply.outcome,
                             "reason": result.reply.escalation_reason,
+                            "flags": list(result.reply.flags),
                             "wants": bool(
                                 state is not None and not queued and wants_related(state)
                             ),

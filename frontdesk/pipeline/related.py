@@ -11,7 +11,7 @@ slipped through is left out here too. A candidate's closeness is the dense cosin
 question to its body (which the title leads); below :data:`FLOOR` it is noise. The floor
 was chosen on the dev rows of the labelled help centers (``bench/related_dev.py``): on
 the 30 answerable questions that were declined, the gold article is among the
-suggestions of 53% (with no floor: 80%); of the 19 questions the help centers do not
+suggestions of 53% (with no floor: 87%); of the 19 questions the help centers do not
 answer, 2 get any suggestion (at 0.50: 8). The title's cosine alone, or the larger of the
 two, lets more unanswerable questions through at the same hit rate.
 
@@ -35,6 +35,7 @@ LIMIT: Final = 3
 FLOOR: Final = 0.53
 # Reasons for a decline that say nothing of whether the help center holds the answer.
 _NOT_FOR: Final = frozenset({"policy", "error", "no_knowledge"})
+_SUSPECT: Final = (":injection", ":abuse")
 
 
 def closeness(passage: Passage) -> float:
@@ -59,21 +60,28 @@ class RelatedArticle:
 def select_related(
     passages: Sequence[Passage], floor: float = FLOOR, limit: int = LIMIT
 ) -> list[RelatedArticle]:
-    """The servable passages at or above ``floor``, closest first, one per document (and
-    per url), at most ``limit``."""
+    """The servable passages at or above ``floor``, closest first, one per document and
+    per url (an FAQ entry shown as the article it links when that was found too), at
+    most ``limit``."""
     ranked = sorted(
         (p for p in passages if not is_ticket(p) and closeness(p) >= floor),
         key=closeness,
         reverse=True,
     )
+    # An FAQ entry often links the article it summarises: one link, named like the page
+    # it opens when that article was found too ("Parcelly gift cards", not the entry's
+    # question "How long are gift cards valid?").
+    pages = {
+        p.url: p for p in passages if p.url and not is_ticket(p) and "question" not in p.metadata
+    }
     chosen: list[RelatedArticle] = []
     seen: set[str] = set()
-    for passage in ranked:
+    for found in ranked:
+        passage = pages.get(found.url, found) if found.url else found
         document = passage.metadata.get("document_id")
-        # An FAQ entry often links the article it summarises: one link, not two.
         keys = {f"doc:{document}" if document is not None else f"title:{passage.title}"}
-        if passage.url:
-            keys.add(f"url:{passage.url}")
+        if found.url:
+            keys.add(f"url:{found.url}")
         if keys & seen:
             continue
         seen |= keys
@@ -83,7 +91,7 @@ def select_related(
                 url=passage.url,
                 document_id=None if document is None else str(document),
                 chunk_id=passage.chunk_id,
-                score=round(closeness(passage), 4),
+                score=round(closeness(found), 4),
             )
         )
         if len(chosen) == limit:
@@ -92,11 +100,15 @@ def select_related(
 
 
 def wants_related(state: TurnState) -> bool:
-    """A decline for want of evidence, not a refusal, handoff, small talk or answer."""
+    """A decline for want of evidence, not a refusal, handoff, small talk or answer, of a
+    message the input guard did not flag as an injection or abuse (flagged below the
+    refusal threshold: such a message is not a question to help with)."""
+    flagged = any(flag.endswith(_SUSPECT) for flag in state.flags)
     return (
         state.outcome is Outcome.NO_ANSWER
         and state.escalation_reason not in _NOT_FOR
         and state.details.get("route") in (None, "answer")
+        and not flagged
     )
 
 

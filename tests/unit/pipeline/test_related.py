@@ -84,6 +84,23 @@ def test_an_faq_entry_linking_an_offered_article_is_not_offered_twice() -> None:
     assert [r.chunk_id for r in select_related([faq, article, other], floor=0.5)] == ["a1", "b1"]
 
 
+def test_an_faq_entry_is_shown_as_the_article_it_links_when_that_was_found() -> None:
+    article = _passage("a1", 0.3, "a")  # below the floor: it only names the page
+    faq = Passage(
+        chunk_id="f1",
+        text="text",
+        title="How long are gift cards valid?",
+        score=0.1,
+        url=article.url,
+        metadata={"dense": 0.7, "document_id": "faq", "question": "q", "answer": "x"},
+    )
+    [shown] = select_related([faq, article], floor=0.5)
+    assert (shown.title, shown.url, shown.document_id) == ("Title a", article.url, "a")
+    assert shown.score == 0.7  # how close the entry was
+    alone = select_related([faq], floor=0.5)
+    assert [(r.title, r.document_id) for r in alone] == [("How long are gift cards valid?", "faq")]
+
+
 def _state(outcome: Outcome | None, reason: str | None = None, **details: object) -> TurnState:
     state = TurnState(tenant_id="t", conversation_id="c", text="q")
     state.outcome, state.escalation_reason = outcome, reason
@@ -104,6 +121,11 @@ def test_only_a_decline_for_want_of_evidence_offers_articles() -> None:
     # center say nothing about the question.
     for reason in ("policy", "error", "no_knowledge"):
         assert not wants_related(_state(Outcome.NO_ANSWER, reason))
+    # Flagged by the input guard below its refusal threshold: not a question to help with.
+    for flag in ("input_guard:injection", "input_guard:abuse"):
+        flagged = _state(Outcome.NO_ANSWER, "low_confidence")
+        flagged.flags.append(flag)
+        assert not wants_related(flagged)
 
 
 @pytest.mark.parametrize(
