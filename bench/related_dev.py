@@ -1,7 +1,7 @@
 """The floor of the related articles offered with a decline, chosen on the dev rows.
 
     .venv/bin/python bench/related_dev.py [--split dev|test] [--floors 0.5 0.55 ...]
-        [--candidates FILE] [--rows]
+        [--candidates FILE] [--rows] [--out bench/results/related.json]
 
 Both labelled help centers are ingested once and their rows of one split run through the
 default release as shipped. For every row the last turn's servable passages are kept (with
@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from answers import HELPCENTERS, sources_of  # noqa: E402
 from harness import bench_settings  # noqa: E402
+from stamp import describe, stamp  # noqa: E402
 
 from frontdesk import Frontdesk  # noqa: E402
 from frontdesk.evaluation import (  # noqa: E402
@@ -167,6 +168,7 @@ def main() -> None:
     parser.add_argument("--floors", nargs="*", type=float, default=None)
     parser.add_argument("--candidates", type=Path, default=None)
     parser.add_argument("--rows", action="store_true", help="print each declined row")
+    parser.add_argument("--out", type=Path, default=None, help="merge this split's results")
     args = parser.parse_args()
     if args.candidates is not None and args.candidates.exists():
         records = json.loads(args.candidates.read_text())
@@ -179,8 +181,17 @@ def main() -> None:
             if r["wants"] and r["expect"] in ("answer", "decline"):
                 shown = [(c["uri"], c["metadata"].get("dense")) for c in offered(r, FLOOR)]
                 print(f"{r['id']} {r['expect']} gold={r['gold_docs']} offered={shown}")
-    for floor in sorted({*(args.floors or FLOORS), FLOOR}):
-        print(json.dumps({"split": args.split, **at_floor(records, floor)}))
+    measured = [at_floor(records, floor) for floor in sorted({*(args.floors or FLOORS), FLOOR})]
+    for row in measured:
+        print(json.dumps({"split": args.split, **row}))
+    if args.out is not None:
+        published = json.loads(args.out.read_text()) if args.out.exists() else {}
+        dataset = ", ".join(f.name for f in HELPCENTERS)
+        result = {**stamp(default_release(), split=args.split, dataset=dataset)}
+        result |= {"floor": FLOOR, "by_floor": measured}
+        published[args.split] = result
+        args.out.write_text(json.dumps(published, indent=1) + "\n")
+        print(describe(result))
 
 
 if __name__ == "__main__":
