@@ -130,7 +130,8 @@ def offered(record: dict[str, Any], floor: float) -> list[dict[str, Any]]:
         )
         for c in record["candidates"]
     ]
-    return [by_id[r.chunk_id] for r in select_related(passages, floor)]
+    # The shown article's candidate, with the closeness of the passage that found it.
+    return [{**by_id[r.chunk_id], "closeness": r.score} for r in select_related(passages, floor)]
 
 
 def _rate(part: int, whole: int) -> float | None:
@@ -179,7 +180,7 @@ def main() -> None:
     if args.rows:
         for r in records:
             if r["wants"] and r["expect"] in ("answer", "decline"):
-                shown = [(c["uri"], c["metadata"].get("dense")) for c in offered(r, FLOOR)]
+                shown = [(c["uri"], c["closeness"]) for c in offered(r, FLOOR)]
                 print(f"{r['id']} {r['expect']} gold={r['gold_docs']} offered={shown}")
     measured = [at_floor(records, floor) for floor in sorted({*(args.floors or FLOORS), FLOOR})]
     for row in measured:
