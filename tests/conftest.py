@@ -4,6 +4,7 @@ PostgreSQL server, a migrated and warmed-up Frontdesk, and an in-process API cli
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator
@@ -97,6 +98,19 @@ def pgvector(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PostgresDatab
     server.cleanup()
 
 
+@pytest.fixture(scope="session")
+def sqlite_migrated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated once for the session, copied for each test: a copy is
+    ~1 ms, running the migrations on a new file ~0.1 s."""
+    directory = tmp_path_factory.mktemp("sqlite")
+    path = directory / "frontdesk.db"
+    frontdesk = Frontdesk(make_settings(f"sqlite:///{path}", directory / "data"))
+    frontdesk.init()
+    frontdesk.close()  # the last connection gone, SQLite folds its WAL into the file
+    assert not path.with_name(f"{path.name}-wal").exists()
+    return path
+
+
 def _empty_all(url: str) -> None:
     # DELETE, dependents first: a test leaves a few rows, and deleting them takes ~10 ms,
     # where TRUNCATE of ~40 tables took ~0.8 s (new files for every table and index).
@@ -142,7 +156,9 @@ def empty_database_url(backend: str, tmp_path: Path, request: pytest.FixtureRequ
 def database_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
     """A migrated, empty database."""
     if backend == "sqlite":
-        return f"sqlite:///{tmp_path / 'frontdesk.db'}"
+        path = tmp_path / "frontdesk.db"
+        shutil.copyfile(request.getfixturevalue("sqlite_migrated"), path)
+        return f"sqlite:///{path}"
     url = str(request.getfixturevalue("postgres_migrated"))
     _empty_all(url)
     return url
