@@ -149,6 +149,13 @@ class Settings(BaseSettings):
         description="Build every tenant's multilingual index in the background at start-up "
         "instead of on its first non-English question.",
     )
+    embedding_memo: int = Field(
+        0,
+        ge=0,
+        description="Vectors of this many recent texts the shared encoders keep and reuse "
+        "(0: none). Shared across tenants: a tenant could time whether a text was embedded "
+        "lately, so it is for single-tenant hosts and tests.",
+    )
     host: str = "127.0.0.1"
     port: int = Field(8000, gt=0, lt=65536)
 

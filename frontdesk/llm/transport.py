@@ -30,6 +30,7 @@ from frontdesk.llm.errors import (
     LlmTransportError,
     LlmTruncatedError,
 )
+from frontdesk.tls import client_tls
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +56,11 @@ class HttpTransport:
         if key is not None:
             headers["Authorization"] = f"Bearer {key}"
         self._client = httpx.Client(
-            base_url=config.url, headers=headers, transport=transport, trust_env=False
+            base_url=config.url,
+            headers=headers,
+            transport=transport,
+            trust_env=False,
+            verify=client_tls(trust_env=False),
         )
 
     @property

@@ -36,6 +36,7 @@ from frontdesk.storage.db import Database
 from frontdesk.storage.ids import new_id
 from frontdesk.storage.repos import webhooks as repo
 from frontdesk.storage.tables import utcnow
+from frontdesk.tls import client_tls
 
 log = logging.getLogger(__name__)
 _EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
@@ -161,7 +162,9 @@ class WebhookDesk:
     ) -> None:
         self._db = database
         self._vault = vault
-        self._client = client or httpx.Client(timeout=TIMEOUT_S, follow_redirects=False)
+        self._client = client or httpx.Client(
+            timeout=TIMEOUT_S, follow_redirects=False, verify=client_tls()
+        )
         self._email = email
 
     def close(self) -> None:

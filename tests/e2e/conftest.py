@@ -55,6 +55,7 @@ def serve_demo(
         secret_key="test-secret-0123456789abcdef",
         rate_limit_per_minute=0,
         multilingual_prebuild=False,  # minutes of CPU the browser tests do not need
+        embedding_memo=8192,  # every test's server loads the demo help center again
     )
     frontdesk = Frontdesk(settings, release=release)
     frontdesk.init()

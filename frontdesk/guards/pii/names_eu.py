@@ -16,6 +16,7 @@ keeps only its name-like words (:func:`name_words`).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Collection, Iterator
 
@@ -63,7 +64,10 @@ _STOP_EXTRA = frozenset(
 )
 
 
-def _stop_words() -> frozenset[str]:
+@functools.cache
+def stop_words() -> frozenset[str]:
+    """es/it/nl/pt function words; loaded on first use, since importing spaCy (and the
+    torch it pulls in) costs seconds that a CLI command without the pipeline never needs."""
     words: set[str] = set(_STOP_EXTRA)
     try:
         from spacy.lang.es.stop_words import STOP_WORDS as es
@@ -77,7 +81,6 @@ def _stop_words() -> frozenset[str]:
     return frozenset(words)
 
 
-STOP_WORDS = _stop_words()
 _PARTICLES = frozenset("van von de der den da di del della dos das do le la ten ter die".split())
 
 
@@ -86,7 +89,7 @@ def find_named_people(text: str) -> Iterator[PiiSpan]:
     for pattern in (_CUED, _OPENING):
         for m in pattern.finditer(text):
             words = m.group("name").split(" ")
-            if words[0].casefold() in STOP_WORDS:
+            if words[0].casefold() in stop_words():
                 continue
             yield PiiSpan(m.start("name"), m.end("name"), "PERSON", 0.6, "pattern")
 
@@ -109,7 +112,7 @@ def name_words(text: str, span: PiiSpan, names: Collection[str]) -> PiiSpan | No
             return False
         if key in _PARTICLES or re.fullmatch(r"[A-Z]\.?", word):
             return True  # a particle inside a name, an initial ("Keira E. Forster")
-        if key not in STOP_WORDS:
+        if key not in stop_words():
             return True
         # A capitalised function word is a name's before another name word ("Quarto
         # Angelo", "Dan Brown"), not before lowercase words ("Il mio", "Gracias de").
@@ -119,7 +122,7 @@ def name_words(text: str, span: PiiSpan, names: Collection[str]) -> PiiSpan | No
         if index + 1 >= len(tokens):
             return False
         following = text[tokens[index + 1][0] : tokens[index + 1][1]].strip(",.;:")
-        return following[:1].isupper() and following.casefold() not in STOP_WORDS
+        return following[:1].isupper() and following.casefold() not in stop_words()
 
     def particle(index: int) -> bool:
         return text[tokens[index][0] : tokens[index][1]].casefold() in _PARTICLES

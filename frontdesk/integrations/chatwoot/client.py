@@ -14,6 +14,8 @@ from typing import Any
 
 import httpx
 
+from frontdesk.tls import client_tls
+
 TIMEOUT = httpx.Timeout(10.0, connect=3.0)
 USER_AGENT = "Frontdesk-Chatwoot/1"
 
@@ -38,7 +40,9 @@ class ChatwootClient:
     """One shared HTTP client; each call names the account it acts for."""
 
     def __init__(self, client: httpx.Client | None = None) -> None:
-        self._client = client or httpx.Client(timeout=TIMEOUT, follow_redirects=False)
+        self._client = client or httpx.Client(
+            timeout=TIMEOUT, follow_redirects=False, verify=client_tls()
+        )
 
     def close(self) -> None:
         self._client.close()

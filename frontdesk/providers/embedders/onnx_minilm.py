@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from frontdesk.errors import ConfigurationError
+from frontdesk.providers.embedders.memo import VectorMemo
 
 Vectors = npt.NDArray[np.float32]
 
@@ -46,6 +47,8 @@ class OnnxEmbedderOptions:
     max_tokens: int = 256
     batch_size: int = 32
     threads: int = 0  # 0: onnxruntime decides (all cores)
+    # Vectors of this many recent texts kept and reused (0: none); see VectorMemo.
+    memo_size: int = 0
 
 
 class OnnxEmbedder:
@@ -62,6 +65,7 @@ class OnnxEmbedder:
         self._session: Any = None
         self._tokenizer: Any = None
         self._dimension: int | None = None
+        self._memo = VectorMemo(self.options.memo_size) if self.options.memo_size else None
 
     @property
     def model_id(self) -> str:
@@ -109,14 +113,24 @@ class OnnxEmbedder:
     def embed(self, texts: list[str]) -> Vectors:
         """Vectors for ``texts`` in order, shape (len(texts), dimension), unit length."""
         self.warm_up()
-        if not texts:
-            return np.zeros((0, self.dimension), dtype=np.float32)
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         out = np.empty((len(texts), self.dimension), dtype=np.float32)
+        missing = list(range(len(texts)))
+        if self._memo is not None:
+            missing = []
+            for i, text in enumerate(texts):
+                vector = self._memo.get(text)
+                if vector is None:
+                    missing.append(i)
+                else:
+                    out[i] = vector
+        order = sorted(missing, key=lambda i: len(texts[i]))
         size = self.options.batch_size
         for start in range(0, len(order), size):
             batch_ids = order[start : start + size]
             out[batch_ids] = self._encode_batch([texts[i] for i in batch_ids])
+            if self._memo is not None:
+                for i in batch_ids:
+                    self._memo.put(texts[i], out[i])
         return out
 
     def embed_one(self, text: str) -> Vectors:
