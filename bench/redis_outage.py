@@ -28,10 +28,11 @@ from pathlib import Path
 
 import httpx
 from retrieval_common import latency_stats
-from stack_common import RedisServer, fresh_database
+from stack_common import fresh_database
 from stamp import stamp
 
 from frontdesk.testing.http import free_port
+from frontdesk.testing.redis_server import RedisServer
 
 REPO = Path(__file__).resolve().parent.parent
 FRONTDESK = str(Path(sys.executable).parent / "frontdesk")

@@ -11,17 +11,15 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 import uuid
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-import redis
 from sqlalchemy import create_engine, make_url, text
 
-from frontdesk.testing.http import free_port
+from frontdesk.testing.redis_server import RedisServer
 from frontdesk.testing.wait import wait_for
 
 FRONTDESK = str(Path(sys.executable).parent / "frontdesk")
@@ -63,37 +61,6 @@ def pgvector_server() -> Iterator[str]:
     finally:
         server.cleanup()  # removes data/, not the folder around it
         shutil.rmtree(folder, ignore_errors=True)
-
-
-class RedisServer:
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        client = redis.Redis.from_url(self.url)
-        for _ in range(100):
-            try:
-                if client.ping():
-                    break
-            except redis.ConnectionError:
-                time.sleep(0.1)
-        client.close()
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.kill()
-            self.process.wait(timeout=10)
-            self.process = None
 
 
 @contextlib.contextmanager

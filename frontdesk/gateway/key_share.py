@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 import redis
 
 from frontdesk.errors import ServiceUnavailableError
+from frontdesk.redis_health import RedisHealth
 
 log = logging.getLogger(__name__)
 
@@ -129,8 +130,14 @@ class KeyShare:
         self.lease_ms = int(lease_s * 1000)
         self.replica = uuid.uuid4().hex
         self._prefix = prefix
-        self._on_change = on_change
-        self._retry_s = retry_s
+        self._health = RedisHealth(
+            log,
+            fell_back="turn shares per API key fall back to this replica's slots: Redis "
+            "unreachable",
+            recovered="turn shares per API key through Redis again",
+            retry_s=retry_s,
+            on_change=on_change,
+        )
         self._redis = redis.Redis.from_url(redis_url, socket_connect_timeout=1, socket_timeout=1)
         self._acquire_script = self._redis.register_script(_ACQUIRE)
         self._renew_script = self._redis.register_script(_RENEW)
@@ -139,7 +146,6 @@ class KeyShare:
         self._queues: dict[str, _Queue] = {}
         self._held: dict[str, str] = {}  # token -> holder set
         self._cluster_slots = slots
-        self._retry_at: float | None = None  # set while Redis is unreachable
         self._stop = threading.Event()
         self._renewer: threading.Thread | None = None
 
@@ -149,7 +155,7 @@ class KeyShare:
 
     @property
     def degraded(self) -> bool:
-        return self._retry_at is not None
+        return self._health.degraded
 
     def acquire(self, key: str, *, bounded: bool = True) -> Permit:
         """Wait for one of ``key``'s slots. ``bounded``: 503 when too many of the key's
@@ -212,20 +218,16 @@ class KeyShare:
         self._redis.close()
 
     def _try(self, key: str) -> Permit | None:
-        with self._lock:
-            try_redis = self._retry_at is None or time.monotonic() >= self._retry_at
-            if try_redis and self._retry_at is not None:
-                self._retry_at = time.monotonic() + self._retry_s  # one probe at a time
-        if not try_redis:
+        if not self._health.should_try():
             return Permit(key, None)
         holders = f"{self._prefix}:{key}"
         token = uuid.uuid4().hex
         try:
             granted = self._acquire_script(keys=[holders], args=[token, self.cap, self.lease_ms])
         except redis.RedisError as exc:
-            self._fell_back(exc)
+            self._health.failed(exc)
             return Permit(key, None)
-        self._recovered()
+        self._health.succeeded()
         if not granted:
             return None
         with self._lock:
@@ -262,29 +264,7 @@ class KeyShare:
                     args=[self.lease_ms, *(token for token, _ in held)],
                 )
         except redis.RedisError as exc:
-            self._fell_back(exc)
-
-    def _fell_back(self, error: Exception) -> None:
-        with self._lock:
-            first = self._retry_at is None
-            self._retry_at = time.monotonic() + self._retry_s
-        if first:
-            log.warning(
-                "turn shares per API key fall back to this replica's slots: Redis "
-                "unreachable error=%s",
-                type(error).__name__,
-            )
-            if self._on_change:
-                self._on_change(True)
-
-    def _recovered(self) -> None:
-        with self._lock:
-            was_degraded = self._retry_at is not None
-            self._retry_at = None
-        if was_degraded:
-            log.warning("turn shares per API key through Redis again")
-            if self._on_change:
-                self._on_change(False)
+            self._health.failed(exc)
 
 
 def _remaining(deadline: float | None) -> float:

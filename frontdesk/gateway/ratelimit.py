@@ -12,7 +12,6 @@ answers again.
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable
 from typing import Protocol
@@ -23,6 +22,7 @@ from limits.storage import MemoryStorage, RedisStorage
 from limits.strategies import SlidingWindowCounterRateLimiter
 
 from frontdesk.errors import RateLimitedError
+from frontdesk.redis_health import RedisHealth
 
 log = logging.getLogger(__name__)
 
@@ -89,53 +89,29 @@ class SharedRateLimiter:
         )
         self.shared = SlidingWindowLimiter(per_minute, what, storage)
         self.local = SlidingWindowLimiter(per_minute, what)
-        self._prefix = prefix
-        self._on_change = on_change
-        self._retry_s = retry_s
-        self._lock = threading.Lock()
-        self._retry_at: float | None = None  # set while degraded
+        self._health = RedisHealth(
+            log,
+            fell_back="rate limits fall back to this replica's memory: Redis unreachable "
+            f"prefix={prefix}",
+            recovered=f"rate limits shared through Redis again prefix={prefix}",
+            retry_s=retry_s,
+            on_change=on_change,
+        )
 
     @property
     def degraded(self) -> bool:
-        return self._retry_at is not None
+        return self._health.degraded
 
     def hit(self, key: str) -> None:
-        with self._lock:
-            try_shared = self._retry_at is None or time.monotonic() >= self._retry_at
-            if try_shared and self._retry_at is not None:
-                self._retry_at = time.monotonic() + self._retry_s  # one probe at a time
-        if try_shared:
+        if self._health.should_try():
             try:
                 self.shared.hit(key)
             except StorageError as exc:
-                self._fell_back(exc.storage_error)
+                self._health.failed(exc.storage_error)
             else:
-                self._recovered()
+                self._health.succeeded()
                 return
         self.local.hit(key)
-
-    def _fell_back(self, error: Exception) -> None:
-        with self._lock:
-            first = self._retry_at is None
-            self._retry_at = time.monotonic() + self._retry_s
-        if first:
-            log.warning(
-                "rate limits fall back to this replica's memory: Redis unreachable "
-                "prefix=%s error=%s",
-                self._prefix,
-                type(error).__name__,
-            )
-            if self._on_change:
-                self._on_change(True)
-
-    def _recovered(self) -> None:
-        with self._lock:
-            was_degraded = self._retry_at is not None
-            self._retry_at = None
-        if was_degraded:
-            log.warning("rate limits shared through Redis again prefix=%s", self._prefix)
-            if self._on_change:
-                self._on_change(False)
 
 
 def build_rate_limiter(

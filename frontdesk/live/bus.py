@@ -13,13 +13,14 @@ import contextlib
 import json
 import logging
 import threading
-import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, Protocol
 
 import redis
 import redis.asyncio as aioredis
+
+from frontdesk.redis_health import RedisHealth
 
 Event = tuple[str, dict[str, Any]]  # (event name, JSON data)
 AGENTS = "agents"  # the tenant-wide topic the agent console listens to
@@ -99,32 +100,34 @@ class RedisEventBus:
         self._prefix = prefix
         self._origin = uuid.uuid4().hex
         self._local = MemoryEventBus()
-        self._on_change = on_change
-        self._retry_s = retry_s
-        self._lock = threading.Lock()
-        self._retry_at: float | None = None  # set while Redis is unreachable
+        self._health = RedisHealth(
+            log,
+            fell_back="live events reach this replica's streams only: Redis unreachable",
+            recovered="live events carried through Redis again",
+            retry_s=retry_s,
+            on_change=on_change,
+        )
         # Bounded waits: an unreachable Redis must not hold a request that stored a turn.
         self._client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
 
     @property
     def degraded(self) -> bool:
-        return self._retry_at is not None
+        return self._health.degraded
 
     def _channel(self, tenant_id: str, topic: str) -> str:
         return f"{self._prefix}:{tenant_id}:{topic}"
 
     def publish(self, tenant_id: str, topic: str, event: str, data: dict[str, Any]) -> None:
         self._local.publish(tenant_id, topic, event, data)
-        with self._lock:
-            if self._retry_at is not None and time.monotonic() < self._retry_at:
-                return  # other replicas miss it; what it announces is stored all the same
+        if self._health.backing_off():
+            return  # other replicas miss it; what it announces is stored all the same
         payload = json.dumps({"origin": self._origin, "event": event, "data": data}, default=str)
         try:
             self._client.publish(self._channel(tenant_id, topic), payload)
         except redis.RedisError as exc:
-            self._failed(exc)
+            self._health.failed(exc)
         else:
-            self._recovered()
+            self._health.succeeded()
 
     async def subscribe(self, tenant_id: str, topic: str) -> AsyncIterator[Event]:
         queue: asyncio.Queue[Event] = asyncio.Queue(1000)
@@ -138,8 +141,8 @@ class RedisEventBus:
                 try:
                     await self._listen(self._channel(tenant_id, topic), queue)
                 except (redis.RedisError, OSError) as exc:
-                    self._failed(exc)
-                await asyncio.sleep(self._retry_s)
+                    self._health.failed(exc)
+                await asyncio.sleep(self._health.retry_s)
 
         tasks = [asyncio.create_task(local()), asyncio.create_task(remote())]
         try:
@@ -156,7 +159,7 @@ class RedisEventBus:
         pubsub = client.pubsub()
         try:
             await pubsub.subscribe(channel)
-            self._recovered()
+            self._health.succeeded()
             async for message in pubsub.listen():
                 if message.get("type") != "message":
                     continue
@@ -169,27 +172,6 @@ class RedisEventBus:
             with contextlib.suppress(redis.RedisError, OSError):
                 await close_pubsub()
             await client.aclose()
-
-    def _failed(self, error: Exception) -> None:
-        with self._lock:
-            first = self._retry_at is None
-            self._retry_at = time.monotonic() + self._retry_s
-        if first:
-            log.warning(
-                "live events reach this replica's streams only: Redis unreachable error=%s",
-                type(error).__name__,
-            )
-            if self._on_change:
-                self._on_change(True)
-
-    def _recovered(self) -> None:
-        with self._lock:
-            was_degraded = self._retry_at is not None
-            self._retry_at = None
-        if was_degraded:
-            log.warning("live events carried through Redis again")
-            if self._on_change:
-                self._on_change(False)
 
     def close(self) -> None:
         self._client.close()

@@ -5,54 +5,18 @@ shared limits come back with Redis."""
 from __future__ import annotations
 
 import shutil
-import subprocess
 from collections.abc import Iterator
 
 import httpx
 import pytest
-import redis
 
 from frontdesk.api.app import create_app
 from frontdesk.runtime import Frontdesk
 from frontdesk.settings import Settings
-from frontdesk.testing.http import free_port, serve
+from frontdesk.testing.http import serve
 from frontdesk.testing.listener import Listener
+from frontdesk.testing.redis_server import RedisServer
 from frontdesk.testing.wait import wait_for
-
-
-class RedisServer:
-    """A redis-server of our own on a free port, that the test can stop and start."""
-
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        client = redis.Redis.from_url(self.url)
-
-        def up() -> bool:
-            try:
-                return bool(client.ping())
-            except redis.ConnectionError:
-                return False
-
-        wait_for(up, timeout_s=20, what="redis-server")
-        client.close()
-
-    def stop(self) -> None:
-        assert self.process is not None
-        self.process.kill()
-        self.process.wait(timeout=10)
-        self.process = None
 
 
 @pytest.fixture
