@@ -119,6 +119,9 @@ def default_release() -> ReleaseConfig:
                     # "how much is the Plus plan" without the Business plan's price (dev at
                     # full coverage unchanged, 76 of 94 with 0.2 and 0.3)
                     "follow_gap": 0.3,
+                    # "i never saved the backup codes": the passage for that case answers
+                    # first (dev at full coverage 76 -> 78 of 94, no row lost)
+                    "premise_weight": 0.5,
                     "require_new_terms": False,
                     # a sentence pointing at a list chunked elsewhere ("the methods below")
                     "dangling_penalty": 0.3,

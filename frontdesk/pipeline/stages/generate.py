@@ -31,6 +31,7 @@ from frontdesk.pipeline.stages.category_hop import (
     rows_without,
 )
 from frontdesk.pipeline.stages.evidence import HOP_KEY
+from frontdesk.pipeline.stages.premise import Lacked, lacking, premise_fit
 from frontdesk.pipeline.stages.quantities import asked_quantities, broken_bound, fitting_row
 from frontdesk.pipeline.stages.sentence_rank import SentenceModel, Similarity, sentence_candidates
 from frontdesk.pipeline.stages.sentences import units
@@ -70,6 +71,10 @@ class ExtractiveGenerator:
     # A later passage whose evidence is this far below the answering one's adds nothing
     # ("how much is the Plus plan": the Business plan's price is another question).
     follow_gap: float | None = None
+    # A question saying what the customer lacks ("i never saved the backup codes"): a
+    # passage with a sentence for that case answers first, and sentences that assume the
+    # lacked thing lose this much (those for the case gain it); 0 turns it off.
+    premise_weight: float = 0.0
     embedder: Embedder | None = field(default=None, repr=False)
     _vectors: dict[str, npt.NDArray[np.float32]] = field(
         default_factory=dict, init=False, repr=False
@@ -166,7 +171,9 @@ class ExtractiveGenerator:
         chosen: list[tuple[int, str]] = []
         covered: set[str] = set()
         shape = answer_shape(state.text)
-        for index in self._order(state.passages, shape, state.text)[: self.max_passages]:
+        lacked = lacking(state.text) if self.premise_weight else ()
+        order = self._order(state.passages, shape, state.text, lacked)
+        for index in order[: self.max_passages]:
             passage = state.passages[index]
             # The row naming the customer's category ("Zone 2 - Neighbours: … Austria")
             # says why the price applies, however weakly it matches the question.
@@ -187,6 +194,8 @@ class ExtractiveGenerator:
                 self.dangling_penalty,
                 state.text if self.quantity_fit else None,
                 self.quantity_fit,
+                lacked,
+                self.premise_weight,
             )
             new_terms = set(analyze(" ".join(picked))) & query_terms
             if chosen and self.require_new_terms and not new_terms - covered:
@@ -243,7 +252,9 @@ class ExtractiveGenerator:
         every = [(c.passage, c.text, p) for c, p in zip(candidates, probability, strict=True)]
         return chosen, every
 
-    def _order(self, passages: list[Passage], shape: AnswerShape, question: str) -> list[int]:
+    def _order(
+        self, passages: list[Passage], shape: AnswerShape, question: str, lacked: Lacked
+    ) -> list[int]:
         """Retrieval order, except that when the question asks for a kind of fact the top
         passage does not state, the first of the next ``shape_lookahead`` passages that
         does state one answers first."""
@@ -253,6 +264,12 @@ class ExtractiveGenerator:
         # the check splits every passage into sentences.
         if self.quantity_fit and asked_quantities(question):
             order.sort(key=lambda i: _breaks_bound(question, passages[i]))
+        # The customer's own situation outweighs the ticket hop and the shape of the fact.
+        if lacked:
+            fit = {i: _premise_fit(passages[i], lacked) for i in order}
+            best = max(order, key=lambda i: fit[i])  # the first of the best, in order
+            if fit[best] > 0:
+                return [best, *(i for i in order if i != best)]
         if not shape.kinds or self.shape_lookahead <= 0 or not passages:
             return order
         if shape.stated_in(_servable_text(passages[order[0]])):
@@ -261,6 +278,12 @@ class ExtractiveGenerator:
             if shape.stated_in(_servable_text(passages[index])):
                 return [index, *(i for i in order if i != index)]
         return order
+
+
+def _premise_fit(passage: Passage, lacked: Lacked) -> int:
+    """How many of the passage's sentences address a customer who lacks ``lacked``, less
+    those that assume the customer has it."""
+    return sum(premise_fit(u.text, lacked) for u in units(_servable_text(passage)))
 
 
 def _breaks_bound(question: str, passage: Passage) -> bool:
@@ -315,6 +338,8 @@ def _best_sentences(
     dangling_penalty: float = 0.0,
     question: str | None = None,
     quantity_fit: float = 0.0,
+    lacked: Lacked = (),
+    premise_weight: float = 0.0,
 ) -> list[str]:
     """A FAQ entry's answer as a whole; otherwise the passage's most on-topic sentences,
     kept in their original order so the reply reads naturally."""
@@ -345,6 +370,11 @@ def _best_sentences(
         ]
         if isinstance(category, str):  # the category's rows are what the hop came for
             score = [s + (shape_bonus if u.row else 0.0) for s, u in zip(score, found, strict=True)]
+    if lacked and premise_weight:
+        score = [
+            s + premise_weight * premise_fit(c, lacked)
+            for s, c in zip(score, candidates, strict=True)
+        ]
     wrong_rows: set[int] = set()  # rows for another weight or length than the customer's
     for key in (CATEGORY_MEMBER, CATEGORY):  # the category hop: the rows naming its find
         name = passage.metadata.get(key)
