@@ -134,6 +134,10 @@ class ExtractiveGenerator:
             )
         if not chosen:
             chosen = self._by_rules(state, query_terms, context_terms, similarity)
+        if not chosen:  # every sentence assumes what the customer said they lack
+            state.answer = NO_EVIDENCE_ANSWER
+            state.confidence = 0.0
+            return StageReport(scores={"coverage": 0.0, "evidence": 0.0}, flags=["no_evidence"])
         covered = set(analyze(" ".join(sentence for _, sentence in chosen))) & query_terms
         cited = list(dict.fromkeys(index for index, _ in chosen))  # in order of appearance
         numbers = {index: n + 1 for n, index in enumerate(cited)}
@@ -370,12 +374,14 @@ def _best_sentences(
         ]
         if isinstance(category, str):  # the category's rows are what the hop came for
             score = [s + (shape_bonus if u.row else 0.0) for s, u in zip(score, found, strict=True)]
-    if lacked and premise_weight:
-        score = [
-            s + premise_weight * premise_fit(c, lacked)
-            for s, c in zip(score, candidates, strict=True)
-        ]
     wrong_rows: set[int] = set()  # rows for another weight or length than the customer's
+    assuming: set[int] = set()
+    if lacked and premise_weight:
+        fits = [premise_fit(c, lacked) for c in candidates]
+        score = [s + premise_weight * f for s, f in zip(score, fits, strict=True)]
+        # never tell a customer to use what they just said they lack
+        assuming = {i for i, f in enumerate(fits) if f < 0}
+        wrong_rows |= assuming
     for key in (CATEGORY_MEMBER, CATEGORY):  # the category hop: the rows naming its find
         name = passage.metadata.get(key)
         if isinstance(name, str):
@@ -391,4 +397,6 @@ def _best_sentences(
         i for i in sorted(range(len(candidates)), key=lambda i: -score[i]) if i not in wrong_rows
     ]
     keep = sorted(i for i in ranked[:limit] if overlap[i] > 0 or cosine[i] >= min_similarity)
-    return [candidates[i] for i in keep] or candidates[:1]
+    if keep:
+        return [candidates[i] for i in keep]
+    return [c for i, c in enumerate(candidates) if i not in assuming][:1]
