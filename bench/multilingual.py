@@ -62,6 +62,7 @@ from stamp import stamp
 
 from frontdesk.domain.catalogue import CATALOGUE_LANGUAGES
 from frontdesk.domain.conversation import Citation, Outcome
+from frontdesk.evaluation import load_rows
 from frontdesk.guards import GuardPolicy, InputGuards
 from frontdesk.guards.chat_language import ChatLanguageDetector
 from frontdesk.knowledge.multilingual_index import MultilingualIndexes
@@ -157,7 +158,28 @@ def language_id() -> dict[str, Any]:
         "n_same": same,
         "wrong_language": wrong,
     }
+    out["first_messages"] = first_messages(resolver)
     return out
+
+
+def first_messages(resolver: ConversationLanguage) -> dict[str, Any]:
+    """A conversation's first message with no browser language (an API client), on a tenant
+    whose first language is English: the chat set and every customer message of the
+    labelled help centers (all splits; nothing here is fitted on them but two thresholds)."""
+    texts = [(language, text) for language, ms in CHAT_MESSAGES.items() for text in ms]
+    for helpcenter in ("demo-helpcenter", "saas-helpcenter"):
+        for row in load_rows(ROOT / "examples" / helpcenter / "eval.jsonl"):
+            texts += [(row.lang, t) for t in (*row.turns, row.text)]
+    counts: dict[str, list[int]] = {"en": [0, 0], "other": [0, 0]}
+    wrong: list[str] = []
+    for language, text in texts:
+        got = resolver.decide(text, tenant_languages=CATALOGUE_LANGUAGES).language
+        bucket_ = counts["en" if language == "en" else "other"]
+        bucket_[0] += int(got == language)
+        bucket_[1] += 1
+        if got != language:
+            wrong.append(f"{language}->{got}: {text}")
+    return {k: {"right": r, "n": n} for k, (r, n) in counts.items()} | {"wrong": wrong}
 
 
 def retrieval(datasets: Path, n_queries: int, answer_chars: int) -> dict[str, Any]:
@@ -354,6 +376,13 @@ def render(results: dict[str, Any]) -> str:
     )
     sticky = lang["sticky_follow_ups_kept"]
     lines.append(f"Ambiguous follow-ups that kept the language: {sticky['kept']}/{sticky['n']}")
+    first = lang.get("first_messages")
+    if first:
+        lines.append(
+            f"First messages with no browser language read right: English "
+            f"{first['en']['right']}/{first['en']['n']}, other languages "
+            f"{first['other']['right']}/{first['other']['n']}; wrong: {first['wrong']}"
+        )
     changes = lang.get("language_changes")
     if changes:
         lines.append(

@@ -24,6 +24,11 @@ class LanguageGuess:
     language: str
     confidence: float
     margin: float
+    # Every candidate language's confidence, for a caller with a prior of its own.
+    confidences: tuple[tuple[str, float], ...] = ()
+
+    def confidence_of(self, language: str) -> float:
+        return dict(self.confidences).get(language, 0.0)
 
     def as_result(self) -> LanguageResult:
         return LanguageResult(self.language, round(self.confidence, 4))
@@ -58,6 +63,9 @@ class ChatLanguageDetector:
             language=best.language.iso_code_639_1.name.lower(),
             confidence=float(best.value),
             margin=float(best.value - runner_up),
+            confidences=tuple(
+                (v.language.iso_code_639_1.name.lower(), float(v.value)) for v in values
+            ),
         )
 
 

@@ -102,6 +102,9 @@ def default_release() -> ReleaseConfig:
                     "ticket_hop": True,
                     "ticket_hop_margin": 0.03,
                     "category_hop": True,
+                    # "it says too many attempts": the passage quoting it answers first
+                    # (dev at full coverage 78 -> 79 of 94, no row lost)
+                    "quote_hop": True,
                 },
             ),
             StageSpec(
@@ -119,6 +122,9 @@ def default_release() -> ReleaseConfig:
                     # "how much is the Plus plan" without the Business plan's price (dev at
                     # full coverage unchanged, 76 of 94 with 0.2 and 0.3)
                     "follow_gap": 0.3,
+                    # "i never saved the backup codes": the passage for that case answers
+                    # first (dev at full coverage 76 -> 78 of 94, no row lost)
+                    "premise_weight": 0.5,
                     "require_new_terms": False,
                     # a sentence pointing at a list chunked elsewhere ("the methods below")
                     "dangling_penalty": 0.3,
@@ -159,37 +165,41 @@ def default_release() -> ReleaseConfig:
                 name="decide",
                 type="handoff_decider",
                 # Weights fitted on the dev rows of the two labelled help centers by
-                # `.venv/bin/python bench/decide_fit.py --C 10` (out_of_scope, frustration
-                # and prior_failures hand-set); the threshold is the lowest at which answered
-                # precision on those rows reaches 0.9 while answering a quarter of them. The
+                # `.venv/bin/python bench/decide_fit.py --C 10 --precision 0.93`
+                # (out_of_scope, frustration and prior_failures hand-set); the threshold is
+                # the lowest at which answered precision on those rows reaches 0.93 while
+                # answering a quarter of them: 0.93, not 0.9, because dev precision has
+                # overstated test precision (0.95 dev, 0.89 test at the previous stop), and
+                # at 0.9 this fit's threshold (0.57) sits on the edge of the curve. The
                 # generator's ``answer_score`` and the quoted passages' IDF-weighted
-                # coverage of the question (``idf_coverage``) carry most of the weight:
-                # cross-validated AUC 0.83 where the fit without the IDF signals had 0.74;
-                # Refitted with shape_lookahead 3: 55 of 99 dev turns answered at precision
-                # 0.93 (the previous fit: 52 of the same turns at 0.92). See bench/RESULTS.md.
+                # coverage of the question (``idf_coverage``) carry most of the weight.
+                # Refitted with the premise rule and the quote hop: 60 of 99 dev turns
+                # answered at precision 0.93 (the previous fit, on the previous generator:
+                # 55 at 0.93). See
+                # bench/RESULTS.md.
                 params={
                     "weights": {
-                        "evidence": 0.852,
-                        "coverage": -2.09,
-                        "support": -0.005,
-                        "top_score": 0.855,
-                        "margin": 3.073,
-                        "bm25": -1.573,
-                        "passage_coverage": 2.058,
-                        "intent_confidence": -0.005,
-                        "ticket_support": 0.14,
-                        "shape_missed": -0.892,
-                        "answer_similarity": -0.809,
-                        "answer_score": 6.334,
-                        "cross_language": -0.912,
-                        "idf_coverage": 4.319,
-                        "missing_idf": -0.609,
+                        "evidence": 0.998,
+                        "coverage": -1.312,
+                        "support": -0.015,
+                        "top_score": 1.045,
+                        "margin": 2.256,
+                        "bm25": -1.098,
+                        "passage_coverage": 1.572,
+                        "intent_confidence": -0.015,
+                        "ticket_support": 0.736,
+                        "shape_missed": -0.668,
+                        "answer_similarity": -0.926,
+                        "answer_score": 5.33,
+                        "cross_language": -1.31,
+                        "idf_coverage": 3.509,
+                        "missing_idf": -1.187,
                         "out_of_scope": -1.0,
                         "frustration": -1.0,
                         "prior_failures": -0.5,
                     },
-                    "bias": -5.335,
-                    "threshold": 0.71,
+                    "bias": -4.341,
+                    "threshold": 0.68,
                     # No dev turn's evidence was below 0.25: below 0.2 nothing is answered.
                     "min_evidence": 0.2,
                     # "Do you offer X?" only from a passage naming X (dev: declines "can I

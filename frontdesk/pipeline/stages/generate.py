@@ -25,13 +25,12 @@ from frontdesk.domain.replies import NO_EVIDENCE_ANSWER, NO_KNOWLEDGE_ANSWER
 from frontdesk.pipeline.protocols import StageReport
 from frontdesk.pipeline.stages.answer_shape import AnswerShape, answer_shape
 from frontdesk.pipeline.stages.category_hop import (
-    CATEGORY,
     CATEGORY_MEMBER,
-    answer_units,
-    rows_without,
 )
 from frontdesk.pipeline.stages.evidence import HOP_KEY
-from frontdesk.pipeline.stages.quantities import asked_quantities, broken_bound, fitting_row
+from frontdesk.pipeline.stages.premise import Lacked, lacking, premise_fit
+from frontdesk.pipeline.stages.quantities import asked_quantities, broken_bound
+from frontdesk.pipeline.stages.sentence_choice import best_sentences
 from frontdesk.pipeline.stages.sentence_rank import SentenceModel, Similarity, sentence_candidates
 from frontdesk.pipeline.stages.sentences import units
 from frontdesk.pipeline.state import Passage, TurnState
@@ -70,6 +69,10 @@ class ExtractiveGenerator:
     # A later passage whose evidence is this far below the answering one's adds nothing
     # ("how much is the Plus plan": the Business plan's price is another question).
     follow_gap: float | None = None
+    # A question saying what the customer lacks ("i never saved the backup codes"): a
+    # passage with a sentence for that case answers first, and sentences that assume the
+    # lacked thing lose this much (those for the case gain it); 0 turns it off.
+    premise_weight: float = 0.0
     embedder: Embedder | None = field(default=None, repr=False)
     _vectors: dict[str, npt.NDArray[np.float32]] = field(
         default_factory=dict, init=False, repr=False
@@ -129,6 +132,10 @@ class ExtractiveGenerator:
             )
         if not chosen:
             chosen = self._by_rules(state, query_terms, context_terms, similarity)
+        if not chosen:  # every sentence assumes what the customer said they lack
+            state.answer = NO_EVIDENCE_ANSWER
+            state.confidence = 0.0
+            return StageReport(scores={"coverage": 0.0, "evidence": 0.0}, flags=["no_evidence"])
         covered = set(analyze(" ".join(sentence for _, sentence in chosen))) & query_terms
         cited = list(dict.fromkeys(index for index, _ in chosen))  # in order of appearance
         numbers = {index: n + 1 for n, index in enumerate(cited)}
@@ -166,7 +173,9 @@ class ExtractiveGenerator:
         chosen: list[tuple[int, str]] = []
         covered: set[str] = set()
         shape = answer_shape(state.text)
-        for index in self._order(state.passages, shape, state.text)[: self.max_passages]:
+        lacked = lacking(state.text) if self.premise_weight else ()
+        order = self._order(state.passages, shape, state.text, lacked)
+        for index in order[: self.max_passages]:
             passage = state.passages[index]
             # The row naming the customer's category ("Zone 2 - Neighbours: … Austria")
             # says why the price applies, however weakly it matches the question.
@@ -174,7 +183,7 @@ class ExtractiveGenerator:
                 lead = evidence_of(state.passages[chosen[0][0]])
                 if evidence_of(passage) < lead - self.follow_gap:
                     break
-            picked = _best_sentences(
+            picked = best_sentences(
                 state.passages[index],
                 query_terms,
                 context_terms,
@@ -187,6 +196,8 @@ class ExtractiveGenerator:
                 self.dangling_penalty,
                 state.text if self.quantity_fit else None,
                 self.quantity_fit,
+                lacked,
+                self.premise_weight,
             )
             new_terms = set(analyze(" ".join(picked))) & query_terms
             if chosen and self.require_new_terms and not new_terms - covered:
@@ -243,7 +254,9 @@ class ExtractiveGenerator:
         every = [(c.passage, c.text, p) for c, p in zip(candidates, probability, strict=True)]
         return chosen, every
 
-    def _order(self, passages: list[Passage], shape: AnswerShape, question: str) -> list[int]:
+    def _order(
+        self, passages: list[Passage], shape: AnswerShape, question: str, lacked: Lacked
+    ) -> list[int]:
         """Retrieval order, except that when the question asks for a kind of fact the top
         passage does not state, the first of the next ``shape_lookahead`` passages that
         does state one answers first."""
@@ -253,6 +266,12 @@ class ExtractiveGenerator:
         # the check splits every passage into sentences.
         if self.quantity_fit and asked_quantities(question):
             order.sort(key=lambda i: _breaks_bound(question, passages[i]))
+        # The customer's own situation outweighs the ticket hop and the shape of the fact.
+        if lacked:
+            fit = {i: _premise_fit(passages[i], lacked) for i in order}
+            best = max(order, key=lambda i: fit[i])  # the first of the best, in order
+            if fit[best] > 0:
+                return [best, *(i for i in order if i != best)]
         if not shape.kinds or self.shape_lookahead <= 0 or not passages:
             return order
         if shape.stated_in(_servable_text(passages[order[0]])):
@@ -261,6 +280,12 @@ class ExtractiveGenerator:
             if shape.stated_in(_servable_text(passages[index])):
                 return [index, *(i for i in order if i != index)]
         return order
+
+
+def _premise_fit(passage: Passage, lacked: Lacked) -> int:
+    """How many of the passage's sentences address a customer who lacks ``lacked``, less
+    those that assume the customer has it."""
+    return sum(premise_fit(u.text, lacked) for u in units(_servable_text(passage)))
 
 
 def _breaks_bound(question: str, passage: Passage) -> bool:
@@ -300,65 +325,3 @@ def _render(chosen: list[tuple[int, str]], numbers: dict[int, int]) -> str:
         last_of_passage = position + 1 == len(chosen) or chosen[position + 1][0] != index
         parts.append(f"{sentence} [{numbers[index]}]" if last_of_passage else sentence)
     return " ".join(parts)
-
-
-def _best_sentences(
-    passage: Passage,
-    query_terms: set[str],
-    context_terms: set[str],
-    limit: int,
-    similarity: Similarity | None = None,
-    semantic_weight: float = 0.0,
-    min_similarity: float = 1.0,
-    shape: AnswerShape | None = None,
-    shape_bonus: float = 0.0,
-    dangling_penalty: float = 0.0,
-    question: str | None = None,
-    quantity_fit: float = 0.0,
-) -> list[str]:
-    """A FAQ entry's answer as a whole; otherwise the passage's most on-topic sentences,
-    kept in their original order so the reply reads naturally."""
-    answer = passage.metadata.get("answer")
-    if isinstance(answer, str) and answer.strip():
-        return [answer.strip()]
-    if limit <= 0:
-        return []
-    found = answer_units(passage)
-    category = passage.metadata.get(CATEGORY)
-    if not found:
-        return []
-    candidates = [u.text for u in found]
-    overlap = []
-    for candidate in candidates:
-        terms = set(analyze(candidate))
-        overlap.append(len(query_terms & terms) + 0.25 * len(context_terms & terms))
-    cosine = similarity(candidates) if similarity is not None else [0.0] * len(candidates)
-    scale = max(1, len(query_terms))
-    score = [
-        o / scale + semantic_weight * c - (dangling_penalty if u.dangling else 0.0)
-        for o, c, u in zip(overlap, cosine, found, strict=True)
-    ]
-    if shape is not None and shape.kinds:
-        score = [
-            s + (shape_bonus if shape.stated_in(c) else 0.0)
-            for s, c in zip(score, candidates, strict=True)
-        ]
-        if isinstance(category, str):  # the category's rows are what the hop came for
-            score = [s + (shape_bonus if u.row else 0.0) for s, u in zip(score, found, strict=True)]
-    wrong_rows: set[int] = set()  # rows for another weight or length than the customer's
-    for key in (CATEGORY_MEMBER, CATEGORY):  # the category hop: the rows naming its find
-        name = passage.metadata.get(key)
-        if isinstance(name, str):
-            rows = [i for i, u in enumerate(found) if u.row]
-            wrong_rows |= {rows[n] for n in rows_without(name, [found[i].text for i in rows])}
-    if question is not None and quantity_fit:
-        rows = [i for i, u in enumerate(found) if u.row]
-        fit, bounded = fitting_row(question, [found[i].text for i in rows])
-        if fit is not None:
-            score[rows[fit]] += quantity_fit
-            wrong_rows |= {i for n, i in enumerate(rows) if n in bounded and n != fit}
-    ranked = [
-        i for i in sorted(range(len(candidates)), key=lambda i: -score[i]) if i not in wrong_rows
-    ]
-    keep = sorted(i for i in ranked[:limit] if overlap[i] > 0 or cosine[i] >= min_similarity)
-    return [candidates[i] for i in keep] or candidates[:1]

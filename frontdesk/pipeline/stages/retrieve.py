@@ -31,6 +31,7 @@ from frontdesk.pipeline.stages.category_hop import (
     find_membership,
 )
 from frontdesk.pipeline.stages.evidence import HOP_KEY, TICKET_HEADROOM, separate, similarity_of
+from frontdesk.pipeline.stages.quoted import holds, quoted_phrases
 from frontdesk.pipeline.state import Passage, TurnState
 from frontdesk.retrieval.multilingual import WARMING
 from frontdesk.retrieval.rarity import IDF_COVERAGE, MISSING_IDF
@@ -45,6 +46,9 @@ class KnowledgeRetriever:
     ticket_hop: bool = False
     ticket_hop_margin: float = 0.0  # how much closer than any article the ticket must be
     category_hop: bool = False
+    # A message quoting the product ("it says too many attempts"): the passage holding the
+    # quote word for word answers first (see :mod:`frontdesk.pipeline.stages.quoted`).
+    quote_hop: bool = False
 
     def warm_up(self) -> None:
         self.knowledge.warm_up()
@@ -58,7 +62,33 @@ class KnowledgeRetriever:
             found = self._hop(state, found)
         if self.category_hop and asks_for_category_fact(state.text):
             found = self._category_hop(state, query, found)
+        if self.quote_hop:
+            found = self._quote_hop(state, found)
         return self.report(state, found)
+
+    def _quote_hop(self, state: TurnState, found: list[Passage]) -> list[Passage]:
+        """``found`` led by the passage holding what the customer quotes, searched for
+        with the quote when the question's own passages lack it."""
+        for phrase in quoted_phrases(state.text):
+            served = separate(found, self.top_k).served
+            target = next((p for p in served if holds(_said(p), phrase)), None)
+            if target is None:
+                extra = separate(
+                    self.knowledge.search(
+                        state.tenant_id, phrase, self.top_k, language=state.language or "en"
+                    ),
+                    self.top_k,
+                ).served
+                target = next((p for p in extra if holds(_said(p), phrase)), None)
+                if target is None:
+                    continue
+                # Not among the question's passages: the weakest one's scores, so the
+                # decide stage's signals are never raised by the quote alone.
+                target = _weakened(target, served[-1]) if served else target
+            state.details["quote_hop"] = target.chunk_id
+            marked = replace(target, metadata={**target.metadata, HOP_KEY: True})
+            return [marked, *(p for p in found if p.chunk_id != target.chunk_id)]
+        return found
 
     def _category_hop(self, state: TurnState, query: str, found: list[Passage]) -> list[Passage]:
         """``found`` led by the passage that answers for the category the question's
@@ -148,11 +178,7 @@ class KnowledgeRetriever:
         # Not among the question's own passages: it takes the last servable place, with the
         # lowest servable scores, so the decide stage's signals are never raised by the hop.
         weakest = evidence.served[-1]
-        low = {
-            k: weakest.metadata.get(k)
-            for k in ("dense", "dense_title", "bm25", IDF_COVERAGE, MISSING_IDF)
-        }
-        hop = replace(target, score=weakest.score, metadata={**marked, **low})
+        hop = _weakened(replace(target, metadata=marked), weakest)
         kept = [p for p in found if p.chunk_id != weakest.chunk_id]
         served_before = evidence.served[:-1]
         at = max((kept.index(p) for p in served_before), default=-1) + 1
@@ -182,6 +208,9 @@ class KnowledgeRetriever:
         category = state.details.get("category_hop")
         if category is not None:
             detail["category_hop"] = category
+        quote = state.details.get("quote_hop")
+        if quote is not None:
+            detail["quote_hop"] = quote
         encoder = found[0].metadata.get(ENCODER_KEY) if found else None
         if encoder is not None:  # the tenant's adapted retrieval encoder (knowledge adapt)
             detail["encoder"] = encoder
@@ -207,3 +236,18 @@ def _tabled(text: str, label: re.Pattern[str]) -> bool:
 
 def _names(text: str, word: str) -> bool:
     return re.search(rf"\b{re.escape(word)}\b", text, re.IGNORECASE) is not None
+
+
+def _weakened(passage: Passage, weakest: Passage) -> Passage:
+    """``passage`` with ``weakest``'s retrieval scores."""
+    low = {
+        k: weakest.metadata.get(k)
+        for k in ("dense", "dense_title", "bm25", IDF_COVERAGE, MISSING_IDF)
+    }
+    return replace(passage, score=weakest.score, metadata={**passage.metadata, **low})
+
+
+def _said(passage: Passage) -> str:
+    """What the passage says: a FAQ entry's question and answer, else its text."""
+    answer = passage.metadata.get("answer")
+    return f"{passage.text} {answer}" if isinstance(answer, str) else passage.text

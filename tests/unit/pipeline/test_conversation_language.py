@@ -99,3 +99,18 @@ def test_a_plain_message_in_another_language_moves_the_conversation(languages) -
     decision = languages.decide("I want to talk to a person", _in("de"), None, ("en",))
     assert (decision.language, decision.reason) == ("en", "detected")
     assert languages.decide("ok danke", _in("de"), None, ("en",)).language == "de"
+
+
+@pytest.mark.parametrize("text", ["can i send perfume?", "can i send perfume"])
+def test_a_short_first_message_stays_in_the_tenants_language_unless_clearly_other(
+    languages, text: str
+) -> None:
+    # lingua ranks Portuguese first here (0.33 against English 0.18): too close to answer an
+    # English customer in Portuguese.
+    decision = languages.decide(text, tenant_languages=("en", "de", "fr", "es", "nl", "it", "pt"))
+    assert (decision.language, decision.reason, decision.detected) == ("en", "default", "pt")
+
+
+def test_a_clear_short_first_message_in_another_language_still_sets_it(languages) -> None:
+    decision = languages.decide("¿puedo pagar con paypal?", tenant_languages=("en", "es"))
+    assert (decision.language, decision.reason) == ("es", "detected")
