@@ -3,13 +3,12 @@ column, through the real pipeline of the default release (real embedder and data
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 
 from frontdesk.domain.conversation import Turn
 from frontdesk.runtime import Frontdesk
-from tests.conftest import TenantKeys
 
 pytestmark = pytest.mark.slow
 
@@ -65,16 +64,10 @@ FAQ = (
 
 
 @pytest.fixture
-def helpcenter(frontdesk: Frontdesk, acme: TenantKeys, tmp_path: Path) -> str:
-    root = tmp_path / "helpcenter"
-    root.mkdir()
-    (root / "prices.md").write_text(PRICES)
-    (root / "zones.md").write_text(ZONES)
-    (root / "delivery.md").write_text(DELIVERY)
-    (root / "faq.csv").write_text(FAQ)
-    report = frontdesk.knowledge.ingest_paths(acme.id, [root])
-    assert report.failed == {}
-    return str(acme.id)
+def helpcenter(ingest_helpcenter: Callable[[dict[str, str]], str]) -> str:
+    return ingest_helpcenter(
+        {"prices.md": PRICES, "zones.md": ZONES, "delivery.md": DELIVERY, "faq.csv": FAQ}
+    )
 
 
 def _ask(frontdesk: Frontdesk, tenant_id: str, message: str) -> Turn:

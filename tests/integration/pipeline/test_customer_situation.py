@@ -4,7 +4,7 @@ backup codes") and what their screen says ("it says too many attempts")."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 
@@ -12,7 +12,6 @@ from frontdesk.domain.conversation import Turn
 from frontdesk.pipeline.state import TurnState
 from frontdesk.releases.config import default_release
 from frontdesk.runtime import Frontdesk
-from tests.conftest import TenantKeys
 
 pytestmark = pytest.mark.slow
 
@@ -52,15 +51,10 @@ Go to Shipments, open the shipment and select **Print label** again. You can rep
 
 
 @pytest.fixture
-def helpcenter(frontdesk: Frontdesk, acme: TenantKeys, tmp_path: Path) -> str:
-    root = tmp_path / "helpcenter"
-    root.mkdir()
-    (root / "lost-2fa.md").write_text(TWO_FACTOR)
-    (root / "locked.md").write_text(LOCKED)
-    (root / "print-label.md").write_text(LABELS)
-    report = frontdesk.knowledge.ingest_paths(acme.id, [root])
-    assert report.failed == {}
-    return str(acme.id)
+def helpcenter(ingest_helpcenter: Callable[[dict[str, str]], str]) -> str:
+    return ingest_helpcenter(
+        {"lost-2fa.md": TWO_FACTOR, "locked.md": LOCKED, "print-label.md": LABELS}
+    )
 
 
 def _ask(frontdesk: Frontdesk, tenant_id: str, message: str) -> Turn:
