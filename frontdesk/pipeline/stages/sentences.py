@@ -22,6 +22,7 @@ _ANNOUNCES = re.compile(
     re.IGNORECASE,
 )
 _COMMENT = re.compile(r"^<!--.*-->$")  # e.g. a Markdown file's "<!-- url: … -->" line
+_CLOSERS = frozenset("\"')]\u201d\u2019")
 MAX_ITEMS = 8  # a longer list is cut: the reply stays short
 
 
@@ -94,6 +95,34 @@ def _lines(text: str, column: str | None = None) -> list[tuple[str, bool, bool]]
     return out
 
 
+def _closed(line: str) -> list[tuple[int, int]]:
+    """Sentence spans that keep the closing quotation mark or bracket after their full stop
+    (the splitter leaves it between two sentences)."""
+    spans = []
+    for start, end in split_sentences(line):
+        while end < len(line) and line[end] in _CLOSERS:
+            end += 1
+        spans.append((start, end))
+    return spans
+
+
+def _whole_quotes(sentences: list[str]) -> list[str]:
+    """Sentences rejoined where a split fell inside quotation marks: 'You see the message
+    "Too many attempts. Try again in 15 minutes."' is one sentence, not two halves that
+    each carry one quotation mark."""
+    out: list[str] = []
+    for sentence in sentences:
+        if out and _open_quote(out[-1]):
+            out[-1] = f"{out[-1]} {sentence}"
+        else:
+            out.append(sentence)
+    return out
+
+
+def _open_quote(text: str) -> bool:
+    return text.count('"') % 2 == 1 or text.count("\u201c") > text.count("\u201d")
+
+
 def units(text: str, column: str | None = None) -> list[Unit]:
     """The passage's sentences, list items and table rows in order; a sentence that
     announces a list directly after it is joined with that list's items. ``column``: a
@@ -107,7 +136,7 @@ def units(text: str, column: str | None = None) -> list[Unit]:
         if is_row:  # one unit: "Max. weight 5 kg" must not end a sentence
             out.append(Unit(line, row=True))
             continue
-        sentences = [line[s:e].strip() for s, e in split_sentences(line)]
+        sentences = _whole_quotes([line[s:e].strip() for s, e in _closed(line)])
         list_follows = index < len(lines) and lines[index][1]
         for position, sentence in enumerate(sentences):
             if is_item or not _ANNOUNCES.search(sentence):

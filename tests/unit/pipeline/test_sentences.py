@@ -97,3 +97,15 @@ def test_a_dangling_sentence_gives_way_when_penalised() -> None:
     state.passages = [passage]
     ExtractiveGenerator(name="generate", max_sentences=1, dangling_penalty=1.0).run(state)
     assert state.answer == "Labels are paid in euros. [1]"
+
+
+def test_a_quoted_message_stays_whole_with_its_quotation_marks() -> None:
+    text = (
+        "After 5 failed attempts, sign-in is locked for 15 minutes. You see the message "
+        '"Too many attempts. Try again in 15 minutes." A password reset removes the lock.'
+    )
+    assert [u.text for u in units(text)] == [
+        "After 5 failed attempts, sign-in is locked for 15 minutes.",
+        'You see the message "Too many attempts. Try again in 15 minutes."',
+        "A password reset removes the lock.",
+    ]
