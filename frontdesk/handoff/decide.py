@@ -29,7 +29,7 @@ from frontdesk.domain.replies import (
 from frontdesk.guards.output.text import split_sentences
 from frontdesk.pipeline.protocols import StageReport
 from frontdesk.pipeline.stages.answer_shape import answer_shape
-from frontdesk.pipeline.stages.existence import unnamed
+from frontdesk.pipeline.stages.existence import unnamed, unnamed_follow_up
 from frontdesk.pipeline.stages.llm_answers import GROUNDED, written_by_llm
 from frontdesk.pipeline.stages.needs_person import PersonNeeded, needs_person
 from frontdesk.pipeline.stages.quantities import broken_bound
@@ -188,6 +188,9 @@ class HandoffDecider:
     # "Do you offer X?" is answered only from a passage that names X
     # (:mod:`frontdesk.pipeline.stages.existence`).
     existence_check: bool = False
+    # A follow-up ("and what about the moon?") is answered only from passages that name
+    # something it adds, not by repeating the answer to the question before it.
+    follow_up_check: bool = False
     # "How much is a 10 kg parcel?" is not answered by a sentence about parcels "up to
     # 2 kg" (:mod:`frontdesk.pipeline.stages.quantities`).
     quantity_check: bool = False
@@ -280,6 +283,10 @@ class HandoffDecider:
         if unnamed:
             state.details["existence_unnamed"] = unnamed
             grounded = False
+        adds = self._unnamed_follow_up(state) if grounded and self.follow_up_check else []
+        if adds:
+            state.details["follow_up_unnamed"] = adds
+            grounded = False
         broken = self._broken_bound(state) if grounded and self.quantity_check else None
         if broken:
             state.details["quantity_bound_broken"] = broken
@@ -333,6 +340,15 @@ class HandoffDecider:
             (passage.title, *passage.heading_path, passage.text, str(faq_answer or ""))
         )
         return unnamed(state.text, source)
+
+    def _unnamed_follow_up(self, state: TurnState) -> list[str]:
+        if not state.query or state.query == state.text or (state.language or "en") != "en":
+            return []
+        sources = [
+            " ".join((p.title, *p.heading_path, p.text, str(p.metadata.get("answer") or "")))
+            for p in _cited_passages(state)
+        ]
+        return unnamed_follow_up(state.text, state.query, sources)
 
     def _broken_bound(self, state: TurnState) -> str | None:
         """A bound in the reply's first sentence the customer's quantity breaks."""

@@ -62,3 +62,26 @@ def unnamed(question: str, source: str) -> list[str]:
         return []
     named = set(analyze(source))
     return [term for term in asked if term not in named]
+
+
+# Words a follow-up uses that name nothing new ("and what about that one?", "how much is
+# that?", "how long does it take?": they ask for a fact of what was named before).
+_GENERIC = frozenset(
+    "ok okay thanks thank please also still just really already else about way ways "
+    "one ones thing things same that this it them those these much many long often soon "
+    "far cost costs price prices fee fees charge take takes need needed work works".split()
+)
+
+
+def unnamed_follow_up(message: str, query: str, sources: list[str]) -> list[str]:
+    """What a follow-up adds to the conversation (its own terms, not the earlier
+    question's) when none of ``sources`` uses any of it: "and what about the moon?" after
+    a price question is not answered by quoting the price again. Empty when the message
+    adds nothing or a source names some of it."""
+    earlier = set(analyze(query.replace(message, "", 1)))
+    own = analyze(" ".join(w for w in words(message) if w not in _GENERIC))
+    new = [term for term in dict.fromkeys(own) if term not in earlier]
+    if not new:
+        return []
+    named = set(analyze(" ".join(sources)))
+    return [] if any(term in named for term in new) else new

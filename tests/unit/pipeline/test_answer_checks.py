@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from frontdesk.handoff.decide import HandoffDecider
-from frontdesk.pipeline.stages.existence import asked_object, unnamed
+from frontdesk.pipeline.stages.existence import asked_object, unnamed, unnamed_follow_up
 from frontdesk.pipeline.stages.generate import ExtractiveGenerator
 from frontdesk.pipeline.stages.quantities import broken_bound, fitting_row
 from frontdesk.pipeline.state import Passage, TurnState
@@ -70,6 +70,49 @@ def test_the_decide_stage_declines_what_the_cited_passage_does_not_name() -> Non
         outcomes[check] = state.outcome.value
         if check:
             assert state.details["existence_unnamed"] == ["student"]
+    assert outcomes == {False: "answered", True: "no_answer"}
+
+
+@pytest.mark.parametrize(
+    ("message", "earlier", "source", "unnamed_terms"),
+    [
+        # what the follow-up adds is named nowhere: the earlier answer again is no answer
+        ("and what about the moon?", "how much is the plus plan", "Plus costs €9.99.", ["moon"]),
+        # it adds nothing of its own: it asks a fact of what was named before
+        ("how much is that", "can i redirect my parcel", "Redirecting costs €2.50.", []),
+        ("and how long will it take?", "a 4 kg box to austria", "2-4 business days.", []),
+        # a source names what it adds
+        ("ok and to austria?", "can i send perfume?", "Zone 2: Austria, Belgium.", []),
+    ],
+)
+def test_what_a_follow_up_adds_must_be_named(
+    message: str, earlier: str, source: str, unnamed_terms: list[str]
+) -> None:
+    assert unnamed_follow_up(message, f"{message}\n{earlier}", [source]) == unnamed_terms
+
+
+def test_the_decide_stage_declines_a_follow_up_answered_with_the_earlier_answer() -> None:
+    plus = Passage(
+        chunk_id="plus",
+        title="How much does the Plus plan cost?",
+        score=1.0,
+        text="Plus costs €9.99 per month or €99 per year.",
+        metadata={"document_id": "plans", "dense": 0.6},
+    )
+    generous = {"weights": {"evidence": 0.0}, "bias": 10.0}  # the model alone would answer
+    outcomes = {}
+    for check in (False, True):
+        state = TurnState(
+            tenant_id="t",
+            conversation_id="c",
+            text="and what about the moon?",
+            query="and what about the moon?\nhow much is the plus plan",
+            passages=[plus],
+        )
+        ExtractiveGenerator(name="generate").run(state)
+        HandoffDecider(name="decide", follow_up_check=check, **generous).run(state)
+        assert state.outcome is not None
+        outcomes[check] = state.outcome.value
     assert outcomes == {False: "answered", True: "no_answer"}
 
 
