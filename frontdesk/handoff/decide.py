@@ -188,8 +188,8 @@ class HandoffDecider:
     # "Do you offer X?" is answered only from a passage that names X
     # (:mod:`frontdesk.pipeline.stages.existence`).
     existence_check: bool = False
-    # A follow-up ("and what about the moon?") is answered only from passages that name
-    # something it adds, not by repeating the answer to the question before it.
+    # A follow-up ("and what about the moon?") is answered only when the passages found
+    # name something it adds, not by repeating the answer to the question before it.
     follow_up_check: bool = False
     # "How much is a 10 kg parcel?" is not answered by a sentence about parcels "up to
     # 2 kg" (:mod:`frontdesk.pipeline.stages.quantities`).
@@ -346,7 +346,7 @@ class HandoffDecider:
             return []
         sources = [
             " ".join((p.title, *p.heading_path, p.text, str(p.metadata.get("answer") or "")))
-            for p in _cited_passages(state)
+            for p in state.passages
         ]
         return unnamed_follow_up(state.text, state.query, sources)
 

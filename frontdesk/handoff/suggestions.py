@@ -169,9 +169,9 @@ class Suggester:
                 if ticket.reason == EscalationReason.LOW_CONFIDENCE.value:
                     last = [t for t in turns if t.speaker == Speaker.CUSTOMER][-1]
                     found.append(Candidate("question", last.id, last.text, ""))
-            for turn in conversations_repo.unanswered(session, tenant_id, _SCAN):
+            for turn, question in conversations_repo.unanswered(session, tenant_id, _SCAN):
                 if turn.conversation_id not in answered:
-                    found.append(Candidate("question", turn.id, turn.text, ""))
+                    found.append(Candidate("question", turn.id, _standalone(question), ""))
         return found
 
     def suggest(
@@ -227,3 +227,12 @@ class Suggester:
             values = [float(v) for v in dense if isinstance(v, int | float)]
             best = max([best, *values])
         return best
+
+
+def _standalone(query: str) -> str:
+    """A condensed follow-up ("ok and to austria?\ncan i send perfume?") as one line that
+    says what it followed: "ok and to austria? (after: can i send perfume?)"."""
+    lines = [line.strip() for line in query.splitlines() if line.strip()]
+    if len(lines) < 2:
+        return query.strip()
+    return f"{lines[0]} (after: {' / '.join(lines[1:])})"

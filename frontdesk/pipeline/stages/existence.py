@@ -84,4 +84,6 @@ def unnamed_follow_up(message: str, query: str, sources: list[str]) -> list[str]
     if not new:
         return []
     named = set(analyze(" ".join(sources)))
+    # Any one named is enough: "and if i pay for a whole year?" adds "whole" and "year",
+    # and the price table names only the year.
     return [] if any(term in named for term in new) else new

@@ -253,11 +253,13 @@ def find_turn(session: Session, tenant_id: str, turn_id: str) -> Turn:
     return _turn(row)
 
 
-def unanswered(session: Session, tenant_id: str, limit: int) -> list[Turn]:
-    """Customer turns the assistant had no grounded answer for, newest first."""
+def unanswered(session: Session, tenant_id: str, limit: int) -> list[tuple[Turn, str]]:
+    """Customer turns the assistant had no grounded answer for, newest first, each with
+    the standalone question it was searched as (a follow-up with the earlier questions it
+    leans on: "ok and to austria?" alone asks nothing)."""
     reply = aliased(TurnRow)
-    rows = session.scalars(
-        select(TurnRow)
+    rows = session.execute(
+        select(TurnRow, reply.details)
         .join(reply, reply.in_reply_to == TurnRow.id)
         .where(
             TurnRow.tenant_id == tenant_id,
@@ -268,7 +270,11 @@ def unanswered(session: Session, tenant_id: str, limit: int) -> list[Turn]:
         .order_by(TurnRow.created_at.desc())
         .limit(limit)
     )
-    return [_turn(r) for r in rows]
+    found: list[tuple[Turn, str]] = []
+    for row, details in rows:
+        query = (details or {}).get("query")
+        found.append((_turn(row), query if isinstance(query, str) and query else row.text))
+    return found
 
 
 def add_identifiers(

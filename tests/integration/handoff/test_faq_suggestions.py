@@ -181,3 +181,18 @@ def test_faq_routes_check_roles_input_and_tenant(client, acme, globex, tickets) 
     assert client.get("/v1/knowledge/suggestions", headers=globex.auth("admin")).json() == []
     reasons = client.get("/v1/tickets/reasons", headers=acme.auth("agent")).json()
     assert {"low_confidence", "account_change", "legal_threat", "case_action"} <= set(reasons)
+
+
+def test_an_unanswered_follow_up_is_suggested_with_the_question_it_followed(
+    client, acme, tickets
+) -> None:
+    # "and what about the moon?" alone asks nothing an agent could write an FAQ entry for
+    cid = _conversation(client, acme.auth("widget"))
+    first = _say(client, cid, "How much does the Plus plan cost?", acme.auth("widget"))
+    assert first["outcome"] == "answered", first["text"]
+    follow_up = _say(client, cid, "and what about the moon?", acme.auth("widget"))
+    assert follow_up["outcome"] == "no_answer", follow_up["text"]
+    suggestions = client.get("/v1/knowledge/suggestions?limit=100", headers=acme.auth("agent"))
+    examples = [e for sg in suggestions.json() for e in sg["examples"]]
+    expected = "and what about the moon? (after: How much does the Plus plan cost?)"
+    assert expected in examples, examples

@@ -78,6 +78,8 @@ def test_the_decide_stage_declines_what_the_cited_passage_does_not_name() -> Non
     [
         # what the follow-up adds is named nowhere: the earlier answer again is no answer
         ("and what about the moon?", "how much is the plus plan", "Plus costs €9.99.", ["moon"]),
+        # one part of what it adds is named: the passages speak to it
+        ("and if i pay for a whole year?", "how much is growth a month?", "€290 a year.", []),
         # it adds nothing of its own: it asks a fact of what was named before
         ("how much is that", "can i redirect my parcel", "Redirecting costs €2.50.", []),
         ("and how long will it take?", "a 4 kg box to austria", "2-4 business days.", []),
