@@ -24,6 +24,7 @@ from frontdesk.redis_health import RedisHealth
 
 Event = tuple[str, dict[str, Any]]  # (event name, JSON data)
 AGENTS = "agents"  # the tenant-wide topic the agent console listens to
+_CLOSE_S = 2.0  # the longest a closing subscription waits for Redis
 
 log = logging.getLogger(__name__)
 
@@ -151,7 +152,10 @@ class RedisEventBus:
         finally:
             for task in tasks:
                 task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            done, _ = await asyncio.wait(tasks, timeout=2 * _CLOSE_S)
+            for task in done:  # retrieved, so a failure is not reported again at exit
+                if not task.cancelled():
+                    task.exception()
 
     async def _listen(self, channel: str, queue: asyncio.Queue[Event]) -> None:
         """Other replicas' events on ``channel`` into ``queue``, until the connection fails."""
@@ -169,9 +173,12 @@ class RedisEventBus:
         finally:
             # redis-py leaves PubSub.aclose unannotated; its contract is this signature.
             close_pubsub: Callable[[], Awaitable[None]] = pubsub.aclose
-            with contextlib.suppress(redis.RedisError, OSError):
-                await close_pubsub()
-            await client.aclose()
+            # Bounded: closing a subscription whose read was just cancelled has been seen
+            # to wait forever (a test run hung here), which would leak the stream's task.
+            with contextlib.suppress(redis.RedisError, OSError, TimeoutError):
+                await asyncio.wait_for(close_pubsub(), _CLOSE_S)
+            with contextlib.suppress(redis.RedisError, OSError, TimeoutError):
+                await asyncio.wait_for(client.aclose(), _CLOSE_S)
 
     def close(self) -> None:
         self._client.close()

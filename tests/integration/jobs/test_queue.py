@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import json
 import time
+import uuid
 from typing import Any
 
 import pytest
@@ -213,7 +214,9 @@ def test_stopping_the_server_fails_the_jobs_it_had_not_finished(settings, acme) 
     process, so the job says so instead of staying ``running`` forever."""
     frontdesk = Frontdesk(settings)
     frontdesk.warm_up()
-    job = submit_ingest(frontdesk.jobs, acme.id, documents(200, "a"))
+    # Texts no earlier test embedded: the test settings' embedding memo would otherwise
+    # finish the whole ingest before the server is stopped.
+    job = submit_ingest(frontdesk.jobs, acme.id, documents(200, f"stop-{uuid.uuid4().hex[:8]}"))
     wait_for(lambda: frontdesk.jobs.get(acme.id, job.id).done > 0, timeout_s=60)
     started = time.monotonic()
     frontdesk.jobs.shutdown()
