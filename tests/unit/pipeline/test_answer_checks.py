@@ -46,6 +46,29 @@ def test_a_long_tail_is_detail_not_the_thing() -> None:
     assert "client" not in asked or "report" in asked
 
 
+def _outcome_with_and_without(
+    check: str, text: str, query: str, passage: Passage
+) -> dict[bool, tuple[str, dict[str, object]]]:
+    """The decide stage's outcome (and details) for an extractive reply from ``passage``,
+    with the named check off and on; its model alone would answer."""
+    outcomes = {}
+    for on in (False, True):
+        state = TurnState(
+            tenant_id="t", conversation_id="c", text=text, query=query, passages=[passage]
+        )
+        ExtractiveGenerator(name="generate").run(state)
+        HandoffDecider(
+            name="decide",
+            weights={"evidence": 0.0},
+            bias=10.0,
+            existence_check=on and check == "existence_check",
+            follow_up_check=on and check == "follow_up_check",
+        ).run(state)
+        assert state.outcome is not None
+        outcomes[on] = (state.outcome.value, state.details)
+    return outcomes
+
+
 def test_the_decide_stage_declines_what_the_cited_passage_does_not_name() -> None:
     promo = Passage(
         chunk_id="promo",
@@ -54,23 +77,13 @@ def test_the_decide_stage_declines_what_the_cited_passage_does_not_name() -> Non
         text="Promo codes give you a discount on labels. Enter the code at checkout.",
         metadata={"document_id": "promo", "dense": 0.6},
     )
-    generous = {"weights": {"evidence": 0.0}, "bias": 10.0}  # the model alone would answer
-    outcomes = {}
-    for check in (False, True):
-        state = TurnState(
-            tenant_id="t",
-            conversation_id="c",
-            text="Do you offer a student discount?",
-            query="Do you offer a student discount?",
-            passages=[promo],
-        )
-        ExtractiveGenerator(name="generate").run(state)
-        HandoffDecider(name="decide", existence_check=check, **generous).run(state)
-        assert state.outcome is not None
-        outcomes[check] = state.outcome.value
-        if check:
-            assert state.details["existence_unnamed"] == ["student"]
-    assert outcomes == {False: "answered", True: "no_answer"}
+    question = "Do you offer a student discount?"
+    outcomes = _outcome_with_and_without("existence_check", question, question, promo)
+    assert {on: outcome for on, (outcome, _) in outcomes.items()} == {
+        False: "answered",
+        True: "no_answer",
+    }
+    assert outcomes[True][1]["existence_unnamed"] == ["student"]
 
 
 @pytest.mark.parametrize(
@@ -101,21 +114,15 @@ def test_the_decide_stage_declines_a_follow_up_answered_with_the_earlier_answer(
         text="Plus costs €9.99 per month or €99 per year.",
         metadata={"document_id": "plans", "dense": 0.6},
     )
-    generous = {"weights": {"evidence": 0.0}, "bias": 10.0}  # the model alone would answer
-    outcomes = {}
-    for check in (False, True):
-        state = TurnState(
-            tenant_id="t",
-            conversation_id="c",
-            text="and what about the moon?",
-            query="and what about the moon?\nhow much is the plus plan",
-            passages=[plus],
-        )
-        ExtractiveGenerator(name="generate").run(state)
-        HandoffDecider(name="decide", follow_up_check=check, **generous).run(state)
-        assert state.outcome is not None
-        outcomes[check] = state.outcome.value
-    assert outcomes == {False: "answered", True: "no_answer"}
+    text = "and what about the moon?"
+    outcomes = _outcome_with_and_without(
+        "follow_up_check", text, f"{text}\nhow much is the plus plan", plus
+    )
+    assert {on: outcome for on, (outcome, _) in outcomes.items()} == {
+        False: "answered",
+        True: "no_answer",
+    }
+    assert outcomes[True][1]["follow_up_unnamed"] == ["moon"]
 
 
 def test_a_price_for_another_size_class_does_not_answer_the_customers_quantity() -> None:
