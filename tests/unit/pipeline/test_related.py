@@ -70,30 +70,28 @@ def test_a_resolved_ticket_is_never_offered() -> None:
     assert [r.chunk_id for r in select_related(found, floor=0.5)] == ["a1"]
 
 
-def test_an_faq_entry_linking_an_offered_article_is_not_offered_twice() -> None:
-    article = _passage("a1", 0.8, "a")
-    faq = Passage(
+def _faq_linking(article: Passage, question: str, document_id: str) -> Passage:
+    """An FAQ entry (cosine 0.7) whose url is ``article``'s page."""
+    return Passage(
         chunk_id="f1",
         text="text",
-        title="How much is it?",
+        title=question,
         score=0.1,
         url=article.url,
-        metadata={"dense": 0.7, "document_id": "faq.csv#3", "question": "q", "answer": "x"},
+        metadata={"dense": 0.7, "document_id": document_id, "question": "q", "answer": "x"},
     )
+
+
+def test_an_faq_entry_linking_an_offered_article_is_not_offered_twice() -> None:
+    article = _passage("a1", 0.8, "a")
+    faq = _faq_linking(article, "How much is it?", "faq.csv#3")
     other = _passage("b1", 0.6, "b")
     assert [r.chunk_id for r in select_related([faq, article, other], floor=0.5)] == ["a1", "b1"]
 
 
 def test_an_faq_entry_is_shown_as_the_article_it_links_when_that_was_found() -> None:
     article = _passage("a1", 0.3, "a")  # below the floor: it only names the page
-    faq = Passage(
-        chunk_id="f1",
-        text="text",
-        title="How long are gift cards valid?",
-        score=0.1,
-        url=article.url,
-        metadata={"dense": 0.7, "document_id": "faq", "question": "q", "answer": "x"},
-    )
+    faq = _faq_linking(article, "How long are gift cards valid?", "faq")
     [shown] = select_related([faq, article], floor=0.5)
     assert (shown.title, shown.url, shown.document_id) == ("Title a", article.url, "a")
     assert shown.score == 0.7  # how close the entry was

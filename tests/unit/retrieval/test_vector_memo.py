@@ -40,5 +40,7 @@ def test_the_least_recently_used_vector_is_dropped_first() -> None:
     assert memo.get("a") is not None  # "a" used last: "b" goes first
     memo.put("c", vectors["c"])
     assert memo.get("b") is None
-    np.testing.assert_array_equal(memo.get("a"), vectors["a"])  # type: ignore[arg-type]
-    np.testing.assert_array_equal(memo.get("c"), vectors["c"])  # type: ignore[arg-type]
+    kept = {text: memo.get(text) for text in "ac"}
+    for text, vector in kept.items():
+        assert vector is not None, text
+        np.testing.assert_array_equal(vector, vectors[text])
