@@ -32,8 +32,8 @@ from dataclasses import dataclass, field
 
 import redis
 
+from frontdesk.backend_health import BackendHealth
 from frontdesk.errors import ServiceUnavailableError
-from frontdesk.redis_health import RedisHealth
 
 log = logging.getLogger(__name__)
 
@@ -130,7 +130,7 @@ class KeyShare:
         self.lease_ms = int(lease_s * 1000)
         self.replica = uuid.uuid4().hex
         self._prefix = prefix
-        self._health = RedisHealth(
+        self._health = BackendHealth(
             log,
             fell_back="turn shares per API key fall back to this replica's slots: Redis "
             "unreachable",

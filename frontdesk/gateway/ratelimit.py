@@ -21,8 +21,8 @@ from limits.errors import StorageError
 from limits.storage import MemoryStorage, RedisStorage
 from limits.strategies import SlidingWindowCounterRateLimiter
 
+from frontdesk.backend_health import BackendHealth
 from frontdesk.errors import RateLimitedError
-from frontdesk.redis_health import RedisHealth
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +89,7 @@ class SharedRateLimiter:
         )
         self.shared = SlidingWindowLimiter(per_minute, what, storage)
         self.local = SlidingWindowLimiter(per_minute, what)
-        self._health = RedisHealth(
+        self._health = BackendHealth(
             log,
             fell_back="rate limits fall back to this replica's memory: Redis unreachable "
             f"prefix={prefix}",

@@ -20,7 +20,7 @@ from typing import Any, Protocol
 import redis
 import redis.asyncio as aioredis
 
-from frontdesk.redis_health import RedisHealth
+from frontdesk.backend_health import BackendHealth
 
 Event = tuple[str, dict[str, Any]]  # (event name, JSON data)
 AGENTS = "agents"  # the tenant-wide topic the agent console listens to
@@ -101,7 +101,7 @@ class RedisEventBus:
         self._prefix = prefix
         self._origin = uuid.uuid4().hex
         self._local = MemoryEventBus()
-        self._health = RedisHealth(
+        self._health = BackendHealth(
             log,
             fell_back="live events reach this replica's streams only: Redis unreachable",
             recovered="live events carried through Redis again",

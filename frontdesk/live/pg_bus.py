@@ -17,13 +17,13 @@ import contextlib
 import json
 import logging
 import threading
-import time
 import uuid
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import psycopg
 
+from frontdesk.backend_health import BackendHealth
 from frontdesk.live.bus import Event, MemoryEventBus
 
 log = logging.getLogger(__name__)
@@ -67,6 +67,14 @@ class Assembler:
 
 
 class PostgresEventBus:
+    """Subscribers on this replica are served in-process; other replicas through NOTIFY.
+
+    PostgreSQL failing is not an outage, as with Redis (:class:`BackendHealth`): this
+    replica's subscribers keep getting its events, the change is logged once and reported
+    through ``on_change``, publishing skips PostgreSQL for ``retry_s`` after a failure and
+    the listener reconnects every ``retry_s``.
+    """
+
     def __init__(
         self,
         database_url: str,
@@ -77,24 +85,28 @@ class PostgresEventBus:
         self._url = _plain_url(database_url)
         self._origin = uuid.uuid4().hex[:12]
         self._local = MemoryEventBus()
-        self._on_change = on_change
-        self._retry_s = retry_s
+        self._health = BackendHealth(
+            log,
+            fell_back="live events reach this replica's streams only: PostgreSQL LISTEN/NOTIFY "
+            "failed",
+            recovered="live events carried through PostgreSQL again",
+            retry_s=retry_s,
+            on_change=on_change,
+        )
         self._lock = threading.Lock()
         self._publisher: psycopg.Connection[Any] | None = None
         self._listener: threading.Thread | None = None
         self._stop = threading.Event()
-        self._degraded = False
-        self._retry_at = 0.0  # while PostgreSQL is unreachable, publish only in-process
 
     @property
     def degraded(self) -> bool:
-        return self._degraded
+        return self._health.degraded
 
     def publish(self, tenant_id: str, topic: str, event: str, data: dict[str, Any]) -> None:
         self._local.publish(tenant_id, topic, event, data)
         payloads = encode(self._origin, tenant_id, topic, event, data)
         with self._lock:
-            if time.monotonic() < self._retry_at:
+            if self._health.backing_off():
                 return  # other replicas miss it; what it announces is stored all the same
             try:
                 if self._publisher is None or self._publisher.closed:
@@ -104,10 +116,9 @@ class PostgresEventBus:
                         self._publisher.execute("SELECT pg_notify(%s, %s)", (CHANNEL, payload))
             except psycopg.Error as exc:
                 self._close_publisher()
-                self._retry_at = time.monotonic() + self._retry_s
-                self._changed(True, exc)
+                self._health.failed(exc)
                 return
-        self._changed(False)
+        self._health.succeeded()
 
     async def subscribe(self, tenant_id: str, topic: str) -> AsyncIterator[Event]:
         self._start_listener()
@@ -127,14 +138,14 @@ class PostgresEventBus:
             try:
                 self._listen()
             except psycopg.Error as exc:
-                self._changed(True, exc)
-            self._stop.wait(self._retry_s)
+                self._health.failed(exc)
+            self._stop.wait(self._health.retry_s)
 
     def _listen(self) -> None:
         assembler = Assembler()
         with psycopg.connect(self._url, autocommit=True, connect_timeout=2) as connection:
             connection.execute(f"LISTEN {CHANNEL}")
-            self._changed(False)
+            self._health.succeeded()
             while not self._stop.is_set():
                 # A timeout, so close() is noticed within a second.
                 for notify in connection.notifies(timeout=1.0):
@@ -149,21 +160,6 @@ class PostgresEventBus:
                             str(message["event"]),
                             dict(message["data"]),
                         )
-
-    def _changed(self, degraded: bool, error: Exception | None = None) -> None:
-        if degraded == self._degraded:
-            return
-        self._degraded = degraded
-        if degraded:
-            log.warning(
-                "live events reach this replica's streams only: PostgreSQL LISTEN/NOTIFY "
-                "failed error=%s",
-                type(error).__name__,
-            )
-        else:
-            log.warning("live events carried through PostgreSQL again")
-        if self._on_change:
-            self._on_change(degraded)
 
     def _close_publisher(self) -> None:
         if self._publisher is not None:

@@ -1,4 +1,4 @@
-"""Redis health: a part asks Redis while it answers, backs off while it does not (one
+"""Backend health, against Redis: a part asks Redis while it answers, backs off while it does not (one
 probe per back-off), and tells the fall-back and the recovery once each."""
 
 from __future__ import annotations
@@ -11,15 +11,15 @@ from collections.abc import Iterator
 import pytest
 import redis
 
-from frontdesk.redis_health import RedisHealth
+from frontdesk.backend_health import BackendHealth
 from frontdesk.testing.http import free_port
 
 REDIS_URL = os.environ.get("FRONTDESK_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 RETRY_S = 0.5  # long enough for the checks inside one back-off on a busy machine
-log = logging.getLogger("tests.redis_health")
+log = logging.getLogger("tests.backend_health")
 
 
-def _ask(health: RedisHealth, client: redis.Redis) -> bool:
+def _ask(health: BackendHealth, client: redis.Redis) -> bool:
     """What a part does: ask Redis when the health says so, report how it went."""
     if not health.should_try():
         return False
@@ -32,8 +32,8 @@ def _ask(health: RedisHealth, client: redis.Redis) -> bool:
     return True
 
 
-def _health(changes: list[bool]) -> RedisHealth:
-    return RedisHealth(
+def _health(changes: list[bool]) -> BackendHealth:
+    return BackendHealth(
         log,
         fell_back="parts fall back",
         recovered="parts back",
