@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, FloatRect, Locator, Page, sync_playwright
 
 from frontdesk.api.app import create_app
 from frontdesk.releases.config import ReleaseConfig
@@ -97,6 +97,26 @@ def browser() -> Iterator[Browser]:
             yield launched
         finally:
             launched.close()
+
+
+# Viewports the page headers are checked at: three common laptop and desktop widths, a
+# full-HD screen and a phone.
+HEADER_WIDTHS = {1024: 700, 1280: 800, 1400: 900, 1920: 1000, 390: 800}
+
+
+def box(locator: Locator) -> FloatRect:
+    rect = locator.bounding_box()
+    assert rect is not None, f"{locator} is not displayed"
+    return rect
+
+
+def beside_title(title: Locator, button: Locator) -> None:
+    """``button`` sits on the header title's line: the title is one line (no taller than the
+    button) and the button's middle is level with the title."""
+    heading, other = box(title), box(button)
+    assert heading["height"] <= other["height"], f"the title wraps: {heading}"
+    middle = other["y"] + other["height"] / 2
+    assert heading["y"] <= middle <= heading["y"] + heading["height"], (heading, other)
 
 
 @dataclass

@@ -18,7 +18,15 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import ARTIFACTS, ROOT, Served, serve_demo
+from tests.e2e.conftest import (
+    ARTIFACTS,
+    HEADER_WIDTHS,
+    ROOT,
+    Served,
+    beside_title,
+    box,
+    serve_demo,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -149,6 +157,33 @@ def test_admin_adds_an_agent_who_signs_in_with_a_password(
     assert revoked.status_code == 401
     assert _unexpected(watch.errors, 401) == []
     assert len(watch.errors) == 1
+
+
+@pytest.mark.parametrize("role", ["admin", "agent"])
+def test_sign_out_stays_beside_the_title_at_common_widths(
+    desk: Served, browser: Browser, watch: Any, role: str
+) -> None:
+    """An admin's seven tabs and the header's buttons do not fit one line at 1280 or 1400 px:
+    the tabs take the line below, Sign out keeps the title's line at the right edge, and the
+    screen fills the window under the header however tall it is (the page never scrolls).
+    On a phone the title and Sign out share the first line too."""
+    for width, height in HEADER_WIDTHS.items():
+        context = browser.new_context(viewport={"width": width, "height": height})
+        page = watch(context.new_page())
+        page.set_default_timeout(15_000)
+        page.goto(f"{desk.base}/console")
+        _key_sign_in(page, desk.admin if role == "admin" else desk.agent)
+        sign_out = page.get_by_test_id("console-sign-out")
+        beside_title(page.locator(".top h1"), sign_out)
+        assert box(sign_out)["x"] + box(sign_out)["width"] == pytest.approx(width - 16, abs=1)
+        header = box(page.locator(".top"))
+        for tab in page.get_by_test_id("nav-queue"), page.get_by_test_id("nav-dashboard"):
+            assert box(tab)["y"] + box(tab)["height"] <= header["y"] + header["height"]
+        if width > 760:
+            assert page.evaluate("document.documentElement.scrollHeight") == height, width
+        watch.shot(page, f"console-header-{role}-{width}.png")
+        context.close()
+    assert watch.errors == []
 
 
 def test_queue_filters_assignment_notes_and_canned_replies(

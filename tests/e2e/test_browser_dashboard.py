@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,7 @@ from frontdesk.api.app import create_app
 from frontdesk.runtime import Frontdesk
 from frontdesk.settings import Settings
 from frontdesk.testing import http
+from tests.e2e.conftest import HEADER_WIDTHS, beside_title, box
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -172,6 +174,29 @@ def test_the_dashboard_shows_the_week_and_turns_gaps_into_knowledge(
     page.reload()
     expect(page.get_by_test_id("kpi-turns")).to_have_text("4")
     assert outside == []
+    assert watch.errors == []
+
+
+def test_sign_out_and_the_totals_keep_their_rows_at_common_widths(
+    running: Running, browser: Browser, watch: Any
+) -> None:
+    """Sign out stays on the title's line, and the eight totals and four charts fill their
+    rows evenly: no card left alone on a row (8 = 6 + 2 at 1024 px, 4 charts = 3 + 1 at
+    1920 px before)."""
+    for width, height in HEADER_WIDTHS.items():
+        context = browser.new_context(viewport={"width": width, "height": height})
+        page = watch(context.new_page())
+        page.set_default_timeout(15_000)
+        page.goto(f"{running.base}/dashboard")
+        page.get_by_test_id("dashboard-key").fill(running.agent)
+        page.get_by_test_id("dashboard-key-submit").click()
+        expect(page.get_by_test_id("kpi-turns")).to_have_text("0")
+        beside_title(page.locator(".top h1"), page.get_by_test_id("dashboard-sign-out"))
+        for cards in page.locator(".kpi"), page.locator(".chart"):
+            per_row = Counter(round(box(card)["y"]) for card in cards.all())
+            assert len(set(per_row.values())) == 1, (width, per_row)
+        watch.shot(page, f"dashboard-header-{width}.png")
+        context.close()
     assert watch.errors == []
 
 

@@ -100,6 +100,7 @@
     document.querySelectorAll("main.screen, #app").forEach(function (m) { m.hidden = true; });
     signedInControls(false);
     $("whoami").textContent = "";
+    $("whoami").title = "";
     $("login").hidden = false;
     $("login-error").textContent = message || "";
     $("password-error").textContent = "";
@@ -130,6 +131,7 @@
       $("app").hidden = false;
       signedInControls(true);
       $("whoami").textContent = me.name + " · " + me.tenant + " · " + me.role;
+      $("whoami").title = $("whoami").textContent;  // the header may cut a long name
       document.body.classList.toggle("is-admin", me.role === "admin");
       document.querySelectorAll("[data-admin]").forEach(function (node) { node.hidden = me.role !== "admin"; });
       C.replaceQueue(list);
