@@ -18,8 +18,9 @@ so the default rate limit (120/min per key) stays on and out of the way.
    to both replicas) while an in-limit key keeps asking at 0.5 turns/s; accepted flood
    messages must stay <= the limit (Redis shares it), and the in-limit key's p95 is
    compared to the same traffic unloaded, as a ratio. The replicas get one turn slot per
-   CPU they share (`FRONTDESK_TURN_SLOTS`, unless set) and, through Redis, the default cap
-   per key across replicas (`FRONTDESK_KEY_TURN_SLOTS`, passed on when set).
+   CPU they share (`FRONTDESK_TURN_SLOTS`, unless set) and, through Redis, the default
+   share per key across replicas (`FRONTDESK_KEY_TURN_SHARE`, `FRONTDESK_KEY_TURN_SLOTS`,
+   passed on when set: `FRONTDESK_KEY_TURN_SHARE=false` runs without it).
 
 Everything runs on loopback; every loop is bounded in count and time. Writes
 bench/results/load.json with the git commit.
@@ -318,10 +319,10 @@ def run_setup(
         finally:
             traffic.close()
     result["load_average_after"] = load_average()
-    # the turn slots per replica, and the cap per key across them (unset: the default)
+    # the turn slots per replica, and the share per key across them (unset: the default)
     result["slots_env"] = {
         name: env[name]
-        for name in ("FRONTDESK_TURN_SLOTS", "FRONTDESK_KEY_TURN_SLOTS")
+        for name in ("FRONTDESK_TURN_SLOTS", "FRONTDESK_KEY_TURN_SHARE", "FRONTDESK_KEY_TURN_SLOTS")
         if name in env
     }
     return result

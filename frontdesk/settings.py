@@ -71,12 +71,18 @@ class Settings(BaseSettings):
         description="Customer messages answered at once by one process; more wait, taken "
         "in turn per API key so one key's burst cannot hold up the others. 0: one per CPU.",
     )
+    key_turn_share: bool = Field(
+        True,
+        description="With Redis: share each API key's customer messages across every "
+        "replica. A key may answer more than its share at once while no other key's "
+        "message waits for a slot; once one waits, the key's next messages wait instead.",
+    )
     key_turn_slots: int = Field(
         0,
         ge=0,
-        description="With Redis: customer messages of one API key answered at once across "
-        "every replica; more wait their turn. 0 (the default): no cap across replicas, "
-        "only each process's turn slots.",
+        description="A key's share with FRONTDESK_KEY_TURN_SHARE: messages answered at once "
+        "across every replica while other keys wait. 0: half the live replicas' turn slots, "
+        "at least 1.",
     )
     auth_failures_per_minute: int = Field(
         30,

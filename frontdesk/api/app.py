@@ -73,6 +73,8 @@ def create_app(settings: Settings | None = None, *, instance: Frontdesk | None =
         app.state.frontdesk = running
         await run_in_threadpool(running.warm_up)
         running.start_background()
+        if share is not None:
+            await run_in_threadpool(share.start)
         retention = RetentionSweeper(running.privacy, settings.retention_interval_s)
         retention.start()
         try:
@@ -109,9 +111,9 @@ def create_app(settings: Settings | None = None, *, instance: Frontdesk | None =
         on_change=_redis_reporter(app, "auth_failure_limit"),
     )
     slots = settings.turn_slots or default_slots()
-    # With Redis a key's turns may also be capped across replicas: replicas sharing a host
-    # otherwise run one key's burst on all of them at once. Opt-in: a fixed cap also
-    # queues an ordinary key's turns behind each other under overload (bench/RESULTS.md).
+    # With Redis a key's turns are also shared across replicas: replicas sharing a host
+    # otherwise run one key's burst on all of them at once. Work-conserving: a key alone
+    # still uses every slot (bench/RESULTS.md, "work-conserving").
     share = (
         KeyShare(
             settings.redis_url,
@@ -119,7 +121,7 @@ def create_app(settings: Settings | None = None, *, instance: Frontdesk | None =
             cap=settings.key_turn_slots,
             on_change=_redis_reporter(app, "turn_share"),
         )
-        if settings.redis_url and settings.key_turn_slots
+        if settings.redis_url and settings.key_turn_share
         else None
     )
     app.state.turn_slots = TurnSlots(slots, share=share)

@@ -10,9 +10,11 @@ A turn that waits on the network (an LLM provider) is not using the CPU: the cod
 waits wraps it in :func:`network_wait`, which hands the slot on meanwhile and queues for
 one again afterwards.
 
-With Redis, a :class:`~frontdesk.gateway.key_share.KeyShare` also bounds each key's turns
+With Redis, a :class:`~frontdesk.gateway.key_share.KeyShare` also shares each key's turns
 across every replica: a turn first waits for one of its key's cluster-wide slots (holding
-nothing of this process meanwhile), then for a slot here.
+nothing of this process meanwhile), then for a slot here. A key may go over its share only
+into a slot free here, and a turn waiting here for a slot tells the other replicas (through
+Redis) to lend no key more than its share meanwhile.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import os
 import threading
 from collections import OrderedDict, deque
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
 from dataclasses import dataclass
 
@@ -69,7 +71,7 @@ class TurnSlots:
     def turn(self, key: str) -> Iterator[None]:
         """Hold one slot for ``key`` while the block runs; 503 when the key's queue is
         full or no slot came within ``wait_s`` (nothing of the turn has run then)."""
-        permit = self.share.acquire(key) if self.share else None
+        permit = self.share.acquire(key, may_borrow=self._has_free) if self.share else None
         try:
             self._acquire(key)
         except BaseException:
@@ -96,6 +98,11 @@ class TurnSlots:
         with self._lock:
             return sum(len(queue) for queue in self._waiting.values())
 
+    def _has_free(self) -> bool:
+        """A slot is free and no turn waits for one: a turn starting now runs at once."""
+        with self._lock:
+            return self._free > 0 and not self._waiting
+
     def _acquire(self, key: str, *, bounded: bool = True) -> None:
         """``bounded``: refuse when the key's queue is full or the wait too long; a turn
         that already started (back from the network) waits as long as it takes."""
@@ -110,7 +117,9 @@ class TurnSlots:
                 raise _busy(f"{len(queue)} messages of this API key are already waiting")
             ticket = threading.Event()
             queue.append(ticket)
-        if ticket.wait(self.wait_s if bounded else None):
+        with self.share.waiting_for_slot(key) if self.share else nullcontext():
+            handed = ticket.wait(self.wait_s if bounded else None)
+        if handed:
             return
         with self._lock:
             if ticket.is_set():  # handed a slot just as the wait ended
@@ -122,16 +131,19 @@ class TurnSlots:
 
     def _release(self) -> None:
         with self._lock:
-            if not self._waiting:
+            freed = not self._waiting
+            if freed:
                 self._free += 1
-                return
-            key, queue = next(iter(self._waiting.items()))
-            ticket = queue.popleft()
-            if queue:
-                self._waiting.move_to_end(key)  # round robin: the other keys go first
             else:
-                del self._waiting[key]
-            ticket.set()  # the slot passes straight to the waiting turn
+                key, queue = next(iter(self._waiting.items()))
+                ticket = queue.popleft()
+                if queue:
+                    self._waiting.move_to_end(key)  # round robin: the other keys go first
+                else:
+                    del self._waiting[key]
+                ticket.set()  # the slot passes straight to the waiting turn
+        if freed and self.share is not None:
+            self.share.slot_freed()  # a key waiting to go over its share may take it
 
 
 def _busy(reason: str) -> ServiceUnavailableError:
@@ -157,5 +169,5 @@ def network_wait() -> Iterator[None]:
         yield
     finally:
         if share is not None:
-            held.permit = share.acquire(held.key, bounded=False)
+            held.permit = share.acquire(held.key, bounded=False, may_borrow=held.slots._has_free)
         held.slots._acquire(held.key, bounded=False)
