@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -30,6 +30,7 @@ from frontdesk.knowledge.multilingual_index import MultilingualIndexes
 from frontdesk.knowledge.pg_query import search_sql
 from frontdesk.knowledge.pg_rows import query_tsquery
 from frontdesk.knowledge.pg_sync import sync_tenant
+from frontdesk.retrieval.compounds import joined_candidates, joined_text
 from frontdesk.retrieval.hybrid import HybridOptions
 from frontdesk.retrieval.multilingual import warming
 from frontdesk.retrieval.protocols import Embedder
@@ -164,7 +165,7 @@ class PgKnowledge:
             return []
         counts = Counter(analyze(query))
         with self._db.engine.connect() as connection:
-            check = {"tenant": tenant_id, "terms": list(counts)}
+            check = {"tenant": tenant_id, "terms": [*counts, *joined_candidates(query)]}
             current, built, known, dfs, chunks, adapter_id, adapter = connection.execute(
                 _CHECK, check
             ).one()
@@ -176,6 +177,7 @@ class PgKnowledge:
                 _, _, known, dfs, chunks, adapter_id, adapter = connection.execute(
                     _CHECK, check
                 ).one()
+            df = dict(zip(known, dfs, strict=True))
             if self._adapters is None:
                 adapter = None
             if adapter is not None:
@@ -183,13 +185,21 @@ class PgKnowledge:
                 vector = self._adapters.embedder(tenant_id, adapter).embed([query])[0]
             elif vector is None:
                 vector = self._embedder.embed([query])[0]
-            df = dict(zip(known, dfs, strict=True))
             terms = self._corrected(tenant_id, int(current), counts, set(known), connection)
-            fixed = [t for t in terms if t not in counts]  # spelling corrections
+            # As the in-process search: "pick up" also searches "pickup", and the rarity
+            # signals read "pickup" instead of "pick" (compounds.py).
+            joined = Counter(analyze(joined_text(query, df.__contains__)))
+            rarity_terms = terms
+            if set(joined) - set(counts):
+                rarity_terms = self._corrected(
+                    tenant_id, int(current), joined, set(known), connection
+                )
+                terms = {**terms, **dict.fromkeys(set(joined) - set(counts), 1.0)}
+            fixed = [t for t in {*terms, *rarity_terms} if t not in df]  # spelling corrections
             if fixed:
                 found = connection.execute(_DF, {"tenant": tenant_id, "terms": fixed}).all()
                 df.update({term: int(count) for term, count in found})
-            weights = term_weights(terms, lambda t: int(df.get(t, 0)), int(chunks or 0))
+            weights = term_weights(rarity_terms, lambda t: int(df.get(t, 0)), int(chunks or 0))
             rows = connection.execute(
                 self._sql if adapter is None else self._adapted_sql,
                 {
@@ -214,7 +224,7 @@ class PgKnowledge:
         self,
         tenant_id: str,
         version: int,
-        counts: Counter[str],
+        counts: Mapping[str, float],
         known: set[str],
         connection: Any,
     ) -> dict[str, float]:
