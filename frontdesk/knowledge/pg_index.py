@@ -178,6 +178,9 @@ class PgKnowledge:
                     _CHECK, check
                 ).one()
             df = dict(zip(known, dfs, strict=True))
+            joined = joined_text(query, df.__contains__)  # "pick up" -> "pickup"
+            if joined != query:  # searched, embedded and weighed in its joined form
+                query, counts, vector = joined, Counter(analyze(joined)), None
             if self._adapters is None:
                 adapter = None
             if adapter is not None:
@@ -186,20 +189,11 @@ class PgKnowledge:
             elif vector is None:
                 vector = self._embedder.embed([query])[0]
             terms = self._corrected(tenant_id, int(current), counts, set(known), connection)
-            # As the in-process search: "pick up" also searches "pickup", and the rarity
-            # signals read "pickup" instead of "pick" (compounds.py).
-            joined = Counter(analyze(joined_text(query, df.__contains__)))
-            rarity_terms = terms
-            if set(joined) - set(counts):
-                rarity_terms = self._corrected(
-                    tenant_id, int(current), joined, set(known), connection
-                )
-                terms = {**terms, **dict.fromkeys(set(joined) - set(counts), 1.0)}
-            fixed = [t for t in {*terms, *rarity_terms} if t not in df]  # spelling corrections
+            fixed = [t for t in terms if t not in df]  # spelling corrections
             if fixed:
                 found = connection.execute(_DF, {"tenant": tenant_id, "terms": fixed}).all()
                 df.update({term: int(count) for term, count in found})
-            weights = term_weights(rarity_terms, lambda t: int(df.get(t, 0)), int(chunks or 0))
+            weights = term_weights(terms, lambda t: int(df.get(t, 0)), int(chunks or 0))
             rows = connection.execute(
                 self._sql if adapter is None else self._adapted_sql,
                 {

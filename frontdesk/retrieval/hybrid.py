@@ -148,9 +148,10 @@ class HybridRetriever:
         ``keyword_query`` replaces the text BM25 sees (e.g. a condensed conversation) while
         the dense side embeds ``query``.
         """
+        query = self._joined(query)
         candidates = self.rank(query, k, keyword_query=keyword_query)
         passages = [_passage(c) for c in candidates[:k]]
-        terms = [self.expander.correction(t) or t for t in analyze(self._joined(query))]
+        terms = [self.expander.correction(t) or t for t in analyze(query)]
         annotate(passages, term_weights(terms, self.bm25.document_frequency, len(self.bm25)))
         return passages
 
@@ -188,17 +189,13 @@ class HybridRetriever:
         assert self._dense is not None
         opts = self.options
         n = opts.candidates
-        kw_text = keyword_query if keyword_query is not None else query
+        query = self._joined(query)  # "pick up" -> "pickup": both sides search the joined form
+        kw_text = self._joined(keyword_query) if keyword_query is not None else query
         terms: Mapping[str, float] = (
             self.expander.expand(kw_text)
             if opts.spelling or opts.feedback_docs
             else Counter(analyze(kw_text))
         )
-        # "pick up" also searches "pickup"; the separate words stay (replacing them cost
-        # covidqa_faq and mtrag_un nDCG@10), and the embedding reads the customer's words.
-        joined = set(analyze(self._joined(kw_text))) - set(analyze(kw_text))
-        if joined:
-            terms = {**terms, **dict.fromkeys(joined, 1.0)}
         vector = self.embedder.embed([query])[0]
         bm25_all = self.bm25.scores(terms)
         body_all = self._dense.similarities(vector)

@@ -28,3 +28,12 @@ def test_stopword_pairs_numbers_apostrophes_and_punctuation_are_never_candidates
 
 def test_overlapping_pairs_join_once() -> None:
     assert joined_text("pick up up", {"pickup", "upup"}.__contains__) == "pickup up"
+
+
+def test_words_the_knowledge_base_also_uses_on_their_own_stay_apart() -> None:
+    known = {"coronavirus", "corona", "virus", "pickup", "pick"}.__contains__
+    assert joined_text("is the corona virus airborne", known) == "is the corona virus airborne"
+    # "up" is a stopword: "pick" alone would find passages about picking a size
+    assert joined_text("do you pick up today", known) == "do you pickup today"
+    # a one-letter fragment is not a word of its own ("e" from "e.g.")
+    assert joined_text("my e mail", {"email", "e", "mail"}.__contains__) == "my email"
