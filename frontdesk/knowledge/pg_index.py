@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -30,6 +30,7 @@ from frontdesk.knowledge.multilingual_index import MultilingualIndexes
 from frontdesk.knowledge.pg_query import search_sql
 from frontdesk.knowledge.pg_rows import query_tsquery
 from frontdesk.knowledge.pg_sync import sync_tenant
+from frontdesk.retrieval.compounds import joined_candidates, joined_text
 from frontdesk.retrieval.hybrid import HybridOptions
 from frontdesk.retrieval.multilingual import warming
 from frontdesk.retrieval.protocols import Embedder
@@ -164,7 +165,7 @@ class PgKnowledge:
             return []
         counts = Counter(analyze(query))
         with self._db.engine.connect() as connection:
-            check = {"tenant": tenant_id, "terms": list(counts)}
+            check = {"tenant": tenant_id, "terms": [*counts, *joined_candidates(query)]}
             current, built, known, dfs, chunks, adapter_id, adapter = connection.execute(
                 _CHECK, check
             ).one()
@@ -176,6 +177,10 @@ class PgKnowledge:
                 _, _, known, dfs, chunks, adapter_id, adapter = connection.execute(
                     _CHECK, check
                 ).one()
+            df = dict(zip(known, dfs, strict=True))
+            joined = joined_text(query, df.__contains__)  # "pick up" -> "pickup"
+            if joined != query:  # searched, embedded and weighed in its joined form
+                query, counts, vector = joined, Counter(analyze(joined)), None
             if self._adapters is None:
                 adapter = None
             if adapter is not None:
@@ -183,9 +188,8 @@ class PgKnowledge:
                 vector = self._adapters.embedder(tenant_id, adapter).embed([query])[0]
             elif vector is None:
                 vector = self._embedder.embed([query])[0]
-            df = dict(zip(known, dfs, strict=True))
             terms = self._corrected(tenant_id, int(current), counts, set(known), connection)
-            fixed = [t for t in terms if t not in counts]  # spelling corrections
+            fixed = [t for t in terms if t not in df]  # spelling corrections
             if fixed:
                 found = connection.execute(_DF, {"tenant": tenant_id, "terms": fixed}).all()
                 df.update({term: int(count) for term, count in found})
@@ -214,7 +218,7 @@ class PgKnowledge:
         self,
         tenant_id: str,
         version: int,
-        counts: Counter[str],
+        counts: Mapping[str, float],
         known: set[str],
         connection: Any,
     ) -> dict[str, float]:

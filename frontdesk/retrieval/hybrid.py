@@ -24,6 +24,7 @@ import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field
 
 from frontdesk.retrieval.bm25 import BM25Index, BM25Options
+from frontdesk.retrieval.compounds import joined_text
 from frontdesk.retrieval.dense import DenseIndex, top_rows
 from frontdesk.retrieval.expansion import ExpansionOptions, QueryExpander
 from frontdesk.retrieval.fusion import Normalization, normalize_array, rrf
@@ -147,6 +148,7 @@ class HybridRetriever:
         ``keyword_query`` replaces the text BM25 sees (e.g. a condensed conversation) while
         the dense side embeds ``query``.
         """
+        query = self._joined(query)
         candidates = self.rank(query, k, keyword_query=keyword_query)
         passages = [_passage(c) for c in candidates[:k]]
         terms = [self.expander.correction(t) or t for t in analyze(query)]
@@ -169,6 +171,11 @@ class HybridRetriever:
         scored = self._score(query, keyword_query)
         return [] if scored is None else scored.top(len(scored.ids))
 
+    def _joined(self, text: str) -> str:
+        """``text`` with words written apart that the knowledge base writes as one joined
+        ("pick up" -> "pickup")."""
+        return joined_text(text, lambda term: self.bm25.document_frequency(term) > 0)
+
     def _score(self, query: str, keyword_query: str | None) -> _Scored | None:
         """Union of the three top-N lists, each member scored on every signal and fused.
 
@@ -182,7 +189,8 @@ class HybridRetriever:
         assert self._dense is not None
         opts = self.options
         n = opts.candidates
-        kw_text = keyword_query if keyword_query is not None else query
+        query = self._joined(query)  # "pick up" -> "pickup": both sides search the joined form
+        kw_text = self._joined(keyword_query) if keyword_query is not None else query
         terms: Mapping[str, float] = (
             self.expander.expand(kw_text)
             if opts.spelling or opts.feedback_docs

@@ -23,17 +23,20 @@ import numpy.typing as npt
 from frontdesk.domain.conversation import Citation
 from frontdesk.domain.replies import NO_EVIDENCE_ANSWER, NO_KNOWLEDGE_ANSWER
 from frontdesk.pipeline.protocols import StageReport
+from frontdesk.pipeline.stages.answer_order import (
+    OrderOptions,
+    answer_order,
+    passage_vocabulary,
+)
 from frontdesk.pipeline.stages.answer_shape import AnswerShape, answer_shape
 from frontdesk.pipeline.stages.category_hop import (
     CATEGORY_MEMBER,
 )
-from frontdesk.pipeline.stages.evidence import HOP_KEY
-from frontdesk.pipeline.stages.premise import Lacked, lacking, premise_fit
-from frontdesk.pipeline.stages.quantities import asked_quantities, broken_bound
+from frontdesk.pipeline.stages.premise import Lacked, lacking
 from frontdesk.pipeline.stages.sentence_choice import best_sentences
 from frontdesk.pipeline.stages.sentence_rank import SentenceModel, Similarity, sentence_candidates
-from frontdesk.pipeline.stages.sentences import units
 from frontdesk.pipeline.state import Passage, TurnState
+from frontdesk.retrieval.compounds import joined_text
 from frontdesk.retrieval.protocols import Embedder
 from frontdesk.retrieval.text import analyze
 
@@ -73,6 +76,15 @@ class ExtractiveGenerator:
     # passage with a sentence for that case answers first, and sentences that assume the
     # lacked thing lose this much (those for the case gain it); 0 turns it off.
     premise_weight: float = 0.0
+    # "do you pick up on saturdays": when the top passage lacks one of the question's words
+    # the knowledge base rarely uses ("pickup"), the first of the next ``rare_lookahead``
+    # passages that holds every one answers first; 0 turns it off.
+    rare_lookahead: int = 0
+    rare_min: float = 0.3  # how rare the lacked word must be (relative IDF, 1.0 = rarest)
+    # "how do I ...": among the passages that state a place in the product, one giving
+    # numbered steps answers first (1: only when the top passage states none; 2: also
+    # over a top passage that states one in prose); 0 turns it off.
+    prefer_steps: int = 0
     embedder: Embedder | None = field(default=None, repr=False)
     _vectors: dict[str, npt.NDArray[np.float32]] = field(
         default_factory=dict, init=False, repr=False
@@ -107,7 +119,9 @@ class ExtractiveGenerator:
     def run(self, state: TurnState) -> StageReport:
         # The message's own words choose sentences; earlier turns (in the condensed query)
         # only break ties, so a follow-up is answered, not the question before it.
-        query_terms = set(analyze(state.text))
+        # Words written apart that the passages write as one ("pick up": "pickup") count
+        # as the passages' word.
+        query_terms = set(analyze(joined_text(state.text, passage_vocabulary(state.passages))))
         context_terms = set(analyze(state.query)) - query_terms
         if not state.passages:
             no_knowledge = "retrieve:no_knowledge" in state.flags
@@ -257,46 +271,19 @@ class ExtractiveGenerator:
     def _order(
         self, passages: list[Passage], shape: AnswerShape, question: str, lacked: Lacked
     ) -> list[int]:
-        """Retrieval order, except that when the question asks for a kind of fact the top
-        passage does not state, the first of the next ``shape_lookahead`` passages that
-        does state one answers first."""
-        # A passage a matching resolved ticket led to (retrieve's ticket hop) answers first.
-        order = sorted(range(len(passages)), key=lambda i: not passages[i].metadata.get(HOP_KEY))
-        # Only a question naming a weight or length can break a bound: most never do, and
-        # the check splits every passage into sentences.
-        if self.quantity_fit and asked_quantities(question):
-            order.sort(key=lambda i: _breaks_bound(question, passages[i]))
-        # The customer's own situation outweighs the ticket hop and the shape of the fact.
-        if lacked:
-            fit = {i: _premise_fit(passages[i], lacked) for i in order}
-            best = max(order, key=lambda i: fit[i])  # the first of the best, in order
-            if fit[best] > 0:
-                return [best, *(i for i in order if i != best)]
-        if not shape.kinds or self.shape_lookahead <= 0 or not passages:
-            return order
-        if shape.stated_in(_servable_text(passages[order[0]])):
-            return order
-        for index in order[1 : 1 + self.shape_lookahead]:
-            if shape.stated_in(_servable_text(passages[index])):
-                return [index, *(i for i in order if i != index)]
-        return order
-
-
-def _premise_fit(passage: Passage, lacked: Lacked) -> int:
-    """How many of the passage's sentences address a customer who lacks ``lacked``, less
-    those that assume the customer has it."""
-    return sum(premise_fit(u.text, lacked) for u in units(_servable_text(passage)))
-
-
-def _breaks_bound(question: str, passage: Passage) -> bool:
-    """The passage's first sentence sets a bound the question's quantity breaks."""
-    found = units(_servable_text(passage))
-    return bool(found) and broken_bound(question, found[0].text) is not None
-
-
-def _servable_text(passage: Passage) -> str:
-    answer = passage.metadata.get("answer")
-    return answer if isinstance(answer, str) and answer.strip() else passage.text
+        return answer_order(
+            passages,
+            question,
+            shape,
+            lacked,
+            OrderOptions(
+                quantity_fit=bool(self.quantity_fit),
+                shape_lookahead=self.shape_lookahead,
+                rare_lookahead=self.rare_lookahead,
+                rare_min=self.rare_min,
+                prefer_steps=self.prefer_steps,
+            ),
+        )
 
 
 def evidence_of(passage: Passage) -> float:

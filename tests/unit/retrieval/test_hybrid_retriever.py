@@ -102,3 +102,21 @@ def test_options_forbid_unknown_fields_and_serialise() -> None:
 def test_empty_index_and_blank_query_return_nothing(embedder: OnnxEmbedder) -> None:
     hybrid = HybridRetriever(embedder)
     assert hybrid.search("anything", 5) == []
+
+
+@pytest.mark.slow
+def test_words_written_apart_find_the_passage_that_writes_them_as_one(
+    embedder: OnnxEmbedder,
+) -> None:
+    hybrid = HybridRetriever(embedder)
+    hybrid.add(
+        [
+            Chunk(id="pickup", text="Book a pickup and our driver collects your parcels."),
+            Chunk(id="saturday", text="Parcels are delivered Monday to Saturday."),
+        ]
+    )
+    by_id = {c.chunk.id: c for c in hybrid.candidates("can you pick up my parcels")}
+    assert by_id["pickup"].bm25 > 0.0  # "pick up" searched as "pickup"
+    passages = {p.chunk_id: p for p in hybrid.search("can you pick up my parcels", 2)}
+    # the rarity signals read the question's "pickup", not a "pick" no passage uses
+    assert passages["pickup"].metadata["idf_coverage"] == 1.0
