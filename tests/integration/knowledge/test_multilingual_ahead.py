@@ -14,6 +14,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -21,9 +22,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from frontdesk.api.app import create_app
+from frontdesk.jobs.tasks import TaskContext
 from frontdesk.knowledge.multilingual_ahead import BACKFILL_TASK
 from frontdesk.knowledge.multilingual_index import passage_texts
 from frontdesk.runtime import Frontdesk
+from frontdesk.services.tasks import multilingual_backfill_task
 from frontdesk.settings import Settings
 from frontdesk.storage.repos import knowledge as knowledge_repo
 from frontdesk.storage.tables import JobRow
@@ -213,3 +216,27 @@ def test_configure_command_embeds_for_new_languages_before_it_returns(
     _cli(env, "tenants", "configure", "acme", "--languages", "en,fr")
     stored, needed = _stored_vectors(settings, acme)
     assert stored == needed > 0
+
+
+def test_backfill_job_takes_turns_in_slices_and_resumes_where_it_stopped(
+    prebuilding: Frontdesk, settings: Settings, helpcenter: Path
+) -> None:
+    tenant = prebuilding.tenants.create_tenant("acme")
+    prebuilding.tenants.configure(tenant.id, languages=["en"])
+    prebuilding.knowledge.ingest_paths(tenant.id, [helpcenter])
+    prebuilding.tenants.configure(tenant.id, languages=["en", "de"])
+    task = multilingual_backfill_task(prebuilding.knowledge, slice_chunks=1)
+    progress: list[tuple[int, int]] = []
+    context = TaskContext(
+        tenant.id, "job", 0, 0, lambda done, total, _: progress.append((done, total))
+    )
+    payload: dict[str, Any] | None = {"next": 0}
+    slices = 0
+    while payload is not None:
+        payload = task.run(context, payload).rest
+        slices += 1
+    stored, needed = _stored_vectors(settings, tenant.id)
+    chunks = progress[-1][1]
+    assert slices == chunks > 1
+    assert [done for done, _ in progress] == list(range(1, chunks + 1))
+    assert stored == needed
