@@ -74,6 +74,12 @@ def demo(
             tenant = frontdesk.tenants.create_tenant(DEMO_TENANT)
         sources = [knowledge / name for name in DEMO_SOURCES if (knowledge / name).exists()]
         if sources:
+            if frontdesk.knowledge.embeds_multilingual:
+                # The longest step of make run (so the server answers every language at once).
+                console.print(
+                    "Loading the demo help center; the first time it is also embedded for "
+                    "questions in other languages (about a minute on two idle cores)."
+                )
             report = ingest_with_progress(frontdesk, tenant.id, sources, sync=True)
             console.print(
                 f"Demo knowledge: {len(report.added) + len(report.updated)} documents loaded, "
