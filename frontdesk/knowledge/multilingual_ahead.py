@@ -20,11 +20,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import NamedTuple
 
 from sqlalchemy.orm import Session
 
+from frontdesk.knowledge import shipped_vectors
 from frontdesk.knowledge.multilingual_index import MultilingualIndexes
+from frontdesk.knowledge.stored_vectors import StoredVectors
 from frontdesk.pipeline.language import served_languages
 from frontdesk.retrieval.types import Chunk
 from frontdesk.storage.db import Database
@@ -80,6 +83,20 @@ class MultilingualAhead:
         if not chunks or not self.wanted(tenant_id):
             return 0
         return self._indexes().store_ahead(tenant_id, chunks)
+
+    def seed(self, tenant_id: str, path: Path) -> int:
+        """Store the vectors shipped in ``path`` (:mod:`~frontdesk.knowledge.shipped_vectors`)
+        that the tenant has not stored, so ingesting that help center embeds only texts the
+        file lacks; how many were stored. Nothing for an English-only tenant, or when the
+        file holds another encoder's vectors."""
+        if not self.wanted(tenant_id):
+            return 0
+        encoder = self._indexes().encoder  # its id and dimension: the model is not loaded
+        shipped = shipped_vectors.load(path, encoder.model_id, encoder.dimension)
+        if not shipped:
+            return 0
+        store = StoredVectors(self._db, encoder.model_id, encoder.dimension)
+        return store.add_missing(tenant_id, shipped)
 
     def backfill(self, tenant_id: str, start: int = 0, limit: int | None = None) -> Backfilled:
         """:meth:`embed` over the tenant's servable chunks from position ``start`` (at

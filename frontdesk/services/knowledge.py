@@ -30,6 +30,7 @@ from frontdesk.knowledge.loaders import (
     load_documents,
 )
 from frontdesk.knowledge.multilingual_ahead import Backfilled, MultilingualAhead
+from frontdesk.knowledge.multilingual_index import passage_texts
 from frontdesk.knowledge.screening import ChunkScreen
 from frontdesk.retrieval.protocols import Embedder
 from frontdesk.retrieval.types import Chunk
@@ -222,6 +223,14 @@ class KnowledgeService:
         """Whether ingestion embeds multilingual vectors (``multilingual_prebuild``)."""
         return self._multilingual is not None
 
+    def seed_multilingual(self, tenant_id: str, path: Path) -> int:
+        """Store the multilingual vectors shipped with a help center (``path``, an
+        ``.npz`` of :mod:`~frontdesk.knowledge.shipped_vectors`) before ingesting it, so
+        ingestion embeds only the texts the file lacks; how many were stored."""
+        if self._multilingual is None:
+            return 0
+        return self._multilingual.seed(tenant_id, path)
+
     def embed_multilingual(
         self, tenant_id: str, start: int = 0, limit: int | None = None
     ) -> Backfilled:
@@ -279,6 +288,16 @@ def collect_files(paths: list[Path]) -> list[Path]:
         else:
             found.add(path.resolve())
     return sorted(found)
+
+
+def multilingual_texts(paths: list[Path]) -> list[str]:
+    """Every text ingesting these files and directories embeds with the multilingual
+    encoder (the servable chunks' are among them): what a shipped vectors file covers."""
+    chunks: list[Chunk] = []
+    for path in collect_files(paths):
+        for document in load_documents(str(path), path.read_bytes()):
+            chunks.extend(_chunk(c) for c in document.chunks)
+    return passage_texts(chunks)
 
 
 def _chunk(chunk: LoadedChunk) -> Chunk:
