@@ -108,3 +108,21 @@ def test_frontdesk_demo_embeds_no_multilingual_text(
         frontdesk.close()
     # Every demo text, so the server's first multilingual build only loads them.
     assert stored == len(set(_demo_texts()))
+
+
+def test_shipped_vectors_are_stored_once_and_only_for_other_languages(
+    settings: Settings,
+) -> None:
+    frontdesk = Frontdesk(settings.model_copy(update={"multilingual_prebuild": True}))
+    frontdesk.init()
+    try:
+        english = frontdesk.tenants.create_tenant("english-only")
+        frontdesk.tenants.configure(english.id, languages=["en"])
+        everyone = frontdesk.tenants.create_tenant("every-language")
+        assert frontdesk.knowledge.seed_multilingual(english.id, SHIPPED) == 0
+        assert frontdesk.knowledge.seed_multilingual(everyone.id, SHIPPED) == len(
+            set(_demo_texts())
+        )
+        assert frontdesk.knowledge.seed_multilingual(everyone.id, SHIPPED) == 0
+    finally:
+        frontdesk.close()
