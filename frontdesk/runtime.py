@@ -11,10 +11,11 @@ reply = fd.conversations.post_message(tenant.id, conversation.id, "How do I rese
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Literal
+from typing import Any, Literal
 
 import redis
 
+from frontdesk.domain.tenant import TenantSettings
 from frontdesk.errors import ConfigurationError, InvalidInputError
 from frontdesk.evaluation.gate import EvalGate
 from frontdesk.evaluation.sources import database_sources
@@ -33,6 +34,7 @@ from frontdesk.jobs.pgqueue import PostgresQueue
 from frontdesk.jobs.queue import JobQueue
 from frontdesk.jobs.runner import JobRunner
 from frontdesk.knowledge.backend import KnowledgeSearch
+from frontdesk.knowledge.multilingual_ahead import MultilingualAhead, serves_other_languages
 from frontdesk.live.factory import build_event_bus
 from frontdesk.monitoring.metrics import Metrics
 from frontdesk.monitoring.tracing import Tracing
@@ -61,7 +63,7 @@ from frontdesk.services.answer_cache import AnswerCache
 from frontdesk.services.canned import CannedReplies
 from frontdesk.services.conversations import ConversationService
 from frontdesk.services.knowledge import KnowledgeService
-from frontdesk.services.tasks import build_tasks
+from frontdesk.services.tasks import build_tasks, submit_multilingual_backfill
 from frontdesk.services.tenants import TenantService
 from frontdesk.settings import Settings
 from frontdesk.storage.db import Database
@@ -112,6 +114,14 @@ class Frontdesk:
             self.resources.embedder,
             settings.max_upload_bytes,
             ticket_names=TicketNames(),
+            # Prepared ahead, like the index built at start-up: the same switch.
+            multilingual=MultilingualAhead(
+                self.database,
+                self.resources.multilingual,
+                lambda: self.resources.embedder().model_id,
+            )
+            if settings.multilingual_prebuild
+            else None,
         )
         self.handoff = HandoffService(
             self.database,
@@ -242,6 +252,24 @@ class Frontdesk:
             self._build_pipeline(release).close()
         except ConfigurationError as exc:
             raise InvalidInputError(exc.message, field="stages") from None
+
+    def configure_tenant(
+        self, tenant_id: str, changes: dict[str, Any], *, backfill_now: bool = False
+    ) -> TenantSettings:
+        """Change a tenant's settings. One that now answers in languages other than
+        English gets its knowledge embedded with the multilingual encoder: by a job, or
+        here with ``backfill_now`` (a command whose process would end before the job)."""
+        before = self.tenants.settings_of(tenant_id)
+        after = self.tenants.configure(tenant_id, **changes)
+        turned_on = not serves_other_languages(before.languages) and serves_other_languages(
+            after.languages
+        )
+        if turned_on and self.knowledge.embeds_multilingual:
+            if backfill_now:
+                self.knowledge.embed_multilingual(tenant_id)
+            else:
+                submit_multilingual_backfill(self.jobs, tenant_id)
+        return after
 
     def init(self) -> None:
         """Create or upgrade the database schema."""

@@ -152,8 +152,10 @@ class Settings(BaseSettings):
     )
     multilingual_prebuild: bool = Field(
         True,
-        description="Build every tenant's multilingual index in the background at start-up "
-        "instead of on its first non-English question.",
+        description="Prepare the multilingual index of every tenant answered in other "
+        "languages ahead: its passages embedded when knowledge is ingested (stored in the "
+        "database) and its index built in the background at start-up, instead of on its "
+        "first non-English question.",
     )
     embedding_memo: int = Field(
         0,

@@ -95,7 +95,9 @@ def tenants_configure(
         changes["contact_allowlist"] = entries
     with open_frontdesk() as frontdesk:
         tenant = frontdesk.tenants.get_tenant(name)
-        settings = frontdesk.tenants.configure(tenant.id, **changes)
+        # In-process jobs would end with this command: embed for new languages here.
+        inline = frontdesk.settings.job_queue == "inprocess"
+        settings = frontdesk.configure_tenant(tenant.id, changes, backfill_now=inline)
     typer.echo(settings.model_dump_json())
 
 

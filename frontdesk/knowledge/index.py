@@ -19,6 +19,7 @@ import numpy.typing as npt
 from sqlalchemy.exc import SQLAlchemyError
 
 from frontdesk.knowledge.adapted import AdaptedEncoders
+from frontdesk.knowledge.multilingual_ahead import tenant_serves_other_languages
 from frontdesk.knowledge.multilingual_index import MultilingualIndexes
 from frontdesk.retrieval.hybrid import HybridOptions, HybridRetriever, title_text
 from frontdesk.retrieval.multilingual import warming
@@ -75,6 +76,9 @@ class StoredKnowledge:
         for tenant_id in tenant_ids:
             self._index(tenant_id)
             if self._multilingual is not None and self._prebuild_multilingual:
+                with self._db.transaction() as session:
+                    if not tenant_serves_other_languages(session, tenant_id):
+                        continue  # English only: built on a first question in another
                 version, chunks = self._chunks[tenant_id]
                 self._multilingual.prebuild(tenant_id, version, chunks, self._options)
 

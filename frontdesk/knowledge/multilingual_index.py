@@ -10,7 +10,10 @@ or, before the first build finishes, gets ``None`` and the caller searches the d
 index. Passage vectors come from a :class:`VectorStore` (the database's, in the server), so
 a restart or a rebuild embeds only new texts and loads the others.
 
-A first build that has to embed (a new tenant, the first start after ``frontdesk demo``:
+Ingestion embeds and stores the vectors ahead for tenants answered in other languages
+(:mod:`frontdesk.knowledge.multilingual_ahead`, :meth:`MultilingualIndexes.store_ahead`),
+so a build normally only loads them. A first build that still has to embed (a German
+question to an English-only tenant, knowledge ingested with ``multilingual_prebuild`` off:
 minutes on two cores) publishes the part embedded so far every ``PARTIAL_EVERY`` chunks,
 so questions in other languages are answered from what is ready instead of from the
 English-only default index; what such a partial index finds is marked
@@ -85,6 +88,20 @@ class MultilingualIndexes:
             running = list(self._builds.values())
         for thread in running:
             thread.join(timeout_s)
+
+    def store_ahead(self, tenant_id: str, chunks: Sequence[Chunk]) -> int:
+        """Embed and store the passage vectors (bodies and titles) of ``chunks`` that are
+        not stored yet, so a later build only loads them; how many texts were embedded."""
+        embedded = 0
+
+        def embed(batch: list[str]) -> Vectors:
+            nonlocal embedded
+            embedded += len(batch)
+            return self.encoder.embed_passages(batch)
+
+        # The encoder loads on the first text to embed: none when all are stored.
+        self._store.vectors(tenant_id, passage_texts(chunks), embed)
+        return embedded
 
     def has_index(self, tenant_id: str, options: HybridOptions) -> bool:
         return (tenant_id, _own(options)) in self._indexes
@@ -256,6 +273,12 @@ class MultilingualIndexes:
             if key in self._partial:
                 self._partial.discard(key)
                 self._indexes.pop(key, None)
+
+
+def passage_texts(chunks: Sequence[Chunk]) -> list[str]:
+    """Every text a build embeds for ``chunks``: their bodies, then their titles."""
+    titles = sorted({title_text(c) for c in chunks} - {""})
+    return [*(c.embedding_text() for c in chunks), *titles]
 
 
 def _own(options: HybridOptions) -> HybridOptions:

@@ -26,6 +26,7 @@ from sqlalchemy import Engine, event, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from frontdesk.knowledge.adapted import AdaptedEncoders
+from frontdesk.knowledge.multilingual_ahead import tenant_serves_other_languages
 from frontdesk.knowledge.multilingual_index import MultilingualIndexes
 from frontdesk.knowledge.pg_query import search_sql
 from frontdesk.knowledge.pg_rows import query_tsquery
@@ -126,6 +127,9 @@ class PgKnowledge:
         for tenant_id in tenant_ids:
             self.sync(tenant_id)
             if self._multilingual is not None and self._prebuild_multilingual:
+                with self._db.transaction() as session:
+                    if not tenant_serves_other_languages(session, tenant_id):
+                        continue  # English only: built on a first question in another
                 # A restart loads the stored vectors before the first question in another
                 # language comes (it used to start the build, wait 3 s and fall back).
                 version, chunks = self._tenant_chunks(tenant_id)

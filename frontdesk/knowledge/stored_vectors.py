@@ -54,6 +54,24 @@ class StoredVectors:
             return np.zeros((0, self._dimension), dtype=np.float32)
         return np.stack([found[h] for h in hashes]).astype(np.float32)
 
+    def add_missing(self, tenant_id: str, vectors: dict[str, Vectors]) -> int:
+        """Store ``vectors`` (text hash, hex → vector) the tenant has not stored (shipped
+        with a help center); how many were added."""
+        hashes = list(vectors)
+        with self._db.transaction() as session:
+            stored = set(repo.find(session, tenant_id, self._model_id, hashes))
+        rows = [
+            (h, np.asarray(vectors[h], dtype=np.float32).tobytes())
+            for h in hashes
+            if h not in stored
+        ]
+        try:
+            with self._db.transaction() as session:
+                repo.add(session, tenant_id, self._model_id, rows)
+        except IntegrityError:  # another process stored them first: they are there
+            return 0
+        return len(rows)
+
     def keep_only(self, tenant_id: str, texts: Sequence[str]) -> int:
         """Delete the tenant's stored vectors of texts not in ``texts`` (edited or deleted
         knowledge); how many went."""

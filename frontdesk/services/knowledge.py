@@ -7,6 +7,10 @@ Unchanged documents (same content hash, same embedding model) are skipped.
 Every chunk of a changed document is screened (:mod:`frontdesk.knowledge.screening`):
 one carrying instructions aimed at the assistant is stored quarantined — listed for an
 admin, never served — until an admin releases it.
+
+For a tenant answered in other languages, the servable chunks' multilingual vectors are
+embedded and stored before the document is (:mod:`frontdesk.knowledge.multilingual_ahead`),
+so no server embeds them after it starts.
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ from frontdesk.knowledge.loaders import (
     LoadedDocument,
     load_documents,
 )
+from frontdesk.knowledge.multilingual_ahead import Backfilled, MultilingualAhead
+from frontdesk.knowledge.multilingual_index import passage_texts
 from frontdesk.knowledge.screening import ChunkScreen
 from frontdesk.retrieval.protocols import Embedder
 from frontdesk.retrieval.types import Chunk
@@ -82,8 +88,12 @@ class KnowledgeService:
         max_file_bytes: int,
         screen: ChunkScreen | None = None,
         ticket_names: TicketNames | None = None,
+        multilingual: MultilingualAhead | None = None,
     ) -> None:
+        """``multilingual``: embeds multilingual vectors at ingestion (None: the servers
+        embed them when they build their multilingual index)."""
         self._db = database
+        self._multilingual = multilingual
         # Resolved tickets teach the tenant's name list its customers' names.
         self._ticket_names = ticket_names
         self._embedder = embedder
@@ -123,6 +133,9 @@ class KnowledgeService:
                 changed.append((doc_uri, self._screened(document)))
         texts = [_embedding_text(c) for _, d in changed for c in d.chunks]
         vectors = embedder.embed(texts) if texts else None
+        if self._multilingual is not None:
+            servable = [_chunk(c) for _, d in changed for c in d.chunks if c.quarantine is None]
+            self._multilingual.embed(tenant_id, servable)
         offset = 0
         for doc_uri, document in changed:
             assert vectors is not None
@@ -200,7 +213,32 @@ class KnowledgeService:
                     if inside and document.uri not in present:
                         repo.delete_document(session, tenant_id, document.id)
                         report.removed.append(document.uri)
+        if self._multilingual is not None:
+            # Unchanged files were skipped: their vectors may predate the tenant's languages.
+            self._multilingual.backfill(tenant_id)
         return report
+
+    @property
+    def embeds_multilingual(self) -> bool:
+        """Whether ingestion embeds multilingual vectors (``multilingual_prebuild``)."""
+        return self._multilingual is not None
+
+    def seed_multilingual(self, tenant_id: str, path: Path) -> int:
+        """Store the multilingual vectors shipped with a help center (``path``, an
+        ``.npz`` of :mod:`~frontdesk.knowledge.shipped_vectors`) before ingesting it, so
+        ingestion embeds only the texts the file lacks; how many were stored."""
+        if self._multilingual is None:
+            return 0
+        return self._multilingual.seed(tenant_id, path)
+
+    def embed_multilingual(
+        self, tenant_id: str, start: int = 0, limit: int | None = None
+    ) -> Backfilled:
+        """Embed the multilingual vectors of the tenant's knowledge not stored yet (after
+        it turned other languages on), from chunk ``start``, at most ``limit`` chunks."""
+        if self._multilingual is None:
+            return Backfilled(0, None)
+        return self._multilingual.backfill(tenant_id, start, limit)
 
     def _reader(self, path: Path) -> Callable[[], bytes]:
         """Reads the file, refusing one over the limit before loading it into memory."""
@@ -252,11 +290,24 @@ def collect_files(paths: list[Path]) -> list[Path]:
     return sorted(found)
 
 
+def multilingual_texts(paths: list[Path]) -> list[str]:
+    """Every text ingesting these files and directories embeds with the multilingual
+    encoder (the servable chunks' are among them): what a shipped vectors file covers."""
+    chunks: list[Chunk] = []
+    for path in collect_files(paths):
+        for document in load_documents(str(path), path.read_bytes()):
+            chunks.extend(_chunk(c) for c in document.chunks)
+    return passage_texts(chunks)
+
+
+def _chunk(chunk: LoadedChunk) -> Chunk:
+    """What the retrievers' embedding texts are made of (no id yet)."""
+    return Chunk(id="", text=chunk.text, title=chunk.title, heading_path=chunk.heading_path)
+
+
 def _embedding_text(chunk: LoadedChunk) -> str:
     # The same text the retriever embeds queries against (title and headings lead).
-    return Chunk(
-        id="", text=chunk.text, title=chunk.title, heading_path=chunk.heading_path
-    ).embedding_text()
+    return _chunk(chunk).embedding_text()
 
 
 def _ticket_pairs(document: LoadedDocument) -> list[tuple[str, str, str | None]]:

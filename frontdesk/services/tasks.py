@@ -1,6 +1,7 @@
 """The named background tasks, with JSON payloads so any process can run them:
 ``ingest`` (uploaded files, in slices of about ``INGEST_SLICE_S`` of work so a tenant's bulk
-upload takes turns with other tenants' work) and ``train_intents``."""
+upload takes turns with other tenants' work), ``train_intents`` and ``embed_multilingual``
+(a tenant's knowledge, when it turns other languages on)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from frontdesk.intents.dataset import LabelledExample
 from frontdesk.intents.encoder_tuning import FineTuneOptions
 from frontdesk.jobs.queue import JobQueue
 from frontdesk.jobs.tasks import Slice, TaskContext, TaskRegistry, TaskSpec
+from frontdesk.knowledge.multilingual_ahead import BACKFILL_TASK
 from frontdesk.services.intents import IntentService
 from frontdesk.services.knowledge import KnowledgeService
 from frontdesk.storage.db import Database
@@ -25,6 +27,8 @@ from frontdesk.storage.repos.jobs import JobInfo
 # A slice takes no new file after this much work (it always takes one): another tenant's
 # job waits at most about this long plus one file for its turn, whatever the files' sizes.
 INGEST_SLICE_S = 1.0
+# Chunks per slice of a multilingual backfill: ~15 s of the encoder on two idle cores.
+BACKFILL_SLICE = 64
 
 
 def submit_ingest(jobs: JobQueue, tenant_id: str, items: list[tuple[str, bytes]]) -> JobInfo:
@@ -121,10 +125,30 @@ def train_intents_task(intents: Callable[[], IntentService]) -> TaskSpec:
     return TaskSpec(run)
 
 
+def submit_multilingual_backfill(jobs: JobQueue, tenant_id: str) -> JobInfo:
+    """Queue the embedding of the tenant's knowledge with the multilingual encoder."""
+    return jobs.submit(tenant_id, BACKFILL_TASK, {"next": 0}, 0)
+
+
+def multilingual_backfill_task(
+    knowledge: KnowledgeService, slice_chunks: int = BACKFILL_SLICE
+) -> TaskSpec:
+    def run(context: TaskContext, payload: dict[str, Any]) -> Slice:
+        start = int(payload["next"])
+        done = knowledge.embed_multilingual(context.tenant_id, start, slice_chunks)
+        position = done.chunks if done.next is None else done.next
+        context.progress(position, done.chunks, "multilingual vectors")
+        result = {"embedded": done.embedded}
+        return Slice(result, None if done.next is None else {"next": done.next})
+
+    return TaskSpec(run)
+
+
 def build_tasks(
     knowledge: KnowledgeService, database: Database, intents: Callable[[], IntentService]
 ) -> TaskRegistry:
     registry = TaskRegistry()
     registry.register("ingest", ingest_task(knowledge, database))
     registry.register("train_intents", train_intents_task(intents))
+    registry.register(BACKFILL_TASK, multilingual_backfill_task(knowledge))
     return registry

@@ -24,8 +24,9 @@ def get_settings(frontdesk: FrontdeskDep, principal: AdminKey) -> TenantSettings
 def update_settings(
     body: dict[str, Any], frontdesk: FrontdeskDep, principal: AdminKey
 ) -> TenantSettings:
-    """Change some settings; unknown names are refused (422) and nothing changes."""
-    return frontdesk.tenants.configure(principal.tenant_id, **body)
+    """Change some settings; unknown names are refused (422) and nothing changes. Turning
+    on languages other than English queues a job that embeds the knowledge for them."""
+    return frontdesk.configure_tenant(principal.tenant_id, body)
 
 
 class BudgetPublic(BaseModel):
