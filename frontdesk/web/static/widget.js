@@ -105,6 +105,7 @@
     ".csat{padding:10px 12px;border-top:1px solid #d0d7de;background:#fff}",
     ".csat fieldset{border:0;margin:0;padding:0}",
     ".csat legend{font-weight:600;margin-bottom:6px}",
+    ".csat .ended{margin:0 0 8px;color:#57606a}",
     ".csat .scores{display:flex;gap:6px}",
     ".csat .scores button{flex:1;padding:6px 0;border:1px solid #d0d7de;border-radius:6px;background:#fff;font:inherit;cursor:pointer}",
     ".csat .scores button:hover{background:#ddf4ff}",
@@ -367,16 +368,21 @@
     var closed = status === "closed";
     input.placeholder = closed ? T.widget_placeholder_closed : T.widget_placeholder;
     if (closed) showCsat();
-    else csat.hidden = true;
+    else { csat.hidden = true; csat.textContent = ""; }
     // The banner or the CSAT question takes room from the log: keep the newest message,
     // often the agent's last reply, in view.
     scrollDown();
   }
 
+  // The placeholder says the conversation ended, but a phone cuts it to "Conversation
+  // ended. Write to st…": the rating block says it in full, as a sentence.
+  function endedText() { return T.widget_placeholder_closed.replace(/(…|\.\.\.)$/, "."); }
+
   function showCsat() {
     if (!csat.hidden && csat.firstChild) return; // already asked; keep the user's focus
     csat.hidden = false;
     csat.textContent = "";
+    csat.appendChild(el("p", { class: "ended", "data-testid": "fd-ended", text: endedText() }));
     if (saved().csat) {
       csat.appendChild(el("p", { "data-testid": "fd-csat-thanks", role: "status", text: T.csat_thanks }));
       return;
@@ -405,7 +411,8 @@
       api("POST", "/v1/conversations/" + conversationId + "/csat", { score: score })
         .then(function () {
           save({ csat: score });
-          csat.textContent = "";
+          var asked = csat.querySelector("fieldset");
+          if (asked) asked.remove();
           csat.appendChild(el("p", { "data-testid": "fd-csat-thanks", role: "status", text: T.csat_thanks }));
         })
         .catch(function (error) {
@@ -692,6 +699,8 @@
     closeButton.setAttribute("aria-label", T.widget_close);
     var legend = csat.querySelector("legend");
     if (legend) legend.textContent = T.csat_prompt;
+    var ended = csat.querySelector(".ended");
+    if (ended) ended.textContent = endedText();
     log.setAttribute("aria-label", T.widget_conversation);
     form.setAttribute("aria-label", T.widget_send_form);
     csat.querySelectorAll("[data-score]").forEach(function (b) {
