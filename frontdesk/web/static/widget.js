@@ -72,6 +72,7 @@
     ".msg .who{display:block;font-size:11px;font-weight:600;color:#57606a;margin-bottom:2px}",
     // Right-to-left replies (Arabic, Hebrew …): dir="auto" on each text lets the browser pick.
     ".msg .text[dir=auto]{display:block;unicode-bidi:plaintext}",
+    ".msg .text a.url{overflow-wrap:anywhere}",
     ".customer{align-self:flex-end;background:#2457d6;color:#fff}",
     ".customer .who{color:#dbe5ff}",
     ".assistant{align-self:flex-start;background:#fff;border:1px solid #d0d7de}",
@@ -213,12 +214,30 @@
     while ((match = pattern.exec(text)) !== null) {
       var citation = byNumber[Number(match[1])];
       if (!citation) continue;
-      body.appendChild(document.createTextNode(text.slice(last, match.index)));
+      body.appendChild(linked(text.slice(last, match.index)));
       body.appendChild(el("sup", {}, [citationLink(citation, "[" + citation.number + "]", "fd-citation-ref")]));
       last = match.index + match[0].length;
     }
-    body.appendChild(document.createTextNode(text.slice(last)));
+    body.appendChild(linked(text.slice(last)));
     return body;
+  }
+
+  // Web addresses in a reply ("Go to https://parcelly.example/login") as links a phone
+  // user can tap, opening in a new tab; the sentence's full stop stays text.
+  function linked(text) {
+    var out = document.createDocumentFragment();
+    var pattern = /https?:\/\/[^\s<>"'()\[\]]+/gi;
+    var last = 0;
+    var match;
+    while ((match = pattern.exec(text)) !== null) {
+      var url = match[0].replace(/[.,;:!?]+$/, "");
+      out.appendChild(document.createTextNode(text.slice(last, match.index)));
+      out.appendChild(el("a", { class: "url", href: url, target: "_blank", rel: "noopener noreferrer", "data-testid": "fd-link", text: url }));
+      last = match.index + url.length;
+      pattern.lastIndex = last;
+    }
+    out.appendChild(document.createTextNode(text.slice(last)));
+    return out;
   }
 
   function citationLink(citation, label, testid) {
@@ -340,7 +359,10 @@
       if (offered) node.appendChild(offered);
       if (turn.outcome !== "handoff") node.appendChild(ratingBar(turn));
     } else {
-      node.appendChild(el("span", { class: "text", dir: "auto", text: turn.text }));
+      // An agent's reply may hold links too; the customer's own words stay text.
+      var text = el("span", { class: "text", dir: "auto" });
+      text.appendChild(turn.role === "agent" ? linked(turn.text) : document.createTextNode(turn.text));
+      node.appendChild(text);
     }
     if (turn.role === "assistant" && turn.reply_language) {
       node.setAttribute("lang", turn.reply_language);
