@@ -38,6 +38,7 @@
     csat_prompt: "How did we do? Rate this conversation from 1 to 5.",
     csat_thanks: "Thanks for rating this conversation.",
     widget_handoff_banner: "A person from our team will reply here.",
+    widget_back_to_bot: "You're chatting with our assistant again.",
     widget_not_sent: "Not sent", widget_retry: "Try again",
     widget_offline: "We couldn't reach the chat service. Check your connection and try again.",
     widget_unavailable: "The chat isn't available right now. Please try again later.",
@@ -461,7 +462,7 @@
   function load(id) {
     return api("GET", "/v1/conversations/" + id).then(function (conversation) {
       (conversation.turns || []).forEach(renderTurn);
-      setStatus(conversation.status);
+      statusFromServer(conversation.status);
       return conversation;
     });
   }
@@ -632,8 +633,22 @@
       if (payload.conversation_id && payload.conversation_id !== conversationId) return;
       renderTurn(payload);
     } else if (name === "status") {
-      setStatus(payload.status);
+      statusFromServer(payload.status);
     }
+  }
+
+  // An agent handed the conversation back: say so, or the customer, seeing only the
+  // "a person will reply" banner go, keeps waiting for someone who has left. Also after a
+  // reload, while the last message is still the handoff's or the agent's.
+  function statusFromServer(next) {
+    if (status === "human" && next === "bot") {
+      var shown = log.querySelectorAll(".msg:not(.system)");
+      var last = shown[shown.length - 1];
+      if (last && (last.classList.contains("agent") || last.getAttribute("data-outcome") === "handoff")) {
+        systemNote(T.widget_back_to_bot, "fd-back-to-bot");
+      }
+    }
+    setStatus(next);
   }
 
   /* ---- wiring ---- */
