@@ -36,6 +36,7 @@ from frontdesk.guards.types import PiiSpan
 from frontdesk.handoff.ticket_text import (
     AMOUNT,
     CASE_DETAIL,
+    CLOSER,
     CODE,
     DONE_BY_US,
     GREETING,
@@ -305,6 +306,8 @@ def _answer(reply: str, customer: str, names: set[str], removed: Counter[str]) -
     for index, text in enumerate(parts):
         if index == 0:
             text = _strip_greeting(text, removed)
+            if not text.strip():  # "Hi!" was the whole sentence: counted as the greeting
+                continue
         kind = _drop_reason(text, customer_amounts, name_pattern, customer_contacts)
         if kind is None and any(
             amount_key(a) in given
@@ -332,7 +335,7 @@ def _drop_reason(
     customer_contacts: set[str],
 ) -> str | None:
     """Why a sentence of the reply cannot be part of a general answer, if it cannot."""
-    if not text or PLEASANTRY.match(text):
+    if not text or PLEASANTRY.match(text) or CLOSER.fullmatch(text.strip()):
         return "pleasantry"
     if HOLDING.match(text):
         return "holding"

@@ -22,6 +22,14 @@ PLEASANTRY = re.compile(
     r"|all the best|great news|good news)\b",
     re.IGNORECASE,
 )
+# The agent's closing question ("Anything else?"): asks this customer, answers nothing.
+# A whole sentence only, so "Anything else in the parcel must be declared." stays.
+CLOSER = re.compile(
+    r"(?:(?:is|was) there |do you (?:need|have) |(?:can|could|may) (?:i|we) (?:help (?:you )?"
+    r"with|do) )?(?:anything|something) else(?: (?:i|we) can (?:help (?:you )?with|do for you)"
+    r"| for you| (?:i|we) can help)?(?: today)?\s*[?.!]*",
+    re.IGNORECASE,
+)
 # The agent holding the line while they look ("Let me check that for you."): says nothing
 # a later customer could use.
 HOLDING = re.compile(

@@ -85,8 +85,10 @@
 
   /* ---- sign in ---- */
   // Header controls that need a key: hidden while signed out.
+  // The live badge too: before signing in nothing is connected, and "offline" there read
+  // as "the server is down".
   function signedInControls(visible) {
-    ["suggestions-toggle", "help-toggle", "sign-out"].forEach(function (id) { $(id).hidden = !visible; });
+    ["live", "suggestions-toggle", "help-toggle", "sign-out"].forEach(function (id) { $(id).hidden = !visible; });
     $("nav").hidden = !visible;
     if (!visible) {
       $("suggestions-panel").hidden = true;
@@ -224,6 +226,7 @@
       live.className = status === "live" ? "live on" : "live";
       live.setAttribute("data-state", status);
     }
+    show("connecting", "connecting…"); // not the last session's "live"
     stream = common.follow("/v1/events", state.key, {
       stopOn: [401, 403],
       onStop: function () { showLogin("Your key stopped working; sign in again."); },

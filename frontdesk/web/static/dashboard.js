@@ -61,7 +61,16 @@
     $("kpi-confidence").textContent = number(s.mean_confidence, 2);
     $("kpi-safety").textContent = rate(s.safety_trigger_rate);
     $("kpi-csat").textContent = s.csat_mean === null ? "–" : number(s.csat_mean, 1) + " / 5";
+    $("kpi-feedback").textContent = feedback(s);
     $("kpi-tokens").textContent = s.tokens + " · " + number(s.cost, 4);
+  }
+
+  // What the CSAT mean is of, and the thumbs on single answers: one 4 / 5 is not a trend.
+  function feedback(s) {
+    var parts = [];
+    if (s.csat_count) parts.push(s.csat_count + " rating" + (s.csat_count === 1 ? "" : "s"));
+    if (s.thumbs_up || s.thumbs_down) parts.push(s.thumbs_up + " helpful, " + s.thumbs_down + " not helpful");
+    return parts.length ? parts.join(" · ") : "No ratings yet";
   }
 
   function renderCharts(s) {

@@ -38,6 +38,7 @@
     csat_prompt: "How did we do? Rate this conversation from 1 to 5.",
     csat_thanks: "Thanks for rating this conversation.",
     widget_handoff_banner: "A person from our team will reply here.",
+    widget_back_to_bot: "You're chatting with our assistant again.",
     widget_not_sent: "Not sent", widget_retry: "Try again",
     widget_offline: "We couldn't reach the chat service. Check your connection and try again.",
     widget_unavailable: "The chat isn't available right now. Please try again later.",
@@ -72,6 +73,7 @@
     ".msg .who{display:block;font-size:11px;font-weight:600;color:#57606a;margin-bottom:2px}",
     // Right-to-left replies (Arabic, Hebrew …): dir="auto" on each text lets the browser pick.
     ".msg .text[dir=auto]{display:block;unicode-bidi:plaintext}",
+    ".msg .text a.url{overflow-wrap:anywhere}",
     ".customer{align-self:flex-end;background:#2457d6;color:#fff}",
     ".customer .who{color:#dbe5ff}",
     ".assistant{align-self:flex-start;background:#fff;border:1px solid #d0d7de}",
@@ -105,6 +107,7 @@
     ".csat{padding:10px 12px;border-top:1px solid #d0d7de;background:#fff}",
     ".csat fieldset{border:0;margin:0;padding:0}",
     ".csat legend{font-weight:600;margin-bottom:6px}",
+    ".csat .ended{margin:0 0 8px;color:#57606a}",
     ".csat .scores{display:flex;gap:6px}",
     ".csat .scores button{flex:1;padding:6px 0;border:1px solid #d0d7de;border-radius:6px;background:#fff;font:inherit;cursor:pointer}",
     ".csat .scores button:hover{background:#ddf4ff}",
@@ -212,12 +215,30 @@
     while ((match = pattern.exec(text)) !== null) {
       var citation = byNumber[Number(match[1])];
       if (!citation) continue;
-      body.appendChild(document.createTextNode(text.slice(last, match.index)));
+      body.appendChild(linked(text.slice(last, match.index)));
       body.appendChild(el("sup", {}, [citationLink(citation, "[" + citation.number + "]", "fd-citation-ref")]));
       last = match.index + match[0].length;
     }
-    body.appendChild(document.createTextNode(text.slice(last)));
+    body.appendChild(linked(text.slice(last)));
     return body;
+  }
+
+  // Web addresses in a reply ("Go to https://parcelly.example/login") as links a phone
+  // user can tap, opening in a new tab; the sentence's full stop stays text.
+  function linked(text) {
+    var out = document.createDocumentFragment();
+    var pattern = /https?:\/\/[^\s<>"'()\[\]]+/gi;
+    var last = 0;
+    var match;
+    while ((match = pattern.exec(text)) !== null) {
+      var url = match[0].replace(/[.,;:!?]+$/, "");
+      out.appendChild(document.createTextNode(text.slice(last, match.index)));
+      out.appendChild(el("a", { class: "url", href: url, target: "_blank", rel: "noopener noreferrer", "data-testid": "fd-link", text: url }));
+      last = match.index + url.length;
+      pattern.lastIndex = last;
+    }
+    out.appendChild(document.createTextNode(text.slice(last)));
+    return out;
   }
 
   function citationLink(citation, label, testid) {
@@ -339,7 +360,10 @@
       if (offered) node.appendChild(offered);
       if (turn.outcome !== "handoff") node.appendChild(ratingBar(turn));
     } else {
-      node.appendChild(el("span", { class: "text", dir: "auto", text: turn.text }));
+      // An agent's reply may hold links too; the customer's own words stay text.
+      var text = el("span", { class: "text", dir: "auto" });
+      text.appendChild(turn.role === "agent" ? linked(turn.text) : document.createTextNode(turn.text));
+      node.appendChild(text);
     }
     if (turn.role === "assistant" && turn.reply_language) {
       node.setAttribute("lang", turn.reply_language);
@@ -367,16 +391,21 @@
     var closed = status === "closed";
     input.placeholder = closed ? T.widget_placeholder_closed : T.widget_placeholder;
     if (closed) showCsat();
-    else csat.hidden = true;
+    else { csat.hidden = true; csat.textContent = ""; }
     // The banner or the CSAT question takes room from the log: keep the newest message,
     // often the agent's last reply, in view.
     scrollDown();
   }
 
+  // The placeholder says the conversation ended, but a phone cuts it to "Conversation
+  // ended. Write to st…": the rating block says it in full, as a sentence.
+  function endedText() { return T.widget_placeholder_closed.replace(/(…|\.\.\.)$/, "."); }
+
   function showCsat() {
     if (!csat.hidden && csat.firstChild) return; // already asked; keep the user's focus
     csat.hidden = false;
     csat.textContent = "";
+    csat.appendChild(el("p", { class: "ended", "data-testid": "fd-ended", text: endedText() }));
     if (saved().csat) {
       csat.appendChild(el("p", { "data-testid": "fd-csat-thanks", role: "status", text: T.csat_thanks }));
       return;
@@ -405,7 +434,8 @@
       api("POST", "/v1/conversations/" + conversationId + "/csat", { score: score })
         .then(function () {
           save({ csat: score });
-          csat.textContent = "";
+          var asked = csat.querySelector("fieldset");
+          if (asked) asked.remove();
           csat.appendChild(el("p", { "data-testid": "fd-csat-thanks", role: "status", text: T.csat_thanks }));
         })
         .catch(function (error) {
@@ -432,7 +462,7 @@
   function load(id) {
     return api("GET", "/v1/conversations/" + id).then(function (conversation) {
       (conversation.turns || []).forEach(renderTurn);
-      setStatus(conversation.status);
+      statusFromServer(conversation.status);
       return conversation;
     });
   }
@@ -603,8 +633,22 @@
       if (payload.conversation_id && payload.conversation_id !== conversationId) return;
       renderTurn(payload);
     } else if (name === "status") {
-      setStatus(payload.status);
+      statusFromServer(payload.status);
     }
+  }
+
+  // An agent handed the conversation back: say so, or the customer, seeing only the
+  // "a person will reply" banner go, keeps waiting for someone who has left. Also after a
+  // reload, while the last message is still the handoff's or the agent's.
+  function statusFromServer(next) {
+    if (status === "human" && next === "bot") {
+      var shown = log.querySelectorAll(".msg:not(.system)");
+      var last = shown[shown.length - 1];
+      if (last && (last.classList.contains("agent") || last.getAttribute("data-outcome") === "handoff")) {
+        systemNote(T.widget_back_to_bot, "fd-back-to-bot");
+      }
+    }
+    setStatus(next);
   }
 
   /* ---- wiring ---- */
@@ -692,6 +736,8 @@
     closeButton.setAttribute("aria-label", T.widget_close);
     var legend = csat.querySelector("legend");
     if (legend) legend.textContent = T.csat_prompt;
+    var ended = csat.querySelector(".ended");
+    if (ended) ended.textContent = endedText();
     log.setAttribute("aria-label", T.widget_conversation);
     form.setAttribute("aria-label", T.widget_send_form);
     csat.querySelectorAll("[data-score]").forEach(function (b) {
