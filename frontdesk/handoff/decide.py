@@ -107,6 +107,9 @@ def _passage_coverage(state: TurnState) -> float:
     return len(terms & found) / len(terms)
 
 
+_CHECK_DETAILS = ("existence_unnamed", "follow_up_unnamed", "quantity_bound_broken")
+
+
 def _answering_passage(state: TurnState) -> Passage | None:
     """The passage the reply cites first (the top one when it cites none)."""
     if state.citations:
@@ -275,6 +278,15 @@ class HandoffDecider:
     def run(self, state: TurnState) -> StageReport:
         if state.outcome is not None:  # an earlier stage decided (guard, intent route)
             return StageReport(detail={"decided_by": "earlier_stage"})
+        report = self._decide(state)
+        # Which grounding check withheld the reply, on the trace: "confidence 0.0" with
+        # every signal high says nothing to the admin reading it.
+        for key in _CHECK_DETAILS:
+            if key in state.details:
+                report.detail[key] = state.details[key]
+        return report
+
+    def _decide(self, state: TurnState) -> StageReport:
         if wants_a_person(state.text):
             return self._handoff(state, EscalationReason.REQUESTED_HUMAN, Priority.HIGH, {})
         features = self.features(state)

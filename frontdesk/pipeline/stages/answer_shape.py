@@ -25,7 +25,8 @@ _TIME = re.compile(
     re.I,
 )
 _PLACE = re.compile(r"\s>\s|\bgo to\b|\bselect\b|\bclick\b|\btap\b|\bopen\b", re.I)
-_NUMBER = re.compile(r"\b\d+\b")
+# "how many can I buy": "there is no limit" and "unlimited" answer it as well as a number
+_NUMBER = re.compile(r"\b\d+\b|\bno (?:limit|maximum)\b|\bunlimited\b", re.I)
 
 
 @dataclass(frozen=True, slots=True)

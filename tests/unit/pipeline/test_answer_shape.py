@@ -125,3 +125,10 @@ def test_a_far_weaker_second_passage_adds_nothing() -> None:
     assert [c.chunk_id for c in both.citations] == ["plus", "business"]
     assert [c.chunk_id for c in one.citations] == ["plus"]
     assert one.answer == "Plus costs €9.99 per month. [1]"
+
+
+def test_no_limit_answers_how_many() -> None:
+    shape = answer_shape("is there a limit on how many gift cards i can buy")
+    assert shape.stated_in("There is no limit on how many gift cards you can buy per order.")
+    assert shape.stated_in("Business accounts get unlimited free pickups.")
+    assert not shape.stated_in("Gift cards can be redeemed by one account.")
