@@ -60,11 +60,12 @@ class RelatedArticle:
 def select_related(
     passages: Sequence[Passage], floor: float = FLOOR, limit: int = LIMIT
 ) -> list[RelatedArticle]:
-    """The servable passages at or above ``floor``, closest first, one per document and
-    per url (an FAQ entry shown as the article it links when that was found too), at
-    most ``limit``."""
+    """The servable passages with a page (a url) at or above ``floor``, closest first, one
+    per document and per url (an FAQ entry shown as the article it links when that was
+    found too), at most ``limit``."""
     ranked = sorted(
-        (p for p in passages if not is_ticket(p) and closeness(p) >= floor),
+        # Only what the customer can open: an FAQ entry an agent approved has no page.
+        (p for p in passages if p.url and not is_ticket(p) and closeness(p) >= floor),
         key=closeness,
         reverse=True,
     )

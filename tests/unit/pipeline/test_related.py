@@ -58,7 +58,9 @@ def test_closeness_is_the_body_cosine() -> None:
     # A title alone close to the question (measured on dev: more noise) does not count.
     found = [_passage("a1", 0.2, "a", dense_title=0.9)]
     assert select_related(found, floor=0.5) == []
-    keyword_only = Passage(chunk_id="k", text="t", title="K", score=0.7)
+    keyword_only = Passage(
+        chunk_id="k", text="t", title="K", score=0.7, url="https://help.example/k"
+    )
     assert [r.score for r in select_related([keyword_only], floor=0.5)] == [0.7]
 
 
@@ -144,3 +146,17 @@ def test_the_turn_records_its_articles_or_an_empty_list(
             "chunk_id": "a1",
             "score": 0.9,
         }
+
+
+def test_only_what_the_customer_can_open() -> None:
+    # An FAQ entry an agent approved has no page to link: listed, it would be dead text.
+    approved = Passage(
+        chunk_id="faq",
+        text="There is no limit.",
+        title="Is there a limit on gift cards?",
+        score=0.1,
+        url=None,
+        metadata={"dense": 0.9, "question": "Is there a limit on gift cards?"},
+    )
+    found = [approved, _passage("a1", 0.7, "a")]
+    assert [r.chunk_id for r in select_related(found, floor=0.5)] == ["a1"]
