@@ -3,11 +3,11 @@
 Retrieval order, with these exceptions, strongest first: the passage a matching resolved
 ticket led to (retrieve's ticket hop); a passage whose first sentence sets a bound the
 customer's quantity breaks answers last; the passage for what the customer says they lack;
-a FAQ entry asking what the customer asked keeps its place; the first of the next few
-passages that holds every rare word of the question when the top one lacks one ("pick up
-on saturdays": the pickup windows, not Saturday delivery); and for a question asking for
-a kind of fact (an amount, a time, a place in the product) that the top passage does not
-state, the first of the next few that does, numbered steps first for "how do I".
+the first of the next few passages that holds every rare word of the question when the top
+one lacks one ("pick up on saturdays": the pickup windows, not Saturday delivery); and for
+a question asking for a kind of fact (an amount, a time, a place in the product) that the
+top passage does not state, the first of the next few that does, numbered steps first for
+"how do I".
 """
 
 from __future__ import annotations
@@ -33,7 +33,6 @@ class OrderOptions:
     rare_lookahead: int = 0
     rare_min: float = 0.3
     prefer_steps: int = 0
-    faq_match: float = 0.0  # a FAQ entry whose question is this close answers as it is
 
 
 def answer_order(
@@ -56,10 +55,6 @@ def answer_order(
         best = max(order, key=lambda i: fit[i])  # the first of the best, in order
         if fit[best] > 0:
             return [best, *(i for i in order if i != best)]
-    # A FAQ entry asking what the customer asked (an agent may have just approved it)
-    # answers, whatever shape of fact its answer takes ("there is no limit").
-    if options.faq_match > 0 and passages and _faq_match(passages[order[0]]) >= options.faq_match:
-        return order
     if options.rare_lookahead > 0 and passages:
         order = _rare_first(passages, order, options.rare_lookahead, options.rare_min)
     if not shape.kinds or options.shape_lookahead <= 0 or not passages:
@@ -85,15 +80,6 @@ _STEP = re.compile(r"(?m)^\s*[12][.)]\s+\S")
 def _steps(passage: Passage) -> bool:
     """The passage gives numbered steps (a "1." and a "2." line)."""
     return len(_STEP.findall(passage.text)) >= 2
-
-
-def _faq_match(passage: Passage) -> float:
-    """Cosine of the question to a FAQ entry's own question (0.0 for other passages)."""
-    answer = passage.metadata.get("answer")
-    title = passage.metadata.get("dense_title")
-    if not (isinstance(answer, str) and answer.strip()) or not isinstance(title, int | float):
-        return 0.0
-    return float(title)
 
 
 def _rare_first(

@@ -85,9 +85,6 @@ class ExtractiveGenerator:
     # numbered steps answers first (1: only when the top passage states none; 2: also
     # over a top passage that states one in prose); 0 turns it off.
     prefer_steps: int = 0
-    # A top FAQ entry whose question is at least this close to the customer's (cosine)
-    # answers first, before the rare-word and shape lookaheads; 0 turns it off.
-    faq_match: float = 0.0
     embedder: Embedder | None = field(default=None, repr=False)
     _vectors: dict[str, npt.NDArray[np.float32]] = field(
         default_factory=dict, init=False, repr=False
@@ -285,7 +282,6 @@ class ExtractiveGenerator:
                 rare_lookahead=self.rare_lookahead,
                 rare_min=self.rare_min,
                 prefer_steps=self.prefer_steps,
-                faq_match=self.faq_match,
             ),
         )
 
