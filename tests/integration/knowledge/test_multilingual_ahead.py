@@ -31,8 +31,7 @@ from frontdesk.settings import Settings
 from frontdesk.storage.repos import knowledge as knowledge_repo
 from frontdesk.storage.tables import JobRow
 from frontdesk.storage.vector_tables import PassageVectorRow
-from frontdesk.testing.http import free_port
-from frontdesk.testing.wait import wait_for
+from frontdesk.testing.served import served
 
 pytestmark = pytest.mark.slow
 
@@ -105,29 +104,8 @@ def _stored_vectors(settings: Settings, tenant_id: str) -> tuple[int, int]:
 @contextlib.contextmanager
 def serving(env: dict[str, str], log: Path) -> Iterator[str]:
     """``frontdesk serve`` in its own process, once it answers /healthz (warm-up done)."""
-    port = free_port()
-    with log.open("ab") as sink:
-        process = subprocess.Popen(
-            [FRONTDESK, "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=env,
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-
-    def listening() -> bool:
-        assert process.poll() is None, log.read_text(errors="replace")
-        try:
-            return httpx.get(f"{base}/healthz", timeout=2).status_code == 200
-        except httpx.TransportError:
-            return False
-
-    try:
-        wait_for(listening, timeout_s=240, interval_s=0.2, what="the server")
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    with served(env, log, probe="/healthz", timeout_s=240) as server:
+        yield server.base
 
 
 def _tenant_id(settings: Settings, name: str) -> str:

@@ -17,8 +17,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from frontdesk.testing.http import free_port
 from frontdesk.testing.listener import Listener
+from frontdesk.testing.served import served
 from frontdesk.testing.wait import wait_for
 
 REDIS_URL = os.environ.get("FRONTDESK_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -35,29 +35,9 @@ def _cli(env: dict[str, str], *args: str) -> str:
 
 @contextlib.contextmanager
 def _replica(env: dict[str, str], log: Path) -> Iterator[str]:
-    port = free_port()
-    with log.open("wb") as sink:
-        process = subprocess.Popen(
-            [FRONTDESK, "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=env,
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-
-    def ready() -> bool:
-        assert process.poll() is None, log.read_text(errors="replace")
-        try:
-            return httpx.get(f"{base}/readyz", timeout=2).json().get("status") == "ok"
-        except httpx.TransportError:
-            return False
-
-    try:
-        wait_for(ready, timeout_s=180, interval_s=0.3, what=f"replica {log.stem}")
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    """A replica once its /readyz says ok (not degraded: the test needs its Redis)."""
+    with served(env, log, ready=lambda r: r.json().get("status") == "ok") as server:
+        yield server.base
 
 
 def _next(

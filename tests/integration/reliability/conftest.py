@@ -17,8 +17,8 @@ import pytest
 from frontdesk.api.app import create_app
 from frontdesk.runtime import Frontdesk
 from frontdesk.settings import Settings
-from frontdesk.testing.http import free_port, serve
-from frontdesk.testing.wait import wait_for
+from frontdesk.testing.http import serve
+from frontdesk.testing.served import served
 
 
 @pytest.fixture
@@ -74,30 +74,8 @@ def serving(
 ) -> Iterator[ServedProcess]:
     """``frontdesk serve`` over an initialised database (a restart, say); its output is
     appended to ``log``."""
-    port = free_port()
-    with log.open("ab") as sink:
-        process = subprocess.Popen(
-            [FRONTDESK, "serve", "--host", "127.0.0.1", "--port", str(port), *args],
-            env=env,
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-
-    def ready() -> bool:
-        assert process.poll() is None, log.read_text(errors="replace")
-        try:
-            return httpx.get(f"{base}/readyz", timeout=2).status_code == 200
-        except httpx.TransportError:
-            return False
-
-    try:
-        wait_for(ready, timeout_s=180, interval_s=0.2, what="the server's /readyz")
-        yield ServedProcess(base, widget, admin, log, process)
-    finally:
-        if process.poll() is None:
-            process.terminate()
-            process.wait(timeout=30)
+    with served(env, log, *args) as server:
+        yield ServedProcess(server.base, widget, admin, log, server.process)
 
 
 @pytest.fixture
