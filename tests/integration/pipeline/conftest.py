@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from frontdesk.pipeline.state import TurnState
+from frontdesk.releases.config import default_release
 from frontdesk.runtime import Frontdesk
 from tests.conftest import TenantKeys
 
@@ -28,3 +30,27 @@ def ingest_helpcenter(
         return str(acme.id)
 
     return ingest
+
+
+Compose = Callable[[str, str], TurnState]
+
+
+@pytest.fixture
+def composed(frontdesk: Frontdesk) -> Compose:
+    """``composed(tenant_id, message)``: the turn as the default release's stages leave it
+    once the reply is composed, before the decide stage weighs whether to send it (a help
+    center of a few articles gives it little to be confident about)."""
+
+    def compose(tenant_id: str, message: str) -> TurnState:
+        pipeline = frontdesk.registry.build_pipeline(default_release(), frontdesk.resources)
+        state = TurnState(tenant_id=tenant_id, conversation_id="c", text=message, language="en")
+        try:
+            for stage in pipeline.stages:
+                stage.run(state)
+                if stage.name == "generate":
+                    return state
+        finally:
+            pipeline.close()
+        raise AssertionError("the default release has no generate stage")
+
+    return compose

@@ -9,9 +9,8 @@ from collections.abc import Callable
 import pytest
 
 from frontdesk.domain.conversation import Turn
-from frontdesk.pipeline.state import TurnState
-from frontdesk.releases.config import default_release
 from frontdesk.runtime import Frontdesk
+from tests.integration.pipeline.conftest import Compose
 
 pytestmark = pytest.mark.slow
 
@@ -62,25 +61,10 @@ def _ask(frontdesk: Frontdesk, tenant_id: str, message: str) -> Turn:
     return frontdesk.conversations.post_message(tenant_id, conversation.id, message).turn
 
 
-def _composed(frontdesk: Frontdesk, tenant_id: str, message: str) -> TurnState:
-    """The turn as the default release's stages leave it once the reply is composed,
-    before the decide stage weighs whether to send it (a help center of three articles
-    gives it little to be confident about)."""
-    pipeline = frontdesk.registry.build_pipeline(default_release(), frontdesk.resources)
-    state = TurnState(tenant_id=tenant_id, conversation_id="c", text=message, language="en")
-    for stage in pipeline.stages:
-        stage.run(state)
-        if stage.name == "generate":
-            pipeline.close()
-            return state
-    raise AssertionError("the default release has no generate stage")
-
-
 def test_a_customer_without_backup_codes_is_not_told_to_enter_one(
-    frontdesk: Frontdesk, helpcenter: str
+    composed: Compose, helpcenter: str
 ) -> None:
-    state = _composed(
-        frontdesk,
+    state = composed(
         helpcenter,
         "phone got stolen and i never saved the backup codes. how do i get back into my account",
     )
@@ -88,18 +72,16 @@ def test_a_customer_without_backup_codes_is_not_told_to_enter_one(
     assert "Enter one of your unused backup codes" not in state.answer
 
 
-def test_a_customer_with_backup_codes_still_gets_them(
-    frontdesk: Frontdesk, helpcenter: str
-) -> None:
-    state = _composed(frontdesk, helpcenter, "lost my phone, how do i sign in with a backup code")
+def test_a_customer_with_backup_codes_still_gets_them(composed: Compose, helpcenter: str) -> None:
+    state = composed(helpcenter, "lost my phone, how do i sign in with a backup code")
     assert "Use a backup code" in state.answer, state.answer
 
 
 def test_a_quoted_message_finds_the_article_that_quotes_it(
-    frontdesk: Frontdesk, helpcenter: str
+    frontdesk: Frontdesk, composed: Compose, helpcenter: str
 ) -> None:
     message = "it says too many attempts and i need to print a label right now"
-    state = _composed(frontdesk, helpcenter, message)
+    state = composed(helpcenter, message)
     assert state.citations[0].url == "https://help.example.com/locked", state.citations
     assert "15 minutes" in state.answer, state.answer
     # and the served turn's trace says why (the chunk, never the customer's words)

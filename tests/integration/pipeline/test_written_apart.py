@@ -9,9 +9,7 @@ from collections.abc import Callable
 
 import pytest
 
-from frontdesk.pipeline.state import TurnState
-from frontdesk.releases.config import default_release
-from frontdesk.runtime import Frontdesk
+from tests.integration.pipeline.conftest import Compose
 
 pytestmark = pytest.mark.slow
 
@@ -79,33 +77,18 @@ def helpcenter(ingest_helpcenter: Callable[[dict[str, str]], str]) -> str:
     )
 
 
-def _composed(frontdesk: Frontdesk, tenant_id: str, message: str) -> TurnState:
-    """The turn once the default release has composed its reply, before the decide stage
-    weighs it (four articles give it little to be confident about)."""
-    pipeline = frontdesk.registry.build_pipeline(default_release(), frontdesk.resources)
-    state = TurnState(tenant_id=tenant_id, conversation_id="c", text=message, language="en")
-    for stage in pipeline.stages:
-        stage.run(state)
-        if stage.name == "generate":
-            pipeline.close()
-            return state
-    raise AssertionError("the default release has no generate stage")
-
-
-def test_pick_up_is_answered_from_the_pickup_windows(frontdesk: Frontdesk, helpcenter: str) -> None:
-    state = _composed(frontdesk, helpcenter, "do you pick up on saturdays?")
+def test_pick_up_is_answered_from_the_pickup_windows(composed: Compose, helpcenter: str) -> None:
+    state = composed(helpcenter, "do you pick up on saturdays?")
     assert state.citations[0].title == "Schedule a pickup", state.answer
     assert "09:00-13:00" in state.answer
 
 
-def test_web_hook_finds_the_webhook_steps(frontdesk: Frontdesk, helpcenter: str) -> None:
-    state = _composed(frontdesk, helpcenter, "how do i set up a web hook")
+def test_web_hook_finds_the_webhook_steps(composed: Compose, helpcenter: str) -> None:
+    state = composed(helpcenter, "how do i set up a web hook")
     assert state.citations[0].title == "Webhooks", state.answer
     assert "Add endpoint" in state.answer
 
 
-def test_how_do_i_is_answered_from_the_numbered_steps(
-    frontdesk: Frontdesk, helpcenter: str
-) -> None:
-    state = _composed(frontdesk, helpcenter, "how do i get a refund for a label i didn't use")
+def test_how_do_i_is_answered_from_the_numbered_steps(composed: Compose, helpcenter: str) -> None:
+    state = composed(helpcenter, "how do i get a refund for a label i didn't use")
     assert "Request refund" in state.answer, state.answer
