@@ -9,8 +9,17 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import httpx
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, FloatRect, Locator, Page, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    ConsoleMessage,
+    FloatRect,
+    Locator,
+    Page,
+    expect,
+    sync_playwright,
+)
 
 from frontdesk.api.app import create_app
 from frontdesk.releases.config import ReleaseConfig
@@ -146,3 +155,26 @@ class PageWatch:
 @pytest.fixture
 def watch() -> PageWatch:
     return PageWatch()
+
+
+def ask_then_hand_off(page: Page, served: Served, question: str) -> None:
+    """On the demo page: open the widget, ask ``question``, wait for the answer, then
+    press "Talk to a person" and wait for the banner."""
+    page.goto(f"{served.base}/demo?key={served.widget}")
+    page.get_by_test_id("fd-launcher").click()
+    page.get_by_test_id("fd-input").fill(question)
+    page.get_by_test_id("fd-input").press("Enter")
+    expect(page.get_by_test_id("fd-msg-assistant")).to_have_count(1, timeout=60_000)
+    page.get_by_test_id("fd-handoff").click()
+    expect(page.get_by_test_id("fd-handoff-banner")).to_be_visible()
+
+
+def agent_takes_ticket_and(served: Served, action: str) -> None:
+    """The agent assigns the newest ticket to themselves, then ``action``s it
+    (``resolve``, ``handback``) through the API."""
+    with httpx.Client(
+        base_url=served.base, headers={"Authorization": f"Bearer {served.agent}"}, timeout=10
+    ) as api:
+        ticket = api.get("/v1/tickets").json()[0]
+        api.post(f"/v1/tickets/{ticket['id']}/assign").raise_for_status()
+        api.post(f"/v1/tickets/{ticket['id']}/{action}").raise_for_status()

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
 import pytest
 from playwright.sync_api import Browser, expect
+
+from tests.e2e.conftest import agent_takes_ticket_and, ask_then_hand_off
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -18,21 +19,10 @@ def test_the_customer_is_told_the_assistant_is_back(
 ) -> None:
     page = watch(browser.new_context(viewport={"width": 390, "height": 844}).new_page())
     page.set_default_timeout(15_000)
-    page.goto(f"{served.base}/demo?key={served.widget}")
-    page.get_by_test_id("fd-launcher").click()
-    page.get_by_test_id("fd-input").fill("How much does a pickup cost?")
-    page.get_by_test_id("fd-input").press("Enter")
-    expect(page.get_by_test_id("fd-msg-assistant")).to_have_count(1, timeout=60_000)
-    page.get_by_test_id("fd-handoff").click()
-    expect(page.get_by_test_id("fd-handoff-banner")).to_be_visible()
+    ask_then_hand_off(page, served, "How much does a pickup cost?")
     expect(page.get_by_test_id("fd-back-to-bot")).to_have_count(0)
 
-    with httpx.Client(
-        base_url=served.base, headers={"Authorization": f"Bearer {served.agent}"}, timeout=10
-    ) as api:
-        ticket = api.get("/v1/tickets").json()[0]
-        api.post(f"/v1/tickets/{ticket['id']}/assign").raise_for_status()
-        api.post(f"/v1/tickets/{ticket['id']}/handback").raise_for_status()
+    agent_takes_ticket_and(served, "handback")
 
     expect(page.get_by_test_id("fd-back-to-bot")).to_have_text(
         "You're chatting with our assistant again."
