@@ -9,22 +9,12 @@ from pathlib import Path
 import pytest
 
 from frontdesk.runtime import Frontdesk
+from tests.integration.knowledge.conftest import ENGLISH_ARTICLES, write_helpcenter
 
 pytestmark = pytest.mark.slow
 
 ARTICLES = {
-    "account/reset-password.md": """# Reset your password
-<!-- url: https://help.example.com/reset -->
-
-Open the sign-in page and choose Forgot password. We e-mail you a reset link that is valid
-for 24 hours.
-""",
-    "shipping/change-delivery-address.md": """# Change the delivery address
-<!-- url: https://help.example.com/redirect -->
-
-While a parcel is on its way you can send it to another address: open the tracking page
-and choose Redirect. Redirecting costs 2.50 EUR.
-""",
+    **ENGLISH_ARTICLES,
     "billing/refunds.md": """# Refunds
 <!-- url: https://help.example.com/refunds -->
 
@@ -35,10 +25,7 @@ Unused labels are refunded within 30 days of purchase, as credit on your account
 
 @pytest.fixture
 def helpcenter(frontdesk: Frontdesk, acme, tmp_path: Path) -> None:
-    root = tmp_path / "helpcenter"
-    for relative, text in ARTICLES.items():
-        (root / relative).parent.mkdir(parents=True, exist_ok=True)
-        (root / relative).write_text(text)
+    root = write_helpcenter(tmp_path / "helpcenter", ARTICLES)
     report = frontdesk.knowledge.ingest_paths(acme.id, [root])
     assert report.failed == {}
 

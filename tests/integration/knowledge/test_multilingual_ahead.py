@@ -32,34 +32,16 @@ from frontdesk.storage.repos import knowledge as knowledge_repo
 from frontdesk.storage.tables import JobRow
 from frontdesk.storage.vector_tables import PassageVectorRow
 from frontdesk.testing.served import served
+from tests.integration.knowledge.conftest import ENGLISH_ARTICLES, GERMAN_QUESTION, write_helpcenter
 
 pytestmark = pytest.mark.slow
 
 FRONTDESK = str(Path(sys.executable).parent / "frontdesk")
-ARTICLES = {
-    "account/reset-password.md": """# Reset your password
-<!-- url: https://help.example.com/reset -->
-
-Open the sign-in page and choose Forgot password. We e-mail you a reset link that is valid
-for 24 hours.
-""",
-    "shipping/change-delivery-address.md": """# Change the delivery address
-<!-- url: https://help.example.com/redirect -->
-
-While a parcel is on its way you can send it to another address: open the tracking page
-and choose Redirect. Redirecting costs 2.50 EUR.
-""",
-}
-QUESTION = "Wie ändere ich die Lieferadresse für mein Paket?"
 
 
 @pytest.fixture
 def helpcenter(tmp_path: Path) -> Path:
-    root = tmp_path / "helpcenter"
-    for relative, text in ARTICLES.items():
-        (root / relative).parent.mkdir(parents=True, exist_ok=True)
-        (root / relative).write_text(text)
-    return root
+    return write_helpcenter(tmp_path / "helpcenter", ENGLISH_ARTICLES)
 
 
 @pytest.fixture
@@ -134,7 +116,9 @@ def test_fresh_server_answers_german_on_its_first_request_after_ingest(
         auth = {"Authorization": f"Bearer {key}"}
         conversation = client.post("/v1/conversations", headers=auth).json()["id"]
         reply = client.post(
-            f"/v1/conversations/{conversation}/messages", headers=auth, json={"text": QUESTION}
+            f"/v1/conversations/{conversation}/messages",
+            headers=auth,
+            json={"text": GERMAN_QUESTION},
         ).json()
     flags = {flag for stage in reply["trace"] for flag in stage["flags"]}
     assert reply["language"] == "de"

@@ -17,24 +17,9 @@ from frontdesk.runtime import Frontdesk
 from frontdesk.settings import Settings
 from frontdesk.storage.vector_tables import PassageVectorRow
 from tests.conftest import TEST_SECRET
+from tests.integration.knowledge.conftest import ENGLISH_ARTICLES, GERMAN_QUESTION, write_helpcenter
 
 pytestmark = pytest.mark.slow
-
-ARTICLES = {
-    "account/reset-password.md": """# Reset your password
-<!-- url: https://help.example.com/reset -->
-
-Open the sign-in page and choose Forgot password. We e-mail you a reset link that is valid
-for 24 hours.
-""",
-    "shipping/change-delivery-address.md": """# Change the delivery address
-<!-- url: https://help.example.com/redirect -->
-
-While a parcel is on its way you can send it to another address: open the tracking page
-and choose Redirect. Redirecting costs 2.50 EUR.
-""",
-}
-QUESTION = "Wie ändere ich die Lieferadresse für mein Paket?"
 
 
 class Counting:
@@ -73,11 +58,7 @@ def sqlite_settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def helpcenter(tmp_path: Path) -> Path:
-    root = tmp_path / "helpcenter"
-    for relative, text in ARTICLES.items():
-        (root / relative).parent.mkdir(parents=True, exist_ok=True)
-        (root / relative).write_text(text)
-    return root
+    return write_helpcenter(tmp_path / "helpcenter", ENGLISH_ARTICLES)
 
 
 @pytest.fixture
@@ -98,7 +79,7 @@ def start(settings: Settings, instances: list[Frontdesk]) -> Frontdesk:
 
 def german_search(frontdesk: Frontdesk, tenant_id: str) -> str | None:
     stage = next(s for s in frontdesk.pipeline.stages if s.name == "retrieve")
-    found = stage.knowledge.search(tenant_id, QUESTION, 2, language="de")
+    found = stage.knowledge.search(tenant_id, GERMAN_QUESTION, 2, language="de")
     assert "dense_multilingual" in found[0].metadata  # the multilingual index answered
     return found[0].url
 
