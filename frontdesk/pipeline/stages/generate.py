@@ -28,11 +28,11 @@ from frontdesk.pipeline.stages.answer_order import (
     answer_order,
     passage_vocabulary,
 )
-from frontdesk.pipeline.stages.answer_shape import AnswerShape, answer_shape
+from frontdesk.pipeline.stages.answer_shape import answer_shape
 from frontdesk.pipeline.stages.category_hop import (
     CATEGORY_MEMBER,
 )
-from frontdesk.pipeline.stages.premise import Lacked, lacking
+from frontdesk.pipeline.stages.premise import lacking
 from frontdesk.pipeline.stages.sentence_choice import best_sentences
 from frontdesk.pipeline.stages.sentence_rank import SentenceModel, Similarity, sentence_candidates
 from frontdesk.pipeline.state import Passage, TurnState
@@ -90,10 +90,18 @@ class ExtractiveGenerator:
         default_factory=dict, init=False, repr=False
     )
     _model: SentenceModel | None = field(default=None, init=False, repr=False)
+    _order_options: OrderOptions = field(default_factory=OrderOptions, init=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.sentence_model is not None:
             self._model = SentenceModel.from_params(self.sentence_model)
+        self._order_options = OrderOptions(
+            quantity_fit=bool(self.quantity_fit),
+            shape_lookahead=self.shape_lookahead,
+            rare_lookahead=self.rare_lookahead,
+            rare_min=self.rare_min,
+            prefer_steps=self.prefer_steps,
+        )
 
     def _similarity(self, question: str) -> Similarity | None:
         """Cosine of each sentence to ``question``; sentence vectors are cached."""
@@ -188,7 +196,7 @@ class ExtractiveGenerator:
         covered: set[str] = set()
         shape = answer_shape(state.text)
         lacked = lacking(state.text) if self.premise_weight else ()
-        order = self._order(state.passages, shape, state.text, lacked)
+        order = answer_order(state.passages, state.text, shape, lacked, self._order_options)
         for index in order[: self.max_passages]:
             passage = state.passages[index]
             # The row naming the customer's category ("Zone 2 - Neighbours: … Austria")
@@ -267,23 +275,6 @@ class ExtractiveGenerator:
                 break
         every = [(c.passage, c.text, p) for c, p in zip(candidates, probability, strict=True)]
         return chosen, every
-
-    def _order(
-        self, passages: list[Passage], shape: AnswerShape, question: str, lacked: Lacked
-    ) -> list[int]:
-        return answer_order(
-            passages,
-            question,
-            shape,
-            lacked,
-            OrderOptions(
-                quantity_fit=bool(self.quantity_fit),
-                shape_lookahead=self.shape_lookahead,
-                rare_lookahead=self.rare_lookahead,
-                rare_min=self.rare_min,
-                prefer_steps=self.prefer_steps,
-            ),
-        )
 
 
 def evidence_of(passage: Passage) -> float:
