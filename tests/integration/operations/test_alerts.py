@@ -13,7 +13,9 @@ from frontdesk.operations.rollups import latency_bucket
 from frontdesk.runtime import Frontdesk
 from frontdesk.storage.repos import stats as stats_repo
 
-NOW = datetime(2026, 12, 7, 10, 30, tzinfo=UTC)
+# Half past the next hour: after the moment the seeded rules are created (their first run
+# is due then), so a fixed date in the past cannot leave every rule "not yet due".
+NOW = datetime.now(UTC).replace(minute=30, second=0, microsecond=0) + timedelta(hours=1)
 
 
 def _turns(frontdesk: Frontdesk, tenant_id: str, when: datetime, n: int, **per_turn: float) -> None:
