@@ -99,7 +99,7 @@ DEFAULT_WEIGHTS = {
 
 def _passage_coverage(state: TurnState) -> float:
     """Share of the message's terms found in the top passage (title included)."""
-    terms = set(analyze(state.text))
+    terms = set(analyze(state.asked))
     if not terms or not state.passages:
         return 0.0
     top = state.passages[0]
@@ -144,10 +144,10 @@ def _rarity(state: TurnState, cross_language: bool) -> tuple[float, float]:
 def _answer_covers(state: TurnState) -> tuple[float, float]:
     """The share of the question's terms the answer holds, and 1.0 when the question asks
     for a kind of fact the answer does not state (0.0 otherwise)."""
-    terms = set(analyze(state.text))
+    terms = set(analyze(state.asked))
     said = _MARKERS.sub("", state.answer)
     coverage = len(terms & set(analyze(said))) / len(terms) if terms else 0.0
-    shape = answer_shape(state.text)
+    shape = answer_shape(state.asked)
     return coverage, float(bool(shape.kinds) and not shape.stated_in(said))
 
 
@@ -351,23 +351,23 @@ class HandoffDecider:
         source = " ".join(
             (passage.title, *passage.heading_path, passage.text, str(faq_answer or ""))
         )
-        return unnamed(state.text, source)
+        return unnamed(state.asked, source)
 
     def _unnamed_follow_up(self, state: TurnState) -> list[str]:
-        if not state.query or state.query == state.text or (state.language or "en") != "en":
+        if not state.query or state.query == state.asked or (state.language or "en") != "en":
             return []
         sources = [
             " ".join((p.title, *p.heading_path, p.text, str(p.metadata.get("answer") or "")))
             for p in state.passages
         ]
-        return unnamed_follow_up(state.text, state.query, sources)
+        return unnamed_follow_up(state.asked, state.query, sources)
 
     def _broken_bound(self, state: TurnState) -> str | None:
         """A bound in the reply's first sentence the customer's quantity breaks."""
         if (state.language or "en") != "en":
             return None
         first = split_sentences(state.answer)
-        return broken_bound(state.text, first[0].text) if first else None
+        return broken_bound(state.asked, first[0].text) if first else None
 
     def _person_needed(
         self,

@@ -44,6 +44,9 @@ class TurnState:
     text: str  # the customer message as received (already size-checked)
     history: list[HistoryTurn] = field(default_factory=list)
     query: str = ""  # standalone question the retriever searches for
+    # The question the reply answers when it is not the message itself: an elliptical
+    # follow-up restated ("and to France?": "how much is a 2 kg parcel to France?").
+    question: str = ""
     passages: list[Passage] = field(default_factory=list)
     answer: str = ""
     citations: list[Citation] = field(default_factory=list)
@@ -63,3 +66,8 @@ class TurnState:
     message_overrides: dict[str, dict[str, str]] = field(default_factory=dict)
     language: str | None = None
     reply_language: str | None = None
+
+    @property
+    def asked(self) -> str:
+        """What the reply must answer: the restated question, else the message."""
+        return self.question or self.text

@@ -82,7 +82,12 @@ def default_release() -> ReleaseConfig:
             ),
             # Greetings, thanks, "are you a bot?": a short reply, no knowledge answer.
             StageSpec(name="smalltalk", type="smalltalk", params={"replies": {}, "patterns": {}}),
-            StageSpec(name="context", type="history_condenser", params={"budget_tokens": 64}),
+            # "and to France?" after a question about Germany: that question, about France.
+            StageSpec(
+                name="context",
+                type="history_condenser",
+                params={"budget_tokens": 64, "restate": True},
+            ),
             # Requests only an agent can fulfil, complaints, legal threats: decide hands over.
             StageSpec(name="needs_person", type="needs_person", params={"patterns": {}}),
             StageSpec(

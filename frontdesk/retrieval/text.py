@@ -202,7 +202,8 @@ STOPWORDS = frozenset(
     ]
 )
 
-_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+# "10kg" is "10 kg": a number glued to an unambiguous unit is two words (not "5g", "3m").
+_WORD = re.compile(r"\d+(?=(?:kgs?|cm|mm|km|lbs?)\b)|[a-z0-9]+(?:'[a-z]+)?")
 _VOWEL = re.compile(r"[aeiouy]")
 _DOUBLE = re.compile(r"([bdfgklmnprt])\1$")
 

@@ -3,7 +3,8 @@
 "Do you offer a student discount?" shares "discount" with the promo-code article, and the
 extractive generator quotes it with confidence; the article never mentions students, so
 it neither confirms nor denies what was asked. A customer asking whether the company has,
-offers or supports *X* ("is there X", "do you have X", "can I get X") gets an answer only
+offers or supports *X* ("is there X", "do you have X", "can I get X"), or whether parcels
+go to *X* ("can I send a parcel to X?"), gets an answer only
 from a passage that names every part of *X*; otherwise the help center does not say, and
 the honest reply is a decline (or a person). English only, like the generator's word
 matching; other languages are left to the confidence model.
@@ -23,11 +24,21 @@ _ASKS_EXISTENCE = re.compile(
     r"\b(?P<rest>.*)$",
     re.IGNORECASE,
 )
+# "Can I send a parcel to the moon?", "do you ship to Norway?": whether a destination is
+# served is answered only by a source naming it.
+_ASKS_DESTINATION = re.compile(
+    r"^\s*(?:hi|hello|hey)?[,!\s]*"
+    r"(?:(?:can|could) (?:i|we|you) (?:send|ship|post|mail|deliver)"
+    r"|do you (?:ship|deliver|send)|does \w+ (?:ship|deliver))"
+    r"\b.*?\b(?:to|into)\s+(?P<rest>.*)$",
+    re.IGNORECASE,
+)
 # Where the thing asked about ends: a new clause starts ("…a way I should tape…").
 _CLAUSE = frozenset(
     "i we you they he she it that which who whom whose to so if when where while because "
     "instead and or but than like".split()
 )
+_PLACE_ENDS = frozenset("for from with by in on at within via please".split())
 # Words that name no particular thing: "is there a way to…" asks how, not whether.
 _VAGUE = frozenset(
     "way ways option options possibility chance thing things kind sort type special "
@@ -42,12 +53,16 @@ _MAX_TERMS = 4
 def asked_object(question: str) -> list[str]:
     """The analysed terms naming what an existence question asks about (empty when the
     message is not one, or names nothing in particular)."""
+    ends = _CLAUSE
     match = _ASKS_EXISTENCE.match(question.strip())
+    if match is None:
+        match = _ASKS_DESTINATION.match(question.strip())
+        ends = _CLAUSE | _PLACE_ENDS  # "to France for less than 10 euros": France
     if match is None:
         return []
     kept: list[str] = []
     for word in words(match.group("rest")):
-        if word in _CLAUSE:
+        if word in ends:
             break
         if word not in _VAGUE:
             kept.append(word)

@@ -129,7 +129,7 @@ class ExtractiveGenerator:
         # only break ties, so a follow-up is answered, not the question before it.
         # Words written apart that the passages write as one ("pick up": "pickup") count
         # as the passages' word.
-        query_terms = set(analyze(joined_text(state.text, passage_vocabulary(state.passages))))
+        query_terms = set(analyze(joined_text(state.asked, passage_vocabulary(state.passages))))
         context_terms = set(analyze(state.query)) - query_terms
         if not state.passages:
             no_knowledge = "retrieve:no_knowledge" in state.flags
@@ -137,8 +137,8 @@ class ExtractiveGenerator:
             state.confidence = 0.0
             return StageReport(scores={"coverage": 0.0, "evidence": 0.0}, flags=["no_evidence"])
 
-        similarity = self._similarity(state.query or state.text)
-        shape = answer_shape(state.text)
+        similarity = self._similarity(state.query or state.asked)
+        shape = answer_shape(state.asked)
         chosen: list[tuple[int, str]] = []
         if self._model is not None:
             ranked, probability = self._ranked(
@@ -194,9 +194,9 @@ class ExtractiveGenerator:
         words, meaning and shape, then the next passage's."""
         chosen: list[tuple[int, str]] = []
         covered: set[str] = set()
-        shape = answer_shape(state.text)
-        lacked = lacking(state.text) if self.premise_weight else ()
-        order = answer_order(state.passages, state.text, shape, lacked, self._order_options)
+        shape = answer_shape(state.asked)
+        lacked = lacking(state.asked) if self.premise_weight else ()
+        order = answer_order(state.passages, state.asked, shape, lacked, self._order_options)
         for index in order[: self.max_passages]:
             passage = state.passages[index]
             # The row naming the customer's category ("Zone 2 - Neighbours: … Austria")
@@ -216,7 +216,7 @@ class ExtractiveGenerator:
                 shape if self.shape_bonus else None,
                 self.shape_bonus,
                 self.dangling_penalty,
-                state.text if self.quantity_fit else None,
+                state.asked if self.quantity_fit else None,
                 self.quantity_fit,
                 lacked,
                 self.premise_weight,
@@ -248,7 +248,7 @@ class ExtractiveGenerator:
             query_terms,
             context_terms,
             similarity,
-            answer_shape(state.text),
+            answer_shape(state.asked),
         )
         if not candidates:
             return [], []

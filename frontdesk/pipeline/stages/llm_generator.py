@@ -152,7 +152,7 @@ class LlmGenerator:
             self.prompt_version,
             canary=self.canary,
             passages=passages,
-            question=state.text,
+            question=state.asked,
             history=state.history,
             reply_language=state.reply_language,
         )

@@ -60,7 +60,7 @@ class KnowledgeRetriever:
         )
         if self.ticket_hop:
             found = self._hop(state, found)
-        if self.category_hop and asks_for_category_fact(state.text):
+        if self.category_hop and asks_for_category_fact(state.asked):
             found = self._category_hop(state, query, found)
         if self.quote_hop:
             found = self._quote_hop(state, found)
@@ -128,14 +128,14 @@ class KnowledgeRetriever:
         again = separate(
             self.knowledge.search(
                 state.tenant_id,
-                f"{state.text} {hop.label}",
+                f"{state.asked} {hop.label}",
                 2 * self.top_k + TICKET_HEADROOM,
                 language=language,
             ),
             2 * self.top_k,
         ).served
         naming = [p for p in again if p.chunk_id != hop.chunk_id and label.search(p.text)]
-        shape = answer_shape(state.text)  # the price table, not a note naming the zone
+        shape = answer_shape(state.asked)  # the price table, not a note naming the zone
         stating = [p for p in naming if shape.stated_in(p.text)]
         # A table filed by the category ("| Zone 5 | 6-14 business days |") before prose
         # that mentions it ("returns take … up to 3 weeks for Zone 5")

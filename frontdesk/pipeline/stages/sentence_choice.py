@@ -19,6 +19,7 @@ from frontdesk.pipeline.stages.category_hop import (
 from frontdesk.pipeline.stages.premise import Lacked, premise_fit
 from frontdesk.pipeline.stages.quantities import fitting_row
 from frontdesk.pipeline.stages.sentence_rank import Similarity
+from frontdesk.pipeline.stages.sentences import Unit
 from frontdesk.pipeline.state import Passage
 from frontdesk.retrieval.text import analyze
 
@@ -87,6 +88,8 @@ def best_sentences(
         if fit is not None:
             score[rows[fit]] += quantity_fit
             wrong_rows |= {i for n, i in enumerate(rows) if n in bounded and n != fit}
+    if not wrong_rows:  # "do you ship to Australia?": the row naming it, not the table
+        wrong_rows |= _rows_not_named(found, query_terms)
     ranked = [
         i for i in sorted(range(len(candidates)), key=lambda i: -score[i]) if i not in wrong_rows
     ]
@@ -94,3 +97,19 @@ def best_sentences(
     if keep:
         return [candidates[i] for i in keep]
     return [c for i, c in enumerate(candidates) if i not in assuming][:1]
+
+
+def _rows_not_named(found: list[Unit], query_terms: set[str]) -> set[int]:
+    """The table rows other than those naming the most of the question's words that tell
+    the rows apart (a word in some rows, not all; numbers left to the quantity rules)."""
+    rows = [i for i, unit in enumerate(found) if unit.row]
+    if len(rows) < 2:
+        return set()
+    terms = {i: set(analyze(found[i].text)) & query_terms for i in rows}
+    telling = {t for t in set().union(*terms.values()) if not t.isdigit()}
+    telling = {t for t in telling if any(t not in terms[i] for i in rows)}
+    if not telling:
+        return set()
+    named = {i: len(terms[i] & telling) for i in rows}
+    best = max(named.values())
+    return {i for i in rows if named[i] < best}

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Protocol
 
 import pytest
 
-from frontdesk.pipeline.state import TurnState
+from frontdesk.pipeline.state import HistoryTurn, TurnState
 from frontdesk.releases.config import default_release
 from frontdesk.runtime import Frontdesk
 from tests.conftest import TenantKeys
@@ -32,18 +33,21 @@ def ingest_helpcenter(
     return ingest
 
 
-Compose = Callable[[str, str], TurnState]
+class Compose(Protocol):
+    def __call__(self, tenant_id: str, message: str, earlier: Sequence[str] = ()) -> TurnState: ...
 
 
 @pytest.fixture
 def composed(frontdesk: Frontdesk) -> Compose:
-    """``composed(tenant_id, message)``: the turn as the default release's stages leave it
-    once the reply is composed, before the decide stage weighs whether to send it (a help
-    center of a few articles gives it little to be confident about)."""
+    """``composed(tenant_id, message, earlier)``: the turn as the default release's stages
+    leave it once the reply is composed, before the decide stage weighs whether to send it
+    (a help center of a few articles gives it little to be confident about); ``earlier``
+    are the customer's earlier messages in the conversation."""
 
-    def compose(tenant_id: str, message: str) -> TurnState:
+    def compose(tenant_id: str, message: str, earlier: Sequence[str] = ()) -> TurnState:
         pipeline = frontdesk.registry.build_pipeline(default_release(), frontdesk.resources)
         state = TurnState(tenant_id=tenant_id, conversation_id="c", text=message, language="en")
+        state.history = [HistoryTurn("customer", text) for text in earlier]
         try:
             for stage in pipeline.stages:
                 stage.run(state)

@@ -26,6 +26,10 @@ from frontdesk.pipeline.state import Passage, TurnState
         # "can I get my …" asks for something the customer has, not whether it exists
         ("can i get my referral money paid out", []),
         ("how do I reset my password?", []),
+        # whether parcels go somewhere: the destination, up to its first preposition
+        ("Can I send a parcel to the moon?", ["moon"]),
+        ("do you ship to Norway?", ["norway"]),
+        ("can I send a 2 kg parcel to France for less than 10 euros?", ["franc"]),
     ],
 )
 def test_the_thing_asked_about(question: str, expected: list[str]) -> None:

@@ -24,6 +24,11 @@ def test_analyzer_lowercases_drops_stopwords_and_conflates_inflections() -> None
     assert stem("policies") == stem("policy")
 
 
+def test_a_number_glued_to_its_unit_is_two_words() -> None:
+    assert analyze("a 10kg parcel, 120cm long") == analyze("a 10 kg parcel, 120 cm long")
+    assert analyze("5G and 3m") == ["5g", "3m"]  # units that are also names stay whole
+
+
 def test_best_match_ranks_first_and_scores_descend() -> None:
     hits = make_index().search("how do I get a refund", 3)
     assert hits[0][0] == "refunds"
