@@ -47,8 +47,32 @@ def asks_for_category_fact(question: str) -> bool:
 
 
 def candidate_words(question: str) -> list[str]:
-    """The question's content words (3+ letters, no digits): where a member's name is."""
-    return list(dict.fromkeys(w for w in content_words(question) if _WORD.fullmatch(w)))
+    """The question's content words (3+ letters, no digits): where a member's name is;
+    then every name of a country the question names otherwise ("UK": "united kingdom")."""
+    found = [w for w in content_words(question) if _WORD.fullmatch(w)]
+    return list(dict.fromkeys([*found, *same_place_names(question)]))
+
+
+# Names customers write for a country that a help center may name otherwise ("UK" for
+# "United Kingdom"): the names of a group stand for one another when looking up members.
+_SAME_PLACE = (
+    ("united kingdom", "uk", "great britain", "britain", "england", "scotland", "wales"),
+    ("usa", "united states", "united states of america", "america"),
+    ("netherlands", "holland"),
+    ("czech republic", "czechia"),
+    ("united arab emirates", "uae"),
+)
+_US = re.compile(r"\b(?:US|U\.S\.(?:A\.)?)(?!\w)")  # in lower case "us" is a pronoun
+
+
+def same_place_names(question: str) -> list[str]:
+    lowered = question.lower()
+    names: list[str] = []
+    for group in _SAME_PLACE:
+        written = any(re.search(rf"\b{re.escape(name)}\b", lowered) for name in group)
+        if written or (group[0] == "usa" and _US.search(question)):
+            names.extend(group)
+    return names
 
 
 def find_membership(words: list[str], passages: list[Passage]) -> CategoryHop | None:

@@ -25,13 +25,19 @@ _ASKS_EXISTENCE = re.compile(
     re.IGNORECASE,
 )
 # "Can I send a parcel to the moon?", "do you ship to Norway?": whether a destination is
-# served is answered only by a source naming it.
+# served is answered only by a source naming it. Only when what is sent is any parcel:
+# "can I send a bottle of perfume to Lisbon?" asks about perfume, not Lisbon.
 _ASKS_DESTINATION = re.compile(
     r"^\s*(?:hi|hello|hey)?[,!\s]*"
     r"(?:(?:can|could) (?:i|we|you) (?:send|ship|post|mail|deliver)"
     r"|do you (?:ship|deliver|send)|does \w+ (?:ship|deliver))"
-    r"\b.*?\b(?:to|into)\s+(?P<rest>.*)$",
+    r"(?P<sent>(?:\s+[\w']+){0,3}?)\s+(?:to|into)\s+(?P<rest>.*)$",
     re.IGNORECASE,
+)
+_SOMEONES = [[w] for w in "my your his her our their someone somebody".split()]
+_ANY_PARCEL = frozenset(
+    "a an the my our parcel parcels package packages box boxes letter letters it them "
+    "something stuff things items shipment shipments".split()
 )
 # Where the thing asked about ends: a new clause starts ("…a way I should tape…").
 _CLAUSE = frozenset(
@@ -57,6 +63,10 @@ def asked_object(question: str) -> list[str]:
     match = _ASKS_EXISTENCE.match(question.strip())
     if match is None:
         match = _ASKS_DESTINATION.match(question.strip())
+        if match is not None and not set(words(match.group("sent"))) <= _ANY_PARCEL:
+            return []
+        if match is not None and words(match.group("rest"))[:1] in _SOMEONES:
+            return []  # "to my friend", "to my office": a recipient, not a destination
         ends = _CLAUSE | _PLACE_ENDS  # "to France for less than 10 euros": France
     if match is None:
         return []

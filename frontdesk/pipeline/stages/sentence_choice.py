@@ -96,7 +96,10 @@ def best_sentences(
     keep = sorted(i for i in ranked[:limit] if overlap[i] > 0 or cosine[i] >= min_similarity)
     if keep:
         return [candidates[i] for i in keep]
-    return [c for i, c in enumerate(candidates) if i not in assuming][:1]
+    # Nothing shares a word with the question ("to holland": the row says "Netherlands"):
+    # the best row left, never one the rules above ruled out.
+    fallback = ranked or [i for i in range(len(candidates)) if i not in assuming]
+    return [candidates[i] for i in fallback[:1]]
 
 
 def _rows_not_named(found: list[Unit], query_terms: set[str]) -> set[int]:

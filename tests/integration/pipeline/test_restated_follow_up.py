@@ -85,3 +85,11 @@ def test_the_row_naming_the_country_answers_not_the_table(
     assert "Zone 5 - Rest of the world" in state.answer, state.answer
     for other in ("Zone 1 - Domestic", "Zone 2 - Neighbours", "Zone 3 - Rest of EU"):
         assert other not in state.answer, state.answer
+
+
+def test_a_country_written_otherwise_is_priced_by_its_zone(
+    composed: Compose, helpcenter: str
+) -> None:
+    state = composed(helpcenter, "what does it cost to ship 5 kg to holland")
+    assert "€17.99" in state.answer, state.answer  # Zone 2, 5 kg
+    assert "Zone 1 - Domestic" not in state.answer, state.answer

@@ -29,7 +29,10 @@ from frontdesk.pipeline.state import Passage, TurnState
         # whether parcels go somewhere: the destination, up to its first preposition
         ("Can I send a parcel to the moon?", ["moon"]),
         ("do you ship to Norway?", ["norway"]),
-        ("can I send a 2 kg parcel to France for less than 10 euros?", ["franc"]),
+        ("can I send parcels to France for less than 10 euros?", ["franc"]),
+        # about what is sent, or to whom: not whether the destination is served
+        ("can i send a bottle of perfume to my friend in lisbon", []),
+        ("can i send it to my office", []),
     ],
 )
 def test_the_thing_asked_about(question: str, expected: list[str]) -> None:

@@ -67,3 +67,19 @@ def test_a_cell_that_repeats_its_heading_names_it_once() -> None:
         u.text for u in units("| Zone | Destinations |\n|---|---|\n| Zone 2 \u2013 A | B, C |")
     ]
     assert row == "Zone 2 \u2013 A: Destinations B, C."
+
+
+def test_a_country_written_otherwise_is_looked_up_by_its_other_names() -> None:
+    zones = (
+        ZONES
+        + "| Zone 4 \u2013 Europe | United Kingdom, Switzerland, Norway, Netherlands | Yes |\n"
+    )
+    for question, member in (
+        ("how much to send a parcel to the UK?", "united kingdom"),
+        ("price to holland", "netherlands"),
+    ):
+        hop = find_membership(candidate_words(question), [_passage(zones, "z")])
+        assert hop is not None, question
+        assert (hop.member, hop.label) == (member, "Zone 4")
+    assert "usa" in candidate_words("how long to the US?")
+    assert "usa" not in candidate_words("can you send it to us")  # a pronoun, not a country
