@@ -195,6 +195,7 @@ def _fairness(mode: str, args: argparse.Namespace, work: Path) -> dict[str, Any]
         workers = 1 if mode == "worker" else 0
         with _stack(env, work, args.replicas, workers) as (bases, pids):
             widget = keys["chat"]["widget"]
+            ready_memory = {name: memory_mb(pid) for name, pid in pids.items()}
             # Unmeasured: each replica's first turns (lazy loads) would inflate the baseline.
             warm_up = _chat_load(bases, widget, args.clients, args.warm_up_s)
             load = {"baseline": os.getloadavg()[0]}
@@ -232,6 +233,7 @@ def _fairness(mode: str, args: argparse.Namespace, work: Path) -> dict[str, Any]
                 during = _chat_load(bases, widget, args.clients, args.seconds)
                 memory = {name: memory_mb(pid) for name, pid in pids.items()}
                 watching.join()
+                load["end"] = os.getloadavg()[0]
                 bulk = [_job_status(http, job, bulk_auth) for job in bulk_jobs]
     done = sum(int(job["done"]) for job in bulk)
     return {
@@ -248,8 +250,9 @@ def _fairness(mode: str, args: argparse.Namespace, work: Path) -> dict[str, Any]
         "bulk_upload_s": round(upload_s, 1),
         "bulk_done_after_chat": f"{done}/{args.documents}",
         "bulk_failed_jobs": sum(job["status"] == "failed" for job in bulk),
-        "load_average_1m_at_start": {k: round(v, 1) for k, v in load.items()},
+        "load_average_1m": {k: round(v, 1) for k, v in load.items()},  # at phase starts, end
         "memory_mb": memory,
+        "memory_mb_when_ready": ready_memory,
     }
 
 

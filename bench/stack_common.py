@@ -136,13 +136,24 @@ def wait_ready(base: str, server: subprocess.Popen[bytes]) -> None:
 
 
 def memory_mb(pid: int) -> dict[str, float]:
-    """Resident set now and its peak (VmHWM), from ``/proc``."""
+    """Resident set now, its peak (VmHWM) and its parts (anonymous: heap, arenas, model
+    weights read into memory; file: mapped libraries and model files), from ``/proc``;
+    and the process's thread count (each thread may get its own malloc arena)."""
     fields = {}
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         key, _, value = line.partition(":")
-        if key in ("VmRSS", "VmHWM"):
+        if key in ("VmRSS", "VmHWM", "RssAnon", "RssFile", "RssShmem"):
             fields[key] = round(int(value.split()[0]) / 1024, 1)
-    return {"rss_mb": fields["VmRSS"], "peak_mb": fields["VmHWM"]}
+        elif key == "Threads":
+            fields[key] = int(value)
+    return {
+        "rss_mb": fields["VmRSS"],
+        "peak_mb": fields["VmHWM"],
+        "anon_mb": fields["RssAnon"],
+        "file_mb": fields["RssFile"],
+        "shmem_mb": fields["RssShmem"],
+        "threads": fields["Threads"],
+    }
 
 
 def articles(n: int, tag: str) -> list[tuple[str, tuple[str, bytes, str]]]:
