@@ -29,7 +29,7 @@ from frontdesk.domain.replies import (
 from frontdesk.guards.output.text import split_sentences
 from frontdesk.pipeline.protocols import StageReport
 from frontdesk.pipeline.stages.answer_shape import answer_shape
-from frontdesk.pipeline.stages.existence import unnamed, unnamed_follow_up
+from frontdesk.pipeline.stages.existence import asks_destination, unnamed, unnamed_follow_up
 from frontdesk.pipeline.stages.llm_answers import GROUNDED, written_by_llm
 from frontdesk.pipeline.stages.needs_person import PersonNeeded, needs_person
 from frontdesk.pipeline.stages.quantities import broken_bound
@@ -347,9 +347,12 @@ class HandoffDecider:
         passage = _answering_passage(state)
         if passage is None or (state.language or "en") != "en":
             return []
-        faq_answer = passage.metadata.get("answer")
+        # A destination may be named by another quoted passage: the price for Zone 5
+        # answers, the zone table quoted after it names Australia.
+        quoted = _cited_passages(state) if asks_destination(state.asked) else [passage]
         source = " ".join(
-            (passage.title, *passage.heading_path, passage.text, str(faq_answer or ""))
+            " ".join((p.title, *p.heading_path, p.text, str(p.metadata.get("answer") or "")))
+            for p in quoted
         )
         return unnamed(state.asked, source)
 

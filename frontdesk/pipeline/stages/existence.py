@@ -71,13 +71,21 @@ def asked_object(question: str) -> list[str]:
     if match is None:
         return []
     kept: list[str] = []
-    for word in words(match.group("rest")):
+    # The thing asked about ends with its sentence: "do you ship to australia? how much…"
+    asked = re.split(r"[?!.;]", match.group("rest"), maxsplit=1)[0]
+    for word in words(asked):
         if word in ends:
             break
         if word not in _VAGUE:
             kept.append(word)
     # the head of the phrase: a long tail ("…per client that I can give to…") is detail
     return sorted(set(analyze(" ".join(kept))[:_MAX_TERMS]))
+
+
+def asks_destination(question: str) -> bool:
+    """Whether ``question`` asks if parcels go somewhere (not whether a thing exists)."""
+    stripped = question.strip()
+    return _ASKS_EXISTENCE.match(stripped) is None and bool(asked_object(stripped))
 
 
 def unnamed(question: str, source: str) -> list[str]:

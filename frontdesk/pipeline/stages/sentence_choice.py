@@ -96,9 +96,12 @@ def best_sentences(
     keep = sorted(i for i in ranked[:limit] if overlap[i] > 0 or cosine[i] >= min_similarity)
     if keep:
         return [candidates[i] for i in keep]
-    # Nothing shares a word with the question ("to holland": the row says "Netherlands"):
-    # the best row left, never one the rules above ruled out.
-    fallback = ranked or [i for i in range(len(candidates)) if i not in assuming]
+    # Nothing shares a word with the question: the passage's first sentence, unless the
+    # rules above ruled it out ("to holland": not the Zone 1 row when the row naming the
+    # Netherlands is left).
+    fallback = [i for i in range(len(candidates)) if i not in assuming]
+    if fallback and fallback[0] in wrong_rows and ranked:
+        fallback = ranked
     return [candidates[i] for i in fallback[:1]]
 
 

@@ -7,7 +7,12 @@ from __future__ import annotations
 import pytest
 
 from frontdesk.handoff.decide import HandoffDecider
-from frontdesk.pipeline.stages.existence import asked_object, unnamed, unnamed_follow_up
+from frontdesk.pipeline.stages.existence import (
+    asked_object,
+    asks_destination,
+    unnamed,
+    unnamed_follow_up,
+)
 from frontdesk.pipeline.stages.generate import ExtractiveGenerator
 from frontdesk.pipeline.stages.quantities import broken_bound, fitting_row
 from frontdesk.pipeline.state import Passage, TurnState
@@ -33,6 +38,9 @@ from frontdesk.pipeline.state import Passage, TurnState
         # about what is sent, or to whom: not whether the destination is served
         ("can i send a bottle of perfume to my friend in lisbon", []),
         ("can i send it to my office", []),
+        # the thing ends with its sentence
+        ("do you ship to japan? and how much is 5 kilos", ["japan"]),
+        ("do you have gift wrapping? what does it cost", ["gift", "wrap"]),
     ],
 )
 def test_the_thing_asked_about(question: str, expected: list[str]) -> None:
@@ -212,3 +220,9 @@ def test_the_generator_answers_with_the_row_for_the_customers_weight() -> None:
     # with it: the row that covers 10 kg, first, and no row for another weight
     assert replies[1.0].startswith("Size class Large: Max. weight 10 kg, Price €8.99.")
     assert "Medium" not in replies[1.0]
+
+
+def test_a_destination_question_is_told_from_an_existence_question() -> None:
+    assert asks_destination("do you ship to japan? how much for 5 kg")
+    assert not asks_destination("do you offer a student discount?")
+    assert not asks_destination("how much is a parcel to japan?")
