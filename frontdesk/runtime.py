@@ -11,7 +11,7 @@ reply = fd.conversations.post_message(tenant.id, conversation.id, "How do I rese
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import redis
 
@@ -81,6 +81,14 @@ def _redis_state(url: str) -> str:
     finally:
         client.close()
     return "ok"
+
+
+class TenantConfigured(NamedTuple):
+    """A tenant's settings after a change, and what turning languages on started."""
+
+    settings: TenantSettings
+    backfill_job_id: str | None = None  # the job embedding the knowledge for them
+    embedded: int | None = None  # texts embedded for them here (``backfill_now``)
 
 
 class Frontdesk:
@@ -255,7 +263,7 @@ class Frontdesk:
 
     def configure_tenant(
         self, tenant_id: str, changes: dict[str, Any], *, backfill_now: bool = False
-    ) -> TenantSettings:
+    ) -> TenantConfigured:
         """Change a tenant's settings. One that now answers in languages other than
         English gets its knowledge embedded with the multilingual encoder: by a job, or
         here with ``backfill_now`` (a command whose process would end before the job)."""
@@ -264,12 +272,12 @@ class Frontdesk:
         turned_on = not serves_other_languages(before.languages) and serves_other_languages(
             after.languages
         )
-        if turned_on and self.knowledge.embeds_multilingual:
-            if backfill_now:
-                self.knowledge.embed_multilingual(tenant_id)
-            else:
-                submit_multilingual_backfill(self.jobs, tenant_id)
-        return after
+        if not (turned_on and self.knowledge.embeds_multilingual):
+            return TenantConfigured(after)
+        if backfill_now:
+            done = self.knowledge.embed_multilingual(tenant_id)
+            return TenantConfigured(after, embedded=done.embedded)
+        return TenantConfigured(after, submit_multilingual_backfill(self.jobs, tenant_id).id)
 
     def init(self) -> None:
         """Create or upgrade the database schema."""

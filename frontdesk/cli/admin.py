@@ -73,7 +73,8 @@ def tenants_configure(
         ),
     ] = None,
 ) -> None:
-    """Change a tenant's settings; prints them as JSON."""
+    """Change a tenant's settings; prints them as JSON, with backfill_job_id: the job
+    that embeds the knowledge for languages this change turned on (null if none)."""
     changes: dict[str, object] = {}
     if languages is not None:
         changes["languages"] = [c.strip() for c in languages.split(",") if c.strip()]
@@ -97,8 +98,24 @@ def tenants_configure(
         tenant = frontdesk.tenants.get_tenant(name)
         # In-process jobs would end with this command: embed for new languages here.
         inline = frontdesk.settings.job_queue == "inprocess"
-        settings = frontdesk.configure_tenant(tenant.id, changes, backfill_now=inline)
-    typer.echo(settings.model_dump_json())
+        changed = frontdesk.configure_tenant(tenant.id, changes, backfill_now=inline)
+    if changed.backfill_job_id is not None:
+        console.print(
+            f"Embedding the knowledge for the new languages: job {changed.backfill_job_id} "
+            "(GET /v1/jobs/<id> shows its progress)."
+        )
+    elif changed.embedded is not None:
+        console.print(f"Embedded the knowledge for the new languages ({changed.embedded} texts).")
+    typer.echo(
+        json.dumps(
+            {
+                **changed.settings.model_dump(mode="json"),
+                "backfill_job_id": changed.backfill_job_id,
+            },
+            separators=(",", ":"),
+            ensure_ascii=False,
+        )
+    )
 
 
 @tenants_app.command("budget")
