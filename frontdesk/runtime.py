@@ -15,6 +15,7 @@ from typing import Any, Literal, NamedTuple
 
 import redis
 
+from frontdesk.domain.release import Actor
 from frontdesk.domain.tenant import TenantSettings
 from frontdesk.errors import ConfigurationError, InvalidInputError
 from frontdesk.evaluation.gate import EvalGate
@@ -262,13 +263,18 @@ class Frontdesk:
             raise InvalidInputError(exc.message, field="stages") from None
 
     def configure_tenant(
-        self, tenant_id: str, changes: dict[str, Any], *, backfill_now: bool = False
+        self,
+        tenant_id: str,
+        changes: dict[str, Any],
+        *,
+        backfill_now: bool = False,
+        actor: Actor | None = None,
     ) -> TenantConfigured:
         """Change a tenant's settings. One that now answers in languages other than
         English gets its knowledge embedded with the multilingual encoder: by a job, or
         here with ``backfill_now`` (a command whose process would end before the job)."""
         before = self.tenants.settings_of(tenant_id)
-        after = self.tenants.configure(tenant_id, **changes)
+        after = self.tenants.configure(tenant_id, actor=actor, **changes)
         turned_on = not serves_other_languages(before.languages) and serves_other_languages(
             after.languages
         )

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from frontdesk.cli.context import console, open_frontdesk
+from frontdesk.cli.context import console, open_frontdesk, operator
 from frontdesk.cli.knowledge import ingest_with_progress
 from frontdesk.errors import NotFoundError
 from frontdesk.settings import Settings
@@ -108,8 +108,9 @@ def demo(
             )
         else:
             console.print(f"[yellow]No demo knowledge found in {knowledge}[/yellow]")
-        admin_key, _ = frontdesk.tenants.issue_key(DEMO_TENANT, "admin", "demo admin")
-        widget_key, _ = frontdesk.tenants.issue_key(DEMO_TENANT, "widget", "demo widget")
+        by = operator()
+        admin_key, _ = frontdesk.tenants.issue_key(DEMO_TENANT, "admin", "demo admin", actor=by)
+        widget_key, _ = frontdesk.tenants.issue_key(DEMO_TENANT, "widget", "demo widget", actor=by)
         settings = frontdesk.settings
     base = base_url(host or settings.host, port or settings.port)
     console.print(

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from frontdesk.api.deps import AdminKey, AnyKey, FrontdeskDep, StaffKey
+from frontdesk.domain.agents import actor_of
 from frontdesk.domain.catalogue import RTL_LANGUAGES, Catalogue, base_language
 from frontdesk.domain.tenant import TenantSettings
 
@@ -35,7 +36,7 @@ def update_settings(
     """Change some settings; unknown names are refused (422) and nothing changes. Turning
     on languages other than English queues a job that embeds the knowledge for them: its
     id is ``backfill_job_id``."""
-    changed = frontdesk.configure_tenant(principal.tenant_id, body)
+    changed = frontdesk.configure_tenant(principal.tenant_id, body, actor=actor_of(principal))
     return TenantSettingsChanged(
         **changed.settings.model_dump(), backfill_job_id=changed.backfill_job_id
     )
