@@ -10,6 +10,7 @@ reply = fd.conversations.post_message(tenant.id, conversation.id, "How do I rese
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 from typing import Any, Literal, NamedTuple
 
@@ -335,10 +336,15 @@ class Frontdesk:
 
     def start_background(self) -> None:
         """Start the alert, webhook and help-desk retry loops (the server does; scripts need
-        not), after failing the jobs that died with an earlier process."""
+        not), after failing the jobs that died with an earlier process, and load what FAQ
+        drafting needs in the background."""
         self.jobs.fail_orphans()
         self.operations.start()
         self.integrations.start()
+        # Not needed to answer customers, so not before readiness: loaded while serving.
+        threading.Thread(
+            target=self.handoff.warm_up_drafting, name="warm-drafting", daemon=True
+        ).start()
 
     def close(self) -> None:
         self.rollout_traffic.close()
