@@ -16,10 +16,14 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# make run PORT=8080: the links the demo prints point where serve listens (the host both
+# take from FRONTDESK_HOST).
+PORT ?= $(or $(FRONTDESK_PORT),8000)
+
 run: $(STAMP)
 	$(BIN)/frontdesk init
-	$(BIN)/frontdesk demo
-	$(BIN)/frontdesk serve
+	$(BIN)/frontdesk demo --port $(PORT)
+	$(BIN)/frontdesk serve --port $(PORT)
 
 services:
 	scripts/ensure-services

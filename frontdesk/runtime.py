@@ -10,11 +10,13 @@ reply = fd.conversations.post_message(tenant.id, conversation.id, "How do I rese
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import redis
 
+from frontdesk.domain.release import Actor
 from frontdesk.domain.tenant import TenantSettings
 from frontdesk.errors import ConfigurationError, InvalidInputError
 from frontdesk.evaluation.gate import EvalGate
@@ -81,6 +83,14 @@ def _redis_state(url: str) -> str:
     finally:
         client.close()
     return "ok"
+
+
+class TenantConfigured(NamedTuple):
+    """A tenant's settings after a change, and what turning languages on started."""
+
+    settings: TenantSettings
+    backfill_job_id: str | None = None  # the job embedding the knowledge for them
+    embedded: int | None = None  # texts embedded for them here (``backfill_now``)
 
 
 class Frontdesk:
@@ -254,22 +264,27 @@ class Frontdesk:
             raise InvalidInputError(exc.message, field="stages") from None
 
     def configure_tenant(
-        self, tenant_id: str, changes: dict[str, Any], *, backfill_now: bool = False
-    ) -> TenantSettings:
+        self,
+        tenant_id: str,
+        changes: dict[str, Any],
+        *,
+        backfill_now: bool = False,
+        actor: Actor | None = None,
+    ) -> TenantConfigured:
         """Change a tenant's settings. One that now answers in languages other than
         English gets its knowledge embedded with the multilingual encoder: by a job, or
         here with ``backfill_now`` (a command whose process would end before the job)."""
         before = self.tenants.settings_of(tenant_id)
-        after = self.tenants.configure(tenant_id, **changes)
+        after = self.tenants.configure(tenant_id, actor=actor, **changes)
         turned_on = not serves_other_languages(before.languages) and serves_other_languages(
             after.languages
         )
-        if turned_on and self.knowledge.embeds_multilingual:
-            if backfill_now:
-                self.knowledge.embed_multilingual(tenant_id)
-            else:
-                submit_multilingual_backfill(self.jobs, tenant_id)
-        return after
+        if not (turned_on and self.knowledge.embeds_multilingual):
+            return TenantConfigured(after)
+        if backfill_now:
+            done = self.knowledge.embed_multilingual(tenant_id)
+            return TenantConfigured(after, embedded=done.embedded)
+        return TenantConfigured(after, submit_multilingual_backfill(self.jobs, tenant_id).id)
 
     def init(self) -> None:
         """Create or upgrade the database schema."""
@@ -321,10 +336,15 @@ class Frontdesk:
 
     def start_background(self) -> None:
         """Start the alert, webhook and help-desk retry loops (the server does; scripts need
-        not), after failing the jobs that died with an earlier process."""
+        not), after failing the jobs that died with an earlier process, and load what FAQ
+        drafting needs in the background."""
         self.jobs.fail_orphans()
         self.operations.start()
         self.integrations.start()
+        # Not needed to answer customers, so not before readiness: loaded while serving.
+        threading.Thread(
+            target=self.handoff.warm_up_drafting, name="warm-drafting", daemon=True
+        ).start()
 
     def close(self) -> None:
         self.rollout_traffic.close()

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from frontdesk.cli.context import console, open_frontdesk, whole
+from frontdesk.cli.context import console, open_frontdesk, operator, whole
 from frontdesk.domain.tenant import ApiKeyInfo, KeyRole
 from frontdesk.errors import InvalidInputError
 
@@ -73,7 +73,8 @@ def tenants_configure(
         ),
     ] = None,
 ) -> None:
-    """Change a tenant's settings; prints them as JSON."""
+    """Change a tenant's settings; prints them as JSON, with backfill_job_id: the job
+    that embeds the knowledge for languages this change turned on (null if none)."""
     changes: dict[str, object] = {}
     if languages is not None:
         changes["languages"] = [c.strip() for c in languages.split(",") if c.strip()]
@@ -97,8 +98,26 @@ def tenants_configure(
         tenant = frontdesk.tenants.get_tenant(name)
         # In-process jobs would end with this command: embed for new languages here.
         inline = frontdesk.settings.job_queue == "inprocess"
-        settings = frontdesk.configure_tenant(tenant.id, changes, backfill_now=inline)
-    typer.echo(settings.model_dump_json())
+        changed = frontdesk.configure_tenant(
+            tenant.id, changes, backfill_now=inline, actor=operator()
+        )
+    if changed.backfill_job_id is not None:
+        console.print(
+            f"Embedding the knowledge for the new languages: job {changed.backfill_job_id} "
+            "(GET /v1/jobs/<id> shows its progress)."
+        )
+    elif changed.embedded is not None:
+        console.print(f"Embedded the knowledge for the new languages ({changed.embedded} texts).")
+    typer.echo(
+        json.dumps(
+            {
+                **changed.settings.model_dump(mode="json"),
+                "backfill_job_id": changed.backfill_job_id,
+            },
+            separators=(",", ":"),
+            ensure_ascii=False,
+        )
+    )
 
 
 @tenants_app.command("budget")
@@ -148,7 +167,7 @@ def keys_create(
 ) -> None:
     """Create an API key. The key is printed once, alone on the last line of stdout."""
     with open_frontdesk() as frontdesk:
-        key, info = frontdesk.tenants.issue_key(tenant, role, name)
+        key, info = frontdesk.tenants.issue_key(tenant, role, name, actor=operator())
     console.print(
         f"Created key with role [bold]{info.role.value}[/bold] for tenant {tenant} "
         f"(id {info.id}). Store it now: it is not shown again."
@@ -218,5 +237,5 @@ def keys_revoke(
     # The prefix is shown as "fdk_q5UY7D94…": accept it as copied, ellipsis and all.
     key_id = key_id.strip().removesuffix("…").removesuffix("...")
     with open_frontdesk() as frontdesk:
-        info = frontdesk.tenants.revoke_key(tenant, key_id)
+        info = frontdesk.tenants.revoke_key(tenant, key_id, actor=operator())
     console.print(f"Revoked key {info.id} ({info.prefix}…, {info.role.value}).")

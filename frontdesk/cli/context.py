@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import getpass
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from rich.console import Console
 from rich.table import Column
 
+from frontdesk.domain.release import Actor
 from frontdesk.errors import ConfigurationError
 from frontdesk.releases.config import ReleaseConfig
 from frontdesk.runtime import Frontdesk
@@ -15,6 +17,12 @@ from frontdesk.settings import Settings
 
 # Human-facing output goes to stderr so stdout stays clean for scripts (keys, JSON).
 console = Console(stderr=True, soft_wrap=True)
+
+
+def operator() -> Actor:
+    """The CLI acts as an operator with database access: an admin, named by OS user (how
+    the audit log names what a command changed)."""
+    return Actor(name=f"cli:{getpass.getuser()}", role="admin")
 
 
 def whole(header: str, width: int = 32) -> Column:

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from frontdesk.cli.context import console, open_frontdesk
+from frontdesk.cli.context import console, open_frontdesk, operator
 from frontdesk.errors import InvalidInputError
 from frontdesk.privacy import ErasureRequest
 
@@ -48,7 +48,7 @@ def erase(
     request = ErasureRequest(customer, conversation, identifier)
     with open_frontdesk() as frontdesk:
         tenant_id = frontdesk.tenants.get_tenant(tenant).id
-        receipt = frontdesk.privacy.erase(tenant_id, request, actor="cli")
+        receipt = frontdesk.privacy.erase(tenant_id, request, actor="cli", by=operator())
     if as_json:
         typer.echo(json.dumps(receipt))
         return

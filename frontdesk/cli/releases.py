@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import json
 from pathlib import Path
 from typing import Annotated, Any
@@ -11,8 +10,8 @@ import typer
 from rich.table import Table
 
 from frontdesk.cli.audit import audit_app
-from frontdesk.cli.context import console, open_frontdesk
-from frontdesk.domain.release import Actor, Label, RolloutMode
+from frontdesk.cli.context import console, open_frontdesk, operator
+from frontdesk.domain.release import Label, RolloutMode
 from frontdesk.errors import InvalidInputError
 from frontdesk.releases.document import to_yaml
 from frontdesk.releases.models import tenant_models
@@ -29,11 +28,6 @@ rollout_app = typer.Typer(
 TenantOption = Annotated[str, typer.Option("--tenant", "-t", help="Tenant name.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
 ReleaseArg = Annotated[str, typer.Argument(help="Release id (name@number) or number.")]
-
-
-def operator() -> Actor:
-    """The CLI acts as an operator with database access: an admin, named by OS user."""
-    return Actor(name=f"cli:{getpass.getuser()}", role="admin")
 
 
 def _read(path: Path) -> str:

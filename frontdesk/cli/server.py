@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from frontdesk.cli.context import console, open_frontdesk
+from frontdesk.cli.context import console, open_frontdesk, operator
 from frontdesk.cli.knowledge import ingest_with_progress
 from frontdesk.errors import NotFoundError
 from frontdesk.settings import Settings
@@ -29,10 +29,24 @@ def init() -> None:
     console.print(f"Database ready at {url} (schema {revision}).")
 
 
-def serve(
-    host: Annotated[str | None, typer.Option(help="Interface to bind.")] = None,
-    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
-) -> None:
+HostOption = Annotated[
+    str | None, typer.Option(help="Interface to bind (default FRONTDESK_HOST, 127.0.0.1).")
+]
+PortOption = Annotated[
+    int | None, typer.Option(help="Port to listen on (default FRONTDESK_PORT, 8000).")
+]
+
+
+def base_url(host: str, port: int) -> str:
+    """Where a browser on this machine reaches a server bound to ``host``:``port`` (one
+    bound to every interface is reached on the loopback address)."""
+    shown = {"0.0.0.0": "127.0.0.1", "::": "[::1]", "": "127.0.0.1"}.get(host, host)
+    if ":" in shown and not shown.startswith("["):
+        shown = f"[{shown}]"
+    return f"http://{shown}:{port}"
+
+
+def serve(host: HostOption = None, port: PortOption = None) -> None:
     """Serve the API, the chat widget, the agent console, the dashboard and the API docs."""
     import uvicorn
 
@@ -42,7 +56,7 @@ def serve(
 
     settings = Settings()
     bind_host, bind_port = host or settings.host, port or settings.port
-    base = f"http://{bind_host}:{bind_port}"
+    base = base_url(bind_host, bind_port)
     console.print(
         f"Frontdesk on [bold]{base}[/bold]\n"
         f"  demo page  {base}/demo?key=<widget key>\n"
@@ -66,9 +80,16 @@ def demo(
     knowledge: Annotated[
         Path, typer.Option(help="Demo help center to load (articles/, faq.csv, tickets.jsonl).")
     ] = DEMO_KNOWLEDGE,
+    host: Annotated[
+        str | None, typer.Option(help="The host 'frontdesk serve' will bind, for the links.")
+    ] = None,
+    port: Annotated[
+        int | None, typer.Option(help="The port 'frontdesk serve' will use, for the links.")
+    ] = None,
 ) -> None:
     """Create the demo tenant (if missing) with fresh admin and widget keys, and load the
-    demo help center (unchanged files are skipped on later runs)."""
+    demo help center (unchanged files are skipped on later runs). The links printed point
+    at --host and --port: give the ones you pass to 'frontdesk serve'."""
     with open_frontdesk(migrated=False) as frontdesk:
         frontdesk.init()
         try:
@@ -87,10 +108,11 @@ def demo(
             )
         else:
             console.print(f"[yellow]No demo knowledge found in {knowledge}[/yellow]")
-        admin_key, _ = frontdesk.tenants.issue_key(DEMO_TENANT, "admin", "demo admin")
-        widget_key, _ = frontdesk.tenants.issue_key(DEMO_TENANT, "widget", "demo widget")
+        by = operator()
+        admin_key, _ = frontdesk.tenants.issue_key(DEMO_TENANT, "admin", "demo admin", actor=by)
+        widget_key, _ = frontdesk.tenants.issue_key(DEMO_TENANT, "widget", "demo widget", actor=by)
         settings = frontdesk.settings
-    base = f"http://{settings.host}:{settings.port}"
+    base = base_url(host or settings.host, port or settings.port)
     console.print(
         f"Demo tenant [bold]{DEMO_TENANT}[/bold] is ready. New keys (shown once; older demo "
         "keys stay valid until revoked with 'frontdesk keys revoke'):\n"
@@ -103,5 +125,7 @@ def demo(
         f"  curl -s -X POST {base}/v1/conversations -H 'Authorization: Bearer {widget_key}'\n"
         f"  curl -s -X POST {base}/v1/conversations/<id>/messages "
         f"-H 'Authorization: Bearer {widget_key}' -H 'Content-Type: application/json' "
-        '-d \'{"text": "How do I reset my password?"}\''
+        '-d \'{"text": "How do I reset my password?"}\'\n'
+        f"These links expect the server at {base} (serving on another host or port? give "
+        "frontdesk demo the same --host and --port as frontdesk serve)."
     )

@@ -5,7 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from frontdesk.api.routes.privacy import ErasureReceipt
-from frontdesk.api.routes.tenant import BudgetPublic, Caller, WidgetMessages
+from frontdesk.api.routes.tenant import (
+    BudgetPublic,
+    Caller,
+    TenantSettingsChanged,
+    WidgetMessages,
+)
 from frontdesk.api.schemas import KeyCreated, KeyPublic
 from frontdesk.client.call import Call, as_dict, body, many, one, route
 from frontdesk.domain.tenant import TenantSettings
@@ -44,9 +49,10 @@ def get_settings() -> Call[TenantSettings]:
 
 
 @route("PATCH", "/v1/tenant/settings")
-def update_settings(changes: dict[str, Any]) -> Call[TenantSettings]:
-    """Change some settings (names as in ``get_settings``)."""
-    return Call(one(TenantSettings), json=changes)
+def update_settings(changes: dict[str, Any]) -> Call[TenantSettingsChanged]:
+    """Change some settings (names as in ``get_settings``); ``backfill_job_id``: the job
+    embedding the knowledge for languages the change turned on."""
+    return Call(one(TenantSettingsChanged), json=changes)
 
 
 @route("GET", "/v1/tenant/me")

@@ -12,10 +12,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from frontdesk.domain.agents import actor_of
 from frontdesk.domain.conversation import Speaker
 from frontdesk.domain.tenant import Principal
 from frontdesk.errors import InvalidInputError, NotFoundError
 from frontdesk.storage.db import Database
+from frontdesk.storage.repos import audit
 from frontdesk.storage.repos import conversations as conversations_repo
 from frontdesk.storage.repos import handoff as repo
 from frontdesk.storage.repos import knowledge as knowledge_repo
@@ -73,6 +75,7 @@ class Promoter:
             question,
             answer,
             FaqSource("ticket", ticket_id),
+            "faq.promote",
         )
 
     def add_faq(
@@ -86,7 +89,8 @@ class Promoter:
             name = f"{source.kind}-{_SAFE.sub('_', source.id)[:80]}"
         else:
             name = "faq-" + hashlib.sha256(question.lower().encode()).hexdigest()[:16]
-        return self._write(principal, f"{PROMOTED}{name}.jsonl", question, answer, source)
+        uri = f"{PROMOTED}{name}.jsonl"
+        return self._write(principal, uri, question, answer, source, "faq.approve")
 
     def promoted_sources(self, tenant_id: str) -> set[str]:
         """``kind:id`` of every source already promoted (from the documents' URIs)."""
@@ -119,7 +123,13 @@ class Promoter:
                     raise
 
     def _write(
-        self, principal: Principal, uri: str, question: str, answer: str, source: FaqSource | None
+        self,
+        principal: Principal,
+        uri: str,
+        question: str,
+        answer: str,
+        source: FaqSource | None,
+        action: str,
     ) -> str:
         record = {"question": question, "answer": answer}
         if source is not None:
@@ -130,6 +140,16 @@ class Promoter:
         document = next(
             d for d in self._knowledge.list_documents(principal.tenant_id) if d.uri == written
         )
+        # After the ingestion's own transactions; the entry names the source, not the text.
+        with self._db.transaction() as session:
+            audit.append(
+                session,
+                principal.tenant_id,
+                actor_of(principal),
+                action,
+                document.id,
+                after={"source": source.key if source is not None else None, "uri": uri},
+            )
         log.info(
             "faq entry approved tenant=%s source=%s document=%s by=%s",
             principal.tenant_id,

@@ -72,6 +72,16 @@ class HandoffService:
     def warm_up(self) -> None:
         self.summaries.warm_up()
 
+    def warm_up_drafting(self) -> None:
+        """Load the NER redactor FAQ suggestions and drafts need (seconds), so the first
+        "Suggested FAQ entries" does not wait for it; the server calls this in the
+        background after start-up (a request arriving meanwhile waits for the same load)."""
+        self._finder()
+
+    @property
+    def drafting_ready(self) -> bool:
+        return self._redactor_ready
+
     def close(self) -> None:
         self.summaries.close()
 

@@ -30,6 +30,8 @@ from frontdesk.handoff.generalise import (
     generalise,
     redact_example,
 )
+from frontdesk.handoff.memo import Memo
+from frontdesk.handoff.scope import not_a_question, questions_in
 from frontdesk.pipeline.stages.evidence import TICKET_KEY
 from frontdesk.retrieval.protocols import Embedder
 from frontdesk.retrieval.types import Passage
@@ -46,6 +48,7 @@ JOIN_SIMILARITY = 0.68
 COVERED_SIMILARITY = 0.74
 _SCAN = 500  # newest tickets and questions considered
 _EXAMPLES = 5
+_MEMO = 4096  # candidates whose drafts and vectors are remembered between calls
 
 
 class Searcher(Protocol):
@@ -80,6 +83,15 @@ class Suggestion:
             "sources": self.sources,
             "coverage": round(self.coverage, 4),
         }
+
+
+@dataclass(slots=True)
+class Prepared:
+    """What one candidate costs to draft, kept between calls: the text is the key."""
+
+    draft: FaqDraft
+    vector: Vector
+    example: str | None = None  # the message with personal data replaced, once shown
 
 
 @dataclass(slots=True)
@@ -137,6 +149,7 @@ class Suggester:
         self._finder = finder
         self.join = join
         self.covered = covered
+        self._memo: Memo[tuple[str, Candidate], Prepared] = Memo(_MEMO)
 
     def candidates(self, tenant_id: str) -> list[Candidate]:
         """Resolved tickets (ingested, then handoffs) and unanswered questions."""
@@ -156,7 +169,9 @@ class Suggester:
             answered: set[str] = set()  # conversations an agent resolved: count once
             for ticket in tickets:
                 turns = conversations_repo.get(session, tenant_id, ticket.conversation_id).turns
-                customer = " ".join(t.text for t in turns if t.speaker == Speaker.CUSTOMER)
+                # Small talk, out-of-scope questions and attacks are no FAQ material.
+                asked = questions_in(turns)
+                customer = " ".join(t.text for t in asked)
                 if not customer.strip():
                     continue
                 if ticket.status == TicketStatus.RESOLVED:
@@ -167,11 +182,12 @@ class Suggester:
                         answered.add(ticket.conversation_id)
                         continue
                 if ticket.reason == EscalationReason.LOW_CONFIDENCE.value:
-                    last = [t for t in turns if t.speaker == Speaker.CUSTOMER][-1]
+                    last = asked[-1]
                     found.append(Candidate("question", last.id, last.text, ""))
-            for turn, question in conversations_repo.unanswered(session, tenant_id, _SCAN):
-                if turn.conversation_id not in answered:
-                    found.append(Candidate("question", turn.id, _standalone(question), ""))
+            for turn, question, details in conversations_repo.unanswered(session, tenant_id, _SCAN):
+                if turn.conversation_id in answered or not_a_question(details) is not None:
+                    continue
+                found.append(Candidate("question", turn.id, _standalone(question), ""))
         return found
 
     def suggest(
@@ -183,13 +199,10 @@ class Suggester:
         items = [c for c in self.candidates(tenant_id) if f"{c.kind}:{c.id}" not in done]
         if not items:
             return []
-        finder = self._finder()
-        drafts = [
-            generalise(c.customer, c.reply, finder, subject=c.subject, agent_names=c.agents)
-            for c in items
-        ]
+        prepared = self._prepare(tenant_id, items)
+        drafts = [p.draft for p in prepared]
         texts = [d.question or c.subject or c.customer for d, c in zip(drafts, items, strict=True)]
-        vectors = self._embedder().embed(texts)
+        vectors = np.stack([p.vector for p in prepared])
         suggestions: list[Suggestion] = []
         for members in cluster(vectors, self.join):
             centre = vectors[members].mean(axis=0)
@@ -205,10 +218,12 @@ class Suggester:
                 Suggestion(
                     id=suggestion_id(sources),
                     size=len(members),
-                    examples=[redact_example(items[m].customer, finder) for m in ranked][
-                        :_EXAMPLES
+                    examples=[
+                        self._example(prepared[m], items[m].customer) for m in ranked[:_EXAMPLES]
                     ],
-                    draft=drafts[chosen],
+                    draft=drafts[chosen]
+                    if drafts[chosen].question
+                    else _asked(drafts[chosen], texts[chosen]),
                     sources=[{"kind": k, "id": i} for k, i in sources],
                     coverage=coverage,
                 )
@@ -216,6 +231,31 @@ class Suggester:
         # Most asked first; among equals, the least covered by the knowledge.
         suggestions.sort(key=lambda s: (-s.size, s.coverage))
         return suggestions[:limit]
+
+    def _prepare(self, tenant_id: str, items: Sequence[Candidate]) -> list[Prepared]:
+        """Each candidate's draft and vector: remembered from an earlier call (drafting
+        runs NER over every message, seconds for a few dozen), else made now, in one batch."""
+        found = [self._memo.get((tenant_id, item)) for item in items]
+        missing = [i for i, p in enumerate(found) if p is None]
+        if missing:
+            finder = self._finder()
+            made = [
+                generalise(c.customer, c.reply, finder, subject=c.subject, agent_names=c.agents)
+                for c in (items[i] for i in missing)
+            ]
+            texts = [
+                d.question or items[i].subject or items[i].customer
+                for d, i in zip(made, missing, strict=True)
+            ]
+            vectors = self._embedder().embed(texts)
+            for i, draft, vector in zip(missing, made, vectors, strict=True):
+                found[i] = self._memo.put((tenant_id, items[i]), Prepared(draft, vector))
+        return [p for p in found if p is not None]
+
+    def _example(self, prepared: Prepared, customer: str) -> str:
+        if prepared.example is None:
+            prepared.example = redact_example(customer, self._finder())
+        return prepared.example
 
     def _coverage(self, tenant_id: str, question: str) -> float:
         """How well the served knowledge (not tickets) already matches ``question``."""
@@ -227,6 +267,12 @@ class Suggester:
             values = [float(v) for v in dense if isinstance(v, int | float)]
             best = max([best, *values])
         return best
+
+
+def _asked(draft: FaqDraft, text: str) -> FaqDraft:
+    """A draft whose message held no general question ("tell me a joke") asks what the
+    customer wrote, rather than leaving the question empty."""
+    return FaqDraft(text, draft.answer, draft.removed)
 
 
 def _standalone(query: str) -> str:

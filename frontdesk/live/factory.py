@@ -14,8 +14,10 @@ def build_event_bus(
     database_url: str,
     on_change: Callable[[bool], None] | None = None,
 ) -> EventBus:
+    """``on_change(degraded)``: the shared bus (Redis, or PostgreSQL) fell back to this
+    replica's own streams, or recovered."""
     if redis_url:
         return RedisEventBus(redis_url, on_change=on_change)
     if database_url.startswith(("postgresql", "postgres://")):
-        return PostgresEventBus(database_url)
+        return PostgresEventBus(database_url, on_change=on_change)
     return MemoryEventBus()

@@ -124,20 +124,23 @@ class Metrics:
         )
         self.redis_fallback = Gauge(
             "frontdesk_redis_fallback",
-            "1 while a Redis-backed part (rate_limit, auth_failure_limit, live_events) runs on "
-            "this replica's own fallback because Redis is unreachable.",
+            "1 while a shared part (rate_limit, auth_failure_limit, turn_share over Redis; "
+            "live_events over Redis, or PostgreSQL LISTEN/NOTIFY without Redis) runs on this "
+            "replica's own fallback because its backend is unreachable.",
             ["component"],
             registry=self.registry,
         )
         self.redis_fallbacks = Counter(
             "frontdesk_redis_fallbacks",
-            "Times a Redis-backed part fell back to this replica's own state.",
+            "Times a shared part (see frontdesk_redis_fallback) fell back to this replica's "
+            "own state.",
             ["component"],
             registry=self.registry,
         )
 
     def redis_state(self, component: str, degraded: bool) -> None:
-        """Record a Redis-backed part falling back (``degraded``) or recovering."""
+        """Record a shared part (Redis-backed, or the PostgreSQL event bus) falling back
+        (``degraded``) or recovering."""
         self.redis_fallback.labels(component=component).set(1 if degraded else 0)
         if degraded:
             self.redis_fallbacks.labels(component=component).inc()

@@ -9,6 +9,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import cast
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _PLACEHOLDER = re.compile(r"<[A-Z_]+>")  # what the PII redactor left: not the question
@@ -88,3 +89,28 @@ def group_questions(
             group.last_seen = when
     groups.sort(key=lambda g: (-g.count, g.wordings.most_common(1)[0][0]))
     return [g.to_dict() for g in groups[:limit]]
+
+
+def group_handoffs(
+    rows: list[tuple[str | None, str, str | None, datetime]], limit: int
+) -> list[dict[str, object]]:
+    """Handed-over replies grouped as :func:`group_questions` does, with the handoffs no
+    question led to (``text`` ``None``: the customer pressed "Talk to a person") grouped
+    by their reason, ``question`` ``None``: every handoff the escalation rate counts."""
+    asked = [(text, outcome, reason, when) for text, outcome, reason, when in rows if text]
+    unasked: dict[str, QuestionGroup] = {}
+    for text, outcome, reason, when in rows:
+        if text:
+            continue
+        group = unasked.setdefault(reason or "", QuestionGroup(frozenset()))
+        group.wordings[""] += 1
+        group.outcomes[outcome] += 1
+        if reason:
+            group.reasons[reason] += 1
+        if group.last_seen is None or when > group.last_seen:
+            group.last_seen = when
+    groups = group_questions(asked, limit) + [
+        {**g.to_dict(), "question": None, "examples": []} for g in unasked.values()
+    ]
+    groups.sort(key=lambda g: -cast(int, g["count"]))
+    return groups[:limit]

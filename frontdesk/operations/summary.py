@@ -18,7 +18,7 @@ from typing import Any, Literal
 from frontdesk.domain.conversation import Outcome
 from frontdesk.errors import InvalidInputError
 from frontdesk.operations import rollups
-from frontdesk.operations.questions import group_questions
+from frontdesk.operations.questions import group_handoffs, group_questions
 from frontdesk.operations.rollups import bucket_upper_ms
 from frontdesk.storage.db import Database
 from frontdesk.storage.repos import stats as repo
@@ -202,7 +202,11 @@ class StatsReader:
                 (Outcome.NO_ANSWER, Outcome.HANDOFF),
                 QUESTION_SCAN,
             )
-        unanswered = [row for row in failed if row[1] == Outcome.NO_ANSWER.value]
+        unanswered = [
+            (text, outcome, reason, when)
+            for text, outcome, reason, when in failed
+            if outcome == Outcome.NO_ANSWER.value and text
+        ]
         escalated = [row for row in failed if row[1] == Outcome.HANDOFF.value]
         return {
             "from": q.start.isoformat(),
@@ -220,7 +224,7 @@ class StatsReader:
             ],
             "releases": [{"release": r, "first_seen": t.isoformat()} for r, t in releases],
             "top_unanswered": group_questions(unanswered, TOP_QUESTIONS),
-            "top_escalated": group_questions(escalated, TOP_QUESTIONS),
+            "top_escalated": group_handoffs(escalated, TOP_QUESTIONS),
         }
 
 

@@ -16,10 +16,12 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from frontdesk.domain.conversation import Conversation
+from frontdesk.domain.release import Actor
 from frontdesk.errors import InvalidInputError, NotFoundError
 from frontdesk.guards import TextVault
 from frontdesk.guards.pii.identifiers import IdentifierHasher
 from frontdesk.storage.db import Database
+from frontdesk.storage.repos import audit
 from frontdesk.storage.repos import conversations as conversations_repo
 from frontdesk.storage.repos import privacy as repo
 from frontdesk.storage.repos import tenants as tenants_repo
@@ -73,9 +75,13 @@ class PrivacyService:
         self._vault = vault
         self._hasher = hasher
 
-    def erase(self, tenant_id: str, request: ErasureRequest, actor: str) -> dict[str, Any]:
+    def erase(
+        self, tenant_id: str, request: ErasureRequest, actor: str, *, by: Actor | None = None
+    ) -> dict[str, Any]:
         """Remove everything stored about the customer; the receipt counts what went, per
-        kind, and is kept as the audit record (the subject only as a keyed hash)."""
+        kind, and is kept as the audit record (the subject only as a keyed hash). ``by``:
+        also in the tenant's audit log, with the other admin actions (what kind of subject
+        and how much went, never who)."""
         scope, subject = request.scope()
         with self._db.transaction() as session:
             ids = self._conversations(session, tenant_id, scope, subject)
@@ -99,6 +105,15 @@ class PrivacyService:
                 subject_digest=self._hasher.digest(subject),
                 removed=removed,
             )
+            if by is not None:
+                audit.append(
+                    session,
+                    tenant_id,
+                    by,
+                    "privacy.erase",
+                    f"erasure {record['id']}",
+                    after={"scope": scope, "removed": removed},
+                )
         self._db.purge_deleted()
         return {**record, "scope": scope, "removed": removed}
 

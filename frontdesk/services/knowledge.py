@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from frontdesk.domain.release import Actor
 from frontdesk.errors import InvalidInputError, PayloadTooLargeError
 from frontdesk.handoff.ticket_names import TicketNames
 from frontdesk.knowledge.loaders import (
@@ -35,6 +36,7 @@ from frontdesk.knowledge.screening import ChunkScreen
 from frontdesk.retrieval.protocols import Embedder
 from frontdesk.retrieval.types import Chunk
 from frontdesk.storage.db import Database
+from frontdesk.storage.repos import audit
 from frontdesk.storage.repos import knowledge as repo
 from frontdesk.storage.repos.knowledge import DocumentInfo, QuarantinedChunk
 
@@ -258,9 +260,16 @@ class KnowledgeService:
         with self._db.transaction() as session:
             return repo.list_documents(session, tenant_id)
 
-    def delete_document(self, tenant_id: str, document_id: str) -> DocumentInfo:
+    def delete_document(
+        self, tenant_id: str, document_id: str, *, actor: Actor | None = None
+    ) -> DocumentInfo:
+        """Remove a document and its chunks (in the audit log by its file, not its text)."""
         with self._db.transaction() as session:
-            return repo.delete_document(session, tenant_id, document_id)
+            info = repo.delete_document(session, tenant_id, document_id)
+            removed = {"uri": info.uri, "kind": info.kind, "chunks": info.chunk_count}
+            if actor is not None:
+                audit.append(session, tenant_id, actor, "knowledge.delete", info.id, before=removed)
+            return info
 
     def quarantine(self, tenant_id: str, include_released: bool = False) -> list[QuarantinedChunk]:
         """Chunks held back from retrieval for review, by document."""

@@ -6,12 +6,14 @@ from datetime import timedelta
 
 from pydantic import ValidationError
 
+from frontdesk.domain.release import Actor
 from frontdesk.domain.tenant import ApiKeyInfo, KeyRole, Principal, Tenant, TenantSettings
 from frontdesk.errors import AuthenticationError, InvalidInputError
 from frontdesk.gateway.keys import display_prefix, generate_key, hash_key, looks_like_key
 from frontdesk.operations.alerts import ensure_budget_rule, seed_default_rules
 from frontdesk.storage.db import Database
 from frontdesk.storage.repos import agents as agents_repo
+from frontdesk.storage.repos import audit
 from frontdesk.storage.repos import tenant_names as names_repo
 from frontdesk.storage.repos import tenants as repo
 from frontdesk.storage.tables import utcnow
@@ -53,8 +55,12 @@ class TenantService:
         with self._db.transaction() as session:
             return repo.get_tenant(session, tenant_id).settings
 
-    def configure(self, tenant_id: str, **changes: object) -> TenantSettings:
-        """Change some settings; unknown names or bad values are a 422, nothing changes."""
+    def configure(
+        self, tenant_id: str, *, actor: Actor | None = None, **changes: object
+    ) -> TenantSettings:
+        """Change some settings; unknown names or bad values are a 422, nothing changes.
+        What changed is in the audit log, by ``actor`` (the API's and the CLI's callers
+        give one; library code setting a tenant up records nothing)."""
         with self._db.transaction() as session:
             current = repo.get_tenant(session, tenant_id).settings
             try:
@@ -69,16 +75,23 @@ class TenantService:
                 None,
             ):
                 ensure_budget_rule(session, tenant_id)  # so reaching it alerts someone
-            return repo.update_settings(session, tenant_id, updated).settings
+            stored = repo.update_settings(session, tenant_id, updated).settings
+            before, after = settings_change(current, stored)
+            if after and actor is not None:
+                audit.append(
+                    session, tenant_id, actor, "tenant.configure", "settings", before, after
+                )
+            return stored
 
     def list_tenants(self) -> list[Tenant]:
         with self._db.transaction() as session:
             return repo.list_tenants(session)
 
     def issue_key(
-        self, tenant_name: str, role: KeyRole | str, name: str = ""
+        self, tenant_name: str, role: KeyRole | str, name: str = "", *, actor: Actor | None = None
     ) -> tuple[str, ApiKeyInfo]:
-        """A new key and its record. The key itself is returned once and never stored."""
+        """A new key and its record. The key itself is returned once and never stored (nor
+        audited: the log names the key's id, role and name)."""
         try:
             role = KeyRole(role)
         except ValueError:
@@ -92,6 +105,10 @@ class TenantService:
             info = repo.add_key(
                 session, tenant, role, name, display_prefix(key), hash_key(key, self._secret)
             )
+            if actor is not None:
+                audit.append(
+                    session, tenant.id, actor, "key.create", info.id, after=_key_fields(info)
+                )
         return key, info
 
     def list_keys(self, tenant_name: str, include_revoked: bool = True) -> list[ApiKeyInfo]:
@@ -99,10 +116,17 @@ class TenantService:
             tenant = repo.get_tenant_by_name(session, tenant_name)
             return repo.list_keys(session, tenant, include_revoked)
 
-    def revoke_key(self, tenant_name: str, key_id_or_prefix: str) -> ApiKeyInfo:
+    def revoke_key(
+        self, tenant_name: str, key_id_or_prefix: str, *, actor: Actor | None = None
+    ) -> ApiKeyInfo:
         with self._db.transaction() as session:
             tenant = repo.get_tenant_by_name(session, tenant_name)
-            return repo.revoke_key(session, tenant, key_id_or_prefix)
+            info = repo.revoke_key(session, tenant, key_id_or_prefix)
+            if actor is not None:
+                audit.append(
+                    session, tenant.id, actor, "key.revoke", info.id, before=_key_fields(info)
+                )
+            return info
 
     def authenticate(self, raw_key: str) -> Principal:
         if not looks_like_key(raw_key):
@@ -131,3 +155,24 @@ class TenantService:
             agent_id=None if agent is None else agent.id,
             agent_name="" if agent is None else agent.name,
         )
+
+
+def _key_fields(info: ApiKeyInfo) -> dict[str, object]:
+    return {"role": info.role.value, "name": info.name}
+
+
+def settings_change(
+    before: TenantSettings, after: TenantSettings
+) -> tuple[dict[str, object], dict[str, object]]:
+    """The settings that differ, before and after, as the audit log keeps them: the
+    overridden texts only by language and key (they can be long)."""
+    old, new = before.model_dump(mode="json"), after.model_dump(mode="json")
+    changed = [name for name in new if old.get(name) != new[name]]
+
+    def shown(settings: dict[str, object], name: str) -> object:
+        value = settings.get(name)
+        if name == "messages" and isinstance(value, dict):
+            return sorted(f"{lang}.{key}" for lang, texts in value.items() for key in texts)
+        return value
+
+    return {n: shown(old, n) for n in changed}, {n: shown(new, n) for n in changed}

@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from frontdesk.api.deps import AdminKey, FrontdeskDep
 from frontdesk.api.schemas import KeyCreate, KeyCreated, KeyPublic
+from frontdesk.domain.agents import actor_of
 
 router = APIRouter(prefix="/v1/keys", tags=["keys"])
 
@@ -17,10 +18,13 @@ def list_keys(frontdesk: FrontdeskDep, principal: AdminKey) -> list[KeyPublic]:
 
 @router.post("", status_code=201, response_model=KeyCreated)
 def create_key(body: KeyCreate, frontdesk: FrontdeskDep, principal: AdminKey) -> KeyCreated:
-    key, info = frontdesk.tenants.issue_key(principal.tenant_name, body.role, body.name)
+    key, info = frontdesk.tenants.issue_key(
+        principal.tenant_name, body.role, body.name, actor=actor_of(principal)
+    )
     return KeyCreated(key=key, **KeyPublic.of(info).model_dump())
 
 
 @router.delete("/{key_id}", response_model=KeyPublic)
 def revoke_key(key_id: str, frontdesk: FrontdeskDep, principal: AdminKey) -> KeyPublic:
-    return KeyPublic.of(frontdesk.tenants.revoke_key(principal.tenant_name, key_id))
+    revoked = frontdesk.tenants.revoke_key(principal.tenant_name, key_id, actor=actor_of(principal))
+    return KeyPublic.of(revoked)

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from frontdesk.api.deps import AdminKey, FrontdeskDep, StaffKey
 from frontdesk.api.schemas import FaqCreate, Promoted, SuggestionPublic
+from frontdesk.domain.agents import actor_of
 from frontdesk.errors import InvalidInputError
 from frontdesk.gateway.text import check_text
 from frontdesk.handoff.promotion import FaqSource
@@ -110,7 +111,10 @@ def list_documents(frontdesk: FrontdeskDep, principal: StaffKey) -> list[Documen
 def delete_document(
     document_id: str, frontdesk: FrontdeskDep, principal: AdminKey
 ) -> DocumentPublic:
-    return DocumentPublic.of(frontdesk.knowledge.delete_document(principal.tenant_id, document_id))
+    deleted = frontdesk.knowledge.delete_document(
+        principal.tenant_id, document_id, actor=actor_of(principal)
+    )
+    return DocumentPublic.of(deleted)
 
 
 @router.post("/v1/knowledge/search", response_model=list[PassagePublic])

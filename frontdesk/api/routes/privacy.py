@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from frontdesk.api.deps import AdminKey, FrontdeskDep
+from frontdesk.domain.agents import actor_of
 from frontdesk.privacy import ErasureRequest
 
 router = APIRouter(prefix="/v1/privacy", tags=["privacy"])
@@ -39,7 +40,9 @@ def erase(body: ErasureCreate, frontdesk: FrontdeskDep, principal: AdminKey) -> 
     resolved tickets ingested from a file; knowledge promoted from their conversations is
     quarantined for review. Exactly one of the three fields."""
     request = ErasureRequest(body.customer_id, body.conversation_id, body.identifier)
-    return frontdesk.privacy.erase(principal.tenant_id, request, actor=principal.key_id)
+    return frontdesk.privacy.erase(
+        principal.tenant_id, request, actor=principal.key_id, by=actor_of(principal)
+    )
 
 
 @router.get("/erasures", response_model=list[dict[str, Any]])

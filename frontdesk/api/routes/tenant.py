@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from frontdesk.api.deps import AdminKey, AnyKey, FrontdeskDep, StaffKey
+from frontdesk.domain.agents import actor_of
 from frontdesk.domain.catalogue import RTL_LANGUAGES, Catalogue, base_language
 from frontdesk.domain.tenant import TenantSettings
 
@@ -20,13 +21,25 @@ def get_settings(frontdesk: FrontdeskDep, principal: AdminKey) -> TenantSettings
     return frontdesk.tenants.settings_of(principal.tenant_id)
 
 
-@router.patch("/settings", response_model=TenantSettings)
+class TenantSettingsChanged(TenantSettings):
+    backfill_job_id: str | None = Field(
+        None,
+        description="The job embedding the knowledge for the languages this change turned "
+        "on (follow it with GET /v1/jobs/{id}); null when the change queued none.",
+    )
+
+
+@router.patch("/settings", response_model=TenantSettingsChanged)
 def update_settings(
     body: dict[str, Any], frontdesk: FrontdeskDep, principal: AdminKey
-) -> TenantSettings:
+) -> TenantSettingsChanged:
     """Change some settings; unknown names are refused (422) and nothing changes. Turning
-    on languages other than English queues a job that embeds the knowledge for them."""
-    return frontdesk.configure_tenant(principal.tenant_id, body)
+    on languages other than English queues a job that embeds the knowledge for them: its
+    id is ``backfill_job_id``."""
+    changed = frontdesk.configure_tenant(principal.tenant_id, body, actor=actor_of(principal))
+    return TenantSettingsChanged(
+        **changed.settings.model_dump(), backfill_job_id=changed.backfill_job_id
+    )
 
 
 class BudgetPublic(BaseModel):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from frontdesk.api.routes.privacy import ErasureReceipt
-from frontdesk.api.routes.tenant import BudgetPublic, Caller, WidgetMessages
+from frontdesk.api.routes.tenant import BudgetPublic, Caller, TenantSettingsChanged, WidgetMessages
 from frontdesk.api.schemas import KeyCreated, KeyPublic
 from frontdesk.client import admin
 from frontdesk.client.base_sync import BaseClient
@@ -44,8 +44,9 @@ class Admin(BaseClient):
         """``GET /v1/tenant/settings``"""
         return self._send(admin.get_settings())
 
-    def update_settings(self, changes: dict[str, Any]) -> TenantSettings:
-        """Change some settings (names as in ``get_settings``).
+    def update_settings(self, changes: dict[str, Any]) -> TenantSettingsChanged:
+        """Change some settings (names as in ``get_settings``); ``backfill_job_id``: the
+        job embedding the knowledge for languages the change turned on.
 
         ``PATCH /v1/tenant/settings``"""
         return self._send(admin.update_settings(changes))

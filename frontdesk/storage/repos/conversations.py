@@ -253,10 +253,13 @@ def find_turn(session: Session, tenant_id: str, turn_id: str) -> Turn:
     return _turn(row)
 
 
-def unanswered(session: Session, tenant_id: str, limit: int) -> list[tuple[Turn, str]]:
+def unanswered(
+    session: Session, tenant_id: str, limit: int
+) -> list[tuple[Turn, str, dict[str, Any]]]:
     """Customer turns the assistant had no grounded answer for, newest first, each with
     the standalone question it was searched as (a follow-up with the earlier questions it
-    leans on: "ok and to austria?" alone asks nothing)."""
+    leans on: "ok and to austria?" alone asks nothing) and the reply's details (its
+    route, intent and flags)."""
     reply = aliased(TurnRow)
     rows = session.execute(
         select(TurnRow, reply.details)
@@ -270,10 +273,11 @@ def unanswered(session: Session, tenant_id: str, limit: int) -> list[tuple[Turn,
         .order_by(TurnRow.created_at.desc())
         .limit(limit)
     )
-    found: list[tuple[Turn, str]] = []
+    found: list[tuple[Turn, str, dict[str, Any]]] = []
     for row, details in rows:
         query = (details or {}).get("query")
-        found.append((_turn(row), query if isinstance(query, str) and query else row.text))
+        searched = query if isinstance(query, str) and query else row.text
+        found.append((_turn(row), searched, dict(details or {})))
     return found
 
 

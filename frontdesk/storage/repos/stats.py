@@ -133,10 +133,11 @@ def questions_without_answer(
     release_id: str | None,
     outcomes: tuple[Outcome, ...],
     limit: int,
-) -> list[tuple[str, str, str | None, datetime]]:
+) -> list[tuple[str | None, str, str | None, datetime]]:
     """(customer text, outcome, escalation reason, when) for the newest ``limit``
     replies in the range whose outcome is one of ``outcomes``. Stored customer text is
-    already PII-redacted."""
+    already PII-redacted. The text is ``None`` for a reply to no message: the handoff a
+    customer asked for with "Talk to a person" (counted in the escalation rate too)."""
     replies = (
         select(TurnRow.in_reply_to, TurnRow.outcome, TurnRow.details, TurnRow.created_at)
         .where(
@@ -145,7 +146,6 @@ def questions_without_answer(
             TurnRow.created_at < end,
             TurnRow.speaker == Speaker.ASSISTANT.value,
             TurnRow.outcome.in_([o.value for o in outcomes]),
-            TurnRow.in_reply_to.is_not(None),
         )
         .order_by(TurnRow.created_at.desc())
         .limit(limit)
@@ -153,7 +153,7 @@ def questions_without_answer(
     if release_id is not None:
         replies = replies.where(TurnRow.release_id == release_id)
     found = list(session.execute(replies))
-    ids = [str(row[0]) for row in found]
+    ids = [str(row[0]) for row in found if row[0] is not None]
     texts: dict[str, str] = {}
     for chunk_start in range(0, len(ids), 500):
         chunk = ids[chunk_start : chunk_start + 500]
@@ -165,8 +165,8 @@ def questions_without_answer(
         )
     out = []
     for customer_id, outcome, details, created in found:
-        text = texts.get(str(customer_id))
-        if text is None:
+        text = None if customer_id is None else texts.get(str(customer_id))
+        if text is None and customer_id is not None:
             continue
         reason = (details or {}).get("escalation_reason")
         out.append((text, str(outcome), reason if isinstance(reason, str) else None, created))

@@ -20,6 +20,8 @@
   function number(v, digits) { return v === null || v === undefined ? "–" : Number(v).toFixed(digits); }
   function when(iso) { return iso ? new Date(iso).toISOString().slice(0, 16).replace("T", " ") : ""; }
   function words(value) { return String(value || "").replace(/_/g, " "); }
+  var REASONS = { requested_human: "customer asked for a person" };
+  function reasonText(reason) { return REASONS[reason] || words(reason); }
 
   function showLogin(message) {
     $("app").hidden = true;
@@ -137,11 +139,14 @@
       return;
     }
     groups.forEach(function (group) {
-      var reasons = Object.keys(group.reasons || {}).map(words).join(", ");
-      var item = el("li", { "data-testid": "question" }, [
+      var reasons = Object.keys(group.reasons || {}).map(reasonText).join(", ");
+      // A handoff no question led to: the customer pressed "Talk to a person".
+      var asked = group.question !== null;
+      var item = el("li", { "data-testid": "question", "data-asked": String(asked) }, [
         el("div", { "class": "line" }, [
           el("span", { "class": "count", text: "×" + group.count }),
-          el("span", { "class": "text", text: group.question }),
+          el("span", { "class": asked ? "text" : "text unasked",
+                       text: asked ? group.question : "Asked for a person (“Talk to a person”), no question" }),
         ]),
         el("div", { "class": "meta", text: "last " + when(group.last_seen) + (reasons ? " · " + reasons : "") }),
       ]);
@@ -243,11 +248,8 @@
         renderCharts(summary);
         fillReleases(summary.releases);
         renderQuestions($("unanswered"), summary.top_unanswered, true, "Nothing unanswered in this range.");
-        // A handoff asked for with "Talk to a person" answers no question, so it is counted
-        // as escalated without a question to list here: say so rather than "no handoffs".
-        renderQuestions($("escalated"), summary.top_escalated, false, summary.escalation_rate > 0
-          ? "No question to list: customers asked for a person with “Talk to a person”. Their tickets are in the console."
-          : "No handoffs in this range.");
+        // Every handoff the escalation rate counts, those asked for with "Talk to a person" too.
+        renderQuestions($("escalated"), summary.top_escalated, false, "No handoffs in this range.");
         renderAlerts(results[1], results[2]);
         renderFairness(results[4]);
         $("login").hidden = true;

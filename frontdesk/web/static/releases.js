@@ -2,7 +2,8 @@
  * The dashboard's releases panel (admin keys only): which release serves production, the
  * candidate and the latest rollout with both arms' figures, every release with "Promote"
  * (the evaluation gate decides; its reasons are shown when it refuses), "Roll back
- * production", "Stop rollout", and the audit log. Reads /v1/tenant/me (the key's role), then
+ * production", "Stop rollout", and the tenant's audit log (releases, keys, settings, knowledge,
+ * FAQ approvals, erasures, ticket assignment). Reads /v1/tenant/me (the key's role), then
  * for an admin /v1/releases, /v1/rollouts/latest and /v1/audit; for any other key it stays hidden.
  */
 var FrontdeskReleases = (function () {
@@ -94,7 +95,7 @@ var FrontdeskReleases = (function () {
       audit.appendChild(el("li", { "data-testid": "audit-entry" }, [
         el("span", { "class": "when", text: when(entry.created_at) }),
         el("span", { "class": "badge", text: entry.action.replace(/_/g, " ") }),
-        el("span", { text: entry.target + " · " + entry.actor + (entry.after ? " → " + JSON.stringify(entry.after) : "") }),
+        el("span", { text: entry.target + " · " + entry.actor + change(entry) }),
       ]));
     });
 
@@ -107,6 +108,14 @@ var FrontdeskReleases = (function () {
       el("h3", { text: "Audit log" }), audit
     );
     root.hidden = false;
+  }
+
+  // What an audit entry changed: a key revoked or a document deleted has only "before".
+  function change(entry) {
+    function show(value) { return JSON.stringify(value); }
+    if (entry.before && entry.after) return " · " + show(entry.before) + " → " + show(entry.after);
+    if (entry.after) return " → " + show(entry.after);
+    return entry.before ? " · was " + show(entry.before) : "";
   }
 
   /* Fills ``root`` for an admin key; hides it (and resolves) for any other. */

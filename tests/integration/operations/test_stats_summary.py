@@ -17,6 +17,7 @@ from frontdesk.operations.rollups import record_turn
 from frontdesk.runtime import Frontdesk
 from frontdesk.storage.ops_tables import StatsHourlyRow
 from frontdesk.storage.repos import conversations as conversations_repo
+from tests.conftest import TenantKeys
 
 FAQ = "question,answer,url\nHow much does the Plus plan cost?,Plus costs 9.99 euros a month.,https://help.example.com/plus\n"
 CONTRACT = {
@@ -135,6 +136,28 @@ def test_the_summary_counts_stored_turns_feedback_and_groups_unanswered_question
     assert other["top_unanswered"] == []
     assert other["p95_ms"] is None
     assert other["mean_confidence"] is None
+
+
+def test_handoffs_asked_for_with_the_button_are_listed_as_the_rate_counts_them(
+    client: TestClient, acme: TenantKeys, faq: None
+) -> None:
+    """ "Talk to a person" answers no question, yet the escalation rate counts it: the
+    handed-over list shows it too, by its reason, so the two agree."""
+    widget = acme.auth("widget")
+    for _ in range(2):
+        asked = _say(client, widget, "How much does the Plus plan cost?")
+        pressed = client.post(
+            f"/v1/conversations/{asked['conversation_id']}/handoff", headers=widget
+        )
+        assert pressed.status_code == 201, pressed.text
+    summary = client.get("/v1/stats/summary", params=_range(), headers=acme.auth("agent")).json()
+    assert summary["outcomes"]["handoff"] == 2
+    assert summary["escalation_rate"] == 0.5  # 2 of 4 turns
+    [group] = summary["top_escalated"]
+    assert group["question"] is None
+    assert group["examples"] == []
+    assert (group["count"], group["reasons"]) == (2, {"requested_human": 2})
+    assert summary["top_unanswered"] == []
 
 
 def test_the_summary_refuses_widgets_and_bad_ranges(client: TestClient, acme) -> None:
