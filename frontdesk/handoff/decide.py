@@ -29,7 +29,12 @@ from frontdesk.domain.replies import (
 from frontdesk.guards.output.text import split_sentences
 from frontdesk.pipeline.protocols import StageReport
 from frontdesk.pipeline.stages.answer_shape import answer_shape
-from frontdesk.pipeline.stages.existence import asks_destination, unnamed, unnamed_follow_up
+from frontdesk.pipeline.stages.existence import (
+    asks_destination,
+    names_nothing,
+    unnamed,
+    unnamed_follow_up,
+)
 from frontdesk.pipeline.stages.llm_answers import GROUNDED, written_by_llm
 from frontdesk.pipeline.stages.needs_person import PersonNeeded, needs_person
 from frontdesk.pipeline.stages.quantities import broken_bound
@@ -107,7 +112,12 @@ def _passage_coverage(state: TurnState) -> float:
     return len(terms & found) / len(terms)
 
 
-_CHECK_DETAILS = ("existence_unnamed", "follow_up_unnamed", "quantity_bound_broken")
+_CHECK_DETAILS = (
+    "existence_unnamed",
+    "follow_up_unnamed",
+    "quantity_bound_broken",
+    "nothing_named",
+)
 
 
 def _answering_passage(state: TurnState) -> Passage | None:
@@ -291,6 +301,9 @@ class HandoffDecider:
             return self._handoff(state, EscalationReason.REQUESTED_HUMAN, Priority.HIGH, {})
         features = self.features(state)
         grounded = bool(state.citations) and features["evidence"] >= self.min_evidence
+        if grounded and self.existence_check and self._names_nothing(state):
+            state.details["nothing_named"] = True  # "what is 2+2?" matched "2 free pickups"
+            grounded = False
         unnamed = self._unnamed(state) if grounded and self.existence_check else []
         if unnamed:
             state.details["existence_unnamed"] = unnamed
@@ -355,6 +368,12 @@ class HandoffDecider:
             for p in quoted
         )
         return unnamed(state.asked, source)
+
+    @staticmethod
+    def _names_nothing(state: TurnState) -> bool:
+        """An English message naming nothing that did not borrow words from earlier turns."""
+        standalone = not state.query or state.query == state.asked
+        return (state.language or "en") == "en" and standalone and names_nothing(state.asked)
 
     def _unnamed_follow_up(self, state: TurnState) -> list[str]:
         if not state.query or state.query == state.asked or (state.language or "en") != "en":

@@ -120,3 +120,12 @@ def unnamed_follow_up(message: str, query: str, sources: list[str]) -> list[str]
     # Any one named is enough: "and if i pay for a whole year?" adds "whole" and "year",
     # and the price table names only the year.
     return [] if any(term in named for term in new) else new
+
+
+def names_nothing(question: str) -> bool:
+    """Whether ``question`` names nothing a help center could be about: no word but
+    stopwords and numbers ("what is 2+2?"), so any passage it matches matched a number."""
+    return all(term.isdigit() or term in _HOW for term in analyze(question))
+
+
+_HOW = frozenset("much many long often soon far".split())  # "how much is 2+2?"

@@ -10,6 +10,7 @@ from frontdesk.handoff.decide import HandoffDecider
 from frontdesk.pipeline.stages.existence import (
     asked_object,
     asks_destination,
+    names_nothing,
     unnamed,
     unnamed_follow_up,
 )
@@ -99,6 +100,22 @@ def test_the_decide_stage_declines_what_the_cited_passage_does_not_name() -> Non
         True: "no_answer",
     }
     assert outcomes[True][1]["existence_unnamed"] == ["student"]
+
+
+def test_the_decide_stage_declines_a_sum_answered_from_a_number() -> None:
+    plus = Passage(
+        chunk_id="plus",
+        title="Plus plan",
+        score=1.0,
+        text="Plus costs €9.99 a month and includes 2 free pickups.",
+        metadata={"document_id": "plus", "dense": 0.6},
+    )
+    outcomes = _outcome_with_and_without("existence_check", "What is 2+2?", "What is 2+2?", plus)
+    assert {on: outcome for on, (outcome, _) in outcomes.items()} == {
+        False: "answered",
+        True: "no_answer",
+    }
+    assert outcomes[True][1]["nothing_named"] is True
 
 
 @pytest.mark.parametrize(
@@ -226,3 +243,10 @@ def test_a_destination_question_is_told_from_an_existence_question() -> None:
     assert asks_destination("do you ship to japan? how much for 5 kg")
     assert not asks_destination("do you offer a student discount?")
     assert not asks_destination("how much is a parcel to japan?")
+
+
+def test_a_sum_names_nothing_a_help_center_is_about() -> None:
+    assert names_nothing("What is 2+2?")
+    assert names_nothing("how much is 2 + 2")
+    assert not names_nothing("2fa?")
+    assert not names_nothing("how much is a 2 kg parcel")
