@@ -85,37 +85,41 @@ def _outcome_with_and_without(
     return outcomes
 
 
-def test_the_decide_stage_declines_what_the_cited_passage_does_not_name() -> None:
-    promo = Passage(
-        chunk_id="promo",
-        title="Promo codes",
+@pytest.mark.parametrize(
+    ("question", "source", "detail", "value"),
+    [
+        # the promo-code article never mentions students
+        (
+            "Do you offer a student discount?",
+            "Promo codes give you a discount on labels. Enter the code at checkout.",
+            "existence_unnamed",
+            ["student"],
+        ),
+        # a sum names nothing; the passage only holds the number
+        (
+            "What is 2+2?",
+            "Plus costs €9.99 a month and includes 2 free pickups.",
+            "nothing_named",
+            True,
+        ),
+    ],
+)
+def test_the_decide_stage_declines_what_the_cited_passage_does_not_answer(
+    question: str, source: str, detail: str, value: object
+) -> None:
+    passage = Passage(
+        chunk_id="p",
+        title="Help",
         score=1.0,
-        text="Promo codes give you a discount on labels. Enter the code at checkout.",
-        metadata={"document_id": "promo", "dense": 0.6},
+        text=source,
+        metadata={"document_id": "p", "dense": 0.6},
     )
-    question = "Do you offer a student discount?"
-    outcomes = _outcome_with_and_without("existence_check", question, question, promo)
+    outcomes = _outcome_with_and_without("existence_check", question, question, passage)
     assert {on: outcome for on, (outcome, _) in outcomes.items()} == {
         False: "answered",
         True: "no_answer",
     }
-    assert outcomes[True][1]["existence_unnamed"] == ["student"]
-
-
-def test_the_decide_stage_declines_a_sum_answered_from_a_number() -> None:
-    plus = Passage(
-        chunk_id="plus",
-        title="Plus plan",
-        score=1.0,
-        text="Plus costs €9.99 a month and includes 2 free pickups.",
-        metadata={"document_id": "plus", "dense": 0.6},
-    )
-    outcomes = _outcome_with_and_without("existence_check", "What is 2+2?", "What is 2+2?", plus)
-    assert {on: outcome for on, (outcome, _) in outcomes.items()} == {
-        False: "answered",
-        True: "no_answer",
-    }
-    assert outcomes[True][1]["nothing_named"] is True
+    assert outcomes[True][1][detail] == value
 
 
 @pytest.mark.parametrize(
