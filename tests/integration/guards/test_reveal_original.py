@@ -49,6 +49,7 @@ def test_original_is_refused_until_the_admin_enables_it(client, acme, globex) ->
         "messages": {},
         "llm_daily_tokens": None,
         "llm_daily_cost": None,
+        "backfill_job_id": None,  # no language turned on: nothing to embed
     }
     revealed = client.get(url, headers=acme.auth("agent"))
     assert revealed.status_code == 200
