@@ -208,15 +208,22 @@ def ladder(traffic: Traffic, rates: list[float], step_s: float) -> dict[str, Any
 
 
 def burst(
-    bases: list[str], flood_key: str, traffic: Traffic, seconds: float, in_limit_rate: float
+    bases: list[str],
+    flood_key: str,
+    traffic: Traffic,
+    seconds: float,
+    in_limit_rate: float,
+    setup_key: str,
 ) -> dict[str, Any]:
     """One key sends 10x its per-minute limit within ``seconds`` to both replicas while
-    ``traffic`` (an in-limit key) keeps asking, ``in_limit_rate`` turns a second."""
+    ``traffic`` (an in-limit key) keeps asking, ``in_limit_rate`` turns a second. The flood's
+    conversations are opened with ``setup_key``, an idle key: at 1 turn a second the
+    in-limit key has no room left in its own minute for them."""
     total = 10 * LIMIT
     admin_side = httpx.Client(base_url=bases[0], timeout=60)
     conversations = [
         admin_side.post(
-            "/v1/conversations", headers={"Authorization": f"Bearer {traffic.keys[0]}"}
+            "/v1/conversations", headers={"Authorization": f"Bearer {setup_key}"}
         ).json()["id"]
         for _ in range(20)
     ]
@@ -306,7 +313,9 @@ def run_setup(
                 print(f"{name}: unloaded in-limit traffic, then 10x burst", flush=True)
                 alone = Traffic(bases, [keys[10]])
                 unloaded = alone.open_loop(args.in_limit_rate, args.burst_s)
-                loaded = burst(bases, keys[11], alone, args.burst_s, args.in_limit_rate)
+                loaded = burst(
+                    bases, keys[11], alone, args.burst_s, args.in_limit_rate, setup_key=keys[0]
+                )
                 alone.close()
                 ratio = loaded["in_limit"]["p95_s"] / unloaded["p95_s"]
                 result["burst"] = {**loaded, "unloaded": unloaded, "p95_ratio": round(ratio, 2)}
