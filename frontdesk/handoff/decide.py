@@ -26,24 +26,22 @@ from frontdesk.domain.replies import (
     POINTER_INTRO,
     WARMING_UP_ANSWER,
 )
-from frontdesk.guards.output.text import split_sentences
+from frontdesk.handoff.withholding import (
+    bound_broken,
+    cited_passages,
+    names_nothing_asked,
+    unnamed_in_follow_up,
+    unnamed_in_reply,
+)
 from frontdesk.pipeline.protocols import StageReport
 from frontdesk.pipeline.stages.answer_shape import answer_shape
-from frontdesk.pipeline.stages.existence import (
-    asks_destination,
-    names_nothing,
-    unnamed,
-    unnamed_follow_up,
-)
 from frontdesk.pipeline.stages.llm_answers import GROUNDED, written_by_llm
 from frontdesk.pipeline.stages.needs_person import PersonNeeded, needs_person
-from frontdesk.pipeline.stages.quantities import broken_bound
 from frontdesk.pipeline.stages.smalltalk import ROUTE as SMALLTALK
 from frontdesk.pipeline.state import TurnState
 from frontdesk.retrieval.multilingual import WARMING
 from frontdesk.retrieval.rarity import IDF_COVERAGE, MISSING_IDF
 from frontdesk.retrieval.text import analyze
-from frontdesk.retrieval.types import Passage
 
 _HUMAN_REQUEST = re.compile(
     r"\b(talk|speak|chat|connect me|put me through|transfer me)\b.{0,30}\b"
@@ -120,28 +118,11 @@ _CHECK_DETAILS = (
 )
 
 
-def _answering_passage(state: TurnState) -> Passage | None:
-    """The passage the reply cites first (the top one when it cites none)."""
-    if state.citations:
-        cited = state.citations[0].chunk_id
-        for passage in state.passages:
-            if passage.chunk_id == cited:
-                return passage
-    return state.passages[0] if state.passages else None
-
-
-def _cited_passages(state: TurnState) -> list[Passage]:
-    """The passages the reply quotes (the top one when it cites none)."""
-    cited = {c.chunk_id for c in state.citations}
-    quoted = [p for p in state.passages if p.chunk_id in cited]
-    return quoted or state.passages[:1]
-
-
 def _rarity(state: TurnState, cross_language: bool) -> tuple[float, float]:
     """How much of the question the reply's sources hold, by IDF weight, and the rarest
     question term none of them has (:mod:`frontdesk.retrieval.rarity`); a passage found
     across languages shares no words with the question, so it is neither."""
-    quoted = _cited_passages(state)
+    quoted = cited_passages(state)
     if not quoted:
         return 0.0, 1.0
     if cross_language:
@@ -301,18 +282,18 @@ class HandoffDecider:
             return self._handoff(state, EscalationReason.REQUESTED_HUMAN, Priority.HIGH, {})
         features = self.features(state)
         grounded = bool(state.citations) and features["evidence"] >= self.min_evidence
-        if grounded and self.existence_check and self._names_nothing(state):
+        if grounded and self.existence_check and names_nothing_asked(state):
             state.details["nothing_named"] = True  # "what is 2+2?" matched "2 free pickups"
             grounded = False
-        unnamed = self._unnamed(state) if grounded and self.existence_check else []
+        unnamed = unnamed_in_reply(state) if grounded and self.existence_check else []
         if unnamed:
             state.details["existence_unnamed"] = unnamed
             grounded = False
-        adds = self._unnamed_follow_up(state) if grounded and self.follow_up_check else []
+        adds = unnamed_in_follow_up(state) if grounded and self.follow_up_check else []
         if adds:
             state.details["follow_up_unnamed"] = adds
             grounded = False
-        broken = self._broken_bound(state) if grounded and self.quantity_check else None
+        broken = bound_broken(state) if grounded and self.quantity_check else None
         if broken:
             state.details["quantity_bound_broken"] = broken
             grounded = False
@@ -355,41 +336,6 @@ class HandoffDecider:
         state.citations = []
         state.escalation_reason = "no_knowledge" if no_knowledge else reason.value
         return StageReport(scores=scores, flags=[state.escalation_reason])
-
-    def _unnamed(self, state: TurnState) -> list[str]:
-        passage = _answering_passage(state)
-        if passage is None or (state.language or "en") != "en":
-            return []
-        # A destination may be named by another quoted passage: the price for Zone 5
-        # answers, the zone table quoted after it names Australia.
-        quoted = _cited_passages(state) if asks_destination(state.asked) else [passage]
-        source = " ".join(
-            " ".join((p.title, *p.heading_path, p.text, str(p.metadata.get("answer") or "")))
-            for p in quoted
-        )
-        return unnamed(state.asked, source)
-
-    @staticmethod
-    def _names_nothing(state: TurnState) -> bool:
-        """An English message naming nothing that did not borrow words from earlier turns."""
-        standalone = not state.query or state.query == state.asked
-        return (state.language or "en") == "en" and standalone and names_nothing(state.asked)
-
-    def _unnamed_follow_up(self, state: TurnState) -> list[str]:
-        if not state.query or state.query == state.asked or (state.language or "en") != "en":
-            return []
-        sources = [
-            " ".join((p.title, *p.heading_path, p.text, str(p.metadata.get("answer") or "")))
-            for p in state.passages
-        ]
-        return unnamed_follow_up(state.asked, state.query, sources)
-
-    def _broken_bound(self, state: TurnState) -> str | None:
-        """A bound in the reply's first sentence the customer's quantity breaks."""
-        if (state.language or "en") != "en":
-            return None
-        first = split_sentences(state.answer)
-        return broken_bound(state.asked, first[0].text) if first else None
 
     def _person_needed(
         self,

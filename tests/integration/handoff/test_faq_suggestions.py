@@ -4,12 +4,13 @@ SQLite and PostgreSQL."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from frontdesk.handoff import suggestions as suggestions_module
-from frontdesk.handoff.generalise import generalise
+from frontdesk.handoff.generalise import FaqDraft, PiiFinder, generalise
 from frontdesk.runtime import Frontdesk
 from frontdesk.testing.wait import wait_for
 from tests.conftest import TenantKeys
@@ -233,9 +234,9 @@ def test_small_talk_and_attacks_in_a_ticket_are_left_out_and_a_second_load_draft
     # The drafts are remembered: loading the panel again drafts nothing (NER per message).
     drafted: list[str] = []
 
-    def counting(customer: str, *args: object, **kwargs: object) -> object:
+    def counting(customer: str, reply: str, finder: PiiFinder, **kwargs: Any) -> FaqDraft:
         drafted.append(customer)
-        return generalise(customer, *args, **kwargs)  # type: ignore[arg-type]
+        return generalise(customer, reply, finder, **kwargs)
 
     monkeypatch.setattr(suggestions_module, "generalise", counting)
     again = client.get("/v1/knowledge/suggestions?limit=100", headers=acme.auth("agent")).json()
