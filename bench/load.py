@@ -130,8 +130,11 @@ def widget_keys(base: str, admin: str, count: int) -> list[str]:
 class Traffic:
     """Open-loop turns: each arrival opens a conversation and asks one question."""
 
-    def __init__(self, bases: list[str], keys: list[str]) -> None:
-        self.bases, self.keys = bases, keys
+    def __init__(self, bases: list[str], keys: list[str], opener: str | None = None) -> None:
+        # ``opener``: a key that opens the conversations, so that only the messages count
+        # against ``keys``' limit (at 1 turn a second, opening with the same key is 120
+        # requests a minute: the whole limit).
+        self.bases, self.keys, self.opener = bases, keys, opener
         self.clients = [httpx.Client(base_url=b, timeout=120) for b in bases]
         self.lock = threading.Lock()
         self.count = 0
@@ -147,8 +150,9 @@ class Traffic:
             self.count += 1
         client = self.clients[n % len(self.clients)]
         headers = {"Authorization": f"Bearer {key or self.keys[n % len(self.keys)]}"}
+        opening = {"Authorization": f"Bearer {self.opener}"} if self.opener else headers
         try:
-            created = client.post("/v1/conversations", headers=headers)
+            created = client.post("/v1/conversations", headers=opening)
             if created.status_code != 201:
                 return 0.0, created.status_code, time.perf_counter()
             started = time.perf_counter()
@@ -311,7 +315,7 @@ def run_setup(
             result: dict[str, Any] = {"replicas": count, **ladder(traffic, args.rates, args.step_s)}
             if count > 1:
                 print(f"{name}: unloaded in-limit traffic, then 10x burst", flush=True)
-                alone = Traffic(bases, [keys[10]])
+                alone = Traffic(bases, [keys[10]], opener=keys[1])
                 unloaded = alone.open_loop(args.in_limit_rate, args.burst_s)
                 loaded = burst(
                     bases, keys[11], alone, args.burst_s, args.in_limit_rate, setup_key=keys[0]
