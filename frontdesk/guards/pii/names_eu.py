@@ -57,6 +57,10 @@ _OPENING = re.compile(
     r"weer|opnieuw|outra\s+vez|de\s+novo|aquí|aqui|qui|hier)\s*[,:;.!-]",
     re.UNICODE,
 )
+# "ich bin Anna Müller": German's commonest self-introduction. Not among the cues that
+# need no name list, because every German noun is capitalised ("ich bin Neukunde",
+# "ich bin Kunde seit 2019"): the first word must be a known given name.
+_ICH_BIN = re.compile(rf"\b(?i:ich\s+bin)[ \t]+(?P<name>{_NAMED})", re.UNICODE)
 _STOP_EXTRA = frozenset(
     "gracias antemano distinti cordiali saluti atentamente obrigado obrigada bedankt alvast "
     "groeten vriendelijke queria quería chiedete nuevo nuova nuovo nova novo nieuw nieuwe "
@@ -91,6 +95,14 @@ def find_named_people(text: str) -> Iterator[PiiSpan]:
             words = m.group("name").split(" ")
             if words[0].casefold() in stop_words():
                 continue
+            yield PiiSpan(m.start("name"), m.end("name"), "PERSON", 0.6, "pattern")
+
+
+def find_self_introduced(text: str, given_names: Collection[str]) -> Iterator[PiiSpan]:
+    """PERSON spans introduced with "ich bin", whose first word is in ``given_names``
+    (casefolded)."""
+    for m in _ICH_BIN.finditer(text):
+        if m.group("name").split(" ")[0].casefold() in given_names:
             yield PiiSpan(m.start("name"), m.end("name"), "PERSON", 0.6, "pattern")
 
 

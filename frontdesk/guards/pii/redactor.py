@@ -17,7 +17,7 @@ from frontdesk.guards.pii.language import OtherLanguage
 from frontdesk.guards.pii.listed_names import ListedNames
 from frontdesk.guards.pii.name_cues import find_cued_names
 from frontdesk.guards.pii.names import NameGazetteer, find_gazetteer_names
-from frontdesk.guards.pii.names_eu import find_named_people, name_words
+from frontdesk.guards.pii.names_eu import find_named_people, find_self_introduced, name_words
 from frontdesk.guards.pii.ner import PresidioNer
 from frontdesk.guards.pii.patterns import find_structured
 from frontdesk.guards.policy import PII_LABELS
@@ -152,6 +152,8 @@ class PiiRedactor:
         if "PERSON" in self.labels:
             spans.extend(find_introduced_names(text))
             spans.extend(find_named_people(text))
+            if self._gazetteer is not None:  # in every language: the cue is German
+                spans.extend(find_self_introduced(text, self._gazetteer.given))
         if self.ner is not None and language in (None, "en"):
             self.warm_up()
             entities = self.ner.entities(text)
