@@ -55,6 +55,11 @@ def answer_order(
         best = max(order, key=lambda i: fit[i])  # the first of the best, in order
         if fit[best] > 0:
             return [best, *(i for i in order if i != best)]
+    # A hop's passage was found for this question's category or ticket: a passage that
+    # merely holds more of the question's words ("how much … 2 kg parcel" in the domestic
+    # price FAQ, for "… to the US") does not displace it.
+    if passages and passages[order[0]].metadata.get(HOP_KEY):
+        return order
     if options.rare_lookahead > 0 and passages:
         order = _rare_first(passages, order, options.rare_lookahead, options.rare_min)
     if not shape.kinds or options.shape_lookahead <= 0 or not passages:
