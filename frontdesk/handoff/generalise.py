@@ -231,10 +231,19 @@ def _with_noun(text: str, span: tuple[int, int, str]) -> tuple[int, int, str]:
     return (noun.start(), end, kind)
 
 
+# An introduction right before a name, with the comma or "and" joining it to the sentence.
+_INTRODUCTION = re.compile(
+    r"(?:\s*,\s*|\s+and\s+|\s*)\b(?i:my\s+name\s+is|i\s+am|i'm|this\s+is)\s+$"
+)
+
+
 def _clean_inline(text: str, finder: PiiFinder, names: set[str], removed: Counter[str]) -> str:
     """``text`` with personal data and amounts cut out, counted in ``removed``."""
     out, cursor = [], 0
     for start, end, kind in _personal_spans(text, finder, names):
+        if kind == "name":  # "…, my name is Tom Becker": the introduction goes with it
+            intro = _INTRODUCTION.search(text, cursor, start)
+            start = intro.start() if intro is not None else start
         out.append(text[cursor:start])
         removed["name" if kind == "name" else kind] += 1
         cursor = end

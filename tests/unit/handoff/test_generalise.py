@@ -80,6 +80,16 @@ def test_amounts_in_the_customer_question_are_removed(finder) -> None:
     assert draft.answer == "Annual subscriptions can be refunded within 14 days of purchase."
 
 
+def test_a_self_introduction_goes_with_the_name(finder) -> None:
+    # Found in the console: the draft read "… i want my money back, my name."
+    draft = generalise(
+        "my parcel is damaged and i want my money back, my name is Tom Becker",
+        "Damaged parcels are refunded once the claim is approved.",
+        finder,
+    )
+    assert draft.question == "My parcel is damaged and i want my money back"
+
+
 def test_redacted_placeholders_in_stored_messages_do_not_reach_the_draft(finder) -> None:
     draft = generalise(
         "My e-mail is <EMAIL>, how do I change my password? <PERSON>",
