@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from frontdesk.pipeline.stages.answer_shape import AnswerShape
+from frontdesk.pipeline.stages.category_hop import CATEGORY
 from frontdesk.pipeline.stages.evidence import HOP_KEY
 from frontdesk.pipeline.stages.premise import Lacked, premise_fit
 from frontdesk.pipeline.stages.quantities import asked_quantities, broken_bound
@@ -55,10 +56,10 @@ def answer_order(
         best = max(order, key=lambda i: fit[i])  # the first of the best, in order
         if fit[best] > 0:
             return [best, *(i for i in order if i != best)]
-    # A hop's passage was found for this question's category or ticket: a passage that
-    # merely holds more of the question's words ("how much … 2 kg parcel" in the domestic
-    # price FAQ, for "… to the US") does not displace it.
-    if passages and passages[order[0]].metadata.get(HOP_KEY):
+    # The category hop's passage states the fact for the category the question's member
+    # belongs to: one that merely holds more of the question's words ("how much … 2 kg
+    # parcel" in the domestic price FAQ, for "… to the US") does not displace it.
+    if passages and passages[order[0]].metadata.get(CATEGORY):
         return order
     if options.rare_lookahead > 0 and passages:
         order = _rare_first(passages, order, options.rare_lookahead, options.rare_min)
