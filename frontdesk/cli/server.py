@@ -10,7 +10,7 @@ import typer
 from frontdesk.cli.context import console, open_frontdesk, operator
 from frontdesk.cli.knowledge import ingest_with_progress
 from frontdesk.errors import NotFoundError
-from frontdesk.malloc_arenas import limit_malloc_arenas
+from frontdesk.process_memory import limit_malloc_arenas
 from frontdesk.settings import Settings
 
 DEMO_TENANT = "demo"

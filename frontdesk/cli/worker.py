@@ -10,8 +10,8 @@ import typer
 from frontdesk.cli.context import console
 from frontdesk.errors import ConfigurationError
 from frontdesk.jobs.pgqueue import PostgresQueue
-from frontdesk.malloc_arenas import limit_malloc_arenas
 from frontdesk.monitoring import logs
+from frontdesk.process_memory import limit_malloc_arenas
 from frontdesk.releases.shadow_queued import SHADOW_QUEUE
 from frontdesk.runtime import Frontdesk
 from frontdesk.settings import Settings

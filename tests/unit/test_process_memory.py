@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from frontdesk.malloc_arenas import limit_malloc_arenas
+from frontdesk.process_memory import limit_malloc_arenas
 from frontdesk.providers.embedders.onnx_minilm import OnnxEmbedder
 
 
@@ -100,3 +100,22 @@ def test_malloc_arenas_are_capped_unless_the_environment_says_otherwise(
     assert limit_malloc_arenas(2) == 2
     monkeypatch.setenv("MALLOC_ARENA_MAX", "4")  # glibc applies it itself
     assert limit_malloc_arenas(2) is None
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc only")
+def test_what_loading_freed_goes_back_to_the_system() -> None:
+    freed = _run(
+        RSS
+        + textwrap.dedent(
+            """
+            import json
+            from frontdesk.process_memory import trim_free_memory
+            kept = [bytes(20_000) for _ in range(4000)]  # 80 MB of malloc blocks
+            del kept[::2]  # freed in holes that the heap's top does not give back
+            before = rss()
+            print(json.dumps([trim_free_memory(), before - rss()]))
+            """
+        )
+    )
+    assert freed[0] is True
+    assert freed[1] > 10
