@@ -37,7 +37,7 @@ from retrieval_common import latency_stats
 from sqlalchemy import text
 from stamp import stamp
 
-from frontdesk.knowledge.pg_index import PgKnowledge
+from frontdesk.knowledge.pg_index import PgKnowledge, ef_search
 from frontdesk.providers.embedders.onnx_minilm import OnnxEmbedder
 from frontdesk.retrieval.hybrid import HybridOptions
 from frontdesk.retrieval.text import content_words
@@ -160,8 +160,11 @@ def run_size(
         started = time.perf_counter()
         exact = _exact(database, tenant, queries)
         _step(size, "exact top 10s", started)
-        recalls = {ef: _recall(database, tenant, queries, exact, ef) for ef in args.ef_search}
-        result["recall@10_hnsw_vs_exact"] = recalls[HybridOptions().hnsw_ef_search]
+        default_ef = ef_search(HybridOptions(), size)  # the release's, for this size
+        result["hnsw_ef_search"] = default_ef
+        efs = sorted({default_ef, *args.ef_search})
+        recalls = {ef: _recall(database, tenant, queries, exact, ef) for ef in efs}
+        result["recall@10_hnsw_vs_exact"] = recalls[default_ef]
         _step(size, f"recall {recalls}", started)
         result["body_search_plan"] = _plan(database, tenant, queries[0][1])
         for text_, vector in queries[:20]:  # warm caches and connections
@@ -287,7 +290,7 @@ def main() -> None:
         "--ef-search",
         type=int,
         nargs="+",
-        default=[HybridOptions().hnsw_ef_search],
+        default=[],
         help="hnsw.ef_search values whose recall and search latency are measured (sweep)",
     )
     parser.add_argument(
@@ -298,8 +301,6 @@ def main() -> None:
         help="keyword_match_limit values searched at each --ef-search ('none': no limit)",
     )
     args = parser.parse_args()
-    if HybridOptions().hnsw_ef_search not in args.ef_search:
-        args.ef_search.insert(0, HybridOptions().hnsw_ef_search)  # the main rows' recall
     embedder = OnnxEmbedder()
     embedder.warm_up()
     corpus = Corpus(embedder)

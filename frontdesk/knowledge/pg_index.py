@@ -56,8 +56,14 @@ _CHECK = text(
     " (SELECT id FROM retrieval_adapters WHERE tenant_id = :tenant AND active IS TRUE),"
     " (SELECT version FROM retrieval_adapters WHERE tenant_id = :tenant AND active IS TRUE)"
 )
-# For this transaction only: the pool's connections serve searches of other options too.
-_EF_SEARCH = text("SELECT set_config('hnsw.ef_search', :ef, true)")
+# For this transaction only (the pool's connections serve searches of other options too):
+# the search's ef_search, and a plan made for this query's terms and limits: psycopg
+# prepares a statement run 5 times, and PostgreSQL may then reuse a generic plan, blind to
+# how many chunks the terms match (3x slower at 100k chunks; bench/RESULTS.md, issue 21).
+_PER_SEARCH = text(
+    "SELECT set_config('hnsw.ef_search', :ef, true),"
+    " set_config('plan_cache_mode', 'force_custom_plan', true)"
+)
 _DF = text("SELECT term, df FROM term_search WHERE tenant_id = :tenant AND term = ANY(:terms)")
 
 
@@ -85,6 +91,18 @@ def tune_connections(engine: Engine) -> None:
     engine.dispose()  # idle connections were opened without the settings
 
 
+def ef_search(options: HybridOptions, chunks: int) -> int:
+    """``hnsw.ef_search`` for a tenant of ``chunks``: the options' or, by default, 100 up
+    to 125,000 chunks, then one per 1,250 chunks (800 at 1M; pgvector's maximum, 1,000,
+    from 1.25M). HNSW finds fewer of the exact neighbours as its graph grows (recall@10
+    0.92 at 1M with 100, 0.97 with 800: bench/scale.py), while on a small tenant a high
+    value makes the planner read every vector instead of the graph (40 ms at 10k with 800
+    against 3 ms). At least 2 x candidates, as an HNSW scan returns at most ef_search rows
+    before its iterative scan goes on."""
+    chosen = options.hnsw_ef_search or max(100, chunks // 1250)
+    return min(1000, max(chosen, 2 * options.candidates))
+
+
 class PgKnowledge:
     """Hybrid search in PostgreSQL; see the module docstring."""
 
@@ -108,8 +126,6 @@ class PgKnowledge:
         self._multilingual = multilingual
         self._sql = text(search_sql(self._options))
         self._adapted_sql = text(search_sql(self._options, adapted=True))
-        # An HNSW scan returns at most ef_search rows before its iterative scan goes on.
-        self._ef_search = min(1000, max(self._options.hnsw_ef_search, 2 * self._options.candidates))
         tune_connections(database.engine)
         self._vocabularies: dict[str, tuple[int, SpellingCorrector]] = {}
         self._chunks: dict[str, tuple[int, list[Chunk]]] = {}  # multilingual searches only
@@ -203,7 +219,8 @@ class PgKnowledge:
             weights = term_weights(terms, lambda t: int(df.get(t, 0)), int(chunks or 0))
             limit = self._options.keyword_match_limit
             picking = rarest_terms({t: int(df.get(t, 0)) for t in terms}, limit)
-            connection.execute(_EF_SEARCH, {"ef": str(self._ef_search)})
+            ef = ef_search(self._options, int(chunks or 0))
+            connection.execute(_PER_SEARCH, {"ef": str(ef)})
             rows = connection.execute(
                 self._sql if adapter is None else self._adapted_sql,
                 {

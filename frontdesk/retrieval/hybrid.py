@@ -64,10 +64,11 @@ class HybridOptions(BaseModel):
     # this (at least the rarest) pick the chunks, at most this many of them are BM25-scored
     # on every query term (None: every chunk with any query term, as in process). Tenants
     # of a few thousand chunks never reach it (bench/RESULTS.md, issue 21).
-    keyword_match_limit: int | None = Field(default=5000, ge=1)
-    # pgvector's hnsw.ef_search for the vector scans (at least 2 x candidates; pgvector's
-    # maximum is 1000): higher finds more of the exact nearest neighbours, more slowly.
-    hnsw_ef_search: int = Field(default=100, ge=1, le=1000)
+    keyword_match_limit: int | None = Field(default=1000, ge=1)
+    # pgvector's hnsw.ef_search for the vector scans (None: by the tenant's size, see
+    # frontdesk.knowledge.pg_index.ef_search): higher finds more of the exact nearest
+    # neighbours, more slowly.
+    hnsw_ef_search: int | None = Field(default=None, ge=1, le=1000)
 
 
 class HybridRetriever:
