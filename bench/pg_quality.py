@@ -1,6 +1,6 @@
 """Search inside PostgreSQL vs the in-process index: nDCG@10 on covidqa_faq and mtrag_un.
 
-    .venv/bin/python bench/pg_quality.py
+    .venv/bin/python bench/pg_quality.py [--keyword-match-limit N|none]
 
 Both searches read the same rows of one PostgreSQL + pgvector database (started from
 Python), with the same document vectors (bench/.cache/embeddings.npz, shared with
@@ -36,7 +36,14 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=Path("/work/shared/datasets"))
     parser.add_argument("--cache", type=Path, default=REPO / "bench" / ".cache" / "embeddings.npz")
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "pg-quality.json")
+    parser.add_argument(
+        "--keyword-match-limit",
+        type=lambda v: None if v == "none" else int(v),
+        default=HybridOptions().keyword_match_limit,
+        help="the PostgreSQL search's (default: the release's); 'none': no limit",
+    )
     args = parser.parse_args()
+    pg_options = HybridOptions(keyword_match_limit=args.keyword_match_limit)
     embedder = CachingEmbedder(OnnxEmbedder(), args.cache)
     results: dict[str, Any] = {}
     with pgvector_database() as database:
@@ -53,7 +60,7 @@ def main() -> None:
             row: dict[str, Any] = {"chunks": len(ds.chunks), "queries": len(texts)}
             for name, search in (
                 ("in_process", StoredKnowledge(database, embedder, HybridOptions())),
-                ("postgres", PgKnowledge(database, embedder, HybridOptions())),
+                ("postgres", PgKnowledge(database, embedder, pg_options)),
             ):
                 search.search(tenant, "warm up", 1)  # builds the index / syncs the rows
                 rankings, seconds = [], []
@@ -77,6 +84,7 @@ def main() -> None:
             )
     out = {
         "datasets": results,
+        "postgres_keyword_match_limit": args.keyword_match_limit,
         **stamp(default_release(), split="all", dataset="covidqa_faq, mtrag_un"),
     }
     args.out.write_text(json.dumps(out, indent=2) + "\n")

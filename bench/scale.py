@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/scale.py [--sizes 10000 100000] [--queries 200]
         [--maintenance-work-mem 4GB] [--parallel-maintenance-workers 1]
+        [--ef-search 100 200 400] [--keyword-limits 2000 5000 none]
 
 Each size gets a fresh PostgreSQL 18 + pgvector 0.8 (started from Python) with one tenant.
 The chunks are synthetic but distinct: 300 topics, each a handful of help-center words
@@ -13,7 +14,9 @@ words (embedded for real for "with embedding") or a vector near a subtopic.
 Measured per size: bulk load, the search-row sync (analysis, BM25 statistics), HNSW and
 GIN build times (indexes built after the load, as a bulk import would), recall@10 of the
 HNSW body-vector search against exact search, and the whole hybrid search's p50/p95 with
-and without embedding the query. Writes bench/results/scale.json (``--out``) after each
+and without embedding the query, with the release's default options; then, on the same
+index, recall and search latency (query vector given) at each ``--ef-search`` x
+``--keyword-limits`` (``sweep``). Writes bench/results/scale.json (``--out``) after each
 size, so a long run that is stopped keeps the sizes it finished; each step's time is
 printed as it ends.
 """
@@ -34,7 +37,7 @@ from retrieval_common import latency_stats
 from sqlalchemy import text
 from stamp import stamp
 
-from frontdesk.knowledge.pg_index import PgKnowledge
+from frontdesk.knowledge.pg_index import PgKnowledge, ef_search
 from frontdesk.providers.embedders.onnx_minilm import OnnxEmbedder
 from frontdesk.retrieval.hybrid import HybridOptions
 from frontdesk.retrieval.text import content_words
@@ -155,11 +158,19 @@ def run_size(
             connection.execute(text("ANALYZE"))
         _step(size, "indexes built and analysed", began)
         started = time.perf_counter()
-        result["recall@10_hnsw_vs_exact"] = _recall(database, tenant, queries)
-        _step(size, f"recall {result['recall@10_hnsw_vs_exact']}", started)
+        exact = _exact(database, tenant, queries)
+        _step(size, "exact top 10s", started)
+        default_ef = ef_search(HybridOptions(), size)  # the release's, for this size
+        result["hnsw_ef_search"] = default_ef
+        efs = sorted({default_ef, *args.ef_search})
+        recalls = {ef: _recall(database, tenant, queries, exact, ef) for ef in efs}
+        result["recall@10_hnsw_vs_exact"] = recalls[default_ef]
+        _step(size, f"recall {recalls}", started)
         result["body_search_plan"] = _plan(database, tenant, queries[0][1])
         for text_, vector in queries[:20]:  # warm caches and connections
             search.search_vector(tenant, text_, vector, 5)
+        result["sweep"] = _sweep(database, tenant, queries, embedder, recalls, args)
+        _step(size, "sweep", started)
         without, with_embedding = [], []
         for text_, vector in queries:
             started = time.perf_counter()
@@ -189,28 +200,75 @@ def _plan(database: Any, tenant: str, vector: Vectors) -> str:
     return "hnsw" if "ix_chunk_search_embedding" in plan else "exact"
 
 
-def _recall(database: Any, tenant: str, queries: list[tuple[str, Vectors]]) -> float:
-    """Share of the exact top 10 body vectors that the HNSW scan returns."""
-    hnsw = text(
-        "SELECT chunk_id FROM chunk_search WHERE tenant_id = :t"
-        " ORDER BY embedding <#> CAST(:v AS vector) LIMIT 10"
-    )
+def _exact(database: Any, tenant: str, queries: list[tuple[str, Vectors]]) -> list[set[str]]:
+    """Each query's exact top 10 body vectors."""
     # "+ 0" keeps the planner off the index: an exact scan of every vector.
     exact = text(
         "SELECT chunk_id FROM chunk_search WHERE tenant_id = :t"
         " ORDER BY (embedding <#> CAST(:v AS vector)) + 0, chunk_id LIMIT 10"
     )
+    with database.engine.connect() as connection:
+        return [
+            set(connection.execute(exact, {"t": tenant, "v": vector_literal(v)}).scalars())
+            for _, v in queries
+        ]
+
+
+def _recall(
+    database: Any,
+    tenant: str,
+    queries: list[tuple[str, Vectors]],
+    exact: list[set[str]],
+    ef_search: int,
+) -> float:
+    """Share of the exact top 10 body vectors that the HNSW scan returns."""
+    hnsw = text(
+        "SELECT chunk_id FROM chunk_search WHERE tenant_id = :t"
+        " ORDER BY embedding <#> CAST(:v AS vector) LIMIT 10"
+    )
     found = 0
     with database.engine.connect() as connection:
-        for _, vector in queries:
+        connection.execute(text(f"SET hnsw.ef_search = {int(ef_search)}"))
+        # The planner may prefer an exact scan at this size: the HNSW scan is forced.
+        connection.execute(text("SET enable_seqscan = off"))
+        for (_, vector), truth in zip(queries, exact, strict=True):
             params = {"t": tenant, "v": vector_literal(vector)}
-            # The planner may prefer an exact scan at this size: the HNSW scan is forced.
-            connection.execute(text("SET enable_seqscan = off"))
-            approx = set(connection.execute(hnsw, params).scalars())
-            connection.execute(text("SET enable_seqscan = on"))
-            truth = set(connection.execute(exact, params).scalars())
-            found += len(approx & truth)
+            found += len(set(connection.execute(hnsw, params).scalars()) & truth)
+        connection.execute(text("RESET enable_seqscan"))
+        connection.execute(text("RESET hnsw.ef_search"))
+        connection.commit()
     return round(found / (10 * len(queries)), 4)
+
+
+def _sweep(
+    database: Any,
+    tenant: str,
+    queries: list[tuple[str, Vectors]],
+    embedder: OnnxEmbedder,
+    recalls: dict[int, float],
+    args: argparse.Namespace,
+) -> list[dict[str, Any]]:
+    """The search (query vector given) at each ef_search x keyword limit, on one index."""
+    rows = []
+    for ef in args.ef_search:
+        for limit in args.keyword_limits:
+            options = HybridOptions(hnsw_ef_search=ef, keyword_match_limit=limit)
+            search = PgKnowledge(database, embedder, options)
+            for text_, vector in queries[:5]:
+                search.search_vector(tenant, text_, vector, 5)
+            seconds = []
+            for text_, vector in queries:
+                started = time.perf_counter()
+                search.search_vector(tenant, text_, vector, 5)
+                seconds.append(time.perf_counter() - started)
+            row = {"hnsw_ef_search": ef, "keyword_match_limit": limit, "recall@10": recalls[ef]}
+            rows.append({**row, **latency_stats(seconds)})
+            print(json.dumps(rows[-1]), flush=True)
+    return rows
+
+
+def _limit(value: str) -> int | None:
+    return None if value == "none" else int(value)
 
 
 def main() -> None:
@@ -227,6 +285,20 @@ def main() -> None:
         "--parallel-maintenance-workers",
         type=int,
         help="PostgreSQL's max_parallel_maintenance_workers (default: the server's, 2)",
+    )
+    parser.add_argument(
+        "--ef-search",
+        type=int,
+        nargs="+",
+        default=[],
+        help="hnsw.ef_search values whose recall and search latency are measured (sweep)",
+    )
+    parser.add_argument(
+        "--keyword-limits",
+        type=_limit,
+        nargs="+",
+        default=[HybridOptions().keyword_match_limit],
+        help="keyword_match_limit values searched at each --ef-search ('none': no limit)",
     )
     args = parser.parse_args()
     embedder = OnnxEmbedder()

@@ -29,7 +29,7 @@ from frontdesk.knowledge.adapted import AdaptedEncoders
 from frontdesk.knowledge.multilingual_ahead import tenant_serves_other_languages
 from frontdesk.knowledge.multilingual_index import MultilingualIndexes
 from frontdesk.knowledge.pg_query import search_sql
-from frontdesk.knowledge.pg_rows import query_tsquery
+from frontdesk.knowledge.pg_rows import query_tsquery, rarest_terms
 from frontdesk.knowledge.pg_sync import sync_tenant
 from frontdesk.retrieval.compounds import joined_candidates, joined_text
 from frontdesk.retrieval.hybrid import HybridOptions
@@ -56,6 +56,14 @@ _CHECK = text(
     " (SELECT id FROM retrieval_adapters WHERE tenant_id = :tenant AND active IS TRUE),"
     " (SELECT version FROM retrieval_adapters WHERE tenant_id = :tenant AND active IS TRUE)"
 )
+# For this transaction only (the pool's connections serve searches of other options too):
+# the search's ef_search, and a plan made for this query's terms and limits: psycopg
+# prepares a statement run 5 times, and PostgreSQL may then reuse a generic plan, blind to
+# how many chunks the terms match (3x slower at 100k chunks; bench/RESULTS.md, issue 21).
+_PER_SEARCH = text(
+    "SELECT set_config('hnsw.ef_search', :ef, true),"
+    " set_config('plan_cache_mode', 'force_custom_plan', true)"
+)
 _DF = text("SELECT term, df FROM term_search WHERE tenant_id = :tenant AND term = ANY(:terms)")
 
 
@@ -63,10 +71,10 @@ _tuned: set[int] = set()  # engines whose connections carry the HNSW settings
 _tuned_lock = threading.Lock()
 
 
-def tune_connections(engine: Engine, ef_search: int) -> None:
-    """HNSW settings on every new connection of ``engine``: ``ef_search`` at least the
-    candidates asked for (an HNSW scan returns at most ``ef_search`` rows), and iterative
-    scans so the tenant filter never leaves a search short (pgvector >= 0.8)."""
+def tune_connections(engine: Engine) -> None:
+    """HNSW settings on every new connection of ``engine``: iterative scans so the tenant
+    filter never leaves a search short (pgvector >= 0.8). ``hnsw.ef_search`` is set by each
+    search (the release's ``hnsw_ef_search``)."""
 
     with _tuned_lock:
         if id(engine) in _tuned:
@@ -76,12 +84,23 @@ def tune_connections(engine: Engine, ef_search: int) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor = dbapi_connection.cursor()
-        cursor.execute(f"SET hnsw.ef_search = {int(ef_search)}")
         cursor.execute("SET hnsw.iterative_scan = relaxed_order")
         cursor.close()
         dbapi_connection.commit()
 
     engine.dispose()  # idle connections were opened without the settings
+
+
+def ef_search(options: HybridOptions, chunks: int) -> int:
+    """``hnsw.ef_search`` for a tenant of ``chunks``: the options' or, by default, 100 up
+    to 100,000 chunks, then one per 1,000 chunks up to pgvector's maximum, 1,000 (from 1M).
+    HNSW finds fewer of the exact neighbours as its graph grows (recall@10 at 1M: 0.923
+    with 100, 0.942 with 800, 0.952 with 1,000; bench/scale.py), while on a small tenant a
+    high value makes the planner read every vector instead of the graph (10k chunks: p50
+    48 ms with 400 against 13 ms with 100). At least 2 x candidates, as an HNSW scan
+    returns at most ef_search rows before its iterative scan goes on."""
+    chosen = options.hnsw_ef_search or max(100, chunks // 1000)
+    return min(1000, max(chosen, 2 * options.candidates))
 
 
 class PgKnowledge:
@@ -107,7 +126,7 @@ class PgKnowledge:
         self._multilingual = multilingual
         self._sql = text(search_sql(self._options))
         self._adapted_sql = text(search_sql(self._options, adapted=True))
-        tune_connections(database.engine, max(100, 2 * self._options.candidates))
+        tune_connections(database.engine)
         self._vocabularies: dict[str, tuple[int, SpellingCorrector]] = {}
         self._chunks: dict[str, tuple[int, list[Chunk]]] = {}  # multilingual searches only
         self._lock = threading.Lock()
@@ -198,6 +217,10 @@ class PgKnowledge:
                 found = connection.execute(_DF, {"tenant": tenant_id, "terms": fixed}).all()
                 df.update({term: int(count) for term, count in found})
             weights = term_weights(terms, lambda t: int(df.get(t, 0)), int(chunks or 0))
+            limit = self._options.keyword_match_limit
+            picking = rarest_terms({t: int(df.get(t, 0)) for t in terms}, limit)
+            ef = ef_search(self._options, int(chunks or 0))
+            connection.execute(_PER_SEARCH, {"ef": str(ef)})
             rows = connection.execute(
                 self._sql if adapter is None else self._adapted_sql,
                 {
@@ -206,7 +229,9 @@ class PgKnowledge:
                     "vec": vector_literal(vector),
                     "terms": list(terms),
                     "weights": [float(w) for w in terms.values()],
-                    "tsquery": query_tsquery(terms) or "''",
+                    # none known: the terms themselves, which match nothing
+                    "tsquery": query_tsquery(picking or terms) or "''",
+                    "match_limit": limit,
                     "n": self._options.candidates,
                     "k": k,
                     "k1": self._options.bm25_k1,

@@ -1,12 +1,17 @@
 """The hybrid search as one SQL statement: BM25 over ``tsvector`` postings, HNSW over
 body and title vectors, and the in-process path's fusion (:mod:`frontdesk.retrieval.hybrid`).
 
-    query terms ─► BM25 of every chunk matching any term (GIN) ─► top-N ─┐
-    query vector ─► body HNSW top-N ──────────────────────────────────────┼─► union ─► every
-                 └► title HNSW top-N titles ─► their chunks, top-N ───────┘   signal ─► fuse
+    rarest query terms ─► at most L matching chunks (GIN) ─► BM25 ─► top-N ─┐
+    query vector ─► body HNSW top-N ──────────────────────────────────────────┼─► union ─►
+                 └► title HNSW top-N titles ─► their chunks, top-N ───────────┘   every
+                                                                        signal ─► fuse
 
-Every member of the union is scored on every signal and fused exactly as
-``HybridRetriever._score`` does (same normalisations, weights, RRF ranks, tie-break by id).
+Every member of the union is scored on every signal (BM25 on every query term) and fused
+exactly as ``HybridRetriever._score`` does (same normalisations, weights, RRF ranks,
+tie-break by id). The keyword top-N is the in-process one as long as the query's terms
+match at most ``keyword_match_limit`` chunks (:func:`frontdesk.knowledge.pg_rows.
+rarest_terms` picks the terms of the GIN match, ``:match_limit`` caps the chunks scored):
+scoring every chunk with any query term grew linearly with the tenant (1.6 s at 1M chunks).
 Always filtered by tenant; ``chunk_search`` only holds servable chunks. For a tenant with
 an active adapted encoder (``adapted``), the body and title vectors are that adapter's
 (``adapted_chunk_search``, ``adapted_title_search``) and so is the query vector.
@@ -47,10 +52,30 @@ def _fused(options: HybridOptions) -> str:
     return " + ".join(parts) or "0"
 
 
+def _bm25(rows: str) -> str:
+    """BM25 on every query term (``qt``) of the chunks in ``rows`` (chunk_id, terms,
+    length) that have any."""
+    return f"""
+  SELECT s.chunk_id,
+         sum(qt.weight * qt.idf * cardinality(u.positions) * (:k1 + 1)
+             / (cardinality(u.positions)
+                + :k1 * (1 - :b + :b * s.length / st.avg_length))) AS bm25
+  FROM {rows} s
+  CROSS JOIN st
+  -- only the query's lexemes are unnested: marked with weight A, then filtered (C code,
+  -- far cheaper than unnesting every lexeme of every matching chunk)
+  CROSS JOIN LATERAL unnest(ts_filter(setweight(s.terms, 'A', CAST(:terms AS text[])), '{{a}}'))
+    AS u(lexeme, positions, weights)
+  JOIN qt ON qt.term = u.lexeme
+  GROUP BY s.chunk_id
+"""
+
+
 def search_sql(options: HybridOptions, adapted: bool = False) -> str:
     """The statement for ``options``; parameters: ``tenant``, ``vec`` (pgvector text),
-    ``terms`` and ``weights`` (analysed query terms), ``tsquery``, ``n``, ``k``, ``k1``,
-    ``b``; with ``adapted``, ``adapter`` (the active adapter's id) too."""
+    ``terms`` and ``weights`` (analysed query terms), ``tsquery`` (of the terms that pick
+    the chunks to score), ``match_limit`` (None: no limit), ``n``, ``k``, ``k1``, ``b``;
+    with ``adapted``, ``adapter`` (the active adapter's id) too."""
     titles = options.title_vectors
     if adapted:  # the adapter's vectors, by chunk and by title
         bodies, heads, head_id = "adapted_chunk_search", "adapted_title_search", "title_id"
@@ -89,21 +114,12 @@ qt AS (
   JOIN term_search ts ON ts.tenant_id = :tenant AND ts.term = x.term
   CROSS JOIN st
 ),
-kw AS (
-  SELECT s.chunk_id,
-         sum(qt.weight * qt.idf * cardinality(u.positions) * (:k1 + 1)
-             / (cardinality(u.positions)
-                + :k1 * (1 - :b + :b * s.length / st.avg_length))) AS bm25
-  FROM chunk_search s
-  CROSS JOIN st
-  -- only the query's lexemes are unnested: marked with weight A, then filtered (C code,
-  -- far cheaper than unnesting every lexeme of every matching chunk)
-  CROSS JOIN LATERAL unnest(ts_filter(setweight(s.terms, 'A', CAST(:terms AS text[])), '{{a}}'))
-    AS u(lexeme, positions, weights)
-  JOIN qt ON qt.term = u.lexeme
-  WHERE s.tenant_id = :tenant AND s.terms @@ CAST(:tsquery AS tsquery)
-  GROUP BY s.chunk_id
+matched AS (
+  SELECT chunk_id, terms, length FROM chunk_search
+  WHERE tenant_id = :tenant AND terms @@ CAST(:tsquery AS tsquery)
+  LIMIT :match_limit
 ),
+kw AS ({_bm25("matched")}),
 kw_top AS (
   SELECT chunk_id, row_number() OVER (ORDER BY bm25 DESC, chunk_id) AS kw_rank
   FROM kw WHERE bm25 > 0 ORDER BY bm25 DESC, chunk_id LIMIT :n
@@ -115,13 +131,17 @@ body_top AS (
 pool AS (
   SELECT chunk_id FROM kw_top UNION SELECT chunk_id FROM body_top{title_union}
 ),
+pool_rows AS (
+  SELECT s.chunk_id, s.terms, s.length FROM pool p JOIN chunk_search s USING (chunk_id)
+),
+pool_kw AS ({_bm25("pool_rows")}),
 scored AS (
   SELECT p.chunk_id, coalesce(kw.bm25, 0) AS bm25,
          -({body_vector} <#> (SELECT v FROM q)) AS body, {title_value} AS title_cos
   FROM pool p
   JOIN chunk_search s ON s.chunk_id = p.chunk_id
   {body_join}
-  LEFT JOIN kw ON kw.chunk_id = p.chunk_id
+  LEFT JOIN pool_kw kw ON kw.chunk_id = p.chunk_id
   {title_join}
 ),
 signals AS (

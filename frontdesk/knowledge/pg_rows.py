@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import struct
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
 import numpy as np
@@ -29,6 +29,26 @@ def _lexeme(term: str) -> str:
 def query_tsquery(terms: Iterable[str]) -> str:
     """A ``tsquery`` literal matching chunks with any of the (analysed) terms."""
     return " | ".join(_lexeme(t) for t in terms if len(t.encode()) <= MAX_LEXEME)
+
+
+def rarest_terms(df: Mapping[str, int], budget: int | None) -> list[str]:
+    """The terms (of those in the tenant's vocabulary, ``df`` > 0) that pick the chunks a
+    search BM25-scores: the rarest first while their document frequencies add up to at
+    most ``budget``, and always the rarest one (None: every term).
+
+    Rare terms carry most of BM25's weight, so the chunks they miss rarely make the
+    keyword top-N; the common ones would multiply the chunks to score."""
+    known = sorted((count, term) for term, count in df.items() if count > 0)
+    if budget is None:
+        return [term for _, term in known]
+    chosen: list[str] = []
+    total = 0
+    for count, term in known:
+        total += count
+        if chosen and total > budget:
+            break
+        chosen.append(term)
+    return chosen
 
 
 def vector_binary(stored: bytes) -> bytes:

@@ -58,6 +58,17 @@ class HybridOptions(BaseModel):
     feedback_terms: int = Field(default=8, ge=0)
     feedback_weight: float = Field(default=0.3, ge=0.0)
     rerank_depth: int = Field(default=30, ge=1)  # top fused candidates given to the reranker
+    # The search inside PostgreSQL only (the in-process index scores every chunk in numpy,
+    # and ignores both). keyword_match_limit bounds a search's keyword work whatever the
+    # tenant's size: the query's rarest terms whose document frequencies add up to at most
+    # this (at least the rarest) pick the chunks, at most this many of them are BM25-scored
+    # on every query term (None: every chunk with any query term, as in process). Tenants
+    # of a few thousand chunks never reach it (bench/RESULTS.md, issue 21).
+    keyword_match_limit: int | None = Field(default=1000, ge=1)
+    # pgvector's hnsw.ef_search for the vector scans (None: by the tenant's size, see
+    # frontdesk.knowledge.pg_index.ef_search): higher finds more of the exact nearest
+    # neighbours, more slowly.
+    hnsw_ef_search: int | None = Field(default=None, ge=1, le=1000)
 
 
 class HybridRetriever:

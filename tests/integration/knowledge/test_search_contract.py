@@ -162,6 +162,41 @@ def test_postgres_finds_what_the_in_process_index_finds(
     frontdesk.close()
 
 
+PARCELS = (
+    b"question,answer,url\n"
+    b"Where is my parcel?,Track the parcel with the number in your e-mail.,\n"
+    b"My parcel is damaged,Send us a photo of the parcel and its label.,\n"
+    b"Can a parcel go abroad?,Parcels go to 40 countries; the parcel tariff says which.,\n"
+    b"Parcel by zeppelin?,A parcel by zeppelin is a joke: zeppelins carry no parcel.,\n"
+)
+
+
+@pytest.mark.postgres
+def test_a_bounded_keyword_search_still_scores_every_query_term(
+    pgvector: PostgresDatabases, tmp_path: Path
+) -> None:
+    """With ``keyword_match_limit`` 1 only the rarest term's chunk is matched from the
+    keyword side, yet it is scored on every query term, and so is every candidate the
+    vectors bring: the same BM25 as the in-process index, which scores every chunk."""
+    frontdesk = Frontdesk(make_settings(pgvector.create(), tmp_path / "data"))
+    frontdesk.init()
+    tenant = _tenant(frontdesk, "parcels")
+    frontdesk.knowledge.ingest_bytes(tenant, "faq.csv", PARCELS)
+    embedder = shared_embedder()
+    memory = StoredKnowledge(frontdesk.database, embedder, HybridOptions())
+    bounded = PgKnowledge(frontdesk.database, embedder, HybridOptions(keyword_match_limit=1))
+    expected = {p.chunk_id: p for p in memory.search(tenant, "zeppelin parcel", 4)}
+    found = bounded.search(tenant, "zeppelin parcel", 4)
+    assert found[0].title == "Parcel by zeppelin?"
+    assert found[0].chunk_id in expected
+    for passage in found:
+        if passage.chunk_id in expected:  # every chunk has "parcel": BM25 > 0 for all
+            want = expected[passage.chunk_id].metadata["bm25"]
+            assert passage.metadata["bm25"] == pytest.approx(want, abs=1e-4)
+            assert want > 0.0
+    frontdesk.close()
+
+
 @pytest.mark.postgres
 def test_postgres_without_pgvector_searches_in_process_and_says_so(
     postgres: PostgresDatabases, tmp_path: Path, caplog: pytest.LogCaptureFixture

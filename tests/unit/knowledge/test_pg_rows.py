@@ -8,7 +8,7 @@ import struct
 
 import numpy as np
 
-from frontdesk.knowledge.pg_rows import query_tsquery, terms_binary, vector_binary
+from frontdesk.knowledge.pg_rows import query_tsquery, rarest_terms, terms_binary, vector_binary
 from frontdesk.storage.search_tables import vector_literal
 
 
@@ -56,3 +56,11 @@ def test_vectors_round_trip_exactly_through_the_text_and_binary_forms() -> None:
     encoded = vector_binary(vector.tobytes())
     assert struct.unpack_from(">hh", encoded) == (8, 0)
     assert np.array_equal(np.frombuffer(encoded[4:], dtype=">f4"), vector)
+
+
+def test_the_rarest_terms_pick_the_chunks_within_the_budget() -> None:
+    df = {"refund": 40, "parcel": 900, "lost": 300, "unknown": 0}
+    assert rarest_terms(df, 400) == ["refund", "lost"]  # 40 + 300; + 900 is over
+    assert rarest_terms(df, 39) == ["refund"]  # the rarest always, even over the budget
+    assert rarest_terms(df, None) == ["refund", "lost", "parcel"]
+    assert rarest_terms({"unknown": 0}, 100) == []  # matches nothing anyway
