@@ -37,6 +37,7 @@ import httpx
 import numpy as np
 from pg_common import insert_chunks, pgvector_database
 from retrieval_common import latency_stats
+from stack_common import memory_mb
 from stamp import stamp
 
 from frontdesk.providers.embedders.onnx_minilm import OnnxEmbedder
@@ -112,23 +113,6 @@ def _store_multilingual(database: Database) -> None:
         store.add_missing(tenant_id, {text_hash(t): v for t, v in zip(texts, vectors, strict=True)})
 
 
-def _memory(pid: int) -> dict[str, float]:
-    fields = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        key, _, value = line.partition(":")
-        if key in ("VmRSS", "VmHWM", "RssAnon", "RssFile"):
-            fields[key] = round(int(value.split()[0]) / 1024, 1)  # kB -> MB
-        elif key == "Threads":
-            fields[key] = int(value)
-    return {
-        "rss_mb": fields["VmRSS"],
-        "peak_mb": fields["VmHWM"],
-        "anon_mb": fields["RssAnon"],
-        "file_mb": fields["RssFile"],
-        "threads": fields["Threads"],
-    }
-
-
 @contextmanager
 def _serve(
     database_url: str, data_dir: Path, log: Path, code: str | None, prebuild: bool
@@ -188,7 +172,7 @@ def _run_peer(
     data, log = folder / f"{peer}-data", folder / f"{peer}.log"
     with _serve(database.url, data, log, code, args.prebuild) as (base, pid):
         time.sleep(args.settle_s)  # the prebuild's background index builds
-        ready = _memory(pid)
+        ready = memory_mb(pid)
         latencies, turns, errors = [], 0, 0
         with httpx.Client(base_url=base, timeout=120) as http:
             started = time.perf_counter()
@@ -212,7 +196,7 @@ def _run_peer(
                 turns += turn.status_code == 201
                 errors += turn.status_code != 201
             served_s = time.perf_counter() - started
-        served = _memory(pid)
+        served = memory_mb(pid)
     return {
         "peer": peer,
         "ready": ready,
