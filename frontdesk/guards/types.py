@@ -153,7 +153,8 @@ class CitedPassage:
 class OutputCheckInput:
     """What the output guard needs to judge one answer. ``customer_text`` is what the
     customer wrote in this conversation (their own identifiers may be repeated to them);
-    ``contact_allowlist`` the tenant's approved domains, e-mail addresses and phones."""
+    ``contact_allowlist`` the tenant's approved domains, e-mail addresses and phones;
+    ``reply_language`` the language the answer should be in (ISO 639-1), when known."""
 
     answer: str
     cited: tuple[CitedPassage, ...]
@@ -162,6 +163,7 @@ class OutputCheckInput:
     canary: str | None = None
     customer_text: str = ""
     contact_allowlist: tuple[str, ...] = ()
+    reply_language: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,6 +32,9 @@ from frontdesk.guards.types import (
 # languages a clear one-sentence Spanish answer scores ~0.8; a paragraph ~0.99)
 _SURE_ANSWER = 0.75
 _SURE_SOURCE = 0.9
+# Among the served languages, the share above which a sentence is taken to be in the
+# language the turn replies in (a majority of seven)
+_LIKELY_REPLY = 0.5
 
 
 class OutputGuards:
@@ -58,25 +61,39 @@ class OutputGuards:
         self.served.warm_up()
 
     def translation_check(self, item: OutputCheckInput) -> Callable[[str], bool]:
-        """Whether a sentence of the answer is clearly in another language than its
-        sources (which must be clearly in one); judged per sentence, since a small model
-        may start in German and go on in English."""
+        """Whether a sentence of the answer is in another language than its sources;
+        judged per sentence, since a small model may start in German and go on in English.
+        Either the sources are clearly in one language and the sentence clearly in
+        another, or the turn's reply language differs from the sources' and the sentence,
+        among the languages served, is most likely in it."""
         source = " ".join(p.text for p in item.cited)
-        cited = self.languages.check(source) if source.strip() else None
-        if cited is not None and cited.score < _SURE_SOURCE:
+        if not source.strip():
+            return lambda _sentence: False
+        cited = self.languages.check(source)
+        among = self.served.check(source)
+        if cited.score < _SURE_SOURCE and among.language == cited.language:
             # A one-sentence FAQ answer ("Domestic Express costs €7.00 on top of the
             # standard label price.") is 0.80-0.88 English over 97 languages, and its
             # correct French translation lost every sentence to the word check. Among the
             # languages served, agreeing with the open guess, it is clear (0.97-0.98).
-            among = self.served.check(source)
-            if among.language == cited.language and among.score >= _SURE_SOURCE:
-                cited = among
-        if cited is None or cited.score < _SURE_SOURCE:
-            return lambda _sentence: False
+            cited = among if among.score >= _SURE_SOURCE else cited
+        sure = cited.score >= _SURE_SOURCE
+        # A short sentence in the reply language is unclear on its own ("O plano Business
+        # custa €490 por ano." is 0.22 Portuguese over 97 languages, 0.54 among the
+        # served seven) and a price table is no clear source: the turn knows the language
+        # it asked for, so a sentence most likely in it, from sources not in it, counts.
+        reply = item.reply_language
+        source_language = cited.language if sure else among.language
+        reply_differs = reply is not None and reply != source_language
 
         def translated(sentence: str) -> bool:
             found = self.languages.check(sentence)
-            return found.score >= _SURE_ANSWER and found.language != cited.language
+            if sure and found.score >= _SURE_ANSWER and found.language != cited.language:
+                return True
+            if not reply_differs:
+                return False
+            local = self.served.check(sentence)
+            return local.language == reply and local.score >= _LIKELY_REPLY
 
         return translated
 

@@ -128,6 +128,7 @@ class OutputGuardStage:
                 canary=self.policy.canary,
                 customer_text="\n".join([*customer, state.text]),
                 contact_allowlist=allowlist,
+                reply_language=state.reply_language,
             )
         )
         flags = sorted({finding.flag for finding in result.findings})

@@ -26,6 +26,7 @@ def check(answer: str, policy: GuardPolicy | None = None, **kw: object) -> Outpu
         retrieved_ids=kw.get("retrieved", frozenset({"kb-7"})),
         system_prompt=str(kw.get("prompt", "")),
         canary=kw.get("canary"),
+        reply_language=kw.get("reply_language"),
     )
     return OutputGuards(policy or GuardPolicy()).check(item)
 
@@ -164,6 +165,31 @@ def test_a_translation_of_a_one_sentence_faq_answer_is_checked_on_its_numbers_on
         retrieved=frozenset({"faq-3"}),
     )
     assert "unsupported_sentence" in english.flags
+
+
+def test_a_short_sentence_in_the_reply_language_is_checked_on_its_numbers_only() -> None:
+    """demo-158 (Portuguese, 1.5B on the LLM path): "O plano Business custa €490 por ano."
+    is right, but only 0.22 Portuguese over 97 languages, so it was checked word by word
+    and dropped. The turn replies in Portuguese: a sentence most likely in it, among the
+    languages served, is a translation; an English sentence is still checked by words."""
+    faq = CitedPassage(
+        "faq-3",
+        "Business costs €49 per month or €490 per year. It includes 25% off every label, "
+        "unlimited free pickups and 10 team seats.",
+        1,
+    )
+    cited = {"cited": (faq,), "retrieved": frozenset({"faq-3"})}
+    answer = "O plano Business custa €490 por ano. [1]"
+    assert check(answer, **cited).action is GuardAction.HANDOFF  # the language unknown
+    result = check(answer, reply_language="pt", **cited)
+    assert (result.answer, result.action) == (answer, GuardAction.ALLOW)
+    wrong = check(answer.replace("490", "450"), reply_language="pt", **cited)
+    assert "ungrounded_number" in wrong.flags
+    english = check("Every parcel gets a free loyalty voucher. [1]", reply_language="pt", **cited)
+    assert "unsupported_sentence" in english.flags
+    # A reply in the sources' own language is checked word by word.
+    same = check("Business gives you a free loyalty voucher. [1]", reply_language="en", **cited)
+    assert "unsupported_sentence" in same.flags
 
 
 def test_translated_sentences_are_judged_one_by_one() -> None:
