@@ -39,18 +39,13 @@ from frontdesk.llm.breaker import BreakerBoard, CircuitBreaker
 from frontdesk.llm.clients import ChainOutcome, ClientPool, ask_in_order, breaker_for, sum_usage
 from frontdesk.llm.completion import Completion
 from frontdesk.llm.config import ProviderConfig
-from frontdesk.llm.errors import LlmError, LlmOutputError
 from frontdesk.llm.local_pool import LocalModelPool
 from frontdesk.llm.prompts import (
     AnswerPayload,
     build_messages,
-    parse_answer,
-    response_format,
     template,
     verbatim_of,
 )
-from frontdesk.llm.provider import OpenAICompatibleProvider
-from frontdesk.llm.streaming import AnswerDraft
 from frontdesk.pipeline.protocols import StageReport
 from frontdesk.pipeline.stages.generate import (
     ExtractiveGenerator,
@@ -60,9 +55,9 @@ from frontdesk.pipeline.stages.generate import (
 from frontdesk.pipeline.stages.llm_answers import (
     MARKER,
     DraftRelay,
-    choose_by_agreement,
     rewrite_markers,
 )
+from frontdesk.pipeline.stages.llm_sampling import AnswerSampler
 from frontdesk.pipeline.stages.llm_translation import (
     CROSS_LANGUAGE_MODES,
     sources_foreign,
@@ -71,7 +66,6 @@ from frontdesk.pipeline.stages.llm_translation import (
 from frontdesk.pipeline.state import Passage, TurnState
 
 USE_MODEL = ("always", "cross_language")
-_REPAIR = "That was not valid. Reply with only the JSON object described in the instructions."
 
 
 @dataclass
@@ -121,6 +115,16 @@ class LlmGenerator:
             self.extractive = ExtractiveGenerator(name=f"{self.name}:extractive")
         self._clients = ClientPool(self.local_models)
         self._languages = ChatLanguageDetector(CATALOGUE_LANGUAGES)
+        self._sampler = AnswerSampler(
+            max_tokens=self.max_tokens,
+            temperature=self.temperature,
+            seed=self.seed,
+            stream=self.stream,
+            samples=self.samples,
+            sample_temperature=self.sample_temperature,
+            canary=self.canary,
+            clock=self.clock,
+        )
 
     @classmethod
     def from_params(cls, name: str, params: dict[str, Any], **extra: Any) -> LlmGenerator:
@@ -255,122 +259,10 @@ class LlmGenerator:
             clients=self._clients,
             deadline_s=deadline_s,
             clock=self.clock,
-            call=lambda client, config, remaining: self._vote(
+            call=lambda client, config, remaining: self._sampler.vote(
                 client, config, messages, remaining, len(passages), relay
             ),
         )
-
-    def _vote(
-        self,
-        client: OpenAICompatibleProvider,
-        config: ProviderConfig,
-        messages: list[dict[str, str]],
-        budget_s: float,
-        passages: int,
-        relay: DraftRelay | None,
-    ) -> tuple[AnswerPayload, list[Completion], tuple[float, int]]:
-        """The answer, every completion it took, and (share of samples that agree with
-        it, samples drawn); a failed extra sample ends sampling without failing the turn."""
-        started = self.clock()
-        first, completions = self._ask(
-            client, config, messages, budget_s, passages, relay, temperature=self.temperature
-        )
-        payloads = [first]
-        for index in range(1, self.samples):
-            remaining = budget_s - (self.clock() - started)
-            if remaining <= 0:
-                break
-            try:
-                payload, used = self._ask(
-                    client,
-                    config,
-                    messages,
-                    remaining,
-                    passages,
-                    None,
-                    temperature=self.sample_temperature,
-                    seed=None if self.seed is None else self.seed + index,
-                )
-            except LlmError:
-                break
-            payloads.append(payload)
-            completions.extend(used)
-        chosen, agreement = choose_by_agreement(payloads, passages)
-        return chosen, completions, (agreement, len(payloads))
-
-    def _ask(
-        self,
-        client: OpenAICompatibleProvider,
-        config: ProviderConfig,
-        messages: list[dict[str, str]],
-        budget_s: float,
-        passages: int,
-        relay: DraftRelay | None,
-        *,
-        temperature: float,
-        seed: int | None = None,
-    ) -> tuple[AnswerPayload, list[Completion]]:
-        """One answer from one provider; invalid JSON is retried once with a repair note."""
-        started = self.clock()
-        completions: list[Completion] = []
-        conversation = list(messages)
-        for attempt in range(2):
-            remaining = budget_s - (self.clock() - started)
-            if relay is not None:
-                relay.reset()
-            completion = self._call(
-                client,
-                config,
-                conversation,
-                remaining,
-                passages,
-                relay,
-                temperature=temperature,
-                seed=self.seed if seed is None else seed,
-            )
-            completions.append(completion)
-            try:
-                payload = parse_answer(completion.text, canary=self.canary, provider=config.name)
-                return payload, completions
-            except LlmOutputError:
-                if attempt == 1:
-                    raise
-                conversation = [
-                    *messages,
-                    {"role": "assistant", "content": completion.text[:2000]},
-                    {"role": "user", "content": _REPAIR},
-                ]
-        raise AssertionError("unreachable")
-
-    def _call(
-        self,
-        client: OpenAICompatibleProvider,
-        config: ProviderConfig,
-        messages: list[dict[str, str]],
-        budget_s: float,
-        passages: int,
-        relay: DraftRelay | None,
-        *,
-        temperature: float,
-        seed: int | None,
-    ) -> Completion:
-        options: dict[str, Any] = {
-            "max_tokens": self.max_tokens,
-            "temperature": temperature,
-            "response_format": response_format(json_schema=config.json_schema, passages=passages),
-            "seed": seed,
-            "deadline_s": budget_s,
-        }
-        if not self.stream and relay is None:
-            return client.complete(messages, **options)
-        stream = client.stream(messages, **options)
-        draft = AnswerDraft()
-        for fragment in stream:
-            shown = draft.feed(fragment)
-            if shown and relay is not None:
-                relay.delta(shown)
-        assert stream.completion is not None  # set whenever the stream ended properly
-        return stream.completion
 
     def _apply(
         self,
