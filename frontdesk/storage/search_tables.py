@@ -53,6 +53,9 @@ def _statements(dimension: int) -> list[str]:
         " length REAL NOT NULL)",
         "CREATE INDEX IF NOT EXISTS ix_chunk_search_tenant ON chunk_search (tenant_id)",
         "CREATE INDEX IF NOT EXISTS ix_chunk_search_title ON chunk_search (title_id)",
+        # a title's first chunks by id, for the title half of the search (pg_query)
+        "CREATE INDEX IF NOT EXISTS ix_chunk_search_title_chunk"
+        " ON chunk_search (title_id, chunk_id)",
         # Unit vectors: the inner product is the cosine, and the cheapest operator.
         "CREATE INDEX IF NOT EXISTS ix_chunk_search_embedding ON chunk_search"
         " USING hnsw (embedding vector_ip_ops)",
