@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from frontdesk.llm.clients import sum_usage
+from frontdesk.llm.completion import Completion
 from frontdesk.llm.prompts import AnswerPayload
 from frontdesk.pipeline.state import DraftSink, TurnState
 
@@ -90,3 +92,16 @@ class DraftRelay:
             self._sink.reset()
         self._shown = ""
         self._muted = False
+
+
+def usage_record(completions: Sequence[Completion]) -> dict[str, int | float]:
+    """Tokens, cost, wall time and calls of a turn's completions, for the trace."""
+    usage = sum_usage(completions)
+    return {
+        "prompt_tokens": usage.prompt_tokens,
+        "completion_tokens": usage.completion_tokens,
+        "cached_tokens": usage.cached_tokens,
+        "cost": round(sum(c.cost for c in completions), 8),
+        "latency_ms": round(sum(c.latency_ms for c in completions), 1),
+        "calls": len(completions),
+    }

@@ -36,7 +36,7 @@ from frontdesk.domain.catalogue import CATALOGUE_LANGUAGES
 from frontdesk.domain.replies import NO_EVIDENCE_ANSWER
 from frontdesk.guards.chat_language import ChatLanguageDetector
 from frontdesk.llm.breaker import BreakerBoard, CircuitBreaker
-from frontdesk.llm.clients import ChainOutcome, ClientPool, ask_in_order, breaker_for, sum_usage
+from frontdesk.llm.clients import ChainOutcome, ClientPool, ask_in_order, breaker_for
 from frontdesk.llm.completion import Completion
 from frontdesk.llm.config import ProviderConfig
 from frontdesk.llm.local_pool import LocalModelPool
@@ -56,6 +56,7 @@ from frontdesk.pipeline.stages.llm_answers import (
     MARKER,
     DraftRelay,
     rewrite_markers,
+    usage_record,
 )
 from frontdesk.pipeline.stages.llm_sampling import AnswerSampler
 from frontdesk.pipeline.stages.llm_translation import (
@@ -298,19 +299,12 @@ class LlmGenerator:
             state.citations = [citation_for(renumber[n], passages[n - 1]) for n in cited]
             evidence = max(evidence_of(passages[n - 1]) for n in cited) if cited else 0.0
             state.confidence = evidence * agreement
-        usage = sum_usage(completions)
-        cost = sum(c.cost for c in completions)
-        latency = sum(c.latency_ms for c in completions)
+        used = usage_record(completions)
         record = {
             "provider": config.name,
             "model": completions[-1].model,
             "prompt_version": self.prompt_version,
-            "prompt_tokens": usage.prompt_tokens,
-            "completion_tokens": usage.completion_tokens,
-            "cached_tokens": usage.cached_tokens,
-            "cost": round(cost, 8),
-            "latency_ms": round(latency, 1),
-            "calls": len(completions),
+            **used,
             "sufficient": payload.sufficient,
             "cited": cited,
             "dropped_citations": dropped,
@@ -323,10 +317,10 @@ class LlmGenerator:
         return StageReport(
             scores={
                 "evidence": round(state.confidence, 4),
-                "prompt_tokens": float(usage.prompt_tokens),
-                "completion_tokens": float(usage.completion_tokens),
-                "cost": round(cost, 8),
-                "llm_ms": round(latency, 1),
+                "prompt_tokens": float(used["prompt_tokens"]),
+                "completion_tokens": float(used["completion_tokens"]),
+                "cost": float(used["cost"]),
+                "llm_ms": float(used["latency_ms"]),
                 "agreement": round(agreement, 4),
             },
             flags=flags,

@@ -16,7 +16,7 @@ from typing import Any
 
 from frontdesk.guards.chat_language import ChatLanguageDetector
 from frontdesk.llm.breaker import BreakerBoard
-from frontdesk.llm.clients import ClientPool, ask_in_order, sum_usage
+from frontdesk.llm.clients import ClientPool, ask_in_order
 from frontdesk.llm.completion import Completion
 from frontdesk.llm.config import ProviderConfig
 from frontdesk.llm.provider import OpenAICompatibleProvider
@@ -27,6 +27,7 @@ from frontdesk.llm.translate import (
     translation_messages,
 )
 from frontdesk.pipeline.protocols import StageReport
+from frontdesk.pipeline.stages.llm_answers import usage_record
 from frontdesk.pipeline.state import TurnState
 
 CROSS_LANGUAGE_MODES = ("answer", "translate")
@@ -86,9 +87,6 @@ def translate_quote(
         providers, breakers=breakers, clients=clients, deadline_s=deadline_s, clock=clock, call=call
     )
     flags = list(outcome.flags)
-    usage = sum_usage(completions)
-    cost = sum(c.cost for c in completions)
-    latency = sum(c.latency_ms for c in completions)
     record: dict[str, Any]
     if outcome.value is None or outcome.config is None:
         flags.append("fallback:extractive")
@@ -100,24 +98,16 @@ def translate_quote(
             "model": completions[-1].model,
             "fallback": None if not outcome.attempts[:-1] else outcome.config.name,
         }
-    record |= {
-        "task": "translate",
-        "prompt_version": PROMPT_VERSION,
-        "prompt_tokens": usage.prompt_tokens,
-        "completion_tokens": usage.completion_tokens,
-        "cached_tokens": usage.cached_tokens,
-        "cost": round(cost, 8),
-        "latency_ms": round(latency, 1),
-        "calls": len(completions),
-    }
+    used = usage_record(completions)
+    record |= {"task": "translate", "prompt_version": PROMPT_VERSION, **used}
     state.details["llm"] = record
     return StageReport(
         scores={
             **quoted.scores,
-            "prompt_tokens": float(usage.prompt_tokens),
-            "completion_tokens": float(usage.completion_tokens),
-            "cost": round(cost, 8),
-            "llm_ms": round(latency, 1),
+            "prompt_tokens": float(used["prompt_tokens"]),
+            "completion_tokens": float(used["completion_tokens"]),
+            "cost": float(used["cost"]),
+            "llm_ms": float(used["latency_ms"]),
         },
         flags=[*flags, *quoted.flags],
         detail={**quoted.detail, **record, "attempts": outcome.attempts},
