@@ -168,6 +168,8 @@ class LlmGenerator:
         local models; no request is sent."""
         for config in self.providers:
             self._clients.get(config)
+        if self.use_model == "cross_language" or self.cross_language == "translate":
+            self._languages.warm_up()  # lingua's models: seconds, not on a customer's turn
 
     def close(self) -> None:
         self._clients.close()
@@ -182,7 +184,9 @@ class LlmGenerator:
             return self._extractive(
                 state, flags=["llm_budget_exhausted"], attempts=[], fallback=True, reason="budget"
             )
-        foreign = sources_foreign(state, self._languages)
+        # only a release that treats other languages apart pays for the language check
+        apart = self.use_model == "cross_language" or self.cross_language == "translate"
+        foreign = apart and sources_foreign(state, self._languages)
         if self.use_model == "cross_language" and not foreign:
             return self._extractive(
                 state, flags=["llm_not_needed:same_language"], attempts=[], fallback=False

@@ -38,10 +38,12 @@ def documents(n: int, prefix: str, paragraphs: int = 1) -> list[tuple[str, bytes
 
 
 def test_one_tenants_bulk_ingest_does_not_hold_another_tenants_document(
-    frontdesk: Frontdesk, acme, globex
+    frontdesk: Frontdesk, acme, globex, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Documents long enough that the bulk cannot finish before globex's one document
-    # (CI's machine ingested 120 one-paragraph documents in about a second).
+    # A bulk that cannot finish before globex's one document on any machine: 150 long
+    # documents took under a second on an idle one, so each now takes at least 30 ms
+    # (4.5 s in all; globex's one document waits 30 ms too).
+    monkeypatch.setattr(frontdesk.knowledge, "ingest_bytes", _slowed(frontdesk, 0.03))
     bulk = submit_ingest(frontdesk.jobs, acme.id, documents(150, "a", paragraphs=20))
     wait_for(lambda: frontdesk.jobs.get(acme.id, bulk.id).done > 0, timeout_s=60)
     submitted = time.monotonic()
