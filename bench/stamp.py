@@ -30,7 +30,7 @@ def _git(*args: str, cwd: Path = ROOT) -> str | None:
         )
     except (OSError, subprocess.SubprocessError):
         return None
-    return done.stdout.strip()
+    return done.stdout.rstrip()  # not lstrip: status lines start with a space (" M path")
 
 
 def git_state(cwd: Path = ROOT) -> tuple[str | None, bool | None]:
