@@ -27,6 +27,7 @@ so a model that cannot make up its mind is not trusted.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -67,6 +68,8 @@ from frontdesk.pipeline.stages.llm_translation import (
 from frontdesk.pipeline.state import Passage, TurnState
 
 USE_MODEL = ("always", "cross_language")
+# seven or more digits in one run (phone numbers, ids), separators allowed
+_LONG_NUMBER = re.compile(r"\+?\d(?:[\d\s().\-/]*\d){6,}")
 
 
 @dataclass
@@ -234,13 +237,18 @@ class LlmGenerator:
     def _unanswered(
         self, outcome: ChainOutcome[tuple[AnswerPayload, Any, Any]], passages: Sequence[Passage]
     ) -> bool:
-        """The model found ``passages`` insufficient, or named a placeholder they do not
-        have (a menu or phone number it would make up)."""
+        """The model found ``passages`` insufficient, named a placeholder they do not
+        have, or wrote a long number (a phone, an id) they do not contain: asked for the
+        support phone over a passage without one, the 1.5B made one up, which the output
+        guard then blocks; the next passage had it."""
         if outcome.value is None:
             return False
         payload = outcome.value[0]
         verbatim = verbatim_of(self.prompt_version, passages)
-        return not payload.sufficient or bool(verbatim.unknown(payload.answer))
+        shown = {_digits(run) for p in passages for run in _LONG_NUMBER.findall(p.text)}
+        written = _LONG_NUMBER.findall(verbatim.restore(payload.answer))
+        made_up = [run for run in written if _digits(run) not in shown]
+        return not payload.sufficient or bool(verbatim.unknown(payload.answer) or made_up)
 
     def _ask_about(
         self,
@@ -359,3 +367,7 @@ class LlmGenerator:
 
 def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"\D", "", text)

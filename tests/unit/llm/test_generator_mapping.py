@@ -75,3 +75,31 @@ def test_api_key_is_a_reference_to_an_env_var(monkeypatch: pytest.MonkeyPatch) -
 
 def test_prices_per_thousand_tokens() -> None:
     assert Prices(prompt_per_1k=0.5, completion_per_1k=1.5).cost(2000, 1000) == pytest.approx(2.5)
+
+
+def test_an_answer_with_a_number_or_placeholder_its_passages_lack_is_unanswered() -> None:
+    """Asked for the support phone over a passage without one, the 1.5B wrote a number of
+    its own: the generator then asks about the next passages (``retry_insufficient``)."""
+    from frontdesk.llm.clients import ChainOutcome
+    from frontdesk.llm.prompts import AnswerPayload
+    from frontdesk.pipeline.state import Passage
+
+    generator = LlmGenerator(
+        name="generate",
+        providers=[ProviderConfig(name="p", base_url="http://127.0.0.1:9/v1")],
+        prompt_version="answer-v7",
+    )
+    passages = [
+        Passage(chunk_id="c1", title="Phone", text="Call +49 30 5550 1420, 08:00-20:00.", score=1)
+    ]
+
+    def unanswered(answer: str, sufficient: bool = True) -> bool:
+        payload = AnswerPayload(answer=answer, citations=[1], sufficient=sufficient)
+        outcome = ChainOutcome((payload, [], (1.0, 1)), None)
+        return generator._unanswered(outcome, passages)
+
+    assert not unanswered("O número é {phone1}. [1]")
+    assert not unanswered("O número é +49 30 5550 1420, das 08:00 às 20:00. [1]")
+    assert unanswered("O número é 1-800-555-1234. [1]")  # made up
+    assert unanswered("Vá a {menu1}. [1]")  # no menu in the passage
+    assert unanswered("Não sei.", sufficient=False)
