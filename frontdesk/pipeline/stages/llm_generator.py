@@ -27,7 +27,6 @@ so a model that cannot make up its mind is not trusted.
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -36,6 +35,7 @@ from typing import Any
 from frontdesk.domain.catalogue import CATALOGUE_LANGUAGES
 from frontdesk.domain.replies import NO_EVIDENCE_ANSWER
 from frontdesk.guards.chat_language import ChatLanguageDetector
+from frontdesk.guards.output.entities import mentions, phones, reference_ids
 from frontdesk.llm.breaker import BreakerBoard, CircuitBreaker
 from frontdesk.llm.clients import ChainOutcome, ClientPool, ask_in_order, breaker_for
 from frontdesk.llm.completion import Completion
@@ -68,8 +68,6 @@ from frontdesk.pipeline.stages.llm_translation import (
 from frontdesk.pipeline.state import Passage, TurnState
 
 USE_MODEL = ("always", "cross_language")
-# seven or more digits in one run (phone numbers, ids), separators allowed
-_LONG_NUMBER = re.compile(r"\+?\d(?:[\d\s().\-/]*\d){6,}")
 
 
 @dataclass
@@ -245,9 +243,11 @@ class LlmGenerator:
             return False
         payload = outcome.value[0]
         verbatim = verbatim_of(self.prompt_version, passages)
-        shown = {_digits(run) for p in passages for run in _LONG_NUMBER.findall(p.text)}
-        written = _LONG_NUMBER.findall(verbatim.restore(payload.answer))
-        made_up = [run for run in written if _digits(run) not in shown]
+        answer = verbatim.restore(payload.answer)
+        shown = " ".join(p.text for p in passages)
+        # the output guard's own finders (foreign_phone / foreign_id would block it)
+        written = phones(answer) + reference_ids(answer)
+        made_up = [entity for entity in written if not mentions(shown, entity)]
         return not payload.sufficient or bool(verbatim.unknown(payload.answer) or made_up)
 
     def _ask_about(
@@ -367,7 +367,3 @@ class LlmGenerator:
 
 def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
-
-
-def _digits(text: str) -> str:
-    return re.sub(r"\D", "", text)
