@@ -70,26 +70,27 @@ class OutputGuards:
         if not source.strip():
             return lambda _sentence: False
         cited = self.languages.check(source)
-        among = self.served.check(source)
-        if cited.score < _SURE_SOURCE and among.language == cited.language:
+        among = self.served.check(source) if cited.score < _SURE_SOURCE else cited
+        if among.language == cited.language and among.score >= _SURE_SOURCE:
             # A one-sentence FAQ answer ("Domestic Express costs €7.00 on top of the
             # standard label price.") is 0.80-0.88 English over 97 languages, and its
             # correct French translation lost every sentence to the word check. Among the
             # languages served, agreeing with the open guess, it is clear (0.97-0.98).
-            cited = among if among.score >= _SURE_SOURCE else cited
+            cited = among
         sure = cited.score >= _SURE_SOURCE
         # A short sentence in the reply language is unclear on its own ("O plano Business
         # custa €490 por ano." is 0.22 Portuguese over 97 languages, 0.54 among the
         # served seven) and a price table is no clear source: the turn knows the language
         # it asked for, so a sentence most likely in it, from sources not in it, counts.
         reply = item.reply_language
-        source_language = cited.language if sure else among.language
-        reply_differs = reply is not None and reply != source_language
+        reply_differs = reply is not None and reply != (cited if sure else among).language
 
         def translated(sentence: str) -> bool:
-            found = self.languages.check(sentence)
-            if sure and found.score >= _SURE_ANSWER and found.language != cited.language:
-                return True
+            # with sources of no clear language, the open detector has nothing to compare to
+            if sure:
+                found = self.languages.check(sentence)
+                if found.score >= _SURE_ANSWER and found.language != cited.language:
+                    return True
             if not reply_differs:
                 return False
             local = self.served.check(sentence)
