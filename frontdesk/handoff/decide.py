@@ -35,7 +35,7 @@ from frontdesk.handoff.withholding import (
 )
 from frontdesk.pipeline.protocols import StageReport
 from frontdesk.pipeline.stages.answer_shape import answer_shape
-from frontdesk.pipeline.stages.llm_answers import GROUNDED, translated_by_llm, written_by_llm
+from frontdesk.pipeline.stages.llm_answers import GROUNDED, composed_by_llm
 from frontdesk.pipeline.stages.needs_person import PersonNeeded, needs_person
 from frontdesk.pipeline.stages.smalltalk import ROUTE as SMALLTALK
 from frontdesk.pipeline.state import TurnState
@@ -208,7 +208,7 @@ class HandoffDecider:
         bm25 = float(top.metadata.get("bm25", 0.0)) if top is not None else 0.0
         coverage = float(details.get("coverage", 0.0))
         shape_missed = float(details.get("shape_missed", 0.0))
-        if written_by_llm(state) and not translated_by_llm(state):
+        if composed_by_llm(state):
             # What the extractive generator measures on the sentences it quotes, measured
             # on the model's answer: how much of the question it covers, and whether it
             # states the kind of fact asked for (an amount, a time, ...).
@@ -256,7 +256,7 @@ class HandoffDecider:
         support). Without one (a release without an output guard) it gets the value the
         release was fitted around, as the extractive fallback without a sentence model
         does. A model's translation of the extractive answer keeps that answer's score."""
-        if written_by_llm(state) and not translated_by_llm(state):
+        if composed_by_llm(state):
             grounded = state.details.get(GROUNDED)
             if isinstance(grounded, int | float):
                 return float(grounded)

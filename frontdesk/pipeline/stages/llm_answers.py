@@ -24,11 +24,12 @@ def written_by_llm(state: TurnState) -> bool:
     return isinstance(record, dict) and record.get("provider") is not None
 
 
-def translated_by_llm(state: TurnState) -> bool:
-    """Whether the answer is a model's translation of the extractive answer (its evidence
-    is the extractive generator's: ``llm_translation``)."""
+def composed_by_llm(state: TurnState) -> bool:
+    """Whether a model composed the answer from the passages: written by it, and not its
+    translation of the extractive answer (``llm_translation``), whose evidence stays the
+    extractive generator's."""
     record = state.details.get("llm")
-    return written_by_llm(state) and isinstance(record, dict) and record.get("task") == "translate"
+    return written_by_llm(state) and isinstance(record, dict) and record.get("task") != "translate"
 
 
 def rewrite_markers(answer: str, renumber: dict[int, int]) -> str:
