@@ -52,8 +52,8 @@ def _statements(dimension: int) -> list[str]:
         " terms TSVECTOR NOT NULL,"
         " length REAL NOT NULL)",
         "CREATE INDEX IF NOT EXISTS ix_chunk_search_tenant ON chunk_search (tenant_id)",
-        "CREATE INDEX IF NOT EXISTS ix_chunk_search_title ON chunk_search (title_id)",
-        # a title's first chunks by id, for the title half of the search (pg_query)
+        # a title's chunks, first by id for the title half of the search (pg_query); also
+        # serves title_id alone (the foreign key)
         "CREATE INDEX IF NOT EXISTS ix_chunk_search_title_chunk"
         " ON chunk_search (title_id, chunk_id)",
         # Unit vectors: the inner product is the cosine, and the cheapest operator.

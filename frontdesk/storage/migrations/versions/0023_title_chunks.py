@@ -4,7 +4,8 @@ Revision ID: 0023_title_chunks
 Revises: 0022_scale21b
 Create Date: 2026-12-07 20:10:00.000000
 
-PostgreSQL with the search tables only (elsewhere they are created with it).
+It replaces the index on title_id alone, whose lookups it serves too. PostgreSQL with the
+search tables only (elsewhere they are created with it).
 """
 
 from __future__ import annotations
@@ -32,8 +33,10 @@ def upgrade() -> None:
             "CREATE INDEX IF NOT EXISTS ix_chunk_search_title_chunk"
             " ON chunk_search (title_id, chunk_id)"
         )
+        op.execute("DROP INDEX IF EXISTS ix_chunk_search_title")
 
 
 def downgrade() -> None:
     if _has_chunk_search():
+        op.execute("CREATE INDEX IF NOT EXISTS ix_chunk_search_title ON chunk_search (title_id)")
         op.execute("DROP INDEX IF EXISTS ix_chunk_search_title_chunk")
