@@ -182,6 +182,8 @@ def run_size(
             with_embedding.append(time.perf_counter() - started)
         result["search_without_embedding"] = latency_stats(without)
         result["search_with_embedding"] = latency_stats(with_embedding)
+        result["search_phases"] = _phases(database, search, tenant, queries)
+        print(json.dumps(result["search_phases"]), flush=True)
         if args.explain:
             result["search_plan"] = _explain(database, search, tenant, queries[0])
             print(result["search_plan"], flush=True)
@@ -221,6 +223,63 @@ def _explain(database: Any, search: PgKnowledge, tenant: str, query: tuple[str, 
     finally:
         event.remove(database.engine, "after_cursor_execute", capture)
     return plans[0] if plans else ""
+
+
+def _phases(
+    database: Any, search: PgKnowledge, tenant: str, queries: list[tuple[str, Vectors]]
+) -> dict[str, dict[str, float]]:
+    """Where a search (query vector given) spends its time: each statement's round trip
+    as the client sees it (check, per-search settings, the search statement, others), the
+    search statement's planning time in the server (``EXPLAIN (SUMMARY)`` of the same
+    statement and parameters, not counted in the round trips), and the rest (Python)."""
+    spent: dict[str, list[float]] = {}
+    current: dict[str, float] = {}
+    began: list[float] = []
+
+    def kind(statement: str) -> str:
+        head = statement.lstrip()
+        if head.startswith("WITH q AS"):
+            return "search_statement"
+        if "knowledge_versions" in head:
+            return "check"
+        if "set_config" in head:
+            return "settings"
+        return "other"
+
+    def before(_conn: Any, _cursor: Any, _statement: str, *_: Any) -> None:
+        began.append(time.perf_counter())
+
+    def after(_conn: Any, cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        took = time.perf_counter() - began.pop()
+        name = kind(statement)
+        current[name] = current.get(name, 0.0) + took
+        if name == "search_statement":
+            explaining = time.perf_counter()
+            with cursor.connection.cursor() as other:
+                other.execute("EXPLAIN (SUMMARY) " + statement, parameters)
+                lines = [row[0] for row in other.fetchall()]
+            current["explain"] = time.perf_counter() - explaining
+            planning = [line for line in lines if line.startswith("Planning Time")]
+            if planning:
+                current["planning_server"] = float(planning[0].split(":")[1].split()[0]) / 1000
+
+    event.listen(database.engine, "before_cursor_execute", before)
+    event.listen(database.engine, "after_cursor_execute", after)
+    try:
+        for text_, vector in queries:
+            current.clear()
+            started = time.perf_counter()
+            search.search_vector(tenant, text_, vector, 5)
+            total = time.perf_counter() - started - current.pop("explain", 0.0)
+            rounds = sum(v for k, v in current.items() if k != "planning_server")
+            current["python"] = total - rounds
+            current["total"] = total
+            for name, seconds in current.items():
+                spent.setdefault(name, []).append(seconds)
+    finally:
+        event.remove(database.engine, "before_cursor_execute", before)
+        event.remove(database.engine, "after_cursor_execute", after)
+    return {name: latency_stats(seconds) for name, seconds in spent.items()}
 
 
 def _exact(database: Any, tenant: str, queries: list[tuple[str, Vectors]]) -> list[set[str]]:

@@ -18,7 +18,7 @@ from frontdesk.guards.abuse import ProfanityDetector
 from frontdesk.guards.injection.detector import InjectionGuard, build_scorer
 from frontdesk.guards.language import LanguageDetector
 from frontdesk.guards.normalize import NormalizedText, normalize
-from frontdesk.guards.pii.language import clearly_other
+from frontdesk.guards.pii.language import clearly_other, probably_other, second_opinion
 from frontdesk.guards.pii.listed_names import ListedNames
 from frontdesk.guards.pii.redactor import PiiRedactor, apply_redaction
 from frontdesk.guards.policy import GuardPolicy, InjectionAction
@@ -54,6 +54,7 @@ class InputGuards:
         )
         self.abuse = ProfanityDetector(policy.abuse_threshold)
         self.language = LanguageDetector()
+        self.second_language = second_opinion()
 
     def warm_up(self) -> None:
         self.redactor.warm_up()
@@ -62,6 +63,7 @@ class InputGuards:
             self.abuse.warm_up()
         if self.policy.language_detection:
             self.language.warm_up()
+            self.second_language.warm_up()
 
     def check(
         self, text: str, language: str | None = None, names: ListedNames | None = None
@@ -123,11 +125,18 @@ class InputGuards:
 
         # English models (NER, profanity) misread a message clearly in another language.
         other_language = clearly_other(language, clean)
+        unsure = (
+            language_hint is None
+            and other_language is None
+            and probably_other(language, clean, self.second_language)
+        )
         spans: list[PiiSpan] = []
         redacted = clean
         if policy.pii_redaction:
             with _timed(timings, "pii"):
-                found = self.redactor.find(clean, language_hint or other_language, names)
+                found = self.redactor.find(
+                    clean, language_hint or other_language, names, one_word_names=not unsure
+                )
                 redacted = apply_redaction(clean, found)
                 for span in found:
                     start, end = normalized.to_original(span.start, span.end)

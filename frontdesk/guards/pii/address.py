@@ -128,6 +128,19 @@ _NAME_SIGNED = re.compile(
     rf"(?P<name>{_NAMED})",
     re.UNICODE,
 )
+# A thank-you that closes a message (in the other catalogue languages; English text has
+# the NER), with the name alone on the next line ("Grazie mille,\n
+# Graziella Mondaini"): a signature. Only across the line break: on one line the words
+# after a thank-you are the message's ("Grazie Mille per l'aiuto").
+_THANKS_SIGNED = re.compile(
+    r"\b(?i:grazie(?:\s+mille)?(?:\s+in\s+anticipo)?|obrigad[oa](?:\s+desde\s+já)?|"
+    r"(?:muito|muchas)\s+(?:obrigad[oa]|gracias)|gracias(?:\s+de\s+antemano)?|"
+    r"(?:alvast\s+)?bedankt|(?:vielen\s+)?dank(?:e)?(?:\s+im\s+voraus)?|"
+    r"merci(?:\s+d['\u2019]avance|\s+beaucoup)?)"
+    r"[ \t]*[,.!]?[ \t]*\n[ \t]*"
+    rf"(?P<name>{_NAMED})[ \t]*(?:\n|$)",
+    re.UNICODE,
+)
 _NAME_CONTEXT = re.compile(
     r"(?:\b(?i:my\s+name\s+is|name\s*:|i\s+am|i'm|signed,?|regards,?|sincerely,?|dear|"
     r"(?:first|last|maiden|full|sur|given|family)\s*name(?:\s+is|\s*\?|\s*:)|"
@@ -137,7 +150,12 @@ _NAME_CONTEXT = re.compile(
     r"il\s+mio\s+nome\s+è|me\s+chamo|chamo-me|meu\s+nome\s+é|hier\s+(?:ist|spricht)|"
     r"je\s+suis|ik\s+ben|io\s+sono|yo\s+soy|eu\s+sou|"
     r"mit\s+freundlichen\s+grüßen,?|viele\s+grüße,?|cordialement,?|atentamente,?|saludos,?|"
-    r"met\s+vriendelijke\s+groet,?|cordiali\s+saluti,?|atenciosamente,?)"
+    r"met\s+vriendelijke\s+groet,?|cordiali\s+saluti,?|atenciosamente,?|"
+    # Who a parcel goes to, before the address ("Spedire a: Livia Condoleo, via ...").
+    r"versturen\s+naar\s*:|verzenden\s+naar\s*:|"
+    r"spedire\s+a\s*:|enviar\s+(?:para|a)\s*:|envoyer\s+à\s*:|senden\s+an\s*:|"
+    r"lieferung\s+an\s*:|destinatario\s*:|destinatário\s*:|destinataire\s*:|"
+    r"empfänger\s*:|ontvanger\s*:)"
     r"|\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Herr|Frau|Mme|Mlle|Sr|Sra|Srta|Dhr|Mevr|Sig|Sig\.ra)\.?"
     # Forms of address written out, any case ("el señor García", "il signor Rossi").
     r"|\b(?i:monsieur|madame|mademoiselle|señor|señora|señorita|meneer|mevrouw|signor|"
@@ -332,7 +350,7 @@ def find_addresses(text: str) -> Iterator[PiiSpan]:
 
 def find_introduced_names(text: str) -> Iterator[PiiSpan]:
     """Names a customer introduces ("my name is ...", "Mrs. ...", "Regards, ...")."""
-    for pattern in (_NAME_CONTEXT, _NAME_STATED, _NAME_SIGNED):
+    for pattern in (_NAME_CONTEXT, _NAME_STATED, _NAME_SIGNED, _THANKS_SIGNED):
         for m in pattern.finditer(text):
             words = m.group("name").split(" ")
             start = m.start("name")

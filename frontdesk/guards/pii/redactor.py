@@ -130,14 +130,20 @@ class PiiRedactor:
         return self._gazetteer.surnames if self._gazetteer is not None else frozenset()
 
     def find(
-        self, text: str, language: str | None = None, names: ListedNames | None = None
+        self,
+        text: str,
+        language: str | None = None,
+        names: ListedNames | None = None,
+        one_word_names: bool = True,
     ) -> list[PiiSpan]:
         """Non-overlapping PII spans of ``text``, sorted by start. ``language``: the
         message's, when known; the NER model and the name list are English, and on other
         languages they take capitalised nouns for names ("Lieferadresse" → <PERSON>), so
         only the patterns run there. ``names``: the tenant's listed names (its customers'
         own), redacted in every language. Without ``language`` a redactor made with
-        ``detect_language`` detects it."""
+        ``detect_language`` detects it. ``one_word_names`` false: the text is probably
+        in another language (:func:`~frontdesk.guards.pii.language.probably_other`), so
+        the NER's one-word names are taken for its capitalised nouns ("el plan Plus")."""
         if language is None and self._other_language is not None:
             language = self._other_language(text)
         spans = find_structured(text, self.labels)
@@ -165,6 +171,8 @@ class PiiRedactor:
                     # or the next field of a block pasted as one line ("Jamie Pratt  Clerk").
                     surface = _LINE_END.split(surface, 1)[0].rstrip()
                     words = surface.split()
+                    if not one_word_names and sum(w[:1].isupper() for w in words) < 2:
+                        continue  # "plan Plus": one capitalised word
                     if (
                         words
                         and all(_NAME_TOKEN.match(t) for t in words)

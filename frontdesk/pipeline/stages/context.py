@@ -17,7 +17,12 @@ from frontdesk.pipeline.protocols import StageReport
 from frontdesk.pipeline.state import TurnState
 from frontdesk.retrieval.condense import CondenseOptions, Strategy, condense, is_follow_up
 from frontdesk.retrieval.restate import restated_in
-from frontdesk.retrieval.text import content_words, estimate_tokens, words
+from frontdesk.retrieval.text import (
+    content_words,
+    estimate_tokens,
+    without_placeholders,
+    words,
+)
 
 # Acknowledgements that open a follow-up ("ok and what if…") without changing its meaning.
 _FILLERS = frozenset({"ok", "okay", "alright", "right", "thanks", "great", "cool", "fine"})
@@ -49,7 +54,9 @@ class HistoryCondenser:
             state.query = message
         else:
             state.query = condense(message, state.history, self._options)
-        detail: dict[str, object] = {"used_history": state.query != message}
+        # A redacted name or e-mail is no part of what to search for (nor to embed).
+        state.query = without_placeholders(state.query)
+        detail: dict[str, object] = {"used_history": state.query != without_placeholders(message)}
         if self.restate:
             detail["restated"] = question is not None
         return StageReport(

@@ -50,6 +50,19 @@ def test_a_self_contained_message_starts_a_new_topic() -> None:
     assert report.detail == {"used_history": False}
 
 
+def test_a_redacted_name_is_not_searched_for() -> None:
+    state = _state("Do you accept <PERSON>?")
+    report = HistoryCondenser(name="context").run(state)
+    assert state.query == "Do you accept ?"
+    assert report.detail == {"used_history": False}
+    follow_up = _state(
+        "and <PERSON>?", history=[HistoryTurn("customer", "Can I pay with <PERSON>?")]
+    )
+    HistoryCondenser(name="context").run(follow_up)
+    assert "<" not in follow_up.query
+    assert "pay" in follow_up.query
+
+
 def test_the_budget_keeps_the_message_and_drops_old_turns() -> None:
     old = [HistoryTurn("customer", f"question number {i} about topic{i}") for i in range(40)]
     state = _state("what about refunds?", history=old)

@@ -29,6 +29,13 @@ def test_a_number_glued_to_its_unit_is_two_words() -> None:
     assert analyze("5G and 3m") == ["5g", "3m"]  # units that are also names stay whole
 
 
+def test_a_redaction_placeholder_is_no_word() -> None:
+    # "Klarna", taken for a name, must not make the question one about a "person".
+    assert analyze("Do you accept <PERSON>?") == analyze("Do you accept?") == ["accept"]
+    assert analyze("mail <EMAIL> or call <PHONE_NUMBER>") == ["mail", "call"]
+    assert analyze("a <b> tag and <Person>") == ["b", "tag", "person"]  # not a placeholder
+
+
 def test_best_match_ranks_first_and_scores_descend() -> None:
     hits = make_index().search("how do I get a refund", 3)
     assert hits[0][0] == "refunds"
