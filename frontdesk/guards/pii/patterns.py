@@ -45,7 +45,10 @@ _IPV6 = re.compile(r"(?<![\w:])(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}(?![\w:])
 # followed by one block ("(0161) 4960066"), a country code before one block ("+39
 # 0925141776"), "/" between area and number ("06-1/417-7763"), an extension ("x150").
 _EXTENSION = r"(?:[ ]?(?:x|ext\.?)[ ]?\d{1,6})?"
+# Never the digits of an identifier with a letter prefix ("invoice LDG-2026-004120").
+_NOT_AFTER_PREFIX = r"(?<![A-Za-z]-)"
 _PHONE = re.compile(
+    rf"{_NOT_AFTER_PREFIX}(?:"
     r"(?<![\w+(])(?:\+\d{1,3}[\s.-]?|\(\+\d{1,3}\)[ ]?|\d{1,2}[ ](?=\())?(?:\(0\)[ ]?)?"
     r"(?:\(\d{1,5}\)[\s.-]?)?"
     rf"\d{{1,5}}(?:[\s./-]\d{{1,5}}){{0,3}}[\s.-]\d{{2,8}}{_EXTENSION}(?![\w])"
@@ -53,6 +56,7 @@ _PHONE = re.compile(
     r"|(?<![\w+(])\(\d{2,5}\)[ -]?\d{5,10}(?![\w])"
     r"|(?<![\w+])\+\d{8,14}(?![\w])"
     r"|(?<![\w])0\d{8,11}(?![\w])"
+    r")"
 )
 # A bare run of digits is an order number as often as a phone; after a call or phone word
 # of es/it/nl/pt ("richiamarmi al 3857116819", "bel me op 612345678") it is a phone.

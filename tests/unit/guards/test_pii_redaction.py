@@ -97,6 +97,14 @@ def test_titled_name_stops_where_the_address_starts() -> None:
     assert any(v == "ADDRESS" and k.startswith("Apt. 675") for k, v in found.items())
 
 
+def test_the_digits_of_a_prefixed_identifier_are_no_phone_number() -> None:
+    """An invoice number redacted as "LDG-<PHONE>" hid the invoice the customer wanted
+    refunded, so the request was not handed to a person (saas-069)."""
+    text = "refund invoice LDG-2026-004120 please, i cancelled before it renewed"
+    assert PiiRedactor().redact(text).text == text
+    assert PiiRedactor().redact("or call 030-1234567").text == "or call <PHONE>"
+
+
 def test_phone_with_a_long_subscriber_group_is_redacted() -> None:
     assert labels("Call me on 0961-7596216 please") == {"0961-7596216": "PHONE"}
 
