@@ -31,6 +31,9 @@ DEMO = ROOT / "examples" / "demo-helpcenter"
 ANSWERED = "How much does the Plus plan cost?"
 UNANSWERED = ("Do you deliver parcels to Antarctica?", "do you deliver parcels to antarctica")
 REDOC_LOGO = "https://cdn.redoc.ly/redoc/logo-mini.svg"
+# Swagger UI and ReDoc render the whole OpenAPI document in the browser: on a slow host
+# ReDoc took over expect()'s default 5 s (the page's own timeout is 20 s).
+RENDER_MS = 20_000
 NEW_ANSWER = "Yes: we deliver to research stations in Antarctica twice a year, in January and July."
 
 
@@ -217,13 +220,13 @@ def test_the_api_docs_render_with_no_internet(
 
     page.route("**/*", guard)
     page.goto(f"{running.base}/docs")
-    expect(page.locator(".swagger-ui .info .title")).to_contain_text("Frontdesk")
-    expect(page.get_by_text("/v1/stats/summary").first).to_be_visible()
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("Frontdesk", timeout=RENDER_MS)
+    expect(page.get_by_text("/v1/stats/summary").first).to_be_visible(timeout=RENDER_MS)
     assert outside == []
     assert watch.errors == []
     page.goto(f"{running.base}/redoc")
-    expect(page.get_by_text("/v1/webhooks").first).to_be_attached()
-    expect(page.get_by_role("heading", name="Frontdesk").first).to_be_visible()
+    expect(page.get_by_text("/v1/webhooks").first).to_be_attached(timeout=RENDER_MS)
+    expect(page.get_by_role("heading", name="Frontdesk").first).to_be_visible(timeout=RENDER_MS)
     # ReDoc's "powered by" footer names a logo on its CDN: the page's policy keeps the
     # browser from asking for it at all, and the page renders all the same.
     assert outside == []
