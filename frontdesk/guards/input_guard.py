@@ -125,17 +125,22 @@ class InputGuards:
 
         # English models (NER, profanity) misread a message clearly in another language.
         other_language = clearly_other(language, clean)
-        unsure = (
-            language_hint is None
-            and other_language is None
-            and probably_other(language, clean, self.second_language)
-        )
         spans: list[PiiSpan] = []
         redacted = clean
         if policy.pii_redaction:
             with _timed(timings, "pii"):
+                # Only where the English NER runs: does it keep its one-word names?
+                probably_foreign = (
+                    policy.pii_ner
+                    and language_hint is None
+                    and other_language is None
+                    and probably_other(language, clean, self.second_language)
+                )
                 found = self.redactor.find(
-                    clean, language_hint or other_language, names, one_word_names=not unsure
+                    clean,
+                    language_hint or other_language,
+                    names,
+                    one_word_names=not probably_foreign,
                 )
                 redacted = apply_redaction(clean, found)
                 for span in found:

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import cast
 
+from frontdesk.retrieval.text import without_placeholders
+
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
-_PLACEHOLDER = re.compile(r"<[A-Z_]+>")  # what the PII redactor left: not the question
 _STOP = frozenset(
     "a an the and or but if of to in on at for from by with about as is are was were be "
     "been do does did have has had i me my we our you your it its this that these those "
@@ -25,7 +26,7 @@ SIMILAR = 0.75
 
 
 def words(text: str) -> frozenset[str]:
-    tokens = (w.lower() for w in _WORD.findall(_PLACEHOLDER.sub(" ", text)))
+    tokens = (w.lower() for w in _WORD.findall(without_placeholders(text)))
     kept = {w[:-1] if len(w) > 3 and w.endswith("s") else w for w in tokens if w not in _STOP}
     return frozenset(kept)
 

@@ -215,8 +215,10 @@ _DOUBLE = re.compile(r"([bdfgklmnprt])\1$")
 def words(text: str) -> list[str]:
     """Lowercased word tokens, apostrophes kept inside words ("don't"); redaction
     placeholders are not words."""
-    normal = unicodedata.normalize("NFKC", without_placeholders(text))
-    return _WORD.findall(normal.lower().replace("\u2019", "'"))
+    if "<" in text:
+        text = PLACEHOLDER.sub(" ", text)
+    normal = unicodedata.normalize("NFKC", text).lower().replace("\u2019", "'")
+    return _WORD.findall(normal)
 
 
 def without_placeholders(text: str) -> str:

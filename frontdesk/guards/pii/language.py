@@ -58,9 +58,9 @@ def probably_other(
     if len(text.split()) < _MIN_WORDS or not UNSURE_FLOOR <= language.score < _SURE:
         return False
     guess = second.guess(text)
-    return (
-        guess is not None and guess.language == language.language and (guess.confidence >= AGREED)
-    )
+    if guess is None or guess.language != language.language:
+        return False
+    return guess.confidence >= AGREED
 
 
 class OtherLanguage:
