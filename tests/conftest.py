@@ -145,6 +145,15 @@ def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
+# A test whose subject does not depend on the database engine (an HTTP server's sockets, a
+# command's argument errors, a printed report) runs on one of them: each run pays for a
+# served process or a command's start-up, and CI's time is bounded.
+on_sqlite_only = pytest.mark.parametrize("backend", ["sqlite"])
+on_postgres_only = pytest.mark.parametrize(
+    "backend", [pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+
+
 @pytest.fixture
 def empty_database_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
     """A database with no tables at all."""

@@ -20,6 +20,7 @@ from frontdesk.settings import Settings
 from frontdesk.storage.repos import adapters as adapters_repo
 from frontdesk.storage.tables import Base
 from frontdesk.testing.encoders import nudged_encoder
+from tests.conftest import on_sqlite_only
 
 pytestmark = pytest.mark.slow
 
@@ -210,6 +211,7 @@ def test_a_malformed_file_names_line_and_field_and_writes_nothing(
         (["--tenant", "acme", "--release", "missing.json"], "--release missing.json"),
     ],
 )
+@on_sqlite_only
 def test_an_unknown_tenant_or_release_is_a_clean_error(
     frontdesk: Frontdesk, helpcenter_tenant: str, cli_env: None, args: list[str], message: str
 ) -> None:

@@ -16,6 +16,7 @@ from frontdesk.domain.release import Actor
 from frontdesk.finetune import read_eval_texts
 from frontdesk.finetune.export import export_finetune, stored_eval_texts
 from frontdesk.runtime import Frontdesk
+from tests.conftest import on_sqlite_only
 
 pytestmark = pytest.mark.slow
 COMMAND = [str(Path(sys.executable).parent / "frontdesk"), "export", "finetune"]
@@ -167,6 +168,7 @@ def test_sharegpt_rows_carry_their_source(
         assert [m["from"] for m in row["conversations"]] == ["system", "human", "gpt"]
 
 
+@on_sqlite_only
 def test_bad_arguments_write_nothing(
     cli_env: dict[str, str], frontdesk: Frontdesk, acme: Any, tmp_path: Path
 ) -> None:

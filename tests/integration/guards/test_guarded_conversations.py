@@ -10,6 +10,7 @@ from pathlib import Path
 from frontdesk.api.schemas import TurnPublic
 from frontdesk.guards import TextVault
 from frontdesk.runtime import Frontdesk
+from tests.conftest import on_sqlite_only
 
 MESSAGE = (
     "Hi, I'm John Smith, card 4111 1111 1111 1111, mail john.smith@example.com. Where is my parcel?"
@@ -60,6 +61,7 @@ def test_a_normal_question_passes_the_guards_unchanged(frontdesk: Frontdesk, acm
     assert "original_encrypted" not in stored.details
 
 
+@on_sqlite_only
 def test_guard_check_cli_prints_the_contract_fields(
     cli_env: dict[str, str], tmp_path: Path, frontdesk, acme
 ) -> None:

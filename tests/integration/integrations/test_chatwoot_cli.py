@@ -12,6 +12,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from frontdesk.runtime import Frontdesk
+from tests.conftest import on_sqlite_only
 
 FRONTDESK = str(Path(sys.executable).parent / "frontdesk")
 
@@ -23,6 +24,7 @@ def _cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     )  # fmt: skip
 
 
+@on_sqlite_only
 def test_configure_show_and_remove(
     client: TestClient, frontdesk: Frontdesk, acme, cli_env: dict[str, str]
 ) -> None:

@@ -19,6 +19,7 @@ from frontdesk.intents.encoder_tuning import FineTuneOptions
 from frontdesk.runtime import Frontdesk
 from frontdesk.settings import Settings
 from frontdesk.testing.wait import wait_for_job
+from tests.conftest import on_sqlite_only
 
 pytestmark = pytest.mark.slow
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "clinc150_intents_sample"
@@ -98,6 +99,7 @@ def test_the_api_fine_tunes_in_a_background_job(client, acme, small_file: Path) 
     assert models[0]["report"]["fine_tune"]["objective"] == "classify"
 
 
+@on_sqlite_only
 def test_cli_fine_tune_prints_the_report_and_eval_keeps_its_keys(
     cli_env: dict[str, str], frontdesk: Frontdesk, acme, small_file: Path
 ) -> None:

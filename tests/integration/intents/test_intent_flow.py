@@ -15,6 +15,7 @@ from frontdesk.releases.config import ReleaseConfig, default_release
 from frontdesk.runtime import Frontdesk
 from frontdesk.settings import Settings
 from frontdesk.testing.wait import wait_for_job
+from tests.conftest import on_sqlite_only
 
 pytestmark = pytest.mark.slow
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "clinc150_intents_sample"
@@ -143,6 +144,7 @@ def test_the_api_trains_in_the_background_and_lists_intents(client, acme, globex
     assert other.status_code == 404
 
 
+@on_sqlite_only
 def test_intents_cli_train_and_eval_json(
     cli_env: dict[str, str], frontdesk: Frontdesk, acme
 ) -> None:

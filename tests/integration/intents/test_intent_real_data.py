@@ -12,6 +12,7 @@ import pytest
 
 from frontdesk.runtime import Frontdesk
 from frontdesk.testing.wait import wait_for_job
+from tests.conftest import on_sqlite_only
 
 pytestmark = pytest.mark.slow
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "banking77_intents_sample"
@@ -24,6 +25,7 @@ def _run(env: dict[str, str], *args: str, check: bool = True) -> subprocess.Comp
     )
 
 
+@on_sqlite_only
 def test_banking77_shaped_splits_train_and_evaluate_through_the_cli(
     cli_env: dict[str, str], frontdesk: Frontdesk, acme
 ) -> None:

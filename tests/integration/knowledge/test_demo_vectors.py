@@ -25,6 +25,7 @@ from frontdesk.runtime import Frontdesk
 from frontdesk.services.knowledge import multilingual_texts
 from frontdesk.settings import Settings
 from frontdesk.storage.vector_tables import PassageVectorRow
+from tests.conftest import on_sqlite_only
 
 SHIPPED = DEMO_KNOWLEDGE / DEMO_VECTORS
 REGENERATE = "run: PYTHONPATH=. .venv/bin/python scripts/demo_vectors.py"
@@ -80,6 +81,7 @@ def demo_env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FRONTDESK_MULTILINGUAL_PREBUILD", "true")
 
 
+@on_sqlite_only
 @pytest.mark.slow
 def test_frontdesk_demo_embeds_no_multilingual_text(
     settings: Settings, demo_env: None, monkeypatch: pytest.MonkeyPatch

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from frontdesk.privacy import ErasureRequest
 from frontdesk.runtime import Frontdesk
+from tests.conftest import on_sqlite_only
 
 # A surname no rule or model here knows as a name, standing where no cue points at it.
 MESSAGE = "Rintanen again: the parcel to Oulu still has not arrived."
@@ -120,6 +121,7 @@ def test_an_agent_greeting_on_a_ticket_and_a_tenant_added_name_are_listed(
     assert "kaisa mäkelä" not in dict(frontdesk.tenants.names(acme.id))
 
 
+@on_sqlite_only
 def test_guard_check_and_privacy_names_cli_use_the_tenant_list(
     cli_env: dict[str, str], frontdesk: Frontdesk, acme
 ) -> None:

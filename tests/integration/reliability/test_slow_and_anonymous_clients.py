@@ -14,6 +14,7 @@ from frontdesk.api.app import create_app
 from frontdesk.runtime import Frontdesk
 from frontdesk.settings import Settings
 from frontdesk.testing.http import serve
+from tests.conftest import on_sqlite_only
 
 from .conftest import served_process
 
@@ -45,6 +46,7 @@ def test_requests_without_a_valid_key_are_limited_per_address(settings: Settings
         frontdesk.close()
 
 
+@on_sqlite_only
 @pytest.mark.slow
 def test_a_client_trickling_its_headers_is_disconnected(served_env, tmp_path) -> None:
     env = {**served_env, "FRONTDESK_HEADER_TIMEOUT_S": "2"}
