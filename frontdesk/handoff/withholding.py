@@ -37,7 +37,7 @@ def cited_passages(state: TurnState) -> list[Passage]:
 
 
 def _english(state: TurnState) -> bool:
-    return (state.language or "en") == "en"
+    return state.search_language == "en"
 
 
 def _said(passage: Passage) -> str:

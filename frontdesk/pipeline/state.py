@@ -66,8 +66,23 @@ class TurnState:
     message_overrides: dict[str, dict[str, str]] = field(default_factory=dict)
     language: str | None = None
     reply_language: str | None = None
+    # The language of ``query`` and ``question`` when the context stage translated them
+    # into the help center's (``llm_query_translator``); else they are in ``language``.
+    question_language: str | None = None
+    translated_from: str = ""  # the question in the customer's words, when translated
+
+    @property
+    def search_language(self) -> str:
+        """The language the knowledge base is searched, and the question read, in."""
+        return self.question_language or self.language or "en"
 
     @property
     def asked(self) -> str:
         """What the reply must answer: the restated question, else the message."""
         return self.question or self.text
+
+    @property
+    def customer_question(self) -> str:
+        """``asked`` in the customer's words: a model writing in the customer's language
+        is shown the question in it (given the translation, the 1.5B replied in English)."""
+        return self.translated_from or self.asked

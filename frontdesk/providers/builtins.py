@@ -116,10 +116,19 @@ def _llm_condenser(name: str, params: dict[str, Any], res: Resources) -> Stage:
     )
 
 
+def _llm_query_translator(name: str, params: dict[str, Any], res: Resources) -> Stage:
+    from frontdesk.pipeline.stages.llm_query_translation import LlmQueryTranslator
+
+    return LlmQueryTranslator.from_params(
+        name, params, breakers=res.breakers, local_models=res.local_models
+    )
+
+
 _BUILTINS: dict[str, StageFactory] = {
     "llm_generator": _llm_generator,
     "llm_expanded_retriever": _expanded_retriever,
     "llm_condenser": _llm_condenser,
+    "llm_query_translator": _llm_query_translator,
     "intent_router": _intent_router,
     "input_guards": _input_guards,
     "output_guards": _output_guards,

@@ -262,7 +262,7 @@ class LlmGenerator:
             self.prompt_version,
             canary=self.canary,
             passages=passages,
-            question=state.asked,
+            question=state.customer_question,
             history=state.history,
             reply_language=state.reply_language,
         )

@@ -49,15 +49,23 @@ class KnowledgeRetriever:
     # A message quoting the product ("it says too many attempts"): the passage holding the
     # quote word for word answers first (see :mod:`frontdesk.pipeline.stages.quoted`).
     quote_hop: bool = False
+    # A question the context stage translated into the help center's language is also
+    # searched as the customer wrote it (the multilingual index), and the two rankings
+    # fused: a translation can miss the help center's word ("move" a parcel for "redirect").
+    fuse_untranslated: bool = False
 
     def warm_up(self) -> None:
         self.knowledge.warm_up()
 
     def run(self, state: TurnState) -> StageReport:
         query = state.query or state.text
-        found = self.knowledge.search(
-            state.tenant_id, query, self.top_k + TICKET_HEADROOM, language=state.language or "en"
-        )
+        depth = self.top_k + TICKET_HEADROOM
+        found = self.knowledge.search(state.tenant_id, query, depth, language=state.search_language)
+        if self.fuse_untranslated and state.translated_from and state.language:
+            untranslated = self.knowledge.search(
+                state.tenant_id, state.translated_from, depth, language=state.language
+            )
+            found = fused(found, untranslated)[:depth]
         if self.ticket_hop:
             found = self._hop(state, found)
         if self.category_hop and asks_for_category_fact(state.asked):
@@ -75,7 +83,7 @@ class KnowledgeRetriever:
             if target is None:
                 extra = separate(
                     self.knowledge.search(
-                        state.tenant_id, phrase, self.top_k, language=state.language or "en"
+                        state.tenant_id, phrase, self.top_k, language=state.search_language
                     ),
                     self.top_k,
                 ).served
@@ -93,7 +101,7 @@ class KnowledgeRetriever:
     def _category_hop(self, state: TurnState, query: str, found: list[Passage]) -> list[Passage]:
         """``found`` led by the passage that answers for the category the question's
         member belongs to, followed by the passage stating the membership."""
-        language = state.language or "en"
+        language = state.search_language
         words = candidate_words(query)
         if not words:
             return found
@@ -223,6 +231,20 @@ class KnowledgeRetriever:
             flags=flags,
             detail=detail,
         )
+
+
+def fused(first: list[Passage], second: list[Passage], k: int = 60) -> list[Passage]:
+    """Both rankings by reciprocal rank (``k`` as in Cormack et al.); a passage both found
+    is ``first``'s (its scores come from that search), ties go to ``first``'s order."""
+    scores: dict[str, float] = {}
+    chosen: dict[str, Passage] = {}
+    for ranking in (first, second):
+        for rank, passage in enumerate(ranking):
+            scores[passage.chunk_id] = scores.get(passage.chunk_id, 0.0) + 1.0 / (k + rank + 1)
+            chosen.setdefault(passage.chunk_id, passage)
+    order = {chunk_id: i for i, chunk_id in enumerate(chosen)}
+    ranked = sorted(chosen, key=lambda c: (-scores[c], order[c]))
+    return [chosen[c] for c in ranked]
 
 
 def _ids(passages: list[Passage]) -> set[str]:

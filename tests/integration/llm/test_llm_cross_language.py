@@ -5,7 +5,8 @@ Qwen2.5-Coder-0.5B on llama.cpp, real multilingual-e5-small, the example release
 The model answers only when the passages are in another language than the reply; a
 question in the help center's own language gets the extractive answer without a call.
 Menu paths reach the model as placeholders and come back as the help center writes them.
-With ``cross_language: translate`` the model translates the extractive answer instead."""
+With ``cross_language: translate`` the model translates the extractive answer instead.
+Before the search, the question is translated into the help center's language."""
 
 from __future__ import annotations
 
@@ -36,10 +37,11 @@ How much does a Small parcel cost?,"A Small parcel (up to 2 kg) costs €4.49 wi
 
 def _release(server: LocalLlamaServer, **generator: object) -> ReleaseConfig:
     data = json.loads(RELEASE.read_text())
+    local = loopback_provider("local", server.base_url, timeout_s=400)
     for stage in data["stages"]:
         if stage["type"] == "llm_generator":
             stage["params"].update(generator)
-            local = loopback_provider("local", server.base_url, timeout_s=400)
+        if "providers" in stage["params"]:  # the generator and the question's translator
             stage["params"]["providers"] = [local.model_dump(mode="json")]
             stage["params"]["deadline_s"] = 400  # a busy two-core machine
     data["summarizer"] = None
@@ -109,3 +111,19 @@ def test_translate_mode_writes_the_extractive_answer_in_the_customers_language(
     assert "Englisch" not in turn.text, turn.text
     assert "Live chat is open every day" not in turn.text
     assert "[1]" in turn.text
+
+
+def test_a_question_in_another_language_is_searched_and_answered_in_english_sources(
+    settings: Settings, llama_server: LocalLlamaServer, tmp_path: Path
+) -> None:
+    (turn,) = _turns(
+        settings, _release(llama_server), tmp_path, "Wie viel kostet ein kleines Paket?"
+    )
+    stages = {stage.name: stage for stage in turn.trace}
+    translate = stages["translate"]
+    assert translate.detail["translated"] is True, (translate.flags, translate.detail)
+    assert (translate.detail["from"], translate.detail["to"]) == ("de", "en")
+    assert turn.language == "de"
+    assert turn.reply_language == "de"
+    assert turn.outcome == "answered", (turn.text, stages["generate"].flags)
+    assert re.search(r"4[.,]49", turn.text), turn.text
