@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 from frontdesk.errors import ConfigurationError
 from frontdesk.guards.injection.model import LinearInjectionModel
+from frontdesk.guards.injection.other_languages import CUE_SCORE, override_cue
 from frontdesk.guards.types import InjectionResult
 
 _SENTENCE_OR_LINE = re.compile(r"(?<=[.!?])\s+|[\r\n]+")
@@ -155,7 +156,9 @@ class InjectionGuard:
         return max(self.threshold, 0.5 + self.threshold / 2)
 
     def check_message(self, text: str) -> InjectionResult:
-        return InjectionResult(self.scorer.score(text), self.threshold, self.scorer.name)
+        return InjectionResult(
+            with_other_languages(text, self.scorer.score(text)), self.threshold, self.scorer.name
+        )
 
     def check_document(self, text: str) -> InjectionResult:
         """Whole-text score, raised to the best window's when that clears the higher
@@ -163,4 +166,10 @@ class InjectionGuard:
         whole = self.scorer.score(text)
         best = max((self.scorer.score(w) for w in windows(text)), default=0.0)
         score = max(whole, best) if best >= self.document_threshold else whole
-        return InjectionResult(score, self.threshold, self.scorer.name)
+        return InjectionResult(with_other_languages(text, score), self.threshold, self.scorer.name)
+
+
+def with_other_languages(text: str, score: float) -> float:
+    """``score``, raised to ``CUE_SCORE`` when ``text`` overrides instructions in one of the
+    other catalogue languages (the trained model knows English only)."""
+    return max(score, CUE_SCORE) if override_cue(text) is not None else score
