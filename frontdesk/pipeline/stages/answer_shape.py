@@ -82,3 +82,9 @@ class AnswerShape:
 
 def answer_shape(question: str) -> AnswerShape:
     return AnswerShape(tuple(k for k in _SHAPES if k.asked.search(question)))
+
+
+def shape_of_kinds(*names: str) -> AnswerShape:
+    """The shape of a question asking for the ``names`` kinds, for one whose words this
+    module does not read (another language)."""
+    return AnswerShape(tuple(k for k in _SHAPES if k.name in names))

@@ -15,9 +15,11 @@ three), so an ordinary word never hops.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
+from frontdesk.domain.catalogue import CATALOGUE_LANGUAGES
 from frontdesk.pipeline.stages.answer_shape import answer_shape
 from frontdesk.pipeline.stages.sentences import Unit, units
 from frontdesk.pipeline.state import Passage
@@ -28,7 +30,7 @@ CATEGORY_MEMBER = "category_member"
 # On the passage found with the category: the category, whose rows alone answer from it
 # when some rows name it ("Zone 3 - Rest of EU: 3-6 business days").
 CATEGORY = "category"
-_HOP_SHAPES = {"amount", "time"}
+HOP_SHAPES = ("amount", "time")  # what categories decide
 _WORD = re.compile(r"[^\W\d_]{3,}")
 _MIN_MEMBERS = 3
 # The category's own name is the first cell up to a dash: "Zone 2 - Neighbours" -> "Zone 2".
@@ -43,14 +45,19 @@ class CategoryHop:
 
 
 def asks_for_category_fact(question: str) -> bool:
-    return bool(_HOP_SHAPES & set(answer_shape(question).names))
+    return bool(set(HOP_SHAPES) & set(answer_shape(question).names)) or bool(
+        _ASKED_IN_OTHER_LANGUAGES.search(question)
+    )
 
 
 def candidate_words(question: str) -> list[str]:
     """The question's content words (3+ letters, no digits): where a member's name is;
-    then every name of a country the question names otherwise ("UK": "united kingdom")."""
+    then every name of a country the question names otherwise ("UK": "united kingdom"),
+    and the English name of one it names in another language ("Österreich": "austria")."""
     found = [w for w in content_words(question) if _WORD.fullmatch(w)]
-    return list(dict.fromkeys([*found, *same_place_names(question)]))
+    english = english_country_names(question)
+    others = same_place_names(" ".join([question, *english]))
+    return list(dict.fromkeys([*found, *others, *english]))
 
 
 # Names customers write for a country that a help center may name otherwise ("UK" for
@@ -63,6 +70,14 @@ _SAME_PLACE = (
     ("united arab emirates", "uae"),
 )
 _US = re.compile(r"\b(?:US|U\.S\.(?:A\.)?)(?!\w)")  # in lower case "us" is a pronoun
+# "How much / how long" in the other catalogue languages: a help center written in English
+# files prices by zone there too ("wie viel kostet ein Paket nach Österreich?").
+_ASKED_IN_OTHER_LANGUAGES = re.compile(
+    r"\b(?:wie ?viel|was kostet|kostet|preis|wie lange|combien|co[uû]te|prix|tarifs?"
+    r"|cu[aá]nto|cuesta|precio|hoeveel|wat kost|kost|prijs|hoe lang|quanto|costa|prezzo"
+    r"|custa|pre[cç]o|delais?|délai|plazo|levertijd|tempi)\b",
+    re.I,
+)
 
 
 def same_place_names(question: str) -> list[str]:
@@ -73,6 +88,29 @@ def same_place_names(question: str) -> list[str]:
         if written or (group[0] == "usa" and _US.search(question)):
             names.extend(group)
     return names
+
+
+def english_country_names(question: str) -> list[str]:
+    """The English names (lower case) of the countries ``question`` names in one of the
+    other catalogue languages, from CLDR's territory names (``babel``)."""
+    names, pattern = _other_language_countries()
+    return list(dict.fromkeys(names[m.group(0).lower()] for m in pattern.finditer(question)))
+
+
+@functools.cache
+def _other_language_countries() -> tuple[dict[str, str], re.Pattern[str]]:
+    from babel import Locale
+
+    english = Locale("en").territories
+    names: dict[str, str] = {}
+    for language in CATALOGUE_LANGUAGES:
+        if language == "en":
+            continue
+        for code, name in Locale(language).territories.items():
+            if code.isalpha() and code in english and name.lower() != english[code].lower():
+                names.setdefault(name.lower(), english[code].lower())
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return names, re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
 
 
 def find_membership(words: list[str], passages: list[Passage]) -> CategoryHop | None:

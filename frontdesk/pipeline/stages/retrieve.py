@@ -22,12 +22,14 @@ import re
 from dataclasses import dataclass, replace
 
 from frontdesk.pipeline.protocols import KnowledgeBase, StageReport
-from frontdesk.pipeline.stages.answer_shape import answer_shape
+from frontdesk.pipeline.stages.answer_shape import answer_shape, shape_of_kinds
 from frontdesk.pipeline.stages.category_hop import (
     CATEGORY,
     CATEGORY_MEMBER,
+    HOP_SHAPES,
     asks_for_category_fact,
     candidate_words,
+    english_country_names,
     find_membership,
 )
 from frontdesk.pipeline.stages.evidence import HOP_KEY, TICKET_HEADROOM, separate, similarity_of
@@ -117,12 +119,17 @@ class KnowledgeRetriever:
         longest = sorted(words, key=len, reverse=True)[:2]  # names are long words
         singles = [[w] for w in dict.fromkeys([*unmatched[:2], *longest])]
         attempts = [a for a in dict.fromkeys(map(tuple, [unmatched, *singles, words])) if a]
-        for attempt in attempts[:5]:
+        # A country named in another language ("Österreich") is looked up first by its
+        # English name, in the English index: the multilingual one finds nothing by a name.
+        english = english_country_names(query) if language != "en" else []
+        tries = [(tuple(english), "en")] if english else []
+        tries += [(attempt, language) for attempt in attempts[:5]]
+        for attempt, searched_in in tries:
             if hop is not None:
                 break
             extra = separate(
                 self.knowledge.search(
-                    state.tenant_id, " ".join(attempt), self.top_k, language=language
+                    state.tenant_id, " ".join(attempt), self.top_k, language=searched_in
                 ),
                 self.top_k,
             ).served
@@ -144,6 +151,8 @@ class KnowledgeRetriever:
         ).served
         naming = [p for p in again if p.chunk_id != hop.chunk_id and label.search(p.text)]
         shape = answer_shape(state.asked)  # the price table, not a note naming the zone
+        if not shape.kinds:  # asked in another language (asks_for_category_fact knew it)
+            shape = shape_of_kinds(*HOP_SHAPES)
         stating = [p for p in naming if shape.stated_in(p.text)]
         # A table filed by the category ("| Zone 5 | 6-14 business days |") before prose
         # that mentions it ("returns take … up to 3 weeks for Zone 5")

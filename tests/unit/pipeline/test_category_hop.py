@@ -5,6 +5,7 @@ from __future__ import annotations
 from frontdesk.pipeline.stages.category_hop import (
     asks_for_category_fact,
     candidate_words,
+    english_country_names,
     find_membership,
     rows_without,
 )
@@ -83,3 +84,12 @@ def test_a_country_written_otherwise_is_looked_up_by_its_other_names() -> None:
         assert (hop.member, hop.label) == (member, "Zone 4")
     assert "usa" in candidate_words("how long to the US?")
     assert "usa" not in candidate_words("can you send it to us")  # a pronoun, not a country
+
+
+def test_a_country_named_in_another_language_is_looked_up_by_its_english_name() -> None:
+    assert english_country_names("Wie viel kostet ein Paket nach Österreich?") == ["austria"]
+    assert english_country_names("un paquete a estados unidos") == ["united states"]
+    assert "usa" in candidate_words("cuánto cuesta un paquete a estados unidos")
+    assert english_country_names("how much to austria") == []  # English names are words
+    assert asks_for_category_fact("Combien coûte un colis pour la Belgique ?")
+    assert not asks_for_category_fact("Comment supprimer mon compte ?")
