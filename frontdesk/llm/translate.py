@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 
 from frontdesk.llm.errors import LlmOutputError
-from frontdesk.llm.prompts import language_name
+from frontdesk.llm.prompts import defuse_all, language_name
 from frontdesk.llm.verbatim import PATH, Verbatim
 
 _MARKER = re.compile(r"\[\d+(?:,\s*\d+)*\]")
@@ -105,7 +105,7 @@ def question_translation_messages(question: str, language: str) -> list[dict[str
         "it. Keep names, numbers and units as written. Reply with the translated question "
         "only."
     )
-    user = f"<question>\n{question.replace('<', '(').replace('>', ')')}\n</question>"
+    user = f"<question>\n{defuse_all(question)}\n</question>"
     return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
 

@@ -58,6 +58,8 @@ class KnowledgeRetriever:
 
     def warm_up(self) -> None:
         self.knowledge.warm_up()
+        if self.category_hop:  # CLDR's country names: 0.15 s, not on a customer's turn
+            english_country_names("")
 
     def run(self, state: TurnState) -> StageReport:
         query = state.query or state.text
